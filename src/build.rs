@@ -1,0 +1,138 @@
+//! `tebiki build`: the whole pipeline — load → index → render → write — over one `Site`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Config};
+use crate::diag::{self, Diagnostic};
+use crate::error::Error;
+use crate::feeds;
+use crate::load;
+use crate::output::Staging;
+use crate::render::{self, Sink};
+use crate::site::Site;
+use crate::theme::{StaticFile, Theme};
+
+/// What `tebiki build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (with book.toml).
+    pub root: PathBuf,
+    /// Output directory; `[build] output_dir` under the root when not given.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, checks and indexes the site at `root`: everything before rendering.
+pub fn load_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Theme), Error> {
+    let mut config: Config = config::load(root).map_err(Error::Content)?;
+    if let Some(url) = base_url {
+        config.set_base_url(url).map_err(Error::Usage)?;
+    }
+    let theme = Theme::load(root, &config.theme);
+    let loaded = load::load(root, &config, drafts);
+    let mut errors = loaded.errors.clone();
+    let (site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
+    errors.extend(index_errors);
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(mut theme_errors) => {
+            errors.append(&mut theme_errors);
+            None
+        }
+    };
+    match theme {
+        Some(theme) if errors.is_empty() => Ok((site, theme)),
+        _ => {
+            diag::sort(&mut errors);
+            Err(Error::Content(errors))
+        }
+    }
+}
+
+/// Builds the site into a fresh directory and swaps it in place of the output; on any error
+/// the previous output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let (site, theme) = load_site(&options.root, options.drafts, options.base_url.as_deref())?;
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| options.root.join(&site.config.output_dir));
+    let staging = Staging::prepare(&out)?;
+    match write(&site, &theme, &staging) {
+        Ok(()) => {
+            let out = staging.commit()?;
+            Ok(BuildReport {
+                out,
+                pages: site.pages.len(),
+                elapsed: started.elapsed(),
+                warnings: Vec::new(),
+            })
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Renders every output file of `site` into `staging`.
+fn write(site: &Site, theme: &Theme, staging: &Staging) -> Result<(), Error> {
+    let mut errors = render::render_all(site, theme, staging);
+    if !errors.is_empty() {
+        diag::sort(&mut errors);
+        return Err(Error::Content(errors));
+    }
+    for (path, text) in feeds::files(site) {
+        staging
+            .put(&path, text.as_bytes())
+            .map_err(|e| Error::io(Path::new(&path), e))?;
+    }
+    for (rel, file) in &theme.statics {
+        match file {
+            StaticFile::BuiltIn(bytes) => staging
+                .put(rel, bytes)
+                .map_err(|e| Error::io(Path::new(rel), e))?,
+            StaticFile::Site(path) => staging.copy(rel, path)?,
+        }
+    }
+    let static_dir = site.root.join("static");
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::Usage(format!("cannot read static/: {e}")))?;
+            if entry.file_type().is_file() {
+                let rel = diag::display_path(&static_dir, entry.path());
+                staging.copy(&rel, entry.path())?;
+            }
+        }
+    }
+    for asset in &site.assets {
+        match &asset.bundle {
+            Some(bundle) => {
+                // Beside every language version of the bundle's page, so relative links work in each.
+                let inner = &asset.rel[bundle.len() + 1..];
+                let key = format!("{bundle}/index.md");
+                for page in site.translations(&key) {
+                    staging.copy(&format!("{}{inner}", page.path), &asset.source)?;
+                }
+            }
+            None => staging.copy(&asset.rel, &asset.source)?,
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! The error type of a command: content problems (exit 1) or usage and I/O problems (exit 2).
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The site's content has errors; each diagnostic names its file and line.
+    #[error("{} error(s) found", .0.iter().filter(|d| d.is_error()).count())]
+    Content(Vec<Diagnostic>),
+    /// The command cannot run as asked.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The process exit code: 1 for content errors, 2 for usage and I/O errors.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Content(_) => 1,
+            Error::Usage(_) | Error::Io { .. } => 2,
+        }
+    }
+}

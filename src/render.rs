@@ -1,0 +1,443 @@
+//! The render stage: one Tera context per output page, rendered in parallel with the theme.
+//! Every rendered file goes to a `Sink` (the staging directory of a build, or memory).
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::dates::Date;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::site::{Page, Section, Site, Taxonomy, fallback_slug, normalise_content_path};
+use crate::theme::Theme;
+
+/// Where rendered files go. Paths are relative to the output root, with `/` separators.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// One HTML file to render.
+enum Job<'a> {
+    Page(usize),
+    Section(&'a Section),
+    TaxonomyList(Taxonomy, &'a str),
+    TaxonomyTerm(Taxonomy, &'a str, usize),
+    NotFound,
+}
+
+/// Per-language values shared by every page of that language, computed once.
+struct LangCommon {
+    config: Value,
+    strings: toml::Table,
+    nav: Vec<(String, String)>,
+}
+
+/// Renders every page, section, taxonomy page and the 404 page into `sink`, in parallel.
+/// Returns every error; a page that fails does not stop the others.
+pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let renderer = Renderer::new(site, theme);
+    let mut errors = renderer.check_templates();
+    if !errors.is_empty() {
+        return errors;
+    }
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(site.sections.iter().map(Job::Section));
+    for ((kind, lang), terms) in &site.taxonomies {
+        jobs.push(Job::TaxonomyList(*kind, lang));
+        jobs.extend((0..terms.len()).map(|i| Job::TaxonomyTerm(*kind, lang, i)));
+    }
+    jobs.push(Job::NotFound);
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, template, context) = renderer.context(job);
+            let html = theme
+                .tera
+                .render(&template, &context)
+                .map_err(|e| theme.error(&e))?;
+            sink.put(&path, html.as_bytes()).map_err(|e| {
+                Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
+            })
+        })
+        .collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
+    // One broken template fails every page that uses it: report each distinct problem once.
+    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    errors
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    common: HashMap<&'a str, LangCommon>,
+    summaries: Vec<Value>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let config = &site.config;
+        let languages: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|l| {
+                json!({"code": l.code, "name": l.name, "title": l.title,
+                       "url": site.url(&site.home_path(&l.code))})
+            })
+            .collect();
+        let common = config
+            .languages
+            .iter()
+            .map(|l| {
+                let nav = site
+                    .section("", &l.code)
+                    .map(|home| {
+                        home.subsections
+                            .iter()
+                            .map(|&i| {
+                                let s = &site.sections[i];
+                                (s.title.clone(), s.path.clone())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let lc = LangCommon {
+                    config: json!({
+                        "title": config.title_in(&l.code),
+                        "description": config.description,
+                        "base_url": config.base_url,
+                        "default_language": config.default_language,
+                        "extra": config.extra,
+                        "languages": languages,
+                    }),
+                    strings: theme.strings(&l.code, &config.default_language),
+                    nav,
+                };
+                (l.code.as_str(), lc)
+            })
+            .collect();
+        let summaries = site.pages.par_iter().map(|p| summary(site, p)).collect();
+        Renderer {
+            site,
+            theme,
+            common,
+            summaries,
+        }
+    }
+
+    /// Checks that every template named in front matter exists, before rendering anything.
+    fn check_templates(&self) -> Vec<Diagnostic> {
+        let pages = self.site.pages.iter().map(|p| &p.source);
+        let sections = self.site.sections.iter().filter_map(|s| s.source.as_ref());
+        pages
+            .chain(sections)
+            .filter_map(|source| {
+                let t = source.meta.template.as_ref()?;
+                if self.theme.has_template(&t.value) {
+                    return None;
+                }
+                Some(
+                    Diagnostic::error(
+                        "missing-template",
+                        &source.file,
+                        format!("template `{}` not found in the theme", t.value),
+                    )
+                    .at(t.line, 1)
+                    .maybe_suggest(
+                        did_you_mean(&t.value, self.theme.template_names()).or_else(|| {
+                            Some(format!(
+                                "add themes/{}/templates/{} or remove `template`",
+                                self.site.config.theme, t.value
+                            ))
+                        }),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// The output path, template name and context for one job.
+    fn context(&self, job: &Job<'_>) -> (String, String, Context) {
+        let site = self.site;
+        match job {
+            Job::Page(index) => {
+                let page = &site.pages[*index];
+                let lang = page.source.lang.as_str();
+                let versions: Vec<(&str, String)> = site
+                    .translations(&page.source.key)
+                    .map(|p| (p.source.lang.as_str(), p.path.clone()))
+                    .collect();
+                let mut ctx =
+                    self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+                ctx.insert("page", &self.page_value(*index));
+                let template = page
+                    .meta()
+                    .template
+                    .as_ref()
+                    .map_or("page.html".to_string(), |t| t.value.clone());
+                (format!("{}index.html", page.path), template, ctx)
+            }
+            Job::Section(section) => {
+                let lang = section.lang.as_str();
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .filter_map(|l| site.section(&section.dir, &l.code))
+                    .map(|s| (s.lang.as_str(), s.path.clone()))
+                    .collect();
+                let summary = section
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.meta.summary.as_deref());
+                let mut ctx = self.common(lang, &section.path, &versions, summary);
+                ctx.insert("section", &self.section_value(section));
+                let is_home = section.dir.is_empty();
+                if is_home {
+                    let mut recent: Vec<usize> = (0..site.pages.len())
+                        .filter(|&i| site.pages[i].source.lang == lang)
+                        .collect();
+                    recent.sort_by(|&a, &b| {
+                        let (a, b) = (&site.pages[a], &site.pages[b]);
+                        b.meta()
+                            .date
+                            .cmp(&a.meta().date)
+                            .then_with(|| a.path.cmp(&b.path))
+                    });
+                    let recent: Vec<&Value> = recent.iter().map(|&i| &self.summaries[i]).collect();
+                    ctx.insert("recent", &recent);
+                }
+                let template = section
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.meta.template.as_ref())
+                    .map(|t| t.value.clone())
+                    .unwrap_or_else(|| {
+                        if is_home {
+                            "index.html"
+                        } else {
+                            "section.html"
+                        }
+                        .into()
+                    });
+                (format!("{}index.html", section.path), template, ctx)
+            }
+            Job::TaxonomyList(kind, lang) => {
+                let path = site.taxonomy_path(*kind, lang, None);
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| (l.code.as_str(), site.taxonomy_path(*kind, &l.code, None)))
+                    .collect();
+                let mut ctx = self.common(lang, &path, &versions, None);
+                ctx.insert("taxonomy", &self.taxonomy_value(*kind, lang));
+                (
+                    format!("{path}index.html"),
+                    "taxonomy_list.html".into(),
+                    ctx,
+                )
+            }
+            Job::TaxonomyTerm(kind, lang, i) => {
+                let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
+                let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
+                let mut ctx = self.common(lang, &path, &[(lang, path.clone())], None);
+                ctx.insert("taxonomy", &self.taxonomy_value(*kind, lang));
+                let pages: Vec<&Value> = term.pages.iter().map(|&p| &self.summaries[p]).collect();
+                ctx.insert(
+                    "term",
+                    &json!({"name": term.name, "url": site.url(&path), "pages": pages}),
+                );
+                (
+                    format!("{path}index.html"),
+                    "taxonomy_term.html".into(),
+                    ctx,
+                )
+            }
+            Job::NotFound => {
+                let lang = site.config.default_language.as_str();
+                let ctx = self.common(lang, "404.html", &[], None);
+                ("404.html".into(), "404.html".into(), ctx)
+            }
+        }
+    }
+
+    /// The variables every template gets. `versions` are the (language, path) pairs of every
+    /// language version of this output page, this one included.
+    fn common(
+        &self,
+        lang: &str,
+        path: &str,
+        versions: &[(&str, String)],
+        summary: Option<&str>,
+    ) -> Context {
+        let site = self.site;
+        let config = &site.config;
+        let lc = &self.common[lang];
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("config", &lc.config);
+        ctx.insert("t", &lc.strings);
+        ctx.insert("root_url", &site.url(&site.home_path(lang)));
+        ctx.insert("static_url", &config.base_url);
+        ctx.insert("current_url", &site.url(path));
+        ctx.insert(
+            "description",
+            summary
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or(&config.description),
+        );
+        let alternates: Vec<Value> = versions
+            .iter()
+            .map(|(l, p)| json!({"lang": l, "url": site.url(p)}))
+            .collect();
+        ctx.insert("alternates", &alternates);
+        let x_default = versions
+            .iter()
+            .find(|(l, _)| config.is_default(l))
+            .map_or(path, |(_, p)| p.as_str());
+        ctx.insert("x_default_url", &site.url(x_default));
+        let languages: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|l| {
+                let version = versions.iter().find(|(code, _)| *code == l.code);
+                let url = version
+                    .map_or_else(|| site.url(&site.home_path(&l.code)), |(_, p)| site.url(p));
+                json!({"code": l.code, "name": l.name, "url": url,
+                       "current": l.code == lang, "translated": version.is_some()})
+            })
+            .collect();
+        ctx.insert("languages", &languages);
+        let nav: Vec<Value> = lc
+            .nav
+            .iter()
+            .map(|(title, p)| {
+                json!({"title": title, "url": site.url(p), "current": path.starts_with(p.as_str())})
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        ctx
+    }
+
+    fn page_value(&self, index: usize) -> Value {
+        let site = self.site;
+        let page = &site.pages[index];
+        let lang = page.source.lang.as_str();
+        let meta = page.meta();
+        let related: Vec<&Value> = meta
+            .related
+            .iter()
+            .filter_map(|r| site.page_index_for_reader(&normalise_content_path(&r.value), lang))
+            .map(|i| &self.summaries[i])
+            .collect();
+        let section = site
+            .section(&page.source.section, lang)
+            .map(|s| json!({"title": s.title, "url": site.url(&s.path)}));
+        let sources: Vec<Value> = meta
+            .sources
+            .iter()
+            .map(|s| {
+                json!({"title": s.title, "publisher": s.publisher, "url": s.url,
+                       "date": date(s.date, lang)})
+            })
+            .collect();
+        let mut value = self.summaries[index].clone();
+        if let Value::Object(map) = &mut value {
+            map.insert("content".into(), Value::String(page.rendered.html.clone()));
+            map.insert("toc".into(), json!(page.rendered.toc));
+            map.insert("review_by".into(), json!(date(meta.review_by, lang)));
+            map.insert("sources".into(), Value::Array(sources));
+            map.insert("related".into(), json!(related));
+            map.insert("section".into(), section.unwrap_or(Value::Null));
+            map.insert("extra".into(), meta.extra.clone());
+        }
+        value
+    }
+
+    fn section_value(&self, section: &Section) -> Value {
+        let site = self.site;
+        let pages: Vec<&Value> = section.pages.iter().map(|&i| &self.summaries[i]).collect();
+        let subsections: Vec<Value> = section
+            .subsections
+            .iter()
+            .map(|&i| {
+                let s = &site.sections[i];
+                json!({"title": s.title, "url": site.url(&s.path),
+                       "summary": s.source.as_ref().and_then(|src| src.meta.summary.clone()),
+                       "count": s.pages.len()})
+            })
+            .collect();
+        json!({
+            "title": section.title,
+            "summary": section.source.as_ref().and_then(|s| s.meta.summary.clone()),
+            "content": section.rendered.html,
+            "url": site.url(&section.path),
+            "pages": pages,
+            "subsections": subsections,
+        })
+    }
+
+    fn taxonomy_value(&self, kind: Taxonomy, lang: &str) -> Value {
+        let site = self.site;
+        let terms: Vec<Value> = site.taxonomies[&(kind, lang.to_string())]
+            .iter()
+            .map(|t| {
+                json!({"name": t.name, "count": t.pages.len(),
+                       "url": site.url(&site.taxonomy_path(kind, lang, Some(&t.slug)))})
+            })
+            .collect();
+        let title = self.common[lang]
+            .strings
+            .get(kind.slug())
+            .and_then(|v| v.as_str())
+            .unwrap_or(kind.slug())
+            .to_string();
+        json!({"kind": kind.slug(), "title": title,
+               "url": site.url(&site.taxonomy_path(kind, lang, None)), "terms": terms})
+    }
+}
+
+fn date(d: Option<Date>, lang: &str) -> Option<crate::dates::TemplateDate> {
+    d.map(|d| d.for_template(lang))
+}
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    url: String,
+}
+
+/// The fields of a page that every list shows.
+fn summary(site: &Site, page: &Page) -> Value {
+    let lang = page.source.lang.as_str();
+    let meta = page.meta();
+    let term_link = |kind: Taxonomy, name: &str| Link {
+        name: name.to_string(),
+        url: site.url(&site.taxonomy_path(kind, lang, Some(&fallback_slug(name)))),
+    };
+    let tags: Vec<Link> = meta
+        .tags
+        .iter()
+        .map(|t| term_link(Taxonomy::Tags, t))
+        .collect();
+    let category = meta
+        .category
+        .as_deref()
+        .map(|c| term_link(Taxonomy::Categories, c));
+    json!({
+        "title": page.title(),
+        "summary": meta.summary,
+        "url": site.url(&page.path),
+        "lang": lang,
+        "date": date(meta.date, lang),
+        "updated": date(meta.updated, lang),
+        "as_of": date(meta.as_of, lang),
+        "reading_time": page.rendered.reading_time(),
+        "tags": tags,
+        "category": category,
+    })
+}
