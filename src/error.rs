@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The site's content has errors; each diagnostic names its file and line.
-    #[error("{} error(s) found", .0.iter().filter(|d| d.is_error()).count())]
+    #[error("{}", count_errors(.0))]
     Content(Vec<Diagnostic>),
     /// The command cannot run as asked.
     #[error("{0}")]
@@ -33,5 +33,12 @@ impl Error {
             Error::Content(_) => 1,
             Error::Usage(_) | Error::Io { .. } => 2,
         }
+    }
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> String {
+    match diagnostics.iter().filter(|d| d.is_error()).count() {
+        1 => "1 error found".to_string(),
+        n => format!("{n} errors found"),
     }
 }

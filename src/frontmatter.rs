@@ -481,6 +481,9 @@ fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
             let line = number_after(text, " line ").unwrap_or(1);
             let col = number_after(text, " column ").unwrap_or(1);
             let message = text.split(" at byte ").next().unwrap_or(text).trim();
+            let message = message
+                .strip_prefix("Deserialize error: ")
+                .unwrap_or(message);
             (line, col, message.to_string())
         }
         Format::Toml => {
