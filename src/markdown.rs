@@ -50,86 +50,90 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders a Markdown body to HTML.
+/// Renders a Markdown body to HTML, in one pass over pulldown-cmark's events.
 pub fn render(src: &str) -> Rendered {
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(src, options()).into_offset_iter().collect();
-    let events = fix_cjk_emphasis(events, src);
-
     let mut out = Rendered::default();
     let mut seen_ids = HashSet::new();
-    let mut final_events: Vec<Event<'_>> = Vec::with_capacity(events.len() + 8);
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
+    let mut run = TextRun::default();
+    // Where the open heading's Start event is, and its text so far.
+    let mut heading: Option<(usize, String)> = None;
     let mut in_code_block = false;
-    let mut iter = events.into_iter();
-    while let Some(event) = iter.next() {
-        match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for e in iter.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        text.push_str(t);
-                    }
-                    inner.push(e);
-                }
+    for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        if let Event::Text(text) = event {
+            if let Some((_, heading_text)) = &mut heading {
+                heading_text.push_str(&text);
+            } else if !in_code_block {
                 count(&text, &mut out);
-                let id = unique_id(
-                    id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
-                    &mut seen_ids,
-                );
-                let depth = heading_depth(level);
-                if (2..=4).contains(&depth) {
-                    out.toc.push(TocEntry {
-                        level: depth,
-                        id: id.clone(),
-                        title: text.trim().to_string(),
+            }
+            run.push(text, &range, src);
+            continue;
+        }
+        run.flush(&mut events);
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::Code(ref code) => {
+                if let Some((_, heading_text)) = &mut heading {
+                    heading_text.push_str(code);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = heading.take() {
+                    count(&text, &mut out);
+                    let Event::Start(Tag::Heading {
+                        id, classes, attrs, ..
+                    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
+                    else {
+                        unreachable!("a heading's start is recorded at its index")
+                    };
+                    let id = unique_id(
+                        id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
+                        &mut seen_ids,
+                    );
+                    let depth = heading_depth(level);
+                    if (2..=4).contains(&depth) {
+                        out.toc.push(TocEntry {
+                            level: depth,
+                            id: id.clone(),
+                            title: text.trim().to_string(),
+                        });
+                    }
+                    out.ids.push(id.clone());
+                    events[start] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
                     });
                 }
-                out.ids.push(id.clone());
-                final_events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(id)),
-                    classes,
-                    attrs,
-                }));
-                final_events.extend(inner);
-                final_events.push(Event::End(TagEnd::Heading(level)));
+                events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::Table(alignments)) => {
-                final_events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
-                final_events.push(Event::Start(Tag::Table(alignments)));
+                events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                events.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
-                final_events.push(Event::End(TagEnd::Table));
-                final_events.push(Event::Html("</div>\n".into()));
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
+            Event::Start(Tag::CodeBlock(_)) => {
                 in_code_block = true;
-                final_events.push(Event::Start(Tag::CodeBlock(kind)));
+                events.push(event);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
-                final_events.push(Event::End(TagEnd::CodeBlock));
+                events.push(event);
             }
-            Event::Text(t) => {
-                if !in_code_block {
-                    count(&t, &mut out);
-                }
-                final_events.push(Event::Text(t));
-            }
-            other => final_events.push(other),
+            other => events.push(other),
         }
     }
+    run.flush(&mut events);
     out.html.reserve(src.len() * 3 / 2);
-    html::push_html(&mut out.html, final_events.into_iter());
+    html::push_html(&mut out.html, events.into_iter());
     out
 }
 
@@ -170,17 +174,18 @@ fn unique_id(id: String, seen: &mut HashSet<String>) -> String {
 fn count(text: &str, out: &mut Rendered) {
     let mut in_word = false;
     for c in text.chars() {
-        if is_cjk(c) {
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else if is_cjk(c) {
             out.cjk_chars += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                out.words += 1;
-            }
-            in_word = true;
-        } else if c.is_whitespace() {
-            in_word = false;
+            false
+        } else {
+            c.is_alphanumeric()
+        };
+        if word_char && !in_word {
+            out.words += 1;
         }
+        in_word = word_char;
     }
 }
 
@@ -199,48 +204,53 @@ pub fn is_cjk(c: char) -> bool {
 
 /// CommonMark only opens or closes `**` when the flanking rules allow it, and they fail when a
 /// delimiter sits between CJK punctuation and a letter with no space (`これは**「重要」**です`),
-/// because Japanese puts no spaces between words. Such delimiters reach us as literal text. Here,
-/// within each run of plain text, a pair of `**` (or `*`) whose inner side is not white space and
-/// that touches a CJK character becomes strong (or emphasis), as a Japanese writer expects.
-fn fix_cjk_emphasis<'a>(events: Vec<(Event<'a>, Range<usize>)>, src: &'a str) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut run = String::new();
-    let mut run_is_literal = true;
-    let mut in_run = false;
-    let flush = |run: &mut String, literal: bool, out: &mut Vec<Event<'a>>| {
-        if run.contains('*') && literal && run.chars().any(is_cjk) {
-            emphasize(run, out);
-        } else if !run.is_empty() {
-            out.push(Event::Text(CowStr::from(std::mem::take(run))));
+/// because Japanese puts no spaces between words. Such delimiters reach us as literal text. So
+/// consecutive text events are gathered into a run, and within a run a pair of `**` (or `*`)
+/// whose inner side is not white space and that touches a CJK character becomes strong (or
+/// emphasis), as a Japanese writer expects. Runs without `*` pass through untouched.
+#[derive(Default)]
+struct TextRun<'a> {
+    texts: Vec<CowStr<'a>>,
+    has_star: bool,
+    /// False when an escape (`\*`) or entity made the text differ from the source: such runs
+    /// are left as CommonMark rendered them.
+    literal: bool,
+}
+
+impl<'a> TextRun<'a> {
+    fn push(&mut self, text: CowStr<'a>, range: &Range<usize>, src: &str) {
+        if self.texts.is_empty() {
+            self.literal = true;
+            self.has_star = false;
         }
-        run.clear();
-    };
-    for (event, range) in events {
-        match event {
-            Event::Text(t) => {
-                // Escaped `\*` or entities make the source differ from the text: leave those runs
-                // as CommonMark rendered them.
-                let escaped = range.start > 0 && src.as_bytes()[range.start - 1] == b'\\';
-                if escaped || src.get(range.clone()) != Some(&*t) {
-                    run_is_literal = false;
-                }
-                run.push_str(&t);
-                in_run = true;
+        if text.contains('*') {
+            self.has_star = true;
+            let escaped = range.start > 0 && src.as_bytes()[range.start - 1] == b'\\';
+            if escaped || src.get(range.clone()) != Some(&*text) {
+                self.literal = false;
             }
-            other => {
-                if in_run {
-                    flush(&mut run, run_is_literal, &mut out);
-                    run_is_literal = true;
-                    in_run = false;
-                }
-                out.push(other);
+        } else if src.get(range.clone()) != Some(&*text) {
+            self.literal = false;
+        }
+        self.texts.push(text);
+    }
+
+    fn flush(&mut self, events: &mut Vec<Event<'a>>) {
+        if self.texts.is_empty() {
+            return;
+        }
+        if self.has_star && self.literal {
+            let joined: String = self.texts.iter().map(|t| &**t).collect();
+            self.texts.clear();
+            if joined.chars().any(is_cjk) {
+                emphasize(&joined, events);
+            } else {
+                events.push(Event::Text(joined.into()));
             }
+        } else {
+            events.extend(self.texts.drain(..).map(Event::Text));
         }
     }
-    if in_run {
-        flush(&mut run, run_is_literal, &mut out);
-    }
-    out
 }
 
 fn emphasize<'a>(text: &str, out: &mut Vec<Event<'a>>) {

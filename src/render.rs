@@ -29,8 +29,10 @@ enum Job<'a> {
 
 /// Per-language values shared by every page of that language, computed once.
 struct LangCommon {
-    config: Value,
-    strings: toml::Table,
+    config: tera::Value,
+    strings: tera::Value,
+    /// The translated name of each taxonomy.
+    taxonomy_titles: HashMap<&'static str, String>,
     nav: Vec<(String, String)>,
 }
 
@@ -74,7 +76,8 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     common: HashMap<&'a str, LangCommon>,
-    summaries: Vec<Value>,
+    /// Every page's list entry, converted for Tera once: lists share them instead of copying.
+    summaries: Vec<tera::Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -104,22 +107,38 @@ impl<'a> Renderer<'a> {
                             .collect()
                     })
                     .unwrap_or_default();
+                let strings = theme.strings(&l.code, &config.default_language);
+                let taxonomy_titles = Taxonomy::ALL
+                    .iter()
+                    .map(|k| {
+                        let title = strings
+                            .get(k.slug())
+                            .and_then(|v| v.as_str())
+                            .unwrap_or(k.slug());
+                        (k.slug(), title.to_string())
+                    })
+                    .collect();
                 let lc = LangCommon {
-                    config: json!({
+                    config: tera::Value::from_serializable(&json!({
                         "title": config.title_in(&l.code),
                         "description": config.description,
                         "base_url": config.base_url,
                         "default_language": config.default_language,
                         "extra": config.extra,
                         "languages": languages,
-                    }),
-                    strings: theme.strings(&l.code, &config.default_language),
+                    })),
+                    strings: tera::Value::from_serializable(&strings),
+                    taxonomy_titles,
                     nav,
                 };
                 (l.code.as_str(), lc)
             })
             .collect();
-        let summaries = site.pages.par_iter().map(|p| summary(site, p)).collect();
+        let summaries = site
+            .pages
+            .par_iter()
+            .map(|p| tera::Value::from_serializable(&summary(site, p)))
+            .collect();
         Renderer {
             site,
             theme,
@@ -172,7 +191,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let mut ctx =
                     self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
-                ctx.insert("page", &self.page_value(*index));
+                ctx.insert_value("page", self.page_value(*index));
                 let template = page
                     .meta()
                     .template
@@ -194,7 +213,7 @@ impl<'a> Renderer<'a> {
                     .as_ref()
                     .and_then(|s| s.meta.summary.as_deref());
                 let mut ctx = self.common(lang, &section.path, &versions, summary);
-                ctx.insert("section", &self.section_value(section));
+                ctx.insert_value("section", self.section_value(section));
                 let is_home = section.dir.is_empty();
                 if is_home {
                     let mut recent: Vec<usize> = (0..site.pages.len())
@@ -207,8 +226,7 @@ impl<'a> Renderer<'a> {
                             .cmp(&a.meta().date)
                             .then_with(|| a.path.cmp(&b.path))
                     });
-                    let recent: Vec<&Value> = recent.iter().map(|&i| &self.summaries[i]).collect();
-                    ctx.insert("recent", &recent);
+                    ctx.insert_value("recent", self.list(&recent));
                 }
                 let template = section
                     .source
@@ -245,12 +263,12 @@ impl<'a> Renderer<'a> {
                 let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
                 let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
                 let mut ctx = self.common(lang, &path, &[(lang, path.clone())], None);
-                ctx.insert("taxonomy", &self.taxonomy_value(*kind, lang));
-                let pages: Vec<&Value> = term.pages.iter().map(|&p| &self.summaries[p]).collect();
-                ctx.insert(
-                    "term",
-                    &json!({"name": term.name, "url": site.url(&path), "pages": pages}),
-                );
+                ctx.insert_value("taxonomy", self.taxonomy_value(*kind, lang));
+                let mut map = tera::Map::new();
+                map.insert("name".into(), term.name.as_str().into());
+                map.insert("url".into(), site.url(&path).into());
+                map.insert("pages".into(), self.list(&term.pages));
+                ctx.insert_value("term", map.into());
                 (
                     format!("{path}index.html"),
                     "taxonomy_term.html".into(),
@@ -279,8 +297,8 @@ impl<'a> Renderer<'a> {
         let lc = &self.common[lang];
         let mut ctx = Context::new();
         ctx.insert("lang", lang);
-        ctx.insert("config", &lc.config);
-        ctx.insert("t", &lc.strings);
+        ctx.insert_value("config", lc.config.clone());
+        ctx.insert_value("t", lc.strings.clone());
         ctx.insert("root_url", &site.url(&site.home_path(lang)));
         ctx.insert("static_url", &config.base_url);
         ctx.insert("current_url", &site.url(path));
@@ -323,16 +341,15 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn page_value(&self, index: usize) -> Value {
+    fn page_value(&self, index: usize) -> tera::Value {
         let site = self.site;
         let page = &site.pages[index];
         let lang = page.source.lang.as_str();
         let meta = page.meta();
-        let related: Vec<&Value> = meta
+        let related: Vec<usize> = meta
             .related
             .iter()
             .filter_map(|r| site.page_index_for_reader(&normalise_content_path(&r.value), lang))
-            .map(|i| &self.summaries[i])
             .collect();
         let section = site
             .section(&page.source.section, lang)
@@ -345,22 +362,34 @@ impl<'a> Renderer<'a> {
                        "date": date(s.date, lang)})
             })
             .collect();
-        let mut value = self.summaries[index].clone();
-        if let Value::Object(map) = &mut value {
-            map.insert("content".into(), Value::String(page.rendered.html.clone()));
-            map.insert("toc".into(), json!(page.rendered.toc));
-            map.insert("review_by".into(), json!(date(meta.review_by, lang)));
-            map.insert("sources".into(), Value::Array(sources));
-            map.insert("related".into(), json!(related));
-            map.insert("section".into(), section.unwrap_or(Value::Null));
-            map.insert("extra".into(), meta.extra.clone());
-        }
-        value
+        let mut map = self.summaries[index].as_map().cloned().unwrap_or_default();
+        map.insert("content".into(), page.rendered.html.as_str().into());
+        map.insert(
+            "toc".into(),
+            tera::Value::from_serializable(&page.rendered.toc),
+        );
+        map.insert(
+            "review_by".into(),
+            tera::Value::from_serializable(&date(meta.review_by, lang)),
+        );
+        map.insert("sources".into(), tera::Value::from_serializable(&sources));
+        map.insert("related".into(), self.list(&related));
+        map.insert("section".into(), tera::Value::from_serializable(&section));
+        map.insert("extra".into(), tera::Value::from_serializable(&meta.extra));
+        map.into()
     }
 
-    fn section_value(&self, section: &Section) -> Value {
+    /// A list of page summaries, sharing the converted entries.
+    fn list(&self, pages: &[usize]) -> tera::Value {
+        pages
+            .iter()
+            .map(|&i| self.summaries[i].clone())
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    fn section_value(&self, section: &Section) -> tera::Value {
         let site = self.site;
-        let pages: Vec<&Value> = section.pages.iter().map(|&i| &self.summaries[i]).collect();
         let subsections: Vec<Value> = section
             .subsections
             .iter()
@@ -371,17 +400,27 @@ impl<'a> Renderer<'a> {
                        "count": s.pages.len()})
             })
             .collect();
-        json!({
-            "title": section.title,
-            "summary": section.source.as_ref().and_then(|s| s.meta.summary.clone()),
-            "content": section.rendered.html,
-            "url": site.url(&section.path),
-            "pages": pages,
-            "subsections": subsections,
-        })
+        let mut map = tera::Map::new();
+        map.insert("title".into(), section.title.as_str().into());
+        map.insert(
+            "summary".into(),
+            section
+                .source
+                .as_ref()
+                .and_then(|s| s.meta.summary.clone())
+                .into(),
+        );
+        map.insert("content".into(), section.rendered.html.as_str().into());
+        map.insert("url".into(), site.url(&section.path).into());
+        map.insert("pages".into(), self.list(&section.pages));
+        map.insert(
+            "subsections".into(),
+            tera::Value::from_serializable(&subsections),
+        );
+        map.into()
     }
 
-    fn taxonomy_value(&self, kind: Taxonomy, lang: &str) -> Value {
+    fn taxonomy_value(&self, kind: Taxonomy, lang: &str) -> tera::Value {
         let site = self.site;
         let terms: Vec<Value> = site.taxonomies[&(kind, lang.to_string())]
             .iter()
@@ -390,14 +429,9 @@ impl<'a> Renderer<'a> {
                        "url": site.url(&site.taxonomy_path(kind, lang, Some(&t.slug)))})
             })
             .collect();
-        let title = self.common[lang]
-            .strings
-            .get(kind.slug())
-            .and_then(|v| v.as_str())
-            .unwrap_or(kind.slug())
-            .to_string();
-        json!({"kind": kind.slug(), "title": title,
-               "url": site.url(&site.taxonomy_path(kind, lang, None)), "terms": terms})
+        let title = &self.common[lang].taxonomy_titles[kind.slug()];
+        tera::Value::from_serializable(&json!({"kind": kind.slug(), "title": title,
+               "url": site.url(&site.taxonomy_path(kind, lang, None)), "terms": terms}))
     }
 }
 
