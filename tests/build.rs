@@ -300,3 +300,13 @@ fn init_scaffolds_a_site_that_builds() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
 }
+
+#[test]
+fn site_static_files_are_copied_and_win_over_the_theme() {
+    let f = Fixture::bilingual();
+    f.write("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    f.write("static/style.css", "body { color: black; }");
+    f.build_ok(&[]);
+    assert!(f.path("public/images/logo.svg").is_file());
+    assert_eq!(f.read("public/style.css"), "body { color: black; }");
+}
