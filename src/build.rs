@@ -7,6 +7,7 @@ use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::feeds;
+use crate::link;
 use crate::load;
 use crate::output::Staging;
 use crate::render::{self, Sink};
@@ -30,15 +31,19 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub pages: usize,
     pub elapsed: Duration,
-    pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, checks and indexes the site at `root`: everything before rendering.
-pub fn load_site(
-    root: &Path,
-    drafts: bool,
-    base_url: Option<&str>,
-) -> Result<(Site, Theme), Error> {
+/// A site loaded, indexed and linked, with every problem found on the way.
+pub struct Prepared {
+    pub site: Site,
+    /// `None` when the theme itself has errors (they are in `errors`).
+    pub theme: Option<Theme>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Runs every stage before rendering: config, theme, load, index, link. Only an unreadable or
+/// invalid book.toml stops it early; every other problem is collected in `errors`.
+pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, Error> {
     let mut config: Config = config::load(root).map_err(Error::Content)?;
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
@@ -46,8 +51,9 @@ pub fn load_site(
     let theme = Theme::load(root, &config.theme);
     let loaded = load::load(root, &config, drafts);
     let mut errors = loaded.errors.clone();
-    let (site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
+    let (mut site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
     errors.extend(index_errors);
+    errors.extend(link::render_all(&mut site));
     let theme = match theme {
         Ok(theme) => Some(theme),
         Err(mut theme_errors) => {
@@ -55,6 +61,24 @@ pub fn load_site(
             None
         }
     };
+    Ok(Prepared {
+        site,
+        theme,
+        errors,
+    })
+}
+
+/// Loads, checks and indexes the site at `root`, failing on any error.
+pub fn load_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Theme), Error> {
+    let Prepared {
+        site,
+        theme,
+        mut errors,
+    } = prepare(root, drafts, base_url)?;
     match theme {
         Some(theme) if errors.is_empty() => Ok((site, theme)),
         _ => {
@@ -81,7 +105,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 out,
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
-                warnings: Vec::new(),
             })
         }
         Err(e) => {

@@ -44,6 +44,17 @@ impl Diagnostic {
         }
     }
 
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column;

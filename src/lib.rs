@@ -1,17 +1,21 @@
 //! tebiki: a static site generator for bilingual policy guides.
 //!
 //! The pipeline, one module a stage: [`load`] (files and front matter) → [`site`] (index:
-//! languages, URLs, translations; Markdown via [`markdown`]) → [`render`] (Tera themes) →
-//! [`output`] (staged write and swap). [`build`] runs it end to end.
+//! languages, URLs, translations) → [`link`] (Markdown via [`markdown`], cross-links resolved)
+//! → [`render`] (Tera themes) → [`output`] (staged write and swap). [`build`] runs it end to
+//! end.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod error;
+pub mod escape;
 pub mod feeds;
 pub mod frontmatter;
 pub mod init;
+pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod output;

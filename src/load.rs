@@ -51,6 +51,9 @@ pub struct Asset {
 pub struct Loaded {
     pub sources: Vec<Source>,
     pub assets: Vec<Asset>,
+    /// (content key, language) of drafts left out of this build, so links into them are
+    /// reported as links into a draft rather than to a missing file.
+    pub drafts: Vec<(String, String)>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -138,14 +141,17 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
         }
     }
 
-    let results: Vec<Result<Option<Source>, Vec<Diagnostic>>> = markdown
+    let results: Vec<Result<Source, Vec<Diagnostic>>> = markdown
         .par_iter()
-        .map(|rel| read_source(&content, rel, config, drafts, &bundles, bundle_of(rel)))
+        .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
         .collect();
+    let keep_drafts = drafts || config.drafts;
     for result in results {
         match result {
-            Ok(Some(source)) => loaded.sources.push(source),
-            Ok(None) => {}
+            Ok(source) if source.meta.draft && !keep_drafts => {
+                loaded.drafts.push((source.key, source.lang));
+            }
+            Ok(source) => loaded.sources.push(source),
             Err(mut errors) => loaded.errors.append(&mut errors),
         }
     }
@@ -181,10 +187,9 @@ fn read_source(
     content: &Path,
     rel: &str,
     config: &Config,
-    drafts: bool,
     bundles: &BTreeSet<String>,
     bundle: Option<String>,
-) -> Result<Option<Source>, Vec<Diagnostic>> {
+) -> Result<Source, Vec<Diagnostic>> {
     let file = format!("{CONTENT_DIR}/{rel}");
     let (dir, name) = split_dir(rel);
     let stem = name.trim_end_matches(".md");
@@ -251,9 +256,6 @@ fn read_source(
     if !errors.is_empty() {
         return Err(errors);
     }
-    if meta.draft && !(drafts || config.drafts) {
-        return Ok(None);
-    }
     let (key, section, file_slug) = match kind {
         Kind::Section => (
             format!("{}_index.md", prefix(dir)),
@@ -274,7 +276,7 @@ fn read_source(
             base.to_string(),
         ),
     };
-    Ok(Some(Source {
+    Ok(Source {
         file,
         kind,
         key,
@@ -285,7 +287,7 @@ fn read_source(
         meta,
         body: split.body.to_string(),
         body_line: split.body_line,
-    }))
+    })
 }
 
 fn prefix(dir: &str) -> String {

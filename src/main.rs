@@ -1,9 +1,10 @@
-//! The command line: parses arguments and hands them to the library.
+//! The command line: parses arguments, hands them to the library and prints what it returns.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tebiki::diag::Diagnostic;
 use tebiki::{BuildOptions, Error};
 
 #[derive(Parser)]
@@ -15,6 +16,12 @@ use tebiki::{BuildOptions, Error};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -33,6 +40,16 @@ enum Command {
         /// Override [book] base_url, e.g. https://example.org/guides/.
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Check links, anchors, front matter and templates without writing anything; warn about
+    /// guides past their review date, without sources, or that nothing links to.
+    Check {
+        /// The site folder, holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `text` (like rustc) or `json` (a list of diagnostics, for tools).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Create a new bilingual site in DIR (default: the current folder).
     Init {
@@ -69,7 +86,19 @@ fn main() -> ExitCode {
                     report.out.display(),
                     report.elapsed.as_millis()
                 );
+                0
             });
+            (root, result)
+        }
+        Command::Check { root, format } => {
+            // Problems in book.toml stop the check early; they are printed like the others.
+            let result = match tebiki::check::check(&root, tebiki::dates::Date::today()) {
+                Ok(found) | Err(Error::Content(found)) => {
+                    print_check(&root, &found, format);
+                    Ok(u8::from(found.iter().any(Diagnostic::is_error)))
+                }
+                Err(e) => Err(e),
+            };
             (root, result)
         }
         Command::Init { dir } => {
@@ -81,12 +110,13 @@ fn main() -> ExitCode {
                     "a new site is ready: build it with `tebiki build --root {}`",
                     dir.display()
                 );
+                0
             });
             (dir, result)
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             report(&root, &e);
             ExitCode::from(e.exit_code() as u8)
@@ -94,7 +124,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn report(root: &std::path::Path, e: &Error) {
+fn print_check(root: &Path, found: &[Diagnostic], format: Format) {
+    match format {
+        Format::Json => match serde_json::to_string_pretty(found) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        },
+        Format::Text => {
+            for d in found {
+                println!("{}", d.render(root));
+            }
+            let errors = found.iter().filter(|d| d.is_error()).count();
+            println!("{errors} error(s), {} warning(s)", found.len() - errors);
+        }
+    }
+}
+
+fn report(root: &Path, e: &Error) {
     match e {
         Error::Content(diagnostics) => {
             for d in diagnostics {

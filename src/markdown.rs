@@ -8,6 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use crate::escape::escape;
 use crate::slug::slugify;
 
 /// One heading in a page's table of contents.
@@ -50,8 +51,35 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How the link stage wants a link written.
+#[derive(Debug, Clone, Default)]
+pub struct LinkRewrite {
+    pub href: String,
+    /// Set when the link leads to a page in another language than the linking page's.
+    pub hreflang: Option<String>,
+    /// Visible badge after the link (the target language's name), with `hreflang`.
+    pub badge: Option<String>,
+    /// Text for a link written with none: `[](other.md)`.
+    pub empty_text: String,
+}
+
+/// The link stage's hook into rendering: it sees every link's destination and its byte offset
+/// in the body, and says how to write it (`None` leaves the link as written).
+pub trait Links {
+    fn link(&mut self, dest: &str, offset: usize) -> Option<LinkRewrite>;
+}
+
+/// Leaves every link as written.
+pub struct NoLinks;
+
+impl Links for NoLinks {
+    fn link(&mut self, _: &str, _: usize) -> Option<LinkRewrite> {
+        None
+    }
+}
+
 /// Renders a Markdown body to HTML, in one pass over pulldown-cmark's events.
-pub fn render(src: &str) -> Rendered {
+pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut out = Rendered::default();
     let mut seen_ids = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
@@ -59,6 +87,8 @@ pub fn render(src: &str) -> Rendered {
     // Where the open heading's Start event is, and its text so far.
     let mut heading: Option<(usize, String)> = None;
     let mut in_code_block = false;
+    // The open link's rewrite and the index of its start event.
+    let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
         if let Event::Text(text) = event {
             if let Some((_, heading_text)) = &mut heading {
@@ -120,6 +150,64 @@ pub fn render(src: &str) -> Rendered {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.link(&dest_url, range.start) {
+                Some(rewrite) if rewrite.hreflang.is_some() => {
+                    let mut html = format!("<a href=\"{}\"", escape(&rewrite.href));
+                    if !title.is_empty() {
+                        html.push_str(&format!(" title=\"{}\"", escape(&title)));
+                    }
+                    if let Some(lang) = &rewrite.hreflang {
+                        html.push_str(&format!(" hreflang=\"{}\"", escape(lang)));
+                    }
+                    html.push('>');
+                    open_links.push(Some((rewrite, events.len())));
+                    events.push(Event::InlineHtml(html.into()));
+                }
+                Some(rewrite) => {
+                    open_links.push(Some((rewrite.clone(), events.len())));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: rewrite.href.into(),
+                        title,
+                        id,
+                    }));
+                }
+                None => {
+                    open_links.push(None);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::End(TagEnd::Link) => match open_links.pop().flatten() {
+                Some((rewrite, start)) => {
+                    if events.len() == start + 1 && !rewrite.empty_text.is_empty() {
+                        events.push(Event::Text(rewrite.empty_text.clone().into()));
+                    }
+                    if rewrite.hreflang.is_some() {
+                        let mut html = String::from("</a>");
+                        if let (Some(badge), Some(lang)) = (&rewrite.badge, &rewrite.hreflang) {
+                            html.push_str(&format!(
+                                " <span class=\"lang-badge\" lang=\"{}\">{}</span>",
+                                escape(lang),
+                                escape(badge)
+                            ));
+                        }
+                        events.push(Event::InlineHtml(html.into()));
+                    } else {
+                        events.push(Event::End(TagEnd::Link));
+                    }
+                }
+                None => events.push(Event::End(TagEnd::Link)),
+            },
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code_block = true;
                 events.push(event);
@@ -342,31 +430,38 @@ fn find_run(text: &str, delim: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn render_plain(src: &str) -> Rendered {
+        render(src, &mut NoLinks)
+    }
+
     #[test]
     fn japanese_emphasis_next_to_brackets() {
-        let r = render("これは**「重要」**です。");
+        let r = render_plain("これは**「重要」**です。");
         assert_eq!(r.html, "<p>これは<strong>「重要」</strong>です。</p>\n");
-        let r = render("政府は*「信頼できるAI」*を掲げる。");
+        let r = render_plain("政府は*「信頼できるAI」*を掲げる。");
         assert_eq!(r.html, "<p>政府は<em>「信頼できるAI」</em>を掲げる。</p>\n");
     }
 
     #[test]
     fn ordinary_emphasis_is_untouched() {
-        assert_eq!(render("a **b** c").html, "<p>a <strong>b</strong> c</p>\n");
-        assert_eq!(render("2 ** 3 ** 4").html, "<p>2 ** 3 ** 4</p>\n");
         assert_eq!(
-            render(r"これは\*\*「重要」\*\*です").html,
+            render_plain("a **b** c").html,
+            "<p>a <strong>b</strong> c</p>\n"
+        );
+        assert_eq!(render_plain("2 ** 3 ** 4").html, "<p>2 ** 3 ** 4</p>\n");
+        assert_eq!(
+            render_plain(r"これは\*\*「重要」\*\*です").html,
             "<p>これは**「重要」**です</p>\n"
         );
         assert_eq!(
-            render("`**「x」**です`").html,
+            render_plain("`**「x」**です`").html,
             "<p><code>**「x」**です</code></p>\n"
         );
     }
 
     #[test]
     fn heading_ids_keep_japanese_and_are_unique() {
-        let r = render(
+        let r = render_plain(
             "## AI推進法の概要\n\n## Overview\n\n## Overview\n\n## 2025\n\n## 「」\n\n### Custom {#mine}\n",
         );
         let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
@@ -392,7 +487,7 @@ mod tests {
 
     #[test]
     fn tables_are_wrapped_and_gfm_works() {
-        let r = render(
+        let r = render_plain(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and a note[^1]\n\n[^1]: The note.\n\n- [x] done\n",
         );
         assert!(r.html.starts_with("<div class=\"table-wrap\">\n<table>"));
@@ -405,9 +500,9 @@ mod tests {
     #[test]
     fn reading_time_by_words_and_characters() {
         let english = "word ".repeat(450);
-        assert_eq!(render(&english).reading_time(), 3);
+        assert_eq!(render_plain(&english).reading_time(), 3);
         let japanese = "日本語".repeat(400);
-        assert_eq!(render(&japanese).reading_time(), 2);
-        assert_eq!(render("short").reading_time(), 1);
+        assert_eq!(render_plain(&japanese).reading_time(), 2);
+        assert_eq!(render_plain("short").reading_time(), 1);
     }
 }

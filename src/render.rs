@@ -374,6 +374,7 @@ impl<'a> Renderer<'a> {
         );
         map.insert("sources".into(), tera::Value::from_serializable(&sources));
         map.insert("related".into(), self.list(&related));
+        map.insert("backlinks".into(), self.list(&page.backlinks));
         map.insert("section".into(), tera::Value::from_serializable(&section));
         map.insert("extra".into(), tera::Value::from_serializable(&meta.extra));
         map.into()

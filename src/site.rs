@@ -1,17 +1,14 @@
 //! The index stage: turns loaded files into a `Site` — every page and section with its
-//! language, slug and URL, the translation pairs, and the lookups later stages need. Also
-//! runs the Markdown stage over all bodies in parallel.
+//! language, slug and URL, the translation pairs, and the lookups later stages need.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::frontmatter::{FrontMatter, Kind, SortBy};
 use crate::load::{Asset, Loaded, Source};
-use crate::markdown::{self, Rendered};
+use crate::markdown::Rendered;
 use crate::slug::{is_safe_segment, slugify};
 
 /// A page in one language.
@@ -22,6 +19,8 @@ pub struct Page {
     /// URL path relative to the base URL, always ending in `/` (`ja/guides/ai-act/`).
     pub path: String,
     pub rendered: Rendered,
+    /// Indices into `Site::pages` of the pages whose body links here, sorted.
+    pub backlinks: Vec<usize>,
 }
 
 impl Page {
@@ -90,6 +89,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Per (taxonomy, language): terms sorted by slug.
     pub taxonomies: BTreeMap<(Taxonomy, String), Vec<Term>>,
+    /// (key, language) of drafts left out of this build.
+    pub drafts: HashSet<(String, String)>,
     page_by_key: HashMap<(String, String), usize>,
     section_by_dir: HashMap<(String, String), usize>,
 }
@@ -162,6 +163,7 @@ impl Site {
                 slug,
                 path,
                 rendered: Rendered::default(),
+                backlinks: Vec::new(),
             });
         }
         let page_by_key: HashMap<(String, String), usize> = pages
@@ -310,15 +312,6 @@ impl Site {
             }
         }
 
-        pages
-            .par_iter_mut()
-            .for_each(|p| p.rendered = markdown::render(&p.source.body));
-        sections.par_iter_mut().for_each(|s| {
-            if let Some(source) = &s.source {
-                s.rendered = markdown::render(&source.body);
-            }
-        });
-
         let site = Site {
             root,
             config,
@@ -328,6 +321,7 @@ impl Site {
             taxonomies,
             page_by_key,
             section_by_dir,
+            drafts: loaded.drafts.into_iter().collect(),
         };
         (site, errors)
     }
@@ -358,9 +352,18 @@ impl Site {
     }
 
     pub fn section(&self, dir: &str, lang: &str) -> Option<&Section> {
+        self.section_index(dir, lang).map(|i| &self.sections[i])
+    }
+
+    pub fn section_index(&self, dir: &str, lang: &str) -> Option<usize> {
         self.section_by_dir
             .get(&(dir.to_string(), lang.to_string()))
-            .map(|&i| &self.sections[i])
+            .copied()
+    }
+
+    /// Every content key of a page, for suggestions.
+    pub fn page_keys(&self) -> impl Iterator<Item = &str> {
+        self.page_by_key.keys().map(|(k, _)| k.as_str())
     }
 
     /// Absolute URL of an output path relative to the base.

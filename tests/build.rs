@@ -304,7 +304,10 @@ fn init_scaffolds_a_site_that_builds() {
 #[test]
 fn site_static_files_are_copied_and_win_over_the_theme() {
     let f = Fixture::bilingual();
-    f.write("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    f.write(
+        "static/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     f.write("static/style.css", "body { color: black; }");
     f.build_ok(&[]);
     assert!(f.path("public/images/logo.svg").is_file());

@@ -1,0 +1,88 @@
+//! `tebiki check`: everything a build checks, without writing anything, plus warnings about
+//! guides that need attention: a passed `review_by`, no `sources`, no page linking to them.
+
+use std::path::Path;
+
+use crate::build::{Prepared, prepare};
+use crate::dates::Date;
+use crate::diag::{self, Diagnostic};
+use crate::error::Error;
+use crate::render::{self, Sink};
+use crate::site::{Site, normalise_content_path};
+
+/// Discards rendered files: `check` renders every page to find template errors, and keeps
+/// nothing.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks the site at `root` as of `today`. Returns every error and warning, sorted.
+pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
+    let Prepared {
+        site,
+        theme,
+        mut errors,
+    } = prepare(root, false, None)?;
+    if let Some(theme) = &theme {
+        errors.extend(render::render_all(&site, theme, &Discard));
+    }
+    errors.extend(warnings(&site, today));
+    diag::sort(&mut errors);
+    errors.dedup();
+    Ok(errors)
+}
+
+fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
+    let mut linked = vec![false; site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        if !page.backlinks.is_empty() {
+            linked[i] = true;
+        }
+        for related in &page.meta().related {
+            let key = normalise_content_path(&related.value);
+            if let Some(target) = site.page_index_for_reader(&key, &page.source.lang)
+                && target != i
+            {
+                linked[target] = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let meta = page.meta();
+        let file = &page.source.file;
+        let line_of = |key: &str| meta.key_lines.get(key).copied().unwrap_or(1);
+        if let Some(review_by) = meta.review_by
+            && review_by < today
+        {
+            out.push(
+                Diagnostic::warning(
+                    "review-due",
+                    file,
+                    format!("`review_by` {} has passed", review_by.iso()),
+                )
+                .at(line_of("review_by"), 1)
+                .suggest("check the facts, then update `as_of` and set a new `review_by`"),
+            );
+        }
+        if meta.sources.is_empty() {
+            out.push(
+                Diagnostic::warning("no-sources", file, "this guide cites no `sources`")
+                    .at(line_of("title"), 1)
+                    .suggest("list the primary documents it relies on under `sources`"),
+            );
+        }
+        if !linked[i] {
+            out.push(
+                Diagnostic::warning("orphan", file, "no other page links to this page")
+                    .at(line_of("title"), 1)
+                    .suggest("link to it from a related guide, or add it to a `related` list"),
+            );
+        }
+    }
+    out
+}

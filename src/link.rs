@@ -1,0 +1,458 @@
+//! The link stage: renders every Markdown body with its cross-links resolved. A link to
+//! another content file (`other.md`, `../briefs/x.md#frag`, `@/guides/x.md`, `bundle/`,
+//! `_index.md`) becomes the URL of the version in the linking page's language, falling back to
+//! the original with `hreflang` and a language badge. Each link is one hash lookup; fragments
+//! are checked against the heading ids the renderer collected, once every page is rendered, so
+//! nothing is parsed twice. Backlinks come from the same pass.
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
+use crate::load::Source;
+use crate::markdown::{self, LinkRewrite, Links, Rendered};
+use crate::site::Site;
+
+/// What a link points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+/// The file a link is written in.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    Page(usize),
+    Section(usize),
+}
+
+/// A `#fragment` to check once the target is rendered.
+struct PendingAnchor {
+    origin: Origin,
+    offset: usize,
+    target: Target,
+    fragment: String,
+}
+
+/// What rendering one body found out about its links.
+#[derive(Default)]
+struct Report {
+    errors: Vec<Diagnostic>,
+    anchors: Vec<PendingAnchor>,
+    /// Pages this body links to.
+    targets: Vec<usize>,
+}
+
+/// Renders every page and section body with links resolved, checks every fragment and fills
+/// in backlinks. Returns every broken link.
+pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
+    let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_one(site, Origin::Page(i)))
+        .collect();
+    let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|i| {
+            site.sections[i]
+                .source
+                .as_ref()
+                .map(|_| render_one(site, Origin::Section(i)))
+        })
+        .collect();
+
+    let mut reports = Vec::with_capacity(pages.len());
+    for (i, (rendered, report)) in pages.into_iter().enumerate() {
+        site.pages[i].rendered = rendered;
+        reports.push((Origin::Page(i), report));
+    }
+    for (i, result) in sections.into_iter().enumerate() {
+        if let Some((rendered, report)) = result {
+            site.sections[i].rendered = rendered;
+            reports.push((Origin::Section(i), report));
+        }
+    }
+
+    let mut errors = Vec::new();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
+    for (origin, report) in reports {
+        errors.extend(report.errors);
+        for anchor in report.anchors {
+            if let Some(e) = check_anchor(site, &anchor) {
+                errors.push(e);
+            }
+        }
+        if let Origin::Page(from) = origin {
+            for target in report.targets {
+                if target != from {
+                    backlinks[target].push(from);
+                }
+            }
+        }
+    }
+    for (page, mut list) in site.pages.iter_mut().zip(backlinks) {
+        list.sort_unstable();
+        list.dedup();
+        page.backlinks = list;
+    }
+    errors
+}
+
+fn source_of(site: &Site, origin: Origin) -> &Source {
+    match origin {
+        Origin::Page(i) => &site.pages[i].source,
+        Origin::Section(i) => site.sections[i]
+            .source
+            .as_ref()
+            .expect("only sections with a source are rendered"),
+    }
+}
+
+fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
+    let source = source_of(site, origin);
+    let lang = match origin {
+        Origin::Page(i) => site.pages[i].source.lang.as_str(),
+        Origin::Section(i) => site.sections[i].lang.as_str(),
+    };
+    let mut links = PageLinks {
+        site,
+        source,
+        origin,
+        lang,
+        report: Report::default(),
+    };
+    let rendered = markdown::render(&source.body, &mut links);
+    (rendered, links.report)
+}
+
+/// The file line and column of a byte offset in a body.
+fn position(source: &Source, offset: usize) -> (usize, usize) {
+    let (line, col) = line_col(&source.body, offset);
+    (source.body_line + line - 1, col)
+}
+
+fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
+    let (ids, target_file) = match anchor.target {
+        Target::Page(i) => (
+            &site.pages[i].rendered.ids,
+            site.pages[i].source.file.as_str(),
+        ),
+        Target::Section(i) => {
+            let s = &site.sections[i];
+            (
+                &s.rendered.ids,
+                s.source
+                    .as_ref()
+                    .map_or(s.dir.as_str(), |src| src.file.as_str()),
+            )
+        }
+    };
+    if ids.iter().any(|id| *id == anchor.fragment) {
+        return None;
+    }
+    let source = source_of(site, anchor.origin);
+    let (line, col) = position(source, anchor.offset);
+    let same_page =
+        matches!((anchor.origin, anchor.target), (Origin::Page(a), Target::Page(b)) if a == b);
+    let place = if same_page {
+        "on this page".to_string()
+    } else {
+        format!("in {target_file}")
+    };
+    Some(
+        Diagnostic::error(
+            "missing-anchor",
+            &source.file,
+            format!("`#{}` is not a heading id {place}", anchor.fragment),
+        )
+        .at(line, col)
+        .maybe_suggest(
+            did_you_mean(&anchor.fragment, ids.iter().map(String::as_str)).or_else(|| {
+                (!ids.is_empty()).then(|| format!("the headings there are: #{}", ids.join(", #")))
+            }),
+        ),
+    )
+}
+
+struct PageLinks<'a> {
+    site: &'a Site,
+    source: &'a Source,
+    origin: Origin,
+    lang: &'a str,
+    report: Report,
+}
+
+impl Links for PageLinks<'_> {
+    fn link(&mut self, dest: &str, offset: usize) -> Option<LinkRewrite> {
+        if let Some(fragment) = dest.strip_prefix('#') {
+            if let Origin::Page(i) = self.origin
+                && !fragment.is_empty()
+            {
+                self.report.anchors.push(PendingAnchor {
+                    origin: self.origin,
+                    offset,
+                    target: Target::Page(i),
+                    fragment: percent_decode(fragment),
+                });
+            }
+            return None;
+        }
+        if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
+            return None;
+        }
+        let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
+        let fragment = suffix.split_once('#').map(|(_, f)| percent_decode(f));
+        let path = percent_decode(path);
+        let rooted = path.strip_prefix("@/");
+        let is_content = rooted.is_some() || path.ends_with(".md") || path.ends_with('/');
+        if !is_content {
+            return None; // an image, a PDF or another file beside the page
+        }
+        match self.resolve(rooted.unwrap_or(&path), rooted.is_some()) {
+            Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, offset)),
+            Ok(None) => None,
+            Err(mut e) => {
+                let (line, col) = position(self.source, offset);
+                e.line = line;
+                e.column = col;
+                self.report.errors.push(e);
+                None
+            }
+        }
+    }
+}
+
+impl PageLinks<'_> {
+    /// The folder of the linking file, relative to `content/`.
+    fn base_dir(&self) -> &str {
+        let key = &self.source.key;
+        key.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    fn error(&self, message: String) -> Diagnostic {
+        Diagnostic::error("broken-link", &self.source.file, message)
+    }
+
+    /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no
+    /// page or section alone (it may be a static folder).
+    fn resolve(&self, path: &str, rooted: bool) -> Result<Option<Target>, Diagnostic> {
+        let joined = if rooted {
+            path.to_string()
+        } else if self.base_dir().is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.base_dir())
+        };
+        let Some(rel) = normalise(&joined) else {
+            return Err(self
+                .error(format!("link `{path}` leaves the content/ folder"))
+                .suggest("link to files inside content/, or use an absolute https:// link"));
+        };
+        let site = self.site;
+        if rel.is_empty() || rel.ends_with('/') {
+            let dir = rel.trim_end_matches('/');
+            if let Some(i) = site.page_index_for_reader(&format!("{dir}/index.md"), self.lang) {
+                return Ok(Some(Target::Page(i)));
+            }
+            return Ok(site.section_index(dir, self.lang).map(Target::Section));
+        }
+        let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        let stem = file.trim_end_matches(".md");
+        let (base, explicit_lang) = match stem.rsplit_once('.') {
+            Some((base, l)) if site.config.language(l).is_some() => (base, Some(l)),
+            _ => (stem, None),
+        };
+        let lang = explicit_lang.unwrap_or(self.lang);
+        if base == "_index" {
+            return match site.section_index(dir, lang) {
+                Some(i) => Ok(Some(Target::Section(i))),
+                None => Err(self.error(format!("link to section `{rel}`, which does not exist"))),
+            };
+        }
+        let key = if dir.is_empty() {
+            format!("{base}.md")
+        } else {
+            format!("{dir}/{base}.md")
+        };
+        let found = match explicit_lang {
+            Some(l) => site.page_index(&key, l),
+            None => site.page_index_for_reader(&key, lang),
+        };
+        if let Some(i) = found {
+            return Ok(Some(Target::Page(i)));
+        }
+        let is_draft = site
+            .drafts
+            .iter()
+            .any(|(k, l)| *k == key && explicit_lang.is_none_or(|e| e == l));
+        if is_draft {
+            return Err(self
+                .error(format!(
+                    "link to `{path}`, which is a draft and is not published"
+                ))
+                .suggest("publish the target (remove `draft: true`) or remove the link"));
+        }
+        if let Some(l) = explicit_lang
+            && site.page_index_for_reader(&key, l).is_some()
+        {
+            return Err(self
+                .error(format!(
+                    "link to `{path}`, but that page has no `{l}` version"
+                ))
+                .suggest(format!(
+                    "link to `{base}.md` to get the version for the reader's language"
+                )));
+        }
+        let suggestion = closest(&key, site.page_keys())
+            .map(|target| format!("did you mean `{}`?", self.relative(target, rooted)));
+        Err(self
+            .error(format!("link to `{path}`, which does not exist"))
+            .maybe_suggest(suggestion))
+    }
+
+    /// How to write the content path `key` from this file: relative if the link was relative.
+    fn relative(&self, key: &str, rooted: bool) -> String {
+        let base = self.base_dir();
+        if rooted {
+            return format!("@/{key}");
+        }
+        if !base.is_empty()
+            && let Some(rest) = key.strip_prefix(&format!("{base}/"))
+        {
+            return rest.to_string();
+        }
+        let depth = if base.is_empty() {
+            0
+        } else {
+            base.split('/').count()
+        };
+        format!("{}{key}", "../".repeat(depth))
+    }
+
+    fn rewrite(
+        &mut self,
+        target: Target,
+        suffix: &str,
+        fragment: Option<String>,
+        offset: usize,
+    ) -> LinkRewrite {
+        let site = self.site;
+        let (path, lang, title) = match target {
+            Target::Page(i) => {
+                let p = &site.pages[i];
+                self.report.targets.push(i);
+                (&p.path, p.source.lang.as_str(), p.title().to_string())
+            }
+            Target::Section(i) => {
+                let s = &site.sections[i];
+                (&s.path, s.lang.as_str(), s.title.clone())
+            }
+        };
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            self.report.anchors.push(PendingAnchor {
+                origin: self.origin,
+                offset,
+                target,
+                fragment,
+            });
+        }
+        let other_language = lang != self.lang;
+        LinkRewrite {
+            href: format!("{}{suffix}", site.url(path)),
+            hreflang: other_language.then(|| lang.to_string()),
+            badge: other_language
+                .then(|| site.config.language(lang).map(|l| l.name.clone()))
+                .flatten(),
+            empty_text: title,
+        }
+    }
+}
+
+/// `https:`, `mailto:`, `term:`: a scheme before any `/`, `?` or `#`.
+fn has_scheme(dest: &str) -> bool {
+    let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+    dest[..end].find(':').is_some_and(|i| {
+        i > 0
+            && dest[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
+}
+
+/// Resolves `.` and `..` in a `/`-separated path. `None` when `..` climbs above the start.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Decodes `%XX` escapes (as UTF-8), leaving malformed ones as written.
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://example.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(has_scheme("term:aisi"));
+        assert!(!has_scheme("other.md"));
+        assert!(!has_scheme("../x.md#a:b"));
+    }
+
+    #[test]
+    fn normalises_paths() {
+        assert_eq!(
+            normalise("guides/../briefs/x.md").as_deref(),
+            Some("briefs/x.md")
+        );
+        assert_eq!(normalise("guides/./x.md").as_deref(), Some("guides/x.md"));
+        assert_eq!(
+            normalise("guides/report/").as_deref(),
+            Some("guides/report/")
+        );
+        assert_eq!(normalise("guides/../../x.md"), None);
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("%E4%B8%BB%E3%81%AA"), "主な");
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}
