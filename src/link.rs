@@ -146,7 +146,7 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
             )
         }
     };
-    if ids.iter().any(|id| *id == anchor.fragment) {
+    if ids.contains(&anchor.fragment) {
         return None;
     }
     let source = source_of(site, anchor.origin);
@@ -235,9 +235,7 @@ impl PageLinks<'_> {
     /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no
     /// page or section alone (it may be a static folder).
     fn resolve(&self, path: &str, rooted: bool) -> Result<Option<Target>, Diagnostic> {
-        let joined = if rooted {
-            path.to_string()
-        } else if self.base_dir().is_empty() {
+        let joined = if rooted || self.base_dir().is_empty() {
             path.to_string()
         } else {
             format!("{}/{path}", self.base_dir())
