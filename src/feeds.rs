@@ -1,6 +1,6 @@
-//! Machine-readable outputs: an Atom feed per language, one `sitemap.xml` with `hreflang`
-//! alternates, and `robots.txt`. Dates come from the content, never the clock, so the same
-//! input gives the same bytes.
+//! Machine-readable outputs: an Atom feed and a search index per language, one `sitemap.xml`
+//! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
+//! so the same input gives the same bytes.
 
 use std::fmt::Write as _;
 
@@ -25,6 +25,12 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
             )
         })
         .collect();
+    files.extend(site.config.languages.iter().map(|l| {
+        (
+            format!("{}search-index.json", site.home_path(&l.code)),
+            search_index(site, &l.code),
+        )
+    }));
     files.push(("sitemap.xml".into(), sitemap(site)));
     files.push((
         "robots.txt".into(),
@@ -87,6 +93,28 @@ fn atom(site: &Site, lang: &str) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// A compact JSON list of the pages in `lang` for client-side search: title, URL, summary,
+/// section, tags and headings (not the full text, which would make the file as big as the site).
+fn search_index(site: &Site, lang: &str) -> String {
+    let entries: Vec<serde_json::Value> = site
+        .pages
+        .iter()
+        .filter(|p| p.source.lang == lang)
+        .map(|p| {
+            let headings: Vec<&str> = p.rendered.toc.iter().map(|t| t.title.as_str()).collect();
+            serde_json::json!({
+                "title": p.title(),
+                "url": site.url(&p.path),
+                "summary": p.meta().summary,
+                "section": site.section(&p.source.section, lang).map(|s| s.title.as_str()),
+                "tags": p.meta().tags,
+                "headings": headings,
+            })
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_string()) + "\n"
 }
 
 fn sitemap(site: &Site) -> String {

@@ -148,6 +148,11 @@ fn home_sections_feeds_and_404() {
     ));
     assert!(f.path("public/404.html").is_file());
     assert!(f.path("public/style.css").is_file());
+    let index: serde_json::Value =
+        serde_json::from_str(&f.read("public/ja/search-index.json")).expect("JSON");
+    assert_eq!(index[0]["title"], "AI推進法");
+    assert_eq!(index[0]["url"], "https://example.org/ja/guides/ai-act/");
+    assert_eq!(index[0]["headings"][0], "主な日付");
 }
 
 #[test]
