@@ -57,11 +57,12 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
         .par_iter()
         .map(|job| {
             let (path, template, context) = renderer.context(job);
-            let html = theme
+            let mut html = Vec::with_capacity(32 * 1024);
+            theme
                 .tera
-                .render(&template, &context)
+                .render_to(&template, &context, &mut html)
                 .map_err(|e| theme.error(&e))?;
-            sink.put(&path, html.as_bytes()).map_err(|e| {
+            sink.put(&path, &html).map_err(|e| {
                 Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
             })
         })
