@@ -7,6 +7,7 @@ use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::feeds;
+use crate::glossary;
 use crate::link;
 use crate::load;
 use crate::output::Staging;
@@ -50,8 +51,11 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     }
     let theme = Theme::load(root, &config.theme);
     let loaded = load::load(root, &config, drafts);
+    let (glossary, glossary_errors) = glossary::load(root, &config);
     let mut errors = loaded.errors.clone();
+    errors.extend(glossary_errors);
     let (mut site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
+    site.glossary = glossary;
     errors.extend(index_errors);
     errors.extend(link::render_all(&mut site));
     let theme = match theme {

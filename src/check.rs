@@ -1,5 +1,6 @@
 //! `tebiki check`: everything a build checks, without writing anything, plus warnings about
-//! guides that need attention: a passed `review_by`, no `sources`, no page linking to them.
+//! what needs attention: guides past their `review_by`, without `sources` or that no page links
+//! to; glossary terms no page uses or that lack a declared language.
 
 use std::path::Path;
 
@@ -82,6 +83,42 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                     .at(line_of("title"), 1)
                     .suggest("link to it from a related guide, or add it to a `related` list"),
             );
+        }
+    }
+    if let Some(glossary) = &site.glossary {
+        for (i, term) in glossary.terms.iter().enumerate() {
+            if site.term_uses.get(i).is_none_or(Vec::is_empty) {
+                out.push(
+                    Diagnostic::warning(
+                        "unused-term",
+                        &glossary.file,
+                        format!("term `{}` is defined but no page uses it", term.id),
+                    )
+                    .at(term.line, 1)
+                    .suggest("use it in a guide, link it with [text](term:id), or remove it"),
+                );
+            }
+            let missing: Vec<&str> = site
+                .config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .filter(|code| !term.langs.contains_key(*code))
+                .collect();
+            if !missing.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        "term-missing-language",
+                        &glossary.file,
+                        format!("term `{}` has no entry in {}", term.id, missing.join(", ")),
+                    )
+                    .at(term.line, 1)
+                    .suggest(format!(
+                        "add `[term.{}]` with `term` and `definition`",
+                        missing[0]
+                    )),
+                );
+            }
         }
     }
     out

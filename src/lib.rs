@@ -14,6 +14,7 @@ pub mod error;
 pub mod escape;
 pub mod feeds;
 pub mod frontmatter;
+pub mod glossary;
 pub mod init;
 pub mod link;
 pub mod load;

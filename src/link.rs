@@ -5,11 +5,15 @@
 //! are checked against the heading ids the renderer collected, once every page is rendered, so
 //! nothing is parsed twice. Backlinks come from the same pass.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 
+use crate::config::LinkMode;
 use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
+use crate::escape::escape;
 use crate::load::Source;
-use crate::markdown::{self, LinkRewrite, Links, Rendered};
+use crate::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
 use crate::site::Site;
 
 /// What a link points at.
@@ -41,6 +45,8 @@ struct Report {
     anchors: Vec<PendingAnchor>,
     /// Pages this body links to.
     targets: Vec<usize>,
+    /// Glossary terms this page uses (linked automatically or explicitly).
+    terms: Vec<usize>,
 }
 
 /// Renders every page and section body with links resolved, checks every fragment and fills
@@ -74,6 +80,8 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
 
     let mut errors = Vec::new();
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
+    let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
+    let mut term_uses: Vec<Vec<usize>> = vec![Vec::new(); term_count];
     for (origin, report) in reports {
         errors.extend(report.errors);
         for anchor in report.anchors {
@@ -87,6 +95,9 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
                     backlinks[target].push(from);
                 }
             }
+            for term in report.terms {
+                term_uses[term].push(from);
+            }
         }
     }
     for (page, mut list) in site.pages.iter_mut().zip(backlinks) {
@@ -94,6 +105,11 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
         list.dedup();
         page.backlinks = list;
     }
+    for list in &mut term_uses {
+        list.sort_unstable();
+        list.dedup();
+    }
+    site.term_uses = term_uses;
     errors
 }
 
@@ -119,6 +135,8 @@ fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
         origin,
         lang,
         report: Report::default(),
+        linked_terms: HashSet::new(),
+        tooltips: 0,
     };
     let rendered = markdown::render(&source.body, &mut links);
     (rendered, links.report)
@@ -179,10 +197,17 @@ struct PageLinks<'a> {
     origin: Origin,
     lang: &'a str,
     report: Report,
+    /// Terms already linked on this page (for `link = "first"`).
+    linked_terms: HashSet<usize>,
+    /// Numbers the tooltips of this page, for unique ids.
+    tooltips: usize,
 }
 
 impl Links for PageLinks<'_> {
-    fn link(&mut self, dest: &str, offset: usize) -> Option<LinkRewrite> {
+    fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite> {
+        if let Some(id) = dest.strip_prefix("term:") {
+            return self.term_link(id, offset);
+        }
         if let Some(fragment) = dest.strip_prefix('#') {
             if let Origin::Page(i) = self.origin
                 && !fragment.is_empty()
@@ -208,20 +233,138 @@ impl Links for PageLinks<'_> {
             return None; // an image, a PDF or another file beside the page
         }
         match self.resolve(rooted.unwrap_or(&path), rooted.is_some()) {
-            Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, offset)),
+            Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, title, offset)),
             Ok(None) => None,
-            Err(mut e) => {
-                let (line, col) = position(self.source, offset);
-                e.line = line;
-                e.column = col;
-                self.report.errors.push(e);
+            Err(e) => {
+                self.report_error(e, offset);
                 None
             }
         }
     }
+
+    fn terms(&mut self, text: &str, sentence_start: bool) -> Vec<TermMarkup> {
+        let Some(glossary) = &self.site.glossary else {
+            return Vec::new();
+        };
+        let mode = self.site.config.glossary_link;
+        if mode == LinkMode::None || !self.source.meta.glossary {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for found in glossary.find(text, self.lang, sentence_start) {
+            if mode == LinkMode::First && !self.linked_terms.insert(found.term) {
+                continue;
+            }
+            let (_, open_html, close_html) = self.term_markup(found.term);
+            out.push(TermMarkup {
+                range: found.range,
+                open_html,
+                close_html,
+            });
+        }
+        out
+    }
 }
 
 impl PageLinks<'_> {
+    fn report_error(&mut self, mut e: Diagnostic, offset: usize) {
+        let (line, col) = position(self.source, offset);
+        e.line = line;
+        e.column = col;
+        self.report.errors.push(e);
+    }
+
+    /// `[text](term:id)`: a link to the term's glossary entry, with its tooltip.
+    fn term_link(&mut self, id: &str, offset: usize) -> Option<LinkRewrite> {
+        let site = self.site;
+        let Some(glossary) = &site.glossary else {
+            let file = format!("{}/{}", crate::load::CONTENT_DIR, site.config.glossary_file);
+            let e = Diagnostic::error(
+                "unknown-term",
+                &self.source.file,
+                format!("link to term `{id}`, but the site has no glossary"),
+            )
+            .suggest(format!(
+                "create {file} with a `[[term]]` whose id is `{id}`"
+            ));
+            self.report_error(e, offset);
+            return None;
+        };
+        let Some(term) = glossary.index(id) else {
+            let e = Diagnostic::error(
+                "unknown-term",
+                &self.source.file,
+                format!("`{id}` is not a term in the glossary"),
+            )
+            .maybe_suggest(
+                did_you_mean(id, glossary.ids())
+                    .map(|s| s.replace("did you mean `", "did you mean `term:")),
+            );
+            self.report_error(e, offset);
+            return None;
+        };
+        self.linked_terms.insert(term);
+        let (href, open_html, close_html) = self.term_markup(term);
+        let entry = &glossary.terms[term];
+        let name = entry
+            .langs
+            .get(self.lang)
+            .or_else(|| entry.langs.get(&site.config.default_language))
+            .or_else(|| entry.langs.values().next())
+            .map(|l| l.term.clone())
+            .unwrap_or_default();
+        Some(LinkRewrite {
+            href,
+            open_html: Some(open_html),
+            close_html: Some(close_html),
+            empty_text: name,
+        })
+    }
+
+    /// The URL of a term's glossary entry and the markup around a linked occurrence: a link
+    /// described by a tooltip that holds the definition, shown on hover and keyboard focus and
+    /// read by screen readers, with no script.
+    fn term_markup(&mut self, term: usize) -> (String, String, String) {
+        let site = self.site;
+        let glossary = site
+            .glossary
+            .as_ref()
+            .expect("terms are only found with a glossary");
+        let entry = &glossary.terms[term];
+        let lang = if entry.langs.contains_key(self.lang) {
+            self.lang
+        } else if entry.langs.contains_key(&site.config.default_language) {
+            site.config.default_language.as_str()
+        } else {
+            entry.langs.keys().next().map_or(self.lang, String::as_str)
+        };
+        let Some(text) = entry.langs.get(lang) else {
+            unreachable!("a term has at least one language")
+        };
+        if let Origin::Page(_) = self.origin {
+            self.report.terms.push(term);
+        }
+        self.tooltips += 1;
+        let tip = format!("tebiki-term-{}-{}", entry.id, self.tooltips);
+        let href = format!("{}glossary/#{}", site.url(&site.home_path(lang)), entry.id);
+        let hreflang = if lang == self.lang {
+            String::new()
+        } else {
+            format!(" hreflang=\"{}\"", escape(lang))
+        };
+        let open = format!(
+            "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"{tip}\">",
+            escape(&href)
+        );
+        let close = format!(
+            "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{tip}\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
+            escape(lang),
+            escape(&text.term),
+            text.definition_html
+        );
+        (href, open, close)
+    }
+
     /// The folder of the linking file, relative to `content/`.
     fn base_dir(&self) -> &str {
         let key = &self.source.key;
@@ -331,10 +474,11 @@ impl PageLinks<'_> {
         target: Target,
         suffix: &str,
         fragment: Option<String>,
+        title: &str,
         offset: usize,
     ) -> LinkRewrite {
         let site = self.site;
-        let (path, lang, title) = match target {
+        let (path, lang, title_text) = match target {
             Target::Page(i) => {
                 let p = &site.pages[i];
                 self.report.targets.push(i);
@@ -353,14 +497,34 @@ impl PageLinks<'_> {
                 fragment,
             });
         }
-        let other_language = lang != self.lang;
+        let href = format!("{}{suffix}", site.url(path));
+        if lang == self.lang {
+            return LinkRewrite {
+                href,
+                empty_text: title_text,
+                ..LinkRewrite::default()
+            };
+        }
+        // Another language's page, where the reader's has none: say so with hreflang and a badge.
+        let mut open = format!(
+            "<a href=\"{}\" hreflang=\"{}\"",
+            escape(&href),
+            escape(lang)
+        );
+        if !title.is_empty() {
+            open.push_str(&format!(" title=\"{}\"", escape(title)));
+        }
+        open.push('>');
+        let name = site.config.language(lang).map_or(lang, |l| l.name.as_str());
         LinkRewrite {
-            href: format!("{}{suffix}", site.url(path)),
-            hreflang: other_language.then(|| lang.to_string()),
-            badge: other_language
-                .then(|| site.config.language(lang).map(|l| l.name.clone()))
-                .flatten(),
-            empty_text: title,
+            href,
+            open_html: Some(open),
+            close_html: Some(format!(
+                "</a> <span class=\"lang-badge\" lang=\"{}\">{}</span>",
+                escape(lang),
+                escape(name)
+            )),
+            empty_text: title_text,
         }
     }
 }

@@ -8,7 +8,6 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::escape::escape;
 use crate::slug::slugify;
 
 /// One heading in a page's table of contents.
@@ -55,26 +54,59 @@ fn options() -> Options {
 #[derive(Debug, Clone, Default)]
 pub struct LinkRewrite {
     pub href: String,
-    /// Set when the link leads to a page in another language than the linking page's.
-    pub hreflang: Option<String>,
-    /// Visible badge after the link (the target language's name), with `hreflang`.
-    pub badge: Option<String>,
+    /// Markup that replaces the link's opening and closing tags, when the link needs more than a
+    /// new `href` (an `hreflang` and a language badge, a glossary tooltip).
+    pub open_html: Option<String>,
+    pub close_html: Option<String>,
     /// Text for a link written with none: `[](other.md)`.
     pub empty_text: String,
 }
 
-/// The link stage's hook into rendering: it sees every link's destination and its byte offset
-/// in the body, and says how to write it (`None` leaves the link as written).
-pub trait Links {
-    fn link(&mut self, dest: &str, offset: usize) -> Option<LinkRewrite>;
+/// A glossary term to mark up in a text: its byte range and the markup around it.
+#[derive(Debug, Clone)]
+pub struct TermMarkup {
+    pub range: Range<usize>,
+    pub open_html: String,
+    pub close_html: String,
 }
 
-/// Leaves every link as written.
+/// The link stage's hooks into rendering. `link` sees every link's destination, title and byte
+/// offset in the body and says how to write it (`None` leaves it as written); `terms` sees each
+/// run of running text where glossary terms may be linked (never in headings, links, code, raw
+/// HTML or image text) and says which to mark up.
+pub trait Links {
+    fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite>;
+
+    fn terms(&mut self, _text: &str, _sentence_start: bool) -> Vec<TermMarkup> {
+        Vec::new()
+    }
+}
+
+/// Leaves every link as written and links no terms.
 pub struct NoLinks;
 
 impl Links for NoLinks {
-    fn link(&mut self, _: &str, _: usize) -> Option<LinkRewrite> {
+    fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
         None
+    }
+}
+
+/// Where the renderer is, for deciding whether glossary terms may be linked.
+#[derive(Default)]
+struct Context {
+    heading: bool,
+    links: usize,
+    images: usize,
+    code_block: bool,
+    /// Open raw inline HTML elements (`<span>…</span>`).
+    html: usize,
+    /// Whether the next text begins a block (a paragraph, list item or cell).
+    block_start: bool,
+}
+
+impl Context {
+    fn terms_allowed(&self) -> bool {
+        !self.heading && self.links == 0 && self.images == 0 && !self.code_block && self.html == 0
     }
 }
 
@@ -84,24 +116,36 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut seen_ids = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
     let mut run = TextRun::default();
+    let mut cx = Context::default();
     // Where the open heading's Start event is, and its text so far.
     let mut heading: Option<(usize, String)> = None;
-    let mut in_code_block = false;
-    // The open link's rewrite and the index of its start event.
+    // The open links' rewrites and the index of their start events.
     let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
-        if let Event::Text(text) = event {
-            if let Some((_, heading_text)) = &mut heading {
-                heading_text.push_str(&text);
-            } else if !in_code_block {
-                count(&text, &mut out);
+        match event {
+            Event::Text(text) => {
+                if let Some((_, heading_text)) = &mut heading {
+                    heading_text.push_str(&text);
+                } else if !cx.code_block {
+                    count(&text, &mut out);
+                }
+                if cx.code_block {
+                    events.push(Event::Text(text));
+                } else {
+                    run.push(Some(text), &range, src);
+                }
+                continue;
             }
-            run.push(text, &range, src);
-            continue;
+            Event::SoftBreak if !run.is_empty() => {
+                run.push(None, &range, src);
+                continue;
+            }
+            _ => {}
         }
-        run.flush(&mut events);
+        run.flush(&mut events, links, &mut cx);
         match event {
             Event::Start(Tag::Heading { .. }) => {
+                cx.heading = true;
                 heading = Some((events.len(), String::new()));
                 events.push(event);
             }
@@ -112,6 +156,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 events.push(event);
             }
             Event::End(TagEnd::Heading(level)) => {
+                cx.heading = false;
                 if let Some((start, text)) = heading.take() {
                     count(&text, &mut out);
                     let Event::Start(Tag::Heading {
@@ -142,6 +187,65 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                cx.links += 1;
+                match links.link(&dest_url, &title, range.start) {
+                    Some(rewrite) => {
+                        let start = events.len();
+                        match &rewrite.open_html {
+                            Some(html) => events.push(Event::InlineHtml(html.clone().into())),
+                            None => events.push(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url: rewrite.href.clone().into(),
+                                title,
+                                id,
+                            })),
+                        }
+                        open_links.push(Some((rewrite, start)));
+                    }
+                    None => {
+                        open_links.push(None);
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                cx.links = cx.links.saturating_sub(1);
+                match open_links.pop().flatten() {
+                    Some((rewrite, start)) => {
+                        if events.len() == start + 1 && !rewrite.empty_text.is_empty() {
+                            events.push(Event::Text(rewrite.empty_text.into()));
+                        }
+                        match rewrite.close_html {
+                            Some(html) => events.push(Event::InlineHtml(html.into())),
+                            None => events.push(Event::End(TagEnd::Link)),
+                        }
+                    }
+                    None => events.push(Event::End(TagEnd::Link)),
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                cx.images += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Image) => {
+                cx.images = cx.images.saturating_sub(1);
+                events.push(event);
+            }
+            Event::InlineHtml(ref html) => {
+                cx.html = html_depth(cx.html, html);
+                events.push(event);
+            }
             Event::Start(Tag::Table(alignments)) => {
                 events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
                 events.push(Event::Start(Tag::Table(alignments)));
@@ -150,79 +254,50 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match links.link(&dest_url, range.start) {
-                Some(rewrite) if rewrite.hreflang.is_some() => {
-                    let mut html = format!("<a href=\"{}\"", escape(&rewrite.href));
-                    if !title.is_empty() {
-                        html.push_str(&format!(" title=\"{}\"", escape(&title)));
-                    }
-                    if let Some(lang) = &rewrite.hreflang {
-                        html.push_str(&format!(" hreflang=\"{}\"", escape(lang)));
-                    }
-                    html.push('>');
-                    open_links.push(Some((rewrite, events.len())));
-                    events.push(Event::InlineHtml(html.into()));
-                }
-                Some(rewrite) => {
-                    open_links.push(Some((rewrite.clone(), events.len())));
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: rewrite.href.into(),
-                        title,
-                        id,
-                    }));
-                }
-                None => {
-                    open_links.push(None);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-            },
-            Event::End(TagEnd::Link) => match open_links.pop().flatten() {
-                Some((rewrite, start)) => {
-                    if events.len() == start + 1 && !rewrite.empty_text.is_empty() {
-                        events.push(Event::Text(rewrite.empty_text.clone().into()));
-                    }
-                    if rewrite.hreflang.is_some() {
-                        let mut html = String::from("</a>");
-                        if let (Some(badge), Some(lang)) = (&rewrite.badge, &rewrite.hreflang) {
-                            html.push_str(&format!(
-                                " <span class=\"lang-badge\" lang=\"{}\">{}</span>",
-                                escape(lang),
-                                escape(badge)
-                            ));
-                        }
-                        events.push(Event::InlineHtml(html.into()));
-                    } else {
-                        events.push(Event::End(TagEnd::Link));
-                    }
-                }
-                None => events.push(Event::End(TagEnd::Link)),
-            },
             Event::Start(Tag::CodeBlock(_)) => {
-                in_code_block = true;
+                cx.code_block = true;
                 events.push(event);
             }
             Event::End(TagEnd::CodeBlock) => {
-                in_code_block = false;
+                cx.code_block = false;
+                events.push(event);
+            }
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
+                cx.block_start = true;
                 events.push(event);
             }
             other => events.push(other),
         }
     }
-    run.flush(&mut events);
+    run.flush(&mut events, links, &mut cx);
     out.html.reserve(src.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Tracks how many raw inline HTML elements are open: `<span>` opens, `</span>` closes,
+/// `<br/>`, `<img>` and comments do neither.
+fn html_depth(depth: usize, html: &str) -> usize {
+    let tag = html.trim();
+    const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source"];
+    if tag.starts_with("</") {
+        depth.saturating_sub(1)
+    } else if tag.starts_with("<!--") || tag.ends_with("/>") {
+        depth
+    } else if let Some(name) = tag.strip_prefix('<') {
+        let name: String = name
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            depth
+        } else {
+            depth + 1
+        }
+    } else {
+        depth
+    }
 }
 
 fn heading_depth(level: HeadingLevel) -> u8 {
@@ -293,74 +368,141 @@ pub fn is_cjk(c: char) -> bool {
 /// CommonMark only opens or closes `**` when the flanking rules allow it, and they fail when a
 /// delimiter sits between CJK punctuation and a letter with no space (`これは**「重要」**です`),
 /// because Japanese puts no spaces between words. Such delimiters reach us as literal text. So
-/// consecutive text events are gathered into a run, and within a run a pair of `**` (or `*`)
-/// whose inner side is not white space and that touches a CJK character becomes strong (or
-/// emphasis), as a Japanese writer expects. Runs without `*` pass through untouched.
+/// consecutive text events (and the soft line breaks between them) are gathered into a run, and
+/// within a run a pair of `**` (or `*`) whose inner side is not white space and that touches a
+/// CJK character becomes strong (or emphasis), as a Japanese writer expects. The same runs are
+/// where glossary terms are found, so a term may span a soft line break.
 #[derive(Default)]
 struct TextRun<'a> {
-    texts: Vec<CowStr<'a>>,
+    /// Text pieces; `None` is a soft line break.
+    pieces: Vec<Option<CowStr<'a>>>,
     has_star: bool,
     /// False when an escape (`\*`) or entity made the text differ from the source: such runs
-    /// are left as CommonMark rendered them.
+    /// keep CommonMark's emphasis.
     literal: bool,
 }
 
 impl<'a> TextRun<'a> {
-    fn push(&mut self, text: CowStr<'a>, range: &Range<usize>, src: &str) {
-        if self.texts.is_empty() {
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    fn push(&mut self, text: Option<CowStr<'a>>, range: &Range<usize>, src: &str) {
+        if self.pieces.is_empty() {
             self.literal = true;
             self.has_star = false;
         }
-        if text.contains('*') {
-            self.has_star = true;
+        if let Some(text) = &text {
             let escaped = range.start > 0 && src.as_bytes()[range.start - 1] == b'\\';
-            if escaped || src.get(range.clone()) != Some(&*text) {
+            if text.contains('*') {
+                self.has_star = true;
+            }
+            if escaped || src.get(range.clone()) != Some(&**text) {
                 self.literal = false;
             }
-        } else if src.get(range.clone()) != Some(&*text) {
-            self.literal = false;
         }
-        self.texts.push(text);
+        self.pieces.push(text);
     }
 
-    fn flush(&mut self, events: &mut Vec<Event<'a>>) {
-        if self.texts.is_empty() {
+    fn flush(&mut self, events: &mut Vec<Event<'a>>, links: &mut dyn Links, cx: &mut Context) {
+        if self.pieces.is_empty() {
             return;
         }
-        if self.has_star && self.literal {
-            let joined: String = self.texts.iter().map(|t| &**t).collect();
-            self.texts.clear();
-            if joined.chars().any(is_cjk) {
-                emphasize(&joined, events);
+        let terms = cx.terms_allowed();
+        let sentence_start = std::mem::take(&mut cx.block_start);
+        if !(terms || self.has_star && self.literal) {
+            // Nothing to do to this text: keep pulldown-cmark's events as they are.
+            events.extend(
+                self.pieces
+                    .drain(..)
+                    .map(|p| p.map_or(Event::SoftBreak, Event::Text)),
+            );
+            return;
+        }
+        let joined: String = self
+            .pieces
+            .iter()
+            .map(|p| p.as_deref().unwrap_or("\n"))
+            .collect();
+        self.pieces.clear();
+        let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
+            if terms {
+                emit_with_terms(text, events, links, sentence_start && first);
             } else {
-                events.push(Event::Text(joined.into()));
+                push_text(text, events);
             }
+        };
+        if self.has_star && self.literal && joined.chars().any(is_cjk) {
+            emphasize(&joined, events, &mut emit);
         } else {
-            events.extend(self.texts.drain(..).map(Event::Text));
+            emit(&joined, events, true);
         }
     }
 }
 
-fn emphasize<'a>(text: &str, out: &mut Vec<Event<'a>>) {
+/// Pushes text, turning the `\n` that stood for soft line breaks back into soft breaks.
+fn push_text<'a>(text: &str, events: &mut Vec<Event<'a>>) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            events.push(Event::SoftBreak);
+        }
+        if !line.is_empty() {
+            events.push(Event::Text(line.to_string().into()));
+        }
+    }
+}
+
+fn emit_with_terms<'a>(
+    text: &str,
+    events: &mut Vec<Event<'a>>,
+    links: &mut dyn Links,
+    sentence_start: bool,
+) {
+    let mut at = 0;
+    for term in links.terms(text, sentence_start) {
+        if term.range.start < at || term.range.end > text.len() {
+            continue;
+        }
+        push_text(&text[at..term.range.start], events);
+        events.push(Event::InlineHtml(term.open_html.into()));
+        push_text(&text[term.range.clone()], events);
+        events.push(Event::InlineHtml(term.close_html.into()));
+        at = term.range.end;
+    }
+    push_text(&text[at..], events);
+}
+
+type Emit<'e, 'a> = dyn FnMut(&str, &mut Vec<Event<'a>>, bool) + 'e;
+
+fn emphasize<'a>(text: &str, events: &mut Vec<Event<'a>>, emit: &mut Emit<'_, 'a>) {
+    let mut first = true;
     for (plain, strong) in pair_delimiters(text, "**") {
         if strong {
-            out.push(Event::Start(Tag::Strong));
-            push_emphasis(&plain, out);
-            out.push(Event::End(TagEnd::Strong));
+            events.push(Event::Start(Tag::Strong));
+            push_emphasis(&plain, events, emit, &mut first);
+            events.push(Event::End(TagEnd::Strong));
         } else {
-            push_emphasis(&plain, out);
+            push_emphasis(&plain, events, emit, &mut first);
         }
     }
 }
 
-fn push_emphasis<'a>(text: &str, out: &mut Vec<Event<'a>>) {
+fn push_emphasis<'a>(
+    text: &str,
+    events: &mut Vec<Event<'a>>,
+    emit: &mut Emit<'_, 'a>,
+    first: &mut bool,
+) {
     for (plain, em) in pair_delimiters(text, "*") {
+        if plain.is_empty() {
+            continue;
+        }
         if em {
-            out.push(Event::Start(Tag::Emphasis));
-            out.push(Event::Text(CowStr::from(plain)));
-            out.push(Event::End(TagEnd::Emphasis));
-        } else if !plain.is_empty() {
-            out.push(Event::Text(CowStr::from(plain)));
+            events.push(Event::Start(Tag::Emphasis));
+            emit(&plain, events, std::mem::take(first));
+            events.push(Event::End(TagEnd::Emphasis));
+        } else {
+            emit(&plain, events, std::mem::take(first));
         }
     }
 }

@@ -10,6 +10,7 @@ use tera::Context;
 
 use crate::dates::Date;
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::glossary;
 use crate::site::{Page, Section, Site, Taxonomy, fallback_slug, normalise_content_path};
 use crate::theme::Theme;
 
@@ -24,6 +25,7 @@ enum Job<'a> {
     Section(&'a Section),
     TaxonomyList(Taxonomy, &'a str),
     TaxonomyTerm(Taxonomy, &'a str, usize),
+    Glossary(&'a str),
     NotFound,
 }
 
@@ -33,6 +35,7 @@ struct LangCommon {
     strings: tera::Value,
     /// The translated name of each taxonomy.
     taxonomy_titles: HashMap<&'static str, String>,
+    glossary_title: String,
     nav: Vec<(String, String)>,
 }
 
@@ -50,6 +53,9 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
     for ((kind, lang), terms) in &site.taxonomies {
         jobs.push(Job::TaxonomyList(*kind, lang));
         jobs.extend((0..terms.len()).map(|i| Job::TaxonomyTerm(*kind, lang, i)));
+    }
+    if site.glossary.is_some() {
+        jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
 
@@ -119,7 +125,13 @@ impl<'a> Renderer<'a> {
                         (k.slug(), title.to_string())
                     })
                     .collect();
+                let glossary_title = strings
+                    .get("glossary")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Glossary")
+                    .to_string();
                 let lc = LangCommon {
+                    glossary_title,
                     config: tera::Value::from_serializable(&json!({
                         "title": config.title_in(&l.code),
                         "description": config.description,
@@ -276,6 +288,18 @@ impl<'a> Renderer<'a> {
                     ctx,
                 )
             }
+            Job::Glossary(lang) => {
+                let path = site.glossary_path(lang);
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
+                    .collect();
+                let mut ctx = self.common(lang, &path, &versions, None);
+                ctx.insert_value("glossary", self.glossary_value(lang));
+                (format!("{path}index.html"), "glossary.html".into(), ctx)
+            }
             Job::NotFound => {
                 let lang = site.config.default_language.as_str();
                 let ctx = self.common(lang, "404.html", &[], None);
@@ -339,6 +363,11 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("nav", &nav);
+        let glossary_url = site
+            .glossary
+            .as_ref()
+            .map(|_| site.url(&site.glossary_path(lang)));
+        ctx.insert("glossary_url", &glossary_url);
         ctx
     }
 
@@ -378,6 +407,103 @@ impl<'a> Renderer<'a> {
         map.insert("backlinks".into(), self.list(&page.backlinks));
         map.insert("section".into(), tera::Value::from_serializable(&section));
         map.insert("extra".into(), tera::Value::from_serializable(&meta.extra));
+        map.into()
+    }
+
+    /// The glossary page of `lang`: its entries in the language's order, grouped for the index.
+    fn glossary_value(&self, lang: &str) -> tera::Value {
+        let site = self.site;
+        let Some(glossary) = &site.glossary else {
+            return tera::Value::none();
+        };
+        let mut entries: Vec<(String, usize)> = glossary
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.langs.get(lang).map(|l| (glossary::sort_key(l), i)))
+            .collect();
+        entries.sort();
+        let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
+        for (key, i) in entries {
+            let term = &glossary.terms[i];
+            let text = &term.langs[lang];
+            let see_also: Vec<Value> = term
+                .see_also
+                .iter()
+                .filter_map(|id| glossary.index(id))
+                .map(|j| {
+                    let other = &glossary.terms[j];
+                    let name = other
+                        .langs
+                        .get(lang)
+                        .or_else(|| other.langs.values().next())
+                        .map_or(other.id.as_str(), |l| l.term.as_str());
+                    json!({"id": other.id, "term": name,
+                           "url": format!("{}#{}", site.url(&site.glossary_path(lang)), other.id)})
+                })
+                .collect();
+            let translations: Vec<Value> = term
+                .langs
+                .iter()
+                .filter(|(code, _)| code.as_str() != lang)
+                .map(|(code, l)| {
+                    let name = site
+                        .config
+                        .language(code)
+                        .map_or(code.as_str(), |c| c.name.as_str());
+                    json!({"lang": code, "name": name, "term": l.term,
+                           "url": format!("{}#{}", site.url(&site.glossary_path(code)), term.id)})
+                })
+                .collect();
+            let used_by: Vec<usize> = site
+                .term_uses
+                .get(i)
+                .map(|pages| {
+                    pages
+                        .iter()
+                        .copied()
+                        .filter(|&p| site.pages[p].source.lang == lang)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut map = tera::Map::new();
+            map.insert("id".into(), term.id.as_str().into());
+            map.insert("term".into(), text.term.as_str().into());
+            map.insert("abbr".into(), text.abbr.clone().into());
+            map.insert(
+                "aliases".into(),
+                tera::Value::from_serializable(&text.aliases),
+            );
+            map.insert("reading".into(), text.reading.clone().into());
+            map.insert("definition".into(), text.definition_html.as_str().into());
+            map.insert("see_also".into(), tera::Value::from_serializable(&see_also));
+            map.insert(
+                "translations".into(),
+                tera::Value::from_serializable(&translations),
+            );
+            map.insert("used_by".into(), self.list(&used_by));
+            let label = glossary::index_group(&key);
+            match groups.last_mut() {
+                Some((last, list)) if *last == label => list.push(map.into()),
+                _ => groups.push((label, vec![map.into()])),
+            }
+        }
+        let groups: Vec<tera::Value> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(n, (label, entries))| {
+                let mut map = tera::Map::new();
+                map.insert("label".into(), label.into());
+                map.insert("id".into(), format!("group-{}", n + 1).into());
+                map.insert("entries".into(), entries.into());
+                map.into()
+            })
+            .collect();
+        let title = self.common[lang].glossary_title.clone();
+        let mut map = tera::Map::new();
+        map.insert("title".into(), title.into());
+        map.insert("url".into(), site.url(&site.glossary_path(lang)).into());
+        map.insert("groups".into(), groups.into());
         map.into()
     }
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::frontmatter::{FrontMatter, Kind, SortBy};
+use crate::glossary::Glossary;
 use crate::load::{Asset, Loaded, Source};
 use crate::markdown::Rendered;
 use crate::slug::{is_safe_segment, slugify};
@@ -91,6 +92,9 @@ pub struct Site {
     pub taxonomies: BTreeMap<(Taxonomy, String), Vec<Term>>,
     /// (key, language) of drafts left out of this build.
     pub drafts: HashSet<(String, String)>,
+    pub glossary: Option<Glossary>,
+    /// For each glossary term, the pages that use it (filled by the link stage).
+    pub term_uses: Vec<Vec<usize>>,
     page_by_key: HashMap<(String, String), usize>,
     section_by_dir: HashMap<(String, String), usize>,
 }
@@ -322,6 +326,8 @@ impl Site {
             page_by_key,
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
+            glossary: None,
+            term_uses: Vec::new(),
         };
         (site, errors)
     }
@@ -383,6 +389,11 @@ impl Site {
             Some(slug) => format!("{base}{slug}/"),
             None => base,
         }
+    }
+
+    /// Path of a language's glossary page relative to the base.
+    pub fn glossary_path(&self, lang: &str) -> String {
+        format!("{}glossary/", lang_prefix(&self.config, lang))
     }
 
     /// The versions of `key` in every language that has one, in the config's language order.

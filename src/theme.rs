@@ -13,17 +13,6 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
 
-/// The templates every theme provides (the built-in one always does).
-pub const TEMPLATES: &[&str] = &[
-    "base.html",
-    "index.html",
-    "section.html",
-    "page.html",
-    "taxonomy_list.html",
-    "taxonomy_term.html",
-    "404.html",
-];
-
 /// Where a theme file came from, for diagnostics.
 #[derive(Debug, Clone)]
 enum Origin {
