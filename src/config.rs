@@ -200,7 +200,8 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 /// Parses the text of a `book.toml`.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-    let at = |span: std::ops::Range<usize>| line_col(text, span.start);
+    let lines = crate::diag::LineIndex::new(text);
+    let at = |span: std::ops::Range<usize>| lines.line_col(span.start);
     let doc = DeTable::parse(text).map_err(|e| vec![toml_error(text, &e)])?;
     let mut errors = check_keys(doc.get_ref(), &at);
     crate::diag::sort(&mut errors);

@@ -158,12 +158,31 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Line and column (both 1-based, column in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    LineIndex::new(text).line_col(offset)
+}
+
+/// Line starts of a text, for turning many byte offsets into line and column without
+/// rescanning the text each time.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Line and column (both 1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -188,9 +207,11 @@ mod tests {
     #[test]
     fn line_col_counts_characters() {
         let text = "a\nこんにちは x\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 2), (2, 1));
-        let x = text.find('x').unwrap();
-        assert_eq!(line_col(text, x), (2, 7));
+        let index = LineIndex::new(text);
+        for (offset, expected) in [(0, (1, 1)), (2, (2, 1)), (text.find('x').unwrap(), (2, 7))] {
+            assert_eq!(line_col(text, offset), expected);
+            assert_eq!(index.line_col(offset), expected);
+        }
+        assert_eq!(index.line_col(text.len()), (3, 1));
     }
 }

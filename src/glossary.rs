@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use toml::de::{DeTable, DeValue};
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, did_you_mean, line_col};
+use crate::diag::{Diagnostic, LineIndex, did_you_mean};
 use crate::markdown::is_cjk;
 
 const TERM_KEYS: &[&str] = &["id", "see_also"];
@@ -140,27 +140,70 @@ fn at_sentence_start(before: &str, text_starts_sentence: bool) -> bool {
     }
 }
 
+/// Whether NFKC leaves all of `text` as it is. Runs over bytes: ASCII and the ideographs
+/// (lead bytes E4–E9, U+4000–U+9FFF) need no decoding, and they are nearly all of it.
+fn all_stable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => return false,
+            0..=0x7f => i += 1,
+            0xe4..=0xe9 => i += 3,
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    return false;
+                };
+                if !nfkc_stable(c) {
+                    return false;
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    true
+}
+
+/// Characters NFKC leaves as they are, checked by range because nearly all text is made of
+/// them: ASCII (but the line break, which stands for a space), Japanese punctuation, kana and the
+/// unified ideographs, common typographic punctuation. The few compatibility characters in
+/// these ranges are left out and go through the full normalisation.
+fn nfkc_stable(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x09' | '\x0b'..='\x7f'
+        | '\u{2010}' | '\u{2012}'..='\u{2016}' | '\u{2018}'..='\u{2023}' // dashes, quotes
+        | '\u{2027}'..='\u{202E}' | '\u{2030}'..='\u{2032}' // (‥ … and narrow spaces change)
+        | '\u{3001}'..='\u{3035}' | '\u{3037}' | '\u{303B}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'
+        | '\u{4E00}'..='\u{9FFF}'
+    )
+}
+
 /// A text in NFKC form with a map back to the original's byte offsets.
 struct Normalised<'a> {
     text: std::borrow::Cow<'a, str>,
-    /// For each byte of `text` (and one past the end), the original byte offset.
-    map: Option<Vec<usize>>,
+    /// The characters normalisation changed, in order: `(normalised range, original range)`.
+    /// Outside them bytes correspond one to one.
+    changed: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl<'a> Normalised<'a> {
     fn new(text: &'a str) -> Self {
-        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-            // A soft line break inside a term matches the term's space (same length, same map).
-            let text = if text.contains('\n') {
-                text.replace('\n', " ").into()
-            } else {
-                text.into()
+        if all_stable(text) {
+            return Normalised {
+                text: text.into(),
+                changed: Vec::new(),
             };
-            return Normalised { text, map: None };
         }
         let mut out = String::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len() + 1);
+        let mut changed: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         for (offset, c) in text.char_indices() {
+            if nfkc_stable(c) {
+                out.push(c);
+                continue;
+            }
+            let original = offset..offset + c.len_utf8();
             // Half-width voiced sound marks join the kana before them (ｶﾞ → ガ).
             let mark = match c {
                 '\u{FF9E}' => Some('\u{3099}'),
@@ -170,33 +213,43 @@ impl<'a> Normalised<'a> {
             if let Some(mark) = mark
                 && let Some(prev) = out.chars().next_back()
                 && let Some(composed) = unicode_normalization::char::compose(prev, mark)
+                && let Some(last) = changed.last_mut()
+                && last.0.end == out.len()
             {
-                let start = out.len() - prev.len_utf8();
-                let prev_origin = map[start];
-                out.truncate(start);
-                map.truncate(start);
+                out.truncate(last.0.start);
                 out.push(composed);
-                map.extend(std::iter::repeat_n(prev_origin, composed.len_utf8()));
+                *last = (last.0.start..out.len(), last.1.start..original.end);
                 continue;
             }
-            for n in std::iter::once(c).nfkc() {
-                out.push(if n == '\n' { ' ' } else { n });
-                map.extend(std::iter::repeat_n(offset, n.len_utf8()));
+            let start = out.len();
+            if c == '\n' {
+                // A soft line break inside a term matches the term's space.
+                out.push(' ');
+            } else {
+                out.extend(std::iter::once(c).nfkc());
+            }
+            if out[start..].chars().ne(std::iter::once(c)) {
+                changed.push((start..out.len(), original));
             }
         }
-        map.push(text.len());
         Normalised {
             text: out.into(),
-            map: Some(map),
+            changed,
         }
     }
 
-    /// The original offset of normalised offset `at`; an end offset maps past the whole
-    /// original character.
+    /// The original offset of normalised offset `at`: inside a changed character, its start.
     fn original(&self, at: usize) -> usize {
-        match &self.map {
-            None => at,
-            Some(map) => map[at.min(map.len() - 1)],
+        match self.changed.partition_point(|(n, _)| n.start <= at) {
+            0 => at,
+            i => {
+                let (n, o) = &self.changed[i - 1];
+                if at < n.end {
+                    o.start
+                } else {
+                    o.end + (at - n.end)
+                }
+            }
         }
     }
 }
@@ -223,7 +276,8 @@ pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>)
 
 /// Parses glossary.toml text. `file` names it in diagnostics.
 pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>) {
-    let at = |span: Range<usize>| line_col(text, span.start);
+    let lines = LineIndex::new(text);
+    let at = |span: Range<usize>| lines.line_col(span.start);
     let err = |span: Range<usize>, message: String| {
         let (line, col) = at(span);
         Diagnostic::error("glossary", file, message).at(line, col)
@@ -571,8 +625,11 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
     if names.is_empty() {
         return (None, errors);
     }
+    // A DFA: more memory than the default NFA, but the fastest search, and every page's text
+    // goes through it.
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&names);
     match automaton {
         Ok(automaton) => (

@@ -5,8 +5,6 @@
 //! are checked against the heading ids the renderer collected, once every page is rendered, so
 //! nothing is parsed twice. Backlinks come from the same pass.
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
 
 use crate::config::LinkMode;
@@ -135,7 +133,7 @@ fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
         origin,
         lang,
         report: Report::default(),
-        linked_terms: HashSet::new(),
+        linked_terms: vec![false; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
         tooltips: 0,
     };
     let rendered = markdown::render(&source.body, &mut links);
@@ -197,8 +195,8 @@ struct PageLinks<'a> {
     origin: Origin,
     lang: &'a str,
     report: Report,
-    /// Terms already linked on this page (for `link = "first"`).
-    linked_terms: HashSet<usize>,
+    /// Terms already linked on this page (for `link = "first"`), by term index.
+    linked_terms: Vec<bool>,
     /// Numbers the tooltips of this page, for unique ids.
     tooltips: usize,
 }
@@ -252,7 +250,9 @@ impl Links for PageLinks<'_> {
         }
         let mut out = Vec::new();
         for found in glossary.find(text, self.lang, sentence_start) {
-            if mode == LinkMode::First && !self.linked_terms.insert(found.term) {
+            if mode == LinkMode::First
+                && std::mem::replace(&mut self.linked_terms[found.term], true)
+            {
                 continue;
             }
             let (_, open_html, close_html) = self.term_markup(found.term);
@@ -303,7 +303,7 @@ impl PageLinks<'_> {
             self.report_error(e, offset);
             return None;
         };
-        self.linked_terms.insert(term);
+        self.linked_terms[term] = true;
         let (href, open_html, close_html) = self.term_markup(term);
         let entry = &glossary.terms[term];
         let name = entry

@@ -419,23 +419,43 @@ impl<'a> TextRun<'a> {
             );
             return;
         }
-        let joined: String = self
-            .pieces
-            .iter()
-            .map(|p| p.as_deref().unwrap_or("\n"))
-            .collect();
-        self.pieces.clear();
-        let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
-            if terms {
-                emit_with_terms(text, events, links, sentence_start && first);
-            } else {
-                push_text(text, events);
-            }
+        let emphasis = self.has_star && self.literal;
+        let joined: CowStr<'a> = match self.pieces.as_slice() {
+            [Some(one)] => one.clone(),
+            pieces => pieces
+                .iter()
+                .map(|p| p.as_deref().unwrap_or("\n"))
+                .collect::<String>()
+                .into(),
         };
-        if self.has_star && self.literal && joined.chars().any(is_cjk) {
+        if emphasis && joined.chars().any(is_cjk) {
+            self.pieces.clear();
+            let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
+                if terms {
+                    let found = links.terms(text, sentence_start && first);
+                    emit_with_terms(text, found, events);
+                } else {
+                    push_text(text, events);
+                }
+            };
             emphasize(&joined, events, &mut emit);
+            return;
+        }
+        let found = if terms {
+            links.terms(&joined, sentence_start)
         } else {
-            emit(&joined, events, true);
+            Vec::new()
+        };
+        if found.is_empty() {
+            // No change: keep pulldown-cmark's own events.
+            events.extend(
+                self.pieces
+                    .drain(..)
+                    .map(|p| p.map_or(Event::SoftBreak, Event::Text)),
+            );
+        } else {
+            self.pieces.clear();
+            emit_with_terms(&joined, found, events);
         }
     }
 }
@@ -452,14 +472,9 @@ fn push_text<'a>(text: &str, events: &mut Vec<Event<'a>>) {
     }
 }
 
-fn emit_with_terms<'a>(
-    text: &str,
-    events: &mut Vec<Event<'a>>,
-    links: &mut dyn Links,
-    sentence_start: bool,
-) {
+fn emit_with_terms<'a>(text: &str, found: Vec<TermMarkup>, events: &mut Vec<Event<'a>>) {
     let mut at = 0;
-    for term in links.terms(text, sentence_start) {
+    for term in found {
         if term.range.start < at || term.range.end > text.len() {
             continue;
         }

@@ -29,6 +29,10 @@ enum Job<'a> {
     NotFound,
 }
 
+/// How many of the pages that use a term its glossary entry lists; `used_by_count` has the
+/// total, so a large site's glossary page stays readable.
+const USED_BY_SHOWN: usize = 20;
+
 /// Per-language values shared by every page of that language, computed once.
 struct LangCommon {
     config: tera::Value,
@@ -481,7 +485,11 @@ impl<'a> Renderer<'a> {
                 "translations".into(),
                 tera::Value::from_serializable(&translations),
             );
-            map.insert("used_by".into(), self.list(&used_by));
+            map.insert(
+                "used_by".into(),
+                self.list(&used_by[..used_by.len().min(USED_BY_SHOWN)]),
+            );
+            map.insert("used_by_count".into(), used_by.len().into());
             let label = glossary::index_group(&key);
             match groups.last_mut() {
                 Some((last, list)) if *last == label => list.push(map.into()),
