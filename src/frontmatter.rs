@@ -504,19 +504,39 @@ fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
 struct LineFinder<'a> {
     lines: Vec<&'a str>,
     first_line: usize,
+    /// The file line of each key written at the start of a line (top-level keys), found in
+    /// one pass so that looking up every key of a file is not quadratic.
+    top_level: HashMap<&'a str, usize>,
 }
 
 impl<'a> LineFinder<'a> {
     fn new(matter: &'a str, first_line: usize) -> Self {
+        let lines: Vec<&str> = matter.lines().collect();
+        let mut top_level = HashMap::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with(|c: char| c.is_whitespace() || matches!(c, '-' | '#' | '[')) {
+                continue;
+            }
+            if let Some(end) = line.find([':', '=']) {
+                let key = line[..end].trim().trim_matches(['"', '\'']);
+                top_level.entry(key).or_insert(first_line + i);
+            }
+        }
         LineFinder {
-            lines: matter.lines().collect(),
+            lines,
             first_line,
+            top_level,
         }
     }
 
     /// The first line at or after file line `after` that defines `key` (`key:` in YAML,
     /// `key =` in TOML, possibly as a list item `- key:`), with `after = 0` meaning top level.
     fn key(&self, key: &str, after: usize) -> Option<usize> {
+        if after == 0
+            && let Some(&line) = self.top_level.get(key)
+        {
+            return Some(line);
+        }
         let start = after.saturating_sub(self.first_line);
         self.lines
             .iter()
@@ -528,10 +548,12 @@ impl<'a> LineFinder<'a> {
                 } else {
                     l.trim_start().trim_start_matches("- ").trim_start()
                 };
-                let rest = l
-                    .strip_prefix(key)
-                    .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
-                    .or_else(|| l.strip_prefix(&format!("'{key}'")))?;
+                let unquoted = l.trim_start_matches(['"', '\'']);
+                let rest = unquoted.strip_prefix(key)?;
+                let rest = match l.len() - unquoted.len() {
+                    0 => rest,
+                    _ => rest.strip_prefix(['"', '\''])?,
+                };
                 let rest = rest.trim_start();
                 (rest.starts_with(':') || rest.starts_with('=')).then_some(self.first_line + i)
             })
