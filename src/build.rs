@@ -56,6 +56,18 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     errors.extend(glossary_errors);
     let (mut site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
     site.glossary = glossary;
+    if let Ok(theme) = &theme {
+        site.fallback_notes = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let strings = theme.strings(&l.code, &site.config.default_language);
+                let note = strings.get("other_language")?.as_str()?.to_string();
+                Some((l.code.clone(), note))
+            })
+            .collect();
+    }
     errors.extend(index_errors);
     errors.extend(link::render_all(&mut site));
     let theme = match theme {

@@ -516,11 +516,16 @@ impl PageLinks<'_> {
         }
         open.push('>');
         let name = site.config.language(lang).map_or(lang, |l| l.name.as_str());
+        let note = site
+            .fallback_notes
+            .get(self.lang)
+            .map(|n| format!(" title=\"{}\"", escape(&n.replace("{lang}", name))))
+            .unwrap_or_default();
         LinkRewrite {
             href,
             open_html: Some(open),
             close_html: Some(format!(
-                "</a> <span class=\"lang-badge\" lang=\"{}\">{}</span>",
+                "</a> <span class=\"lang-badge\" lang=\"{}\"{note}>{}</span>",
                 escape(lang),
                 escape(name)
             )),

@@ -93,6 +93,9 @@ pub struct Site {
     /// (key, language) of drafts left out of this build.
     pub drafts: HashSet<(String, String)>,
     pub glossary: Option<Glossary>,
+    /// Per reader language, the theme's note for a link that falls back to another language
+    /// ("Not yet translated: the {lang} original"), shown as the language badge's title.
+    pub fallback_notes: HashMap<String, String>,
     /// For each glossary term, the pages that use it (filled by the link stage).
     pub term_uses: Vec<Vec<usize>>,
     page_by_key: HashMap<(String, String), usize>,
@@ -327,6 +330,7 @@ impl Site {
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
             glossary: None,
+            fallback_notes: HashMap::new(),
             term_uses: Vec::new(),
         };
         (site, errors)
