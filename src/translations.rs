@@ -186,11 +186,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
                 source: original.file.clone(),
                 translation: translation.map(|t| t.file.clone()),
                 title: original.meta.title.clone().unwrap_or_default(),
-                source_updated: original
-                    .meta
-                    .updated
-                    .or(original.meta.date)
-                    .map(|d| d.iso()),
+                source_updated: last_change(&original.meta).map(|d| d.iso()),
                 source_version: blob.clone(),
                 translated_from: translation.and_then(|t| t.meta.translated_from.clone()),
                 draft,
@@ -327,6 +323,11 @@ pub fn render_text(entries: &[Entry]) -> String {
         .max()
         .unwrap_or(0)
         .max(4);
+    let _ = writeln!(
+        out,
+        "  {:<8} {:<key_width$}  {:<10}  translation",
+        "kind", "item", "changed"
+    );
     for (lang, summary) in langs.iter().zip(&summaries) {
         for status in [
             Status::Stale,

@@ -487,3 +487,28 @@ fn section_lists_fall_back_to_originals_with_a_badge() {
 fn hash_object_free(bytes: &[u8]) -> String {
     tebiki::blob::blob_id(bytes)
 }
+
+#[test]
+fn check_warns_about_stale_translations() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    assert!(!f.run(&["check"]).stdout.contains("stale-translation"));
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("2025.", "2025!"),
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "a warning only: {}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "warning[stale-translation]: `content/guides/ai-act.md` has changed since this translation was made"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("--> content/guides/ai-act.ja.md:12:1"),
+        "{}",
+        run.stdout
+    );
+}
