@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::blob::blob_id;
+use crate::blob::{blob_id, is_blob_id};
 use crate::config;
 use crate::diag::Diagnostic;
 use crate::error::Error;
@@ -60,6 +60,15 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
             ),
         ));
     };
+    if !is_blob_id(&from) {
+        return Err(fail(
+            format!("`translated_from: {from}` is not a source version (40 hex digits)"),
+            &format!(
+                "once the translation matches its source, run `tebiki translations mark {}` to write the right value",
+                pair.file
+            ),
+        ));
+    }
     let source_path = root.join(&pair.source);
     let current = std::fs::read(&source_path).map_err(|e| Error::io(&source_path, e))?;
     let to = blob_id(&current);

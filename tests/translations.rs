@@ -371,6 +371,19 @@ fn diff_says_plainly_when_git_cannot_help() {
         run.stderr
     );
 
+    // Not a blob id: never handed to git.
+    f.write(
+        "content/guides/ai-act.ja.md",
+        "---\ntitle: AI推進法\ntranslated_from: --output=x\n---\n",
+    );
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("is not a source version"),
+        "{}",
+        run.stderr
+    );
+
     // Never marked.
     let run = f.run(&["translations", "diff", "content/_index.ja.md"]);
     assert_eq!(run.code, 1);
