@@ -1,6 +1,7 @@
 //! `tebiki check`: everything a build checks, without writing anything, plus warnings about
 //! what needs attention: guides past their `review_by`, without `sources` or that no page links
-//! to; glossary terms no page uses or that lack a declared language.
+//! to; translations whose source changed since they were translated; glossary terms no page
+//! uses or that lack a declared language.
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::render::{self, Sink};
 use crate::site::{Site, normalise_content_path};
+use crate::translations::{self, Status};
 
 /// Discards rendered files: `check` renders every page to find template errors, and keeps
 /// nothing.
@@ -75,6 +77,24 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                 Diagnostic::warning("no-sources", file, "this guide cites no `sources`")
                     .at(line_of("title"), 1)
                     .suggest("list the primary documents it relies on under `sources`"),
+            );
+        }
+        if let Some(t) = translations::page_translation(site, i)
+            && t.status == Status::Stale
+        {
+            out.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    file,
+                    format!(
+                        "`{}` has changed since this translation was made",
+                        site.pages[t.original].source.file
+                    ),
+                )
+                .at(line_of("translated_from"), 1)
+                .suggest(format!(
+                    "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
+                )),
             );
         }
         if !linked[i] {

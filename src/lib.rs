@@ -5,6 +5,7 @@
 //! → [`render`] (Tera themes) → [`output`] (staged write and swap). [`build`] runs it end to
 //! end.
 
+pub mod blob;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -13,17 +14,21 @@ pub mod diag;
 pub mod error;
 pub mod escape;
 pub mod feeds;
+pub mod fmedit;
 pub mod frontmatter;
 pub mod glossary;
 pub mod init;
 pub mod link;
 pub mod load;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod site;
 pub mod slug;
+pub mod srcdiff;
 pub mod theme;
+pub mod translations;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use error::Error;

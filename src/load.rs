@@ -174,7 +174,7 @@ fn split_dir(rel: &str) -> (&str, &str) {
 }
 
 /// `ja`, `pt-br`: the last dotted part of a file stem that names a language.
-fn looks_like_language(s: &str) -> bool {
+pub fn looks_like_language(s: &str) -> bool {
     let mut parts = s.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())

@@ -56,6 +56,46 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// List every translation as current, stale, untracked or missing; `mark` and `diff`
+    /// help keep them in step with their sources.
+    Translations {
+        #[command(subcommand)]
+        action: Option<TranslationsAction>,
+        /// The site folder, holding book.toml.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        /// Only this language (default: every language but the default one).
+        #[arg(long)]
+        lang: Option<String>,
+        /// `text` (a table per language) or `json` (a list of entries, for tools).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 when a translation is stale or missing (for CI).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a guide, or with --lang the translation of an existing guide.
+    New {
+        /// Path inside content/, such as guides/my-guide.md.
+        path: String,
+        /// Create the translation into this language of the guide at PATH.
+        #[arg(long)]
+        lang: Option<String>,
+        /// The site folder, holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Record in each translation that it now matches its source's current version.
+    Mark {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show what changed in a translation's source since the version it records (needs git).
+    Diff { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -114,6 +154,64 @@ fn main() -> ExitCode {
             });
             (dir, result)
         }
+        Command::Translations {
+            action,
+            root,
+            lang,
+            format,
+            strict,
+        } => {
+            let result = match action {
+                None => translations_report(&root, lang.as_deref(), format, strict),
+                Some(TranslationsAction::Mark { files }) => {
+                    tebiki::translations::mark(&root, &files).map(|marked| {
+                        for m in marked {
+                            let short = &m.version[..7];
+                            if m.unchanged {
+                                eprintln!("  {} already records version {short}", m.file);
+                            } else {
+                                eprintln!("  marked {} as translated from version {short}", m.file);
+                            }
+                        }
+                        0
+                    })
+                }
+                Some(TranslationsAction::Diff { file }) => {
+                    tebiki::srcdiff::diff(&root, &file).map(|d| {
+                        if d.diff.is_empty() {
+                            eprintln!(
+                                "{} has not changed since the translated version {}",
+                                d.source,
+                                &d.from[..d.from.len().min(7)]
+                            );
+                        } else {
+                            print!("{}", d.diff);
+                        }
+                        0
+                    })
+                }
+            };
+            (root, result)
+        }
+        Command::New { path, lang, root } => {
+            let today = tebiki::dates::Date::today();
+            let result =
+                tebiki::new::new(&root, &path, lang.as_deref(), today).map(|created| {
+                    match created.translation_of {
+                        Some((source, version)) => eprintln!(
+                            "created {} from {source} (version {}), as a draft: translate the title, summary, tags, category and text, then remove `draft: true`",
+                            created.file,
+                            &version[..7]
+                        ),
+                        None => eprintln!(
+                            "created {}, as a draft: remove `draft: true` to publish it",
+                            created.file
+                        ),
+                    }
+                    0
+                });
+            (root, result)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -122,6 +220,27 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+fn translations_report(
+    root: &Path,
+    lang: Option<&str>,
+    format: Format,
+    strict: bool,
+) -> Result<u8, Error> {
+    use tebiki::translations::{self, Status};
+    let entries = translations::report(root, lang)?;
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&entries) {
+            Ok(json) => println!("{json}"),
+            Err(e) => return Err(Error::Usage(format!("cannot write JSON: {e}"))),
+        },
+        Format::Text => print!("{}", translations::render_text(&entries)),
+    }
+    let behind = entries
+        .iter()
+        .any(|e| matches!(e.status, Status::Stale | Status::Missing));
+    Ok(u8::from(strict && behind))
 }
 
 fn print_check(root: &Path, found: &[Diagnostic], format: Format) {

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, did_you_mean};
 use crate::glossary;
 use crate::site::{Page, Section, Site, Taxonomy, fallback_slug, normalise_content_path};
 use crate::theme::Theme;
+use crate::translations;
 
 /// Where rendered files go. Paths are relative to the output root, with `/` separators.
 pub trait Sink: Sync {
@@ -411,6 +412,16 @@ impl<'a> Renderer<'a> {
         map.insert("backlinks".into(), self.list(&page.backlinks));
         map.insert("section".into(), tera::Value::from_serializable(&section));
         map.insert("extra".into(), tera::Value::from_serializable(&meta.extra));
+        let translation = translations::page_translation(site, index).map(|t| {
+            let original = &site.pages[t.original];
+            json!({"status": t.status, "original_url": site.url(&original.path),
+                   "original_lang": original.source.lang, "original_title": original.title(),
+                   "original_updated": date(translations::last_change(original.meta()), lang)})
+        });
+        map.insert(
+            "translation".into(),
+            tera::Value::from_serializable(&translation),
+        );
         map.into()
     }
 
@@ -533,7 +544,7 @@ impl<'a> Renderer<'a> {
                 let s = &site.sections[i];
                 json!({"title": s.title, "url": site.url(&s.path),
                        "summary": s.source.as_ref().and_then(|src| src.meta.summary.clone()),
-                       "count": s.pages.len()})
+                       "count": site.listing(s).len()})
             })
             .collect();
         let mut map = tera::Map::new();
@@ -548,7 +559,7 @@ impl<'a> Renderer<'a> {
         );
         map.insert("content".into(), section.rendered.html.as_str().into());
         map.insert("url".into(), site.url(&section.path).into());
-        map.insert("pages".into(), self.list(&section.pages));
+        map.insert("pages".into(), self.list(&site.listing(section)));
         map.insert(
             "subsections".into(),
             tera::Value::from_serializable(&subsections),

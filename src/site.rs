@@ -400,6 +400,32 @@ impl Site {
         format!("{}glossary/", lang_prefix(&self.config, lang))
     }
 
+    /// The pages a section's list shows: its own pages and, where its language has
+    /// `fallback` (the default), the default language's originals that have no version in
+    /// that language, sorted together by the section's `sort_by`.
+    pub fn listing(&self, section: &Section) -> Vec<usize> {
+        let mut list = section.pages.clone();
+        let fallback = self
+            .config
+            .language(&section.lang)
+            .is_some_and(|l| l.fallback);
+        if !fallback || self.config.is_default(&section.lang) {
+            return list;
+        }
+        if let Some(original) = self.section(&section.dir, &self.config.default_language) {
+            list.extend(original.pages.iter().copied().filter(|&i| {
+                self.page_index(&self.pages[i].source.key, &section.lang)
+                    .is_none()
+            }));
+            let sort_by = section
+                .source
+                .as_ref()
+                .map_or(SortBy::default(), |s| s.meta.sort_by);
+            sort_pages(&mut list, &self.pages, sort_by);
+        }
+        list
+    }
+
     /// The versions of `key` in every language that has one, in the config's language order.
     pub fn translations(&self, key: &str) -> impl Iterator<Item = &Page> {
         self.config
