@@ -34,6 +34,9 @@ pub struct Source {
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
+    /// For a file in the default language, its git blob id, computed while its bytes are in
+    /// memory: translations record it to know when they fall behind.
+    pub blob: Option<String>,
 }
 
 /// A non-Markdown file to copy into the output.
@@ -256,6 +259,9 @@ fn read_source(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let blob = config
+        .is_default(&lang)
+        .then(|| crate::blob::blob_id(text.as_bytes()));
     let (key, section, file_slug) = match kind {
         Kind::Section => (
             format!("{}_index.md", prefix(dir)),
@@ -287,6 +293,7 @@ fn read_source(
         meta,
         body: split.body.to_string(),
         body_line: split.body_line,
+        blob,
     })
 }
 

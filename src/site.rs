@@ -447,6 +447,7 @@ fn clone_source(s: &Source) -> Source {
         meta: s.meta.clone(),
         body: s.body.clone(),
         body_line: s.body_line,
+        blob: s.blob.clone(),
     }
 }
 

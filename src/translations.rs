@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::blob::blob_id;
@@ -64,11 +63,6 @@ pub fn status_of(meta: &FrontMatter, source_blob: impl FnOnce() -> Option<String
     }
 }
 
-/// The blob id of a file under the site root, `None` if it cannot be read.
-pub fn file_blob(root: &Path, file: &str) -> Option<String> {
-    std::fs::read(root.join(file)).ok().map(|b| blob_id(&b))
-}
-
 /// What a translated page knows about its original, for the page template.
 #[derive(Debug, Clone, Copy)]
 pub struct PageTranslation {
@@ -85,9 +79,7 @@ pub fn page_translation(site: &Site, index: usize) -> Option<PageTranslation> {
         return None;
     }
     let original = site.page_index(&page.source.key, &site.config.default_language)?;
-    let status = status_of(page.meta(), || {
-        file_blob(&site.root, &site.pages[original].source.file)
-    });
+    let status = status_of(page.meta(), || site.pages[original].source.blob.clone());
     Some(PageTranslation { status, original })
 }
 
@@ -159,10 +151,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
             (!original.meta.draft).then_some((*original, versions))
         })
         .collect();
-    let blobs: Vec<Option<String>> = originals
-        .par_iter()
-        .map(|(s, _)| file_blob(root, &s.file))
-        .collect();
+    let blobs: Vec<Option<String>> = originals.iter().map(|(s, _)| s.blob.clone()).collect();
     let terms = glossary_terms(root, &config)?;
 
     let mut entries = Vec::new();
