@@ -57,6 +57,10 @@ struct Pattern {
 struct Matcher {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// The ASCII characters that occur in some term. A full-width form of any other (a
+    /// Japanese text's （） or ：) cannot be part of a match, so text holding it need not be
+    /// normalised.
+    relevant: [bool; 128],
 }
 
 /// The checked glossary with its matchers.
@@ -99,7 +103,7 @@ impl Glossary {
         let Some(matcher) = self.matchers.get(lang) else {
             return Vec::new();
         };
-        let normal = Normalised::new(text);
+        let normal = Normalised::new(text, &matcher.relevant);
         let norm = normal.text.as_ref();
         let mut found = Vec::new();
         for m in matcher.automaton.find_iter(norm) {
@@ -142,7 +146,7 @@ fn at_sentence_start(before: &str, text_starts_sentence: bool) -> bool {
 
 /// Whether NFKC leaves all of `text` as it is. Runs over bytes: ASCII and the ideographs
 /// (lead bytes E4–E9, U+4000–U+9FFF) need no decoding, and they are nearly all of it.
-fn all_stable(text: &str) -> bool {
+fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -154,7 +158,7 @@ fn all_stable(text: &str) -> bool {
                 let Some(c) = text[i..].chars().next() else {
                     return false;
                 };
-                if !nfkc_stable(c) {
+                if !stable(c) {
                     return false;
                 }
                 i += c.len_utf8();
@@ -162,6 +166,17 @@ fn all_stable(text: &str) -> bool {
         }
     }
     true
+}
+
+/// A full-width form of an ASCII character (or the ideographic space) that no term contains:
+/// normalising it could not make a match, so it is left as written.
+fn inert(c: char, relevant: &[bool; 128]) -> bool {
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => c as u32 - 0xFEE0,
+        '\u{3000}' => u32::from(b' '),
+        _ => return false,
+    };
+    !relevant[ascii as usize]
 }
 
 /// Characters NFKC leaves as they are, checked by range because nearly all text is made of
@@ -189,8 +204,9 @@ struct Normalised<'a> {
 }
 
 impl<'a> Normalised<'a> {
-    fn new(text: &'a str) -> Self {
-        if all_stable(text) {
+    fn new(text: &'a str, relevant: &[bool; 128]) -> Self {
+        let stable = |c: char| nfkc_stable(c) || inert(c, relevant);
+        if all_stable(text, stable) {
             return Normalised {
                 text: text.into(),
                 changed: Vec::new(),
@@ -199,7 +215,7 @@ impl<'a> Normalised<'a> {
         let mut out = String::with_capacity(text.len());
         let mut changed: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         for (offset, c) in text.char_indices() {
-            if nfkc_stable(c) {
+            if stable(c) {
                 out.push(c);
                 continue;
             }
@@ -627,6 +643,10 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
     }
     // A DFA: more memory than the default NFA, but the fastest search, and every page's text
     // goes through it.
+    let mut relevant = [false; 128];
+    for b in names.iter().flat_map(|n| n.bytes()).filter(u8::is_ascii) {
+        relevant[usize::from(b)] = true;
+    }
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(AhoCorasickKind::DFA))
@@ -636,6 +656,7 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
             Some(Matcher {
                 automaton,
                 patterns,
+                relevant,
             }),
             errors,
         ),
