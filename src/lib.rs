@@ -19,10 +19,14 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod preview;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod snapshot;
 pub mod theme;
+pub mod watch;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use error::Error;
