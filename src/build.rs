@@ -130,24 +130,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
 }
 
-/// Renders every output file of `site` into `staging`.
-fn write(site: &Site, theme: &Theme, staging: &Staging) -> Result<(), Error> {
-    let mut errors = render::render_all(site, theme, staging);
+/// Renders every output file of `site` into `sink`: pages, feeds, theme and site static files
+/// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
+/// memory; both get exactly the same files.
+pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
+    let mut errors = render::render_all(site, theme, sink);
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
-    for (path, text) in feeds::files(site) {
-        staging
-            .put(&path, text.as_bytes())
-            .map_err(|e| Error::io(Path::new(&path), e))?;
-    }
+    write_feeds(site, sink)?;
+    let copy = |rel: &str, source: &Path| sink.copy(rel, source).map_err(|e| Error::io(source, e));
     for (rel, file) in &theme.statics {
         match file {
-            StaticFile::BuiltIn(bytes) => staging
+            StaticFile::BuiltIn(bytes) => sink
                 .put(rel, bytes)
                 .map_err(|e| Error::io(Path::new(rel), e))?,
-            StaticFile::Site(path) => staging.copy(rel, path)?,
+            StaticFile::Site(path) => copy(rel, path)?,
         }
     }
     let static_dir = site.root.join("static");
@@ -156,7 +155,7 @@ fn write(site: &Site, theme: &Theme, staging: &Staging) -> Result<(), Error> {
             let entry = entry.map_err(|e| Error::Usage(format!("cannot read static/: {e}")))?;
             if entry.file_type().is_file() {
                 let rel = diag::display_path(&static_dir, entry.path());
-                staging.copy(&rel, entry.path())?;
+                copy(&rel, entry.path())?;
             }
         }
     }
@@ -167,11 +166,20 @@ fn write(site: &Site, theme: &Theme, staging: &Staging) -> Result<(), Error> {
                 let inner = &asset.rel[bundle.len() + 1..];
                 let key = format!("{bundle}/index.md");
                 for page in site.translations(&key) {
-                    staging.copy(&format!("{}{inner}", page.path), &asset.source)?;
+                    copy(&format!("{}{inner}", page.path), &asset.source)?;
                 }
             }
-            None => staging.copy(&asset.rel, &asset.source)?,
+            None => copy(&asset.rel, &asset.source)?,
         }
+    }
+    Ok(())
+}
+
+/// Writes the feeds, search indexes, sitemap and robots.txt.
+pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<(), Error> {
+    for (path, text) in feeds::files(site) {
+        sink.put(&path, text.as_bytes())
+            .map_err(|e| Error::io(Path::new(&path), e))?;
     }
     Ok(())
 }

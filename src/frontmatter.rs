@@ -107,7 +107,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
 }
 
 /// A source document a guide relies on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     pub title: String,
     pub publisher: Option<String>,
@@ -125,14 +125,15 @@ pub enum SortBy {
 }
 
 /// A value together with the file line it was written on, for later diagnostics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtLine<T> {
     pub value: T,
     pub line: usize,
 }
 
-/// Checked front matter of a page or section.
-#[derive(Debug, Clone, Default)]
+/// Checked front matter of a page or section. Comparable, so that `serve` can tell a
+/// body-only edit from one that changes what other pages show.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub summary: Option<String>,

@@ -23,12 +23,16 @@ pub mod load;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod preview;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod snapshot;
 pub mod srcdiff;
 pub mod theme;
 pub mod translations;
+pub mod watch;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use error::Error;

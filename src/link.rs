@@ -111,6 +111,38 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     errors
 }
 
+/// One page's body rendered again against the current site, after an edit.
+pub struct Rerendered {
+    pub rendered: Rendered,
+    /// The pages its body links to (itself excluded), sorted: they list it as a backlink.
+    pub targets: Vec<usize>,
+    /// Glossary terms the body uses, sorted.
+    pub terms: Vec<usize>,
+    /// Broken links and anchors in the body. Anchors are checked against the heading ids the
+    /// site holds now, so they are only right if the page's own ids did not change.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Renders page `index`'s body again (its source already replaced in `site`), for `serve`'s
+/// incremental rebuild. `site` is not changed.
+pub fn render_page(site: &Site, index: usize) -> Rerendered {
+    let (rendered, report) = render_one(site, Origin::Page(index));
+    let mut errors = report.errors;
+    errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
+    let mut targets: Vec<usize> = report.targets.into_iter().filter(|&t| t != index).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let mut terms = report.terms;
+    terms.sort_unstable();
+    terms.dedup();
+    Rerendered {
+        rendered,
+        targets,
+        terms,
+        errors,
+    }
+}
+
 fn source_of(site: &Site, origin: Origin) -> &Source {
     match origin {
         Origin::Page(i) => &site.pages[i].source,

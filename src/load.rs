@@ -121,16 +121,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
             Entry::Asset { .. } => None,
         })
         .collect();
-    let bundle_of = |rel: &str| -> Option<String> {
-        let mut dir = split_dir(rel).0;
-        while !dir.is_empty() {
-            if bundles.contains(dir) {
-                return Some(dir.to_string());
-            }
-            dir = split_dir(dir).0;
-        }
-        None
-    };
+    let bundle_of = |rel: &str| bundle_of(&bundles, rel);
 
     let mut markdown = Vec::new();
     for entry in entries {
@@ -161,6 +152,30 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
     loaded
 }
 
+/// Reads one Markdown file (`rel`, relative to `content/`) exactly as `load` would, given the
+/// site's page-bundle folders: `serve` re-reads only the file that changed.
+pub fn load_one(
+    root: &Path,
+    config: &Config,
+    rel: &str,
+    bundles: &BTreeSet<String>,
+) -> Result<Source, Vec<Diagnostic>> {
+    let content = root.join(CONTENT_DIR);
+    read_source(&content, rel, config, bundles, bundle_of(bundles, rel))
+}
+
+/// The innermost page-bundle folder holding `rel`, if any.
+fn bundle_of(bundles: &BTreeSet<String>, rel: &str) -> Option<String> {
+    let mut dir = split_dir(rel).0;
+    while !dir.is_empty() {
+        if bundles.contains(dir) {
+            return Some(dir.to_string());
+        }
+        dir = split_dir(dir).0;
+    }
+    None
+}
+
 /// Hidden files and editors' swap and backup files are never content.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -170,6 +185,8 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 fn split_dir(rel: &str) -> (&str, &str) {
@@ -319,7 +336,14 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for name in [".ai-act.md.swp", "ai-act.md~", ".#ai-act.md", "4913", "#x#"] {
+        for name in [
+            ".ai-act.md.swp",
+            "ai-act.md~",
+            ".#ai-act.md",
+            "4913",
+            "#x#",
+            "ai-act.md___jb_tmp___",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("ai-act.md"));

@@ -1,5 +1,6 @@
 //! The command line: parses arguments, hands them to the library and prints what it returns.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,6 +51,34 @@ enum Command {
         /// `text` (like rustc) or `json` (a list of diagnostics, for tools).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Preview the site at http://127.0.0.1:1111/ with drafts, rebuilding and reloading the
+    /// browser on every change. Nothing is written to the output directory.
+    Serve {
+        /// The site folder, holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port (default: [serve] port in book.toml, 1111); 0 picks a free one.
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on. Anything but a loopback address lets other machines in.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Build the site, then rebuild the output directory on every change (no server).
+    Watch {
+        /// The site folder, holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default: [build] output_dir under the root).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a new bilingual site in DIR (default: the current folder).
     Init {
@@ -140,6 +169,29 @@ fn main() -> ExitCode {
                 Err(e) => Err(e),
             };
             (root, result)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => {
+            let options = tebiki::serve::ServeOptions {
+                root: root.clone(),
+                port,
+                bind,
+                open,
+            };
+            (root, tebiki::serve::serve(&options))
+        }
+        Command::Watch { root, out, drafts } => {
+            let options = BuildOptions {
+                root: root.clone(),
+                out,
+                drafts,
+                base_url: None,
+            };
+            (root, tebiki::watch::watch(&options))
         }
         Command::Init { dir } => {
             let result = tebiki::init::init(&dir).map(|files| {

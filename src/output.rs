@@ -77,18 +77,11 @@ impl Staging {
         let _ = remove_ours(&self.dir);
     }
 
-    /// Copies a file from disk into the staging directory.
-    pub fn copy(&self, rel: &str, source: &Path) -> Result<(), Error> {
-        let target = self.target(rel).map_err(|e| Error::io(Path::new(rel), e))?;
-        fs::copy(source, &target).map_err(|e| Error::io(source, e))?;
-        Ok(())
-    }
-
     /// The staging path for `rel`, with its parent directories created; `rel` must be a plain
     /// relative path that stays inside the staging directory.
     fn target(&self, rel: &str) -> std::io::Result<PathBuf> {
         let path = Path::new(rel);
-        if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_))) {
+        if !is_plain_relative(rel) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("refusing to write `{rel}`: it is not a path inside the output directory"),
@@ -106,6 +99,19 @@ impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         fs::write(self.target(path)?, bytes)
     }
+
+    fn copy(&self, path: &str, source: &Path) -> std::io::Result<()> {
+        fs::copy(source, self.target(path)?).map(|_| ())
+    }
+}
+
+/// Whether `rel` is a non-empty relative path of plain names (no `..`, `.`, root or prefix), so
+/// that joining it to a directory stays inside that directory.
+pub fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, Error> {

@@ -2,6 +2,7 @@
 //! Every rendered file goes to a `Sink` (the staging directory of a build, or memory).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,12 @@ use crate::translations;
 /// Where rendered files go. Paths are relative to the output root, with `/` separators.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Adds a file that exists on disk (a static file or content asset) at `path`. An
+    /// in-memory sink may keep just the source path instead of the bytes.
+    fn copy(&self, path: &str, source: &std::path::Path) -> std::io::Result<()> {
+        self.put(path, &std::fs::read(source)?)
+    }
 }
 
 /// One HTML file to render.
@@ -48,6 +55,14 @@ struct LangCommon {
 /// Returns every error; a page that fails does not stop the others.
 pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
     let renderer = Renderer::new(site, theme);
+    // Every list needs most summaries: convert them all up front, in parallel.
+    renderer
+        .summaries
+        .par_iter()
+        .enumerate()
+        .for_each(|(i, s)| {
+            s.get_or_init(|| tera::Value::from_serializable(&summary(site, &site.pages[i])));
+        });
     let mut errors = renderer.check_templates();
     if !errors.is_empty() {
         return errors;
@@ -63,33 +78,59 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
-
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (path, template, context) = renderer.context(job);
-            let mut html = Vec::with_capacity(32 * 1024);
-            theme
-                .tera
-                .render_to(&template, &context, &mut html)
-                .map_err(|e| theme.error(&e))?;
-            sink.put(&path, &html).map_err(|e| {
-                Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
-            })
-        })
-        .collect();
-    errors.extend(results.into_iter().filter_map(Result::err));
+    errors.extend(renderer.run(&jobs, sink));
     // One broken template fails every page that uses it: report each distinct problem once.
     errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
     errors
+}
+
+/// Renders only the pages with these indices into `sink`: what `serve` re-renders after an
+/// edit that changes nothing but those pages' bodies. Returns the number of files written.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    pages: &[usize],
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
+    let renderer = Renderer::new(site, theme);
+    let jobs: Vec<Job<'_>> = pages.iter().map(|&i| Job::Page(i)).collect();
+    let errors = renderer.run(&jobs, sink);
+    if errors.is_empty() {
+        Ok(jobs.len())
+    } else {
+        Err(errors)
+    }
+}
+
+impl Renderer<'_> {
+    /// Renders `jobs` in parallel into `sink`; returns the errors.
+    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Vec<Diagnostic> {
+        let theme = self.theme;
+        let results: Vec<Result<(), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let (path, template, context) = self.context(job);
+                let mut html = Vec::with_capacity(32 * 1024);
+                theme
+                    .tera
+                    .render_to(&template, &context, &mut html)
+                    .map_err(|e| theme.error(&e))?;
+                sink.put(&path, &html).map_err(|e| {
+                    Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
+                })
+            })
+            .collect();
+        results.into_iter().filter_map(Result::err).collect()
+    }
 }
 
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     common: HashMap<&'a str, LangCommon>,
-    /// Every page's list entry, converted for Tera once: lists share them instead of copying.
-    summaries: Vec<tera::Value>,
+    /// Every page's list entry, converted for Tera once (on first use): lists share them
+    /// instead of copying.
+    summaries: Vec<OnceLock<tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -152,11 +193,7 @@ impl<'a> Renderer<'a> {
                 (l.code.as_str(), lc)
             })
             .collect();
-        let summaries = site
-            .pages
-            .par_iter()
-            .map(|p| tera::Value::from_serializable(&summary(site, p)))
-            .collect();
+        let summaries = site.pages.iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
             theme,
@@ -397,7 +434,7 @@ impl<'a> Renderer<'a> {
                        "date": date(s.date, lang)})
             })
             .collect();
-        let mut map = self.summaries[index].as_map().cloned().unwrap_or_default();
+        let mut map = self.summary(index).as_map().cloned().unwrap_or_default();
         map.insert("content".into(), page.rendered.html.as_str().into());
         map.insert(
             "toc".into(),
@@ -526,11 +563,17 @@ impl<'a> Renderer<'a> {
         map.into()
     }
 
+    fn summary(&self, index: usize) -> &tera::Value {
+        self.summaries[index].get_or_init(|| {
+            tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
+        })
+    }
+
     /// A list of page summaries, sharing the converted entries.
     fn list(&self, pages: &[usize]) -> tera::Value {
         pages
             .iter()
-            .map(|&i| self.summaries[i].clone())
+            .map(|&i| self.summary(i).clone())
             .collect::<Vec<_>>()
             .into()
     }

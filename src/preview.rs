@@ -1,0 +1,274 @@
+//! The rebuild side of `tebiki serve`: keeps the last good site in memory and turns a batch of
+//! changed files into a new `Snapshot`. A body-only edit of pages is re-rendered alone; any
+//! other change rebuilds everything, so the result always equals a full build.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::build;
+use crate::diag;
+use crate::error::Error;
+use crate::link;
+use crate::load::{self, CONTENT_DIR};
+use crate::render;
+use crate::site::Site;
+use crate::snapshot::{Body, MemorySink, Snapshot};
+use crate::theme::Theme;
+
+/// What a batch of changes did to the served site.
+pub enum Update {
+    /// A new snapshot: `rendered` HTML files were rendered, all of them when `full`.
+    Rebuilt {
+        snapshot: Arc<Snapshot>,
+        rendered: usize,
+        full: bool,
+    },
+    /// Only stylesheets changed. They are read from disk when served: nothing to rebuild.
+    Styles,
+    /// Only other files served from disk changed (images, static files): a reload shows them.
+    Assets,
+    /// Nothing the site uses changed.
+    Nothing,
+}
+
+/// How one changed file affects the site.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    /// Anything that may change more than one page's body: rebuild everything.
+    Full,
+    /// An existing page file was written: maybe only its body changed.
+    Page(usize),
+    Style,
+    Asset,
+    Ignored,
+}
+
+/// The site being previewed.
+pub struct Preview {
+    root: PathBuf,
+    base_url: String,
+    /// The site and theme of the last build, `None` when it failed (the next one is full).
+    last: Option<(Site, Theme)>,
+    snapshot: Arc<Snapshot>,
+}
+
+impl Preview {
+    /// A preview of the site at `root` (an absolute path), linked under `base_url`.
+    pub fn new(root: PathBuf, base_url: String) -> Self {
+        Preview {
+            root,
+            base_url,
+            last: None,
+            snapshot: Arc::default(),
+        }
+    }
+
+    /// Builds everything, drafts included. On error the last good snapshot stays served.
+    pub fn full(&mut self) -> Result<Update, Error> {
+        self.last = None;
+        let prepared = build::prepare(&self.root, true, Some(&self.base_url))?;
+        let mut errors = prepared.errors;
+        let theme = match prepared.theme {
+            Some(theme) if errors.is_empty() => theme,
+            _ => {
+                diag::sort(&mut errors);
+                return Err(Error::Content(errors));
+            }
+        };
+        let sink = MemorySink::new();
+        build::write(&prepared.site, &theme, &sink)?;
+        let rendered = sink.html_count();
+        self.snapshot = Arc::new(sink.finish());
+        self.last = Some((prepared.site, theme));
+        Ok(Update::Rebuilt {
+            snapshot: self.snapshot.clone(),
+            rendered,
+            full: true,
+        })
+    }
+
+    /// Applies a batch of changed files (paths relative to the site root, `/`-separated).
+    pub fn update(&mut self, changed: &[String]) -> Result<Update, Error> {
+        let Some((site, _)) = &self.last else {
+            return self.full();
+        };
+        let changes: Vec<Change> = changed.iter().map(|rel| self.classify(site, rel)).collect();
+        if changes.contains(&Change::Full) {
+            return self.full();
+        }
+        let mut pages: Vec<usize> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Page(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        if !pages.is_empty() {
+            return match self.rerender(&pages) {
+                Some(update) => Ok(update),
+                None => self.full(),
+            };
+        }
+        Ok(if changes.contains(&Change::Asset) {
+            Update::Assets
+        } else if changes.contains(&Change::Style) {
+            Update::Styles
+        } else {
+            Update::Nothing
+        })
+    }
+
+    fn classify(&self, site: &Site, rel: &str) -> Change {
+        let path = self.root.join(rel);
+        if matches!(rel, "book.toml" | "content" | "themes" | "static") {
+            // A watched folder itself appeared or went away.
+            return Change::Full;
+        }
+        let served_file = |out: &str| {
+            matches!(self.snapshot.get(out), Some(Body::File(p)) if *p == path) && path.is_file()
+        };
+        let on_disk = |out: &str| match (served_file(out), rel.ends_with(".css")) {
+            (true, true) => Change::Style,
+            (true, false) => Change::Asset,
+            (false, _) => Change::Full,
+        };
+        if let Some(inner) = rel.strip_prefix("themes/") {
+            let out = inner.split_once("/static/").map_or("", |(_, out)| out);
+            return on_disk(out);
+        }
+        if let Some(out) = rel.strip_prefix("static/") {
+            return on_disk(out);
+        }
+        let Some(content_rel) = rel.strip_prefix("content/") else {
+            return Change::Ignored;
+        };
+        if content_rel == site.config.glossary_file {
+            return Change::Full;
+        }
+        if path.is_file() {
+            if rel.ends_with(".md") {
+                return site
+                    .pages
+                    .iter()
+                    .position(|p| p.source.file == rel)
+                    .map_or(Change::Full, Change::Page);
+            }
+            return if site.assets.iter().any(|a| a.source == path) {
+                Change::Asset
+            } else {
+                Change::Full
+            };
+        }
+        if path.exists() {
+            // A folder created, or renamed into place with its files.
+            return Change::Full;
+        }
+        // Gone: it matters if the site used it or anything under it.
+        let used = |file: &str| file == rel || file.starts_with(&format!("{rel}/"));
+        let pages = site.pages.iter().map(|p| p.source.file.as_str());
+        let sections = site
+            .sections
+            .iter()
+            .filter_map(|s| s.source.as_ref().map(|s| s.file.as_str()));
+        if pages.chain(sections).any(used)
+            || site
+                .assets
+                .iter()
+                .any(|a| used(&format!("{CONTENT_DIR}/{}", a.rel)))
+        {
+            Change::Full
+        } else {
+            Change::Ignored
+        }
+    }
+
+    /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
+    /// unchanged: front matter, heading ids and titles, reading time and outgoing links.
+    /// `None` means a full rebuild is needed.
+    fn rerender(&mut self, pages: &[usize]) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let bundles: BTreeSet<String> = site
+            .pages
+            .iter()
+            .filter_map(|p| p.source.bundle.clone())
+            .collect();
+        let mut changed = Vec::new();
+        for &i in pages {
+            let old = &site.pages[i];
+            let rel = old.source.file.strip_prefix("content/")?;
+            let new = load::load_one(&self.root, &site.config, rel, &bundles).ok()?;
+            if new.key != old.source.key
+                || new.lang != old.source.lang
+                || new.kind != old.source.kind
+                || new.bundle != old.source.bundle
+                || new.body_line != old.source.body_line
+                || new.meta != old.source.meta
+            {
+                return None;
+            }
+            if new.body == old.source.body {
+                continue;
+            }
+            let old_targets: Vec<usize> = (0..site.pages.len())
+                .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
+                .collect();
+            // The glossary pages list the pages that use each term.
+            let old_terms: Vec<usize> = (0..site.term_uses.len())
+                .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+                .collect();
+            let previous = std::mem::replace(&mut site.pages[i].source, new);
+            let again = link::render_page(site, i);
+            let old = &site.pages[i].rendered;
+            let same_outside = again.errors.is_empty()
+                && again.targets == old_targets
+                && again.terms == old_terms
+                && again.rendered.ids == old.ids
+                && again.rendered.toc == old.toc
+                && again.rendered.reading_time() == old.reading_time();
+            if !same_outside {
+                // The site no longer matches the disk: the full rebuild that follows replaces it.
+                site.pages[i].source = previous;
+                return None;
+            }
+            site.pages[i].rendered = again.rendered;
+            changed.push(i);
+        }
+        if changed.is_empty() {
+            return Some(Update::Nothing);
+        }
+        // An original's new version may make its translations stale: their notices change.
+        let site_ref: &Site = site;
+        let mut translations = Vec::new();
+        for &i in &changed {
+            let page = &site_ref.pages[i];
+            if !site_ref.config.is_default(&page.source.lang) {
+                continue;
+            }
+            translations.extend(
+                site_ref
+                    .translations(&page.source.key)
+                    .filter(|t| t.meta().translated_from.is_some())
+                    .filter_map(|t| site_ref.page_index(&t.source.key, &t.source.lang))
+                    .filter(|&t| t != i),
+            );
+        }
+        changed.extend(translations);
+        changed.sort_unstable();
+        changed.dedup();
+        let sink = MemorySink::on(&self.snapshot);
+        let rendered = render::render_pages(site, theme, &changed, &sink).ok()?;
+        self.snapshot = Arc::new(sink.finish());
+        Some(Update::Rebuilt {
+            snapshot: self.snapshot.clone(),
+            rendered,
+            full: false,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
