@@ -147,6 +147,10 @@ fn at_sentence_start(before: &str, text_starts_sentence: bool) -> bool {
 /// Whether NFKC leaves all of `text` as it is. Runs over bytes: ASCII and the ideographs
 /// (lead bytes E4–E9, U+4000–U+9FFF) need no decoding, and they are nearly all of it.
 fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
+    if text.is_ascii() {
+        // std checks ASCII a word at a time; only a line break needs normalising then.
+        return !text.contains('\n');
+    }
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {

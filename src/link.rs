@@ -50,9 +50,10 @@ struct Report {
 /// Renders every page and section body with links resolved, checks every fragment and fills
 /// in backlinks. Returns every broken link.
 pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
+    let markups = TermMarkups::new(site);
     let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_one(site, Origin::Page(i)))
+        .map(|i| render_one(site, &markups, Origin::Page(i)))
         .collect();
     let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
         .into_par_iter()
@@ -60,7 +61,7 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, Origin::Section(i)))
+                .map(|_| render_one(site, &markups, Origin::Section(i)))
         })
         .collect();
 
@@ -126,7 +127,7 @@ pub struct Rerendered {
 /// Renders page `index`'s body again (its source already replaced in `site`), for `serve`'s
 /// incremental rebuild. `site` is not changed.
 pub fn render_page(site: &Site, index: usize) -> Rerendered {
-    let (rendered, report) = render_one(site, Origin::Page(index));
+    let (rendered, report) = render_one(site, &TermMarkups::new(site), Origin::Page(index));
     let mut errors = report.errors;
     errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
     let mut targets: Vec<usize> = report.targets.into_iter().filter(|&t| t != index).collect();
@@ -153,7 +154,7 @@ fn source_of(site: &Site, origin: Origin) -> &Source {
     }
 }
 
-fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
+fn render_one(site: &Site, markups: &TermMarkups, origin: Origin) -> (Rendered, Report) {
     let source = source_of(site, origin);
     let lang = match origin {
         Origin::Page(i) => site.pages[i].source.lang.as_str(),
@@ -167,6 +168,7 @@ fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
         report: Report::default(),
         linked_terms: vec![false; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
         tooltips: 0,
+        markups,
     };
     let rendered = markdown::render(&source.body, &mut links);
     (rendered, links.report)
@@ -231,6 +233,69 @@ struct PageLinks<'a> {
     linked_terms: Vec<bool>,
     /// Numbers the tooltips of this page, for unique ids.
     tooltips: usize,
+    markups: &'a TermMarkups,
+}
+
+/// The parts of a linked term's markup that are the same on every page, made once per build
+/// for each (reader language, term): the entry's URL, the opening markup up to the tooltip id,
+/// and the tooltip after its id.
+struct TermMarkups {
+    /// Indexed like `config.languages`, then by term.
+    parts: Vec<Vec<TermParts>>,
+}
+
+struct TermParts {
+    href: String,
+    open: String,
+    tail: String,
+}
+
+impl TermMarkups {
+    fn new(site: &Site) -> Self {
+        let Some(glossary) = &site.glossary else {
+            return TermMarkups { parts: Vec::new() };
+        };
+        let parts = site
+            .config
+            .languages
+            .iter()
+            .map(|reader| {
+                glossary
+                    .terms
+                    .iter()
+                    .map(|entry| {
+                        // The entry in the reader's language, else the default language's.
+                        let lang = [reader.code.as_str(), site.config.default_language.as_str()]
+                            .into_iter()
+                            .find(|l| entry.langs.contains_key(*l))
+                            .or_else(|| entry.langs.keys().next().map(String::as_str))
+                            .unwrap_or(reader.code.as_str());
+                        let text = entry.langs.get(lang);
+                        let href = format!("{}#{}", site.url(&site.glossary_path(lang)), entry.id);
+                        let hreflang = if lang == reader.code {
+                            String::new()
+                        } else {
+                            format!(" hreflang=\"{}\"", escape(lang))
+                        };
+                        TermParts {
+                            open: format!(
+                                "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"",
+                                escape(&href)
+                            ),
+                            tail: format!(
+                                "\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
+                                escape(lang),
+                                escape(text.map_or(entry.id.as_str(), |t| t.term.as_str())),
+                                text.map_or("", |t| t.definition_html.as_str())
+                            ),
+                            href,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        TermMarkups { parts }
+    }
 }
 
 impl Links for PageLinks<'_> {
@@ -358,43 +423,28 @@ impl PageLinks<'_> {
     /// read by screen readers, with no script.
     fn term_markup(&mut self, term: usize) -> (String, String, String) {
         let site = self.site;
-        let glossary = site
-            .glossary
-            .as_ref()
-            .expect("terms are only found with a glossary");
-        let entry = &glossary.terms[term];
-        let lang = if entry.langs.contains_key(self.lang) {
-            self.lang
-        } else if entry.langs.contains_key(&site.config.default_language) {
-            site.config.default_language.as_str()
-        } else {
-            entry.langs.keys().next().map_or(self.lang, String::as_str)
-        };
-        let Some(text) = entry.langs.get(lang) else {
-            unreachable!("a term has at least one language")
-        };
         if let Origin::Page(_) = self.origin {
             self.report.terms.push(term);
         }
         self.tooltips += 1;
-        let tip = format!("tebiki-term-{}-{}", entry.id, self.tooltips);
-        let href = format!("{}glossary/#{}", site.url(&site.home_path(lang)), entry.id);
-        let hreflang = if lang == self.lang {
-            String::new()
-        } else {
-            format!(" hreflang=\"{}\"", escape(lang))
-        };
-        let open = format!(
-            "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"{tip}\">",
-            escape(&href)
-        );
+        let reader = site
+            .config
+            .languages
+            .iter()
+            .position(|l| l.code == self.lang)
+            .unwrap_or(0);
+        let parts = &self.markups.parts[reader][term];
+        let id = site
+            .glossary
+            .as_ref()
+            .map_or("", |g| g.terms[term].id.as_str());
+        let tip = format!("tebiki-term-{id}-{}", self.tooltips);
+        let open = format!("{}{tip}\">", parts.open);
         let close = format!(
-            "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{tip}\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
-            escape(lang),
-            escape(&text.term),
-            text.definition_html
+            "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{tip}{}",
+            parts.tail
         );
-        (href, open, close)
+        (parts.href.clone(), open, close)
     }
 
     /// The folder of the linking file, relative to `content/`.

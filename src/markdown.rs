@@ -455,7 +455,11 @@ impl<'a> TextRun<'a> {
             );
         } else {
             self.pieces.clear();
-            emit_with_terms(&joined, found, events);
+            match joined {
+                // A single piece of source text (no soft break inside): borrow from it.
+                CowStr::Borrowed(text) => emit_borrowed_with_terms(text, found, events),
+                other => emit_with_terms(&other, found, events),
+            }
         }
     }
 }
@@ -485,6 +489,31 @@ fn emit_with_terms<'a>(text: &str, found: Vec<TermMarkup>, events: &mut Vec<Even
         at = term.range.end;
     }
     push_text(&text[at..], events);
+}
+
+/// Like `emit_with_terms` for a text borrowed from the source: the pieces stay borrowed, so
+/// linking terms in a long paragraph copies nothing.
+fn emit_borrowed_with_terms<'a>(
+    text: &'a str,
+    found: Vec<TermMarkup>,
+    events: &mut Vec<Event<'a>>,
+) {
+    let mut at = 0;
+    for term in found {
+        if term.range.start < at || term.range.end > text.len() {
+            continue;
+        }
+        if term.range.start > at {
+            events.push(Event::Text(CowStr::Borrowed(&text[at..term.range.start])));
+        }
+        events.push(Event::InlineHtml(term.open_html.into()));
+        events.push(Event::Text(CowStr::Borrowed(&text[term.range.clone()])));
+        events.push(Event::InlineHtml(term.close_html.into()));
+        at = term.range.end;
+    }
+    if at < text.len() {
+        events.push(Event::Text(CowStr::Borrowed(&text[at..])));
+    }
 }
 
 type Emit<'e, 'a> = dyn FnMut(&str, &mut Vec<Event<'a>>, bool) + 'e;
