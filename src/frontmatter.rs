@@ -324,7 +324,11 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
             }
         }
     }
-    if kind == Kind::Page && fm.title.is_none() && !map.contains_key("title") {
+    // A misspelt `title` is already reported with its suggestion; say it once.
+    let misspelt_title = errors
+        .iter()
+        .any(|e| e.suggestion.as_deref() == Some("did you mean `title`?"));
+    if kind == Kind::Page && fm.title.is_none() && !map.contains_key("title") && !misspelt_title {
         errors.push(
             Diagnostic::error("missing-title", file, "this page has no `title`")
                 .at(split.matter_line, 1)

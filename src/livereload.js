@@ -19,13 +19,18 @@
       overlay = document.createElement("div");
       overlay.id = "__tebiki_error";
       overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,24,.94);color:#f4f4f4;padding:2rem;";
+      // !important throughout: the site's own styles must not restyle the overlay.
+      overlay.style.cssText = "position:fixed !important;inset:0 !important;z-index:2147483647 !important;" +
+        "overflow:auto !important;margin:0 !important;padding:2rem !important;" +
+        "background:#17171c !important;color:#f4f4f4 !important;opacity:1 !important;";
       var title = document.createElement("p");
       title.textContent = "tebiki: the build failed. This page is the last good build; it reloads when the error is fixed.";
-      title.style.cssText = "font:600 15px/1.5 sans-serif;margin:0 0 1rem;color:#ffb4a9;";
+      title.style.cssText = "font:600 15px/1.5 sans-serif !important;margin:0 0 1rem !important;" +
+        "color:#ffb4a9 !important;background:none !important;";
       var pre = document.createElement("pre");
-      pre.style.cssText = "font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;margin:0;";
+      pre.style.cssText = "font:13px/1.5 ui-monospace,monospace !important;white-space:pre-wrap !important;" +
+        "margin:0 !important;padding:0 !important;border:0 !important;color:#f4f4f4 !important;" +
+        "background:none !important;box-shadow:none !important;max-width:none !important;";
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);
