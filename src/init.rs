@@ -1,7 +1,7 @@
 //! `tebiki init DIR`: a small bilingual site that builds at once.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
@@ -55,5 +55,13 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Error> {
         }
         fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     }
+    // The Japanese pages are translations of the English ones as scaffolded: record that, so
+    // `tebiki translations` starts from "current" and notices the first change to an original.
+    let translations: Vec<PathBuf> = FILES
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".ja.md"))
+        .map(|(rel, _)| dir.join(rel))
+        .collect();
+    crate::translations::mark(dir, &translations)?;
     Ok(FILES.iter().map(|(rel, _)| *rel).collect())
 }

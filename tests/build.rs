@@ -300,6 +300,16 @@ fn init_scaffolds_a_site_that_builds() {
     let ja = f.read("newsite/public/ja/guides/first-guide/index.html");
     assert!(ja.contains("<html lang=\"ja\""));
     assert!(ja.contains("<strong>「すべて」</strong>"));
+    // Its translations are recorded as current from the start.
+    let status = f.run(&["translations", "--root", "newsite", "--strict"]);
+    assert_eq!(status.code, 0, "{}", status.stdout);
+    assert!(
+        status
+            .stdout
+            .contains("ja: 5 current, 0 stale, 0 untracked, 0 missing of 5"),
+        "{}",
+        status.stdout
+    );
     // A second init into the same folder is refused.
     let run = f.run(&["init", "newsite"]);
     assert_eq!(run.code, 2);
