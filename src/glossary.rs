@@ -69,7 +69,8 @@ pub struct Glossary {
     pub file: String,
     pub terms: Vec<Term>,
     by_id: HashMap<String, usize>,
-    matchers: HashMap<String, Matcher>,
+    /// One per declared language that has terms; a handful, so a list beats a hash map.
+    matchers: Vec<(String, Matcher)>,
 }
 
 impl std::fmt::Debug for Glossary {
@@ -100,7 +101,7 @@ impl Glossary {
     /// Every term occurrence in `text` for readers of `lang`, leftmost-longest, not overlapping.
     /// `sentence_start` says whether `text` begins a sentence (a paragraph's first text).
     pub fn find(&self, text: &str, lang: &str, sentence_start: bool) -> Vec<Found> {
-        let Some(matcher) = self.matchers.get(lang) else {
+        let Some((_, matcher)) = self.matchers.iter().find(|(code, _)| code == lang) else {
             return Vec::new();
         };
         let normal = Normalised::new(text, &matcher.relevant);
@@ -158,6 +159,19 @@ fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
             b'\n' => return false,
             0..=0x7f => i += 1,
             0xe4..=0xe9 => i += 3,
+            // U+3000–U+3FFF: Japanese punctuation and kana, decoded by hand because they are
+            // most of Japanese text besides the ideographs.
+            0xe3 if i + 2 < bytes.len() => {
+                let c =
+                    0x3000 | (u32::from(bytes[i + 1] & 0x3f) << 6) | u32::from(bytes[i + 2] & 0x3f);
+                let kana_or_punctuation = matches!(c,
+                    0x3001..=0x3035 | 0x3037 | 0x303B..=0x303F | 0x3041..=0x3096
+                    | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x3FFF);
+                if !kana_or_punctuation && !char::from_u32(c).is_some_and(|c| stable(c)) {
+                    return false;
+                }
+                i += 3;
+            }
             _ => {
                 let Some(c) = text[i..].chars().next() else {
                     return false;
@@ -381,12 +395,12 @@ pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<
         }
     }
 
-    let mut matchers = HashMap::new();
+    let mut matchers = Vec::new();
     for lang in &config.languages {
         let (matcher, mut claim_errors) = build_matcher(&terms, &lang.code, file);
         errors.append(&mut claim_errors);
         if let Some(m) = matcher {
-            matchers.insert(lang.code.clone(), m);
+            matchers.push((lang.code.clone(), m));
         }
     }
     let glossary = Glossary {
