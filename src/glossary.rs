@@ -167,7 +167,7 @@ fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
                 let kana_or_punctuation = matches!(c,
                     0x3001..=0x3035 | 0x3037 | 0x303B..=0x303F | 0x3041..=0x3096
                     | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x3FFF);
-                if !kana_or_punctuation && !char::from_u32(c).is_some_and(|c| stable(c)) {
+                if !kana_or_punctuation && !char::from_u32(c).is_some_and(&stable) {
                     return false;
                 }
                 i += 3;
