@@ -166,8 +166,7 @@ fn render_one(site: &Site, markups: &TermMarkups, origin: Origin) -> (Rendered, 
         origin,
         lang,
         report: Report::default(),
-        linked_terms: vec![false; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
-        tooltips: 0,
+        linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
         markups,
     };
     let rendered = markdown::render(&source.body, &mut links);
@@ -230,9 +229,9 @@ struct PageLinks<'a> {
     lang: &'a str,
     report: Report,
     /// Terms already linked on this page (for `link = "first"`), by term index.
-    linked_terms: Vec<bool>,
-    /// Numbers the tooltips of this page, for unique ids.
-    tooltips: usize,
+    /// How often each term was linked on this page so far (by term index): `link = "first"`
+    /// skips linked terms, and later occurrences' tooltips get numbered ids.
+    linked_terms: Vec<u32>,
     markups: &'a TermMarkups,
 }
 
@@ -246,9 +245,17 @@ struct TermMarkups {
 
 struct TermParts {
     href: String,
+    /// The whole markup of a term's first tooltip on a page (id `tebiki-term-ID`), copied as it
+    /// is: most linked terms are a page's first of that term.
+    first_open: String,
+    first_close: String,
+    /// The same, cut at the id, for later occurrences (id `tebiki-term-ID-N`).
     open: String,
     tail: String,
 }
+
+/// Where a tooltip's markup starts, up to its id.
+const TIP_START: &str = "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"";
 
 impl TermMarkups {
     fn new(site: &Site) -> Self {
@@ -277,17 +284,22 @@ impl TermMarkups {
                         } else {
                             format!(" hreflang=\"{}\"", escape(lang))
                         };
+                        let open = format!(
+                            "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"",
+                            escape(&href)
+                        );
+                        let tail = format!(
+                            "\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
+                            escape(lang),
+                            escape(text.map_or(entry.id.as_str(), |t| t.term.as_str())),
+                            text.map_or("", |t| t.definition_html.as_str())
+                        );
+                        let tip = format!("tebiki-term-{}", escape(&entry.id));
                         TermParts {
-                            open: format!(
-                                "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"",
-                                escape(&href)
-                            ),
-                            tail: format!(
-                                "\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
-                                escape(lang),
-                                escape(text.map_or(entry.id.as_str(), |t| t.term.as_str())),
-                                text.map_or("", |t| t.definition_html.as_str())
-                            ),
+                            first_open: format!("{open}{tip}\">"),
+                            first_close: format!("{TIP_START}{tip}{tail}"),
+                            open,
+                            tail,
                             href,
                         }
                     })
@@ -347,9 +359,7 @@ impl Links for PageLinks<'_> {
         }
         let mut out = Vec::new();
         for found in glossary.find(text, self.lang, sentence_start) {
-            if mode == LinkMode::First
-                && std::mem::replace(&mut self.linked_terms[found.term], true)
-            {
+            if mode == LinkMode::First && self.linked_terms[found.term] > 0 {
                 continue;
             }
             let (_, open_html, close_html) = self.term_markup(found.term);
@@ -400,7 +410,6 @@ impl PageLinks<'_> {
             self.report_error(e, offset);
             return None;
         };
-        self.linked_terms[term] = true;
         let (href, open_html, close_html) = self.term_markup(term);
         let entry = &glossary.terms[term];
         let name = entry
@@ -426,7 +435,6 @@ impl PageLinks<'_> {
         if let Origin::Page(_) = self.origin {
             self.report.terms.push(term);
         }
-        self.tooltips += 1;
         let reader = site
             .config
             .languages
@@ -434,16 +442,21 @@ impl PageLinks<'_> {
             .position(|l| l.code == self.lang)
             .unwrap_or(0);
         let parts = &self.markups.parts[reader][term];
-        let id = site
-            .glossary
-            .as_ref()
-            .map_or("", |g| g.terms[term].id.as_str());
-        let tip = format!("tebiki-term-{id}-{}", self.tooltips);
-        let open = format!("{}{tip}\">", parts.open);
-        let close = format!(
-            "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{tip}{}",
-            parts.tail
-        );
+        self.linked_terms[term] += 1;
+        let (open, close) = match self.linked_terms[term] {
+            1 => (parts.first_open.clone(), parts.first_close.clone()),
+            n => {
+                let id = site
+                    .glossary
+                    .as_ref()
+                    .map_or("", |g| g.terms[term].id.as_str());
+                let tip = format!("tebiki-term-{}-{n}", escape(id));
+                (
+                    format!("{}{tip}\">", parts.open),
+                    format!("{TIP_START}{tip}{}", parts.tail),
+                )
+            }
+        };
         (parts.href.clone(), open, close)
     }
 

@@ -112,7 +112,7 @@ fn english_terms_link_first_occurrence_on_word_boundaries_longest_first() {
     // The definition is in a tooltip that describes the link, with no script needed.
     let main = main_of(&html);
     assert!(main.contains(
-        "<span class=\"glossary\"><a class=\"glossary-term\" href=\"https://example.org/glossary/#meti\" aria-describedby=\"tebiki-term-meti-1\">METI</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"tebiki-term-meti-1\" lang=\"en\"><span class=\"glossary-tip-term\">Ministry of Economy, Trade and Industry</span> Japan's ministry for <em>industrial</em> policy.</span></span> leads."
+        "<span class=\"glossary\"><a class=\"glossary-term\" href=\"https://example.org/glossary/#meti\" aria-describedby=\"tebiki-term-meti\">METI</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"tebiki-term-meti\" lang=\"en\"><span class=\"glossary-tip-term\">Ministry of Economy, Trade and Industry</span> Japan's ministry for <em>industrial</em> policy.</span></span> leads."
     ), "{main}");
     assert!(main.contains("METIS is a name"));
 }
@@ -201,7 +201,7 @@ fn explicit_term_links_fill_empty_text_and_unknown_ids_are_errors() {
     f.build_ok(&[]);
     let en = main_of(&f.read("public/guides/terms/index.html")).to_string();
     assert!(
-        en.contains("aria-describedby=\"tebiki-term-aisi-1\">AI Safety Institute</a>"),
+        en.contains("aria-describedby=\"tebiki-term-aisi\">AI Safety Institute</a>"),
         "{en}"
     );
     assert!(
