@@ -98,9 +98,16 @@ impl Glossary {
         self.terms.iter().map(|t| t.id.as_str())
     }
 
-    /// Every term occurrence in `text` for readers of `lang`, leftmost-longest, not overlapping.
-    /// `sentence_start` says whether `text` begins a sentence (a paragraph's first text).
-    pub fn find(&self, text: &str, lang: &str, sentence_start: bool) -> Vec<Found> {
+    /// Every term occurrence in `text` for readers of `lang`, leftmost-longest, not overlapping,
+    /// but for terms `skip` rules out (those already linked on the page, say), which are not
+    /// examined further. `sentence_start` says whether `text` begins a sentence.
+    pub fn find(
+        &self,
+        text: &str,
+        lang: &str,
+        sentence_start: bool,
+        skip: impl Fn(usize) -> bool,
+    ) -> Vec<Found> {
         let Some((_, matcher)) = self.matchers.iter().find(|(code, _)| code == lang) else {
             return Vec::new();
         };
@@ -109,6 +116,9 @@ impl Glossary {
         let mut found = Vec::new();
         for m in matcher.automaton.find_iter(norm) {
             let pattern = matcher.patterns[m.pattern().as_usize()];
+            if skip(pattern.term) {
+                continue;
+            }
             let before = norm[..m.start()].chars().next_back();
             let after = norm[m.end()..].chars().next();
             let first = norm[m.start()..].chars().next();
@@ -814,7 +824,7 @@ definition = "経済。"
     }
 
     fn words(g: &Glossary, text: &str, lang: &str) -> Vec<String> {
-        g.find(text, lang, true)
+        g.find(text, lang, true, |_| false)
             .into_iter()
             .map(|f| format!("{}={}", &text[f.range], g.terms[f.term].id))
             .collect()

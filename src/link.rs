@@ -358,7 +358,12 @@ impl Links for PageLinks<'_> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for found in glossary.find(text, self.lang, sentence_start) {
+        let first_only = mode == LinkMode::First;
+        let linked = &self.linked_terms;
+        let found = glossary.find(text, self.lang, sentence_start, |term| {
+            first_only && linked[term] > 0
+        });
+        for found in found {
             if mode == LinkMode::First && self.linked_terms[found.term] > 0 {
                 continue;
             }
