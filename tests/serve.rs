@@ -111,6 +111,20 @@ impl Served {
         self.log.lock().expect("log").clone()
     }
 
+    /// Waits until the server's terminal output contains `text` (it may print its rebuild line
+    /// a moment after the browser got the reload).
+    fn wait_for_log(&self, text: &str) {
+        let start = Instant::now();
+        while !self.log().contains(text) {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the server never printed {text:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn request(&self, method: &str, path: &str) -> Got {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream
@@ -228,7 +242,7 @@ fn edits_renames_replacements_and_deletions_reach_the_browser() {
     served.wait_for("/guides/ai-act/", "the in-place edit", |g| {
         g.text().contains("established in May 2025")
     });
-    assert!(served.log().contains("(incremental)"), "{}", served.log());
+    served.wait_for_log("(incremental)");
 
     // Written to a temporary file, then renamed over the original (vim, JetBrains); a swap
     // file on the way is ignored.
@@ -314,7 +328,7 @@ fn a_build_error_shows_in_the_browser_and_clears_when_fixed() {
         error.contains("content/guides/ai-act.md:") && error.contains("no-such-plan.md"),
         "{error}"
     );
-    assert!(served.log().contains("no-such-plan.md"));
+    served.wait_for_log("no-such-plan.md");
     // The last good build is still served, and a page opened now shows the error at once.
     assert_eq!(served.get("/guides/ai-act/").status, 200);
     let late = served.events_with_hello();
@@ -631,7 +645,7 @@ fn the_served_site_always_equals_a_fresh_build() {
         apply(&f);
         assert_equivalent(&f, &served, step);
     }
-    assert!(served.log().contains("(incremental)"), "{}", served.log());
+    served.wait_for_log("(incremental)");
 }
 
 #[test]
