@@ -100,6 +100,16 @@ fn main() {
         body.push(edit_to_reload(&guide, &text, &events));
         std::thread::sleep(Duration::from_millis(150));
     }
+    // A glossary definition edited: the pages using the term are re-rendered, not the site.
+    let glossary = site.join("content/glossary.toml");
+    let glossary_text = std::fs::read_to_string(&glossary).expect("the corpus has a glossary");
+    let mut term = Vec::new();
+    for i in 0..5 {
+        let text =
+            glossary_text.replacen("definition = \"", &format!("definition = \"(rev {i}) "), 1);
+        term.push(edit_to_reload(&glossary, &text, &events));
+        std::thread::sleep(Duration::from_millis(300));
+    }
     let mut full = Vec::new();
     for i in 0..3 {
         // A changed title is shown in lists and links: everything is rebuilt.
@@ -115,6 +125,11 @@ fn main() {
     let _ = std::fs::remove_dir_all(&site);
 
     report("edit of one guide's body (incremental)", &mut body, 100.0);
+    report(
+        "edit of one glossary definition (pages using it)",
+        &mut term,
+        1000.0,
+    );
     report("edit of one guide's title (full rebuild)", &mut full, 0.0);
 }
 

@@ -94,6 +94,33 @@ impl Glossary {
         self.by_id.get(id).copied()
     }
 
+    /// Whether `other` links exactly the same text to the same terms: same ids in the same
+    /// order, and the same names, abbreviations and aliases in every language. Then an edit
+    /// changed only what a linked term shows (definitions), not where terms are.
+    pub fn same_matching(&self, other: &Glossary) -> bool {
+        self.terms.len() == other.terms.len()
+            && self.terms.iter().zip(&other.terms).all(|(a, b)| {
+                a.id == b.id
+                    && a.langs.len() == b.langs.len()
+                    && a.langs.iter().zip(&b.langs).all(|((la, a), (lb, b))| {
+                        la == lb && a.term == b.term && a.abbr == b.abbr && a.aliases == b.aliases
+                    })
+            })
+    }
+
+    /// The terms whose definition differs in `other` (which matches the same way).
+    pub fn changed_definitions(&self, other: &Glossary) -> Vec<usize> {
+        (0..self.terms.len())
+            .filter(|&i| {
+                let (a, b) = (&self.terms[i], &other.terms[i]);
+                a.langs
+                    .values()
+                    .zip(b.langs.values())
+                    .any(|(a, b)| a.definition != b.definition)
+            })
+            .collect()
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.terms.iter().map(|t| t.id.as_str())
     }

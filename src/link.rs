@@ -124,24 +124,56 @@ pub struct Rerendered {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Renders page `index`'s body again (its source already replaced in `site`), for `serve`'s
-/// incremental rebuild. `site` is not changed.
-pub fn render_page(site: &Site, index: usize) -> Rerendered {
-    let (rendered, report) = render_one(site, &TermMarkups::new(site), Origin::Page(index));
-    let mut errors = report.errors;
-    errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
-    let mut targets: Vec<usize> = report.targets.into_iter().filter(|&t| t != index).collect();
-    targets.sort_unstable();
-    targets.dedup();
-    let mut terms = report.terms;
-    terms.sort_unstable();
-    terms.dedup();
-    Rerendered {
-        rendered,
-        targets,
-        terms,
-        errors,
+/// Renders the bodies of `pages` again (their sources already replaced in `site`), in parallel,
+/// for `serve`'s incremental rebuilds. `site` is not changed.
+pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
+    let markups = TermMarkups::new(site);
+    pages
+        .par_iter()
+        .map(|&index| {
+            let (rendered, report) = render_one(site, &markups, Origin::Page(index));
+            let mut errors = report.errors;
+            errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
+            let mut targets: Vec<usize> =
+                report.targets.into_iter().filter(|&t| t != index).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            let mut terms = report.terms;
+            terms.sort_unstable();
+            terms.dedup();
+            Rerendered {
+                rendered,
+                targets,
+                terms,
+                errors,
+            }
+        })
+        .collect()
+}
+
+/// Renders the intro of every section again (after a glossary edit changed definitions).
+/// Returns the indices of the sections whose intro came out different.
+pub fn render_sections(site: &mut Site) -> Vec<usize> {
+    let markups = TermMarkups::new(site);
+    let rendered: Vec<Option<Rendered>> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|i| {
+            site.sections[i]
+                .source
+                .as_ref()
+                .map(|_| render_one(site, &markups, Origin::Section(i)).0)
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for (i, rendered) in rendered.into_iter().enumerate() {
+        if let Some(rendered) = rendered
+            && rendered.html != site.sections[i].rendered.html
+        {
+            site.sections[i].rendered = rendered;
+            changed.push(i);
+        }
     }
+    changed
 }
 
 fn source_of(site: &Site, origin: Origin) -> &Source {

@@ -1,6 +1,8 @@
 //! The rebuild side of `tebiki serve`: keeps the last good site in memory and turns a batch of
-//! changed files into a new `Snapshot`. A body-only edit of pages is re-rendered alone; any
-//! other change rebuilds everything, so the result always equals a full build.
+//! changed files into a new `Snapshot`. A body-only edit of a page re-renders that page (and its
+//! marked translations, whose stale notices depend on it); an edit of glossary definitions
+//! re-renders the pages and section intros that use those terms and the glossary pages; any
+//! other change rebuilds everything. The result always equals a full build.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,6 +11,7 @@ use std::sync::Arc;
 use crate::build;
 use crate::diag;
 use crate::error::Error;
+use crate::glossary;
 use crate::link;
 use crate::load::{self, CONTENT_DIR};
 use crate::render;
@@ -39,6 +42,8 @@ enum Change {
     Full,
     /// An existing page file was written: maybe only its body changed.
     Page(usize),
+    /// The glossary was written: maybe only definitions changed.
+    Glossary,
     Style,
     Asset,
     Ignored,
@@ -97,6 +102,18 @@ impl Preview {
         if changes.contains(&Change::Full) {
             return self.full();
         }
+        if changes.contains(&Change::Glossary) {
+            let only_glossary = changes
+                .iter()
+                .all(|c| matches!(c, Change::Glossary | Change::Ignored));
+            if !only_glossary {
+                return self.full();
+            }
+            return match self.glossary_update() {
+                Some(update) => Ok(update),
+                None => self.full(),
+            };
+        }
         let mut pages: Vec<usize> = changes
             .iter()
             .filter_map(|c| match c {
@@ -146,7 +163,7 @@ impl Preview {
             return Change::Ignored;
         };
         if content_rel == site.config.glossary_file {
-            return Change::Full;
+            return Change::Glossary;
         }
         if path.is_file() {
             if rel.ends_with(".md") {
@@ -185,6 +202,40 @@ impl Preview {
         }
     }
 
+    /// After an edit of the glossary that changed only definitions (no term, abbreviation or
+    /// alias, so the same text is linked): re-renders the pages that use the changed terms, the
+    /// section intros and the glossary pages. `None` means a full rebuild is needed.
+    fn glossary_update(&mut self) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let (new, errors) = glossary::load(&self.root, &site.config);
+        let new = new.filter(|_| errors.is_empty())?;
+        let old = site.glossary.as_ref()?;
+        if !old.same_matching(&new) {
+            return None;
+        }
+        let mut pages: Vec<usize> = old
+            .changed_definitions(&new)
+            .into_iter()
+            .flat_map(|t| site.term_uses[t].iter().copied())
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        site.glossary = Some(new);
+        let again = link::render_pages(site, &pages);
+        for (&i, again) in pages.iter().zip(again) {
+            site.pages[i].rendered = again.rendered;
+        }
+        let sections = link::render_sections(site);
+        let sink = MemorySink::on(&self.snapshot);
+        let rendered = render::render_pages(site, theme, &pages, &sections, true, &sink).ok()?;
+        self.snapshot = Arc::new(sink.finish());
+        Some(Update::Rebuilt {
+            snapshot: self.snapshot.clone(),
+            rendered,
+            full: false,
+        })
+    }
+
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
     /// unchanged: front matter, heading ids and titles, reading time and outgoing links.
     /// `None` means a full rebuild is needed.
@@ -220,7 +271,10 @@ impl Preview {
                 .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
                 .collect();
             let previous = std::mem::replace(&mut site.pages[i].source, new);
-            let again = link::render_page(site, i);
+            let Some(again) = link::render_pages(site, &[i]).pop() else {
+                site.pages[i].source = previous;
+                return None;
+            };
             let old = &site.pages[i].rendered;
             let same_outside = again.errors.is_empty()
                 && again.targets == old_targets
@@ -259,7 +313,7 @@ impl Preview {
         changed.sort_unstable();
         changed.dedup();
         let sink = MemorySink::on(&self.snapshot);
-        let rendered = render::render_pages(site, theme, &changed, &sink).ok()?;
+        let rendered = render::render_pages(site, theme, &changed, &[], false, &sink).ok()?;
         self.snapshot = Arc::new(sink.finish());
         Some(Update::Rebuilt {
             snapshot: self.snapshot.clone(),

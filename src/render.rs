@@ -90,10 +90,16 @@ pub fn render_pages(
     site: &Site,
     theme: &Theme,
     pages: &[usize],
+    sections: &[usize],
+    glossary: bool,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
-    let jobs: Vec<Job<'_>> = pages.iter().map(|&i| Job::Page(i)).collect();
+    let mut jobs: Vec<Job<'_>> = pages.iter().map(|&i| Job::Page(i)).collect();
+    jobs.extend(sections.iter().map(|&i| Job::Section(&site.sections[i])));
+    if glossary && site.glossary.is_some() {
+        jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
+    }
     let errors = renderer.run(&jobs, sink);
     if errors.is_empty() {
         Ok(jobs.len())

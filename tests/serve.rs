@@ -312,6 +312,45 @@ fn a_css_edit_swaps_stylesheets_without_a_rebuild() {
 }
 
 #[test]
+fn a_glossary_definition_edit_re_renders_only_the_pages_that_use_the_term() {
+    let f = Fixture::bilingual();
+    let glossary = |definition: &str| {
+        format!(
+            "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"{definition}\"\n"
+        )
+    };
+    f.write("content/glossary.toml", &glossary("A central body."));
+    f.write(
+        "content/guides/hq.md",
+        "---\ntitle: HQ\n---\nThe headquarters decides.\n",
+    );
+    let served = Served::start(&f);
+    let events = served.events();
+    f.write(
+        "content/glossary.toml",
+        &glossary("The body that steers the others."),
+    );
+    events.expect("reload", &served);
+    served.wait_for("/guides/hq/", "the new definition", |g| {
+        g.text().contains("The body that steers the others.")
+    });
+    assert!(
+        served
+            .get("/glossary/")
+            .text()
+            .contains("The body that steers the others.")
+    );
+    // The page that uses the term, the section intros and the glossary pages: not the site.
+    served.wait_for_log("content/glossary.toml changed");
+    let log = served.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("content/glossary.toml changed"))
+        .expect("the rebuild line");
+    assert!(line.contains("(incremental)"), "{line}");
+}
+
+#[test]
 fn a_build_error_shows_in_the_browser_and_clears_when_fixed() {
     let f = Fixture::bilingual();
     let served = Served::start(&f);
@@ -558,6 +597,15 @@ fn the_served_site_always_equals_a_fresh_build() {
             }),
         ),
         (
+            "a glossary definition edited",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/glossary.toml",
+                    "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body that steers the others.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
+                )
+            }),
+        ),
+        (
             "a body edit that starts using a glossary term",
             Box::new(|f: &Fixture| {
                 f.write("content/guides/plan.md", "---\ntitle: The Plan\ntags: [\"Plans\"]\ndate: 2026-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them, headquarters.\n")
@@ -593,6 +641,15 @@ fn the_served_site_always_equals_a_fresh_build() {
                 f.write(
                     "content/guides/plan.ja.md",
                     "---\ntitle: 計画\n---\n[](ai-act.md)を参照。\n",
+                )
+            }),
+        ),
+        (
+            "a glossary term renamed",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/glossary.toml",
+                    "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"head office\"\naliases = [\"headquarters\"]\ndefinition = \"A central body that steers the others.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
                 )
             }),
         ),
