@@ -254,13 +254,7 @@ impl Site {
                 sections[p].subsections.push(i);
             }
         }
-        for section in &mut sections {
-            let sort_by = section
-                .source
-                .as_ref()
-                .map_or(SortBy::default(), |s| s.meta.sort_by);
-            sort_pages(&mut section.pages, &pages, sort_by);
-        }
+        sort_sections(&mut sections, &pages);
 
         let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
         for page in &pages {
@@ -287,37 +281,7 @@ impl Site {
             }
         }
 
-        let mut taxonomies: BTreeMap<(Taxonomy, String), Vec<Term>> = BTreeMap::new();
-        for kind in Taxonomy::ALL {
-            for lang in &config.languages {
-                let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-                for (i, page) in pages.iter().enumerate() {
-                    if page.source.lang != lang.code {
-                        continue;
-                    }
-                    let names: Vec<&String> = match kind {
-                        Taxonomy::Tags => page.meta().tags.iter().collect(),
-                        Taxonomy::Categories => page.meta().category.iter().collect(),
-                    };
-                    for name in names {
-                        let slug = fallback_slug(name);
-                        let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                            name: name.clone(),
-                            slug,
-                            pages: Vec::new(),
-                        });
-                        if !term.pages.contains(&i) {
-                            term.pages.push(i);
-                        }
-                    }
-                }
-                let mut terms: Vec<Term> = terms.into_values().collect();
-                for term in &mut terms {
-                    sort_pages(&mut term.pages, &pages, SortBy::Date);
-                }
-                taxonomies.insert((kind, lang.code.clone()), terms);
-            }
-        }
+        let taxonomies = taxonomies(&config, &pages);
 
         let site = Site {
             root,
@@ -433,6 +397,63 @@ impl Site {
             .iter()
             .filter_map(move |l| self.page(key, &l.code))
     }
+}
+
+impl Site {
+    /// Sorts section lists and rebuilds the tag and category lists again, after pages' front
+    /// matter changed (`serve`'s incremental rebuilds).
+    pub fn refresh_lists(&mut self) {
+        sort_sections(&mut self.sections, &self.pages);
+        self.taxonomies = taxonomies(&self.config, &self.pages);
+    }
+}
+
+/// Sorts every section's pages by the section's `sort_by`.
+fn sort_sections(sections: &mut [Section], pages: &[Page]) {
+    for section in sections {
+        let sort_by = section
+            .source
+            .as_ref()
+            .map_or(SortBy::default(), |s| s.meta.sort_by);
+        sort_pages(&mut section.pages, pages, sort_by);
+    }
+}
+
+/// The tags and categories of every language, each term's pages newest first.
+fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), Vec<Term>> {
+    let mut taxonomies = BTreeMap::new();
+    for kind in Taxonomy::ALL {
+        for lang in &config.languages {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in pages.iter().enumerate() {
+                if page.source.lang != lang.code {
+                    continue;
+                }
+                let names: Vec<&String> = match kind {
+                    Taxonomy::Tags => page.meta().tags.iter().collect(),
+                    Taxonomy::Categories => page.meta().category.iter().collect(),
+                };
+                for name in names {
+                    let slug = fallback_slug(name);
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    // Pages come in order, so a page naming a tag twice is the last one added.
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                sort_pages(&mut term.pages, pages, SortBy::Date);
+            }
+            taxonomies.insert((kind, lang.code.clone()), terms);
+        }
+    }
+    taxonomies
 }
 
 fn clone_source(s: &Source) -> Source {
