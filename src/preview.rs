@@ -1,6 +1,7 @@
 //! The rebuild side of `tebiki serve`: keeps the last good site in memory and turns a batch of
 //! changed files into a new `Snapshot`. A body-only edit of a page re-renders that page (and its
-//! marked translations, whose stale notices depend on it); an edit of glossary definitions
+//! marked translations, whose stale notices depend on it); any other edit of one page that keeps
+//! its URL re-renders the pages that show something of it; an edit of glossary definitions
 //! re-renders the pages and section intros that use those terms and the glossary pages; any
 //! other change rebuilds everything. The result always equals a full build.
 
@@ -11,11 +12,14 @@ use std::sync::Arc;
 use crate::build;
 use crate::diag;
 use crate::error::Error;
+use crate::feeds;
 use crate::glossary;
 use crate::link;
 use crate::load::{self, CONTENT_DIR};
 use crate::render;
+use crate::render::Sink;
 use crate::site::Site;
+use crate::site::{Taxonomy, fallback_slug};
 use crate::snapshot::{Body, MemorySink, Snapshot};
 use crate::theme::Theme;
 
@@ -227,7 +231,13 @@ impl Preview {
         }
         let sections = link::render_sections(site);
         let sink = MemorySink::on(&self.snapshot);
-        let rendered = render::render_pages(site, theme, &pages, &sections, true, &sink).ok()?;
+        let selection = render::Selection {
+            pages,
+            sections,
+            glossary: true,
+            ..Default::default()
+        };
+        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
         self.snapshot = Arc::new(sink.finish());
         Some(Update::Rebuilt {
             snapshot: self.snapshot.clone(),
@@ -255,10 +265,15 @@ impl Preview {
                 || new.lang != old.source.lang
                 || new.kind != old.source.kind
                 || new.bundle != old.source.bundle
-                || new.body_line != old.source.body_line
-                || new.meta != old.source.meta
             {
                 return None;
+            }
+            if new.body_line != old.source.body_line || new.meta != old.source.meta {
+                // More than the body changed: other pages show this one's front matter.
+                return match pages {
+                    [_] => self.page_update(i, new),
+                    _ => None,
+                };
             }
             if new.body == old.source.body {
                 continue;
@@ -283,9 +298,12 @@ impl Preview {
                 && again.rendered.toc == old.toc
                 && again.rendered.reading_time() == old.reading_time();
             if !same_outside {
-                // The site no longer matches the disk: the full rebuild that follows replaces it.
-                site.pages[i].source = previous;
-                return None;
+                // Other pages show what changed: re-render those too.
+                let new = std::mem::replace(&mut site.pages[i].source, previous);
+                return match pages {
+                    [_] => self.page_update(i, new),
+                    _ => None,
+                };
             }
             site.pages[i].rendered = again.rendered;
             changed.push(i);
@@ -313,7 +331,149 @@ impl Preview {
         changed.sort_unstable();
         changed.dedup();
         let sink = MemorySink::on(&self.snapshot);
-        let rendered = render::render_pages(site, theme, &changed, &[], false, &sink).ok()?;
+        let selection = render::Selection {
+            pages: changed,
+            ..Default::default()
+        };
+        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
+        self.snapshot = Arc::new(sink.finish());
+        Some(Update::Rebuilt {
+            snapshot: self.snapshot.clone(),
+            rendered,
+            full: false,
+        })
+    }
+
+    /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
+    /// language, template, draft state and related list: re-renders the page and every page
+    /// that shows something of it — its translations, the pages linking to it or to which it
+    /// links, the pages listing it as related, its section and home in every language, its tag
+    /// and category pages, the glossary pages, feeds, sitemap and search index. `None` means a
+    /// full rebuild is needed (the site is then rebuilt from disk, whatever state it was left in).
+    fn page_update(&mut self, i: usize, new: load::Source) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let old = site.pages[i].meta();
+        let values = |list: &[crate::frontmatter::AtLine<String>]| -> Vec<String> {
+            list.iter().map(|r| r.value.clone()).collect()
+        };
+        let same_frame = new.meta.slug.as_ref().map(|s| &s.value)
+            == old.slug.as_ref().map(|s| &s.value)
+            && new.meta.draft == old.draft
+            && new.meta.template.as_ref().map(|t| &t.value)
+                == old.template.as_ref().map(|t| &t.value)
+            && values(&new.meta.related) == values(&old.related);
+        if !same_frame {
+            return None;
+        }
+        let lang = new.lang.clone();
+        let key = new.key.clone();
+        let section = new.section.clone();
+        let term_slugs = |meta: &crate::frontmatter::FrontMatter| -> Vec<(Taxonomy, String)> {
+            let tags = meta.tags.iter().map(|t| (Taxonomy::Tags, fallback_slug(t)));
+            let category = meta
+                .category
+                .iter()
+                .map(|c| (Taxonomy::Categories, fallback_slug(c)));
+            tags.chain(category).collect()
+        };
+        let mut taxonomy_terms = term_slugs(old);
+        taxonomy_terms.extend(term_slugs(&new.meta));
+        let old_targets: Vec<usize> = (0..site.pages.len())
+            .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
+            .collect();
+        let old_terms: Vec<usize> = (0..site.term_uses.len())
+            .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+            .collect();
+        let linking = site.pages[i].backlinks.clone();
+        site.pages[i].source = new;
+
+        // Its body, and the bodies that link to it: they may show its title or point into its
+        // headings, and must be checked again.
+        let mut bodies = vec![i];
+        bodies.extend(&linking);
+        let again = link::render_pages(site, &bodies);
+        if again.iter().any(|a| !a.errors.is_empty()) {
+            return None;
+        }
+        let new_targets = again[0].targets.clone();
+        let new_terms = again[0].terms.clone();
+        for (&p, again) in bodies.iter().zip(again) {
+            site.pages[p].rendered = again.rendered;
+        }
+        for &t in old_targets.iter().filter(|t| !new_targets.contains(t)) {
+            site.pages[t].backlinks.retain(|&b| b != i);
+        }
+        for &t in new_targets.iter().filter(|t| !old_targets.contains(t)) {
+            let list = &mut site.pages[t].backlinks;
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        for &t in old_terms.iter().filter(|t| !new_terms.contains(t)) {
+            site.term_uses[t].retain(|&p| p != i);
+        }
+        for &t in new_terms.iter().filter(|t| !old_terms.contains(t)) {
+            let list = &mut site.term_uses[t];
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        site.refresh_lists();
+
+        let mut pages = vec![i];
+        pages.extend(
+            site.translations(&key)
+                .filter_map(|t| site.page_index(&t.source.key, &t.source.lang)),
+        );
+        pages.extend(&linking);
+        pages.extend(&old_targets);
+        pages.extend(&new_targets);
+        pages.extend((0..site.pages.len()).filter(|&p| {
+            site.pages[p]
+                .meta()
+                .related
+                .iter()
+                .any(|r| crate::site::normalise_content_path(&r.value) == key)
+        }));
+        pages.sort_unstable();
+        pages.dedup();
+        let mut sections: Vec<usize> = site
+            .config
+            .languages
+            .iter()
+            .flat_map(|l| {
+                [
+                    site.section_index(&section, &l.code),
+                    site.section_index("", &l.code),
+                ]
+            })
+            .flatten()
+            .collect();
+        sections.sort_unstable();
+        sections.dedup();
+        let mut terms = Vec::new();
+        for (kind, slug) in taxonomy_terms {
+            let list = site.taxonomies.get(&(kind, lang.clone()))?;
+            match list.iter().position(|t| t.slug == slug) {
+                Some(at) => terms.push((kind, lang.clone(), at)),
+                // A tag no page has any more: its page must go, which only a full build does.
+                None => return None,
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        let selection = render::Selection {
+            pages,
+            sections,
+            taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
+            taxonomy_terms: terms,
+            glossary: !old_terms.is_empty() || !new_terms.is_empty(),
+        };
+        let sink = MemorySink::on(&self.snapshot);
+        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
+        for (path, text) in feeds::files(site) {
+            sink.put(&path, text.as_bytes()).ok()?;
+        }
         self.snapshot = Arc::new(sink.finish());
         Some(Update::Rebuilt {
             snapshot: self.snapshot.clone(),

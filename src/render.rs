@@ -84,20 +84,48 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
     errors
 }
 
-/// Renders only the pages with these indices into `sink`: what `serve` re-renders after an
-/// edit that changes nothing but those pages' bodies. Returns the number of files written.
-pub fn render_pages(
+/// What an incremental rebuild renders again.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub pages: Vec<usize>,
+    /// Indices into `Site::sections`.
+    pub sections: Vec<usize>,
+    /// Tag and category list pages, by language.
+    pub taxonomy_lists: Vec<(Taxonomy, String)>,
+    /// Tag and category pages: (kind, language, index into the language's terms).
+    pub taxonomy_terms: Vec<(Taxonomy, String, usize)>,
+    pub glossary: bool,
+}
+
+/// Renders the selected pages into `sink` (for `serve`'s incremental rebuilds). Returns how
+/// many were rendered.
+pub fn render_selection(
     site: &Site,
     theme: &Theme,
-    pages: &[usize],
-    sections: &[usize],
-    glossary: bool,
+    selection: &Selection,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
-    let mut jobs: Vec<Job<'_>> = pages.iter().map(|&i| Job::Page(i)).collect();
-    jobs.extend(sections.iter().map(|&i| Job::Section(&site.sections[i])));
-    if glossary && site.glossary.is_some() {
+    let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
+    jobs.extend(
+        selection
+            .sections
+            .iter()
+            .map(|&i| Job::Section(&site.sections[i])),
+    );
+    jobs.extend(
+        selection
+            .taxonomy_lists
+            .iter()
+            .map(|(kind, lang)| Job::TaxonomyList(*kind, lang)),
+    );
+    jobs.extend(
+        selection
+            .taxonomy_terms
+            .iter()
+            .map(|(kind, lang, i)| Job::TaxonomyTerm(*kind, lang, *i)),
+    );
+    if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     let errors = renderer.run(&jobs, sink);

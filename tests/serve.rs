@@ -574,6 +574,11 @@ fn the_served_site_always_equals_a_fresh_build() {
         "content/notes/draft.md",
         "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
     );
+    // Lists the act as related without linking to it.
+    f.write(
+        "content/guides/companion.md",
+        "---\ntitle: Companion\nrelated: [\"guides/ai-act.md\"]\n---\nA companion.\n",
+    );
     f.write(
         "content/glossary.toml",
         "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
@@ -633,6 +638,52 @@ fn the_served_site_always_equals_a_fresh_build() {
             "a link removed",
             Box::new(|f: &Fixture| {
                 f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\ndate: 2026-01-02\n---\nNo links now.\n\n## Four pillars\n\nFour of them, in order.\n")
+            }),
+        ),
+        (
+            "a summary and date edit of a page another lists as related",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/ai-act.md",
+                    &common::AI_ACT_EN
+                        .replace(
+                            "summary: \"Japan's framework law for AI.\"",
+                            "summary: \"The framework law.\"",
+                        )
+                        .replace("date: 2026-05-08", "date: 2026-06-01"),
+                )
+            }),
+        ),
+        (
+            "a heading renamed that another page links into",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/ai-act.md",
+                    &common::AI_ACT_EN.replace("## Key dates", "## Key dates and steps"),
+                )
+            }),
+        ),
+        (
+            "the link into the renamed heading mended",
+            Box::new(|f: &Fixture| {
+                f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\nrelated: [\"guides/ai-act.md\"]\ndate: 2026-01-02\n---\nSee [the act](ai-act.md#key-dates-and-steps) and [](ai-act.md).\n\n## Four pillars\n\nFour of them, in order.\n")
+            }),
+        ),
+        (
+            "a title edit of a page another links to with empty text and lists as related",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/ai-act.md",
+                    &common::AI_ACT_EN
+                        .replace("## Key dates", "## Key dates and steps")
+                        .replace("title: \"The AI Act\"", "title: \"Japan's AI Act\""),
+                )
+            }),
+        ),
+        (
+            "a tag dropped so that its page goes",
+            Box::new(|f: &Fixture| {
+                f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\ndate: 2026-01-02\n---\nSee [the act](ai-act.md#key-dates-and-steps) and [](ai-act.md).\n\n## Four pillars\n\nFour of them, in order.\n")
             }),
         ),
         (
@@ -702,7 +753,23 @@ fn the_served_site_always_equals_a_fresh_build() {
         apply(&f);
         assert_equivalent(&f, &served, step);
     }
-    served.wait_for_log("(incremental)");
+    // Front-matter, heading and link edits of one page re-render its dependents, not the site.
+    let log = served.log();
+    for edit in [
+        "content/guides/plan.md changed",
+        "content/guides/ai-act.md changed",
+    ] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains(edit) && l.contains("(incremental)")),
+            "{edit} was never incremental:\n{log}"
+        );
+    }
+    let incremental = log.lines().filter(|l| l.contains("(incremental)")).count();
+    assert!(
+        incremental >= 6,
+        "only {incremental} incremental rebuilds:\n{log}"
+    );
 }
 
 #[test]
