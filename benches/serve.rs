@@ -112,7 +112,7 @@ fn main() {
     }
     let mut full = Vec::new();
     for i in 0..3 {
-        // A changed title is shown in lists and links: everything is rebuilt.
+        // A changed title is shown in lists, links and feeds: its dependents are re-rendered.
         let text = original.replacen("title:", &format!("title: Retitled {i} —"), 1);
         full.push(edit_to_reload(&guide, &text, &events));
         std::thread::sleep(Duration::from_millis(300));
@@ -130,7 +130,7 @@ fn main() {
         &mut term,
         1000.0,
     );
-    report("edit of one guide's title (full rebuild)", &mut full, 0.0);
+    report("edit of one guide's title (dependents)", &mut full, 0.0);
 }
 
 fn report(what: &str, times: &mut [Duration], target: f64) {
