@@ -230,20 +230,13 @@ impl Preview {
             site.pages[i].rendered = again.rendered;
         }
         let sections = link::render_sections(site);
-        let sink = MemorySink::on(&self.snapshot);
         let selection = render::Selection {
             pages,
             sections,
             glossary: true,
             ..Default::default()
         };
-        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
-        self.snapshot = Arc::new(sink.finish());
-        Some(Update::Rebuilt {
-            snapshot: self.snapshot.clone(),
-            rendered,
-            full: false,
-        })
+        publish(site, theme, &selection, false, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -330,18 +323,11 @@ impl Preview {
         changed.extend(translations);
         changed.sort_unstable();
         changed.dedup();
-        let sink = MemorySink::on(&self.snapshot);
         let selection = render::Selection {
             pages: changed,
             ..Default::default()
         };
-        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
-        self.snapshot = Arc::new(sink.finish());
-        Some(Update::Rebuilt {
-            snapshot: self.snapshot.clone(),
-            rendered,
-            full: false,
-        })
+        publish(site, theme, &selection, false, &mut self.snapshot)
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
@@ -469,20 +455,35 @@ impl Preview {
             taxonomy_terms: terms,
             glossary: !old_terms.is_empty() || !new_terms.is_empty(),
         };
-        let sink = MemorySink::on(&self.snapshot);
-        let rendered = render::render_selection(site, theme, &selection, &sink).ok()?;
-        for (path, text) in feeds::files(site) {
-            sink.put(&path, text.as_bytes()).ok()?;
-        }
-        self.snapshot = Arc::new(sink.finish());
-        Some(Update::Rebuilt {
-            snapshot: self.snapshot.clone(),
-            rendered,
-            full: false,
-        })
+        publish(site, theme, &selection, true, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
+
+/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index when
+/// `feeds`), and makes the result the served snapshot. `None` when rendering failed: the caller
+/// then rebuilds everything.
+fn publish(
+    site: &Site,
+    theme: &Theme,
+    selection: &render::Selection,
+    feeds: bool,
+    snapshot: &mut Arc<Snapshot>,
+) -> Option<Update> {
+    let sink = MemorySink::on(snapshot);
+    let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
+    if feeds {
+        for (path, text) in feeds::files(site) {
+            sink.put(&path, text.as_bytes()).ok()?;
+        }
+    }
+    *snapshot = Arc::new(sink.finish());
+    Some(Update::Rebuilt {
+        snapshot: snapshot.clone(),
+        rendered,
+        full: false,
+    })
 }
