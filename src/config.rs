@@ -294,12 +294,15 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     })
 }
 
-fn is_language_code(code: &str) -> bool {
+/// Whether `code` is shaped like a BCP 47 language code (`ja`, `en`, `pt-br`): also how a file
+/// name's last dotted part (`ai-act.ja.md`) is told from an ordinary one (`report.final.md`).
+pub fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn normalise_base_url(url: &str) -> Result<String, String> {

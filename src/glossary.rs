@@ -494,9 +494,7 @@ fn parse_term(
                     .copied()
                     .chain(config.languages.iter().map(|l| l.code.as_str()))
                     .collect();
-                let looks_like_language =
-                    other.len() <= 3 && other.bytes().all(|b| b.is_ascii_lowercase());
-                let diagnostic = if looks_like_language {
+                let diagnostic = if crate::config::is_language_code(other) {
                     err(
                         key.span(),
                         format!(

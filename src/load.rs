@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::Config;
+use crate::config::{Config, is_language_code};
 use crate::diag::{Diagnostic, display_path};
 use crate::frontmatter::{self, FrontMatter, Kind};
 
 pub const CONTENT_DIR: &str = "content";
 
 /// A Markdown file as read from disk, before indexing.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Path relative to the site root (`content/guides/ai-act.ja.md`), for diagnostics.
     pub file: String,
@@ -115,7 +115,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
                 let (dir, name) = split_dir(rel);
                 let stem = name.trim_end_matches(".md");
                 let is_index =
-                    stem == "index" || stem.strip_prefix("index.").is_some_and(looks_like_language);
+                    stem == "index" || stem.strip_prefix("index.").is_some_and(is_language_code);
                 (is_index && !dir.is_empty()).then(|| dir.to_string())
             }
             Entry::Asset { .. } => None,
@@ -193,16 +193,6 @@ fn split_dir(rel: &str) -> (&str, &str) {
     rel.rsplit_once('/').unwrap_or(("", rel))
 }
 
-/// `ja`, `pt-br`: the last dotted part of a file stem that names a language.
-pub fn looks_like_language(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
 fn read_source(
     content: &Path,
     rel: &str,
@@ -214,7 +204,7 @@ fn read_source(
     let (dir, name) = split_dir(rel);
     let stem = name.trim_end_matches(".md");
     let (base, lang) = match stem.rsplit_once('.') {
-        Some((base, l)) if looks_like_language(l) => (base, l.to_string()),
+        Some((base, l)) if is_language_code(l) => (base, l.to_string()),
         _ => (stem, config.default_language.clone()),
     };
     if config.language(&lang).is_none() {
@@ -328,10 +318,10 @@ mod tests {
 
     #[test]
     fn language_suffixes() {
-        assert!(looks_like_language("ja"));
-        assert!(looks_like_language("pt-br"));
-        assert!(!looks_like_language("final"));
-        assert!(!looks_like_language("v2"));
+        assert!(is_language_code("ja"));
+        assert!(is_language_code("pt-br"));
+        assert!(!is_language_code("final"));
+        assert!(!is_language_code("v2"));
     }
 
     #[test]

@@ -6,12 +6,13 @@
 use std::path::Path;
 
 use crate::blob::blob_id;
+use crate::config::is_language_code;
 use crate::config::{self, Config};
 use crate::dates::Date;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::fmedit;
-use crate::load::{CONTENT_DIR, looks_like_language};
+use crate::load::CONTENT_DIR;
 
 /// What `new` created.
 #[derive(Debug)]
@@ -31,7 +32,7 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
     let stem = name.trim_end_matches(".md");
     let (base, named_lang) = match stem.rsplit_once('.') {
-        Some((base, l)) if looks_like_language(l) => (base, Some(l)),
+        Some((base, l)) if is_language_code(l) => (base, Some(l)),
         _ => (stem, None),
     };
     let lang = match (lang, named_lang) {

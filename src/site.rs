@@ -212,7 +212,7 @@ impl Site {
         let mut sections: Vec<Section> = sections
             .into_iter()
             .map(|(dir, lang, own)| {
-                let source = own.or_else(|| defaults.get(&dir).map(clone_source));
+                let source = own.or_else(|| defaults.get(&dir).cloned());
                 let title = source
                     .as_ref()
                     .and_then(|s| s.meta.title.clone())
@@ -456,22 +456,6 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
     taxonomies
 }
 
-fn clone_source(s: &Source) -> Source {
-    Source {
-        file: s.file.clone(),
-        kind: s.kind,
-        key: s.key.clone(),
-        lang: s.lang.clone(),
-        section: s.section.clone(),
-        file_slug: s.file_slug.clone(),
-        bundle: s.bundle.clone(),
-        meta: s.meta.clone(),
-        body: s.body.clone(),
-        body_line: s.body_line,
-        blob: s.blob.clone(),
-    }
-}
-
 /// `guides/ai-act.md` from the ways a writer may name a page: `@/guides/ai-act.md`,
 /// `/guides/ai-act.md`, `guides/report/` (a bundle), `guides/ai-act.ja.md` (a translation).
 pub fn normalise_content_path(path: &str) -> String {
@@ -483,9 +467,7 @@ pub fn normalise_content_path(path: &str) -> String {
     };
     // A translation's file names the same page as its original.
     match p.strip_suffix(".md").and_then(|s| s.rsplit_once('.')) {
-        Some((base, lang))
-            if lang.len() <= 5 && lang.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') =>
-        {
+        Some((base, lang)) if crate::config::is_language_code(lang) => {
             format!("{base}.md")
         }
         _ => p,

@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::blob::blob_id;
+use crate::config::is_language_code;
 use crate::config::{self, Config};
 use crate::dates::Date;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::fmedit;
 use crate::frontmatter::{FrontMatter, Kind};
-use crate::load::{self, CONTENT_DIR, Source, looks_like_language};
+use crate::load::{self, CONTENT_DIR, Source};
 use crate::site::Site;
 
 /// Where a translation stands against its source.
@@ -371,7 +372,7 @@ pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
         .filter(|l| !config.is_default(l))
         .collect();
     let (base, lang) = match stem.rsplit_once('.') {
-        Some((base, lang)) if looks_like_language(lang) && !config.is_default(lang) => (base, lang),
+        Some((base, lang)) if is_language_code(lang) && !config.is_default(lang) => (base, lang),
         _ => {
             let example = translations.first().copied().unwrap_or("ja");
             return Err(Error::Usage(format!(
