@@ -433,7 +433,7 @@ impl<'a> TextRun<'a> {
             let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
                 if terms {
                     let found = links.terms(text, sentence_start && first);
-                    emit_with_terms(text, found, events);
+                    emit_with_terms(text.len(), found, events, |r, ev| push_text(&text[r], ev));
                 } else {
                     push_text(text, events);
                 }
@@ -456,9 +456,16 @@ impl<'a> TextRun<'a> {
         } else {
             self.pieces.clear();
             match joined {
-                // A single piece of source text (no soft break inside): borrow from it.
-                CowStr::Borrowed(text) => emit_borrowed_with_terms(text, found, events),
-                other => emit_with_terms(&other, found, events),
+                // A single piece of source text (no soft break inside): borrow its pieces, so
+                // linking terms in a long paragraph copies nothing.
+                CowStr::Borrowed(text) => emit_with_terms(text.len(), found, events, |r, ev| {
+                    if !r.is_empty() {
+                        ev.push(Event::Text(CowStr::Borrowed(&text[r])));
+                    }
+                }),
+                other => {
+                    emit_with_terms(other.len(), found, events, |r, ev| push_text(&other[r], ev))
+                }
             }
         }
     }
@@ -476,44 +483,26 @@ fn push_text<'a>(text: &str, events: &mut Vec<Event<'a>>) {
     }
 }
 
-fn emit_with_terms<'a>(text: &str, found: Vec<TermMarkup>, events: &mut Vec<Event<'a>>) {
-    let mut at = 0;
-    for term in found {
-        if term.range.start < at || term.range.end > text.len() {
-            continue;
-        }
-        push_text(&text[at..term.range.start], events);
-        events.push(Event::InlineHtml(term.open_html.into()));
-        push_text(&text[term.range.clone()], events);
-        events.push(Event::InlineHtml(term.close_html.into()));
-        at = term.range.end;
-    }
-    push_text(&text[at..], events);
-}
-
-/// Like `emit_with_terms` for a text borrowed from the source: the pieces stay borrowed, so
-/// linking terms in a long paragraph copies nothing.
-fn emit_borrowed_with_terms<'a>(
-    text: &'a str,
+/// Pushes `text` with the markup of the glossary terms `found` in it around their ranges.
+/// `push` writes a plain range of the text (borrowed from the source where it can be).
+fn emit_with_terms<'a>(
+    len: usize,
     found: Vec<TermMarkup>,
     events: &mut Vec<Event<'a>>,
+    push: impl Fn(Range<usize>, &mut Vec<Event<'a>>),
 ) {
     let mut at = 0;
     for term in found {
-        if term.range.start < at || term.range.end > text.len() {
+        if term.range.start < at || term.range.end > len {
             continue;
         }
-        if term.range.start > at {
-            events.push(Event::Text(CowStr::Borrowed(&text[at..term.range.start])));
-        }
+        push(at..term.range.start, events);
         events.push(Event::InlineHtml(term.open_html.into()));
-        events.push(Event::Text(CowStr::Borrowed(&text[term.range.clone()])));
+        push(term.range.clone(), events);
         events.push(Event::InlineHtml(term.close_html.into()));
         at = term.range.end;
     }
-    if at < text.len() {
-        events.push(Event::Text(CowStr::Borrowed(&text[at..])));
-    }
+    push(at..len, events);
 }
 
 type Emit<'e, 'a> = dyn FnMut(&str, &mut Vec<Event<'a>>, bool) + 'e;
