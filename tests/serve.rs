@@ -555,6 +555,14 @@ fn assert_equivalent(f: &Fixture, served: &Served, step: &str) {
     }
 }
 
+/// A one-term glossary: `names` are the English entry's name lines, then its definition; the
+/// Japanese entry stays the same.
+fn hq_glossary(names: &str, definition: &str) -> String {
+    format!(
+        "[[term]]\nid = \"hq\"\n[term.en]\n{names}\ndefinition = \"{definition}\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n"
+    )
+}
+
 /// One change to a fixture site.
 type Step = Box<dyn Fn(&Fixture)>;
 
@@ -581,7 +589,7 @@ fn the_served_site_always_equals_a_fresh_build() {
     );
     f.write(
         "content/glossary.toml",
-        "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
+        &hq_glossary("term = \"headquarters\"", "A central body."),
     );
     let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
@@ -606,7 +614,10 @@ fn the_served_site_always_equals_a_fresh_build() {
             Box::new(|f: &Fixture| {
                 f.write(
                     "content/glossary.toml",
-                    "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body that steers the others.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
+                    &hq_glossary(
+                        "term = \"headquarters\"",
+                        "A central body that steers the others.",
+                    ),
                 )
             }),
         ),
@@ -700,7 +711,10 @@ fn the_served_site_always_equals_a_fresh_build() {
             Box::new(|f: &Fixture| {
                 f.write(
                     "content/glossary.toml",
-                    "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"head office\"\naliases = [\"headquarters\"]\ndefinition = \"A central body that steers the others.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n",
+                    &hq_glossary(
+                        "term = \"head office\"\naliases = [\"headquarters\"]",
+                        "A central body that steers the others.",
+                    ),
                 )
             }),
         ),
