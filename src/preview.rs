@@ -12,12 +12,10 @@ use std::sync::Arc;
 use crate::build;
 use crate::diag;
 use crate::error::Error;
-use crate::feeds;
 use crate::glossary;
 use crate::link;
 use crate::load::{self, CONTENT_DIR};
 use crate::render;
-use crate::render::Sink;
 use crate::site::Site;
 use crate::site::{Taxonomy, fallback_slug};
 use crate::snapshot::{Body, MemorySink, Snapshot};
@@ -476,9 +474,7 @@ fn publish(
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
     if feeds {
-        for (path, text) in feeds::files(site) {
-            sink.put(&path, text.as_bytes()).ok()?;
-        }
+        build::write_feeds(site, &sink).ok()?;
     }
     *snapshot = Arc::new(sink.finish());
     Some(Update::Rebuilt {
