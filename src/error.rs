@@ -27,6 +27,23 @@ impl Error {
         }
     }
 
+    /// The error as printed: every diagnostic rendered like rustc's, then a summary line,
+    /// followed by `outcome` for a content error ("nothing was written").
+    pub fn render(&self, root: &Path, outcome: Option<&str>) -> String {
+        match self {
+            Error::Content(diagnostics) => {
+                let mut text: String = diagnostics.iter().map(|d| d.render(root) + "\n").collect();
+                text.push_str(&format!("error: {self}"));
+                if let Some(outcome) = outcome {
+                    text.push_str("; ");
+                    text.push_str(outcome);
+                }
+                text
+            }
+            _ => format!("error: {self}"),
+        }
+    }
+
     /// The process exit code: 1 for content errors, 2 for usage and I/O errors.
     pub fn exit_code(&self) -> i32 {
         match self {

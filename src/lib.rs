@@ -1,38 +1,24 @@
 //! tebiki: a static site generator for bilingual policy guides.
 //!
-//! The pipeline, one module a stage: [`load`] (files and front matter) → [`site`] (index:
-//! languages, URLs, translations) → [`link`] (Markdown via [`markdown`], cross-links resolved)
-//! → [`render`] (Tera themes) → [`output`] (staged write and swap). [`build`] runs it end to
-//! end.
+//! The folders are the layers, each using only the ones below it:
+//!
+//! - [`model`]: what a site is made of — book.toml, front matter, dates, slugs, content
+//!   paths, translation status. No I/O beyond reading one file.
+//! - [`pipeline`]: the build, one module a stage: [`pipeline::load`] → [`pipeline::index`] →
+//!   [`pipeline::link`] (Markdown and glossary) → [`pipeline::render`] (Tera themes) →
+//!   [`pipeline::output`] (staged write and swap). [`pipeline::build`] runs it end to end.
+//! - [`preview`]: `tebiki serve`: the in-memory engine, the HTTP server, the file watcher.
+//! - [`commands`]: the other commands (`check`, `new`, `init`, `translations`, `watch`),
+//!   each reporting what the layers below compute.
+//!
+//! [`diag`] and [`error`] are shared by all of them: how a problem is described and printed.
 
-pub mod blob;
-pub mod build;
-pub mod check;
-pub mod config;
-pub mod dates;
+pub mod commands;
 pub mod diag;
 pub mod error;
-pub mod escape;
-pub mod feeds;
-pub mod fmedit;
-pub mod frontmatter;
-pub mod glossary;
-pub mod init;
-pub mod link;
-pub mod load;
-pub mod markdown;
-pub mod new;
-pub mod output;
+pub mod model;
+pub mod pipeline;
 pub mod preview;
-pub mod render;
-pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod snapshot;
-pub mod srcdiff;
-pub mod theme;
-pub mod translations;
-pub mod watch;
 
-pub use build::{BuildOptions, BuildReport, build};
 pub use error::Error;
+pub use pipeline::build::{BuildOptions, BuildReport, build};

@@ -1,0 +1,16 @@
+//! `tebiki build`: runs the pipeline and says what it wrote.
+
+use crate::error::Error;
+use crate::pipeline::build::{BuildOptions, build};
+
+/// Builds the site and prints one line with the page count, the output and the time taken.
+pub fn run(options: &BuildOptions) -> Result<u8, Error> {
+    let report = build(options)?;
+    eprintln!(
+        "built {} pages into {} in {} ms",
+        report.pages,
+        report.out.display(),
+        report.elapsed.as_millis()
+    );
+    Ok(0)
+}

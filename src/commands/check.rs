@@ -1,0 +1,170 @@
+//! `tebiki check`: everything a build checks, without writing anything, plus warnings about
+//! what needs attention: guides past their `review_by`, without `sources` or that no page links
+//! to; translations whose source changed since they were translated; glossary terms no page
+//! uses or that lack a declared language.
+
+use std::path::Path;
+
+use crate::commands::Format;
+use crate::diag::{self, Diagnostic};
+use crate::error::Error;
+use crate::model::content_path::normalise_content_path;
+use crate::model::dates::Date;
+use crate::model::translation::Status;
+use crate::pipeline::build::{Prepared, prepare};
+use crate::pipeline::index::Site;
+use crate::pipeline::render::{self, Sink};
+
+/// Discards rendered files: `check` renders every page to find template errors, and keeps
+/// nothing.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks the site at `root` as of `today`. Returns every error and warning, sorted.
+pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
+    let Prepared {
+        site,
+        theme,
+        mut errors,
+    } = prepare(root, false, None)?;
+    if let Some(theme) = &theme {
+        errors.extend(render::render_all(&site, theme, &Discard));
+    }
+    errors.extend(warnings(&site, today));
+    diag::sort(&mut errors);
+    errors.dedup();
+    Ok(errors)
+}
+
+fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
+    let mut linked = vec![false; site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        if !page.backlinks.is_empty() {
+            linked[i] = true;
+        }
+        for related in &page.meta().related {
+            let key = normalise_content_path(&related.value);
+            if let Some(target) = site.page_index_for_reader(&key, &page.source.lang)
+                && target != i
+            {
+                linked[target] = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let meta = page.meta();
+        let file = &page.source.file;
+        let line_of = |key: &str| meta.key_lines.get(key).copied().unwrap_or(1);
+        if let Some(review_by) = meta.review_by
+            && review_by < today
+        {
+            out.push(
+                Diagnostic::warning(
+                    "review-due",
+                    file,
+                    format!("`review_by` {} has passed", review_by.iso()),
+                )
+                .at(line_of("review_by"), 1)
+                .suggest("check the facts, then update `as_of` and set a new `review_by`"),
+            );
+        }
+        if meta.sources.is_empty() {
+            out.push(
+                Diagnostic::warning("no-sources", file, "this guide cites no `sources`")
+                    .at(line_of("title"), 1)
+                    .suggest("list the primary documents it relies on under `sources`"),
+            );
+        }
+        if let Some(t) = site.translation_status(i)
+            && t.status == Status::Stale
+        {
+            out.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    file,
+                    format!(
+                        "`{}` has changed since this translation was made",
+                        site.pages[t.original].source.file
+                    ),
+                )
+                .at(line_of("translated_from"), 1)
+                .suggest(format!(
+                    "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
+                )),
+            );
+        }
+        if !linked[i] {
+            out.push(
+                Diagnostic::warning("orphan", file, "no other page links to this page")
+                    .at(line_of("title"), 1)
+                    .suggest("link to it from a related guide, or add it to a `related` list"),
+            );
+        }
+    }
+    if let Some(glossary) = &site.glossary {
+        for (i, term) in glossary.terms.iter().enumerate() {
+            if site.term_uses.get(i).is_none_or(Vec::is_empty) {
+                out.push(
+                    Diagnostic::warning(
+                        "unused-term",
+                        &glossary.file,
+                        format!("term `{}` is defined but no page uses it", term.id),
+                    )
+                    .at(term.line, 1)
+                    .suggest("use it in a guide, link it with [text](term:id), or remove it"),
+                );
+            }
+            let missing: Vec<&str> = site
+                .config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .filter(|code| !term.langs.contains_key(*code))
+                .collect();
+            if !missing.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        "term-missing-language",
+                        &glossary.file,
+                        format!("term `{}` has no entry in {}", term.id, missing.join(", ")),
+                    )
+                    .at(term.line, 1)
+                    .suggest(format!(
+                        "add `[term.{}]` with `term` and `definition`",
+                        missing[0]
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `tebiki check`: prints every diagnostic in `format`; exits 1 when any is an error.
+/// Problems in book.toml stop the check early; they are printed like the others.
+pub fn run(root: &Path, format: Format) -> Result<u8, Error> {
+    let found = match check(root, Date::today()) {
+        Ok(found) | Err(Error::Content(found)) => found,
+        Err(e) => return Err(e),
+    };
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&found) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        },
+        Format::Text => {
+            for d in &found {
+                println!("{}", d.render(root));
+            }
+            let errors = found.iter().filter(|d| d.is_error()).count();
+            println!("{errors} error(s), {} warning(s)", found.len() - errors);
+        }
+    }
+    Ok(u8::from(found.iter().any(Diagnostic::is_error)))
+}

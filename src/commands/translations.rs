@@ -1,0 +1,472 @@
+//! Translation status: which translations of every page, section and glossary term are
+//! current, stale, untracked or missing, and `tebiki translations mark`. A translation records
+//! the git blob id of its source file as it was translated (`translated_from`, see [`blob`]);
+//! it is stale as soon as the source file's bytes hash differently.
+//!
+//! [`blob`]: crate::model::blob
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::commands::Format;
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::model::blob::blob_id;
+use crate::model::config::is_language_code;
+use crate::model::config::{self, Config};
+use crate::model::content_path::CONTENT_DIR;
+use crate::model::frontmatter::Kind;
+use crate::model::frontmatter_edit;
+use crate::model::translation::last_change;
+use crate::model::translation::{Status, status_of};
+use crate::pipeline::load::{self, Source};
+
+/// One (item, language) line of `tebiki translations`. The JSON format is this struct; its
+/// keys are stable.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// `page`, `section` or `term`.
+    pub kind: &'static str,
+    /// The content path (`guides/ai-act.md`, `guides/_index.md`) or the glossary term's id.
+    pub key: String,
+    pub lang: String,
+    pub status: Status,
+    /// The source file, relative to the site root.
+    pub source: String,
+    /// The translation's file, or null when it does not exist.
+    pub translation: Option<String>,
+    /// The source's title (a term's name) in the default language.
+    pub title: String,
+    /// The source's last change: its `updated`, else its `date` (YYYY-MM-DD), or null.
+    pub source_updated: Option<String>,
+    /// The blob id of the source file now (null for glossary terms).
+    pub source_version: Option<String>,
+    /// The version the translation records, or null.
+    pub translated_from: Option<String>,
+    /// Whether the translation exists as a draft (it is then counted as missing).
+    pub draft: bool,
+}
+
+/// The status of every translation in the site at `root`, for every non-default language
+/// or only `only`. Entries are ordered by language, then sections, pages and terms by key.
+pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
+    let config = config::load(root).map_err(Error::Content)?;
+    let languages: Vec<&str> = config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|l| !config.is_default(l))
+        .collect();
+    if let Some(lang) = only
+        && !languages.contains(&lang)
+    {
+        return Err(Error::Usage(format!(
+            "`{lang}` is not a translation language of this site; choose one of: {}",
+            languages.join(", ")
+        )));
+    }
+    let languages: Vec<&str> = languages
+        .into_iter()
+        .filter(|l| only.is_none_or(|o| o == *l))
+        .collect();
+
+    // Drafts are loaded too: a draft original is not reported, a draft translation is missing.
+    let loaded = load::load(root, &config, true);
+    if !loaded.errors.is_empty() {
+        return Err(Error::Content(loaded.errors));
+    }
+    let mut by_key: BTreeMap<(bool, &str), BTreeMap<&str, &Source>> = BTreeMap::new();
+    for s in &loaded.sources {
+        by_key
+            .entry((s.kind == Kind::Page, s.key.as_str()))
+            .or_default()
+            .insert(s.lang.as_str(), s);
+    }
+    let originals: Vec<(&Source, &BTreeMap<&str, &Source>)> = by_key
+        .values()
+        .filter_map(|versions| {
+            let original = versions.get(config.default_language.as_str())?;
+            (!original.meta.draft).then_some((*original, versions))
+        })
+        .collect();
+    let blobs: Vec<Option<String>> = originals.iter().map(|(s, _)| s.blob.clone()).collect();
+    let terms = glossary_terms(root, &config)?;
+
+    let mut entries = Vec::new();
+    for lang in languages {
+        for ((original, versions), blob) in originals.iter().zip(&blobs) {
+            let translation = versions.get(lang);
+            let draft = translation.is_some_and(|t| t.meta.draft);
+            let status = match translation {
+                None => Status::Missing,
+                Some(_) if draft => Status::Missing,
+                Some(t) => status_of(&t.meta, || blob.clone()),
+            };
+            entries.push(Entry {
+                kind: match original.kind {
+                    Kind::Page => "page",
+                    Kind::Section => "section",
+                },
+                key: original.key.clone(),
+                lang: lang.to_string(),
+                status,
+                source: original.file.clone(),
+                translation: translation.map(|t| t.file.clone()),
+                title: original.meta.title.clone().unwrap_or_default(),
+                source_updated: last_change(&original.meta).map(|d| d.iso()),
+                source_version: blob.clone(),
+                translated_from: translation.and_then(|t| t.meta.translated_from.clone()),
+                draft,
+            });
+        }
+        let glossary = format!("{CONTENT_DIR}/{}", config.glossary_file);
+        for term in &terms {
+            let present = term.languages.iter().any(|l| l == lang);
+            entries.push(Entry {
+                kind: "term",
+                key: term.id.clone(),
+                lang: lang.to_string(),
+                status: if present {
+                    Status::Current
+                } else {
+                    Status::Missing
+                },
+                source: glossary.clone(),
+                translation: present.then(|| glossary.clone()),
+                title: term.name.clone(),
+                source_updated: None,
+                source_version: None,
+                translated_from: None,
+                draft: false,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// A glossary term as far as translation status needs it: its id, its name in the default
+/// language and the languages it has an entry for.
+struct GlossaryTerm {
+    id: String,
+    name: String,
+    languages: Vec<String>,
+}
+
+/// The glossary's terms that have a default-language entry. A term has no file of its own to
+/// hash, so terms are only ever current (the language's entry exists) or missing.
+fn glossary_terms(root: &Path, config: &Config) -> Result<Vec<GlossaryTerm>, Error> {
+    let (glossary, errors) = crate::pipeline::glossary::load(root, config);
+    if !errors.is_empty() {
+        return Err(Error::Content(errors));
+    }
+    let mut terms: Vec<GlossaryTerm> = glossary
+        .map(|g| g.terms)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| {
+            let name = t.langs.get(&config.default_language)?.term.clone();
+            Some(GlossaryTerm {
+                languages: t.langs.keys().cloned().collect(),
+                id: t.id,
+                name,
+            })
+        })
+        .collect();
+    terms.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(terms)
+}
+
+/// `ja: 9 current, 1 stale, 1 untracked, 2 missing of 13` for every language in `entries`.
+pub fn summary_lines(entries: &[Entry]) -> Vec<String> {
+    let mut langs: Vec<&str> = Vec::new();
+    for e in entries {
+        if !langs.contains(&e.lang.as_str()) {
+            langs.push(&e.lang);
+        }
+    }
+    langs
+        .into_iter()
+        .map(|lang| {
+            let of_lang: Vec<&Entry> = entries.iter().filter(|e| e.lang == lang).collect();
+            let counts: Vec<String> = Status::ALL
+                .iter()
+                .map(|s| {
+                    let n = of_lang.iter().filter(|e| e.status == *s).count();
+                    format!("{n} {}", s.name())
+                })
+                .collect();
+            format!("{lang}: {} of {}", counts.join(", "), of_lang.len())
+        })
+        .collect()
+}
+
+/// The text report: per language, a table grouped by status (what needs work first), then
+/// the summary line.
+pub fn render_text(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    let summaries = summary_lines(entries);
+    let mut langs: Vec<&str> = Vec::new();
+    for e in entries {
+        if !langs.contains(&e.lang.as_str()) {
+            langs.push(&e.lang);
+        }
+    }
+    let key_width = entries
+        .iter()
+        .map(|e| e.key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "  {:<8} {:<key_width$}  {:<10}  translation",
+        "kind", "item", "changed"
+    );
+    for (lang, summary) in langs.iter().zip(&summaries) {
+        for status in [
+            Status::Stale,
+            Status::Missing,
+            Status::Untracked,
+            Status::Current,
+        ] {
+            let group: Vec<&Entry> = entries
+                .iter()
+                .filter(|e| e.lang == *lang && e.status == status)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{lang} {} ({}):", status.name(), group.len());
+            for e in group {
+                let translation = match (&e.translation, e.kind, e.draft) {
+                    (Some(t), _, true) => format!("{t} (draft)"),
+                    (Some(t), "term", _) => format!("{t} [term.{lang}]"),
+                    (Some(t), _, _) => t.clone(),
+                    (None, "term", _) => format!("no [term.{lang}] in {}", e.source),
+                    (None, _, _) => "-".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<8} {:<key_width$}  {:<10}  {translation}",
+                    e.kind,
+                    e.key,
+                    e.source_updated.as_deref().unwrap_or("-"),
+                );
+            }
+        }
+        let _ = writeln!(out, "{summary}");
+        out.push('\n');
+    }
+    if entries.iter().any(|e| e.status == Status::Stale) {
+        out.push_str("see what changed in a stale translation's source: tebiki translations diff FILE\nonce a translation matches its source again: tebiki translations mark FILE\n");
+    } else if entries.iter().any(|e| e.status == Status::Untracked) {
+        out.push_str(
+            "record that a translation matches its source: tebiki translations mark FILE\n",
+        );
+    }
+    out
+}
+
+/// A translation file and its source.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// The translation, relative to the site root (`content/guides/ai-act.ja.md`).
+    pub file: String,
+    /// The source in the default language (`content/guides/ai-act.md`).
+    pub source: String,
+    pub lang: String,
+    pub kind: Kind,
+}
+
+/// Finds the source of the translation `file` (a path as the user typed it). The source is
+/// the file of the same name without the language code, beside it. A file outside
+/// `content/`, or an original, is a usage error; an undeclared language or a missing
+/// source is a content error.
+pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
+    let content = root.join(CONTENT_DIR);
+    let canonical = |p: &Path| p.canonicalize().map_err(|e| Error::io(p, e));
+    let abs = canonical(file)?;
+    let rel = abs
+        .strip_prefix(canonical(&content)?)
+        .map_err(|_| {
+            Error::Usage(format!(
+                "`{}` is not inside the site's content/ folder ({})",
+                file.display(),
+                content.display()
+            ))
+        })?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+    let shown = format!("{CONTENT_DIR}/{rel}");
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Err(Error::Usage(format!("`{shown}` is not a Markdown file")));
+    };
+    let translations: Vec<&str> = config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|l| !config.is_default(l))
+        .collect();
+    let (base, lang) = match stem.rsplit_once('.') {
+        Some((base, lang)) if is_language_code(lang) && !config.is_default(lang) => (base, lang),
+        _ => {
+            let example = translations.first().copied().unwrap_or("ja");
+            return Err(Error::Usage(format!(
+                "`{shown}` is in the default language ({}), so it is a source, not a translation; name a translation such as `{}.{example}.md`",
+                config.default_language,
+                shown.trim_end_matches(".md"),
+            )));
+        }
+    };
+    if config.language(lang).is_none() {
+        return Err(Error::Content(vec![
+            Diagnostic::error(
+                "undeclared-language",
+                &shown,
+                format!("`{name}` is in language `{lang}`, which book.toml does not declare"),
+            )
+            .suggest(format!(
+                "add `[languages.{lang}]` to book.toml, or rename the file to one of: {}",
+                translations.join(", ")
+            )),
+        ]));
+    }
+    let source_rel = if dir.is_empty() {
+        format!("{base}.md")
+    } else {
+        format!("{dir}/{base}.md")
+    };
+    let source = format!("{CONTENT_DIR}/{source_rel}");
+    if !content.join(&source_rel).is_file() {
+        return Err(Error::Content(vec![
+            Diagnostic::error(
+                "no-source",
+                &shown,
+                format!("this translation's source `{source}` does not exist"),
+            )
+            .suggest(format!(
+                "a translation is named after its source: restore `{source}`, or rename this file to `NAME.{lang}.md` beside the source it translates"
+            )),
+        ]));
+    }
+    Ok(Pair {
+        file: shown,
+        source,
+        lang: lang.to_string(),
+        kind: if base == "_index" {
+            Kind::Section
+        } else {
+            Kind::Page
+        },
+    })
+}
+
+/// A translation `mark` wrote.
+#[derive(Debug)]
+pub struct Marked {
+    pub file: String,
+    pub version: String,
+    /// Whether the file already recorded this version (then it is left untouched).
+    pub unchanged: bool,
+}
+
+/// `tebiki translations mark`: records in each file's front matter the source's current blob
+/// id, changing nothing else. Every file is checked before any is written: on an error,
+/// nothing is written.
+pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
+    let config = config::load(root).map_err(Error::Content)?;
+    let mut usage = Vec::new();
+    let mut problems = Vec::new();
+    let mut writes = Vec::new();
+    for file in files {
+        let pair = match pair(root, &config, file) {
+            Ok(pair) => pair,
+            Err(Error::Content(mut d)) => {
+                problems.append(&mut d);
+                continue;
+            }
+            Err(e) => {
+                usage.push(e.to_string());
+                continue;
+            }
+        };
+        let path = root.join(&pair.file);
+        let source_path = root.join(&pair.source);
+        let version = std::fs::read(&source_path)
+            .map(|b| blob_id(&b))
+            .map_err(|e| Error::io(&source_path, e))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                usage.push(Error::io(&path, e).to_string());
+                continue;
+            }
+        };
+        match frontmatter_edit::set_key(&text, "translated_from", &format!("\"{version}\"")) {
+            Ok(new) => writes.push((path, pair.file, version, new != text, new)),
+            Err((line, message)) => problems.push(
+                Diagnostic::error("front-matter", &pair.file, message)
+                    .at(line, 1)
+                    .suggest(format!(
+                        "then run `tebiki translations mark {}` again",
+                        pair.file
+                    )),
+            ),
+        }
+    }
+    if !usage.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}; nothing was marked",
+            usage.join("\nerror: ")
+        )));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
+    }
+    let mut marked = Vec::new();
+    for (path, file, version, changed, text) in writes {
+        if changed {
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        marked.push(Marked {
+            file,
+            version,
+            unchanged: !changed,
+        });
+    }
+    Ok(marked)
+}
+
+/// `tebiki translations`: prints the report in `format`; with `strict`, exits 1 when a
+/// translation is stale or missing.
+pub fn run(root: &Path, lang: Option<&str>, format: Format, strict: bool) -> Result<u8, Error> {
+    let entries = report(root, lang)?;
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&entries) {
+            Ok(json) => println!("{json}"),
+            Err(e) => return Err(Error::Usage(format!("cannot write JSON: {e}"))),
+        },
+        Format::Text => print!("{}", render_text(&entries)),
+    }
+    let behind = entries
+        .iter()
+        .any(|e| matches!(e.status, Status::Stale | Status::Missing));
+    Ok(u8::from(strict && behind))
+}
+
+/// `tebiki translations mark`: marks the files and lists what changed.
+pub fn run_mark(root: &Path, files: &[PathBuf]) -> Result<u8, Error> {
+    for m in mark(root, files)? {
+        let short = &m.version[..7];
+        if m.unchanged {
+            eprintln!("  {} already records version {short}", m.file);
+        } else {
+            eprintln!("  marked {} as translated from version {short}", m.file);
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,674 @@
+//! Front matter: split a Markdown file into its front matter and body, parse the front matter
+//! with gray_matter's engine for its delimiter (`---` YAML, `+++` TOML), and check every key
+//! and type. gray_matter's errors and values carry no positions, so each problem is mapped
+//! back to the file's own line here.
+
+use std::collections::HashMap;
+
+use gray_matter::Pod;
+use gray_matter::engine::{Engine, TOML, YAML};
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::dates::Date;
+
+/// Front matter keys every page may have (DESIGN.md's table).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "as_of",
+    "review_by",
+    "tags",
+    "category",
+    "sources",
+    "related",
+    "slug",
+    "weight",
+    "draft",
+    "template",
+    "glossary",
+    "translated_from",
+    "extra",
+];
+/// Extra keys a section's `_index.md` may have.
+pub const SECTION_KEYS: &[&str] = &["sort_by"];
+const SOURCE_KEYS: &[&str] = &["title", "publisher", "url", "date"];
+
+/// The front matter format, chosen by the opening delimiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+impl Format {
+    pub fn delimiter(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+}
+
+/// A Markdown file split into front matter and body, with the lines where each starts.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The format and the raw text between the delimiters, if the file has front matter.
+    pub matter: Option<(Format, &'a str)>,
+    /// 1-based line of the first front matter line (the line after the opening delimiter).
+    pub matter_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// Splits `text`. An opening delimiter without a closing one is an error at line 1.
+pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first = text[..first_end].trim_end();
+    let format = match first {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        _ => {
+            return Ok(Split {
+                matter: None,
+                matter_line: 1,
+                body: text,
+                body_line: 1,
+            });
+        }
+    };
+    let mut offset = first_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end() == format.delimiter() {
+            return Ok(Split {
+                matter: Some((format, &text[first_end..offset])),
+                matter_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err((
+        1,
+        format!(
+            "front matter opened with `{}` is never closed",
+            format.delimiter()
+        ),
+    ))
+}
+
+/// A source document a guide relies on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub date: Option<Date>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Weight,
+    Date,
+    Title,
+}
+
+/// A value together with the file line it was written on, for later diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtLine<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// Checked front matter of a page or section. Comparable, so that `serve` can tell a
+/// body-only edit from one that changes what other pages show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub as_of: Option<Date>,
+    pub review_by: Option<Date>,
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    pub sources: Vec<Source>,
+    pub related: Vec<AtLine<String>>,
+    pub slug: Option<AtLine<String>>,
+    pub weight: i64,
+    pub draft: bool,
+    pub template: Option<AtLine<String>>,
+    pub glossary: bool,
+    pub translated_from: Option<String>,
+    pub extra: serde_json::Value,
+    pub sort_by: SortBy,
+    /// 1-based file line of each top-level key.
+    pub key_lines: HashMap<String, usize>,
+}
+
+/// What kind of file the front matter belongs to, which decides the allowed keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Page,
+    Section,
+}
+
+/// Parses and checks the front matter of `split`. `file` names the file in diagnostics.
+/// Returns the front matter even when some keys were wrong, so that one run reports every
+/// problem in the file.
+pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Diagnostic>) {
+    let mut fm = FrontMatter {
+        glossary: true,
+        extra: serde_json::Value::Object(Default::default()),
+        ..Default::default()
+    };
+    let mut errors = Vec::new();
+    let Some((format, matter)) = split.matter else {
+        if kind == Kind::Page {
+            errors.push(
+                Diagnostic::error("missing-title", file, "this page has no front matter")
+                    .at(1, 1)
+                    .suggest("start the file with front matter: `---`, `title: \"…\"`, `---`"),
+            );
+        }
+        return (fm, errors);
+    };
+    let lines = LineFinder::new(matter, split.matter_line);
+    let parsed = match format {
+        Format::Yaml => YAML::parse(matter),
+        Format::Toml => TOML::parse(matter),
+    };
+    let pod = match parsed {
+        Ok(pod) => pod,
+        Err(e) => {
+            let (line, col, message) = engine_error(&e.to_string(), format);
+            errors.push(
+                Diagnostic::error(
+                    "front-matter",
+                    file,
+                    format!(
+                        "{} front matter is malformed: {message}",
+                        match format {
+                            Format::Yaml => "YAML",
+                            Format::Toml => "TOML",
+                        }
+                    ),
+                )
+                .at(split.matter_line + line.saturating_sub(1), col.max(1)),
+            );
+            return (fm, errors);
+        }
+    };
+    let map = match pod {
+        Pod::Hash(map) => map,
+        Pod::Null => HashMap::new(),
+        _ => {
+            errors.push(
+                Diagnostic::error("front-matter", file, "front matter must be a table of keys")
+                    .at(split.matter_line, 1),
+            );
+            return (fm, errors);
+        }
+    };
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    for key in keys {
+        let value = &map[key];
+        let line = lines.key(key, 0).unwrap_or(split.matter_line);
+        fm.key_lines.insert(key.clone(), line);
+        let mut wrong = |what: &str| {
+            errors.push(
+                Diagnostic::error("front-matter-type", file, format!("`{key}` must be {what}"))
+                    .at(line, 1),
+            );
+        };
+        match key.as_str() {
+            "title" => match string(value) {
+                Some(s) if !s.trim().is_empty() => fm.title = Some(s),
+                _ => wrong("a non-empty string"),
+            },
+            "summary" => match string(value) {
+                Some(s) => fm.summary = Some(s),
+                None => wrong("a string"),
+            },
+            "category" => match string(value) {
+                Some(s) if !s.trim().is_empty() => fm.category = Some(s),
+                _ => wrong("a non-empty string"),
+            },
+            "translated_from" => match string(value) {
+                Some(s) => fm.translated_from = Some(s),
+                None => wrong("a string (the source's blob id)"),
+            },
+            "date" | "updated" | "as_of" | "review_by" => {
+                match string(value).and_then(|s| Date::parse(&s)) {
+                    Some(d) => {
+                        let slot = match key.as_str() {
+                            "date" => &mut fm.date,
+                            "updated" => &mut fm.updated,
+                            "as_of" => &mut fm.as_of,
+                            _ => &mut fm.review_by,
+                        };
+                        *slot = Some(d);
+                    }
+                    None => wrong("a date written YYYY-MM-DD, such as 2026-05-08"),
+                }
+            }
+            "tags" => match string_list(value) {
+                Some(list) => fm.tags = list,
+                None => wrong("a list of strings, such as [\"AI Act\", \"METI\"]"),
+            },
+            "related" => match string_list(value) {
+                Some(list) => {
+                    fm.related = list
+                        .into_iter()
+                        .map(|value| AtLine {
+                            line: lines.value(&value, line).unwrap_or(line),
+                            value,
+                        })
+                        .collect()
+                }
+                None => wrong("a list of content paths, such as [\"guides/ai-act.md\"]"),
+            },
+            "slug" => match string(value) {
+                Some(s) => fm.slug = Some(AtLine { value: s, line }),
+                None => wrong("a string"),
+            },
+            "template" => match string(value) {
+                Some(s) => fm.template = Some(AtLine { value: s, line }),
+                None => wrong("a template file name, such as \"page.html\""),
+            },
+            "weight" => match value {
+                Pod::Integer(i) => fm.weight = *i,
+                _ => wrong("a whole number"),
+            },
+            "draft" | "glossary" => match value {
+                Pod::Boolean(b) if key == "draft" => fm.draft = *b,
+                Pod::Boolean(b) => fm.glossary = *b,
+                _ => wrong("true or false"),
+            },
+            "extra" => match value {
+                Pod::Hash(_) => fm.extra = to_json(value),
+                _ => wrong("a table"),
+            },
+            "sources" => fm.sources = sources(value, line, &lines, file, &mut errors),
+            "sort_by" if kind == Kind::Section => match string(value).as_deref() {
+                Some("weight") => fm.sort_by = SortBy::Weight,
+                Some("date") => fm.sort_by = SortBy::Date,
+                Some("title") => fm.sort_by = SortBy::Title,
+                _ => wrong("one of \"weight\", \"date\", \"title\""),
+            },
+            _ => {
+                let known: Vec<&str> = match kind {
+                    Kind::Page => PAGE_KEYS.to_vec(),
+                    Kind::Section => PAGE_KEYS.iter().chain(SECTION_KEYS).copied().collect(),
+                };
+                errors.push(
+                    Diagnostic::error("unknown-key", file, format!("unknown key `{key}`"))
+                        .at(line, 1)
+                        .maybe_suggest(
+                            did_you_mean(key, known.iter().copied())
+                                .or_else(|| Some("put free-form values under `extra`".to_string())),
+                        ),
+                );
+            }
+        }
+    }
+    // A misspelt `title` is already reported with its suggestion; say it once.
+    let misspelt_title = errors
+        .iter()
+        .any(|e| e.suggestion.as_deref() == Some("did you mean `title`?"));
+    if kind == Kind::Page && fm.title.is_none() && !map.contains_key("title") && !misspelt_title {
+        errors.push(
+            Diagnostic::error("missing-title", file, "this page has no `title`")
+                .at(split.matter_line, 1)
+                .suggest("add `title: \"…\"` to the front matter"),
+        );
+    }
+    (fm, errors)
+}
+
+fn sources(
+    value: &Pod,
+    line: usize,
+    lines: &LineFinder<'_>,
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
+    let Pod::Array(items) = value else {
+        errors.push(
+            Diagnostic::error(
+                "front-matter-type",
+                file,
+                "`sources` must be a list of {title, publisher, url, date}",
+            )
+            .at(line, 1),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut search_from = line;
+    for item in items {
+        let Pod::Hash(map) = item else {
+            errors.push(
+                Diagnostic::error(
+                    "front-matter-type",
+                    file,
+                    "each entry of `sources` must be a table with `title`, `publisher`, `url`, `date`",
+                )
+                .at(line, 1),
+            );
+            continue;
+        };
+        let item_line = map
+            .get("title")
+            .and_then(string)
+            .and_then(|t| lines.value(&t, search_from))
+            .unwrap_or(search_from);
+        search_from = item_line;
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        for key in keys {
+            if !SOURCE_KEYS.contains(&key.as_str()) {
+                let at = lines
+                    .key(key, item_line.saturating_sub(2))
+                    .unwrap_or(item_line);
+                errors.push(
+                    Diagnostic::error(
+                        "unknown-key",
+                        file,
+                        format!("unknown key `{key}` in a source"),
+                    )
+                    .at(at, 1)
+                    .maybe_suggest(did_you_mean(key, SOURCE_KEYS.iter().copied())),
+                );
+            }
+        }
+        let field = |k: &str| map.get(k).and_then(string);
+        let date = match map.get("date") {
+            None => None,
+            Some(d) => {
+                let parsed = string(d).and_then(|s| Date::parse(&s));
+                if parsed.is_none() {
+                    let at = lines
+                        .key("date", item_line.saturating_sub(2))
+                        .unwrap_or(item_line);
+                    errors.push(
+                        Diagnostic::error(
+                            "front-matter-type",
+                            file,
+                            "a source's `date` must be a date written YYYY-MM-DD",
+                        )
+                        .at(at, 1),
+                    );
+                }
+                parsed
+            }
+        };
+        match field("title") {
+            Some(title) => out.push(Source {
+                title,
+                publisher: field("publisher"),
+                url: field("url"),
+                date,
+            }),
+            None => errors.push(
+                Diagnostic::error("front-matter-type", file, "every source needs a `title`")
+                    .at(item_line, 1),
+            ),
+        }
+    }
+    out
+}
+
+fn string(value: &Pod) -> Option<String> {
+    match value {
+        Pod::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn string_list(value: &Pod) -> Option<Vec<String>> {
+    match value {
+        Pod::Array(items) => items.iter().map(string).collect(),
+        _ => None,
+    }
+}
+
+/// Converts a gray_matter value to JSON for templates, with map keys sorted so output is
+/// deterministic.
+pub fn to_json(value: &Pod) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Pod::Null => Value::Null,
+        Pod::String(s) => Value::String(s.clone()),
+        Pod::Integer(i) => Value::from(*i),
+        Pod::Float(f) => Value::from(*f),
+        Pod::Boolean(b) => Value::Bool(*b),
+        Pod::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+        Pod::Hash(map) => {
+            let sorted: std::collections::BTreeMap<_, _> = map.iter().collect();
+            Value::Object(
+                sorted
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), to_json(v)))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// Pulls the line, column and message out of an engine's error text. yaml-rust2 ends its
+/// message with "line L column C"; toml starts with "TOML parse error at line L, column C" and
+/// puts the explanation on the last line.
+fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
+    let number_after = |s: &str, word: &str| -> Option<usize> {
+        let at = s.find(word)? + word.len();
+        s[at..]
+            .trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    match format {
+        Format::Yaml => {
+            let line = number_after(text, " line ").unwrap_or(1);
+            let col = number_after(text, " column ").unwrap_or(1);
+            let message = text.split(" at byte ").next().unwrap_or(text).trim();
+            let message = message
+                .strip_prefix("Deserialize error: ")
+                .unwrap_or(message);
+            (line, col, message.to_string())
+        }
+        Format::Toml => {
+            let line = number_after(text, "at line ").unwrap_or(1);
+            let col = number_after(text, "column ").unwrap_or(1);
+            let message = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
+                .unwrap_or(text)
+                .trim();
+            (line, col, message.to_string())
+        }
+    }
+}
+
+/// Finds the file lines where keys and values were written in front matter text.
+struct LineFinder<'a> {
+    lines: Vec<&'a str>,
+    first_line: usize,
+    /// The file line of each key written at the start of a line (top-level keys), found in
+    /// one pass so that looking up every key of a file is not quadratic.
+    top_level: HashMap<&'a str, usize>,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(matter: &'a str, first_line: usize) -> Self {
+        let lines: Vec<&str> = matter.lines().collect();
+        let mut top_level = HashMap::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with(|c: char| c.is_whitespace() || matches!(c, '-' | '#' | '[')) {
+                continue;
+            }
+            if let Some(end) = line.find([':', '=']) {
+                let key = line[..end].trim().trim_matches(['"', '\'']);
+                top_level.entry(key).or_insert(first_line + i);
+            }
+        }
+        LineFinder {
+            lines,
+            first_line,
+            top_level,
+        }
+    }
+
+    /// The first line at or after file line `after` that defines `key` (`key:` in YAML,
+    /// `key =` in TOML, possibly as a list item `- key:`), with `after = 0` meaning top level.
+    fn key(&self, key: &str, after: usize) -> Option<usize> {
+        if after == 0
+            && let Some(&line) = self.top_level.get(key)
+        {
+            return Some(line);
+        }
+        let start = after.saturating_sub(self.first_line);
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(start)
+            .find_map(|(i, l)| {
+                let l = if after == 0 {
+                    *l
+                } else {
+                    l.trim_start().trim_start_matches("- ").trim_start()
+                };
+                let unquoted = l.trim_start_matches(['"', '\'']);
+                let rest = unquoted.strip_prefix(key)?;
+                let rest = match l.len() - unquoted.len() {
+                    0 => rest,
+                    _ => rest.strip_prefix(['"', '\''])?,
+                };
+                let rest = rest.trim_start();
+                (rest.starts_with(':') || rest.starts_with('=')).then_some(self.first_line + i)
+            })
+    }
+
+    /// The first line at or after file line `after` that contains `value`.
+    fn value(&self, value: &str, after: usize) -> Option<usize> {
+        let start = after.saturating_sub(self.first_line);
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| l.contains(value))
+            .map(|(i, _)| self.first_line + i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_yaml_and_toml_with_lines() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.matter.unwrap().0, Format::Yaml);
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 4);
+        let s = split("+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody").unwrap();
+        assert_eq!(s.matter.unwrap(), (Format::Toml, "title = \"A\"\r\n"));
+        assert_eq!(s.body_line, 4);
+        assert!(split("---\ntitle: A\n").is_err());
+        assert!(split("# no front matter").unwrap().matter.is_none());
+    }
+
+    fn check(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        let s = split(text).unwrap();
+        parse(&s, "x.md", Kind::Page)
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_suggestion() {
+        let (_, errors) = check("---\ntitle: A\ndate: 2026-05-08\ntittle: B\n---\n");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "unknown key `tittle`");
+        assert_eq!(errors[0].line, 4);
+        assert_eq!(
+            errors[0].suggestion.as_deref(),
+            Some("did you mean `title`?")
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_reported_together() {
+        let (_, errors) =
+            check("+++\ntitle = \"A\"\ndate = \"8 May 2026\"\nweight = \"ten\"\n+++\n");
+        let messages: Vec<_> = errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    3,
+                    "`date` must be a date written YYYY-MM-DD, such as 2026-05-08"
+                ),
+                (4, "`weight` must be a whole number"),
+            ]
+        );
+    }
+
+    #[test]
+    fn toml_dates_and_sources() {
+        let (fm, errors) = check(
+            "+++\ntitle = \"A\"\ndate = 2026-05-08\n[[sources]]\ntitle = \"Overview\"\npublisher = \"Cabinet Office\"\ndate = 2025-05-28\n+++\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.date.unwrap().iso(), "2026-05-08");
+        assert_eq!(fm.sources[0].publisher.as_deref(), Some("Cabinet Office"));
+        assert_eq!(fm.sources[0].date.unwrap().iso(), "2025-05-28");
+    }
+
+    #[test]
+    fn malformed_yaml_points_into_the_file() {
+        let (_, errors) = check("---\ntitle: A\ntags: [a, b\ndate: 2026-05-08\n---\n");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("YAML front matter is malformed")
+        );
+        assert!(errors[0].line >= 3, "{:?}", errors[0]);
+    }
+
+    #[test]
+    fn malformed_toml_points_into_the_file() {
+        let (_, errors) = check("+++\ntitle = \"A\"\ndate = = 3\n+++\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].column), (3, 8));
+    }
+
+    #[test]
+    fn unknown_source_key() {
+        let (_, errors) =
+            check("---\ntitle: A\nsources:\n  - title: Overview\n    publsher: METI\n---\n");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 5);
+        assert_eq!(
+            errors[0].suggestion.as_deref(),
+            Some("did you mean `publisher`?")
+        );
+    }
+}

@@ -1,0 +1,990 @@
+//! The glossary: `content/glossary.toml` read and checked, and one term matcher per language.
+//!
+//! Matching is one aho-corasick automaton per language, built once per build, leftmost-longest
+//! so "AI Safety Institute" wins over "AI". Text is matched in its NFKC form (so `ＡＩ` and
+//! half-width katakana match their usual spellings) and the original text is kept in the output.
+//! Latin-script terms match on word boundaries; Japanese and other CJK terms match anywhere,
+//! since those languages put no spaces between words.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use toml::de::{DeTable, DeValue};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Diagnostic, LineIndex, did_you_mean};
+use crate::model::config::Config;
+use crate::pipeline::markdown::is_cjk;
+
+const TERM_KEYS: &[&str] = &["id", "see_also"];
+const LANG_KEYS: &[&str] = &["term", "abbr", "aliases", "definition", "reading"];
+
+/// One term in one language.
+#[derive(Debug, Clone)]
+pub struct TermLang {
+    pub term: String,
+    pub abbr: Option<String>,
+    pub aliases: Vec<String>,
+    /// Inline Markdown, as written.
+    pub definition: String,
+    /// The definition rendered to inline HTML.
+    pub definition_html: String,
+    /// Sort key for the glossary page (Japanese: the reading in hiragana).
+    pub reading: Option<String>,
+}
+
+/// A glossary entry: one concept, with an entry per language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    pub see_also: Vec<String>,
+    /// The `[[term]]` line in glossary.toml.
+    pub line: usize,
+    pub langs: BTreeMap<String, TermLang>,
+}
+
+/// What a name in the automaton stands for.
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    term: usize,
+    /// A plain term with its first letter capitalised: matches only at a sentence start.
+    capitalised: bool,
+}
+
+/// The term matcher of one language.
+struct Matcher {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+    /// The ASCII characters that occur in some term. A full-width form of any other (a
+    /// Japanese text's （） or ：) cannot be part of a match, so text holding it need not be
+    /// normalised.
+    relevant: [bool; 128],
+}
+
+/// The checked glossary with its matchers.
+pub struct Glossary {
+    /// Path relative to the site root, for diagnostics.
+    pub file: String,
+    pub terms: Vec<Term>,
+    by_id: HashMap<String, usize>,
+    /// One per declared language that has terms; a handful, so a list beats a hash map.
+    matchers: Vec<(String, Matcher)>,
+}
+
+impl std::fmt::Debug for Glossary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glossary")
+            .field("file", &self.file)
+            .field("terms", &self.terms.len())
+            .finish()
+    }
+}
+
+/// A term found in a text, in byte offsets of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub range: Range<usize>,
+    pub term: usize,
+}
+
+impl Glossary {
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Whether `other` links exactly the same text to the same terms: same ids in the same
+    /// order, and the same names, abbreviations and aliases in every language. Then an edit
+    /// changed only what a linked term shows (definitions), not where terms are.
+    pub fn same_matching(&self, other: &Glossary) -> bool {
+        self.terms.len() == other.terms.len()
+            && self.terms.iter().zip(&other.terms).all(|(a, b)| {
+                a.id == b.id
+                    && a.langs.len() == b.langs.len()
+                    && a.langs.iter().zip(&b.langs).all(|((la, a), (lb, b))| {
+                        la == lb && a.term == b.term && a.abbr == b.abbr && a.aliases == b.aliases
+                    })
+            })
+    }
+
+    /// The terms whose definition differs in `other` (which matches the same way).
+    pub fn changed_definitions(&self, other: &Glossary) -> Vec<usize> {
+        (0..self.terms.len())
+            .filter(|&i| {
+                let (a, b) = (&self.terms[i], &other.terms[i]);
+                a.langs
+                    .values()
+                    .zip(b.langs.values())
+                    .any(|(a, b)| a.definition != b.definition)
+            })
+            .collect()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(|t| t.id.as_str())
+    }
+
+    /// Every term occurrence in `text` for readers of `lang`, leftmost-longest, not overlapping,
+    /// but for terms `skip` rules out (those already linked on the page, say), which are not
+    /// examined further. `sentence_start` says whether `text` begins a sentence.
+    pub fn find(
+        &self,
+        text: &str,
+        lang: &str,
+        sentence_start: bool,
+        skip: impl Fn(usize) -> bool,
+    ) -> Vec<Found> {
+        let Some((_, matcher)) = self.matchers.iter().find(|(code, _)| code == lang) else {
+            return Vec::new();
+        };
+        let normal = Normalised::new(text, &matcher.relevant);
+        let norm = normal.text.as_ref();
+        let mut found = Vec::new();
+        for m in matcher.automaton.find_iter(norm) {
+            let pattern = matcher.patterns[m.pattern().as_usize()];
+            if skip(pattern.term) {
+                continue;
+            }
+            let before = norm[..m.start()].chars().next_back();
+            let after = norm[m.end()..].chars().next();
+            let first = norm[m.start()..].chars().next();
+            let last = norm[..m.end()].chars().next_back();
+            if !boundary(before, first) || !boundary(after, last) {
+                continue;
+            }
+            if pattern.capitalised && !at_sentence_start(&norm[..m.start()], sentence_start) {
+                continue;
+            }
+            found.push(Found {
+                range: normal.original(m.start())..normal.original(m.end()),
+                term: pattern.term,
+            });
+        }
+        found
+    }
+}
+
+/// Latin letters and digits must not continue a Latin-script term on either side ("METI" not
+/// in "METIS"); next to CJK text, punctuation or space any term may start or end.
+fn boundary(outside: Option<char>, inside: Option<char>) -> bool {
+    let word = |c: char| c.is_alphanumeric() && !is_cjk(c);
+    match (outside, inside) {
+        (Some(o), Some(i)) => !(word(o) && word(i)),
+        _ => true,
+    }
+}
+
+fn at_sentence_start(before: &str, text_starts_sentence: bool) -> bool {
+    match before.trim_end().chars().next_back() {
+        None => text_starts_sentence,
+        Some(c) => matches!(c, '.' | '!' | '?' | ':' | '。' | '！' | '？'),
+    }
+}
+
+/// Whether NFKC leaves all of `text` as it is. Runs over bytes: ASCII and the ideographs
+/// (lead bytes E4–E9, U+4000–U+9FFF) need no decoding, and they are nearly all of it.
+fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
+    if text.is_ascii() {
+        // std checks ASCII a word at a time; only a line break needs normalising then.
+        return !text.contains('\n');
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => return false,
+            0..=0x7f => i += 1,
+            0xe4..=0xe9 => i += 3,
+            // U+3000–U+3FFF: Japanese punctuation and kana, decoded by hand because they are
+            // most of Japanese text besides the ideographs.
+            0xe3 if i + 2 < bytes.len() => {
+                let c =
+                    0x3000 | (u32::from(bytes[i + 1] & 0x3f) << 6) | u32::from(bytes[i + 2] & 0x3f);
+                let kana_or_punctuation = matches!(c,
+                    0x3001..=0x3035 | 0x3037 | 0x303B..=0x303F | 0x3041..=0x3096
+                    | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x3FFF);
+                if !kana_or_punctuation && !char::from_u32(c).is_some_and(&stable) {
+                    return false;
+                }
+                i += 3;
+            }
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    return false;
+                };
+                if !stable(c) {
+                    return false;
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    true
+}
+
+/// A full-width form of an ASCII character (or the ideographic space) that no term contains:
+/// normalising it could not make a match, so it is left as written.
+fn inert(c: char, relevant: &[bool; 128]) -> bool {
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => c as u32 - 0xFEE0,
+        '\u{3000}' => u32::from(b' '),
+        _ => return false,
+    };
+    !relevant[ascii as usize]
+}
+
+/// Characters NFKC leaves as they are, checked by range because nearly all text is made of
+/// them: ASCII (but the line break, which stands for a space), Japanese punctuation, kana and the
+/// unified ideographs, common typographic punctuation. The few compatibility characters in
+/// these ranges are left out and go through the full normalisation.
+fn nfkc_stable(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x09' | '\x0b'..='\x7f'
+        | '\u{2010}' | '\u{2012}'..='\u{2016}' | '\u{2018}'..='\u{2023}' // dashes, quotes
+        | '\u{2027}'..='\u{202E}' | '\u{2030}'..='\u{2032}' // (‥ … and narrow spaces change)
+        | '\u{3001}'..='\u{3035}' | '\u{3037}' | '\u{303B}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'
+        | '\u{4E00}'..='\u{9FFF}'
+    )
+}
+
+/// A text in NFKC form with a map back to the original's byte offsets.
+struct Normalised<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// The characters normalisation changed, in order: `(normalised range, original range)`.
+    /// Outside them bytes correspond one to one.
+    changed: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl<'a> Normalised<'a> {
+    fn new(text: &'a str, relevant: &[bool; 128]) -> Self {
+        let stable = |c: char| nfkc_stable(c) || inert(c, relevant);
+        if all_stable(text, stable) {
+            return Normalised {
+                text: text.into(),
+                changed: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut changed: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for (offset, c) in text.char_indices() {
+            if stable(c) {
+                out.push(c);
+                continue;
+            }
+            let original = offset..offset + c.len_utf8();
+            // Half-width voiced sound marks join the kana before them (ｶﾞ → ガ).
+            let mark = match c {
+                '\u{FF9E}' => Some('\u{3099}'),
+                '\u{FF9F}' => Some('\u{309A}'),
+                _ => None,
+            };
+            if let Some(mark) = mark
+                && let Some(prev) = out.chars().next_back()
+                && let Some(composed) = unicode_normalization::char::compose(prev, mark)
+                && let Some(last) = changed.last_mut()
+                && last.0.end == out.len()
+            {
+                out.truncate(last.0.start);
+                out.push(composed);
+                *last = (last.0.start..out.len(), last.1.start..original.end);
+                continue;
+            }
+            let start = out.len();
+            if c == '\n' {
+                // A soft line break inside a term matches the term's space.
+                out.push(' ');
+            } else {
+                out.extend(std::iter::once(c).nfkc());
+            }
+            if out[start..].chars().ne(std::iter::once(c)) {
+                changed.push((start..out.len(), original));
+            }
+        }
+        Normalised {
+            text: out.into(),
+            changed,
+        }
+    }
+
+    /// The original offset of normalised offset `at`: inside a changed character, its start.
+    fn original(&self, at: usize) -> usize {
+        match self.changed.partition_point(|(n, _)| n.start <= at) {
+            0 => at,
+            i => {
+                let (n, o) = &self.changed[i - 1];
+                if at < n.end {
+                    o.start
+                } else {
+                    o.end + (at - n.end)
+                }
+            }
+        }
+    }
+}
+
+/// Reads and checks the glossary of the site at `root`, if it has one.
+pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>) {
+    let rel = format!(
+        "{}/{}",
+        crate::model::content_path::CONTENT_DIR,
+        config.glossary_file
+    );
+    let text = match std::fs::read_to_string(root.join(&rel)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(
+                    "io",
+                    rel,
+                    format!("cannot read the glossary: {e}"),
+                )],
+            );
+        }
+    };
+    parse(&text, &rel, config)
+}
+
+/// Parses glossary.toml text. `file` names it in diagnostics.
+pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>) {
+    let lines = LineIndex::new(text);
+    let at = |span: Range<usize>| lines.line_col(span.start);
+    let err = |span: Range<usize>, message: String| {
+        let (line, col) = at(span);
+        Diagnostic::error("glossary", file, message).at(line, col)
+    };
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let (line, col) = e.span().map_or((0, 0), at);
+            return (
+                None,
+                vec![
+                    Diagnostic::error("glossary", file, e.message().trim().to_string())
+                        .at(line, col),
+                ],
+            );
+        }
+    };
+    let mut errors = Vec::new();
+    let mut terms: Vec<Term> = Vec::new();
+    for (key, value) in doc.get_ref() {
+        if key.get_ref().as_ref() != "term" {
+            errors.push(
+                err(
+                    key.span(),
+                    format!("unknown key `{}` at the top level", key.get_ref()),
+                )
+                .suggest("the glossary is a list of `[[term]]` tables"),
+            );
+            continue;
+        }
+        let DeValue::Array(items) = value.get_ref() else {
+            errors.push(err(
+                value.span(),
+                "`term` must be a list of `[[term]]` tables".into(),
+            ));
+            continue;
+        };
+        for item in items {
+            let DeValue::Table(table) = item.get_ref() else {
+                errors.push(err(item.span(), "each `[[term]]` must be a table".into()));
+                continue;
+            };
+            if let Some(term) = parse_term(table, item.span(), config, &err, &mut errors) {
+                terms.push(term);
+            }
+        }
+    }
+
+    let mut by_id = HashMap::new();
+    for (i, term) in terms.iter().enumerate() {
+        if let Some(&first) = by_id.get(&term.id) {
+            let first: &Term = &terms[first];
+            errors.push(
+                Diagnostic::error("glossary", file, format!("duplicate term id `{}`", term.id))
+                    .at(term.line, 1)
+                    .suggest(format!(
+                        "ids must be unique; `{}` is already defined on line {}",
+                        term.id, first.line
+                    )),
+            );
+        } else {
+            by_id.insert(term.id.clone(), i);
+        }
+    }
+    for term in &terms {
+        for other in &term.see_also {
+            if !by_id.contains_key(other) {
+                errors.push(
+                    Diagnostic::error(
+                        "glossary",
+                        file,
+                        format!(
+                            "`see_also` of `{}` names `{other}`, which is not a term",
+                            term.id
+                        ),
+                    )
+                    .at(term.line, 1)
+                    .maybe_suggest(did_you_mean(other, by_id.keys().map(String::as_str))),
+                );
+            }
+        }
+    }
+
+    let mut matchers = Vec::new();
+    for lang in &config.languages {
+        let (matcher, mut claim_errors) = build_matcher(&terms, &lang.code, file);
+        errors.append(&mut claim_errors);
+        if let Some(m) = matcher {
+            matchers.push((lang.code.clone(), m));
+        }
+    }
+    let glossary = Glossary {
+        file: file.to_string(),
+        terms,
+        by_id,
+        matchers,
+    };
+    (Some(glossary), errors)
+}
+
+type Err<'a> = dyn Fn(Range<usize>, String) -> Diagnostic + 'a;
+
+fn parse_term(
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    config: &Config,
+    err: &Err<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Term> {
+    let line = err(span.clone(), String::new()).line;
+    let mut id = None;
+    let mut see_also = Vec::new();
+    let mut langs = BTreeMap::new();
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        match name {
+            "id" => match value.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => id = Some(s.to_string()),
+                _ => errors.push(err(value.span(), "`id` must be a non-empty string".into())),
+            },
+            "see_also" => match strings(value.get_ref()) {
+                Some(list) => see_also = list,
+                None => errors.push(err(
+                    value.span(),
+                    "`see_also` must be a list of term ids".into(),
+                )),
+            },
+            code if config.language(code).is_some() => {
+                let DeValue::Table(entry) = value.get_ref() else {
+                    errors.push(err(
+                        value.span(),
+                        format!("`{code}` must be a table with `term` and `definition`"),
+                    ));
+                    continue;
+                };
+                if let Some(l) = parse_lang(entry, value.span(), code, err, errors) {
+                    langs.insert(code.to_string(), l);
+                }
+            }
+            other => {
+                let known: Vec<&str> = TERM_KEYS
+                    .iter()
+                    .copied()
+                    .chain(config.languages.iter().map(|l| l.code.as_str()))
+                    .collect();
+                let diagnostic = if crate::model::config::is_language_code(other) {
+                    err(
+                        key.span(),
+                        format!(
+                            "term entry in language `{other}`, which book.toml does not declare"
+                        ),
+                    )
+                    .suggest(format!(
+                        "add `[languages.{other}]` to book.toml, or use one of: {}",
+                        known[2..].join(", ")
+                    ))
+                } else {
+                    err(key.span(), format!("unknown key `{other}` in a term"))
+                        .maybe_suggest(did_you_mean(other, known.iter().copied()))
+                };
+                errors.push(diagnostic);
+            }
+        }
+    }
+    let Some(id) = id else {
+        errors.push(
+            err(span, "this `[[term]]` has no `id`".into()).suggest("add `id = \"short-name\"`"),
+        );
+        return None;
+    };
+    if langs.is_empty() {
+        errors.push(
+            err(span, format!("term `{id}` has no entry in any language")).suggest(format!(
+                "add `[term.{}]` with `term` and `definition`",
+                config.default_language
+            )),
+        );
+        return None;
+    }
+    Some(Term {
+        id,
+        see_also,
+        line,
+        langs,
+    })
+}
+
+fn parse_lang(
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    code: &str,
+    err: &Err<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<TermLang> {
+    let mut term = None;
+    let mut abbr = None;
+    let mut aliases = Vec::new();
+    let mut definition = None;
+    let mut reading = None;
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        let string = || match value.get_ref() {
+            DeValue::String(s) if !s.trim().is_empty() => Some(s.to_string()),
+            _ => None,
+        };
+        let slot = match name {
+            "term" => &mut term,
+            "abbr" => &mut abbr,
+            "definition" => &mut definition,
+            "reading" => &mut reading,
+            "aliases" => {
+                match strings(value.get_ref()) {
+                    Some(list) => aliases = list,
+                    None => errors.push(err(
+                        value.span(),
+                        "`aliases` must be a list of strings".into(),
+                    )),
+                }
+                continue;
+            }
+            other => {
+                errors.push(
+                    err(
+                        key.span(),
+                        format!("unknown key `{other}` in a `{code}` term entry"),
+                    )
+                    .maybe_suggest(did_you_mean(other, LANG_KEYS.iter().copied())),
+                );
+                continue;
+            }
+        };
+        match string() {
+            Some(s) => *slot = Some(s),
+            None => errors.push(err(
+                value.span(),
+                format!("`{name}` must be a non-empty string"),
+            )),
+        }
+    }
+    let (Some(term), Some(definition)) = (term, definition) else {
+        errors.push(
+            err(
+                span,
+                format!("the `{code}` entry needs both `term` and `definition`"),
+            )
+            .suggest("add the missing key"),
+        );
+        return None;
+    };
+    Some(TermLang {
+        definition_html: inline_html(&definition),
+        term,
+        abbr,
+        aliases,
+        definition,
+        reading,
+    })
+}
+
+fn strings(value: &DeValue<'_>) -> Option<Vec<String>> {
+    match value {
+        DeValue::Array(items) => items
+            .iter()
+            .map(|i| match i.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Renders inline Markdown to HTML without the paragraph around it.
+fn inline_html(markdown: &str) -> String {
+    let html =
+        crate::pipeline::markdown::render(markdown, &mut crate::pipeline::markdown::NoLinks).html;
+    let html = html.trim();
+    html.strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html)
+        .to_string()
+}
+
+/// Builds the automaton for `lang`; a name claimed by two terms is an error.
+fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    for (i, term) in terms.iter().enumerate() {
+        let Some(entry) = term.langs.get(lang) else {
+            continue;
+        };
+        let plain = std::iter::once(&entry.term).chain(&entry.aliases);
+        let mut own: Vec<(String, bool)> = plain.map(|n| (n.nfkc().collect(), false)).collect();
+        if let Some(abbr) = &entry.abbr {
+            own.push((abbr.nfkc().collect(), true));
+        }
+        for (name, is_abbr) in own {
+            if name.trim().is_empty() {
+                continue;
+            }
+            match owner.get(&name) {
+                Some(&other) if other != i => {
+                    errors.push(
+                        Diagnostic::error(
+                            "glossary",
+                            file,
+                            format!(
+                                "`{name}` ({lang}) is claimed by both `{}` and `{}`",
+                                terms[other].id, term.id
+                            ),
+                        )
+                        .at(term.line, 1)
+                        .suggest("a term, abbreviation or alias may belong to one term only"),
+                    );
+                    continue;
+                }
+                Some(_) => continue, // the same term names it twice (abbr = term)
+                None => {}
+            }
+            owner.insert(name.clone(), i);
+            // Plain terms also match with a capital first letter at a sentence start.
+            if !is_abbr
+                && let Some(first) = name.chars().next()
+                && first.is_lowercase()
+            {
+                let capital: String = first.to_uppercase().chain(name.chars().skip(1)).collect();
+                if !owner.contains_key(&capital) {
+                    names.push(capital);
+                    patterns.push(Pattern {
+                        term: i,
+                        capitalised: true,
+                    });
+                }
+            }
+            names.push(name);
+            patterns.push(Pattern {
+                term: i,
+                capitalised: false,
+            });
+        }
+    }
+    if names.is_empty() {
+        return (None, errors);
+    }
+    // A DFA: more memory than the default NFA, but the fastest search, and every page's text
+    // goes through it.
+    let mut relevant = [false; 128];
+    for b in names.iter().flat_map(|n| n.bytes()).filter(u8::is_ascii) {
+        relevant[usize::from(b)] = true;
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&names);
+    match automaton {
+        Ok(automaton) => (
+            Some(Matcher {
+                automaton,
+                patterns,
+                relevant,
+            }),
+            errors,
+        ),
+        Err(e) => {
+            errors.push(Diagnostic::error(
+                "glossary",
+                file,
+                format!("cannot build the term matcher for `{lang}`: {e}"),
+            ));
+            (None, errors)
+        }
+    }
+}
+
+/// The row of the Japanese syllabary (あ か さ た な は ま や ら わ) a reading starts in, or the
+/// upper-cased first letter for other scripts: the glossary page's index groups.
+pub fn index_group(key: &str) -> String {
+    let Some(c) = key.chars().next() else {
+        return String::new();
+    };
+    // Katakana → hiragana.
+    let c = if ('\u{30A1}'..='\u{30F6}').contains(&c) {
+        char::from_u32(c as u32 - 0x60).unwrap_or(c)
+    } else {
+        c
+    };
+    let row = match c {
+        '\u{3041}'..='\u{304A}' | 'ゔ' => "あ",
+        '\u{304B}'..='\u{3054}' => "か",
+        '\u{3055}'..='\u{305E}' => "さ",
+        '\u{305F}'..='\u{3069}' => "た",
+        '\u{306A}'..='\u{306E}' => "な",
+        '\u{306F}'..='\u{307D}' => "は",
+        '\u{307E}'..='\u{3082}' => "ま",
+        '\u{3083}'..='\u{3088}' => "や",
+        '\u{3089}'..='\u{308D}' => "ら",
+        '\u{308E}'..='\u{3093}' => "わ",
+        _ => "",
+    };
+    if !row.is_empty() {
+        return row.to_string();
+    }
+    let c = c.to_uppercase().next().unwrap_or(c);
+    if c.is_alphabetic() {
+        c.to_string()
+    } else {
+        "#".to_string()
+    }
+}
+
+/// The sort key of a term in `lang`: the reading if given (hiragana), else the term; case
+/// folded so English sorts alphabetically ignoring case.
+pub fn sort_key(entry: &TermLang) -> String {
+    let key = entry.reading.as_deref().unwrap_or(&entry.term);
+    let folded: String = key.nfkc().collect::<String>().to_lowercase();
+    // Katakana sorts with hiragana.
+    folded
+        .chars()
+        .map(|c| {
+            if ('\u{30A1}'..='\u{30F6}').contains(&c) {
+                char::from_u32(c as u32 - 0x60).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::model::config::parse(
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n[languages.en]\n[languages.ja]\n",
+        )
+        .unwrap()
+    }
+
+    const GLOSSARY: &str = r#"
+[[term]]
+id = "meti"
+[term.en]
+term = "Ministry of Economy, Trade and Industry"
+abbr = "METI"
+definition = "Japan's ministry for industry."
+[term.ja]
+term = "経済産業省"
+abbr = "経産省"
+reading = "けいざいさんぎょうしょう"
+definition = "産業政策を担う省。"
+
+[[term]]
+id = "ai"
+[term.en]
+term = "AI"
+definition = "Artificial intelligence."
+[term.ja]
+term = "AI"
+reading = "えーあい"
+definition = "人工知能。"
+
+[[term]]
+id = "aisi"
+see_also = ["ai"]
+[term.en]
+term = "AI Safety Institute"
+abbr = "AISI"
+definition = "Safety body."
+[term.ja]
+term = "AIセーフティ・インスティテュート"
+reading = "えーあいせーふてぃ"
+definition = "安全性評価の中核機関。"
+
+[[term]]
+id = "zero-trust"
+[term.en]
+term = "zero trust"
+definition = "Never trust, always verify."
+[term.ja]
+term = "ゼロトラスト"
+reading = "ぜろとらすと"
+definition = "常に検証する考え方。"
+
+[[term]]
+id = "keizai"
+[term.ja]
+term = "経済"
+reading = "けいざい"
+definition = "経済。"
+"#;
+
+    fn glossary() -> Glossary {
+        let (g, errors) = parse(GLOSSARY, "content/glossary.toml", &config());
+        assert!(errors.is_empty(), "{errors:?}");
+        g.unwrap()
+    }
+
+    fn words(g: &Glossary, text: &str, lang: &str) -> Vec<String> {
+        g.find(text, lang, true, |_| false)
+            .into_iter()
+            .map(|f| format!("{}={}", &text[f.range], g.terms[f.term].id))
+            .collect()
+    }
+
+    #[test]
+    fn latin_terms_need_word_boundaries() {
+        let g = glossary();
+        assert_eq!(words(&g, "METIS is not METI.", "en"), ["METI=meti"]);
+        assert_eq!(words(&g, "METI's plan, METI, and (METI)", "en").len(), 3);
+        assert!(words(&g, "FAIR and MAIN", "en").is_empty());
+    }
+
+    #[test]
+    fn longest_match_wins_in_both_scripts() {
+        let g = glossary();
+        assert_eq!(
+            words(&g, "The AI Safety Institute and AI", "en"),
+            ["AI Safety Institute=aisi", "AI=ai"]
+        );
+        assert_eq!(
+            words(&g, "経済産業省と経済", "ja"),
+            ["経済産業省=meti", "経済=keizai"]
+        );
+    }
+
+    #[test]
+    fn japanese_terms_match_next_to_punctuation() {
+        let g = glossary();
+        assert_eq!(
+            words(
+                &g,
+                "「経産省」（AISI）、AIセーフティ・インスティテュート。",
+                "ja"
+            ),
+            ["経産省=meti", "AIセーフティ・インスティテュート=aisi"]
+        );
+        assert_eq!(words(&g, "AIの活用", "ja"), ["AI=ai"]);
+    }
+
+    #[test]
+    fn abbreviations_are_case_sensitive_and_plain_terms_capitalise_at_sentence_start() {
+        let g = glossary();
+        assert!(words(&g, "meti and Metis", "en").is_empty());
+        assert_eq!(
+            words(&g, "Zero trust matters.", "en"),
+            ["Zero trust=zero-trust"]
+        );
+        assert_eq!(
+            words(&g, "It is zero trust. Zero trust again", "en").len(),
+            2
+        );
+        assert!(words(&g, "Use Zero trust here", "en").is_empty());
+    }
+
+    #[test]
+    fn full_width_and_half_width_forms_match_and_keep_their_text() {
+        let g = glossary();
+        assert_eq!(words(&g, "ＡＩの活用とﾞ", "ja"), ["ＡＩ=ai"]);
+        assert_eq!(words(&g, "ｾﾞﾛﾄﾗｽﾄを導入", "ja"), ["ｾﾞﾛﾄﾗｽﾄ=zero-trust"]);
+    }
+
+    #[test]
+    fn errors_have_lines() {
+        let text = r#"
+[[term]]
+id = "a"
+see_also = ["bb"]
+[term.en]
+term = "Alpha"
+abbr = "A"
+definition = "x"
+[term.fr]
+term = "Alpha"
+
+[[term]]
+id = "a"
+[term.en]
+term = "Beta"
+definition = "y"
+definitoin = "y"
+"#;
+        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let got: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert!(
+            got.contains(&(
+                9,
+                "term entry in language `fr`, which book.toml does not declare"
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(17, "unknown key `definitoin` in a `en` term entry")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == 12 && m.starts_with("duplicate term id `a`")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == 2 && m.contains("`bb`, which is not a term")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn claimed_twice_is_an_error() {
+        let text = "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\nabbr = \"X\"\ndefinition = \"x\"\n\n[[term]]\nid = \"b\"\n[term.en]\nterm = \"Beta\"\naliases = [\"X\"]\ndefinition = \"y\"\n";
+        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 8);
+        assert!(
+            errors[0]
+                .message
+                .contains("`X` (en) is claimed by both `a` and `b`")
+        );
+    }
+
+    #[test]
+    fn index_groups_and_sort_keys() {
+        assert_eq!(index_group("けいざい"), "か");
+        assert_eq!(index_group("ぜろ"), "さ");
+        assert_eq!(index_group("えーあい"), "あ");
+        assert_eq!(index_group("ガイド"), "か");
+        assert_eq!(index_group("zero trust"), "Z");
+        assert_eq!(index_group("2025"), "#");
+    }
+}

@@ -1,0 +1,562 @@
+//! The index stage: turns loaded files into a `Site` — every page and section with its
+//! language, slug and URL, the translation pairs, and the lookups later stages need.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::config::Config;
+use crate::model::content_path::normalise_content_path;
+use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
+use crate::model::slug::{is_safe_segment, slugify};
+use crate::model::translation::{Status, status_of};
+use crate::pipeline::glossary::Glossary;
+use crate::pipeline::load::{Asset, Loaded, Source};
+use crate::pipeline::markdown::Rendered;
+
+/// A page in one language.
+#[derive(Debug)]
+pub struct Page {
+    pub source: Source,
+    pub slug: String,
+    /// URL path relative to the base URL, always ending in `/` (`ja/guides/ai-act/`).
+    pub path: String,
+    pub rendered: Rendered,
+    /// Indices into `Site::pages` of the pages whose body links here, sorted.
+    pub backlinks: Vec<usize>,
+}
+
+impl Page {
+    pub fn meta(&self) -> &FrontMatter {
+        &self.source.meta
+    }
+
+    pub fn title(&self) -> &str {
+        self.source.meta.title.as_deref().unwrap_or(&self.slug)
+    }
+}
+
+/// A section (a folder of `content/`) in one language. Every folder is a section in every
+/// declared language; its `_index.LANG.md` is optional.
+#[derive(Debug)]
+pub struct Section {
+    /// Folder relative to `content/` (`` for the home page).
+    pub dir: String,
+    pub lang: String,
+    /// The `_index` file, or the default language's when this language has none.
+    pub source: Option<Source>,
+    pub title: String,
+    pub path: String,
+    pub rendered: Rendered,
+    /// Indices into `Site::pages` of the pages in this section and language, sorted.
+    pub pages: Vec<usize>,
+    /// Indices into `Site::sections` of the direct subsections in this language.
+    pub subsections: Vec<usize>,
+}
+
+/// One tag or category in one language.
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Taxonomy {
+    Tags,
+    Categories,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 2] = [Taxonomy::Tags, Taxonomy::Categories];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tags",
+            Taxonomy::Categories => "categories",
+        }
+    }
+}
+
+/// The whole site, indexed.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Sorted by (key, language).
+    pub pages: Vec<Page>,
+    /// Sorted by (folder, language).
+    pub sections: Vec<Section>,
+    pub assets: Vec<Asset>,
+    /// Per (taxonomy, language): terms sorted by slug.
+    pub taxonomies: BTreeMap<(Taxonomy, String), Vec<Term>>,
+    /// (key, language) of drafts left out of this build.
+    pub drafts: HashSet<(String, String)>,
+    pub glossary: Option<Glossary>,
+    /// Per reader language, the theme's note for a link that falls back to another language
+    /// ("Not yet translated: the {lang} original"), shown as the language badge's title.
+    pub fallback_notes: HashMap<String, String>,
+    /// For each glossary term, the pages that use it (filled by the link stage).
+    pub term_uses: Vec<Vec<usize>>,
+    page_by_key: HashMap<(String, String), usize>,
+    section_by_dir: HashMap<(String, String), usize>,
+}
+
+impl Site {
+    /// Indexes what the load stage found and renders every Markdown body.
+    pub fn index(root: PathBuf, config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+        let mut errors = Vec::new();
+        let (mut section_sources, mut page_sources): (Vec<Source>, Vec<Source>) = loaded
+            .sources
+            .into_iter()
+            .partition(|s| s.kind == Kind::Section);
+        page_sources.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
+        section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
+
+        let mut pages: Vec<Page> = Vec::with_capacity(page_sources.len());
+        let mut taken: HashMap<String, String> = HashMap::new();
+        for source in page_sources {
+            let slug = match &source.meta.slug {
+                Some(s) => {
+                    if !is_safe_segment(&s.value) {
+                        errors.push(
+                            Diagnostic::error(
+                                "bad-slug",
+                                &source.file,
+                                format!("`slug: {}` is not a single safe URL segment", s.value),
+                            )
+                            .at(s.line, 1)
+                            .suggest(format!(
+                                "use letters, digits and dashes only, such as `{}`",
+                                fallback_slug(&s.value)
+                            )),
+                        );
+                        continue;
+                    }
+                    s.value.clone()
+                }
+                None if is_safe_segment(&source.file_slug) => source.file_slug.clone(),
+                None => {
+                    errors.push(
+                        Diagnostic::error(
+                            "bad-slug",
+                            &source.file,
+                            "the file name cannot be used in a URL",
+                        )
+                        .suggest("rename the file with letters, digits and dashes, or set `slug`"),
+                    );
+                    continue;
+                }
+            };
+            let path = format!(
+                "{}{}{slug}/",
+                lang_prefix(&config, &source.lang),
+                dir_prefix(&source.section)
+            );
+            if let Some(other) = taken.get(&path) {
+                errors.push(
+                    Diagnostic::error(
+                        "duplicate-url",
+                        &source.file,
+                        format!("this page has the same URL `/{path}` as {other}"),
+                    )
+                    .suggest("give one of them a different `slug`"),
+                );
+                continue;
+            }
+            taken.insert(path.clone(), source.file.clone());
+            pages.push(Page {
+                source,
+                slug,
+                path,
+                rendered: Rendered::default(),
+                backlinks: Vec::new(),
+            });
+        }
+        let page_by_key: HashMap<(String, String), usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.source.key.clone(), p.source.lang.clone()), i))
+            .collect();
+
+        // Every folder with content is a section, and so is each of its ancestors.
+        let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
+        for dir in pages
+            .iter()
+            .map(|p| p.source.section.as_str())
+            .chain(section_sources.iter().map(|s| s.section.as_str()))
+        {
+            let mut d = dir;
+            while !d.is_empty() {
+                dirs.insert(d.to_string());
+                d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+            }
+        }
+        let mut by_dir_lang: HashMap<(String, String), Source> = section_sources
+            .into_iter()
+            .map(|s| ((s.section.clone(), s.lang.clone()), s))
+            .collect();
+        let mut sections = Vec::new();
+        for dir in &dirs {
+            for lang in config.languages.iter().map(|l| l.code.clone()) {
+                let own = by_dir_lang.remove(&(dir.clone(), lang.clone()));
+                sections.push((dir.clone(), lang, own));
+            }
+        }
+        // A language without its own `_index` borrows the default language's title and intro.
+        let defaults: HashMap<String, Source> = sections
+            .iter_mut()
+            .filter(|(_, lang, _)| config.is_default(lang))
+            .filter_map(|(dir, _, own)| own.take().map(|s| (dir.clone(), s)))
+            .collect();
+        let mut sections: Vec<Section> = sections
+            .into_iter()
+            .map(|(dir, lang, own)| {
+                let source = own.or_else(|| defaults.get(&dir).cloned());
+                let title = source
+                    .as_ref()
+                    .and_then(|s| s.meta.title.clone())
+                    .unwrap_or_else(|| folder_title(&dir, &config, &lang));
+                Section {
+                    path: format!("{}{}", lang_prefix(&config, &lang), dir_prefix(&dir)),
+                    dir,
+                    lang,
+                    source,
+                    title,
+                    rendered: Rendered::default(),
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                }
+            })
+            .collect();
+        let section_by_dir: HashMap<(String, String), usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+            .collect();
+
+        for (i, page) in pages.iter().enumerate() {
+            if let Some(&s) =
+                section_by_dir.get(&(page.source.section.clone(), page.source.lang.clone()))
+            {
+                sections[s].pages.push(i);
+            }
+        }
+        for i in 0..sections.len() {
+            if sections[i].dir.is_empty() {
+                continue;
+            }
+            let parent = sections[i]
+                .dir
+                .rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string());
+            if let Some(&p) = section_by_dir.get(&(parent, sections[i].lang.clone())) {
+                sections[p].subsections.push(i);
+            }
+        }
+        sort_sections(&mut sections, &pages);
+
+        let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
+        for page in &pages {
+            for related in &page.source.meta.related {
+                let key = normalise_content_path(&related.value);
+                if !keys.contains(key.as_str()) {
+                    errors.push(
+                        Diagnostic::error(
+                            "related",
+                            &page.source.file,
+                            format!("related guide `{}` does not exist", related.value),
+                        )
+                        .at(related.line, 1)
+                        .maybe_suggest(
+                            did_you_mean(&key, keys.iter().copied()).or_else(|| {
+                                Some(
+                                    "write the path from content/, such as `guides/ai-act.md`"
+                                        .into(),
+                                )
+                            }),
+                        ),
+                    );
+                }
+            }
+        }
+
+        let taxonomies = taxonomies(&config, &pages);
+
+        let site = Site {
+            root,
+            config,
+            pages,
+            sections,
+            assets: loaded.assets,
+            taxonomies,
+            page_by_key,
+            section_by_dir,
+            drafts: loaded.drafts.into_iter().collect(),
+            glossary: None,
+            fallback_notes: HashMap::new(),
+            term_uses: Vec::new(),
+        };
+        (site, errors)
+    }
+
+    /// Index into `pages` of the page with content path `key` in `lang`, if it exists.
+    pub fn page_index(&self, key: &str, lang: &str) -> Option<usize> {
+        self.page_by_key
+            .get(&(key.to_string(), lang.to_string()))
+            .copied()
+    }
+
+    /// The page with content path `key` in `lang`, if it exists.
+    pub fn page(&self, key: &str, lang: &str) -> Option<&Page> {
+        self.page_index(key, lang).map(|i| &self.pages[i])
+    }
+
+    /// Index of the version of `key` a reader of `lang` should get: the translation if there
+    /// is one, else the default language's original, else any version.
+    pub fn page_index_for_reader(&self, key: &str, lang: &str) -> Option<usize> {
+        self.page_index(key, lang)
+            .or_else(|| self.page_index(key, &self.config.default_language))
+            .or_else(|| {
+                self.config
+                    .languages
+                    .iter()
+                    .find_map(|l| self.page_index(key, &l.code))
+            })
+    }
+
+    pub fn section(&self, dir: &str, lang: &str) -> Option<&Section> {
+        self.section_index(dir, lang).map(|i| &self.sections[i])
+    }
+
+    pub fn section_index(&self, dir: &str, lang: &str) -> Option<usize> {
+        self.section_by_dir
+            .get(&(dir.to_string(), lang.to_string()))
+            .copied()
+    }
+
+    /// Every content key of a page, for suggestions.
+    pub fn page_keys(&self) -> impl Iterator<Item = &str> {
+        self.page_by_key.keys().map(|(k, _)| k.as_str())
+    }
+
+    /// Absolute URL of an output path relative to the base.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url)
+    }
+
+    /// Path of a language's home relative to the base (`` or `ja/`).
+    pub fn home_path(&self, lang: &str) -> String {
+        lang_prefix(&self.config, lang)
+    }
+
+    /// Path of a taxonomy's list page, and of one of its terms, in `lang`.
+    pub fn taxonomy_path(&self, kind: Taxonomy, lang: &str, term: Option<&str>) -> String {
+        let base = format!("{}{}/", lang_prefix(&self.config, lang), kind.slug());
+        match term {
+            Some(slug) => format!("{base}{slug}/"),
+            None => base,
+        }
+    }
+
+    /// Path of a language's glossary page relative to the base.
+    pub fn glossary_path(&self, lang: &str) -> String {
+        format!("{}glossary/", lang_prefix(&self.config, lang))
+    }
+
+    /// The pages a section's list shows: its own pages and, where its language has
+    /// `fallback` (the default), the default language's originals that have no version in
+    /// that language, sorted together by the section's `sort_by`.
+    pub fn listing(&self, section: &Section) -> Vec<usize> {
+        let mut list = section.pages.clone();
+        let fallback = self
+            .config
+            .language(&section.lang)
+            .is_some_and(|l| l.fallback);
+        if !fallback || self.config.is_default(&section.lang) {
+            return list;
+        }
+        if let Some(original) = self.section(&section.dir, &self.config.default_language) {
+            list.extend(original.pages.iter().copied().filter(|&i| {
+                self.page_index(&self.pages[i].source.key, &section.lang)
+                    .is_none()
+            }));
+            let sort_by = section
+                .source
+                .as_ref()
+                .map_or(SortBy::default(), |s| s.meta.sort_by);
+            sort_pages(&mut list, &self.pages, sort_by);
+        }
+        list
+    }
+
+    /// The versions of `key` in every language that has one, in the config's language order.
+    pub fn translations(&self, key: &str) -> impl Iterator<Item = &Page> {
+        self.config
+            .languages
+            .iter()
+            .filter_map(move |l| self.page(key, &l.code))
+    }
+}
+
+/// What a translated page knows about its original, for the page template.
+#[derive(Debug, Clone, Copy)]
+pub struct PageTranslation {
+    pub status: Status,
+    /// Index into `Site::pages` of the default language's original.
+    pub original: usize,
+}
+
+impl Site {
+    /// The translation status of page `index`: `None` for a page in the default language or
+    /// one whose original is not in the site.
+    pub fn translation_status(&self, index: usize) -> Option<PageTranslation> {
+        let page = &self.pages[index];
+        if self.config.is_default(&page.source.lang) {
+            return None;
+        }
+        let original = self.page_index(&page.source.key, &self.config.default_language)?;
+        let status = status_of(page.meta(), || self.pages[original].source.blob.clone());
+        Some(PageTranslation { status, original })
+    }
+
+    /// Sorts section lists and rebuilds the tag and category lists again, after pages' front
+    /// matter changed (`serve`'s incremental rebuilds).
+    pub fn refresh_lists(&mut self) {
+        sort_sections(&mut self.sections, &self.pages);
+        self.taxonomies = taxonomies(&self.config, &self.pages);
+    }
+}
+
+/// Sorts every section's pages by the section's `sort_by`.
+fn sort_sections(sections: &mut [Section], pages: &[Page]) {
+    for section in sections {
+        let sort_by = section
+            .source
+            .as_ref()
+            .map_or(SortBy::default(), |s| s.meta.sort_by);
+        sort_pages(&mut section.pages, pages, sort_by);
+    }
+}
+
+/// The tags and categories of every language, each term's pages newest first.
+fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), Vec<Term>> {
+    let mut taxonomies = BTreeMap::new();
+    for kind in Taxonomy::ALL {
+        for lang in &config.languages {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in pages.iter().enumerate() {
+                if page.source.lang != lang.code {
+                    continue;
+                }
+                let names: Vec<&String> = match kind {
+                    Taxonomy::Tags => page.meta().tags.iter().collect(),
+                    Taxonomy::Categories => page.meta().category.iter().collect(),
+                };
+                for name in names {
+                    let slug = fallback_slug(name);
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    // Pages come in order, so a page naming a tag twice is the last one added.
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                sort_pages(&mut term.pages, pages, SortBy::Date);
+            }
+            taxonomies.insert((kind, lang.code.clone()), terms);
+        }
+    }
+    taxonomies
+}
+
+fn lang_prefix(config: &Config, lang: &str) -> String {
+    if config.is_default(lang) {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+fn dir_prefix(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+/// A safe slug for a taxonomy term or a rejected slug: its slugified form, or a hex form of
+/// its bytes if nothing is left.
+pub fn fallback_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        name.bytes().map(|b| format!("{b:02x}")).collect()
+    } else {
+        slug
+    }
+}
+
+fn folder_title(dir: &str, config: &Config, lang: &str) -> String {
+    if dir.is_empty() {
+        return config.title_in(lang).to_string();
+    }
+    let name = dir
+        .rsplit('/')
+        .next()
+        .unwrap_or(dir)
+        .replace(['-', '_'], " ");
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Sorts page indices: by weight (then date, newest first), by date (newest first), or by title;
+/// always ending with the URL so ties are broken the same way every build.
+fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    list.sort_by(|&a, &b| {
+        let (a, b) = (&pages[a], &pages[b]);
+        let by_date = b.meta().date.cmp(&a.meta().date);
+        let order = match by {
+            SortBy::Weight => a.meta().weight.cmp(&b.meta().weight).then(by_date),
+            SortBy::Date => by_date,
+            SortBy::Title => a.title().to_lowercase().cmp(&b.title().to_lowercase()),
+        };
+        order.then_with(|| a.path.cmp(&b.path))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_paths_normalise() {
+        assert_eq!(
+            normalise_content_path("@/guides/ai-act.md"),
+            "guides/ai-act.md"
+        );
+        assert_eq!(
+            normalise_content_path("guides/report/"),
+            "guides/report/index.md"
+        );
+        assert_eq!(
+            normalise_content_path("guides/ai-act.ja.md"),
+            "guides/ai-act.md"
+        );
+        assert_eq!(
+            normalise_content_path("/guides/ai-act.md"),
+            "guides/ai-act.md"
+        );
+    }
+}

@@ -1,0 +1,738 @@
+//! The link stage: renders every Markdown body with its cross-links resolved. A link to
+//! another content file (`other.md`, `../briefs/x.md#frag`, `@/guides/x.md`, `bundle/`,
+//! `_index.md`) becomes the URL of the version in the linking page's language, falling back to
+//! the original with `hreflang` and a language badge. Each link is one hash lookup; fragments
+//! are checked against the heading ids the renderer collected, once every page is rendered, so
+//! nothing is parsed twice. Backlinks come from the same pass.
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
+use crate::model::config::LinkMode;
+use crate::model::url::percent_decode;
+use crate::pipeline::escape::escape;
+use crate::pipeline::index::Site;
+use crate::pipeline::load::Source;
+use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
+
+/// What a link points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+/// The file a link is written in.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    Page(usize),
+    Section(usize),
+}
+
+/// A `#fragment` to check once the target is rendered.
+struct PendingAnchor {
+    origin: Origin,
+    offset: usize,
+    target: Target,
+    fragment: String,
+}
+
+/// What rendering one body found out about its links.
+#[derive(Default)]
+struct Report {
+    errors: Vec<Diagnostic>,
+    anchors: Vec<PendingAnchor>,
+    /// Pages this body links to.
+    targets: Vec<usize>,
+    /// Glossary terms this page uses (linked automatically or explicitly).
+    terms: Vec<usize>,
+}
+
+/// Renders every page and section body with links resolved, checks every fragment and fills
+/// in backlinks. Returns every broken link.
+pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
+    let markups = TermMarkups::new(site);
+    let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_one(site, &markups, Origin::Page(i)))
+        .collect();
+    let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|i| {
+            site.sections[i]
+                .source
+                .as_ref()
+                .map(|_| render_one(site, &markups, Origin::Section(i)))
+        })
+        .collect();
+
+    let mut reports = Vec::with_capacity(pages.len());
+    for (i, (rendered, report)) in pages.into_iter().enumerate() {
+        site.pages[i].rendered = rendered;
+        reports.push((Origin::Page(i), report));
+    }
+    for (i, result) in sections.into_iter().enumerate() {
+        if let Some((rendered, report)) = result {
+            site.sections[i].rendered = rendered;
+            reports.push((Origin::Section(i), report));
+        }
+    }
+
+    let mut errors = Vec::new();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
+    let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
+    let mut term_uses: Vec<Vec<usize>> = vec![Vec::new(); term_count];
+    for (origin, report) in reports {
+        errors.extend(report.errors);
+        for anchor in report.anchors {
+            if let Some(e) = check_anchor(site, &anchor) {
+                errors.push(e);
+            }
+        }
+        if let Origin::Page(from) = origin {
+            for target in report.targets {
+                if target != from {
+                    backlinks[target].push(from);
+                }
+            }
+            for term in report.terms {
+                term_uses[term].push(from);
+            }
+        }
+    }
+    for (page, mut list) in site.pages.iter_mut().zip(backlinks) {
+        list.sort_unstable();
+        list.dedup();
+        page.backlinks = list;
+    }
+    for list in &mut term_uses {
+        list.sort_unstable();
+        list.dedup();
+    }
+    site.term_uses = term_uses;
+    errors
+}
+
+/// One page's body rendered again against the current site, after an edit.
+pub struct Rerendered {
+    pub rendered: Rendered,
+    /// The pages its body links to (itself excluded), sorted: they list it as a backlink.
+    pub targets: Vec<usize>,
+    /// Glossary terms the body uses, sorted.
+    pub terms: Vec<usize>,
+    /// Broken links and anchors in the body. Anchors are checked against the heading ids the
+    /// site holds now, so they are only right if the page's own ids did not change.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Renders the bodies of `pages` again (their sources already replaced in `site`), in parallel,
+/// for `serve`'s incremental rebuilds. `site` is not changed.
+pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
+    let markups = TermMarkups::new(site);
+    pages
+        .par_iter()
+        .map(|&index| {
+            let (rendered, report) = render_one(site, &markups, Origin::Page(index));
+            let mut errors = report.errors;
+            errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
+            let mut targets: Vec<usize> =
+                report.targets.into_iter().filter(|&t| t != index).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            let mut terms = report.terms;
+            terms.sort_unstable();
+            terms.dedup();
+            Rerendered {
+                rendered,
+                targets,
+                terms,
+                errors,
+            }
+        })
+        .collect()
+}
+
+/// Renders the intro of every section again (after a glossary edit changed definitions).
+/// Returns the indices of the sections whose intro came out different.
+pub fn render_sections(site: &mut Site) -> Vec<usize> {
+    let markups = TermMarkups::new(site);
+    let rendered: Vec<Option<Rendered>> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|i| {
+            site.sections[i]
+                .source
+                .as_ref()
+                .map(|_| render_one(site, &markups, Origin::Section(i)).0)
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for (i, rendered) in rendered.into_iter().enumerate() {
+        if let Some(rendered) = rendered
+            && rendered.html != site.sections[i].rendered.html
+        {
+            site.sections[i].rendered = rendered;
+            changed.push(i);
+        }
+    }
+    changed
+}
+
+fn source_of(site: &Site, origin: Origin) -> &Source {
+    match origin {
+        Origin::Page(i) => &site.pages[i].source,
+        Origin::Section(i) => site.sections[i]
+            .source
+            .as_ref()
+            .expect("only sections with a source are rendered"),
+    }
+}
+
+fn render_one(site: &Site, markups: &TermMarkups, origin: Origin) -> (Rendered, Report) {
+    let source = source_of(site, origin);
+    let lang = match origin {
+        Origin::Page(i) => site.pages[i].source.lang.as_str(),
+        Origin::Section(i) => site.sections[i].lang.as_str(),
+    };
+    let mut links = PageLinks {
+        site,
+        source,
+        origin,
+        lang,
+        report: Report::default(),
+        linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
+        markups,
+    };
+    let rendered = markdown::render(&source.body, &mut links);
+    (rendered, links.report)
+}
+
+/// The file line and column of a byte offset in a body.
+fn position(source: &Source, offset: usize) -> (usize, usize) {
+    let (line, col) = line_col(&source.body, offset);
+    (source.body_line + line - 1, col)
+}
+
+fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
+    let (ids, target_file) = match anchor.target {
+        Target::Page(i) => (
+            &site.pages[i].rendered.ids,
+            site.pages[i].source.file.as_str(),
+        ),
+        Target::Section(i) => {
+            let s = &site.sections[i];
+            (
+                &s.rendered.ids,
+                s.source
+                    .as_ref()
+                    .map_or(s.dir.as_str(), |src| src.file.as_str()),
+            )
+        }
+    };
+    if ids.contains(&anchor.fragment) {
+        return None;
+    }
+    let source = source_of(site, anchor.origin);
+    let (line, col) = position(source, anchor.offset);
+    let same_page =
+        matches!((anchor.origin, anchor.target), (Origin::Page(a), Target::Page(b)) if a == b);
+    let place = if same_page {
+        "on this page".to_string()
+    } else {
+        format!("in {target_file}")
+    };
+    Some(
+        Diagnostic::error(
+            "missing-anchor",
+            &source.file,
+            format!("`#{}` is not a heading id {place}", anchor.fragment),
+        )
+        .at(line, col)
+        .maybe_suggest(
+            did_you_mean(&anchor.fragment, ids.iter().map(String::as_str)).or_else(|| {
+                (!ids.is_empty()).then(|| format!("the headings there are: #{}", ids.join(", #")))
+            }),
+        ),
+    )
+}
+
+struct PageLinks<'a> {
+    site: &'a Site,
+    source: &'a Source,
+    origin: Origin,
+    lang: &'a str,
+    report: Report,
+    /// Terms already linked on this page (for `link = "first"`), by term index.
+    /// How often each term was linked on this page so far (by term index): `link = "first"`
+    /// skips linked terms, and later occurrences' tooltips get numbered ids.
+    linked_terms: Vec<u32>,
+    markups: &'a TermMarkups,
+}
+
+/// The parts of a linked term's markup that are the same on every page, made once per build
+/// for each (reader language, term): the entry's URL, the opening markup up to the tooltip id,
+/// and the tooltip after its id.
+struct TermMarkups {
+    /// Indexed like `config.languages`, then by term.
+    parts: Vec<Vec<TermParts>>,
+}
+
+struct TermParts {
+    href: String,
+    /// The whole markup of a term's first tooltip on a page (id `tebiki-term-ID`), copied as it
+    /// is: most linked terms are a page's first of that term.
+    first_open: String,
+    first_close: String,
+    /// The same, cut at the id, for later occurrences (id `tebiki-term-ID-N`).
+    open: String,
+    tail: String,
+}
+
+/// Where a tooltip's markup starts, up to its id.
+const TIP_START: &str = "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"";
+
+impl TermMarkups {
+    fn new(site: &Site) -> Self {
+        let Some(glossary) = &site.glossary else {
+            return TermMarkups { parts: Vec::new() };
+        };
+        let parts = site
+            .config
+            .languages
+            .iter()
+            .map(|reader| {
+                glossary
+                    .terms
+                    .iter()
+                    .map(|entry| {
+                        // The entry in the reader's language, else the default language's.
+                        let lang = [reader.code.as_str(), site.config.default_language.as_str()]
+                            .into_iter()
+                            .find(|l| entry.langs.contains_key(*l))
+                            .or_else(|| entry.langs.keys().next().map(String::as_str))
+                            .unwrap_or(reader.code.as_str());
+                        let text = entry.langs.get(lang);
+                        let href = format!("{}#{}", site.url(&site.glossary_path(lang)), entry.id);
+                        let hreflang = if lang == reader.code {
+                            String::new()
+                        } else {
+                            format!(" hreflang=\"{}\"", escape(lang))
+                        };
+                        let open = format!(
+                            "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"",
+                            escape(&href)
+                        );
+                        let tail = format!(
+                            "\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
+                            escape(lang),
+                            escape(text.map_or(entry.id.as_str(), |t| t.term.as_str())),
+                            text.map_or("", |t| t.definition_html.as_str())
+                        );
+                        let tip = format!("tebiki-term-{}", escape(&entry.id));
+                        TermParts {
+                            first_open: format!("{open}{tip}\">"),
+                            first_close: format!("{TIP_START}{tip}{tail}"),
+                            open,
+                            tail,
+                            href,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        TermMarkups { parts }
+    }
+}
+
+impl Links for PageLinks<'_> {
+    fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite> {
+        if let Some(id) = dest.strip_prefix("term:") {
+            return self.term_link(id, offset);
+        }
+        if let Some(fragment) = dest.strip_prefix('#') {
+            if let Origin::Page(i) = self.origin
+                && !fragment.is_empty()
+            {
+                self.report.anchors.push(PendingAnchor {
+                    origin: self.origin,
+                    offset,
+                    target: Target::Page(i),
+                    fragment: percent_decode(fragment),
+                });
+            }
+            return None;
+        }
+        if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
+            return None;
+        }
+        let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
+        let fragment = suffix.split_once('#').map(|(_, f)| percent_decode(f));
+        let path = percent_decode(path);
+        let rooted = path.strip_prefix("@/");
+        let is_content = rooted.is_some() || path.ends_with(".md") || path.ends_with('/');
+        if !is_content {
+            return None; // an image, a PDF or another file beside the page
+        }
+        match self.resolve(rooted.unwrap_or(&path), rooted.is_some()) {
+            Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, title, offset)),
+            Ok(None) => None,
+            Err(e) => {
+                self.report_error(e, offset);
+                None
+            }
+        }
+    }
+
+    fn terms(&mut self, text: &str, sentence_start: bool) -> Vec<TermMarkup> {
+        let Some(glossary) = &self.site.glossary else {
+            return Vec::new();
+        };
+        let mode = self.site.config.glossary_link;
+        if mode == LinkMode::None || !self.source.meta.glossary {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let first_only = mode == LinkMode::First;
+        let linked = &self.linked_terms;
+        let found = glossary.find(text, self.lang, sentence_start, |term| {
+            first_only && linked[term] > 0
+        });
+        for found in found {
+            if mode == LinkMode::First && self.linked_terms[found.term] > 0 {
+                continue;
+            }
+            let (_, open_html, close_html) = self.term_markup(found.term);
+            out.push(TermMarkup {
+                range: found.range,
+                open_html,
+                close_html,
+            });
+        }
+        out
+    }
+}
+
+impl PageLinks<'_> {
+    fn report_error(&mut self, mut e: Diagnostic, offset: usize) {
+        let (line, col) = position(self.source, offset);
+        e.line = line;
+        e.column = col;
+        self.report.errors.push(e);
+    }
+
+    /// `[text](term:id)`: a link to the term's glossary entry, with its tooltip.
+    fn term_link(&mut self, id: &str, offset: usize) -> Option<LinkRewrite> {
+        let site = self.site;
+        let Some(glossary) = &site.glossary else {
+            let file = format!(
+                "{}/{}",
+                crate::model::content_path::CONTENT_DIR,
+                site.config.glossary_file
+            );
+            let e = Diagnostic::error(
+                "unknown-term",
+                &self.source.file,
+                format!("link to term `{id}`, but the site has no glossary"),
+            )
+            .suggest(format!(
+                "create {file} with a `[[term]]` whose id is `{id}`"
+            ));
+            self.report_error(e, offset);
+            return None;
+        };
+        let Some(term) = glossary.index(id) else {
+            let e = Diagnostic::error(
+                "unknown-term",
+                &self.source.file,
+                format!("`{id}` is not a term in the glossary"),
+            )
+            .maybe_suggest(
+                did_you_mean(id, glossary.ids())
+                    .map(|s| s.replace("did you mean `", "did you mean `term:")),
+            );
+            self.report_error(e, offset);
+            return None;
+        };
+        let (href, open_html, close_html) = self.term_markup(term);
+        let entry = &glossary.terms[term];
+        let name = entry
+            .langs
+            .get(self.lang)
+            .or_else(|| entry.langs.get(&site.config.default_language))
+            .or_else(|| entry.langs.values().next())
+            .map(|l| l.term.clone())
+            .unwrap_or_default();
+        Some(LinkRewrite {
+            href,
+            open_html: Some(open_html),
+            close_html: Some(close_html),
+            empty_text: name,
+        })
+    }
+
+    /// The URL of a term's glossary entry and the markup around a linked occurrence: a link
+    /// described by a tooltip that holds the definition, shown on hover and keyboard focus and
+    /// read by screen readers, with no script.
+    fn term_markup(&mut self, term: usize) -> (String, String, String) {
+        let site = self.site;
+        if let Origin::Page(_) = self.origin {
+            self.report.terms.push(term);
+        }
+        let reader = site
+            .config
+            .languages
+            .iter()
+            .position(|l| l.code == self.lang)
+            .unwrap_or(0);
+        let parts = &self.markups.parts[reader][term];
+        self.linked_terms[term] += 1;
+        let (open, close) = match self.linked_terms[term] {
+            1 => (parts.first_open.clone(), parts.first_close.clone()),
+            n => {
+                let id = site
+                    .glossary
+                    .as_ref()
+                    .map_or("", |g| g.terms[term].id.as_str());
+                let tip = format!("tebiki-term-{}-{n}", escape(id));
+                (
+                    format!("{}{tip}\">", parts.open),
+                    format!("{TIP_START}{tip}{}", parts.tail),
+                )
+            }
+        };
+        (parts.href.clone(), open, close)
+    }
+
+    /// The folder of the linking file, relative to `content/`.
+    fn base_dir(&self) -> &str {
+        let key = &self.source.key;
+        key.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    fn error(&self, message: String) -> Diagnostic {
+        Diagnostic::error("broken-link", &self.source.file, message)
+    }
+
+    /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no
+    /// page or section alone (it may be a static folder).
+    fn resolve(&self, path: &str, rooted: bool) -> Result<Option<Target>, Diagnostic> {
+        let joined = if rooted || self.base_dir().is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.base_dir())
+        };
+        let Some(rel) = normalise(&joined) else {
+            return Err(self
+                .error(format!("link `{path}` leaves the content/ folder"))
+                .suggest("link to files inside content/, or use an absolute https:// link"));
+        };
+        let site = self.site;
+        if rel.is_empty() || rel.ends_with('/') {
+            let dir = rel.trim_end_matches('/');
+            if let Some(i) = site.page_index_for_reader(&format!("{dir}/index.md"), self.lang) {
+                return Ok(Some(Target::Page(i)));
+            }
+            return Ok(site.section_index(dir, self.lang).map(Target::Section));
+        }
+        let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        let stem = file.trim_end_matches(".md");
+        let (base, explicit_lang) = match stem.rsplit_once('.') {
+            Some((base, l)) if site.config.language(l).is_some() => (base, Some(l)),
+            _ => (stem, None),
+        };
+        let lang = explicit_lang.unwrap_or(self.lang);
+        if base == "_index" {
+            return match site.section_index(dir, lang) {
+                Some(i) => Ok(Some(Target::Section(i))),
+                None => Err(self.error(format!("link to section `{rel}`, which does not exist"))),
+            };
+        }
+        let key = if dir.is_empty() {
+            format!("{base}.md")
+        } else {
+            format!("{dir}/{base}.md")
+        };
+        let found = match explicit_lang {
+            Some(l) => site.page_index(&key, l),
+            None => site.page_index_for_reader(&key, lang),
+        };
+        if let Some(i) = found {
+            return Ok(Some(Target::Page(i)));
+        }
+        let is_draft = site
+            .drafts
+            .iter()
+            .any(|(k, l)| *k == key && explicit_lang.is_none_or(|e| e == l));
+        if is_draft {
+            return Err(self
+                .error(format!(
+                    "link to `{path}`, which is a draft and is not published"
+                ))
+                .suggest("publish the target (remove `draft: true`) or remove the link"));
+        }
+        if let Some(l) = explicit_lang
+            && site.page_index_for_reader(&key, l).is_some()
+        {
+            return Err(self
+                .error(format!(
+                    "link to `{path}`, but that page has no `{l}` version"
+                ))
+                .suggest(format!(
+                    "link to `{base}.md` to get the version for the reader's language"
+                )));
+        }
+        let suggestion = closest(&key, site.page_keys())
+            .map(|target| format!("did you mean `{}`?", self.relative(target, rooted)));
+        Err(self
+            .error(format!("link to `{path}`, which does not exist"))
+            .maybe_suggest(suggestion))
+    }
+
+    /// How to write the content path `key` from this file: relative if the link was relative.
+    fn relative(&self, key: &str, rooted: bool) -> String {
+        let base = self.base_dir();
+        if rooted {
+            return format!("@/{key}");
+        }
+        if !base.is_empty()
+            && let Some(rest) = key.strip_prefix(&format!("{base}/"))
+        {
+            return rest.to_string();
+        }
+        let depth = if base.is_empty() {
+            0
+        } else {
+            base.split('/').count()
+        };
+        format!("{}{key}", "../".repeat(depth))
+    }
+
+    fn rewrite(
+        &mut self,
+        target: Target,
+        suffix: &str,
+        fragment: Option<String>,
+        title: &str,
+        offset: usize,
+    ) -> LinkRewrite {
+        let site = self.site;
+        let (path, lang, title_text) = match target {
+            Target::Page(i) => {
+                let p = &site.pages[i];
+                self.report.targets.push(i);
+                (&p.path, p.source.lang.as_str(), p.title().to_string())
+            }
+            Target::Section(i) => {
+                let s = &site.sections[i];
+                (&s.path, s.lang.as_str(), s.title.clone())
+            }
+        };
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            self.report.anchors.push(PendingAnchor {
+                origin: self.origin,
+                offset,
+                target,
+                fragment,
+            });
+        }
+        let href = format!("{}{suffix}", site.url(path));
+        if lang == self.lang {
+            return LinkRewrite {
+                href,
+                empty_text: title_text,
+                ..LinkRewrite::default()
+            };
+        }
+        // Another language's page, where the reader's has none: say so with hreflang and a badge.
+        let mut open = format!(
+            "<a href=\"{}\" hreflang=\"{}\"",
+            escape(&href),
+            escape(lang)
+        );
+        if !title.is_empty() {
+            open.push_str(&format!(" title=\"{}\"", escape(title)));
+        }
+        open.push('>');
+        let name = site.config.language(lang).map_or(lang, |l| l.name.as_str());
+        let note = site
+            .fallback_notes
+            .get(self.lang)
+            .map(|n| format!(" title=\"{}\"", escape(&n.replace("{lang}", name))))
+            .unwrap_or_default();
+        LinkRewrite {
+            href,
+            open_html: Some(open),
+            close_html: Some(format!(
+                "</a> <span class=\"lang-badge\" lang=\"{}\"{note}>{}</span>",
+                escape(lang),
+                escape(name)
+            )),
+            empty_text: title_text,
+        }
+    }
+}
+
+/// `https:`, `mailto:`, `term:`: a scheme before any `/`, `?` or `#`.
+fn has_scheme(dest: &str) -> bool {
+    let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+    dest[..end].find(':').is_some_and(|i| {
+        i > 0
+            && dest[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
+}
+
+/// Resolves `.` and `..` in a `/`-separated path. `None` when `..` climbs above the start.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://example.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(has_scheme("term:aisi"));
+        assert!(!has_scheme("other.md"));
+        assert!(!has_scheme("../x.md#a:b"));
+    }
+
+    #[test]
+    fn normalises_paths() {
+        assert_eq!(
+            normalise("guides/../briefs/x.md").as_deref(),
+            Some("briefs/x.md")
+        );
+        assert_eq!(normalise("guides/./x.md").as_deref(), Some("guides/x.md"));
+        assert_eq!(
+            normalise("guides/report/").as_deref(),
+            Some("guides/report/")
+        );
+        assert_eq!(normalise("guides/../../x.md"), None);
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("%E4%B8%BB%E3%81%AA"), "主な");
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

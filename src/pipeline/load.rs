@@ -1,0 +1,327 @@
+//! The load stage: walk `content/`, classify every file (page, section, bundle asset, plain
+//! asset), read the Markdown files in parallel and check their front matter. Nothing is
+//! rendered yet: rendering needs the index of all pages, which the next stage builds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, display_path};
+use crate::model::config::{Config, is_language_code};
+use crate::model::content_path::{CONTENT_DIR, is_ignored};
+use crate::model::frontmatter::{self, FrontMatter, Kind};
+
+/// A Markdown file as read from disk, before indexing.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the site root (`content/guides/ai-act.ja.md`), for diagnostics.
+    pub file: String,
+    pub kind: Kind,
+    /// The language-neutral content path the translations of one page share
+    /// (`guides/ai-act.md`, `guides/report/index.md`, `guides/_index.md`).
+    pub key: String,
+    pub lang: String,
+    /// The content folder the page is listed in (`guides`; `` for the home section).
+    pub section: String,
+    /// The slug the file name gives (bundle: the folder name).
+    pub file_slug: String,
+    /// For a page bundle, its folder (relative to `content/`).
+    pub bundle: Option<String>,
+    pub meta: FrontMatter,
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// For a file in the default language, its git blob id, computed while its bytes are in
+    /// memory: translations record it to know when they fall behind.
+    pub blob: Option<String>,
+}
+
+/// A non-Markdown file to copy into the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path relative to `content/` (`guides/report/chart.png`).
+    pub rel: String,
+    /// The bundle folder it belongs to, if any.
+    pub bundle: Option<String>,
+}
+
+/// Everything the load stage found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    pub assets: Vec<Asset>,
+    /// (content key, language) of drafts left out of this build, so links into them are
+    /// reported as links into a draft rather than to a missing file.
+    pub drafts: Vec<(String, String)>,
+    pub errors: Vec<Diagnostic>,
+}
+
+enum Entry {
+    Markdown { rel: String },
+    Asset { rel: String },
+}
+
+/// Loads `content/` under `root`. Drafts are dropped unless `drafts` is true.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
+    let content = root.join(CONTENT_DIR);
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        loaded.errors.push(
+            Diagnostic::error("no-content", CONTENT_DIR, "the site has no content/ folder")
+                .suggest(
+                    "create content/_index.md for the home page and add guides under content/",
+                ),
+        );
+        return loaded;
+    }
+    let mut entries = Vec::new();
+    for entry in WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
+                loaded
+                    .errors
+                    .push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = display_path(&content, entry.path());
+        if rel == config.glossary_file {
+            continue;
+        }
+        if rel.ends_with(".md") {
+            entries.push(Entry::Markdown { rel });
+        } else {
+            entries.push(Entry::Asset { rel });
+        }
+    }
+
+    let bundles: BTreeSet<String> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Markdown { rel } => {
+                let (dir, name) = split_dir(rel);
+                let stem = name.trim_end_matches(".md");
+                let is_index =
+                    stem == "index" || stem.strip_prefix("index.").is_some_and(is_language_code);
+                (is_index && !dir.is_empty()).then(|| dir.to_string())
+            }
+            Entry::Asset { .. } => None,
+        })
+        .collect();
+    let bundle_of = |rel: &str| bundle_of(&bundles, rel);
+
+    let mut markdown = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Asset { rel } => loaded.assets.push(Asset {
+                source: content.join(&rel),
+                bundle: bundle_of(&rel),
+                rel,
+            }),
+            Entry::Markdown { rel } => markdown.push(rel),
+        }
+    }
+
+    let results: Vec<Result<Source, Vec<Diagnostic>>> = markdown
+        .par_iter()
+        .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
+        .collect();
+    let keep_drafts = drafts || config.drafts;
+    for result in results {
+        match result {
+            Ok(source) if source.meta.draft && !keep_drafts => {
+                loaded.drafts.push((source.key, source.lang));
+            }
+            Ok(source) => loaded.sources.push(source),
+            Err(mut errors) => loaded.errors.append(&mut errors),
+        }
+    }
+    loaded
+}
+
+/// Reads one Markdown file (`rel`, relative to `content/`) exactly as `load` would, given the
+/// site's page-bundle folders: `serve` re-reads only the file that changed.
+pub fn load_one(
+    root: &Path,
+    config: &Config,
+    rel: &str,
+    bundles: &BTreeSet<String>,
+) -> Result<Source, Vec<Diagnostic>> {
+    let content = root.join(CONTENT_DIR);
+    read_source(&content, rel, config, bundles, bundle_of(bundles, rel))
+}
+
+/// The innermost page-bundle folder holding `rel`, if any.
+fn bundle_of(bundles: &BTreeSet<String>, rel: &str) -> Option<String> {
+    let mut dir = split_dir(rel).0;
+    while !dir.is_empty() {
+        if bundles.contains(dir) {
+            return Some(dir.to_string());
+        }
+        dir = split_dir(dir).0;
+    }
+    None
+}
+
+fn split_dir(rel: &str) -> (&str, &str) {
+    rel.rsplit_once('/').unwrap_or(("", rel))
+}
+
+fn read_source(
+    content: &Path,
+    rel: &str,
+    config: &Config,
+    bundles: &BTreeSet<String>,
+    bundle: Option<String>,
+) -> Result<Source, Vec<Diagnostic>> {
+    let file = format!("{CONTENT_DIR}/{rel}");
+    let (dir, name) = split_dir(rel);
+    let stem = name.trim_end_matches(".md");
+    let (base, lang) = match stem.rsplit_once('.') {
+        Some((base, l)) if is_language_code(l) => (base, l.to_string()),
+        _ => (stem, config.default_language.clone()),
+    };
+    if config.language(&lang).is_none() {
+        let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        return Err(vec![
+            Diagnostic::error(
+                "undeclared-language",
+                file,
+                format!("`{name}` is in language `{lang}`, which book.toml does not declare"),
+            )
+            .suggest(format!(
+                "add `[languages.{lang}]` to book.toml, or rename the file to one of the declared languages: {}",
+                declared.join(", ")
+            )),
+        ]);
+    }
+    let is_bundle_index = base == "index" && bundles.contains(dir);
+    if bundle.is_some() && !is_bundle_index {
+        return Err(vec![Diagnostic::error(
+            "bundle",
+            file,
+            format!(
+                "`{rel}` is inside the page bundle `{}`, which only reads index.md and its translations",
+                bundle.as_deref().unwrap_or_default()
+            ),
+        )
+        .suggest("move the file out of the bundle folder, or make it the bundle's index.md")]);
+    }
+    if dir.is_empty() && base == "index" {
+        return Err(vec![
+            Diagnostic::error(
+                "home",
+                file,
+                "the home page is `content/_index.md`, not `index.md`",
+            )
+            .suggest("rename the file to _index.md"),
+        ]);
+    }
+
+    let text = std::fs::read_to_string(content.join(rel)).map_err(|e| {
+        vec![
+            Diagnostic::error("io", file.clone(), format!("cannot read the file: {e}"))
+                .suggest("Markdown files must be UTF-8 text"),
+        ]
+    })?;
+    let split = frontmatter::split(&text).map_err(|(line, msg)| {
+        vec![
+            Diagnostic::error("front-matter", file.clone(), msg)
+                .at(line, 1)
+                .suggest("close the front matter with a line holding the same delimiter"),
+        ]
+    })?;
+    let kind = if base == "_index" {
+        Kind::Section
+    } else {
+        Kind::Page
+    };
+    let (meta, errors) = frontmatter::parse(&split, &file, kind);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let blob = config
+        .is_default(&lang)
+        .then(|| crate::model::blob::blob_id(text.as_bytes()));
+    let (key, section, file_slug) = match kind {
+        Kind::Section => (
+            format!("{}_index.md", prefix(dir)),
+            dir.to_string(),
+            String::new(),
+        ),
+        Kind::Page if is_bundle_index => {
+            let (parent, folder) = split_dir(dir);
+            (
+                format!("{dir}/index.md"),
+                parent.to_string(),
+                folder.to_string(),
+            )
+        }
+        Kind::Page => (
+            format!("{}{base}.md", prefix(dir)),
+            dir.to_string(),
+            base.to_string(),
+        ),
+    };
+    Ok(Source {
+        file,
+        kind,
+        key,
+        lang,
+        section,
+        file_slug,
+        bundle: is_bundle_index.then(|| dir.to_string()),
+        meta,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        blob,
+    })
+}
+
+fn prefix(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_suffixes() {
+        assert!(is_language_code("ja"));
+        assert!(is_language_code("pt-br"));
+        assert!(!is_language_code("final"));
+        assert!(!is_language_code("v2"));
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [
+            ".ai-act.md.swp",
+            "ai-act.md~",
+            ".#ai-act.md",
+            "4913",
+            "#x#",
+            "ai-act.md___jb_tmp___",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("ai-act.md"));
+    }
+}

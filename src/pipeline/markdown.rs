@@ -1,0 +1,683 @@
+//! Markdown to HTML with pulldown-cmark, in one pass over the events: heading ids and the table
+//! of contents, tables wrapped so they can scroll on phones, emphasis that works next to
+//! Japanese punctuation, and the counts behind the reading time.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::model::slug::slugify;
+
+/// One heading in a page's table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    /// The heading as plain text.
+    pub title: String,
+}
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Headings h2–h4, in order.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id on the page (h1–h6, explicit `{#id}` included), for anchor checks.
+    pub ids: Vec<String>,
+    /// Words of non-CJK text.
+    pub words: usize,
+    /// CJK characters, which are read by the character rather than the word.
+    pub cjk_chars: usize,
+}
+
+impl Rendered {
+    /// Whole minutes to read, at least 1: about 200 English words or 600 Japanese characters
+    /// a minute.
+    pub fn reading_time(&self) -> usize {
+        let minutes = self.words as f64 / 200.0 + self.cjk_chars as f64 / 600.0;
+        (minutes.ceil() as usize).max(1)
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// How the link stage wants a link written.
+#[derive(Debug, Clone, Default)]
+pub struct LinkRewrite {
+    pub href: String,
+    /// Markup that replaces the link's opening and closing tags, when the link needs more than a
+    /// new `href` (an `hreflang` and a language badge, a glossary tooltip).
+    pub open_html: Option<String>,
+    pub close_html: Option<String>,
+    /// Text for a link written with none: `[](other.md)`.
+    pub empty_text: String,
+}
+
+/// A glossary term to mark up in a text: its byte range and the markup around it.
+#[derive(Debug, Clone)]
+pub struct TermMarkup {
+    pub range: Range<usize>,
+    pub open_html: String,
+    pub close_html: String,
+}
+
+/// The link stage's hooks into rendering. `link` sees every link's destination, title and byte
+/// offset in the body and says how to write it (`None` leaves it as written); `terms` sees each
+/// run of running text where glossary terms may be linked (never in headings, links, code, raw
+/// HTML or image text) and says which to mark up.
+pub trait Links {
+    fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite>;
+
+    fn terms(&mut self, _text: &str, _sentence_start: bool) -> Vec<TermMarkup> {
+        Vec::new()
+    }
+}
+
+/// Leaves every link as written and links no terms.
+pub struct NoLinks;
+
+impl Links for NoLinks {
+    fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+        None
+    }
+}
+
+/// Where the renderer is, for deciding whether glossary terms may be linked.
+#[derive(Default)]
+struct Context {
+    heading: bool,
+    links: usize,
+    images: usize,
+    code_block: bool,
+    /// Open raw inline HTML elements (`<span>…</span>`).
+    html: usize,
+    /// Whether the next text begins a block (a paragraph, list item or cell).
+    block_start: bool,
+}
+
+impl Context {
+    fn terms_allowed(&self) -> bool {
+        !self.heading && self.links == 0 && self.images == 0 && !self.code_block && self.html == 0
+    }
+}
+
+/// Renders a Markdown body to HTML, in one pass over pulldown-cmark's events.
+pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
+    let mut out = Rendered::default();
+    let mut seen_ids = HashSet::new();
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
+    let mut run = TextRun::default();
+    let mut cx = Context::default();
+    // Where the open heading's Start event is, and its text so far.
+    let mut heading: Option<(usize, String)> = None;
+    // The open links' rewrites and the index of their start events.
+    let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
+    for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        match event {
+            Event::Text(text) => {
+                if let Some((_, heading_text)) = &mut heading {
+                    heading_text.push_str(&text);
+                } else if !cx.code_block {
+                    count(&text, &mut out);
+                }
+                if cx.code_block {
+                    events.push(Event::Text(text));
+                } else {
+                    run.push(Some(text), &range, src);
+                }
+                continue;
+            }
+            Event::SoftBreak if !run.is_empty() => {
+                run.push(None, &range, src);
+                continue;
+            }
+            _ => {}
+        }
+        run.flush(&mut events, links, &mut cx);
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                cx.heading = true;
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::Code(ref code) => {
+                if let Some((_, heading_text)) = &mut heading {
+                    heading_text.push_str(code);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                cx.heading = false;
+                if let Some((start, text)) = heading.take() {
+                    count(&text, &mut out);
+                    let Event::Start(Tag::Heading {
+                        id, classes, attrs, ..
+                    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
+                    else {
+                        unreachable!("a heading's start is recorded at its index")
+                    };
+                    let id = unique_id(
+                        id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
+                        &mut seen_ids,
+                    );
+                    let depth = heading_depth(level);
+                    if (2..=4).contains(&depth) {
+                        out.toc.push(TocEntry {
+                            level: depth,
+                            id: id.clone(),
+                            title: text.trim().to_string(),
+                        });
+                    }
+                    out.ids.push(id.clone());
+                    events[start] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                cx.links += 1;
+                match links.link(&dest_url, &title, range.start) {
+                    Some(rewrite) => {
+                        let start = events.len();
+                        match &rewrite.open_html {
+                            Some(html) => events.push(Event::InlineHtml(html.clone().into())),
+                            None => events.push(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url: rewrite.href.clone().into(),
+                                title,
+                                id,
+                            })),
+                        }
+                        open_links.push(Some((rewrite, start)));
+                    }
+                    None => {
+                        open_links.push(None);
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                cx.links = cx.links.saturating_sub(1);
+                match open_links.pop().flatten() {
+                    Some((rewrite, start)) => {
+                        if events.len() == start + 1 && !rewrite.empty_text.is_empty() {
+                            events.push(Event::Text(rewrite.empty_text.into()));
+                        }
+                        match rewrite.close_html {
+                            Some(html) => events.push(Event::InlineHtml(html.into())),
+                            None => events.push(Event::End(TagEnd::Link)),
+                        }
+                    }
+                    None => events.push(Event::End(TagEnd::Link)),
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                cx.images += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Image) => {
+                cx.images = cx.images.saturating_sub(1);
+                events.push(event);
+            }
+            Event::InlineHtml(ref html) => {
+                cx.html = html_depth(cx.html, html);
+                events.push(event);
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                cx.code_block = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                cx.code_block = false;
+                events.push(event);
+            }
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
+                cx.block_start = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    run.flush(&mut events, links, &mut cx);
+    out.html.reserve(src.len() * 3 / 2);
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// Tracks how many raw inline HTML elements are open: `<span>` opens, `</span>` closes,
+/// `<br/>`, `<img>` and comments do neither.
+fn html_depth(depth: usize, html: &str) -> usize {
+    let tag = html.trim();
+    const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source"];
+    if tag.starts_with("</") {
+        depth.saturating_sub(1)
+    } else if tag.starts_with("<!--") || tag.ends_with("/>") {
+        depth
+    } else if let Some(name) = tag.strip_prefix('<') {
+        let name: String = name
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            depth
+        } else {
+            depth + 1
+        }
+    } else {
+        depth
+    }
+}
+
+fn heading_depth(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A heading's id: its slug, never empty and never only digits (which some browsers and
+/// CSS selectors handle badly).
+fn heading_slug(text: &str) -> String {
+    let slug = slugify(text);
+    if slug.is_empty() {
+        "section".to_string()
+    } else if slug.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        format!("h-{slug}")
+    } else {
+        slug
+    }
+}
+
+fn unique_id(id: String, seen: &mut HashSet<String>) -> String {
+    if seen.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| seen.insert(candidate.clone()))
+        .unwrap_or(id)
+}
+
+fn count(text: &str, out: &mut Rendered) {
+    let mut in_word = false;
+    for c in text.chars() {
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else if is_cjk(c) {
+            out.cjk_chars += 1;
+            false
+        } else {
+            c.is_alphanumeric()
+        };
+        if word_char && !in_word {
+            out.words += 1;
+        }
+        in_word = word_char;
+    }
+}
+
+/// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'   // CJK symbols and punctuation: 、。「」『』
+        | '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF00}'..='\u{FFEF}' // full-width and half-width forms: （）！？
+    )
+}
+
+/// CommonMark only opens or closes `**` when the flanking rules allow it, and they fail when a
+/// delimiter sits between CJK punctuation and a letter with no space (`これは**「重要」**です`),
+/// because Japanese puts no spaces between words. Such delimiters reach us as literal text. So
+/// consecutive text events (and the soft line breaks between them) are gathered into a run, and
+/// within a run a pair of `**` (or `*`) whose inner side is not white space and that touches a
+/// CJK character becomes strong (or emphasis), as a Japanese writer expects. The same runs are
+/// where glossary terms are found, so a term may span a soft line break.
+#[derive(Default)]
+struct TextRun<'a> {
+    /// Text pieces; `None` is a soft line break.
+    pieces: Vec<Option<CowStr<'a>>>,
+    has_star: bool,
+    /// False when an escape (`\*`) or entity made the text differ from the source: such runs
+    /// keep CommonMark's emphasis.
+    literal: bool,
+}
+
+impl<'a> TextRun<'a> {
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    fn push(&mut self, text: Option<CowStr<'a>>, range: &Range<usize>, src: &str) {
+        if self.pieces.is_empty() {
+            self.literal = true;
+            self.has_star = false;
+        }
+        if let Some(text) = &text {
+            let escaped = range.start > 0 && src.as_bytes()[range.start - 1] == b'\\';
+            if text.contains('*') {
+                self.has_star = true;
+            }
+            if escaped || src.get(range.clone()) != Some(&**text) {
+                self.literal = false;
+            }
+        }
+        self.pieces.push(text);
+    }
+
+    fn flush(&mut self, events: &mut Vec<Event<'a>>, links: &mut dyn Links, cx: &mut Context) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        let terms = cx.terms_allowed();
+        let sentence_start = std::mem::take(&mut cx.block_start);
+        if !(terms || self.has_star && self.literal) {
+            // Nothing to do to this text: keep pulldown-cmark's events as they are.
+            events.extend(
+                self.pieces
+                    .drain(..)
+                    .map(|p| p.map_or(Event::SoftBreak, Event::Text)),
+            );
+            return;
+        }
+        let emphasis = self.has_star && self.literal;
+        let joined: CowStr<'a> = match self.pieces.as_slice() {
+            [Some(one)] => one.clone(),
+            pieces => pieces
+                .iter()
+                .map(|p| p.as_deref().unwrap_or("\n"))
+                .collect::<String>()
+                .into(),
+        };
+        if emphasis && joined.chars().any(is_cjk) {
+            self.pieces.clear();
+            let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
+                if terms {
+                    let found = links.terms(text, sentence_start && first);
+                    emit_with_terms(text.len(), found, events, |r, ev| push_text(&text[r], ev));
+                } else {
+                    push_text(text, events);
+                }
+            };
+            emphasize(&joined, events, &mut emit);
+            return;
+        }
+        let found = if terms {
+            links.terms(&joined, sentence_start)
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            // No change: keep pulldown-cmark's own events.
+            events.extend(
+                self.pieces
+                    .drain(..)
+                    .map(|p| p.map_or(Event::SoftBreak, Event::Text)),
+            );
+        } else {
+            self.pieces.clear();
+            match joined {
+                // A single piece of source text (no soft break inside): borrow its pieces, so
+                // linking terms in a long paragraph copies nothing.
+                CowStr::Borrowed(text) => emit_with_terms(text.len(), found, events, |r, ev| {
+                    if !r.is_empty() {
+                        ev.push(Event::Text(CowStr::Borrowed(&text[r])));
+                    }
+                }),
+                other => {
+                    emit_with_terms(other.len(), found, events, |r, ev| push_text(&other[r], ev))
+                }
+            }
+        }
+    }
+}
+
+/// Pushes text, turning the `\n` that stood for soft line breaks back into soft breaks.
+fn push_text<'a>(text: &str, events: &mut Vec<Event<'a>>) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            events.push(Event::SoftBreak);
+        }
+        if !line.is_empty() {
+            events.push(Event::Text(line.to_string().into()));
+        }
+    }
+}
+
+/// Pushes `text` with the markup of the glossary terms `found` in it around their ranges.
+/// `push` writes a plain range of the text (borrowed from the source where it can be).
+fn emit_with_terms<'a>(
+    len: usize,
+    found: Vec<TermMarkup>,
+    events: &mut Vec<Event<'a>>,
+    push: impl Fn(Range<usize>, &mut Vec<Event<'a>>),
+) {
+    let mut at = 0;
+    for term in found {
+        if term.range.start < at || term.range.end > len {
+            continue;
+        }
+        push(at..term.range.start, events);
+        events.push(Event::InlineHtml(term.open_html.into()));
+        push(term.range.clone(), events);
+        events.push(Event::InlineHtml(term.close_html.into()));
+        at = term.range.end;
+    }
+    push(at..len, events);
+}
+
+type Emit<'e, 'a> = dyn FnMut(&str, &mut Vec<Event<'a>>, bool) + 'e;
+
+fn emphasize<'a>(text: &str, events: &mut Vec<Event<'a>>, emit: &mut Emit<'_, 'a>) {
+    let mut first = true;
+    for (plain, strong) in pair_delimiters(text, "**") {
+        if strong {
+            events.push(Event::Start(Tag::Strong));
+            push_emphasis(&plain, events, emit, &mut first);
+            events.push(Event::End(TagEnd::Strong));
+        } else {
+            push_emphasis(&plain, events, emit, &mut first);
+        }
+    }
+}
+
+fn push_emphasis<'a>(
+    text: &str,
+    events: &mut Vec<Event<'a>>,
+    emit: &mut Emit<'_, 'a>,
+    first: &mut bool,
+) {
+    for (plain, em) in pair_delimiters(text, "*") {
+        if plain.is_empty() {
+            continue;
+        }
+        if em {
+            events.push(Event::Start(Tag::Emphasis));
+            emit(&plain, events, std::mem::take(first));
+            events.push(Event::End(TagEnd::Emphasis));
+        } else {
+            emit(&plain, events, std::mem::take(first));
+        }
+    }
+}
+
+/// Splits `text` into pieces, marking those enclosed by a matching pair of `delim` that
+/// qualifies under the CJK rule above.
+fn pair_delimiters(text: &str, delim: &str) -> Vec<(String, bool)> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    let mut plain = String::new();
+    while let Some(open) = find_run(rest, delim) {
+        let after_open = &rest[open + delim.len()..];
+        let Some(close) = find_run(after_open, delim) else {
+            break;
+        };
+        let inner = &after_open[..close];
+        let before = rest[..open].chars().next_back();
+        let after = after_open[close + delim.len()..].chars().next();
+        let first = inner.chars().next();
+        let last = inner.chars().next_back();
+        let touches_cjk = [before, first, last, after]
+            .into_iter()
+            .flatten()
+            .any(is_cjk);
+        if first.is_some_and(|c| !c.is_whitespace())
+            && last.is_some_and(|c| !c.is_whitespace())
+            && touches_cjk
+        {
+            plain.push_str(&rest[..open]);
+            pieces.push((std::mem::take(&mut plain), false));
+            pieces.push((inner.to_string(), true));
+            rest = &after_open[close + delim.len()..];
+        } else {
+            plain.push_str(&rest[..open + delim.len()]);
+            rest = after_open;
+        }
+    }
+    plain.push_str(rest);
+    pieces.push((plain, false));
+    pieces
+}
+
+/// Byte offset of the next run of exactly `delim` (a `*` that is part of `**` does not count
+/// as a single `*`).
+fn find_run(text: &str, delim: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let n = delim.len();
+    let mut i = 0;
+    while i + n <= bytes.len() {
+        if &bytes[i..i + n] == delim.as_bytes() {
+            let mut end = i;
+            while end < bytes.len() && bytes[end] == b'*' {
+                end += 1;
+            }
+            if end - i == n {
+                return Some(i);
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(src: &str) -> Rendered {
+        render(src, &mut NoLinks)
+    }
+
+    #[test]
+    fn japanese_emphasis_next_to_brackets() {
+        let r = render_plain("これは**「重要」**です。");
+        assert_eq!(r.html, "<p>これは<strong>「重要」</strong>です。</p>\n");
+        let r = render_plain("政府は*「信頼できるAI」*を掲げる。");
+        assert_eq!(r.html, "<p>政府は<em>「信頼できるAI」</em>を掲げる。</p>\n");
+    }
+
+    #[test]
+    fn ordinary_emphasis_is_untouched() {
+        assert_eq!(
+            render_plain("a **b** c").html,
+            "<p>a <strong>b</strong> c</p>\n"
+        );
+        assert_eq!(render_plain("2 ** 3 ** 4").html, "<p>2 ** 3 ** 4</p>\n");
+        assert_eq!(
+            render_plain(r"これは\*\*「重要」\*\*です").html,
+            "<p>これは**「重要」**です</p>\n"
+        );
+        assert_eq!(
+            render_plain("`**「x」**です`").html,
+            "<p><code>**「x」**です</code></p>\n"
+        );
+    }
+
+    #[test]
+    fn heading_ids_keep_japanese_and_are_unique() {
+        let r = render_plain(
+            "## AI推進法の概要\n\n## Overview\n\n## Overview\n\n## 2025\n\n## 「」\n\n### Custom {#mine}\n",
+        );
+        let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        assert_eq!(
+            ids,
+            [
+                "ai推進法の概要",
+                "overview",
+                "overview-1",
+                "h-2025",
+                "section",
+                "mine"
+            ]
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"ai推進法の概要\">AI推進法の概要</h2>")
+        );
+        assert_eq!(r.toc.len(), 6);
+        assert_eq!(r.toc[5].level, 3);
+        assert_eq!(r.toc[5].title, "Custom");
+    }
+
+    #[test]
+    fn tables_are_wrapped_and_gfm_works() {
+        let r = render_plain(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and a note[^1]\n\n[^1]: The note.\n\n- [x] done\n",
+        );
+        assert!(r.html.starts_with("<div class=\"table-wrap\">\n<table>"));
+        assert!(r.html.contains("</table>\n</div>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn reading_time_by_words_and_characters() {
+        let english = "word ".repeat(450);
+        assert_eq!(render_plain(&english).reading_time(), 3);
+        let japanese = "日本語".repeat(400);
+        assert_eq!(render_plain(&japanese).reading_time(), 2);
+        assert_eq!(render_plain("short").reading_time(), 1);
+    }
+}

@@ -1,0 +1,17 @@
+//! The build, one module a stage: [`load`] reads files and front matter, [`index`] works out
+//! languages, URLs and translations, [`link`] renders Markdown ([`markdown`]) with cross-links
+//! and glossary terms ([`glossary`]), [`render`] fills the theme's templates ([`theme`]),
+//! [`feeds`] writes the Atom feeds and the sitemap, and [`output`] writes a fresh directory
+//! and swaps it in. [`build`] runs them in order.
+
+pub mod build;
+pub mod escape;
+pub mod feeds;
+pub mod glossary;
+pub mod index;
+pub mod link;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod theme;

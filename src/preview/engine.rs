@@ -1,0 +1,487 @@
+//! The rebuild side of `tebiki serve`: keeps the last good site in memory and turns a batch of
+//! changed files into a new `Snapshot`. A body-only edit of a page re-renders that page (and its
+//! marked translations, whose stale notices depend on it); any other edit of one page that keeps
+//! its URL re-renders the pages that show something of it; an edit of glossary definitions
+//! re-renders the pages and section intros that use those terms and the glossary pages; any
+//! other change rebuilds everything. The result always equals a full build.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag;
+use crate::error::Error;
+use crate::model::content_path::CONTENT_DIR;
+use crate::pipeline::build;
+use crate::pipeline::glossary;
+use crate::pipeline::index::Site;
+use crate::pipeline::index::{Taxonomy, fallback_slug};
+use crate::pipeline::link;
+use crate::pipeline::load;
+use crate::pipeline::render;
+use crate::pipeline::theme::Theme;
+use crate::preview::snapshot::{Body, MemorySink, Snapshot};
+
+/// What a batch of changes did to the served site.
+pub enum Update {
+    /// A new snapshot: `rendered` HTML files were rendered, all of them when `full`.
+    Rebuilt {
+        snapshot: Arc<Snapshot>,
+        rendered: usize,
+        full: bool,
+    },
+    /// Only stylesheets changed. They are read from disk when served: nothing to rebuild.
+    Styles,
+    /// Only other files served from disk changed (images, static files): a reload shows them.
+    Assets,
+    /// Nothing the site uses changed.
+    Nothing,
+}
+
+/// How one changed file affects the site.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    /// Anything that may change more than one page's body: rebuild everything.
+    Full,
+    /// An existing page file was written: maybe only its body changed.
+    Page(usize),
+    /// The glossary was written: maybe only definitions changed.
+    Glossary,
+    Style,
+    Asset,
+    Ignored,
+}
+
+/// The site being previewed.
+pub struct Preview {
+    root: PathBuf,
+    base_url: String,
+    /// The site and theme of the last build, `None` when it failed (the next one is full).
+    last: Option<(Site, Theme)>,
+    snapshot: Arc<Snapshot>,
+}
+
+impl Preview {
+    /// A preview of the site at `root` (an absolute path), linked under `base_url`.
+    pub fn new(root: PathBuf, base_url: String) -> Self {
+        Preview {
+            root,
+            base_url,
+            last: None,
+            snapshot: Arc::default(),
+        }
+    }
+
+    /// Builds everything, drafts included. On error the last good snapshot stays served.
+    pub fn full(&mut self) -> Result<Update, Error> {
+        self.last = None;
+        let prepared = build::prepare(&self.root, true, Some(&self.base_url))?;
+        let mut errors = prepared.errors;
+        let theme = match prepared.theme {
+            Some(theme) if errors.is_empty() => theme,
+            _ => {
+                diag::sort(&mut errors);
+                return Err(Error::Content(errors));
+            }
+        };
+        let sink = MemorySink::new();
+        build::write(&prepared.site, &theme, &sink)?;
+        let rendered = sink.html_count();
+        self.snapshot = Arc::new(sink.finish());
+        self.last = Some((prepared.site, theme));
+        Ok(Update::Rebuilt {
+            snapshot: self.snapshot.clone(),
+            rendered,
+            full: true,
+        })
+    }
+
+    /// Applies a batch of changed files (paths relative to the site root, `/`-separated).
+    pub fn update(&mut self, changed: &[String]) -> Result<Update, Error> {
+        let Some((site, _)) = &self.last else {
+            return self.full();
+        };
+        let changes: Vec<Change> = changed.iter().map(|rel| self.classify(site, rel)).collect();
+        if changes.contains(&Change::Full) {
+            return self.full();
+        }
+        if changes.contains(&Change::Glossary) {
+            let only_glossary = changes
+                .iter()
+                .all(|c| matches!(c, Change::Glossary | Change::Ignored));
+            if !only_glossary {
+                return self.full();
+            }
+            return match self.glossary_update() {
+                Some(update) => Ok(update),
+                None => self.full(),
+            };
+        }
+        let mut pages: Vec<usize> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Page(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        if !pages.is_empty() {
+            return match self.rerender(&pages) {
+                Some(update) => Ok(update),
+                None => self.full(),
+            };
+        }
+        Ok(if changes.contains(&Change::Asset) {
+            Update::Assets
+        } else if changes.contains(&Change::Style) {
+            Update::Styles
+        } else {
+            Update::Nothing
+        })
+    }
+
+    fn classify(&self, site: &Site, rel: &str) -> Change {
+        let path = self.root.join(rel);
+        if matches!(rel, "book.toml" | "content" | "themes" | "static") {
+            // A watched folder itself appeared or went away.
+            return Change::Full;
+        }
+        let served_file = |out: &str| {
+            matches!(self.snapshot.get(out), Some(Body::File(p)) if *p == path) && path.is_file()
+        };
+        let on_disk = |out: &str| match (served_file(out), rel.ends_with(".css")) {
+            (true, true) => Change::Style,
+            (true, false) => Change::Asset,
+            (false, _) => Change::Full,
+        };
+        if let Some(inner) = rel.strip_prefix("themes/") {
+            let out = inner.split_once("/static/").map_or("", |(_, out)| out);
+            return on_disk(out);
+        }
+        if let Some(out) = rel.strip_prefix("static/") {
+            return on_disk(out);
+        }
+        let Some(content_rel) = rel.strip_prefix("content/") else {
+            return Change::Ignored;
+        };
+        if content_rel == site.config.glossary_file {
+            return Change::Glossary;
+        }
+        if path.is_file() {
+            if rel.ends_with(".md") {
+                return site
+                    .pages
+                    .iter()
+                    .position(|p| p.source.file == rel)
+                    .map_or(Change::Full, Change::Page);
+            }
+            return if site.assets.iter().any(|a| a.source == path) {
+                Change::Asset
+            } else {
+                Change::Full
+            };
+        }
+        if path.exists() {
+            // A folder created, or renamed into place with its files.
+            return Change::Full;
+        }
+        // Gone: it matters if the site used it or anything under it.
+        let used = |file: &str| file == rel || file.starts_with(&format!("{rel}/"));
+        let pages = site.pages.iter().map(|p| p.source.file.as_str());
+        let sections = site
+            .sections
+            .iter()
+            .filter_map(|s| s.source.as_ref().map(|s| s.file.as_str()));
+        if pages.chain(sections).any(used)
+            || site
+                .assets
+                .iter()
+                .any(|a| used(&format!("{CONTENT_DIR}/{}", a.rel)))
+        {
+            Change::Full
+        } else {
+            Change::Ignored
+        }
+    }
+
+    /// After an edit of the glossary that changed only definitions (no term, abbreviation or
+    /// alias, so the same text is linked): re-renders the pages that use the changed terms, the
+    /// section intros and the glossary pages. `None` means a full rebuild is needed.
+    fn glossary_update(&mut self) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let (new, errors) = glossary::load(&self.root, &site.config);
+        let new = new.filter(|_| errors.is_empty())?;
+        let old = site.glossary.as_ref()?;
+        if !old.same_matching(&new) {
+            return None;
+        }
+        let mut pages: Vec<usize> = old
+            .changed_definitions(&new)
+            .into_iter()
+            .flat_map(|t| site.term_uses[t].iter().copied())
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        site.glossary = Some(new);
+        let again = link::render_pages(site, &pages);
+        for (&i, again) in pages.iter().zip(again) {
+            site.pages[i].rendered = again.rendered;
+        }
+        let sections = link::render_sections(site);
+        let selection = render::Selection {
+            pages,
+            sections,
+            glossary: true,
+            ..Default::default()
+        };
+        publish(site, theme, &selection, false, &mut self.snapshot)
+    }
+
+    /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
+    /// unchanged: front matter, heading ids and titles, reading time and outgoing links.
+    /// `None` means a full rebuild is needed.
+    fn rerender(&mut self, pages: &[usize]) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let bundles: BTreeSet<String> = site
+            .pages
+            .iter()
+            .filter_map(|p| p.source.bundle.clone())
+            .collect();
+        let mut changed = Vec::new();
+        for &i in pages {
+            let old = &site.pages[i];
+            let rel = old.source.file.strip_prefix("content/")?;
+            let new = load::load_one(&self.root, &site.config, rel, &bundles).ok()?;
+            if new.key != old.source.key
+                || new.lang != old.source.lang
+                || new.kind != old.source.kind
+                || new.bundle != old.source.bundle
+            {
+                return None;
+            }
+            if new.body_line != old.source.body_line || new.meta != old.source.meta {
+                // More than the body changed: other pages show this one's front matter.
+                return match pages {
+                    [_] => self.page_update(i, new),
+                    _ => None,
+                };
+            }
+            if new.body == old.source.body {
+                continue;
+            }
+            let old_targets: Vec<usize> = (0..site.pages.len())
+                .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
+                .collect();
+            // The glossary pages list the pages that use each term.
+            let old_terms: Vec<usize> = (0..site.term_uses.len())
+                .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+                .collect();
+            let previous = std::mem::replace(&mut site.pages[i].source, new);
+            let Some(again) = link::render_pages(site, &[i]).pop() else {
+                site.pages[i].source = previous;
+                return None;
+            };
+            let old = &site.pages[i].rendered;
+            let same_outside = again.errors.is_empty()
+                && again.targets == old_targets
+                && again.terms == old_terms
+                && again.rendered.ids == old.ids
+                && again.rendered.toc == old.toc
+                && again.rendered.reading_time() == old.reading_time();
+            if !same_outside {
+                // Other pages show what changed: re-render those too.
+                let new = std::mem::replace(&mut site.pages[i].source, previous);
+                return match pages {
+                    [_] => self.page_update(i, new),
+                    _ => None,
+                };
+            }
+            site.pages[i].rendered = again.rendered;
+            changed.push(i);
+        }
+        if changed.is_empty() {
+            return Some(Update::Nothing);
+        }
+        // An original's new version may make its translations stale: their notices change.
+        let site_ref: &Site = site;
+        let mut translations = Vec::new();
+        for &i in &changed {
+            let page = &site_ref.pages[i];
+            if !site_ref.config.is_default(&page.source.lang) {
+                continue;
+            }
+            translations.extend(
+                site_ref
+                    .translations(&page.source.key)
+                    .filter(|t| t.meta().translated_from.is_some())
+                    .filter_map(|t| site_ref.page_index(&t.source.key, &t.source.lang))
+                    .filter(|&t| t != i),
+            );
+        }
+        changed.extend(translations);
+        changed.sort_unstable();
+        changed.dedup();
+        let selection = render::Selection {
+            pages: changed,
+            ..Default::default()
+        };
+        publish(site, theme, &selection, false, &mut self.snapshot)
+    }
+
+    /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
+    /// language, template, draft state and related list: re-renders the page and every page
+    /// that shows something of it — its translations, the pages linking to it or to which it
+    /// links, the pages listing it as related, its section and home in every language, its tag
+    /// and category pages, the glossary pages, feeds, sitemap and search index. `None` means a
+    /// full rebuild is needed (the site is then rebuilt from disk, whatever state it was left in).
+    fn page_update(&mut self, i: usize, new: load::Source) -> Option<Update> {
+        let (site, theme) = self.last.as_mut()?;
+        let old = site.pages[i].meta();
+        let values = |list: &[crate::model::frontmatter::AtLine<String>]| -> Vec<String> {
+            list.iter().map(|r| r.value.clone()).collect()
+        };
+        let same_frame = new.meta.slug.as_ref().map(|s| &s.value)
+            == old.slug.as_ref().map(|s| &s.value)
+            && new.meta.draft == old.draft
+            && new.meta.template.as_ref().map(|t| &t.value)
+                == old.template.as_ref().map(|t| &t.value)
+            && values(&new.meta.related) == values(&old.related);
+        if !same_frame {
+            return None;
+        }
+        let lang = new.lang.clone();
+        let key = new.key.clone();
+        let section = new.section.clone();
+        let term_slugs =
+            |meta: &crate::model::frontmatter::FrontMatter| -> Vec<(Taxonomy, String)> {
+                let tags = meta.tags.iter().map(|t| (Taxonomy::Tags, fallback_slug(t)));
+                let category = meta
+                    .category
+                    .iter()
+                    .map(|c| (Taxonomy::Categories, fallback_slug(c)));
+                tags.chain(category).collect()
+            };
+        let mut taxonomy_terms = term_slugs(old);
+        taxonomy_terms.extend(term_slugs(&new.meta));
+        let old_targets: Vec<usize> = (0..site.pages.len())
+            .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
+            .collect();
+        let old_terms: Vec<usize> = (0..site.term_uses.len())
+            .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+            .collect();
+        let linking = site.pages[i].backlinks.clone();
+        site.pages[i].source = new;
+
+        // Its body, and the bodies that link to it: they may show its title or point into its
+        // headings, and must be checked again.
+        let mut bodies = vec![i];
+        bodies.extend(&linking);
+        let again = link::render_pages(site, &bodies);
+        if again.iter().any(|a| !a.errors.is_empty()) {
+            return None;
+        }
+        let new_targets = again[0].targets.clone();
+        let new_terms = again[0].terms.clone();
+        for (&p, again) in bodies.iter().zip(again) {
+            site.pages[p].rendered = again.rendered;
+        }
+        for &t in old_targets.iter().filter(|t| !new_targets.contains(t)) {
+            site.pages[t].backlinks.retain(|&b| b != i);
+        }
+        for &t in new_targets.iter().filter(|t| !old_targets.contains(t)) {
+            let list = &mut site.pages[t].backlinks;
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        for &t in old_terms.iter().filter(|t| !new_terms.contains(t)) {
+            site.term_uses[t].retain(|&p| p != i);
+        }
+        for &t in new_terms.iter().filter(|t| !old_terms.contains(t)) {
+            let list = &mut site.term_uses[t];
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        site.refresh_lists();
+
+        let mut pages = vec![i];
+        pages.extend(
+            site.translations(&key)
+                .filter_map(|t| site.page_index(&t.source.key, &t.source.lang)),
+        );
+        pages.extend(&linking);
+        pages.extend(&old_targets);
+        pages.extend(&new_targets);
+        pages.extend((0..site.pages.len()).filter(|&p| {
+            site.pages[p]
+                .meta()
+                .related
+                .iter()
+                .any(|r| crate::model::content_path::normalise_content_path(&r.value) == key)
+        }));
+        pages.sort_unstable();
+        pages.dedup();
+        let mut sections: Vec<usize> = site
+            .config
+            .languages
+            .iter()
+            .flat_map(|l| {
+                [
+                    site.section_index(&section, &l.code),
+                    site.section_index("", &l.code),
+                ]
+            })
+            .flatten()
+            .collect();
+        sections.sort_unstable();
+        sections.dedup();
+        let mut terms = Vec::new();
+        for (kind, slug) in taxonomy_terms {
+            let list = site.taxonomies.get(&(kind, lang.clone()))?;
+            match list.iter().position(|t| t.slug == slug) {
+                Some(at) => terms.push((kind, lang.clone(), at)),
+                // A tag no page has any more: its page must go, which only a full build does.
+                None => return None,
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        let selection = render::Selection {
+            pages,
+            sections,
+            taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
+            taxonomy_terms: terms,
+            glossary: !old_terms.is_empty() || !new_terms.is_empty(),
+        };
+        publish(site, theme, &selection, true, &mut self.snapshot)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index when
+/// `feeds`), and makes the result the served snapshot. `None` when rendering failed: the caller
+/// then rebuilds everything.
+fn publish(
+    site: &Site,
+    theme: &Theme,
+    selection: &render::Selection,
+    feeds: bool,
+    snapshot: &mut Arc<Snapshot>,
+) -> Option<Update> {
+    let sink = MemorySink::on(snapshot);
+    let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
+    if feeds {
+        build::write_feeds(site, &sink).ok()?;
+    }
+    *snapshot = Arc::new(sink.finish());
+    Some(Update::Rebuilt {
+        snapshot: snapshot.clone(),
+        rendered,
+        full: false,
+    })
+}

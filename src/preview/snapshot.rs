@@ -1,0 +1,112 @@
+//! `tebiki serve`'s output, kept in memory: every file of the last good build, so the server
+//! answers from a complete site while the next build runs and never from the publish output
+//! directory. Rendered files are bytes; static files and content assets stay on disk and are
+//! named by path, read when requested.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::pipeline::output::is_plain_relative;
+use crate::pipeline::render::Sink;
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes(Arc<[u8]>),
+    /// A file to read from disk when it is requested.
+    File(PathBuf),
+}
+
+/// A complete built site: output path (`guides/ai-act/index.html`) → file.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    files: HashMap<String, Body>,
+}
+
+impl Snapshot {
+    pub fn get(&self, path: &str) -> Option<&Body> {
+        self.files.get(path)
+    }
+
+    /// Every output path, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// A `Sink` that fills a `Snapshot`, either from nothing (a full build) or on top of an
+/// earlier snapshot (an incremental one replaces just the files it renders).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<HashMap<String, Body>>,
+    html: AtomicUsize,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts from the files of `base`.
+    pub fn on(base: &Snapshot) -> Self {
+        MemorySink {
+            files: Mutex::new(base.files.clone()),
+            html: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many HTML files were put.
+    pub fn html_count(&self) -> usize {
+        self.html.load(Ordering::Relaxed)
+    }
+
+    pub fn finish(self) -> Snapshot {
+        Snapshot {
+            files: self
+                .files
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+
+    fn insert(&self, path: &str, body: Body) -> std::io::Result<()> {
+        if !is_plain_relative(path) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("refusing to serve `{path}`: it is not a path inside the site"),
+            ));
+        }
+        if path.ends_with(".html") {
+            self.html.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), body);
+        Ok(())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.insert(path, Body::Bytes(bytes.into()))
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> std::io::Result<()> {
+        // Fail now, as a build would, rather than when the file is first requested.
+        std::fs::metadata(source)?;
+        self.insert(path, Body::File(source.to_path_buf()))
+    }
+}

@@ -1,0 +1,328 @@
+//! Building fixture sites end to end and reading the HTML a visitor gets.
+
+use crate::common::{Fixture, assert_main_snapshot, main_of};
+
+#[test]
+fn bilingual_pages_have_lang_alternates_and_canonical() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let en = f.read("public/guides/ai-act/index.html");
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+
+    assert!(en.contains("<html lang=\"en\""), "{en}");
+    assert!(ja.contains("<html lang=\"ja\""));
+    for page in [&en, &ja] {
+        assert!(page.contains(
+            "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/guides/ai-act/\">"
+        ));
+        assert!(page.contains(
+            "<link rel=\"alternate\" hreflang=\"ja\" href=\"https://example.org/ja/guides/ai-act/\">"
+        ));
+        assert!(page.contains(
+            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/guides/ai-act/\">"
+        ));
+    }
+    assert!(ja.contains("<link rel=\"canonical\" href=\"https://example.org/ja/guides/ai-act/\">"));
+    assert!(
+        en.contains("<meta name=\"description\" content=\"Japan&#39;s framework law for AI.\">")
+    );
+    assert!(ja.contains("<meta name=\"description\" content=\"日本のAIに関する枠組み法。\">"));
+}
+
+#[test]
+fn language_switcher_goes_to_translation_or_home() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/only-english.md",
+        "---\ntitle: Only English\n---\nNo translation yet.\n",
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/guides/ai-act/index.html");
+    assert!(en.contains("href=\"https://example.org/ja/guides/ai-act/\""));
+    let lonely = f.read("public/guides/only-english/index.html");
+    // No Japanese version: the switcher leads to the Japanese home instead.
+    assert!(lonely.contains("href=\"https://example.org/ja/\""));
+    assert!(
+        !lonely.contains("hreflang=\"ja\" href=\"https://example.org/ja/guides/only-english/\"")
+    );
+    assert!(!f.path("public/ja/guides/only-english").exists());
+}
+
+#[test]
+fn guide_anatomy_dates_sources_tables_footnotes() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let en = f.read("public/guides/ai-act/index.html");
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    let main = main_of(&en);
+    assert!(main.contains("<h1"));
+    assert!(main.contains("The AI Act"));
+    assert!(main.contains("<time datetime=\"2026-05-08\">8 May 2026</time>"));
+    assert!(main.contains("<time datetime=\"2026-05-18\">18 May 2026</time>"));
+    assert!(main.contains("Cabinet Office"));
+    assert!(main.contains("AI Act overview"));
+    assert!(main.contains("href=\"https://www8.cao.go.jp/cstp/ai/\""));
+    assert!(main.contains("<div class=\"table-wrap\">\n<table>"));
+    assert!(main.contains("<td>28 May 2025</td>"));
+    assert!(main.contains("footnote-definition"));
+    assert!(main.contains("href=\"https://example.org/tags/ai-act/\""));
+    assert!(main.contains("href=\"https://example.org/categories/governance/\""));
+
+    let main = main_of(&ja);
+    assert!(main.contains("<time datetime=\"2026-05-08\">2026年5月8日</time>"));
+    assert!(main.contains("<time datetime=\"2025-05-28\">2025年5月28日</time>"));
+    assert!(main.contains("内閣府"));
+    assert!(main.contains("この法律は<strong>「枠組み法」</strong>である。"));
+    assert!(main.contains("<h2 id=\"主な日付\">主な日付</h2>"));
+    assert!(main.contains("href=\"https://example.org/ja/tags/ai推進法/\""));
+}
+
+#[test]
+fn main_of_a_japanese_guide_matches_snapshot() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    assert_main_snapshot("ai-act-ja", &f.read("public/ja/guides/ai-act/index.html"));
+}
+
+#[test]
+fn taxonomy_pages_per_language() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let tags = f.read("public/tags/index.html");
+    assert!(tags.contains("href=\"https://example.org/tags/cabinet-office/\""));
+    let term = f.read("public/tags/ai-act/index.html");
+    assert!(term.contains("href=\"https://example.org/guides/ai-act/\""));
+    let ja_term = f.read("public/ja/tags/ai推進法/index.html");
+    assert!(ja_term.contains("<html lang=\"ja\""));
+    assert!(ja_term.contains("href=\"https://example.org/ja/guides/ai-act/\""));
+    let ja_categories = f.read("public/ja/categories/index.html");
+    assert!(ja_categories.contains("ガバナンス"));
+}
+
+#[test]
+fn sub_path_base_url_is_in_every_link() {
+    let f = Fixture::bilingual();
+    f.build_ok(&["--base-url", "https://example.org/policy/guides"]);
+    let en = f.read("public/guides/ai-act/index.html");
+    assert!(en.contains("href=\"https://example.org/policy/guides/style.css\""));
+    assert!(
+        en.contains("hreflang=\"ja\" href=\"https://example.org/policy/guides/ja/guides/ai-act/\"")
+    );
+    // Every link to this site carries the sub-path.
+    for href in en.split("href=\"").skip(1) {
+        let url = &href[..href.find('"').unwrap()];
+        if url.starts_with("https://example.org/") {
+            assert!(
+                url.starts_with("https://example.org/policy/guides/"),
+                "{url}"
+            );
+        }
+    }
+    let sitemap = f.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/policy/guides/ja/guides/ai-act/</loc>"));
+    assert!(
+        f.read("public/robots.txt")
+            .contains("https://example.org/policy/guides/sitemap.xml")
+    );
+}
+
+#[test]
+fn home_sections_feeds_and_404() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let home = f.read("public/index.html");
+    assert!(home.contains("Welcome."));
+    assert!(home.contains("href=\"https://example.org/guides/ai-act/\""));
+    let ja_home = f.read("public/ja/index.html");
+    assert!(ja_home.contains("ようこそ。"));
+    let section = f.read("public/ja/guides/index.html");
+    assert!(section.contains("AI推進法"));
+    let feed = f.read("public/ja/atom.xml");
+    assert!(feed.contains("<title>AI推進法</title>"));
+    assert!(feed.contains("<updated>2026-05-08T00:00:00Z</updated>"));
+    let sitemap = f.read("public/sitemap.xml");
+    assert!(sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"ja\" href=\"https://example.org/ja/guides/ai-act/\"/>"
+    ));
+    assert!(f.path("public/404.html").is_file());
+    assert!(f.path("public/style.css").is_file());
+    let index: serde_json::Value =
+        serde_json::from_str(&f.read("public/ja/search-index.json")).expect("JSON");
+    assert_eq!(index[0]["title"], "AI推進法");
+    assert_eq!(index[0]["url"], "https://example.org/ja/guides/ai-act/");
+    assert_eq!(index[0]["headings"][0], "主な日付");
+}
+
+#[test]
+fn nothing_loads_from_another_host() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    for page in [
+        "public/index.html",
+        "public/ja/guides/ai-act/index.html",
+        "public/404.html",
+    ] {
+        let html = f.read(page);
+        for tag in html.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            let loads = ["script", "img", "iframe", "video", "audio", "source"]
+                .iter()
+                .any(|t| tag.starts_with(t))
+                || (tag.starts_with("link")
+                    && ["stylesheet", "icon", "preload", "manifest"]
+                        .iter()
+                        .any(|r| tag.contains(r)));
+            if !loads {
+                continue;
+            }
+            for attr in ["src=\"", "href=\""] {
+                if let Some(at) = tag.find(attr) {
+                    let url = tag[at + attr.len()..].split('"').next().unwrap_or_default();
+                    assert!(
+                        !url.contains("//") || url.starts_with("https://example.org/"),
+                        "{page} loads {url}"
+                    );
+                }
+            }
+        }
+    }
+    let css = f.read("public/style.css");
+    assert!(!css.contains("@import") && !css.contains("url(http") && !css.contains("url(//"));
+}
+
+#[test]
+fn same_input_gives_identical_output() {
+    let f = Fixture::bilingual();
+    f.build_ok(&["-o", "one"]);
+    f.build_ok(&["-o", "two"]);
+    let files = |dir: &str| -> Vec<(String, Vec<u8>)> {
+        let root = f.path(dir);
+        let mut out: Vec<_> = walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let (one, two) = (files("one"), files("two"));
+    assert!(one.len() > 10);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/wip.md",
+        "---\ntitle: Work in progress\ndraft: true\n---\nSoon.\n",
+    );
+    f.build_ok(&[]);
+    assert!(!f.path("public/guides/wip").exists());
+    f.build_ok(&["--drafts"]);
+    assert!(f.path("public/guides/wip/index.html").is_file());
+}
+
+#[test]
+fn page_bundle_files_are_copied_beside_each_language() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\n![Chart](chart.svg)\n",
+    );
+    f.write(
+        "content/guides/report/index.ja.md",
+        "---\ntitle: 報告書\n---\n![図](chart.svg)\n",
+    );
+    f.write(
+        "content/guides/report/chart.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/guides/report/index.html")
+            .contains("<img src=\"chart.svg\" alt=\"Chart\"")
+    );
+    assert!(f.path("public/guides/report/chart.svg").is_file());
+    assert!(f.path("public/ja/guides/report/chart.svg").is_file());
+}
+
+#[test]
+fn toml_front_matter_and_crlf_files_build() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/toml.md",
+        "+++\r\ntitle = \"TOML guide\"\r\ndate = 2026-01-02\r\ntags = [\"TOML\"]\r\n+++\r\n\r\n## Heading\r\n\r\nText.\r\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/toml/index.html");
+    assert!(html.contains("TOML guide"));
+    assert!(html.contains("<time datetime=\"2026-01-02\">2 January 2026</time>"));
+    assert!(html.contains("<h2 id=\"heading\">Heading</h2>"));
+}
+
+#[test]
+fn site_without_themes_folder_uses_the_built_in_theme_and_overrides_file_by_file() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    assert!(f.read("public/index.html").contains("<html lang=\"en\""));
+    f.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Custom not found</p>{% endblock content %}",
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/404.html")
+            .contains("<p>Custom not found</p>")
+    );
+    assert!(f.read("public/index.html").contains("Welcome."));
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds() {
+    let f = Fixture::new();
+    let run = f.run(&["init", "newsite"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = f.run(&["build", "--root", "newsite"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("newsite/public/ja/guides/first-guide/index.html");
+    assert!(ja.contains("<html lang=\"ja\""));
+    assert!(ja.contains("<strong>「すべて」</strong>"));
+    // Its translations are recorded as current from the start.
+    let status = f.run(&["translations", "--root", "newsite", "--strict"]);
+    assert_eq!(status.code, 0, "{}", status.stdout);
+    assert!(
+        status
+            .stdout
+            .contains("ja: 5 current, 0 stale, 0 untracked, 0 missing of 5"),
+        "{}",
+        status.stdout
+    );
+    // A second init into the same folder is refused.
+    let run = f.run(&["init", "newsite"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+}
+
+#[test]
+fn site_static_files_are_copied_and_win_over_the_theme() {
+    let f = Fixture::bilingual();
+    f.write(
+        "static/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    f.write("static/style.css", "body { color: black; }");
+    f.build_ok(&[]);
+    assert!(f.path("public/images/logo.svg").is_file());
+    assert_eq!(f.read("public/style.css"), "body { color: black; }");
+}

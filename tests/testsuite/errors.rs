@@ -1,0 +1,271 @@
+//! Bad input: every problem is reported with its file:line:col and what to do, all in one
+//! run, with the right exit code — and a failed build loses nothing.
+
+use crate::common::Fixture;
+
+#[test]
+fn unknown_front_matter_key_with_suggestion_at_file_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/typo.md",
+        "---\ntitle: Typo\nsumary: A typo.\nextra:\n  anything: goes\n---\nBody.\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[unknown-key]: unknown key `sumary`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/typo.md:3:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 | sumary: A typo."), "{stderr}");
+    assert!(stderr.contains("help: did you mean `summary`?"), "{stderr}");
+    assert!(
+        !stderr.contains("anything"),
+        "keys under extra are free-form: {stderr}"
+    );
+}
+
+#[test]
+fn all_errors_are_reported_in_one_run() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/a.md", "---\ntitle: A\ntittle: B\n---\n");
+    f.write(
+        "content/guides/b.md",
+        "---\ntitle: B\ndate: 8 May 2026\n---\n",
+    );
+    f.write(
+        "content/guides/c.md",
+        "+++\ntitle = \"C\"\nweight = \"heavy\"\n+++\n",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("content/guides/a.md:3:1"), "{stderr}");
+    assert!(
+        stderr.contains("`date` must be a date written YYYY-MM-DD"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/guides/b.md:3:1"), "{stderr}");
+    assert!(
+        stderr.contains("`weight` must be a whole number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/guides/c.md:3:1"), "{stderr}");
+    assert!(stderr.contains("3 errors found"), "{stderr}");
+}
+
+#[test]
+fn malformed_yaml_and_toml_point_at_the_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/yaml.md",
+        "---\ntitle: YAML\nsummary: \"unterminated\ntags: [a]\n---\nBody.\n",
+    );
+    f.write(
+        "content/guides/toml.md",
+        "+++\ntitle = \"TOML\"\nsummary = \"fine\"\ntags = [\"a\",\n+++\nBody.\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("YAML front matter is malformed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> content/guides/yaml.md:"), "{stderr}");
+    assert!(
+        stderr.contains("TOML front matter is malformed"),
+        "{stderr}"
+    );
+    let toml_line = stderr
+        .lines()
+        .find(|l| l.contains("--> content/guides/toml.md:"))
+        .expect("toml location");
+    // The error is on the unclosed array (line 4) or where the file ends it (line 5).
+    assert!(
+        toml_line.contains("toml.md:4:") || toml_line.contains("toml.md:5:"),
+        "{toml_line}"
+    );
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/open.md",
+        "---\ntitle: Open\n\nBody without a closing line.\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("front matter opened with `---` is never closed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/open.md:1:1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn undeclared_language_is_an_error() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/ai-act.fr.md", "---\ntitle: La loi\n---\n");
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`ai-act.fr.md` is in language `fr`, which book.toml does not declare"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("add `[languages.fr]` to book.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_template_names_the_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/custom.md",
+        "---\ntitle: Custom\ntemplate: pgae.html\n---\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("template `pgae.html` not found"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/custom.md:3:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `page.html`?"), "{stderr}");
+}
+
+#[test]
+fn template_errors_name_template_line_and_column() {
+    let f = Fixture::bilingual();
+    f.write(
+        "themes/default/templates/taxonomy_term.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ term.nmae }}</p>\n{% endblock content %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("--> themes/default/templates/taxonomy_term.html:3:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nmae"), "{stderr}");
+
+    f.write(
+        "themes/default/templates/taxonomy_term.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ term.name \n{% endblock content %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("--> themes/default/templates/taxonomy_term.html:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn book_toml_unknown_key_and_missing_default_language() {
+    let f = Fixture::with_book(&crate::common::BOOK.replace("description =", "descripton ="));
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("unknown key `descripton` in [book]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> book.toml:3:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `description`?"), "{stderr}");
+
+    let f = Fixture::with_book(&crate::common::BOOK.replace("[languages.en]", "[languages.de]"));
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("the default language `en` has no `[languages.en]` table"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn slug_cannot_escape_the_output_directory() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/evil.md",
+        "---\ntitle: Evil\nslug: ../../x\n---\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`slug: ../../x` is not a single safe URL segment"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/evil.md:3:1"),
+        "{stderr}"
+    );
+    // `public/guides/../../x` would be the site root's `x`.
+    assert!(!f.path("x").exists());
+    assert!(!f.path("x/index.html").exists());
+    assert!(
+        !f.path("public").exists(),
+        "a failed first build writes nothing"
+    );
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output_byte_for_byte() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let before = f.read("public/guides/ai-act/index.html");
+    let home_before = f.read("public/index.html");
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace("title:", "titel:"),
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(f.read("public/guides/ai-act/index.html"), before);
+    assert_eq!(f.read("public/index.html"), home_before);
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tebiki"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_create() {
+    let f = Fixture::bilingual();
+    f.write("mine/notes.txt", "precious");
+    let run = f.run(&["build", "-o", "mine"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("refusing to replace"), "{}", run.stderr);
+    assert!(run.stderr.contains(".tebiki-output"), "{}", run.stderr);
+    assert_eq!(f.read("mine/notes.txt"), "precious");
+    assert_eq!(std::fs::read_dir(f.path("mine")).unwrap().count(), 1);
+
+    // Its own output it replaces, and an empty folder it may use.
+    f.build_ok(&[]);
+    f.build_ok(&[]);
+    std::fs::create_dir(f.path("empty")).unwrap();
+    f.build_ok(&["-o", "empty"]);
+    assert!(f.path("empty/index.html").is_file());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = Fixture::bilingual();
+    assert_eq!(f.run(&["build", "--nonsense"]).code, 2);
+    let run = f.run(&["build", "--base-url", "example.org"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("must be an absolute http(s) address"),
+        "{}",
+        run.stderr
+    );
+    let run = f.run(&["build", "--root", "nowhere"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot read book.toml"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,349 @@
+//! The glossary: terms linked automatically in English and Japanese running text, explicit
+//! `term:` links, the glossary pages, and the glossary's errors and warnings.
+
+use crate::common::{Fixture, main_of};
+
+const GLOSSARY: &str = r#"
+[[term]]
+id = "meti"
+see_also = ["aisi"]
+[term.en]
+term = "Ministry of Economy, Trade and Industry"
+abbr = "METI"
+definition = "Japan's ministry for *industrial* policy."
+[term.ja]
+term = "経済産業省"
+abbr = "経産省"
+reading = "けいざいさんぎょうしょう"
+definition = "産業政策を担う省。"
+
+[[term]]
+id = "ai"
+[term.en]
+term = "AI"
+definition = "Artificial intelligence."
+[term.ja]
+term = "AI"
+reading = "えーあい"
+definition = "人工知能。"
+
+[[term]]
+id = "aisi"
+[term.en]
+term = "AI Safety Institute"
+abbr = "AISI"
+definition = "Japan's AI safety body."
+[term.ja]
+term = "AIセーフティ・インスティテュート"
+abbr = "AISI"
+reading = "えーあいせーふてぃいんすてぃてゅーと"
+definition = "AIの安全性評価の中核機関。"
+
+[[term]]
+id = "zero-trust"
+[term.en]
+term = "zero trust"
+definition = "Verify every access."
+[term.ja]
+term = "ゼロトラスト"
+reading = "ぜろとらすと"
+definition = "すべてのアクセスを検証する考え方。"
+
+[[term]]
+id = "keizai"
+[term.en]
+term = "economy"
+definition = "The economy."
+[term.ja]
+term = "経済"
+reading = "けいざい"
+definition = "経済活動。"
+"#;
+
+fn site() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write("content/glossary.toml", GLOSSARY);
+    f
+}
+
+/// The linked terms of a page, in order: (text, id).
+fn linked(html: &str) -> Vec<(String, String)> {
+    main_of(html)
+        .split("<a class=\"glossary-term\" href=\"")
+        .skip(1)
+        .map(|rest| {
+            let href = &rest[..rest.find('"').unwrap()];
+            let id = href.rsplit('#').next().unwrap().to_string();
+            let text_start = rest.find('>').unwrap() + 1;
+            let text = &rest[text_start..text_start + rest[text_start..].find("</a>").unwrap()];
+            (text.to_string(), id)
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn english_terms_link_first_occurrence_on_word_boundaries_longest_first() {
+    let f = site();
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\nMETI leads. METIS is a name, not METI's.\n\n\
+         The AI Safety Institute studies AI. Zero trust is a model; zero trust again.\n\n\
+         At the end comes AISI\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/terms/index.html");
+    assert_eq!(
+        linked(&html),
+        pairs(&[
+            ("METI", "meti"),
+            ("AI Safety Institute", "aisi"),
+            ("AI", "ai"),
+            ("Zero trust", "zero-trust"),
+        ])
+    );
+    // The definition is in a tooltip that describes the link, with no script needed.
+    let main = main_of(&html);
+    assert!(main.contains(
+        "<span class=\"glossary\"><a class=\"glossary-term\" href=\"https://example.org/glossary/#meti\" aria-describedby=\"tebiki-term-meti\">METI</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"tebiki-term-meti\" lang=\"en\"><span class=\"glossary-tip-term\">Ministry of Economy, Trade and Industry</span> Japan's ministry for <em>industrial</em> policy.</span></span> leads."
+    ), "{main}");
+    assert!(main.contains("METIS is a name"));
+}
+
+#[test]
+fn link_all_and_a_term_across_a_soft_line_break() {
+    let f =
+        Fixture::with_book(&(crate::common::BOOK.to_string() + "\n[glossary]\nlink = \"all\"\n"));
+    f.write("content/glossary.toml", GLOSSARY);
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\nThe AI Safety\nInstitute and METI, then METI.\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/terms/index.html");
+    assert_eq!(
+        linked(&html),
+        pairs(&[
+            ("AI Safety\nInstitute", "aisi"),
+            ("METI", "meti"),
+            ("METI", "meti")
+        ])
+    );
+}
+
+#[test]
+fn japanese_terms_match_anywhere_longest_first_next_to_punctuation() {
+    let f = site();
+    f.write(
+        "content/guides/terms.ja.md",
+        "---\ntitle: 用語\n---\n経済産業省は「経済」を語る。\n\n（AISI）とＡＩ、ｾﾞﾛﾄﾗｽﾄ。\n\nゼロトラストで終わる経産省\n",
+    );
+    f.write("content/guides/terms.md", "---\ntitle: Terms\n---\nText.\n");
+    f.build_ok(&[]);
+    let html = f.read("public/ja/guides/terms/index.html");
+    assert_eq!(
+        linked(&html),
+        pairs(&[
+            ("経済産業省", "meti"),
+            ("経済", "keizai"),
+            ("AISI", "aisi"),
+            ("ＡＩ", "ai"),
+            ("ｾﾞﾛﾄﾗｽﾄ", "zero-trust"),
+        ])
+    );
+    assert!(html.contains("href=\"https://example.org/ja/glossary/#meti\""));
+}
+
+#[test]
+fn terms_are_never_linked_in_headings_links_code_html_or_alt_text() {
+    let f = site();
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: METI in the title\nsummary: About METI.\n---\n## METI heading\n\n\
+         [METI link](https://example.com) `METI code` <span>METI html</span> ![METI alt](x.png)\n\n\
+         ```\nMETI block\n```\n\nFinally METI.\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/terms/index.html");
+    assert_eq!(linked(&html), pairs(&[("METI", "meti")]));
+    assert!(main_of(&html).contains("Finally <span class=\"glossary\">"));
+}
+
+#[test]
+fn glossary_false_turns_automatic_links_off_for_a_page() {
+    let f = site();
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\nglossary: false\n---\nMETI and [the institute](term:aisi).\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/terms/index.html");
+    assert_eq!(linked(&html), pairs(&[("the institute", "aisi")]));
+}
+
+#[test]
+fn explicit_term_links_fill_empty_text_and_unknown_ids_are_errors() {
+    let f = site();
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\n## About [](term:aisi)\n\nSee [](term:meti).\n",
+    );
+    f.write(
+        "content/guides/terms.ja.md",
+        "---\ntitle: 用語\n---\n[](term:meti)を参照。\n",
+    );
+    f.build_ok(&[]);
+    let en = main_of(&f.read("public/guides/terms/index.html")).to_string();
+    assert!(
+        en.contains("aria-describedby=\"tebiki-term-aisi\">AI Safety Institute</a>"),
+        "{en}"
+    );
+    assert!(
+        en.contains(">Ministry of Economy, Trade and Industry</a>"),
+        "{en}"
+    );
+    let ja = main_of(&f.read("public/ja/guides/terms/index.html")).to_string();
+    assert!(ja.contains(">経済産業省</a>"), "{ja}");
+
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\nIntro.\n\nSee [x](term:metti).\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`metti` is not a term in the glossary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/terms.md:6:5"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `term:meti`?"), "{stderr}");
+}
+
+#[test]
+fn glossary_pages_sort_by_language_with_index_anchors_and_uses() {
+    let f = site();
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\nMETI and zero trust.\n",
+    );
+    f.write(
+        "content/guides/terms.ja.md",
+        "---\ntitle: 用語\n---\n経産省とゼロトラスト。\n",
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/glossary/index.html");
+    let order = |html: &str, ids: &[&str]| {
+        let positions: Vec<usize> = ids
+            .iter()
+            .map(|id| {
+                html.find(&format!("id=\"{id}\""))
+                    .unwrap_or_else(|| panic!("no #{id}"))
+            })
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "{ids:?} out of order"
+        );
+    };
+    // English: alphabetical, ignoring case (AI, AI Safety Institute, economy, Ministry…, zero trust).
+    order(&en, &["ai", "aisi", "keizai", "meti", "zero-trust"]);
+    // Japanese: by reading in gojūon order (えーあい, えーあいせーふてぃ…, けいざい, けいざいさんぎょうしょう, ぜろ…).
+    let ja = f.read("public/ja/glossary/index.html");
+    order(&ja, &["ai", "aisi", "keizai", "meti", "zero-trust"]);
+    assert!(ja.contains("<html lang=\"ja\""));
+    let index = ja.split("class=\"glossary-index\"").nth(1).unwrap();
+    let labels: Vec<&str> = index
+        .split("<li><a href=\"#group-")
+        .skip(1)
+        .map(|l| &l[l.find('>').unwrap() + 1..l.find("</a>").unwrap()])
+        .collect();
+    assert_eq!(labels, ["あ", "か", "さ"]);
+    let meti = &ja[ja.find("id=\"meti\"").unwrap()..];
+    let meti = &meti[..meti.find("</div>").unwrap()];
+    assert!(meti.contains("<dfn>経済産業省</dfn>"), "{meti}");
+    assert!(
+        meti.contains("href=\"https://example.org/ja/glossary/#aisi\""),
+        "{meti}"
+    );
+    assert!(
+        meti.contains("href=\"https://example.org/ja/guides/terms/\""),
+        "{meti}"
+    );
+    assert!(
+        meti.contains("href=\"https://example.org/glossary/#meti\" hreflang=\"en\""),
+        "{meti}"
+    );
+    assert!(
+        !meti.contains("https://example.org/guides/terms/"),
+        "uses are per language: {meti}"
+    );
+}
+
+#[test]
+fn glossary_errors_name_the_line() {
+    let f = site();
+    f.write(
+        "content/glossary.toml",
+        &(GLOSSARY.to_string()
+            + "\n[[term]]\nid = \"meti\"\nsee_also = [\"nope\"]\n[term.en]\nterm = \"Other\"\nabbr = \"AISI\"\ndefinition = \"x\"\n[term.fr]\nterm = \"Autre\"\ndefinition = \"y\"\n"),
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("duplicate term id `meti`"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/glossary.toml:57:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`see_also` of `meti` names `nope`, which is not a term"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`AISI` (en) is claimed by both `aisi` and `meti`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("term entry in language `fr`, which book.toml does not declare"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> content/glossary.toml:64:"), "{stderr}");
+}
+
+#[test]
+fn check_warns_about_unused_terms_and_missing_languages() {
+    let f = site();
+    f.write(
+        "content/glossary.toml",
+        &(GLOSSARY.to_string()
+            + "\n[[term]]\nid = \"lonely\"\n[term.en]\nterm = \"lonely word\"\ndefinition = \"Never used.\"\n"),
+    );
+    f.write(
+        "content/guides/terms.md",
+        "---\ntitle: Terms\n---\nMETI and AI.\n",
+    );
+    let run = f.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let has = |code: &str, text: &str| {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == code && d["message"].as_str().unwrap().contains(text))
+    };
+    assert!(has(
+        "unused-term",
+        "`lonely` is defined but no page uses it"
+    ));
+    assert!(has(
+        "term-missing-language",
+        "term `lonely` has no entry in ja"
+    ));
+    assert!(!has("unused-term", "`meti`"));
+}

@@ -1,0 +1,348 @@
+//! Cross-links between guides: resolution in the reader's language, fragments, errors with
+//! file:line:col, backlinks, and `tebiki check`.
+
+use crate::common::{Fixture, main_of};
+
+/// A site with guides and briefs in two languages, one English-only guide, a bundle and a
+/// Japanese file name.
+fn linked_site() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write("content/briefs/_index.md", "---\ntitle: Briefs\n---\n");
+    f.write(
+        "content/briefs/meti.md",
+        "---\ntitle: METI warning\n---\n## Outlook\n\nText.\n",
+    );
+    f.write(
+        "content/briefs/meti.ja.md",
+        "---\ntitle: 経産省の警告\n---\n## 見通し\n\n本文。\n",
+    );
+    f.write(
+        "content/guides/english-only.md",
+        "---\ntitle: English only\n---\n## Scope\n\nText.\n",
+    );
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\nReport.\n",
+    );
+    f.write(
+        "content/guides/report/index.ja.md",
+        "---\ntitle: 報告書\n---\n報告。\n",
+    );
+    f.write(
+        "content/guides/用語集.md",
+        "---\ntitle: Glossary page\n---\nTerms.\n",
+    );
+    f
+}
+
+fn hrefs(html: &str) -> Vec<String> {
+    main_of(html)
+        .split("href=\"")
+        .skip(1)
+        .map(|h| h[..h.find('"').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn relative_rooted_bundle_section_and_reference_links_resolve() {
+    let f = linked_site();
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\n---\n\
+         [a](ai-act.md) [b](./ai-act.md#key-dates) [c](../briefs/meti.md#outlook)\n\
+         [d](@/guides/ai-act.md?x=1#what-it-creates) [e](report/index.md) [f](report/)\n\
+         [g](_index.md) [h](../briefs/_index.md) [i][ref] [j](用語集.md)\n\
+         [k](%E7%94%A8%E8%AA%9E%E9%9B%86.md) [l](https://example.com/x.md) [m](chart.png)\n\n\
+         [ref]: english-only.md#scope\n",
+    );
+    f.build_ok(&[]);
+    let links = hrefs(&f.read("public/guides/links/index.html"));
+    let expected = [
+        "https://example.org/guides/ai-act/",
+        "https://example.org/guides/ai-act/#key-dates",
+        "https://example.org/briefs/meti/#outlook",
+        "https://example.org/guides/ai-act/?x=1#what-it-creates",
+        "https://example.org/guides/report/",
+        "https://example.org/guides/report/",
+        "https://example.org/guides/",
+        "https://example.org/briefs/",
+        "https://example.org/guides/english-only/#scope",
+        "https://example.org/guides/%E7%94%A8%E8%AA%9E%E9%9B%86/",
+        "https://example.org/guides/%E7%94%A8%E8%AA%9E%E9%9B%86/",
+        "https://example.com/x.md",
+        "chart.png",
+    ];
+    for want in expected {
+        assert!(
+            links.iter().any(|l| l == want),
+            "missing {want} in {links:?}"
+        );
+    }
+}
+
+#[test]
+fn links_follow_the_readers_language_and_fall_back_with_a_badge() {
+    let f = linked_site();
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\n---\n[law](ai-act.md) and [Japanese law](ai-act.ja.md)\n",
+    );
+    f.write(
+        "content/guides/links.ja.md",
+        "---\ntitle: リンク\n---\n[法律](ai-act.md)と[英語のみ](english-only.md#scope)と[報告](report/)\n",
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/guides/links/index.html");
+    assert!(hrefs(&en).contains(&"https://example.org/guides/ai-act/".to_string()));
+    assert!(hrefs(&en).contains(&"https://example.org/ja/guides/ai-act/".to_string()));
+    let ja = main_of(&f.read("public/ja/guides/links/index.html")).to_string();
+    assert!(
+        ja.contains("<a href=\"https://example.org/ja/guides/ai-act/\">法律</a>"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("<a href=\"https://example.org/ja/guides/report/\">報告</a>"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains(
+            "<a href=\"https://example.org/guides/english-only/#scope\" hreflang=\"en\">英語のみ</a> <span class=\"lang-badge\" lang=\"en\" title=\"未翻訳のためEnglishの原文を表示しています\">English</span>"
+        ),
+        "{ja}"
+    );
+}
+
+#[test]
+fn empty_link_text_is_the_target_title_in_the_readers_language() {
+    let f = linked_site();
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\n---\nSee [](ai-act.md).\n",
+    );
+    f.write(
+        "content/guides/links.ja.md",
+        "---\ntitle: リンク\n---\n[](ai-act.md)を参照。\n",
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/guides/links/index.html")
+            .contains("See <a href=\"https://example.org/guides/ai-act/\">The AI Act</a>.")
+    );
+    assert!(
+        f.read("public/ja/guides/links/index.html")
+            .contains("<a href=\"https://example.org/ja/guides/ai-act/\">AI推進法</a>を参照。")
+    );
+}
+
+#[test]
+fn broken_links_are_errors_with_position_and_suggestion() {
+    let f = linked_site();
+    f.write(
+        "content/guides/drafty.md",
+        "---\ntitle: Draft\ndraft: true\n---\nSoon.\n",
+    );
+    f.write(
+        "content/guides/broken.md",
+        "---\ntitle: Broken\n---\nIntro.\n\nSee [the act](ai-acts.md) and [x](../../outside.md).\n\
+         Also [draft](drafty.md), [anchor](ai-act.md#key-date) and [self](#nowhere).\n\n## Here\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("link to `ai-acts.md`, which does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/broken.md:6:5"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `ai-act.md`?"), "{stderr}");
+    assert!(
+        stderr.contains("link `../../outside.md` leaves the content/ folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/broken.md:6:31"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("which is a draft and is not published"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/broken.md:7:6"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`#key-date` is not a heading id in content/guides/ai-act.md"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `key-dates`?"), "{stderr}");
+    assert!(
+        stderr.contains("`#nowhere` is not a heading id on this page"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("5 errors found"), "{stderr}");
+    // With --drafts the draft is published and the link is fine.
+    f.write(
+        "content/guides/broken.md",
+        "---\ntitle: Broken\n---\n[draft](drafty.md)\n",
+    );
+    f.build_ok(&["--drafts"]);
+}
+
+#[test]
+fn a_translation_linking_to_an_anchor_only_in_the_original_is_reported_on_the_translation() {
+    let f = linked_site();
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\n---\n[dates](ai-act.md#key-dates)\n",
+    );
+    f.write(
+        "content/guides/links.ja.md",
+        "---\ntitle: リンク\n---\n[日付](ai-act.md#key-dates)\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("--> content/guides/links.ja.md:4:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`#key-dates` is not a heading id in content/guides/ai-act.ja.md"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("content/guides/links.md:"), "{stderr}");
+    // The Japanese heading id, written as is or percent-encoded, is right.
+    f.write("content/guides/links.ja.md", "---\ntitle: リンク\n---\n[日付](ai-act.md#主な日付) [同](ai-act.md#%E4%B8%BB%E3%81%AA%E6%97%A5%E4%BB%98)\n");
+    f.build_ok(&[]);
+}
+
+#[test]
+fn exact_position_deep_in_a_crlf_file_with_long_front_matter() {
+    let f = linked_site();
+    let mut text = String::from("---\r\ntitle: Deep\r\n");
+    for i in 0..30 {
+        text.push_str(&format!("# comment line {i}\r\n"));
+    }
+    text.push_str("tags: [\"a\"]\r\n---\r\n\r\n");
+    for i in 0..40 {
+        text.push_str(&format!("Paragraph {i} of text.\r\n\r\n"));
+    }
+    text.push_str("日本語の文と [リンク](missing.md) です。\r\n");
+    f.write("content/guides/deep.md", &text);
+    let stderr = f.build_err();
+    // 34 front matter lines, a blank line and 80 body lines: the link is on line 116.
+    assert!(
+        stderr.contains("--> content/guides/deep.md:116:8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("116 | 日本語の文と [リンク](missing.md) です。"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn backlinks_and_related_are_shown() {
+    let f = linked_site();
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\nrelated: [\"guides/ai-act.md\"]\n---\n[law](ai-act.md)\n",
+    );
+    f.write(
+        "content/guides/links.ja.md",
+        "---\ntitle: リンク\nrelated: [\"guides/ai-act.md\"]\n---\n[英語](english-only.md)\n",
+    );
+    f.build_ok(&[]);
+    let act = main_of(&f.read("public/guides/ai-act/index.html")).to_string();
+    assert!(act.contains("Referenced by"), "{act}");
+    assert!(
+        act.contains("href=\"https://example.org/guides/links/\""),
+        "{act}"
+    );
+    let only = main_of(&f.read("public/guides/english-only/index.html")).to_string();
+    // The Japanese page fell back to this English page, so it is listed with a badge.
+    assert!(
+        only.contains("href=\"https://example.org/ja/guides/links/\" hreflang=\"ja\""),
+        "{only}"
+    );
+    let links_ja = main_of(&f.read("public/ja/guides/links/index.html")).to_string();
+    assert!(links_ja.contains("関連ガイド"), "{links_ja}");
+    assert!(
+        links_ja.contains("href=\"https://example.org/ja/guides/ai-act/\""),
+        "{links_ja}"
+    );
+}
+
+#[test]
+fn check_reports_errors_and_warnings_as_json_without_writing() {
+    let f = linked_site();
+    f.write(
+        "content/guides/old.md",
+        "---\ntitle: Old\nreview_by: 2001-01-01\nsources:\n  - title: Doc\n---\n[x](nope.md)\n",
+    );
+    let run = f.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!f.path("public").exists());
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let list = found.as_array().expect("a list");
+    let error = list
+        .iter()
+        .find(|d| d["code"] == "broken-link")
+        .expect("the broken link");
+    assert_eq!(error["severity"], "error");
+    assert_eq!(error["file"], "content/guides/old.md");
+    assert_eq!(error["line"], 7);
+    assert_eq!(error["column"], 1);
+    assert!(error["message"].as_str().unwrap().contains("nope.md"));
+    assert!(error.get("suggestion").is_some());
+    let review = list
+        .iter()
+        .find(|d| d["code"] == "review-due")
+        .expect("review warning");
+    assert_eq!(review["severity"], "warning");
+    assert_eq!(review["line"], 3);
+    assert!(
+        list.iter()
+            .any(|d| d["code"] == "no-sources" && d["file"] == "content/guides/english-only.md")
+    );
+    assert!(
+        list.iter()
+            .any(|d| d["code"] == "orphan" && d["file"] == "content/guides/english-only.md")
+    );
+    let keys: Vec<&str> = error
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "file",
+            "line",
+            "message",
+            "severity",
+            "suggestion"
+        ]
+    );
+
+    // Warnings alone exit 0; the text format shows the caret.
+    f.write(
+        "content/guides/old.md",
+        "---\ntitle: Old\nreview_by: 2001-01-01\n---\n",
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("warning[review-due]: `review_by` 2001-01-01 has passed")
+    );
+    assert!(
+        run.stdout.contains("--> content/guides/old.md:3:1"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("0 error(s)"), "{}", run.stdout);
+}

@@ -1,0 +1,525 @@
+//! The translator's workflow: blob ids equal to git's, `translations` status (text, JSON,
+//! --strict), `mark` preserving every other byte, `diff` inside and outside git, `new`, the
+//! stale notice and section lists falling back to originals.
+
+use std::process::Command;
+
+use crate::common::{AI_ACT_EN, AI_ACT_JA, Fixture};
+
+/// Runs git in the fixture and returns its stdout, failing the test if git fails.
+fn git(f: &Fixture, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(f.root())
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn git_init(f: &Fixture) {
+    git(f, &["init", "-q"]);
+    git(f, &["config", "user.name", "Test"]);
+    git(f, &["config", "user.email", "test@example.org"]);
+    git(f, &["config", "commit.gpgsign", "false"]);
+}
+
+fn hash_object(f: &Fixture, rel: &str) -> String {
+    git(f, &["hash-object", rel]).trim().to_string()
+}
+
+fn json(f: &Fixture, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["translations", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = f.run(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON output")
+}
+
+fn entry<'a>(entries: &'a [serde_json::Value], key: &str) -> &'a serde_json::Value {
+    entries
+        .iter()
+        .find(|e| e["key"] == key)
+        .unwrap_or_else(|| panic!("no entry {key} in {entries:?}"))
+}
+
+fn mark_ok(f: &Fixture, files: &[&str]) {
+    let mut args = vec!["translations", "mark"];
+    args.extend_from_slice(files);
+    let run = f.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn blob_ids_equal_git_hash_object_for_ascii_japanese_and_crlf() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/crlf.md",
+        "---\r\ntitle: CRLF\r\n---\r\nLine one.\r\nLine two.\r\n",
+    );
+    f.write(
+        "content/guides/crlf.ja.md",
+        "---\ntitle: 改行\n---\n本文。\n",
+    );
+    git_init(&f);
+    let entries = json(&f, &[]);
+    for (key, file) in [
+        ("guides/ai-act.md", "content/guides/ai-act.md"), // ASCII
+        ("_index.md", "content/_index.md"),
+        ("guides/crlf.md", "content/guides/crlf.md"),
+    ] {
+        assert_eq!(
+            entry(&entries, key)["source_version"],
+            hash_object(&f, file),
+            "{key}"
+        );
+    }
+    // Japanese bytes: the id `mark` records for a source in Japanese.
+    f.write("content/guides/ja-source.md", AI_ACT_JA);
+    f.write("content/guides/ja-source.ja.md", AI_ACT_JA);
+    mark_ok(&f, &["content/guides/ja-source.ja.md"]);
+    let want = format!(
+        "translated_from: \"{}\"",
+        hash_object(&f, "content/guides/ja-source.md")
+    );
+    assert!(f.read("content/guides/ja-source.ja.md").contains(&want));
+}
+
+#[test]
+fn mark_adds_the_key_to_yaml_and_changes_nothing_else() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    let id = hash_object_free(AI_ACT_EN.as_bytes());
+    let closing = AI_ACT_JA.find("---\n\n").expect("closing delimiter");
+    let want = format!(
+        "{}translated_from: \"{id}\"\n{}",
+        &AI_ACT_JA[..closing],
+        &AI_ACT_JA[closing..]
+    );
+    assert_eq!(f.read("content/guides/ai-act.ja.md"), want);
+    // Marking again is a no-op.
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    assert_eq!(f.read("content/guides/ai-act.ja.md"), want);
+}
+
+#[test]
+fn mark_updates_an_existing_key_in_place() {
+    let f = Fixture::bilingual();
+    let old = "---\ntitle: \"AI推進法\"\ntranslated_from: 'deadbeef'   # set by mark\ntags: [\"x\"]\n---\n本文\n";
+    f.write("content/guides/ai-act.ja.md", old);
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    let id = hash_object_free(AI_ACT_EN.as_bytes());
+    assert_eq!(
+        f.read("content/guides/ai-act.ja.md"),
+        old.replace("'deadbeef'", &format!("\"{id}\""))
+    );
+}
+
+#[test]
+fn mark_keeps_toml_crlf_and_bom_byte_for_byte() {
+    let f = Fixture::bilingual();
+    let absent = "\u{feff}+++\r\ntitle = \"AI推進法\"  # 題名\r\ndate = 2026-05-08\r\n\r\n[[sources]]\r\ntitle = \"概要\"\r\n+++\r\n本文。\r\n";
+    f.write("content/guides/ai-act.ja.md", absent);
+    let present = "+++\r\ntranslated_from = \"0000000000000000000000000000000000000000\"\r\ntitle = \"ガイド\"\r\n[extra]\r\nnote = 1\r\n+++\r\n";
+    f.write("content/guides/_index.ja.md", present);
+    mark_ok(
+        &f,
+        &["content/guides/ai-act.ja.md", "content/guides/_index.ja.md"],
+    );
+    let id = hash_object_free(AI_ACT_EN.as_bytes());
+    assert_eq!(
+        f.read("content/guides/ai-act.ja.md"),
+        absent.replace(
+            "2026-05-08\r\n\r\n",
+            &format!("2026-05-08\r\ntranslated_from = \"{id}\"\r\n\r\n")
+        )
+    );
+    let section_id = hash_object_free(b"---\ntitle: Guides\n---\n");
+    assert_eq!(
+        f.read("content/guides/_index.ja.md"),
+        present.replace("0000000000000000000000000000000000000000", &section_id)
+    );
+    f.build_ok(&[]);
+}
+
+#[test]
+fn mark_refuses_originals_and_orphans_and_writes_nothing() {
+    let f = Fixture::bilingual();
+    let run = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "content/guides/ai-act.md",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is in the default language (en), so it is a source, not a translation"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was marked"), "{}", run.stderr);
+    assert_eq!(f.read("content/guides/ai-act.ja.md"), AI_ACT_JA);
+
+    f.write("content/guides/orphan.ja.md", "---\ntitle: 孤児\n---\n");
+    let run = f.run(&["translations", "mark", "content/guides/orphan.ja.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("this translation's source `content/guides/orphan.md` does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: a translation is named after its source")
+    );
+
+    let run = f.run(&["translations", "mark", "content/guides/nothing.ja.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn statuses_current_stale_untracked_missing_sections_and_terms() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/english-only.md",
+        "---\ntitle: English only\nupdated: 2026-05-20\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/draft-ja.md",
+        "---\ntitle: Drafted\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/draft-ja.ja.md",
+        "---\ntitle: 下書き\ndraft: true\n---\n本文。\n",
+    );
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"aisi\"\n[term.en]\nterm = \"AI Safety Institute\"\ndefinition = \"x\"\n[term.ja]\nterm = \"AISI\"\ndefinition = \"x\"\n\n[[term]]\nid = \"meti\"\n[term.en]\nterm = \"METI\"\ndefinition = \"x\"\n",
+    );
+    mark_ok(&f, &["content/guides/ai-act.ja.md", "content/_index.ja.md"]);
+    let entries = json(&f, &[]);
+    let status = |key: &str| entry(&entries, key)["status"].as_str().unwrap().to_string();
+    assert_eq!(status("guides/ai-act.md"), "current");
+    assert_eq!(status("_index.md"), "current");
+    assert_eq!(status("guides/_index.md"), "untracked");
+    assert_eq!(status("guides/english-only.md"), "missing");
+    assert_eq!(status("guides/draft-ja.md"), "missing");
+    assert_eq!(entry(&entries, "guides/draft-ja.md")["draft"], true);
+    assert_eq!(status("aisi"), "current");
+    assert_eq!(status("meti"), "missing");
+    assert_eq!(entry(&entries, "guides/_index.md")["kind"], "section");
+    assert_eq!(entry(&entries, "meti")["kind"], "term");
+
+    // Editing the source makes its translation stale.
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("in 2025.", "in May 2025."),
+    );
+    let entries = json(&f, &["--lang", "ja"]);
+    assert_eq!(entry(&entries, "guides/ai-act.md")["status"], "stale");
+
+    let run = f.run(&["translations"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("ja: 2 current, 1 stale, 1 untracked, 3 missing of 7"),
+        "{}",
+        run.stdout
+    );
+    let stale = run.stdout.find("ja stale (1):").expect("stale group");
+    let missing = run.stdout.find("ja missing (3):").expect("missing group");
+    assert!(stale < missing, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("guides/english-only.md") && run.stdout.contains("2026-05-20"),
+        "source's last change shown: {}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("content/guides/draft-ja.ja.md (draft)"));
+    assert!(run.stdout.contains("no [term.ja] in content/glossary.toml"));
+}
+
+#[test]
+fn strict_exits_1_only_when_stale_or_missing() {
+    let f = Fixture::bilingual();
+    // Untracked is not a failure.
+    assert_eq!(f.run(&["translations", "--strict"]).code, 0);
+    mark_ok(
+        &f,
+        &[
+            "content/guides/ai-act.ja.md",
+            "content/_index.ja.md",
+            "content/guides/_index.ja.md",
+        ],
+    );
+    assert_eq!(f.run(&["translations", "--strict"]).code, 0);
+    f.write("content/guides/new.md", "---\ntitle: New\n---\n");
+    assert_eq!(f.run(&["translations", "--strict"]).code, 1);
+    assert_eq!(f.run(&["translations"]).code, 0);
+    let run = f.run(&["translations", "--lang", "fr"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("choose one of: ja"), "{}", run.stderr);
+}
+
+#[test]
+fn json_entries_have_a_stable_shape() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    let entries = json(&f, &[]);
+    let e = entry(&entries, "guides/ai-act.md");
+    let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "draft",
+            "key",
+            "kind",
+            "lang",
+            "source",
+            "source_updated",
+            "source_version",
+            "status",
+            "title",
+            "translated_from",
+            "translation"
+        ]
+    );
+    assert_eq!(e["kind"], "page");
+    assert_eq!(e["lang"], "ja");
+    assert_eq!(e["source"], "content/guides/ai-act.md");
+    assert_eq!(e["translation"], "content/guides/ai-act.ja.md");
+    assert_eq!(e["title"], "The AI Act");
+    assert_eq!(e["source_updated"], "2026-05-18");
+    assert_eq!(e["translated_from"], e["source_version"]);
+}
+
+#[test]
+fn diff_shows_the_source_changes_since_the_recorded_version() {
+    let f = Fixture::bilingual();
+    git_init(&f);
+    git(&f, &["add", "-A"]);
+    git(&f, &["commit", "-qm", "first"]);
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty() && run.stderr.contains("has not changed"));
+
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("A headquarters.", "A headquarters, chaired by the PM."),
+    );
+    let before = git(&f, &["status", "--porcelain", "--untracked-files=all"]);
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("diff --git a/content/guides/ai-act.md b/content/guides/ai-act.md\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--- a/content/guides/ai-act.md\n"));
+    assert!(run.stdout.contains("+++ b/content/guides/ai-act.md\n"));
+    assert!(run.stdout.contains("\n-A headquarters.[^hq]\n"));
+    assert!(
+        run.stdout
+            .contains("\n+A headquarters, chaired by the PM.[^hq]\n")
+    );
+    assert!(!run.stdout.contains("mode"), "{}", run.stdout);
+    // Nothing was written into the repository.
+    assert_eq!(
+        git(&f, &["status", "--porcelain", "--untracked-files=all"]),
+        before
+    );
+}
+
+#[test]
+fn diff_says_plainly_when_git_cannot_help() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("2025", "2026"),
+    );
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the site is not in a git repository"),
+        "{}",
+        run.stderr
+    );
+
+    // In git, but the recorded version was never committed.
+    git_init(&f);
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not in this git repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/guides/ai-act.ja.md:"),
+        "{}",
+        run.stderr
+    );
+
+    // Not a blob id: never handed to git.
+    f.write(
+        "content/guides/ai-act.ja.md",
+        "---\ntitle: AI推進法\ntranslated_from: --output=x\n---\n",
+    );
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("is not a source version"),
+        "{}",
+        run.stderr
+    );
+
+    // Never marked.
+    let run = f.run(&["translations", "diff", "content/_index.ja.md"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("records no source version"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn new_creates_a_draft_guide_and_a_draft_translation() {
+    let f = Fixture::bilingual();
+    let run = f.run(&["new", "guides/english-only"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let guide = f.read("content/guides/english-only.md");
+    assert!(guide.contains("title: \"English only\"\n"), "{guide}");
+    assert!(guide.contains("draft: true\n"));
+    assert!(guide.contains("sources: []\n"));
+    f.build_ok(&["--drafts"]);
+
+    // Refuses to overwrite.
+    let run = f.run(&["new", "content/guides/english-only.md"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+
+    f.write(
+        "content/guides/plan.md",
+        &AI_ACT_EN.replace("The AI Act", "The Plan"),
+    );
+    let run = f.run(&["new", "guides/plan.md", "--lang", "ja"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = hash_object_free(f.read("content/guides/plan.md").as_bytes());
+    let ja = f.read("content/guides/plan.ja.md");
+    let original = AI_ACT_EN.replace("The AI Act", "The Plan");
+    let closing = original.find("---\n\n").unwrap();
+    assert_eq!(
+        ja,
+        format!(
+            "{}translated_from: \"{id}\"\ndraft: true\n{}",
+            &original[..closing],
+            &original[closing..]
+        )
+    );
+    // A draft translation is missing for readers, and the build still works.
+    let entries = json(&f, &[]);
+    assert_eq!(entry(&entries, "guides/plan.md")["status"], "missing");
+    f.build_ok(&[]);
+
+    let run = f.run(&["new", "guides/missing.md", "--lang", "ja"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("create the guide first"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.run(&["new", "guides/plan.md", "--lang", "ja"]).code, 2);
+}
+
+#[test]
+fn stale_translation_shows_a_notice_in_its_language() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    f.build_ok(&[]);
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    assert!(!ja.contains("translation-notice"), "current: no notice");
+
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("2025.", "2025!"),
+    );
+    f.build_ok(&[]);
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    assert!(ja.contains("class=\"translation-notice\""), "{ja}");
+    assert!(ja.contains("この翻訳は最新ではない可能性があります。"));
+    assert!(ja.contains("原文の最終更新日は2026年5月18日です。"));
+    assert!(ja.contains(
+        "<a href=\"https://example.org/guides/ai-act/\" hreflang=\"en\">Englishの原文を読む</a>"
+    ));
+    let en = f.read("public/guides/ai-act/index.html");
+    assert!(!en.contains("translation-notice"));
+}
+
+#[test]
+fn section_lists_fall_back_to_originals_with_a_badge() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/english-only.md",
+        "---\ntitle: English only\n---\nText.\n",
+    );
+    f.build_ok(&[]);
+    let list = f.read("public/ja/guides/index.html");
+    assert!(list.contains("English only"), "{list}");
+    assert!(list.contains("class=\"lang-badge\""));
+    assert!(list.contains("hreflang=\"en\""));
+    assert!(list.contains("AI推進法"));
+
+    let f2 = Fixture::with_book(&format!("{}fallback = false\n", crate::common::BOOK));
+    for rel in [
+        "content/_index.md",
+        "content/guides/_index.md",
+        "content/guides/english-only.md",
+    ] {
+        let src = f.path(rel);
+        f2.write(rel, &std::fs::read_to_string(src).unwrap());
+    }
+    f2.build_ok(&[]);
+    let list = f2.read("public/ja/guides/index.html");
+    assert!(!list.contains("English only"), "{list}");
+}
+
+/// `git hash-object` without git, to build expected files (the tests above check it equals
+/// git's own answer).
+fn hash_object_free(bytes: &[u8]) -> String {
+    tebiki::model::blob::blob_id(bytes)
+}
+
+#[test]
+fn check_warns_about_stale_translations() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    assert!(!f.run(&["check"]).stdout.contains("stale-translation"));
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("2025.", "2025!"),
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "a warning only: {}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "warning[stale-translation]: `content/guides/ai-act.md` has changed since this translation was made"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("--> content/guides/ai-act.ja.md:12:1"),
+        "{}",
+        run.stdout
+    );
+}
