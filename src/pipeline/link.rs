@@ -152,6 +152,76 @@ pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
         .collect()
 }
 
+/// The pages whose backlinks list page `i` today: the pages its body links to.
+pub fn targets_of(site: &Site, i: usize) -> Vec<usize> {
+    (0..site.pages.len())
+        .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
+        .collect()
+}
+
+/// The glossary terms whose uses list page `i` today.
+pub fn terms_of(site: &Site, i: usize) -> Vec<usize> {
+    (0..site.term_uses.len())
+        .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+        .collect()
+}
+
+/// What re-linking one page changed in what other pages show of it.
+#[derive(Debug, Default)]
+pub struct Relinked {
+    /// The pages its body linked to before the edit, and after: both list it as a backlink
+    /// (or did), so both show something of it.
+    pub targets_before: Vec<usize>,
+    pub targets_after: Vec<usize>,
+    /// The glossary terms its body used before and after.
+    pub terms_before: Vec<usize>,
+    pub terms_after: Vec<usize>,
+}
+
+/// Renders page `i`'s body again, and the bodies of `linking` (pages that link to it, which
+/// may show its title or point into its headings), after `i`'s source was replaced in `site`;
+/// keeps backlinks and term uses in step. `None` when a body has errors (nothing is changed
+/// then but the page's source).
+pub fn relink(site: &mut Site, i: usize, linking: &[usize]) -> Option<Relinked> {
+    let targets_before = targets_of(site, i);
+    let terms_before = terms_of(site, i);
+    let mut bodies = vec![i];
+    bodies.extend(linking);
+    let again = render_pages(site, &bodies);
+    if again.iter().any(|a| !a.errors.is_empty()) {
+        return None;
+    }
+    let targets_after = again[0].targets.clone();
+    let terms_after = again[0].terms.clone();
+    for (&p, again) in bodies.iter().zip(again) {
+        site.pages[p].rendered = again.rendered;
+    }
+    for &t in targets_before.iter().filter(|t| !targets_after.contains(t)) {
+        site.pages[t].backlinks.retain(|&b| b != i);
+    }
+    for &t in targets_after.iter().filter(|t| !targets_before.contains(t)) {
+        insert_sorted(&mut site.pages[t].backlinks, i);
+    }
+    for &t in terms_before.iter().filter(|t| !terms_after.contains(t)) {
+        site.term_uses[t].retain(|&p| p != i);
+    }
+    for &t in terms_after.iter().filter(|t| !terms_before.contains(t)) {
+        insert_sorted(&mut site.term_uses[t], i);
+    }
+    Some(Relinked {
+        targets_before,
+        targets_after,
+        terms_before,
+        terms_after,
+    })
+}
+
+fn insert_sorted(list: &mut Vec<usize>, value: usize) {
+    if let Err(at) = list.binary_search(&value) {
+        list.insert(at, value);
+    }
+}
+
 /// Renders the intro of every section again (after a glossary edit changed definitions).
 /// Returns the indices of the sections whose intro came out different.
 pub fn render_sections(site: &mut Site) -> Vec<usize> {

@@ -15,10 +15,10 @@ use crate::model::content_path::CONTENT_DIR;
 use crate::pipeline::build;
 use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
-use crate::pipeline::index::{Taxonomy, fallback_slug};
 use crate::pipeline::link;
 use crate::pipeline::load;
 use crate::pipeline::render;
+use crate::pipeline::render::context;
 use crate::pipeline::theme::Theme;
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
 
@@ -216,25 +216,13 @@ impl Preview {
         if !old.same_matching(&new) {
             return None;
         }
-        let mut pages: Vec<usize> = old
-            .changed_definitions(&new)
-            .into_iter()
-            .flat_map(|t| site.term_uses[t].iter().copied())
-            .collect();
-        pages.sort_unstable();
-        pages.dedup();
+        let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
         site.glossary = Some(new);
-        let again = link::render_pages(site, &pages);
-        for (&i, again) in pages.iter().zip(again) {
+        let again = link::render_pages(site, &selection.pages);
+        for (&i, again) in selection.pages.iter().zip(again) {
             site.pages[i].rendered = again.rendered;
         }
-        let sections = link::render_sections(site);
-        let selection = render::Selection {
-            pages,
-            sections,
-            glossary: true,
-            ..Default::default()
-        };
+        selection.sections = link::render_sections(site);
         publish(site, theme, &selection, false, &mut self.snapshot)
     }
 
@@ -270,13 +258,9 @@ impl Preview {
             if new.body == old.source.body {
                 continue;
             }
-            let old_targets: Vec<usize> = (0..site.pages.len())
-                .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
-                .collect();
+            let old_targets = link::targets_of(site, i);
             // The glossary pages list the pages that use each term.
-            let old_terms: Vec<usize> = (0..site.term_uses.len())
-                .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
-                .collect();
+            let old_terms = link::terms_of(site, i);
             let previous = std::mem::replace(&mut site.pages[i].source, new);
             let Some(again) = link::render_pages(site, &[i]).pop() else {
                 site.pages[i].source = previous;
@@ -304,26 +288,8 @@ impl Preview {
             return Some(Update::Nothing);
         }
         // An original's new version may make its translations stale: their notices change.
-        let site_ref: &Site = site;
-        let mut translations = Vec::new();
-        for &i in &changed {
-            let page = &site_ref.pages[i];
-            if !site_ref.config.is_default(&page.source.lang) {
-                continue;
-            }
-            translations.extend(
-                site_ref
-                    .translations(&page.source.key)
-                    .filter(|t| t.meta().translated_from.is_some())
-                    .filter_map(|t| site_ref.page_index(&t.source.key, &t.source.lang))
-                    .filter(|&t| t != i),
-            );
-        }
-        changed.extend(translations);
-        changed.sort_unstable();
-        changed.dedup();
         let selection = render::Selection {
-            pages: changed,
+            pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
         publish(site, theme, &selection, false, &mut self.snapshot)
@@ -350,116 +316,23 @@ impl Preview {
         if !same_frame {
             return None;
         }
-        let lang = new.lang.clone();
-        let key = new.key.clone();
-        let section = new.section.clone();
-        let term_slugs =
-            |meta: &crate::model::frontmatter::FrontMatter| -> Vec<(Taxonomy, String)> {
-                let tags = meta.tags.iter().map(|t| (Taxonomy::Tags, fallback_slug(t)));
-                let category = meta
-                    .category
-                    .iter()
-                    .map(|c| (Taxonomy::Categories, fallback_slug(c)));
-                tags.chain(category).collect()
-            };
-        let mut taxonomy_terms = term_slugs(old);
-        taxonomy_terms.extend(term_slugs(&new.meta));
-        let old_targets: Vec<usize> = (0..site.pages.len())
-            .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
-            .collect();
-        let old_terms: Vec<usize> = (0..site.term_uses.len())
-            .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
-            .collect();
+        let mut taxonomy_terms = context::taxonomy_terms_of(old);
+        taxonomy_terms.extend(context::taxonomy_terms_of(&new.meta));
         let linking = site.pages[i].backlinks.clone();
         site.pages[i].source = new;
-
-        // Its body, and the bodies that link to it: they may show its title or point into its
-        // headings, and must be checked again.
-        let mut bodies = vec![i];
-        bodies.extend(&linking);
-        let again = link::render_pages(site, &bodies);
-        if again.iter().any(|a| !a.errors.is_empty()) {
-            return None;
-        }
-        let new_targets = again[0].targets.clone();
-        let new_terms = again[0].terms.clone();
-        for (&p, again) in bodies.iter().zip(again) {
-            site.pages[p].rendered = again.rendered;
-        }
-        for &t in old_targets.iter().filter(|t| !new_targets.contains(t)) {
-            site.pages[t].backlinks.retain(|&b| b != i);
-        }
-        for &t in new_targets.iter().filter(|t| !old_targets.contains(t)) {
-            let list = &mut site.pages[t].backlinks;
-            if let Err(at) = list.binary_search(&i) {
-                list.insert(at, i);
-            }
-        }
-        for &t in old_terms.iter().filter(|t| !new_terms.contains(t)) {
-            site.term_uses[t].retain(|&p| p != i);
-        }
-        for &t in new_terms.iter().filter(|t| !old_terms.contains(t)) {
-            let list = &mut site.term_uses[t];
-            if let Err(at) = list.binary_search(&i) {
-                list.insert(at, i);
-            }
-        }
+        let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
-
-        let mut pages = vec![i];
-        pages.extend(
-            site.translations(&key)
-                .filter_map(|t| site.page_index(&t.source.key, &t.source.lang)),
-        );
-        pages.extend(&linking);
-        pages.extend(&old_targets);
-        pages.extend(&new_targets);
-        pages.extend((0..site.pages.len()).filter(|&p| {
-            site.pages[p]
-                .meta()
-                .related
-                .iter()
-                .any(|r| crate::model::content_path::normalise_content_path(&r.value) == key)
-        }));
-        pages.sort_unstable();
-        pages.dedup();
-        let mut sections: Vec<usize> = site
-            .config
-            .languages
-            .iter()
-            .flat_map(|l| {
-                [
-                    site.section_index(&section, &l.code),
-                    site.section_index("", &l.code),
-                ]
-            })
-            .flatten()
-            .collect();
-        sections.sort_unstable();
-        sections.dedup();
-        let mut terms = Vec::new();
-        for (kind, slug) in taxonomy_terms {
-            let list = site.taxonomies.get(&(kind, lang.clone()))?;
-            match list.iter().position(|t| t.slug == slug) {
-                Some(at) => terms.push((kind, lang.clone(), at)),
-                // A tag no page has any more: its page must go, which only a full build does.
-                None => return None,
-            }
-        }
-        terms.sort();
-        terms.dedup();
-        let selection = render::Selection {
-            pages,
-            sections,
-            taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
-            taxonomy_terms: terms,
-            glossary: !old_terms.is_empty() || !new_terms.is_empty(),
-        };
+        let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
         publish(site, theme, &selection, true, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The site as served now: the last good build.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.clone()
     }
 }
 

@@ -8,5 +8,6 @@ mod build;
 mod errors;
 mod glossary;
 mod links;
+mod preview_engine;
 mod serve;
 mod translations;

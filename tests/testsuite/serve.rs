@@ -562,10 +562,11 @@ fn hq_glossary(names: &str, definition: &str) -> String {
 }
 
 /// One change to a fixture site.
-type Step = Box<dyn Fn(&Fixture)>;
+pub(crate) type Step = Box<dyn Fn(&Fixture)>;
 
-#[test]
-fn the_served_site_always_equals_a_fresh_build() {
+/// The site the equivalence tests start from: pages that link to, list as related and use
+/// glossary terms of each other, a bundle with an asset, a draft, a marked translation.
+pub(crate) fn equivalence_site() -> Fixture {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/plan.md",
@@ -591,10 +592,13 @@ fn the_served_site_always_equals_a_fresh_build() {
     );
     let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
-    let served = Served::start(&f);
-    assert_equivalent(&f, &served, "the first build");
+    f
+}
 
-    let steps: Vec<(&str, Step)> = vec![
+/// The edits the equivalence tests make, in order: each kind of incremental rebuild and
+/// each kind of change that needs a full one.
+pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
+    vec![
         (
             "a body-only edit of an original whose translation is marked (now stale)",
             Box::new(|f: &Fixture| {
@@ -760,7 +764,16 @@ fn the_served_site_always_equals_a_fresh_build() {
                 )
             }),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn the_served_site_always_equals_a_fresh_build() {
+    let f = equivalence_site();
+    let served = Served::start(&f);
+    assert_equivalent(&f, &served, "the first build");
+
+    let steps = equivalence_steps();
     for (step, apply) in steps {
         apply(&f);
         assert_equivalent(&f, &served, step);

@@ -1,0 +1,578 @@
+//! What each output page shows, in both directions: the builders of every template's data
+//! ([`super::data`]) and, beside them, the rules that say which pages must be rendered again
+//! when a page, a glossary term or a section changes (`serve`'s incremental rebuilds). A field
+//! added to a builder that shows something of another page needs its rule here too; the
+//! preview's equivalence tests fail otherwise.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
+use crate::model::content_path::normalise_content_path;
+use crate::model::dates::{Date, TemplateDate};
+use crate::model::frontmatter::FrontMatter;
+use crate::model::translation::last_change;
+use crate::pipeline::glossary;
+use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
+use crate::pipeline::link::Relinked;
+use crate::pipeline::render::Selection;
+use crate::pipeline::render::data::*;
+use crate::pipeline::theme::Theme;
+
+/// How many of the pages that use a term its glossary entry lists; `used_by_count` has the
+/// total, so a large site's glossary page stays readable.
+pub const USED_BY_SHOWN: usize = 20;
+
+/// Per-language values shared by every page of that language, computed once.
+struct LangCommon {
+    config: tera::Value,
+    strings: tera::Value,
+    /// The translated name of each taxonomy.
+    taxonomy_titles: HashMap<&'static str, String>,
+    glossary_title: String,
+    /// Top-level sections: (title, path).
+    nav: Vec<(String, String)>,
+}
+
+/// Builds template data for one build: holds what every page of a language shares and every
+/// page's summary, converted for Tera once.
+pub struct Contexts<'a> {
+    site: &'a Site,
+    common: HashMap<&'a str, LangCommon>,
+    /// Every page's list entry, converted for Tera once (on first use): lists share them
+    /// instead of copying.
+    summaries: Vec<OnceLock<tera::Value>>,
+}
+
+impl<'a> Contexts<'a> {
+    pub fn new(site: &'a Site, theme: &Theme) -> Self {
+        let config = &site.config;
+        let languages: Vec<SiteLanguage<'_>> = config
+            .languages
+            .iter()
+            .map(|l| SiteLanguage {
+                code: &l.code,
+                name: &l.name,
+                title: &l.title,
+                url: site.url(&site.home_path(&l.code)),
+            })
+            .collect();
+        let common = config
+            .languages
+            .iter()
+            .map(|l| {
+                let nav = site
+                    .section("", &l.code)
+                    .map(|home| {
+                        home.subsections
+                            .iter()
+                            .map(|&i| {
+                                let s = &site.sections[i];
+                                (s.title.clone(), s.path.clone())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let strings = theme.strings(&l.code, &config.default_language);
+                let taxonomy_titles = Taxonomy::ALL
+                    .iter()
+                    .map(|k| {
+                        let title = strings
+                            .get(k.slug())
+                            .and_then(|v| v.as_str())
+                            .unwrap_or(k.slug());
+                        (k.slug(), title.to_string())
+                    })
+                    .collect();
+                let glossary_title = strings
+                    .get("glossary")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Glossary")
+                    .to_string();
+                let site_data = SiteData {
+                    title: config.title_in(&l.code),
+                    description: &config.description,
+                    base_url: &config.base_url,
+                    default_language: &config.default_language,
+                    extra: &config.extra,
+                    languages: languages
+                        .iter()
+                        .map(|l| SiteLanguage {
+                            code: l.code,
+                            name: l.name,
+                            title: l.title,
+                            url: l.url.clone(),
+                        })
+                        .collect(),
+                };
+                let lc = LangCommon {
+                    glossary_title,
+                    config: tera::Value::from_serializable(&site_data),
+                    strings: tera::Value::from_serializable(&strings),
+                    taxonomy_titles,
+                    nav,
+                };
+                (l.code.as_str(), lc)
+            })
+            .collect();
+        let summaries = site.pages.iter().map(|_| OnceLock::new()).collect();
+        Contexts {
+            site,
+            common,
+            summaries,
+        }
+    }
+
+    /// Converts every page's summary up front, in parallel: a full build's lists need most.
+    pub fn convert_all_summaries(&self) {
+        self.summaries.par_iter().enumerate().for_each(|(i, s)| {
+            s.get_or_init(|| self.convert_summary(i));
+        });
+    }
+
+    /// The variables every template gets. `versions` are the (language, path) pairs of every
+    /// language version of this output page, this one included.
+    pub fn common<'s>(
+        &'s self,
+        lang: &'s str,
+        path: &str,
+        versions: &[(&'s str, String)],
+        summary: Option<&'s str>,
+    ) -> Common<'s> {
+        let site = self.site;
+        let config = &site.config;
+        let lc = &self.common[lang];
+        let x_default = versions
+            .iter()
+            .find(|(l, _)| config.is_default(l))
+            .map_or(path, |(_, p)| p.as_str());
+        Common {
+            lang,
+            config: lc.config.clone(),
+            t: lc.strings.clone(),
+            root_url: site.url(&site.home_path(lang)),
+            static_url: &config.base_url,
+            current_url: site.url(path),
+            description: summary
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or(&config.description),
+            alternates: versions
+                .iter()
+                .map(|(l, p)| Alternate {
+                    lang: l,
+                    url: site.url(p),
+                })
+                .collect(),
+            x_default_url: site.url(x_default),
+            languages: config
+                .languages
+                .iter()
+                .map(|l| {
+                    let version = versions.iter().find(|(code, _)| *code == l.code);
+                    LanguageLink {
+                        code: &l.code,
+                        name: &l.name,
+                        url: version.map_or_else(
+                            || site.url(&site.home_path(&l.code)),
+                            |(_, p)| site.url(p),
+                        ),
+                        current: l.code == lang,
+                        translated: version.is_some(),
+                    }
+                })
+                .collect(),
+            nav: lc
+                .nav
+                .iter()
+                .map(|(title, p)| NavLink {
+                    title,
+                    url: site.url(p),
+                    current: path.starts_with(p.as_str()),
+                })
+                .collect(),
+            glossary_url: site
+                .glossary
+                .as_ref()
+                .map(|_| site.url(&site.glossary_path(lang))),
+        }
+    }
+
+    /// `page`, for `page.html`.
+    pub fn page(&self, index: usize) -> PageData<'_> {
+        let site = self.site;
+        let page = &site.pages[index];
+        let lang = page.source.lang.as_str();
+        let meta = page.meta();
+        let related: Vec<usize> = meta
+            .related
+            .iter()
+            .filter_map(|r| site.page_index_for_reader(&normalise_content_path(&r.value), lang))
+            .collect();
+        PageData {
+            summary: summary(site, page),
+            content: &page.rendered.html,
+            toc: &page.rendered.toc,
+            review_by: date(meta.review_by, lang),
+            sources: meta
+                .sources
+                .iter()
+                .map(|s| SourceData {
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                    url: s.url.as_deref(),
+                    date: date(s.date, lang),
+                })
+                .collect(),
+            related: self.list(&related),
+            backlinks: self.list(&page.backlinks),
+            section: site
+                .section(&page.source.section, lang)
+                .map(|s| SectionLink {
+                    title: &s.title,
+                    url: site.url(&s.path),
+                }),
+            extra: &meta.extra,
+            translation: site.translation_status(index).map(|t| {
+                let original = &site.pages[t.original];
+                TranslationData {
+                    status: t.status,
+                    original_url: site.url(&original.path),
+                    original_lang: &original.source.lang,
+                    original_title: original.title(),
+                    original_updated: date(last_change(original.meta()), lang),
+                }
+            }),
+        }
+    }
+
+    /// `section`, for `section.html` and `index.html`.
+    pub fn section<'s>(&'s self, section: &'s Section) -> SectionData<'s> {
+        let site = self.site;
+        SectionData {
+            title: &section.title,
+            summary: section_summary(section),
+            content: &section.rendered.html,
+            url: site.url(&section.path),
+            pages: self.list(&site.listing(section)),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&i| {
+                    let s = &site.sections[i];
+                    SubsectionData {
+                        title: &s.title,
+                        summary: section_summary(s),
+                        url: site.url(&s.path),
+                        count: site.listing(s).len(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// `recent`, for `index.html`: every page in `lang`, newest first.
+    pub fn recent(&self, lang: &str) -> SummaryList {
+        let site = self.site;
+        let mut recent: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].source.lang == lang)
+            .collect();
+        recent.sort_by(|&a, &b| {
+            let (a, b) = (&site.pages[a], &site.pages[b]);
+            b.meta()
+                .date
+                .cmp(&a.meta().date)
+                .then_with(|| a.path.cmp(&b.path))
+        });
+        self.list(&recent)
+    }
+
+    /// `taxonomy`, for `taxonomy_list.html` and `taxonomy_term.html`.
+    pub fn taxonomy(&self, kind: Taxonomy, lang: &str) -> TaxonomyData<'_> {
+        let site = self.site;
+        TaxonomyData {
+            kind: kind.slug(),
+            title: &self.common[lang].taxonomy_titles[kind.slug()],
+            url: site.url(&site.taxonomy_path(kind, lang, None)),
+            terms: site.taxonomies[&(kind, lang.to_string())]
+                .iter()
+                .map(|t| TaxonomyTermLink {
+                    name: &t.name,
+                    url: site.url(&site.taxonomy_path(kind, lang, Some(&t.slug))),
+                    count: t.pages.len(),
+                })
+                .collect(),
+        }
+    }
+
+    /// `term`, for `taxonomy_term.html`.
+    pub fn taxonomy_term(&self, kind: Taxonomy, lang: &str, i: usize) -> TaxonomyTermData<'_> {
+        let site = self.site;
+        let term = &site.taxonomies[&(kind, lang.to_string())][i];
+        TaxonomyTermData {
+            name: &term.name,
+            url: site.url(&site.taxonomy_path(kind, lang, Some(&term.slug))),
+            pages: self.list(&term.pages),
+        }
+    }
+
+    /// `glossary`, for `glossary.html`: the entries of `lang` in its order, grouped for the
+    /// index. `None` when the site has no glossary.
+    pub fn glossary(&self, lang: &str) -> Option<GlossaryData<'_>> {
+        let site = self.site;
+        let glossary = site.glossary.as_ref()?;
+        let mut entries: Vec<(String, usize)> = glossary
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.langs.get(lang).map(|l| (glossary::sort_key(l), i)))
+            .collect();
+        entries.sort();
+        let page_url = site.url(&site.glossary_path(lang));
+        let mut groups: Vec<GlossaryGroup<'_>> = Vec::new();
+        for (key, i) in entries {
+            let term = &glossary.terms[i];
+            let text = &term.langs[lang];
+            let used_by: Vec<usize> = site
+                .term_uses
+                .get(i)
+                .map(|pages| {
+                    pages
+                        .iter()
+                        .copied()
+                        .filter(|&p| site.pages[p].source.lang == lang)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let entry = GlossaryEntry {
+                id: &term.id,
+                term: &text.term,
+                abbr: text.abbr.as_deref(),
+                aliases: &text.aliases,
+                reading: text.reading.as_deref(),
+                definition: &text.definition_html,
+                see_also: term
+                    .see_also
+                    .iter()
+                    .filter_map(|id| glossary.index(id))
+                    .map(|j| {
+                        let other = &glossary.terms[j];
+                        let name = other
+                            .langs
+                            .get(lang)
+                            .or_else(|| other.langs.values().next())
+                            .map_or(other.id.as_str(), |l| l.term.as_str());
+                        GlossaryLink {
+                            id: &other.id,
+                            term: name,
+                            url: format!("{page_url}#{}", other.id),
+                        }
+                    })
+                    .collect(),
+                translations: term
+                    .langs
+                    .iter()
+                    .filter(|(code, _)| code.as_str() != lang)
+                    .map(|(code, l)| GlossaryTranslation {
+                        lang: code,
+                        name: site
+                            .config
+                            .language(code)
+                            .map_or(code.as_str(), |c| c.name.as_str()),
+                        term: &l.term,
+                        url: format!("{}#{}", site.url(&site.glossary_path(code)), term.id),
+                    })
+                    .collect(),
+                used_by: self.list(&used_by[..used_by.len().min(USED_BY_SHOWN)]),
+                used_by_count: used_by.len(),
+            };
+            let label = glossary::index_group(&key);
+            match groups.last_mut() {
+                Some(group) if group.label == label => group.entries.push(entry),
+                _ => groups.push(GlossaryGroup {
+                    label,
+                    id: format!("group-{}", groups.len() + 1),
+                    entries: vec![entry],
+                }),
+            }
+        }
+        Some(GlossaryData {
+            title: &self.common[lang].glossary_title,
+            url: page_url,
+            groups,
+        })
+    }
+
+    fn convert_summary(&self, index: usize) -> tera::Value {
+        tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
+    }
+
+    /// A list of page summaries, sharing the converted entries.
+    fn list(&self, pages: &[usize]) -> SummaryList {
+        pages
+            .iter()
+            .map(|&i| {
+                self.summaries[i]
+                    .get_or_init(|| self.convert_summary(i))
+                    .clone()
+            })
+            .collect::<Vec<_>>()
+            .into()
+    }
+}
+
+fn section_summary(section: &Section) -> Option<&str> {
+    section
+        .source
+        .as_ref()
+        .and_then(|s| s.meta.summary.as_deref())
+}
+
+fn date(d: Option<Date>, lang: &str) -> Option<TemplateDate> {
+    d.map(|d| d.for_template(lang))
+}
+
+/// The fields of a page that every list shows.
+fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
+    let lang = page.source.lang.as_str();
+    let meta = page.meta();
+    let term_link = |kind: Taxonomy, name: &'s str| TermLink {
+        name,
+        url: site.url(&site.taxonomy_path(kind, lang, Some(&fallback_slug(name)))),
+    };
+    PageSummary {
+        title: page.title(),
+        summary: meta.summary.as_deref(),
+        url: site.url(&page.path),
+        lang,
+        date: date(meta.date, lang),
+        updated: date(meta.updated, lang),
+        as_of: date(meta.as_of, lang),
+        reading_time: page.rendered.reading_time(),
+        tags: meta
+            .tags
+            .iter()
+            .map(|t| term_link(Taxonomy::Tags, t))
+            .collect(),
+        category: meta
+            .category
+            .as_deref()
+            .map(|c| term_link(Taxonomy::Categories, c)),
+    }
+}
+
+// What shows what: the reverse of the builders above, for `serve`'s incremental rebuilds.
+
+/// The translations of the changed originals in `pages` that record a version: their stale
+/// notice ([`PageData::translation`]) depends on the original's bytes. For a body-only edit.
+pub fn shown_by_bodies(site: &Site, pages: &[usize]) -> Vec<usize> {
+    let mut shown = pages.to_vec();
+    for &i in pages {
+        let page = &site.pages[i];
+        if !site.config.is_default(&page.source.lang) {
+            continue;
+        }
+        shown.extend(
+            site.translations(&page.source.key)
+                .filter(|t| t.meta().translated_from.is_some())
+                .filter_map(|t| site.page_index(&t.source.key, &t.source.lang))
+                .filter(|&t| t != i),
+        );
+    }
+    shown.sort_unstable();
+    shown.dedup();
+    shown
+}
+
+/// Everything that shows something of page `i` after an edit of its front matter, headings or
+/// links that kept its URL: the page; its translations ([`PageData::translation`],
+/// [`Common::alternates`]); the pages linking to it (`linking`: their bodies show its title)
+/// and linked from it ([`PageData::backlinks`]); pages listing it as related
+/// ([`PageData::related`]); its section and the home page in every language
+/// ([`SectionData::pages`], [`SubsectionData::count`], `recent`); the tag and category pages
+/// it was or is on (`taxonomy_terms`, with every taxonomy list of its language); the glossary
+/// pages when it uses terms ([`GlossaryEntry::used_by`]). `None` when a tag page would have
+/// to disappear, which only a full build does.
+pub fn shown_by_page(
+    site: &Site,
+    i: usize,
+    linking: &[usize],
+    relinked: &Relinked,
+    taxonomy_terms: &[(Taxonomy, String)],
+) -> Option<Selection> {
+    let page = &site.pages[i];
+    let (key, lang, section) = (&page.source.key, &page.source.lang, &page.source.section);
+    let mut pages = vec![i];
+    pages.extend(
+        site.translations(key)
+            .filter_map(|t| site.page_index(&t.source.key, &t.source.lang)),
+    );
+    pages.extend(linking);
+    pages.extend(&relinked.targets_before);
+    pages.extend(&relinked.targets_after);
+    pages.extend((0..site.pages.len()).filter(|&p| {
+        site.pages[p]
+            .meta()
+            .related
+            .iter()
+            .any(|r| normalise_content_path(&r.value) == *key)
+    }));
+    pages.sort_unstable();
+    pages.dedup();
+    let mut sections: Vec<usize> = site
+        .config
+        .languages
+        .iter()
+        .flat_map(|l| {
+            [
+                site.section_index(section, &l.code),
+                site.section_index("", &l.code),
+            ]
+        })
+        .flatten()
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    let mut terms = Vec::new();
+    for (kind, slug) in taxonomy_terms {
+        let list = site.taxonomies.get(&(*kind, lang.clone()))?;
+        let at = list.iter().position(|t| t.slug == *slug)?;
+        terms.push((*kind, lang.clone(), at));
+    }
+    terms.sort();
+    terms.dedup();
+    Some(Selection {
+        pages,
+        sections,
+        taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
+        taxonomy_terms: terms,
+        glossary: !relinked.terms_before.is_empty() || !relinked.terms_after.is_empty(),
+    })
+}
+
+/// The tags and category of a page's front matter, as (taxonomy, slug): the pages that list it.
+pub fn taxonomy_terms_of(meta: &FrontMatter) -> Vec<(Taxonomy, String)> {
+    let tags = meta.tags.iter().map(|t| (Taxonomy::Tags, fallback_slug(t)));
+    let category = meta
+        .category
+        .iter()
+        .map(|c| (Taxonomy::Categories, fallback_slug(c)));
+    tags.chain(category).collect()
+}
+
+/// Everything that shows the definitions of the glossary terms `terms`: the pages that use
+/// them (their tooltips) and the glossary pages. Section intros may use them too: the caller
+/// adds the sections whose intro came out different.
+pub fn shown_by_terms(site: &Site, terms: &[usize]) -> Selection {
+    let mut pages: Vec<usize> = terms
+        .iter()
+        .flat_map(|&t| site.term_uses[t].iter().copied())
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    Selection {
+        pages,
+        glossary: true,
+        ..Default::default()
+    }
+}

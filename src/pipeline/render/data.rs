@@ -1,0 +1,327 @@
+//! The data each template gets, as typed structs that borrow from the site. This file is the
+//! template contract: `docs/templates.md` describes these types field by field, and a field
+//! added here is a variable every theme can use. Lists of pages hold [`PageSummary`] values
+//! converted for Tera once per build ([`Lists`](super::context)), so a section listing
+//! thousands of guides shares them instead of copying.
+
+use serde::Serialize;
+
+use crate::model::dates::TemplateDate;
+use crate::pipeline::markdown::TocEntry;
+
+/// A list of [`PageSummary`] entries, already converted for Tera.
+pub type SummaryList = tera::Value;
+
+/// The variables every template gets.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    /// The language code of the page being rendered (`"en"`, `"ja"`).
+    pub lang: &'a str,
+    /// The site in this language: a [`SiteData`], converted once per language.
+    pub config: tera::Value,
+    /// The theme's interface strings in this language (`i18n.toml`), converted once.
+    pub t: tera::Value,
+    /// The absolute URL of this language's home page.
+    pub root_url: String,
+    /// The absolute URL of the output root, where static files land.
+    pub static_url: &'a str,
+    /// The absolute URL of this page, also its canonical URL.
+    pub current_url: String,
+    /// The meta description: the page's `summary`, else the book's description.
+    pub description: &'a str,
+    /// Every language version of this page that exists, this one included.
+    pub alternates: Vec<Alternate<'a>>,
+    /// The URL of the default language's version, for `hreflang="x-default"`.
+    pub x_default_url: String,
+    /// The language switcher: one entry per declared language.
+    pub languages: Vec<LanguageLink<'a>>,
+    /// The top-level sections in this language.
+    pub nav: Vec<NavLink<'a>>,
+    /// This language's glossary page, or none when the site has no glossary.
+    pub glossary_url: Option<String>,
+}
+
+/// `config`: the site as a template sees it in one language.
+#[derive(Serialize)]
+pub struct SiteData<'a> {
+    /// The site title in this language (`[languages.L] title`, else `[book] title`).
+    pub title: &'a str,
+    /// `[book] description`.
+    pub description: &'a str,
+    /// The absolute base URL with a trailing slash, sub-path included.
+    pub base_url: &'a str,
+    pub default_language: &'a str,
+    /// `[extra]` of book.toml.
+    pub extra: &'a serde_json::Value,
+    /// Every declared language and its home page, the default first.
+    pub languages: Vec<SiteLanguage<'a>>,
+}
+
+/// One declared language in `config.languages`.
+#[derive(Serialize)]
+pub struct SiteLanguage<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub title: &'a str,
+    /// The language's home page.
+    pub url: String,
+}
+
+/// One language version of the page being rendered, for `<link rel="alternate">`.
+#[derive(Serialize)]
+pub struct Alternate<'a> {
+    pub lang: &'a str,
+    pub url: String,
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize)]
+pub struct LanguageLink<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    /// The page's translation, or that language's home when `translated` is false.
+    pub url: String,
+    /// Whether this is the page's own language.
+    pub current: bool,
+    pub translated: bool,
+}
+
+/// A top-level section in the navigation.
+#[derive(Serialize)]
+pub struct NavLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// Whether the page being rendered is in this section.
+    pub current: bool,
+}
+
+/// A page as every list shows it.
+#[derive(Serialize)]
+pub struct PageSummary<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub url: String,
+    /// The page's language: differs from the list's when an original stands in for a
+    /// missing translation.
+    pub lang: &'a str,
+    pub date: Option<TemplateDate>,
+    pub updated: Option<TemplateDate>,
+    pub as_of: Option<TemplateDate>,
+    /// Whole minutes, at least 1.
+    pub reading_time: usize,
+    pub tags: Vec<TermLink<'a>>,
+    pub category: Option<TermLink<'a>>,
+}
+
+/// A tag or category of a page, linked to its page.
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// `page`, in `page.html`: the summary's fields and the rest.
+#[derive(Serialize)]
+pub struct PageData<'a> {
+    #[serde(flatten)]
+    pub summary: PageSummary<'a>,
+    /// The rendered HTML body.
+    pub content: &'a str,
+    /// Headings h2–h4 in order.
+    pub toc: &'a [TocEntry],
+    pub review_by: Option<TemplateDate>,
+    pub sources: Vec<SourceData<'a>>,
+    /// The `related` guides, in this language where a translation exists.
+    pub related: SummaryList,
+    /// The pages whose text links to this one.
+    pub backlinks: SummaryList,
+    /// The section the page is in.
+    pub section: Option<SectionLink<'a>>,
+    /// The page's free-form `extra` map.
+    pub extra: &'a serde_json::Value,
+    /// On a translation: where it stands against its original; none in the default language.
+    pub translation: Option<TranslationData<'a>>,
+}
+
+/// One entry of a page's `sources`.
+#[derive(Serialize)]
+pub struct SourceData<'a> {
+    pub title: &'a str,
+    pub publisher: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub date: Option<TemplateDate>,
+}
+
+/// A section named by a page.
+#[derive(Serialize)]
+pub struct SectionLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// `page.translation`: a translated page and its original.
+#[derive(Serialize)]
+pub struct TranslationData<'a> {
+    /// `current`, `stale` or `untracked`.
+    pub status: crate::model::translation::Status,
+    pub original_url: String,
+    pub original_lang: &'a str,
+    pub original_title: &'a str,
+    /// The original's `updated`, else its `date`.
+    pub original_updated: Option<TemplateDate>,
+}
+
+/// `section`, in `section.html` and `index.html`.
+#[derive(Serialize)]
+pub struct SectionData<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    /// The rendered intro.
+    pub content: &'a str,
+    pub url: String,
+    /// The section's pages in its `sort_by` order, originals standing in for missing
+    /// translations where the language falls back.
+    pub pages: SummaryList,
+    pub subsections: Vec<SubsectionData<'a>>,
+}
+
+/// A subsection listed by its parent.
+#[derive(Serialize)]
+pub struct SubsectionData<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub url: String,
+    /// How many pages the subsection lists.
+    pub count: usize,
+}
+
+/// `taxonomy`, in `taxonomy_list.html` and `taxonomy_term.html`.
+#[derive(Serialize)]
+pub struct TaxonomyData<'a> {
+    /// `tags` or `categories`.
+    pub kind: &'static str,
+    /// The taxonomy's name in this language.
+    pub title: &'a str,
+    pub url: String,
+    /// Sorted by name.
+    pub terms: Vec<TaxonomyTermLink<'a>>,
+}
+
+/// One tag or category in a taxonomy's list.
+#[derive(Serialize)]
+pub struct TaxonomyTermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+/// `term`, in `taxonomy_term.html`.
+#[derive(Serialize)]
+pub struct TaxonomyTermData<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub pages: SummaryList,
+}
+
+/// `glossary`, in `glossary.html`.
+#[derive(Serialize)]
+pub struct GlossaryData<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// The index: one group per initial letter or row of the Japanese syllabary, in order.
+    pub groups: Vec<GlossaryGroup<'a>>,
+}
+
+/// One group of the glossary's index.
+#[derive(Serialize)]
+pub struct GlossaryGroup<'a> {
+    pub label: String,
+    /// The group's anchor (`group-1`, …).
+    pub id: String,
+    pub entries: Vec<GlossaryEntry<'a>>,
+}
+
+/// One term on a glossary page.
+#[derive(Serialize)]
+pub struct GlossaryEntry<'a> {
+    /// The stable anchor (`#aisi`).
+    pub id: &'a str,
+    pub term: &'a str,
+    pub abbr: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub reading: Option<&'a str>,
+    /// The definition as HTML.
+    pub definition: &'a str,
+    pub see_also: Vec<GlossaryLink<'a>>,
+    /// The same entry in the other languages.
+    pub translations: Vec<GlossaryTranslation<'a>>,
+    /// The pages in this language that use the term, at most [`USED_BY_SHOWN`](super::context::USED_BY_SHOWN).
+    pub used_by: SummaryList,
+    /// How many pages in this language use the term.
+    pub used_by_count: usize,
+}
+
+/// A see-also link to another entry.
+#[derive(Serialize)]
+pub struct GlossaryLink<'a> {
+    pub id: &'a str,
+    pub term: &'a str,
+    pub url: String,
+}
+
+/// The same entry in another language.
+#[derive(Serialize)]
+pub struct GlossaryTranslation<'a> {
+    pub lang: &'a str,
+    /// The language's name.
+    pub name: &'a str,
+    pub term: &'a str,
+    pub url: String,
+}
+
+/// The variables of one template: [`Common`] and the template's own.
+#[derive(Serialize)]
+pub struct Vars<'a, T: Serialize> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    #[serde(flatten)]
+    pub own: T,
+}
+
+/// `page.html` (or a page's own `template`).
+#[derive(Serialize)]
+pub struct PageVars<'a> {
+    pub page: PageData<'a>,
+}
+
+/// `section.html` and `index.html` (or a section's own `template`).
+#[derive(Serialize)]
+pub struct SectionVars<'a> {
+    pub section: SectionData<'a>,
+    /// On the home page only: every page in the language, newest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent: Option<SummaryList>,
+}
+
+/// `taxonomy_list.html`.
+#[derive(Serialize)]
+pub struct TaxonomyVars<'a> {
+    pub taxonomy: TaxonomyData<'a>,
+}
+
+/// `taxonomy_term.html`.
+#[derive(Serialize)]
+pub struct TaxonomyTermVars<'a> {
+    pub taxonomy: TaxonomyData<'a>,
+    pub term: TaxonomyTermData<'a>,
+}
+
+/// `glossary.html`.
+#[derive(Serialize)]
+pub struct GlossaryVars<'a> {
+    pub glossary: GlossaryData<'a>,
+}
+
+/// `404.html`: only the common variables.
+#[derive(Serialize)]
+pub struct NoVars {}

@@ -1,0 +1,324 @@
+//! The render stage: one Tera context per output page, rendered in parallel with the theme.
+//! Every rendered file goes to a `Sink` (the staging directory of a build, or memory). What
+//! each template gets is typed in [`data`] and built in [`context`].
+
+pub mod context;
+pub mod data;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::pipeline::index::{Section, Site, Taxonomy};
+use crate::pipeline::theme::Theme;
+use context::Contexts;
+use data::*;
+
+/// Where rendered files go. Paths are relative to the output root, with `/` separators.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Adds a file that exists on disk (a static file or content asset) at `path`. An
+    /// in-memory sink may keep just the source path instead of the bytes.
+    fn copy(&self, path: &str, source: &std::path::Path) -> std::io::Result<()> {
+        self.put(path, &std::fs::read(source)?)
+    }
+}
+
+/// One HTML file to render.
+enum Job<'a> {
+    Page(usize),
+    Section(&'a Section),
+    TaxonomyList(Taxonomy, &'a str),
+    TaxonomyTerm(Taxonomy, &'a str, usize),
+    Glossary(&'a str),
+    NotFound,
+}
+
+/// Renders every page, section, taxonomy page and the 404 page into `sink`, in parallel.
+/// Returns every error; a page that fails does not stop the others.
+pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let renderer = Renderer::new(site, theme);
+    renderer.contexts.convert_all_summaries();
+    let mut errors = renderer.check_templates();
+    if !errors.is_empty() {
+        return errors;
+    }
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(site.sections.iter().map(Job::Section));
+    for ((kind, lang), terms) in &site.taxonomies {
+        jobs.push(Job::TaxonomyList(*kind, lang));
+        jobs.extend((0..terms.len()).map(|i| Job::TaxonomyTerm(*kind, lang, i)));
+    }
+    if site.glossary.is_some() {
+        jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
+    }
+    jobs.push(Job::NotFound);
+    errors.extend(renderer.run(&jobs, sink));
+    // One broken template fails every page that uses it: report each distinct problem once.
+    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    errors
+}
+
+/// What an incremental rebuild renders again.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub pages: Vec<usize>,
+    /// Indices into `Site::sections`.
+    pub sections: Vec<usize>,
+    /// Tag and category list pages, by language.
+    pub taxonomy_lists: Vec<(Taxonomy, String)>,
+    /// Tag and category pages: (kind, language, index into the language's terms).
+    pub taxonomy_terms: Vec<(Taxonomy, String, usize)>,
+    pub glossary: bool,
+}
+
+/// Renders the selected pages into `sink` (for `serve`'s incremental rebuilds). Returns how
+/// many were rendered.
+pub fn render_selection(
+    site: &Site,
+    theme: &Theme,
+    selection: &Selection,
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
+    let renderer = Renderer::new(site, theme);
+    let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
+    jobs.extend(
+        selection
+            .sections
+            .iter()
+            .map(|&i| Job::Section(&site.sections[i])),
+    );
+    jobs.extend(
+        selection
+            .taxonomy_lists
+            .iter()
+            .map(|(kind, lang)| Job::TaxonomyList(*kind, lang)),
+    );
+    jobs.extend(
+        selection
+            .taxonomy_terms
+            .iter()
+            .map(|(kind, lang, i)| Job::TaxonomyTerm(*kind, lang, *i)),
+    );
+    if selection.glossary && site.glossary.is_some() {
+        jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
+    }
+    let errors = renderer.run(&jobs, sink);
+    if errors.is_empty() {
+        Ok(jobs.len())
+    } else {
+        Err(errors)
+    }
+}
+
+impl Renderer<'_> {
+    /// Renders `jobs` in parallel into `sink`; returns the errors.
+    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Vec<Diagnostic> {
+        let theme = self.theme;
+        let results: Vec<Result<(), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let (path, template, context) = self.context(job)?;
+                let mut html = Vec::with_capacity(32 * 1024);
+                theme
+                    .tera
+                    .render_to(&template, &context, &mut html)
+                    .map_err(|e| theme.error(&e))?;
+                sink.put(&path, &html).map_err(|e| {
+                    Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
+                })
+            })
+            .collect();
+        results.into_iter().filter_map(Result::err).collect()
+    }
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    contexts: Contexts<'a>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        Renderer {
+            site,
+            theme,
+            contexts: Contexts::new(site, theme),
+        }
+    }
+
+    /// Checks that every template named in front matter exists, before rendering anything.
+    fn check_templates(&self) -> Vec<Diagnostic> {
+        let pages = self.site.pages.iter().map(|p| &p.source);
+        let sections = self.site.sections.iter().filter_map(|s| s.source.as_ref());
+        pages
+            .chain(sections)
+            .filter_map(|source| {
+                let t = source.meta.template.as_ref()?;
+                if self.theme.has_template(&t.value) {
+                    return None;
+                }
+                Some(
+                    Diagnostic::error(
+                        "missing-template",
+                        &source.file,
+                        format!("template `{}` not found in the theme", t.value),
+                    )
+                    .at(t.line, 1)
+                    .maybe_suggest(
+                        did_you_mean(&t.value, self.theme.template_names()).or_else(|| {
+                            Some(format!(
+                                "add themes/{}/templates/{} or remove `template`",
+                                self.site.config.theme, t.value
+                            ))
+                        }),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// The output path, template name and context for one job.
+    fn context(&self, job: &Job<'_>) -> Result<(String, String, Context), Diagnostic> {
+        let site = self.site;
+        let contexts = &self.contexts;
+        let (path, template, context) = match job {
+            Job::Page(index) => {
+                let page = &site.pages[*index];
+                let lang = page.source.lang.as_str();
+                let versions: Vec<(&str, String)> = site
+                    .translations(&page.source.key)
+                    .map(|p| (p.source.lang.as_str(), p.path.clone()))
+                    .collect();
+                let common =
+                    contexts.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+                let own = PageVars {
+                    page: contexts.page(*index),
+                };
+                let template = page
+                    .meta()
+                    .template
+                    .as_ref()
+                    .map_or("page.html".to_string(), |t| t.value.clone());
+                let path = format!("{}index.html", page.path);
+                (path, template, to_context(&Vars { common, own }))
+            }
+            Job::Section(section) => {
+                let lang = section.lang.as_str();
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .filter_map(|l| site.section(&section.dir, &l.code))
+                    .map(|s| (s.lang.as_str(), s.path.clone()))
+                    .collect();
+                let summary = section
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.meta.summary.as_deref());
+                let common = contexts.common(lang, &section.path, &versions, summary);
+                let is_home = section.dir.is_empty();
+                let own = SectionVars {
+                    section: contexts.section(section),
+                    recent: is_home.then(|| contexts.recent(lang)),
+                };
+                let template = section
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.meta.template.as_ref())
+                    .map(|t| t.value.clone())
+                    .unwrap_or_else(|| {
+                        if is_home {
+                            "index.html"
+                        } else {
+                            "section.html"
+                        }
+                        .into()
+                    });
+                let path = format!("{}index.html", section.path);
+                (path, template, to_context(&Vars { common, own }))
+            }
+            Job::TaxonomyList(kind, lang) => {
+                let path = site.taxonomy_path(*kind, lang, None);
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| (l.code.as_str(), site.taxonomy_path(*kind, &l.code, None)))
+                    .collect();
+                let common = contexts.common(lang, &path, &versions, None);
+                let own = TaxonomyVars {
+                    taxonomy: contexts.taxonomy(*kind, lang),
+                };
+                let context = to_context(&Vars { common, own });
+                (
+                    format!("{path}index.html"),
+                    "taxonomy_list.html".into(),
+                    context,
+                )
+            }
+            Job::TaxonomyTerm(kind, lang, i) => {
+                let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
+                let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
+                let common = contexts.common(lang, &path, &[(lang, path.clone())], None);
+                let own = TaxonomyTermVars {
+                    taxonomy: contexts.taxonomy(*kind, lang),
+                    term: contexts.taxonomy_term(*kind, lang, *i),
+                };
+                let context = to_context(&Vars { common, own });
+                (
+                    format!("{path}index.html"),
+                    "taxonomy_term.html".into(),
+                    context,
+                )
+            }
+            Job::Glossary(lang) => {
+                let path = site.glossary_path(lang);
+                let versions: Vec<(&str, String)> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
+                    .collect();
+                let common = contexts.common(lang, &path, &versions, None);
+                let context = match contexts.glossary(lang) {
+                    Some(glossary) => to_context(&Vars {
+                        common,
+                        own: GlossaryVars { glossary },
+                    }),
+                    None => to_context(&Vars {
+                        common,
+                        own: NoVars {},
+                    }),
+                };
+                (format!("{path}index.html"), "glossary.html".into(), context)
+            }
+            Job::NotFound => {
+                let lang = site.config.default_language.as_str();
+                let common = contexts.common(lang, "404.html", &[], None);
+                let context = to_context(&Vars {
+                    common,
+                    own: NoVars {},
+                });
+                ("404.html".into(), "404.html".into(), context)
+            }
+        };
+        let context = context.map_err(|e| {
+            Diagnostic::error(
+                "template-data",
+                path.clone(),
+                format!("cannot pass the page's data to the template: {e}"),
+            )
+        })?;
+        Ok((path, template, context))
+    }
+}
+
+/// A template's variables as a Tera context.
+fn to_context<T: Serialize>(vars: &T) -> tera::TeraResult<Context> {
+    Context::from_serialize(vars)
+}
