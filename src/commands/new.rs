@@ -8,9 +8,8 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::model::blob::blob_id;
-use crate::model::config::is_language_code;
 use crate::model::config::{self, Config};
-use crate::model::content_path::CONTENT_DIR;
+use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::dates::Date;
 use crate::model::frontmatter_edit;
 
@@ -29,12 +28,8 @@ pub struct Created {
 pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<Created, Error> {
     let config = config::load(root).map_err(Error::Content)?;
     let rel = content_path(path)?;
-    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
-    let stem = name.trim_end_matches(".md");
-    let (base, named_lang) = match stem.rsplit_once('.') {
-        Some((base, l)) if is_language_code(l) => (base, Some(l)),
-        _ => (stem, None),
-    };
+    let parsed = ContentPath::parse(&rel);
+    let (dir, base, named_lang) = (parsed.dir, parsed.base, parsed.lang);
     let lang = match (lang, named_lang) {
         (Some(a), Some(b)) if a != b => {
             return Err(Error::Usage(format!(
@@ -43,16 +38,9 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
         }
         (a, b) => a.or(b).filter(|l| !config.is_default(l)),
     };
-    let in_dir = |file: String| {
-        if dir.is_empty() {
-            file
-        } else {
-            format!("{dir}/{file}")
-        }
-    };
     match lang {
         None => {
-            let target = in_dir(format!("{base}.md"));
+            let target = parsed.key();
             let text = guide_skeleton(base, dir, today);
             write_new(root, &target, &text)?;
             Ok(Created {
@@ -63,8 +51,8 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
         Some(lang) => translation(
             root,
             &config,
-            &in_dir(format!("{base}.md")),
-            &in_dir(format!("{base}.{lang}.md")),
+            &parsed.key(),
+            &parsed.file_in(Some(lang)),
             lang,
         ),
     }

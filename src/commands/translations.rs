@@ -15,9 +15,8 @@ use crate::commands::Format;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::model::blob::blob_id;
-use crate::model::config::is_language_code;
 use crate::model::config::{self, Config};
-use crate::model::content_path::CONTENT_DIR;
+use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::frontmatter::Kind;
 use crate::model::frontmatter_edit;
 use crate::model::translation::last_change;
@@ -300,46 +299,28 @@ pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
         })?
         .to_string_lossy()
         .replace('\\', "/");
-    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
     let shown = format!("{CONTENT_DIR}/{rel}");
-    let Some(stem) = name.strip_suffix(".md") else {
+    if !rel.ends_with(".md") {
         return Err(Error::Usage(format!("`{shown}` is not a Markdown file")));
-    };
-    let translations: Vec<&str> = config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
-        .filter(|l| !config.is_default(l))
-        .collect();
-    let (base, lang) = match stem.rsplit_once('.') {
-        Some((base, lang)) if is_language_code(lang) && !config.is_default(lang) => (base, lang),
-        _ => {
-            let example = translations.first().copied().unwrap_or("ja");
-            return Err(Error::Usage(format!(
-                "`{shown}` is in the default language ({}), so it is a source, not a translation; name a translation such as `{}.{example}.md`",
-                config.default_language,
-                shown.trim_end_matches(".md"),
-            )));
-        }
-    };
-    if config.language(lang).is_none() {
-        return Err(Error::Content(vec![
-            Diagnostic::error(
-                "undeclared-language",
-                &shown,
-                format!("`{name}` is in language `{lang}`, which book.toml does not declare"),
-            )
-            .suggest(format!(
-                "add `[languages.{lang}]` to book.toml, or rename the file to one of: {}",
-                translations.join(", ")
-            )),
-        ]));
     }
-    let source_rel = if dir.is_empty() {
-        format!("{base}.md")
-    } else {
-        format!("{dir}/{base}.md")
-    };
+    let path = ContentPath::parse(&rel);
+    let lang = path
+        .language(config, &shown)
+        .map_err(|e| Error::Content(vec![e]))?;
+    if config.is_default(&lang) {
+        let example = config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .find(|l| !config.is_default(l))
+            .unwrap_or("ja");
+        return Err(Error::Usage(format!(
+            "`{shown}` is in the default language ({}), so it is a source, not a translation; name a translation such as `{}.{example}.md`",
+            config.default_language,
+            shown.trim_end_matches(".md"),
+        )));
+    }
+    let source_rel = path.key();
     let source = format!("{CONTENT_DIR}/{source_rel}");
     if !content.join(&source_rel).is_file() {
         return Err(Error::Content(vec![
@@ -356,8 +337,8 @@ pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
     Ok(Pair {
         file: shown,
         source,
-        lang: lang.to_string(),
-        kind: if base == "_index" {
+        lang,
+        kind: if path.is_section() {
             Kind::Section
         } else {
             Kind::Page

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
 use crate::model::config::LinkMode;
+use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;
 use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
@@ -603,24 +604,16 @@ impl PageLinks<'_> {
             }
             return Ok(site.section_index(dir, self.lang).map(Target::Section));
         }
-        let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
-        let stem = file.trim_end_matches(".md");
-        let (base, explicit_lang) = match stem.rsplit_once('.') {
-            Some((base, l)) if site.config.language(l).is_some() => (base, Some(l)),
-            _ => (stem, None),
-        };
+        let target = ContentPath::parse(&rel);
+        let (base, explicit_lang) = (target.base, target.lang);
         let lang = explicit_lang.unwrap_or(self.lang);
-        if base == "_index" {
-            return match site.section_index(dir, lang) {
+        if target.is_section() {
+            return match site.section_index(target.dir, lang) {
                 Some(i) => Ok(Some(Target::Section(i))),
                 None => Err(self.error(format!("link to section `{rel}`, which does not exist"))),
             };
         }
-        let key = if dir.is_empty() {
-            format!("{base}.md")
-        } else {
-            format!("{dir}/{base}.md")
-        };
+        let key = target.key();
         let found = match explicit_lang {
             Some(l) => site.page_index(&key, l),
             None => site.page_index_for_reader(&key, lang),

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, display_path};
 use crate::model::config::{Config, is_language_code};
-use crate::model::content_path::{CONTENT_DIR, is_ignored};
+use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};
 
 /// A Markdown file as read from disk, before indexing.
@@ -187,27 +187,10 @@ fn read_source(
     bundle: Option<String>,
 ) -> Result<Source, Vec<Diagnostic>> {
     let file = format!("{CONTENT_DIR}/{rel}");
-    let (dir, name) = split_dir(rel);
-    let stem = name.trim_end_matches(".md");
-    let (base, lang) = match stem.rsplit_once('.') {
-        Some((base, l)) if is_language_code(l) => (base, l.to_string()),
-        _ => (stem, config.default_language.clone()),
-    };
-    if config.language(&lang).is_none() {
-        let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-        return Err(vec![
-            Diagnostic::error(
-                "undeclared-language",
-                file,
-                format!("`{name}` is in language `{lang}`, which book.toml does not declare"),
-            )
-            .suggest(format!(
-                "add `[languages.{lang}]` to book.toml, or rename the file to one of the declared languages: {}",
-                declared.join(", ")
-            )),
-        ]);
-    }
-    let is_bundle_index = base == "index" && bundles.contains(dir);
+    let path = ContentPath::parse(rel);
+    let (dir, base) = (path.dir, path.base);
+    let lang = path.language(config, &file).map_err(|e| vec![e])?;
+    let is_bundle_index = path.is_index() && bundles.contains(dir);
     if bundle.is_some() && !is_bundle_index {
         return Err(vec![Diagnostic::error(
             "bundle",
@@ -219,7 +202,7 @@ fn read_source(
         )
         .suggest("move the file out of the bundle folder, or make it the bundle's index.md")]);
     }
-    if dir.is_empty() && base == "index" {
+    if dir.is_empty() && path.is_index() {
         return Err(vec![
             Diagnostic::error(
                 "home",
@@ -243,7 +226,7 @@ fn read_source(
                 .suggest("close the front matter with a line holding the same delimiter"),
         ]
     })?;
-    let kind = if base == "_index" {
+    let kind = if path.is_section() {
         Kind::Section
     } else {
         Kind::Page
@@ -256,11 +239,7 @@ fn read_source(
         .is_default(&lang)
         .then(|| crate::model::blob::blob_id(text.as_bytes()));
     let (key, section, file_slug) = match kind {
-        Kind::Section => (
-            format!("{}_index.md", prefix(dir)),
-            dir.to_string(),
-            String::new(),
-        ),
+        Kind::Section => (path.key(), dir.to_string(), String::new()),
         Kind::Page if is_bundle_index => {
             let (parent, folder) = split_dir(dir);
             (
@@ -269,11 +248,7 @@ fn read_source(
                 folder.to_string(),
             )
         }
-        Kind::Page => (
-            format!("{}{base}.md", prefix(dir)),
-            dir.to_string(),
-            base.to_string(),
-        ),
+        Kind::Page => (path.key(), dir.to_string(), base.to_string()),
     };
     Ok(Source {
         file,
@@ -288,14 +263,6 @@ fn read_source(
         body_line: split.body_line,
         blob,
     })
-}
-
-fn prefix(dir: &str) -> String {
-    if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    }
 }
 
 #[cfg(test)]
