@@ -1,6 +1,6 @@
 //! `cargo bench`: a full build of the synthetic corpus against pulldown-cmark alone, in one run.
 //!
-//! The corpus comes from `../shared/bench/gen_corpus.py` (10,000 pages by default; set
+//! The corpus comes from `benches/gen_corpus.py` (10,000 pages by default; set
 //! `TEBIKI_BENCH_PAGES` or point `TEBIKI_BENCH_CORPUS` at an existing one). Output goes to
 //! `/dev/shm` when it exists. Figures are reported as ratios to the pulldown-cmark-only time,
 //! because absolute times drift on shared machines.
@@ -25,7 +25,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| scratch.join(format!("tebiki-corpus-{pages}")));
     if !corpus.join("book.toml").is_file() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_corpus.py");
         eprintln!("generating {pages} pages into {}", corpus.display());
         let status = Command::new("python3")
             .arg(&script)

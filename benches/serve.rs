@@ -2,7 +2,7 @@
 //! corpus — from a file written to the reload event received by a browser's event stream.
 //!
 //! Uses a copy of the corpus (`TEBIKI_BENCH_CORPUS`, default `/dev/shm/corpus-10k`, generated
-//! by `../shared/bench/gen_corpus.py` when missing), so the original is never edited.
+//! by `benches/gen_corpus.py` when missing), so the original is never edited.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -31,7 +31,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| scratch.join("corpus-10k"));
     if !corpus.join("book.toml").is_file() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_corpus.py");
         let status = Command::new("python3")
             .arg(&script)
             .args(["--pages", "10000", "--format", "tebiki", "--force", "--out"])
