@@ -2,8 +2,10 @@
 //! column), a message and, where one is likely, a suggestion. They are collected, never
 //! thrown, so a build reports everything it found in one run.
 
-use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 
 use serde::Serialize;
 
@@ -84,36 +86,74 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic the way rustc does: message, location, the source line and a
-    /// caret under the column. `root` is the site root the `file` path is relative to.
-    pub fn render(&self, root: &Path) -> String {
-        let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+    /// Renders the diagnostic the way rustc does (with rustc's own renderer): message,
+    /// location, the source line and a caret under the column, wide Japanese characters
+    /// counted as two. `root` is the site root the `file` path is relative to.
+    pub fn render(&self, root: &Path, style: Style) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
         };
-        let _ = writeln!(out, "{label}[{}]: {}", self.code, self.message);
-        let _ = writeln!(out, "  --> {}", self.location());
-        if self.line > 0
-            && let Some(text) = source_line(&root.join(&self.file), self.line)
-        {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {text}");
-            if self.column > 0 {
-                let indent: String = text
-                    .chars()
-                    .take(self.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(out, "{pad} | {indent}^");
+        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let source = (self.line > 0)
+            .then(|| source_line(&root.join(&self.file), self.line))
+            .flatten();
+        let place: Element<'_> = match &source {
+            Some(text) => {
+                let snippet = Snippet::source(text.as_str())
+                    .line_start(self.line)
+                    .path(self.file.as_str());
+                if self.column > 0 {
+                    let at = text
+                        .char_indices()
+                        .nth(self.column - 1)
+                        .map_or(text.len(), |(at, _)| at);
+                    snippet
+                        .annotation(AnnotationKind::Primary.span(at..at))
+                        .into()
+                } else {
+                    snippet.into()
+                }
             }
-        }
+            None => {
+                let origin = Origin::path(self.file.as_str());
+                match (self.line, self.column) {
+                    (0, _) => origin.into(),
+                    (line, 0) => origin.line(line).into(),
+                    (line, column) => origin.line(line).char_column(column).into(),
+                }
+            }
+        };
+        let mut group = Group::with_title(title).element(place);
         if let Some(help) = &self.suggestion {
-            let _ = writeln!(out, "  = help: {help}");
+            group = group.element(Level::HELP.message(help.as_str()));
         }
-        out
+        let renderer = match style {
+            Style::Plain => Renderer::plain(),
+            Style::Colour => Renderer::styled(),
+        };
+        // A blank line after each, as rustc leaves between diagnostics.
+        renderer.render(&[group]) + "\n"
+    }
+}
+
+/// Whether rendered diagnostics carry terminal colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Colour,
+}
+
+impl Style {
+    /// Colour for a terminal, as Rust users expect; plain text in a pipe, a file or when
+    /// `NO_COLOR` is set.
+    pub fn for_stream(stream: &impl IsTerminal) -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if stream.is_terminal() && !no_color {
+            Style::Colour
+        } else {
+            Style::Plain
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Style};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -29,10 +29,13 @@ impl Error {
 
     /// The error as printed: every diagnostic rendered like rustc's, then a summary line,
     /// followed by `outcome` for a content error ("nothing was written").
-    pub fn render(&self, root: &Path, outcome: Option<&str>) -> String {
+    pub fn render(&self, root: &Path, outcome: Option<&str>, style: Style) -> String {
         match self {
             Error::Content(diagnostics) => {
-                let mut text: String = diagnostics.iter().map(|d| d.render(root) + "\n").collect();
+                let mut text: String = diagnostics
+                    .iter()
+                    .map(|d| d.render(root, style) + "\n")
+                    .collect();
                 text.push_str(&format!("error: {self}"));
                 if let Some(outcome) = outcome {
                     text.push_str("; ");

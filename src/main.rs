@@ -202,7 +202,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{}", e.render(&root, Some("nothing was written")));
+            let style = tebiki::diag::Style::for_stream(&std::io::stderr());
+            eprintln!("{}", e.render(&root, Some("nothing was written"), style));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::commands::Format;
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Style};
 use crate::error::Error;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
@@ -159,8 +159,9 @@ pub fn run(root: &Path, format: Format) -> Result<u8, Error> {
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
         },
         Format::Text => {
+            let style = Style::for_stream(&std::io::stdout());
             for d in &found {
-                println!("{}", d.render(root));
+                println!("{}", d.render(root, style));
             }
             let errors = found.iter().filter(|d| d.is_error()).count();
             println!("{errors} error(s), {} warning(s)", found.len() - errors);

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use crate::diag::Style;
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 use crate::preview::watcher::{Watcher, describe};
@@ -34,7 +35,10 @@ fn rebuild_to_disk(options: &BuildOptions, why: &str) {
             report.elapsed.as_millis()
         ),
         Err(e) => {
-            eprintln!("{}", e.render(&options.root, None));
+            eprintln!(
+                "{}",
+                e.render(&options.root, None, Style::for_stream(&std::io::stderr()))
+            );
             eprintln!(
                 "{why}: build failed in {} ms; the output was left as it was",
                 started.elapsed().as_millis()

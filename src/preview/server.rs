@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
+use crate::diag::Style;
 use crate::error::Error;
 use crate::model::config;
 use crate::model::url::percent_decode;
@@ -165,7 +166,7 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         }
         Ok(_) => {}
         Err(e) => {
-            let text = e.render(&root, None);
+            let text = e.render(&root, None, Style::Plain);
             eprintln!("{text}");
             state.fail(text);
         }
@@ -252,7 +253,7 @@ fn rebuild(preview: &mut Preview, state: &State, changed: &[String]) {
         }
         Ok(Update::Nothing) => eprintln!("{why}: nothing to rebuild"),
         Err(e) => {
-            let text = e.render(preview.root(), None);
+            let text = e.render(preview.root(), None, Style::Plain);
             eprintln!("{text}");
             eprintln!("{why}: build failed in {ms} ms; still serving the last good build");
             state.fail(text);

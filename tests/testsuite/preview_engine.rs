@@ -76,9 +76,12 @@ fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
         let before = sources(&root);
         apply(&f);
         let changed = changed(&before, &sources(&root));
-        let update = preview
-            .update(&changed)
-            .unwrap_or_else(|e| panic!("after {step}: {}", e.render(&root, None)));
+        let update = preview.update(&changed).unwrap_or_else(|e| {
+            panic!(
+                "after {step}: {}",
+                e.render(&root, None, tebiki::diag::Style::Plain)
+            )
+        });
         if let Update::Rebuilt { full: false, .. } = update {
             incremental += 1;
         }
