@@ -5,6 +5,7 @@
 mod common;
 
 mod build;
+mod docs;
 mod errors;
 mod glossary;
 mod links;
