@@ -11,6 +11,7 @@ use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
 use crate::pipeline::link;
 use crate::pipeline::load;
+use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::output::Staging;
 use crate::pipeline::render::{self, Sink};
 use crate::pipeline::theme::{StaticFile, Theme};
@@ -57,16 +58,9 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     let (mut site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
     site.glossary = glossary;
     if let Ok(theme) = &theme {
-        site.fallback_notes = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| {
-                let strings = theme.strings(&l.code, &site.config.default_language);
-                let note = strings.get("other_language")?.as_str()?.to_string();
-                Some((l.code.clone(), note))
-            })
-            .collect();
+        let (markup, markup_errors) = InlineMarkup::new(&site, theme);
+        site.markup = markup;
+        errors.extend(markup_errors);
     }
     errors.extend(index_errors);
     errors.extend(link::render_all(&mut site));

@@ -13,6 +13,7 @@ use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
 use crate::pipeline::load::{Asset, Loaded, Source};
 use crate::pipeline::markdown::Rendered;
+use crate::pipeline::markup::InlineMarkup;
 
 /// A page in one language.
 #[derive(Debug)]
@@ -95,9 +96,9 @@ pub struct Site {
     /// (key, language) of drafts left out of this build.
     pub drafts: HashSet<(String, String)>,
     pub glossary: Option<Glossary>,
-    /// Per reader language, the theme's note for a link that falls back to another language
-    /// ("Not yet translated: the {lang} original"), shown as the language badge's title.
-    pub fallback_notes: HashMap<String, String>,
+    /// The theme's markup for linked glossary terms and language badges, rendered once per
+    /// build (empty when the theme has errors).
+    pub markup: InlineMarkup,
     /// For each glossary term, the pages that use it (filled by the link stage).
     pub term_uses: Vec<Vec<usize>>,
     page_by_key: HashMap<(String, String), usize>,
@@ -296,7 +297,7 @@ impl Site {
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
             glossary: None,
-            fallback_notes: HashMap::new(),
+            markup: InlineMarkup::default(),
             term_uses: Vec::new(),
         };
         (site, errors)

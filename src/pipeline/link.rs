@@ -52,10 +52,9 @@ struct Report {
 /// Renders every page and section body with links resolved, checks every fragment and fills
 /// in backlinks. Returns every broken link.
 pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
-    let markups = TermMarkups::new(site);
     let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_one(site, &markups, Origin::Page(i)))
+        .map(|i| render_one(site, Origin::Page(i)))
         .collect();
     let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
         .into_par_iter()
@@ -63,7 +62,7 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, &markups, Origin::Section(i)))
+                .map(|_| render_one(site, Origin::Section(i)))
         })
         .collect();
 
@@ -129,11 +128,10 @@ pub struct Rerendered {
 /// Renders the bodies of `pages` again (their sources already replaced in `site`), in parallel,
 /// for `serve`'s incremental rebuilds. `site` is not changed.
 pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
-    let markups = TermMarkups::new(site);
     pages
         .par_iter()
         .map(|&index| {
-            let (rendered, report) = render_one(site, &markups, Origin::Page(index));
+            let (rendered, report) = render_one(site, Origin::Page(index));
             let mut errors = report.errors;
             errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
             let mut targets: Vec<usize> =
@@ -226,14 +224,13 @@ fn insert_sorted(list: &mut Vec<usize>, value: usize) {
 /// Renders the intro of every section again (after a glossary edit changed definitions).
 /// Returns the indices of the sections whose intro came out different.
 pub fn render_sections(site: &mut Site) -> Vec<usize> {
-    let markups = TermMarkups::new(site);
     let rendered: Vec<Option<Rendered>> = (0..site.sections.len())
         .into_par_iter()
         .map(|i| {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, &markups, Origin::Section(i)).0)
+                .map(|_| render_one(site, Origin::Section(i)).0)
         })
         .collect();
     let mut changed = Vec::new();
@@ -258,7 +255,7 @@ fn source_of(site: &Site, origin: Origin) -> &Source {
     }
 }
 
-fn render_one(site: &Site, markups: &TermMarkups, origin: Origin) -> (Rendered, Report) {
+fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
     let source = source_of(site, origin);
     let lang = match origin {
         Origin::Page(i) => site.pages[i].source.lang.as_str(),
@@ -271,7 +268,6 @@ fn render_one(site: &Site, markups: &TermMarkups, origin: Origin) -> (Rendered, 
         lang,
         report: Report::default(),
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
-        markups,
     };
     let rendered = markdown::render(&source.body, &mut links);
     (rendered, links.report)
@@ -336,82 +332,6 @@ struct PageLinks<'a> {
     /// How often each term was linked on this page so far (by term index): `link = "first"`
     /// skips linked terms, and later occurrences' tooltips get numbered ids.
     linked_terms: Vec<u32>,
-    markups: &'a TermMarkups,
-}
-
-/// The parts of a linked term's markup that are the same on every page, made once per build
-/// for each (reader language, term): the entry's URL, the opening markup up to the tooltip id,
-/// and the tooltip after its id.
-struct TermMarkups {
-    /// Indexed like `config.languages`, then by term.
-    parts: Vec<Vec<TermParts>>,
-}
-
-struct TermParts {
-    href: String,
-    /// The whole markup of a term's first tooltip on a page (id `tebiki-term-ID`), copied as it
-    /// is: most linked terms are a page's first of that term.
-    first_open: String,
-    first_close: String,
-    /// The same, cut at the id, for later occurrences (id `tebiki-term-ID-N`).
-    open: String,
-    tail: String,
-}
-
-/// Where a tooltip's markup starts, up to its id.
-const TIP_START: &str = "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"";
-
-impl TermMarkups {
-    fn new(site: &Site) -> Self {
-        let Some(glossary) = &site.glossary else {
-            return TermMarkups { parts: Vec::new() };
-        };
-        let parts = site
-            .config
-            .languages
-            .iter()
-            .map(|reader| {
-                glossary
-                    .terms
-                    .iter()
-                    .map(|entry| {
-                        // The entry in the reader's language, else the default language's.
-                        let lang = [reader.code.as_str(), site.config.default_language.as_str()]
-                            .into_iter()
-                            .find(|l| entry.langs.contains_key(*l))
-                            .or_else(|| entry.langs.keys().next().map(String::as_str))
-                            .unwrap_or(reader.code.as_str());
-                        let text = entry.langs.get(lang);
-                        let href = format!("{}#{}", site.url(&site.glossary_path(lang)), entry.id);
-                        let hreflang = if lang == reader.code {
-                            String::new()
-                        } else {
-                            format!(" hreflang=\"{}\"", escape(lang))
-                        };
-                        let open = format!(
-                            "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\"{hreflang} aria-describedby=\"",
-                            escape(&href)
-                        );
-                        let tail = format!(
-                            "\" lang=\"{}\"><span class=\"glossary-tip-term\">{}</span> {}</span></span>",
-                            escape(lang),
-                            escape(text.map_or(entry.id.as_str(), |t| t.term.as_str())),
-                            text.map_or("", |t| t.definition_html.as_str())
-                        );
-                        let tip = format!("tebiki-term-{}", escape(&entry.id));
-                        TermParts {
-                            first_open: format!("{open}{tip}\">"),
-                            first_close: format!("{TIP_START}{tip}{tail}"),
-                            open,
-                            tail,
-                            href,
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        TermMarkups { parts }
-    }
 }
 
 impl Links for PageLinks<'_> {
@@ -554,21 +474,20 @@ impl PageLinks<'_> {
             .iter()
             .position(|l| l.code == self.lang)
             .unwrap_or(0);
-        let parts = &self.markups.parts[reader][term];
         self.linked_terms[term] += 1;
+        let id = site
+            .glossary
+            .as_ref()
+            .map_or("", |g| g.terms[term].id.as_str());
+        let Some(parts) = site.markup.term(reader, term) else {
+            // The theme has errors (reported already): a plain link keeps the check going.
+            let href = site.url(&site.glossary_path(self.lang)) + "#" + id;
+            let open = format!("<a href=\"{}\">", escape(&href));
+            return (href, open, "</a>".to_string());
+        };
         let (open, close) = match self.linked_terms[term] {
             1 => (parts.first_open.clone(), parts.first_close.clone()),
-            n => {
-                let id = site
-                    .glossary
-                    .as_ref()
-                    .map_or("", |g| g.terms[term].id.as_str());
-                let tip = format!("tebiki-term-{}-{n}", escape(id));
-                (
-                    format!("{}{tip}\">", parts.open),
-                    format!("{TIP_START}{tip}{}", parts.tail),
-                )
-            }
+            n => parts.with_tip(&format!("tebiki-term-{}-{n}", escape(id))),
         };
         (parts.href.clone(), open, close)
     }
@@ -715,20 +634,10 @@ impl PageLinks<'_> {
             open.push_str(&format!(" title=\"{}\"", escape(title)));
         }
         open.push('>');
-        let name = site.config.language(lang).map_or(lang, |l| l.name.as_str());
-        let note = site
-            .fallback_notes
-            .get(self.lang)
-            .map(|n| format!(" title=\"{}\"", escape(&n.replace("{lang}", name))))
-            .unwrap_or_default();
         LinkRewrite {
             href,
             open_html: Some(open),
-            close_html: Some(format!(
-                "</a> <span class=\"lang-badge\" lang=\"{}\"{note}>{}</span>",
-                escape(lang),
-                escape(name)
-            )),
+            close_html: Some(site.markup.badge(self.lang, lang).to_string()),
             empty_text: title_text,
         }
     }

@@ -12,6 +12,7 @@ pub mod index;
 pub mod link;
 pub mod load;
 pub mod markdown;
+pub mod markup;
 pub mod output;
 pub mod render;
 pub mod theme;

@@ -17,6 +17,7 @@ use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
 use crate::pipeline::link;
 use crate::pipeline::load;
+use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::render;
 use crate::pipeline::render::context;
 use crate::pipeline::theme::Theme;
@@ -218,6 +219,11 @@ impl Preview {
         }
         let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
         site.glossary = Some(new);
+        let (markup, errors) = InlineMarkup::new(site, theme);
+        if !errors.is_empty() {
+            return None;
+        }
+        site.markup = markup;
         let again = link::render_pages(site, &selection.pages);
         for (&i, again) in selection.pages.iter().zip(again) {
             site.pages[i].rendered = again.rendered;

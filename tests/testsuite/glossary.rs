@@ -347,3 +347,59 @@ fn check_warns_about_unused_terms_and_missing_languages() {
     ));
     assert!(!has("unused-term", "`meti`"));
 }
+
+#[test]
+fn a_theme_restyles_linked_terms_and_language_badges_through_markup_html() {
+    let f = site();
+    f.write(
+        "content/guides/plan.md",
+        "---\ntitle: Plan\n---\nMETI and METI again, see [](only-en.md).\n",
+    );
+    f.write(
+        "content/guides/only-en.md",
+        "---\ntitle: Only English\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/plan.ja.md",
+        "---\ntitle: 計画\n---\n経産省について。[](only-en.md)\n",
+    );
+    f.write(
+        "themes/default/templates/markup.html",
+        concat!(
+            "{% component glossary_term(href: string, hreflang: string, tip: string, lang: string, term: string, definition: string, text: string) -%}",
+            "<a href=\"{{ href }}\" data-tip=\"{{ tip }}\" title=\"{{ term }}\">{{ text }}</a>",
+            "{%- endcomponent glossary_term %}",
+            "{% component language_badge(lang: string, name: string, note: string) %} <small lang=\"{{ lang }}\">({{ name }})</small>{% endcomponent language_badge %}",
+        ),
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/guides/plan/index.html");
+    assert!(
+        main_of(&en).contains(
+            "<a href=\"https://example.org/glossary/#meti\" data-tip=\"tebiki-term-meti\" title=\"Ministry of Economy, Trade and Industry\">METI</a>"
+        ),
+        "{en}"
+    );
+    let ja = f.read("public/ja/guides/plan/index.html");
+    assert!(
+        main_of(&ja).contains(
+            "<a href=\"https://example.org/guides/only-en/\" hreflang=\"en\">Only English</a> <small lang=\"en\">(English)</small>"
+        ),
+        "{ja}"
+    );
+}
+
+#[test]
+fn a_term_component_that_drops_the_linked_text_is_an_error() {
+    let f = site();
+    f.write("content/guides/plan.md", "---\ntitle: Plan\n---\nMETI.\n");
+    f.write(
+        "themes/default/templates/markup.html",
+        "{% component glossary_term(href: string, hreflang: string, tip: string, lang: string, term: string, definition: string, text: string) %}<a href=\"{{ href }}\">{{ term }}</a>{% endcomponent glossary_term %}{% component language_badge(lang: string, name: string, note: string) %}{% endcomponent language_badge %}",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("the `glossary_term` component does not print its `text` argument"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,152 @@
+//! The markup the link stage writes into page bodies, from the theme's components
+//! (`markup.html`): a linked glossary term with its tooltip, and the badge after a link to
+//! another language's page. Each is rendered once per term (or language) and reader language,
+//! with markers where the linked text and the tooltip's id go, and then copied into every page
+//! that needs it: no template runs per occurrence.
+
+use std::collections::HashMap;
+
+use tera::Context;
+
+use crate::diag::Diagnostic;
+use crate::pipeline::escape::escape;
+use crate::pipeline::index::Site;
+use crate::pipeline::theme::Theme;
+
+/// Stands for the linked text while a component is rendered (a private-use character, which
+/// no escaping touches).
+const TEXT: &str = "\u{E000}";
+/// Stands for the tooltip's id.
+const TIP: &str = "\u{E001}";
+
+/// A glossary term's markup for one reader language.
+#[derive(Debug, Clone, Default)]
+pub struct TermParts {
+    /// The URL of the term's glossary entry.
+    pub href: String,
+    /// The whole markup around a page's first occurrence (tooltip id `tebiki-term-ID`),
+    /// ready to copy: most linked terms are their page's first.
+    pub first_open: String,
+    pub first_close: String,
+    /// The same with the [`TIP`] marker for the id, for later occurrences.
+    open: String,
+    close: String,
+}
+
+impl TermParts {
+    /// The markup before and after the linked text, with tooltip id `tip`.
+    pub fn with_tip(&self, tip: &str) -> (String, String) {
+        (self.open.replace(TIP, tip), self.close.replace(TIP, tip))
+    }
+}
+
+/// The theme's markup for one build.
+#[derive(Debug, Default)]
+pub struct InlineMarkup {
+    /// Indexed like `config.languages` (the reader's language), then by glossary term.
+    terms: Vec<Vec<TermParts>>,
+    /// (reader's language, page's language) → the badge after the link, `</a>` included.
+    badges: HashMap<(String, String), String>,
+}
+
+impl InlineMarkup {
+    /// Renders the theme's components for every glossary term and language pair of `site`.
+    pub fn new(site: &Site, theme: &Theme) -> (InlineMarkup, Vec<Diagnostic>) {
+        let mut errors = Vec::new();
+        let render = |component: &str, context: &Context| {
+            theme
+                .tera
+                .render_component(component, context, None, true)
+                .map_err(|e| theme.error(&e))
+        };
+        let config = &site.config;
+        let mut badges = HashMap::new();
+        for reader in &config.languages {
+            let strings = theme.strings(&reader.code, &config.default_language);
+            let note = strings.get("other_language").and_then(|v| v.as_str());
+            for lang in &config.languages {
+                let mut context = Context::new();
+                context.insert("lang", &lang.code);
+                context.insert("name", &lang.name);
+                context.insert(
+                    "note",
+                    &note.map_or(String::new(), |n| n.replace("{lang}", &lang.name)),
+                );
+                match render("language_badge", &context) {
+                    Ok(badge) => {
+                        let key = (reader.code.clone(), lang.code.clone());
+                        badges.insert(key, format!("</a>{badge}"));
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        let mut terms = Vec::new();
+        if let Some(glossary) = &site.glossary {
+            for reader in &config.languages {
+                let mut parts = Vec::with_capacity(glossary.terms.len());
+                for entry in &glossary.terms {
+                    // The entry in the reader's language, else the default language's.
+                    let lang = [reader.code.as_str(), config.default_language.as_str()]
+                        .into_iter()
+                        .find(|l| entry.langs.contains_key(*l))
+                        .or_else(|| entry.langs.keys().next().map(String::as_str))
+                        .unwrap_or(reader.code.as_str());
+                    let text = entry.langs.get(lang);
+                    let href = format!("{}#{}", site.url(&site.glossary_path(lang)), entry.id);
+                    let mut context = Context::new();
+                    context.insert("href", &href);
+                    context.insert("hreflang", if lang == reader.code { "" } else { lang });
+                    context.insert("tip", TIP);
+                    context.insert("lang", lang);
+                    context.insert("term", text.map_or(entry.id.as_str(), |t| t.term.as_str()));
+                    context.insert(
+                        "definition",
+                        text.map_or("", |t| t.definition_html.as_str()),
+                    );
+                    context.insert("text", TEXT);
+                    let html = match render("glossary_term", &context) {
+                        Ok(html) => html,
+                        Err(e) => {
+                            errors.push(e);
+                            return (InlineMarkup::default(), errors);
+                        }
+                    };
+                    let Some((open, close)) = html.split_once(TEXT) else {
+                        errors.push(
+                            Diagnostic::error(
+                                "theme",
+                                "templates/markup.html",
+                                "the `glossary_term` component does not print its `text` argument",
+                            )
+                            .suggest("print `{{ text }}` inside the link, once"),
+                        );
+                        return (InlineMarkup::default(), errors);
+                    };
+                    let first = format!("tebiki-term-{}", escape(&entry.id));
+                    parts.push(TermParts {
+                        href,
+                        first_open: open.replace(TIP, &first),
+                        first_close: close.replace(TIP, &first),
+                        open: open.to_string(),
+                        close: close.to_string(),
+                    });
+                }
+                terms.push(parts);
+            }
+        }
+        (InlineMarkup { terms, badges }, errors)
+    }
+
+    /// Term `term`'s markup for readers in the `reader`-th language, if the theme gave one.
+    pub fn term(&self, reader: usize, term: usize) -> Option<&TermParts> {
+        self.terms.get(reader)?.get(term)
+    }
+
+    /// What closes a link from a page in `reader` to a page in `lang`: `</a>` and a badge.
+    pub fn badge(&self, reader: &str, lang: &str) -> &str {
+        self.badges
+            .get(&(reader.to_string(), lang.to_string()))
+            .map_or("</a>", String::as_str)
+    }
+}
