@@ -1,11 +1,13 @@
 //! `tebiki build`: the whole pipeline — load → index → render → write — over one `Site`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
+use crate::pipeline::claims::{self, Origin};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
@@ -69,6 +71,8 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
             .collect();
     }
     errors.extend(index_errors);
+    // Every output path claimed once, before anything is written.
+    errors.extend(claims::check(&site, theme.as_ref().ok())?);
     errors.extend(link::render_all(&mut site));
     let theme = match theme {
         Ok(theme) => Some(theme),
@@ -134,31 +138,75 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
 /// memory; both get exactly the same files.
 pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
-    let mut errors = render::render_all(site, theme, sink);
+    let mut errors = render::render_all(site, theme, sink)?;
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
     write_feeds(site, sink)?;
-    let copy = |rel: &str, source: &Path| sink.copy(rel, source).map_err(|e| Error::io(source, e));
-    for (rel, file) in &theme.statics {
-        match file {
-            StaticFile::BuiltIn(bytes) => sink
-                .put(rel, bytes)
-                .map_err(|e| Error::io(Path::new(rel), e))?,
-            StaticFile::Site(path) => copy(rel, path)?,
+    for (rel, copied) in copied_files(site, Some(theme))? {
+        match copied {
+            Copied::BuiltIn(bytes) => sink
+                .put(&rel, bytes)
+                .map_err(|e| Error::io(Path::new(&rel), e))?,
+            Copied::File(source) => sink
+                .copy(&rel, &source)
+                .map_err(|e| Error::io(&source, e))?,
         }
     }
+    Ok(())
+}
+
+/// A file copied into the output as it is.
+pub enum Copied {
+    BuiltIn(&'static [u8]),
+    File(PathBuf),
+}
+
+impl Copied {
+    pub fn origin(&self) -> Origin<'static> {
+        match self {
+            Copied::BuiltIn(_) => Origin::BuiltIn,
+            Copied::File(path) => Origin::File(path.clone()),
+        }
+    }
+}
+
+/// Every file copied into the output as it is, by output path: the theme's static files (when
+/// `theme` is given), the site's `static/` folder, and the files beside pages in `content/`
+/// (a bundle's files beside every language version of its page). A file in the site's
+/// `static/` replaces the theme's file of the same name, as in Zola and Hugo: that is an
+/// override, not a clash.
+pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, Copied)>, Error> {
+    let mut own = Vec::new();
     let static_dir = site.root.join("static");
     if static_dir.is_dir() {
         for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::Usage(format!("cannot read static/: {e}")))?;
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&static_dir).to_path_buf();
+                Error::io(&path, e.into())
+            })?;
             if entry.file_type().is_file() {
                 let rel = diag::display_path(&static_dir, entry.path());
-                copy(&rel, entry.path())?;
+                own.push((rel, Copied::File(entry.path().to_path_buf())));
             }
         }
     }
+    let overridden: HashSet<&str> = own.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut files = Vec::new();
+    for (rel, file) in theme.map(|t| &t.statics).into_iter().flatten() {
+        if overridden.contains(rel.as_str()) {
+            continue;
+        }
+        files.push((
+            rel.clone(),
+            match file {
+                StaticFile::BuiltIn(bytes) => Copied::BuiltIn(bytes),
+                StaticFile::Site(path) => Copied::File(path.clone()),
+            },
+        ));
+    }
+    files.extend(own);
     for asset in &site.assets {
         match &asset.bundle {
             Some(bundle) => {
@@ -166,13 +214,16 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
                 let inner = &asset.rel[bundle.len() + 1..];
                 let key = format!("{bundle}/index.md");
                 for page in site.translations(&key) {
-                    copy(&format!("{}{inner}", page.path), &asset.source)?;
+                    files.push((
+                        format!("{}{inner}", page.path),
+                        Copied::File(asset.source.clone()),
+                    ));
                 }
             }
-            None => copy(&asset.rel, &asset.source)?,
+            None => files.push((asset.rel.clone(), Copied::File(asset.source.clone()))),
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Writes the feeds, search indexes, sitemap and robots.txt.

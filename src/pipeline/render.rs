@@ -2,6 +2,7 @@
 //! Every rendered file goes to a `Sink` (the staging directory of a build, or memory).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -10,9 +11,11 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::error::Error;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::translation::last_change;
+use crate::pipeline::claims::Origin;
 use crate::pipeline::glossary;
 use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
 use crate::pipeline::theme::Theme;
@@ -53,8 +56,9 @@ struct LangCommon {
 }
 
 /// Renders every page, section, taxonomy page and the 404 page into `sink`, in parallel.
-/// Returns every error; a page that fails does not stop the others.
-pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// Returns every template error; a page that fails does not stop the others. A file the sink
+/// cannot write is an I/O error, returned as `Err`.
+pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Diagnostic>, Error> {
     let renderer = Renderer::new(site, theme);
     // Every list needs most summaries: convert them all up front, in parallel.
     renderer
@@ -66,8 +70,16 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
         });
     let mut errors = renderer.check_templates();
     if !errors.is_empty() {
-        return errors;
+        return Ok(errors);
     }
+    errors.extend(renderer.run(&all_jobs(site), sink)?);
+    // One broken template fails every page that uses it: report each distinct problem once.
+    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    Ok(errors)
+}
+
+/// Every HTML file of a full build.
+fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend(site.sections.iter().map(Job::Section));
@@ -79,10 +91,48 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
-    errors.extend(renderer.run(&jobs, sink));
-    // One broken template fails every page that uses it: report each distinct problem once.
-    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-    errors
+    jobs
+}
+
+/// The output path of every HTML file a full build renders, with what makes it: the same
+/// list `render_all` renders, so the output map cannot miss one.
+pub fn output_paths(site: &Site) -> Vec<(String, Origin<'_>)> {
+    all_jobs(site)
+        .iter()
+        .map(|job| {
+            let origin = match *job {
+                Job::Page(i) => Origin::Page(&site.pages[i]),
+                Job::Section(section) => Origin::Section(section),
+                Job::TaxonomyList(kind, _) => Origin::TaxonomyList(kind),
+                Job::TaxonomyTerm(kind, lang, i) => {
+                    Origin::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
+                }
+                Job::Glossary(_) => Origin::Glossary,
+                Job::NotFound => Origin::Generated("the 404 page"),
+            };
+            (output_path(site, job), origin)
+        })
+        .collect()
+}
+
+/// Where a job's HTML goes, relative to the output root.
+fn output_path(site: &Site, job: &Job<'_>) -> String {
+    match job {
+        Job::Page(i) => format!("{}index.html", site.pages[*i].path),
+        Job::Section(section) => format!("{}index.html", section.path),
+        Job::TaxonomyList(kind, lang) => {
+            format!("{}index.html", site.taxonomy_path(*kind, lang, None))
+        }
+        Job::TaxonomyTerm(kind, lang, i) => {
+            let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
+            format!(
+                "{}index.html",
+                site.taxonomy_path(*kind, lang, Some(&term.slug))
+            )
+        }
+        Job::Glossary(lang) => format!("{}index.html", site.glossary_path(lang)),
+        Job::NotFound => "404.html".into(),
+    }
 }
 
 /// What an incremental rebuild renders again.
@@ -105,7 +155,7 @@ pub fn render_selection(
     theme: &Theme,
     selection: &Selection,
     sink: &dyn Sink,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<usize, Error> {
     let renderer = Renderer::new(site, theme);
     let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
     jobs.extend(
@@ -129,34 +179,49 @@ pub fn render_selection(
     if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
-    let errors = renderer.run(&jobs, sink);
+    let errors = renderer.run(&jobs, sink)?;
     if errors.is_empty() {
         Ok(jobs.len())
     } else {
-        Err(errors)
+        Err(Error::Content(errors))
     }
 }
 
 impl Renderer<'_> {
-    /// Renders `jobs` in parallel into `sink`; returns the errors.
-    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// Renders `jobs` in parallel into `sink`; returns the template errors, or the first
+    /// file the sink could not write (an I/O error: exit 2, not a content error).
+    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Result<Vec<Diagnostic>, Error> {
         let theme = self.theme;
-        let results: Vec<Result<(), Diagnostic>> = jobs
+        let results: Vec<Result<(), Failure>> = jobs
             .par_iter()
             .map(|job| {
-                let (path, template, context) = self.context(job);
+                let path = output_path(self.site, job);
+                let (template, context) = self.context(job);
                 let mut html = Vec::with_capacity(32 * 1024);
                 theme
                     .tera
                     .render_to(&template, &context, &mut html)
-                    .map_err(|e| theme.error(&e))?;
-                sink.put(&path, &html).map_err(|e| {
-                    Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
-                })
+                    .map_err(|e| Failure::Template(theme.error(&e)))?;
+                sink.put(&path, &html)
+                    .map_err(|e| Failure::Io(Error::io(Path::new(&path), e)))
             })
             .collect();
-        results.into_iter().filter_map(Result::err).collect()
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(()) => {}
+                Err(Failure::Template(d)) => errors.push(d),
+                Err(Failure::Io(e)) => return Err(e),
+            }
+        }
+        Ok(errors)
     }
+}
+
+/// Why one output file was not made.
+enum Failure {
+    Template(Diagnostic),
+    Io(Error),
 }
 
 struct Renderer<'a> {
@@ -269,7 +334,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The output path, template name and context for one job.
-    fn context(&self, job: &Job<'_>) -> (String, String, Context) {
+    fn context(&self, job: &Job<'_>) -> (String, Context) {
         let site = self.site;
         match job {
             Job::Page(index) => {
@@ -287,7 +352,7 @@ impl<'a> Renderer<'a> {
                     .template
                     .as_ref()
                     .map_or("page.html".to_string(), |t| t.value.clone());
-                (format!("{}index.html", page.path), template, ctx)
+                (template, ctx)
             }
             Job::Section(section) => {
                 let lang = section.lang.as_str();
@@ -331,7 +396,7 @@ impl<'a> Renderer<'a> {
                         }
                         .into()
                     });
-                (format!("{}index.html", section.path), template, ctx)
+                (template, ctx)
             }
             Job::TaxonomyList(kind, lang) => {
                 let path = site.taxonomy_path(*kind, lang, None);
@@ -343,11 +408,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let mut ctx = self.common(lang, &path, &versions, None);
                 ctx.insert("taxonomy", &self.taxonomy_value(*kind, lang));
-                (
-                    format!("{path}index.html"),
-                    "taxonomy_list.html".into(),
-                    ctx,
-                )
+                ("taxonomy_list.html".into(), ctx)
             }
             Job::TaxonomyTerm(kind, lang, i) => {
                 let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
@@ -359,11 +420,7 @@ impl<'a> Renderer<'a> {
                 map.insert("url".into(), site.url(&path).into());
                 map.insert("pages".into(), self.list(&term.pages));
                 ctx.insert_value("term", map.into());
-                (
-                    format!("{path}index.html"),
-                    "taxonomy_term.html".into(),
-                    ctx,
-                )
+                ("taxonomy_term.html".into(), ctx)
             }
             Job::Glossary(lang) => {
                 let path = site.glossary_path(lang);
@@ -375,12 +432,12 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let mut ctx = self.common(lang, &path, &versions, None);
                 ctx.insert_value("glossary", self.glossary_value(lang));
-                (format!("{path}index.html"), "glossary.html".into(), ctx)
+                ("glossary.html".into(), ctx)
             }
             Job::NotFound => {
                 let lang = site.config.default_language.as_str();
                 let ctx = self.common(lang, "404.html", &[], None);
-                ("404.html".into(), "404.html".into(), ctx)
+                ("404.html".into(), ctx)
             }
         }
     }

@@ -362,6 +362,16 @@ impl Preview {
                     .map(|c| (Taxonomy::Categories, fallback_slug(c)));
                 tags.chain(category).collect()
             };
+        // A tag or category no page had before gets a new output page, which may meet another
+        // file: only a full build claims its path (see `pipeline::claims`).
+        let is_new = |(kind, slug): &(Taxonomy, String)| {
+            site.taxonomies
+                .get(&(*kind, new.lang.clone()))
+                .is_none_or(|terms| terms.iter().all(|t| &t.slug != slug))
+        };
+        if term_slugs(&new.meta).iter().any(is_new) {
+            return None;
+        }
         let mut taxonomy_terms = term_slugs(old);
         taxonomy_terms.extend(term_slugs(&new.meta));
         let old_targets: Vec<usize> = (0..site.pages.len())
@@ -484,4 +494,45 @@ fn publish(
         rendered,
         full: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_rebuild_refuses_two_files_at_one_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write("content/_index.md", "---\ntitle: Home\n---\n");
+        write("content/guides/x.md", "---\ntitle: X\n---\n");
+        write("content/guides/x/_index.md", "---\ntitle: X section\n---\n");
+        let mut preview = Preview::new(
+            dir.path().to_path_buf(),
+            "http://127.0.0.1:1111/".to_string(),
+        );
+        match preview.full() {
+            Err(Error::Content(errors)) => {
+                let collision = errors
+                    .iter()
+                    .find(|d| d.code == "output-collision")
+                    .expect("a collision error");
+                assert!(
+                    collision.message.contains("content/guides/x.md:1")
+                        && collision.message.contains("content/guides/x/_index.md:1"),
+                    "{collision:?}"
+                );
+            }
+            Err(e) => panic!("expected a content error, got {e}"),
+            Ok(_) => panic!("expected the collision to fail the rebuild"),
+        }
+    }
 }
