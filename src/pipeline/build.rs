@@ -113,10 +113,11 @@ pub fn load_site(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let (site, theme) = load_site(&options.root, options.drafts, options.base_url.as_deref())?;
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| options.root.join(&site.config.output_dir));
+    let out = output_dir(
+        &options.root,
+        options.out.as_deref(),
+        &site.config.output_dir,
+    )?;
     let staging = Staging::prepare(&out)?;
     match write(&site, &theme, &staging) {
         Ok(()) => {
@@ -130,6 +131,76 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         Err(e) => {
             staging.abandon();
             Err(e)
+        }
+    }
+}
+
+/// Where a build writes: `-o` if given (a relative one is relative to `root`, like
+/// `[build] output_dir`), else `output_dir` under `root`. Refused when it is the site folder,
+/// holds it, or is inside `content/`, `static/` or `themes/`: the build reads those, so each
+/// build would copy the previous output into the next one.
+pub fn output_dir(root: &Path, out: Option<&Path>, output_dir: &str) -> Result<PathBuf, Error> {
+    let (out, given) = match out {
+        Some(out) => (root.join(out), format!("-o {}", out.display())),
+        None => (
+            root.join(output_dir),
+            format!("output_dir = \"{output_dir}\" in book.toml"),
+        ),
+    };
+    let site = resolved(root)?;
+    let target = resolved(&out)?;
+    let inside = ["content", "static", "themes"]
+        .into_iter()
+        .find(|dir| target.starts_with(site.join(dir)));
+    let problem = if let Some(dir) = inside {
+        format!(
+            "is inside the site's {dir}/ folder, which the build reads: every build would copy the previous output into the next"
+        )
+    } else if target == site {
+        "is the site folder itself".to_string()
+    } else if site.starts_with(&target) {
+        "holds the site folder, which a build would replace".to_string()
+    } else {
+        return Ok(out);
+    };
+    Err(Error::Usage(format!(
+        "the output directory `{}` ({given}) {problem}; choose a folder outside content/, static/ and themes/, such as `public`",
+        target.display()
+    )))
+}
+
+/// `path` made absolute, with symbolic links and `..` resolved as far as it exists, so that
+/// two spellings of one folder compare equal.
+fn resolved(path: &Path) -> Result<PathBuf, Error> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(Path::new("."), e))?
+            .join(path)
+    };
+    let mut clean = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    let mut existing = clean.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Ok(rest.iter().rev().fold(real, |p, name| p.join(name)));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return Ok(clean),
         }
     }
 }

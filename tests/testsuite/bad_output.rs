@@ -183,3 +183,111 @@ fn a_content_file_at_a_page_path_is_an_error() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("output-collision") || run.stderr.contains("output-collision"));
 }
+
+#[test]
+fn an_output_directory_inside_the_sites_input_is_refused() {
+    let (f, before) = built();
+    f.write("static/logo.txt", "logo");
+    for (out, says) in [
+        ("static/pub", "inside the site's static/ folder"),
+        ("content/out", "inside the site's content/ folder"),
+        ("themes/out", "inside the site's themes/ folder"),
+        (".", "is the site folder itself"),
+        ("..", "holds the site folder"),
+    ] {
+        let stderr = fails_leaving_public(&f, &before, &["build", "-o", out], 2);
+        assert_names(&stderr, &[says, &format!("(-o {out})")]);
+    }
+    assert!(!f.path("static/pub").exists());
+    assert!(!f.path("content/out").exists());
+}
+
+#[test]
+fn output_dir_in_book_toml_inside_the_input_is_refused() {
+    let f = Fixture::with_book(
+        &(crate::common::BOOK.to_string() + "\n[build]\noutput_dir = \"static/pub\"\n"),
+    );
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("static/logo.txt", "logo");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_names(
+        &run.stderr,
+        &[
+            "output_dir = \"static/pub\" in book.toml",
+            "inside the site's static/ folder",
+        ],
+    );
+    assert!(!f.path("static/pub").exists());
+}
+
+#[test]
+fn a_relative_output_directory_is_relative_to_the_root() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["build", "-o", "out", "--root"])
+        .arg(f.root())
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("run tebiki");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(f.path("out/index.html").is_file());
+    assert!(!elsewhere.path().join("out").exists());
+}
+
+#[test]
+fn paths_in_book_toml_that_leave_the_site_are_config_errors() {
+    let book = crate::common::BOOK.to_string()
+        + "\n[build]\ntheme = \"../../shared\"\n\n[glossary]\nfile = \"../../../../../../etc/passwd\"\n";
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let base = crate::common::BOOK.lines().count() + 1;
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_names(
+        &run.stderr,
+        &[
+            &format!("--> book.toml:{}:1", base + 2),
+            "`theme = \"../../shared\"` is not a path inside themes/",
+            &format!("--> book.toml:{}:1", base + 5),
+            "is not a path inside content/",
+            "help: write a relative path such as `glossary.toml`",
+        ],
+    );
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    assert!(!f.path("public").exists());
+}
+
+#[test]
+fn a_missing_root_is_a_usage_error_for_every_command() {
+    let f = Fixture::new();
+    for args in [
+        &["build", "--root", "/nonexistent/site"][..],
+        &["check", "--root", "/nonexistent/site"],
+        &["serve", "--root", "/nonexistent/site", "--port", "0"],
+        &["watch", "--root", "/nonexistent/site"],
+        &["translations", "--root", "/nonexistent/site"],
+        &[
+            "translations",
+            "mark",
+            "a.ja.md",
+            "--root",
+            "/nonexistent/site",
+        ],
+        &["new", "guides/a.md", "--root", "/nonexistent/site"],
+    ] {
+        let run = f.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("the site folder `/nonexistent/site` does not exist"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
