@@ -34,6 +34,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub pages: usize,
     pub elapsed: Duration,
+    /// Something the user should know although the build succeeded (a previous output that
+    /// could not be removed).
+    pub warning: Option<String>,
 }
 
 /// A site loaded, indexed and linked, with every problem found on the way.
@@ -121,11 +124,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let staging = Staging::prepare(&out)?;
     match write(&site, &theme, &staging) {
         Ok(()) => {
-            let out = staging.commit()?;
+            let committed = staging.commit()?;
             Ok(BuildReport {
-                out,
+                out: committed.out,
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
+                warning: committed.warning,
             })
         }
         Err(e) => {
@@ -219,10 +223,16 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
         match copied {
             Copied::BuiltIn(bytes) => sink
                 .put(&rel, bytes)
-                .map_err(|e| Error::io(Path::new(&rel), e))?,
-            Copied::File(source) => sink
-                .copy(&rel, &source)
-                .map_err(|e| Error::io(&source, e))?,
+                .map_err(|e| Error::io(&sink.path_of(&rel), e))?,
+            Copied::File(source) => sink.copy(&rel, &source).map_err(|e| {
+                // Name the side that failed: the file read, or the copy written.
+                let failed = if std::fs::File::open(&source).is_err() {
+                    source.clone()
+                } else {
+                    sink.path_of(&rel)
+                };
+                Error::io(&failed, e)
+            })?,
         }
     }
     Ok(())
@@ -301,7 +311,48 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
 pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<(), Error> {
     for (path, text) in feeds::files(site) {
         sink.put(&path, text.as_bytes())
-            .map_err(|e| Error::io(Path::new(&path), e))?;
+            .map_err(|e| Error::io(&sink.path_of(&path), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink on a full disk.
+    struct Full;
+
+    impl Sink for Full {
+        fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+        }
+
+        fn path_of(&self, path: &str) -> PathBuf {
+            Path::new("/out").join(path)
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_an_io_error_naming_the_file_not_a_content_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let put = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        put(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        put("content/_index.md", "---\ntitle: Home\n---\n");
+        put("content/a.md", "---\ntitle: A\n---\nText.\n");
+        let (site, theme) = load_site(dir.path(), false, None).expect("site loads");
+        let error = write(&site, &theme, &Full).expect_err("the disk is full");
+        assert_eq!(error.exit_code(), 2, "{error}");
+        match &error {
+            Error::Io { path, .. } => assert!(path.starts_with("/out"), "{error}"),
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+    }
 }

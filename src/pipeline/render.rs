@@ -2,7 +2,6 @@
 //! Every rendered file goes to a `Sink` (the staging directory of a build, or memory).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -28,6 +27,11 @@ pub trait Sink: Sync {
     /// in-memory sink may keep just the source path instead of the bytes.
     fn copy(&self, path: &str, source: &std::path::Path) -> std::io::Result<()> {
         self.put(path, &std::fs::read(source)?)
+    }
+
+    /// Where the file for `path` goes, for messages: the real path on disk, where there is one.
+    fn path_of(&self, path: &str) -> std::path::PathBuf {
+        std::path::PathBuf::from(path)
     }
 }
 
@@ -203,7 +207,7 @@ impl Renderer<'_> {
                     .render_to(&template, &context, &mut html)
                     .map_err(|e| Failure::Template(theme.error(&e)))?;
                 sink.put(&path, &html)
-                    .map_err(|e| Failure::Io(Error::io(Path::new(&path), e)))
+                    .map_err(|e| Failure::Io(Error::io(&sink.path_of(&path), e)))
             })
             .collect();
         let mut errors = Vec::new();

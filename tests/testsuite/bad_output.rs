@@ -291,3 +291,175 @@ fn a_missing_root_is_a_usage_error_for_every_command() {
         );
     }
 }
+
+/// Runs `script` as root in a mount namespace of its own (so a mount made there vanishes with
+/// it), or returns `None` where that is not allowed.
+fn in_own_mounts(script: &str) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        eprintln!("skipped: cannot mount a tmpfs in a mount namespace here");
+        return None;
+    }
+    std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", script])
+        .output()
+        .ok()
+}
+
+#[test]
+fn a_full_disk_exits_2_naming_the_file_and_keeps_the_previous_output() {
+    let f = Fixture::bilingual();
+    let disk = tempfile::tempdir().expect("temp dir");
+    let out = disk.path().join("public");
+    // Room for one build of the small site and its staging copy, not for a page of 2 MB.
+    let big = format!(
+        "---\ntitle: Big\n---\n{}\n",
+        "All work and no play. ".repeat(100_000)
+    );
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=1500k tmpfs '{disk}'
+'{bin}' build --root '{root}' -o '{out}' 2>&1
+find '{out}' -type f | sort | xargs sha256sum > /tmp/.tebiki-test-before.$$
+cp '{root}/big.md' '{root}/content/guides/big.md'
+set +e
+'{bin}' build --root '{root}' -o '{out}' > /tmp/.tebiki-test-stderr.$$ 2>&1
+code=$?
+echo "exit $code"
+cat /tmp/.tebiki-test-stderr.$$
+find '{out}' -type f | sort | xargs sha256sum | cmp -s - /tmp/.tebiki-test-before.$$ && echo "output unchanged"
+ls -a '{disk}'
+rm -f /tmp/.tebiki-test-before.$$ /tmp/.tebiki-test-stderr.$$
+"#,
+        disk = disk.path().display(),
+        bin = env!("CARGO_BIN_EXE_tebiki"),
+        root = f.root().display(),
+        out = out.display(),
+    );
+    f.write("big.md", &big);
+    let Some(output) = in_own_mounts(&script) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("exit 2"), "{text}");
+    assert!(text.contains("No space left on device"), "{text}");
+    assert!(text.contains(".public.tebiki-staging/"), "{text}");
+    assert!(text.contains("output unchanged"), "{text}");
+    assert!(!text.contains("tebiki-old"), "{text}");
+    assert!(!text.contains("public.tebiki-staging\n"), "{text}");
+}
+
+/// Makes a file immutable, which even root cannot delete, until dropped; the file may move,
+/// so the paths it may be found at are all freed.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    fn set(path: std::path::PathBuf) -> Option<Immutable> {
+        let done = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !done {
+            eprintln!("skipped: chattr +i is not available here");
+        }
+        done.then_some(Immutable(vec![path]))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(path)
+                .status();
+        }
+    }
+}
+
+#[test]
+fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let Some(mut stuck) = Immutable::set(f.path("public/robots.txt")) else {
+        return;
+    };
+    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
+    // The swap succeeds: the build says so and names what it could not remove.
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: the new output is in place, but the previous one could not be removed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(".public.tebiki-old"), "{}", run.stderr);
+    assert!(f.path(".public.tebiki-old/.tebiki-output").is_file());
+    let before = tree(&f.path("public"));
+    // While it cannot be removed, a build says so, and changes nothing.
+    f.write("content/guides/new.md", "---\ntitle: New\n---\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("an earlier build left")
+            && run.stderr.contains(".public.tebiki-old")
+            && run.stderr.contains("remove it by hand"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("public")), before);
+    assert!(!f.path(".public.tebiki-staging").exists());
+    // Once it can be, the next build cleans it up.
+    drop(stuck);
+    f.build_ok(&[]);
+    assert!(!f.path(".public.tebiki-old").exists());
+    assert!(f.path("public/guides/new/index.html").is_file());
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_are_cleaned_only_when_tebiki_made_them() {
+    let (f, before) = built();
+    f.write(".public.tebiki-staging/.tebiki-output", "");
+    f.write(".public.tebiki-staging/half/index.html", "<p>half");
+    f.write(".public.tebiki-old/.tebiki-output", "");
+    f.write(".public.tebiki-old/guides/index.html", "<p>old");
+    f.build_ok(&[]);
+    assert!(!f.path(".public.tebiki-staging").exists());
+    assert!(!f.path(".public.tebiki-old").exists());
+    assert_eq!(tree(&f.path("public")), before);
+
+    // Not made by tebiki: reported, never deleted.
+    f.write(".public.tebiki-old/notes.txt", "mine");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".public.tebiki-old") && run.stderr.contains("was not made by tebiki"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read(".public.tebiki-old/notes.txt"), "mine");
+    assert_eq!(tree(&f.path("public")), before);
+    assert!(!f.path(".public.tebiki-staging").exists());
+}
+
+#[test]
+fn a_read_only_output_is_replaced_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    for dir in ["public/guides/ai-act", "public/guides", "public"] {
+        fs::set_permissions(f.path(dir), fs::Permissions::from_mode(0o555)).expect("chmod");
+    }
+    f.write("content/guides/new.md", "---\ntitle: New\n---\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(f.path("public/guides/new/index.html").is_file());
+    assert!(!f.path(".public.tebiki-old").exists());
+}
