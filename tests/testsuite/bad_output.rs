@@ -463,3 +463,87 @@ fn a_read_only_output_is_replaced_whole() {
     assert!(f.path("public/guides/new/index.html").is_file());
     assert!(!f.path(".public.tebiki-old").exists());
 }
+
+/// A site with two translations to mark, in two folders.
+fn two_translations() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write("content/briefs/note.md", "---\ntitle: Note\n---\nText.\n");
+    f.write(
+        "content/briefs/note.ja.md",
+        "---\ntitle: メモ\n---\n本文。\n",
+    );
+    f
+}
+
+#[test]
+fn mark_changes_nothing_when_one_file_cannot_be_written() {
+    let f = two_translations();
+    let files = ["content/guides/ai-act.ja.md", "content/briefs/note.ja.md"];
+    let before = tree(&f.path("content"));
+    let Some(_stuck) = Immutable::set(f.path(files[1])) else {
+        return;
+    };
+    let run = f.run(&["translations", "mark", files[0], files[1]]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write content/briefs/note.ja.md: Operation not permitted")
+            && run
+                .stderr
+                .contains("nothing was marked, no file was changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("content")), before);
+}
+
+#[test]
+fn mark_changes_nothing_when_a_folder_cannot_take_a_new_file() {
+    let f = two_translations();
+    let files = ["content/guides/ai-act.ja.md", "content/briefs/note.ja.md"];
+    let before = tree(&f.path("content"));
+    let Some(_stuck) = Immutable::set(f.path("content/briefs")) else {
+        return;
+    };
+    let run = f.run(&["translations", "mark", files[0], files[1]]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write content/briefs/note.ja.md")
+            && run.stderr.contains("no file was changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("content")), before);
+}
+
+#[test]
+fn mark_reports_each_file_it_changed_and_leaves_no_temporary_file() {
+    let f = two_translations();
+    let run = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "content/briefs/note.ja.md",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("marked content/guides/ai-act.ja.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("marked content/briefs/note.ja.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        f.read("content/briefs/note.ja.md")
+            .contains("translated_from: \"")
+    );
+    let temps: Vec<String> = tree(&f.path("content"))
+        .into_keys()
+        .filter(|k| k.contains("tebiki"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
