@@ -169,9 +169,9 @@ fn collision(site: &Site, path: &str, first: &Origin<'_>, second: &Origin<'_>) -
         "rename or move one of them"
     };
     at_place(
-        b.place.or(a.place),
+        place_of(&a, &b),
         format!(
-            "two files would be written to `{path}` in the output: {} and {}",
+            "`{path}` would be written twice in the output: by {}, and by {}",
             a.text, b.text
         ),
     )
@@ -188,13 +188,22 @@ fn file_and_folder(
     let a = file.describe(site);
     let b = needs_folder.describe(site);
     at_place(
-        b.place.or(a.place),
+        place_of(&a, &b),
         format!(
             "`{folder}` in the output would be both a file, for {}, and a folder holding `{inner}`, for {}",
             a.text, b.text
         ),
     )
     .suggest("rename the folder or file in your site so the two no longer meet")
+}
+
+/// The place of the second claim, else of the first; one with a line wins over a folder.
+fn place_of(first: &Described, second: &Described) -> Option<(String, usize)> {
+    let with_line = |d: &Described| d.place.clone().filter(|(_, line)| *line > 0);
+    with_line(second)
+        .or_else(|| with_line(first))
+        .or_else(|| second.place.clone())
+        .or_else(|| first.place.clone())
 }
 
 fn at_place(place: Option<(String, usize)>, message: String) -> Diagnostic {

@@ -28,7 +28,7 @@ impl Feed<'_> {
             Feed::Atom(_) => "the Atom feed",
             Feed::SearchIndex(_) => "the search index",
             Feed::Sitemap => "the sitemap",
-            Feed::Robots => "robots.txt",
+            Feed::Robots => "the robots.txt file",
         }
     }
 }

@@ -547,3 +547,18 @@ fn mark_reports_each_file_it_changed_and_leaves_no_temporary_file() {
         .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
+
+#[test]
+fn a_page_beside_a_folder_without_index_points_at_the_page() {
+    let (f, before) = built();
+    f.write("content/guides/y.md", "---\ntitle: Y\n---\n");
+    f.write("content/guides/y/z.md", "---\ntitle: Z\n---\n");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/guides/y.md:1",
+            "the `en` section page of the folder content/guides/y/",
+        ],
+    );
+}
