@@ -501,6 +501,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_edit_that_adds_a_tag_page_over_a_page_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write("content/_index.md", "---\ntitle: Home\n---\n");
+        write("static/tags/foo/index.html", "<p>About foo</p>");
+        write("content/a.md", "---\ntitle: A\n---\nText.\n");
+        let mut preview = Preview::new(
+            dir.path().to_path_buf(),
+            "http://127.0.0.1:1111/".to_string(),
+        );
+        assert!(preview.full().is_ok());
+        write("content/a.md", "---\ntitle: A\ntags: [foo]\n---\nText.\n");
+        match preview.update(&["content/a.md".to_string()]) {
+            Err(Error::Content(errors)) => assert!(
+                errors.iter().any(|d| d.code == "output-collision"
+                    && d.message.contains("static/tags/foo/index.html")),
+                "{errors:?}"
+            ),
+            Err(e) => panic!("expected a content error, got {e}"),
+            Ok(_) => panic!("the tag page would replace static/tags/foo/index.html"),
+        }
+    }
+
+    #[test]
     fn a_full_rebuild_refuses_two_files_at_one_path() {
         let dir = tempfile::tempdir().expect("temp dir");
         let write = |rel: &str, text: &str| {
