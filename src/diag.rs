@@ -103,17 +103,20 @@ impl Diagnostic {
                 let snippet = Snippet::source(text.as_str())
                     .line_start(self.line)
                     .path(self.file.as_str());
-                if self.column > 0 {
-                    let at = text
-                        .char_indices()
-                        .nth(self.column - 1)
-                        .map_or(text.len(), |(at, _)| at);
-                    snippet
-                        .annotation(AnnotationKind::Primary.span(at..at))
-                        .into()
-                } else {
-                    snippet.into()
-                }
+                // A known column gets a caret; a whole-line problem underlines the line.
+                let span = match self.column {
+                    0 => 0..text.len(),
+                    column => {
+                        let at = text
+                            .char_indices()
+                            .nth(column - 1)
+                            .map_or(text.len(), |(at, _)| at);
+                        at..at
+                    }
+                };
+                snippet
+                    .annotation(AnnotationKind::Primary.span(span))
+                    .into()
             }
             None => {
                 let origin = Origin::path(self.file.as_str());

@@ -134,6 +134,20 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let site_root = match &cli.command {
+        Command::Init { .. } => None,
+        Command::Build { site, .. }
+        | Command::Check { site, .. }
+        | Command::Serve { site, .. }
+        | Command::Watch { site, .. }
+        | Command::Translations { site, .. }
+        | Command::New { site, .. } => Some(site.root.clone()),
+    };
+    if let Some(Err(e)) = site_root.as_deref().map(commands::check_root) {
+        let style = tebiki::diag::Style::for_stream(&std::io::stderr());
+        eprintln!("{}", e.render(std::path::Path::new("."), None, style));
+        return ExitCode::from(e.exit_code() as u8);
+    }
     let build_options = |root: PathBuf, output: Output, base_url| BuildOptions {
         root,
         out: output.out,

@@ -12,5 +12,8 @@ pub fn run(options: &BuildOptions) -> Result<u8, Error> {
         report.out.display(),
         report.elapsed.as_millis()
     );
+    if let Some(warning) = &report.warning {
+        eprintln!("warning: {warning}");
+    }
     Ok(0)
 }

@@ -33,7 +33,7 @@ pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
         mut errors,
     } = prepare(root, false, None)?;
     if let Some(theme) = &theme {
-        errors.extend(render::render_all(&site, theme, &Discard));
+        errors.extend(render::render_all(&site, theme, &Discard)?);
     }
     errors.extend(warnings(&site, today));
     diag::sort(&mut errors);

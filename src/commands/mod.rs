@@ -17,3 +17,20 @@ pub enum Format {
     /// For tools: one JSON document on standard output.
     Json,
 }
+
+/// Checks that the site folder given with `--root` exists: a missing one is a usage error
+/// (exit 2) for every command, not a content error.
+pub fn check_root(root: &std::path::Path) -> Result<(), crate::error::Error> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    let what = if root.exists() {
+        "is not a folder"
+    } else {
+        "does not exist"
+    };
+    Err(crate::error::Error::Usage(format!(
+        "the site folder `{}` {what}; pass --root with the folder that holds book.toml, or create a site with `tebiki init`",
+        root.display()
+    )))
+}

@@ -28,12 +28,17 @@ pub fn watch(options: &BuildOptions) -> Result<u8, Error> {
 fn rebuild_to_disk(options: &BuildOptions, why: &str) {
     let started = Instant::now();
     match build(options) {
-        Ok(report) => eprintln!(
-            "{why}: built {} pages into {} in {} ms",
-            report.pages,
-            report.out.display(),
-            report.elapsed.as_millis()
-        ),
+        Ok(report) => {
+            eprintln!(
+                "{why}: built {} pages into {} in {} ms",
+                report.pages,
+                report.out.display(),
+                report.elapsed.as_millis()
+            );
+            if let Some(warning) = &report.warning {
+                eprintln!("warning: {warning}");
+            }
+        }
         Err(e) => {
             eprintln!(
                 "{}",

@@ -217,6 +217,37 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         vec![Diagnostic::error("config", CONFIG_FILE, msg).at(line, col)]
     })?;
 
+    for (table, key, value, example) in [
+        ("build", "output_dir", &raw.build.output_dir, "public"),
+        ("build", "theme", &raw.build.theme, "default"),
+        ("glossary", "file", &raw.glossary.file, "glossary.toml"),
+    ] {
+        if !stays_inside(value) {
+            let (line, col) = find_key(doc.get_ref(), table, key)
+                .map(&at)
+                .unwrap_or((0, 0));
+            let (within, hint) = match key {
+                "output_dir" => (
+                    "the site folder",
+                    "; to build somewhere else, pass `-o DIR` on the command line",
+                ),
+                "theme" => ("themes/", ""),
+                _ => ("content/", ""),
+            };
+            errors.push(
+                Diagnostic::error(
+                    "config",
+                    CONFIG_FILE,
+                    format!(
+                        "`{key} = \"{value}\"` is not a path inside {within}: it must not be absolute, empty or contain `..`"
+                    ),
+                )
+                .at(line, col)
+                .suggest(format!("write a relative path such as `{example}`{hint}")),
+            );
+        }
+    }
+
     let default = raw.book.default_language.clone();
     if !raw.languages.contains_key(&default) && !raw.languages.is_empty() {
         let (line, col) = find_key(doc.get_ref(), "book", "default_language")
@@ -292,6 +323,20 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             .map(|t| serde_json::to_value(t).unwrap_or_default())
             .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
     })
+}
+
+/// Whether a path from book.toml stays inside the folder it is relative to: relative, made
+/// of plain names (`.` allowed), never `..`, and not empty.
+fn stays_inside(path: &str) -> bool {
+    let mut named = false;
+    for c in Path::new(path).components() {
+        match c {
+            std::path::Component::Normal(_) => named = true,
+            std::path::Component::CurDir => {}
+            _ => return false,
+        }
+    }
+    named
 }
 
 /// Whether `code` is shaped like a BCP 47 language code (`ja`, `en`, `pt-br`): also how a file
@@ -415,6 +460,23 @@ title = "Guides"
 name = "日本語"
 title = "ガイド"
 "#;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused_at_their_line() {
+        let text = GOOD.to_string()
+            + "\n[build]\noutput_dir = \"../elsewhere\"\ntheme = \"/etc\"\n[glossary]\nfile = \"../../../../etc/passwd\"\n";
+        let errors = parse(&text).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        let base = GOOD.lines().count() + 1;
+        assert_eq!(lines, vec![base + 2, base + 3, base + 5], "{errors:?}");
+        assert!(errors[0].message.contains("../elsewhere"), "{errors:?}");
+        assert!(
+            errors[0].suggestion.as_deref().unwrap_or("").contains("-o"),
+            "{errors:?}"
+        );
+        assert!(parse(&(GOOD.to_string() + "\n[build]\noutput_dir = \"./site/out\"\n")).is_ok());
+        assert!(parse(&(GOOD.to_string() + "\n[build]\noutput_dir = \"\"\n")).is_err());
+    }
 
     #[test]
     fn parses_and_normalises() {

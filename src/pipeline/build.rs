@@ -1,11 +1,13 @@
 //! `tebiki build`: the whole pipeline — load → index → render → write — over one `Site`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
+use crate::pipeline::claims::{self, Origin};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
@@ -33,6 +35,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub pages: usize,
     pub elapsed: Duration,
+    /// Something the user should know although the build succeeded (a previous output that
+    /// could not be removed).
+    pub warning: Option<String>,
 }
 
 /// A site loaded, indexed and linked, with every problem found on the way.
@@ -63,6 +68,8 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
         errors.extend(markup_errors);
     }
     errors.extend(index_errors);
+    // Every output path claimed once, before anything is written.
+    errors.extend(claims::check(&site, theme.as_ref().ok())?);
     errors.extend(link::render_all(&mut site));
     let theme = match theme {
         Ok(theme) => Some(theme),
@@ -103,18 +110,20 @@ pub fn load_site(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let (site, theme) = load_site(&options.root, options.drafts, options.base_url.as_deref())?;
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| options.root.join(&site.config.output_dir));
+    let out = output_dir(
+        &options.root,
+        options.out.as_deref(),
+        &site.config.output_dir,
+    )?;
     let staging = Staging::prepare(&out)?;
     match write(&site, &theme, &staging) {
         Ok(()) => {
-            let out = staging.commit()?;
+            let committed = staging.commit()?;
             Ok(BuildReport {
-                out,
+                out: committed.out,
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
+                warning: committed.warning,
             })
         }
         Err(e) => {
@@ -124,35 +133,155 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
 }
 
+/// Where a build writes: `-o` if given (a relative one is relative to `root`, like
+/// `[build] output_dir`), else `output_dir` under `root`. Refused when it is the site folder,
+/// holds it, or is inside `content/`, `static/` or `themes/`: the build reads those, so each
+/// build would copy the previous output into the next one.
+pub fn output_dir(root: &Path, out: Option<&Path>, output_dir: &str) -> Result<PathBuf, Error> {
+    let (out, given) = match out {
+        Some(out) => (root.join(out), format!("-o {}", out.display())),
+        None => (
+            root.join(output_dir),
+            format!("output_dir = \"{output_dir}\" in book.toml"),
+        ),
+    };
+    let site = resolved(root)?;
+    let target = resolved(&out)?;
+    let inside = ["content", "static", "themes"]
+        .into_iter()
+        .find(|dir| target.starts_with(site.join(dir)));
+    let problem = if let Some(dir) = inside {
+        format!(
+            "is inside the site's {dir}/ folder, which the build reads: every build would copy the previous output into the next"
+        )
+    } else if target == site {
+        "is the site folder itself".to_string()
+    } else if site.starts_with(&target) {
+        "holds the site folder, which a build would replace".to_string()
+    } else {
+        return Ok(out);
+    };
+    Err(Error::Usage(format!(
+        "the output directory `{}` ({given}) {problem}; choose a folder outside content/, static/ and themes/, such as `public`",
+        target.display()
+    )))
+}
+
+/// `path` made absolute, with symbolic links and `..` resolved as far as it exists, so that
+/// two spellings of one folder compare equal.
+fn resolved(path: &Path) -> Result<PathBuf, Error> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(Path::new("."), e))?
+            .join(path)
+    };
+    let mut clean = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    let mut existing = clean.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Ok(rest.iter().rev().fold(real, |p, name| p.join(name)));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return Ok(clean),
+        }
+    }
+}
+
 /// Renders every output file of `site` into `sink`: pages, feeds, theme and site static files
 /// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
 /// memory; both get exactly the same files.
 pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
-    let mut errors = render::render_all(site, theme, sink);
+    let mut errors = render::render_all(site, theme, sink)?;
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
     write_feeds(site, sink)?;
-    let copy = |rel: &str, source: &Path| sink.copy(rel, source).map_err(|e| Error::io(source, e));
-    for (rel, file) in &theme.statics {
-        match file {
-            StaticFile::BuiltIn(bytes) => sink
-                .put(rel, bytes)
-                .map_err(|e| Error::io(Path::new(rel), e))?,
-            StaticFile::Site(path) => copy(rel, path)?,
+    for (rel, copied) in copied_files(site, Some(theme))? {
+        match copied {
+            Copied::BuiltIn(bytes) => sink
+                .put(&rel, bytes)
+                .map_err(|e| Error::io(&sink.path_of(&rel), e))?,
+            Copied::File(source) => sink.copy(&rel, &source).map_err(|e| {
+                // Name the side that failed: the file read, or the copy written.
+                let failed = if std::fs::File::open(&source).is_err() {
+                    source.clone()
+                } else {
+                    sink.path_of(&rel)
+                };
+                Error::io(&failed, e)
+            })?,
         }
     }
+    Ok(())
+}
+
+/// A file copied into the output as it is.
+pub enum Copied {
+    BuiltIn(&'static [u8]),
+    File(PathBuf),
+}
+
+impl Copied {
+    pub fn origin(&self) -> Origin<'static> {
+        match self {
+            Copied::BuiltIn(_) => Origin::BuiltIn,
+            Copied::File(path) => Origin::File(path.clone()),
+        }
+    }
+}
+
+/// Every file copied into the output as it is, by output path: the theme's static files (when
+/// `theme` is given), the site's `static/` folder, and the files beside pages in `content/`
+/// (a bundle's files beside every language version of its page). A file in the site's
+/// `static/` replaces the theme's file of the same name, as in Zola and Hugo: that is an
+/// override, not a clash.
+pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, Copied)>, Error> {
+    let mut own = Vec::new();
     let static_dir = site.root.join("static");
     if static_dir.is_dir() {
         for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::Usage(format!("cannot read static/: {e}")))?;
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&static_dir).to_path_buf();
+                Error::io(&path, e.into())
+            })?;
             if entry.file_type().is_file() {
                 let rel = diag::display_path(&static_dir, entry.path());
-                copy(&rel, entry.path())?;
+                own.push((rel, Copied::File(entry.path().to_path_buf())));
             }
         }
     }
+    let overridden: HashSet<&str> = own.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut files = Vec::new();
+    for (rel, file) in theme.map(|t| &t.statics).into_iter().flatten() {
+        if overridden.contains(rel.as_str()) {
+            continue;
+        }
+        files.push((
+            rel.clone(),
+            match file {
+                StaticFile::BuiltIn(bytes) => Copied::BuiltIn(bytes),
+                StaticFile::Site(path) => Copied::File(path.clone()),
+            },
+        ));
+    }
+    files.extend(own);
     for asset in &site.assets {
         match &asset.bundle {
             Some(bundle) => {
@@ -160,20 +289,64 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
                 let inner = &asset.rel[bundle.len() + 1..];
                 let key = format!("{bundle}/index.md");
                 for page in site.translations(&key) {
-                    copy(&format!("{}{inner}", page.path), &asset.source)?;
+                    files.push((
+                        format!("{}{inner}", page.path),
+                        Copied::File(asset.source.clone()),
+                    ));
                 }
             }
-            None => copy(&asset.rel, &asset.source)?,
+            None => files.push((asset.rel.clone(), Copied::File(asset.source.clone()))),
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Writes the feeds, search indexes, sitemap and robots.txt.
 pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<(), Error> {
     for (path, text) in feeds::files(site) {
         sink.put(&path, text.as_bytes())
-            .map_err(|e| Error::io(Path::new(&path), e))?;
+            .map_err(|e| Error::io(&sink.path_of(&path), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink on a full disk.
+    struct Full;
+
+    impl Sink for Full {
+        fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+        }
+
+        fn path_of(&self, path: &str) -> PathBuf {
+            Path::new("/out").join(path)
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_an_io_error_naming_the_file_not_a_content_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let put = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        put(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        put("content/_index.md", "---\ntitle: Home\n---\n");
+        put("content/a.md", "---\ntitle: A\n---\nText.\n");
+        let (site, theme) = load_site(dir.path(), false, None).expect("site loads");
+        let error = write(&site, &theme, &Full).expect_err("the disk is full");
+        assert_eq!(error.exit_code(), 2, "{error}");
+        match &error {
+            Error::Io { path, .. } => assert!(path.starts_with("/out"), "{error}"),
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+    }
 }

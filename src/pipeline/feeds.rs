@@ -12,34 +12,67 @@ const FEED_ENTRIES: usize = 20;
 /// The date of an entry or feed without any dated page.
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
-/// `(output path, contents)` for every feed and index file of the site.
-pub fn files(site: &Site) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = site
-        .config
-        .languages
+/// One machine-readable output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed<'a> {
+    Atom(&'a str),
+    SearchIndex(&'a str),
+    Sitemap,
+    Robots,
+}
+
+impl Feed<'_> {
+    /// What the file is, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Feed::Atom(_) => "the Atom feed",
+            Feed::SearchIndex(_) => "the search index",
+            Feed::Sitemap => "the sitemap",
+            Feed::Robots => "the robots.txt file",
+        }
+    }
+}
+
+/// The output path of every feed and index file of the site, and which file it is.
+pub fn paths(site: &Site) -> Vec<(String, Feed<'_>)> {
+    let languages = &site.config.languages;
+    let mut paths: Vec<(String, Feed<'_>)> = languages
         .iter()
         .map(|l| {
             (
                 format!("{}atom.xml", site.home_path(&l.code)),
-                atom(site, &l.code),
+                Feed::Atom(&l.code),
             )
         })
         .collect();
-    files.extend(site.config.languages.iter().map(|l| {
+    paths.extend(languages.iter().map(|l| {
         (
             format!("{}search-index.json", site.home_path(&l.code)),
-            search_index(site, &l.code),
+            Feed::SearchIndex(&l.code),
         )
     }));
-    files.push(("sitemap.xml".into(), sitemap(site)));
-    files.push((
-        "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            site.config.base_url
-        ),
-    ));
-    files
+    paths.push(("sitemap.xml".into(), Feed::Sitemap));
+    paths.push(("robots.txt".into(), Feed::Robots));
+    paths
+}
+
+/// `(output path, contents)` for every feed and index file of the site.
+pub fn files(site: &Site) -> Vec<(String, String)> {
+    paths(site)
+        .into_iter()
+        .map(|(path, feed)| {
+            let text = match feed {
+                Feed::Atom(lang) => atom(site, lang),
+                Feed::SearchIndex(lang) => search_index(site, lang),
+                Feed::Sitemap => sitemap(site),
+                Feed::Robots => format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                    site.config.base_url
+                ),
+            };
+            (path, text)
+        })
+        .collect()
 }
 
 fn atom(site: &Site, lang: &str) -> String {

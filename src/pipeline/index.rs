@@ -117,7 +117,6 @@ impl Site {
         section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
 
         let mut pages: Vec<Page> = Vec::with_capacity(page_sources.len());
-        let mut taken: HashMap<String, String> = HashMap::new();
         for source in page_sources {
             let slug = match &source.meta.slug {
                 Some(s) => {
@@ -156,18 +155,8 @@ impl Site {
                 lang_prefix(&config, &source.lang),
                 dir_prefix(&source.section)
             );
-            if let Some(other) = taken.get(&path) {
-                errors.push(
-                    Diagnostic::error(
-                        "duplicate-url",
-                        &source.file,
-                        format!("this page has the same URL `/{path}` as {other}"),
-                    )
-                    .suggest("give one of them a different `slug`"),
-                );
-                continue;
-            }
-            taken.insert(path.clone(), source.file.clone());
+            // Two pages at one URL are reported by the output map (`claims`), with everything
+            // else that writes files.
             pages.push(Page {
                 source,
                 slug,

@@ -2,9 +2,11 @@
 //! languages, URLs and translations, [`link`] renders Markdown ([`markdown`]) with cross-links
 //! and glossary terms ([`glossary`]), [`render`] fills the theme's templates ([`theme`]),
 //! [`feeds`] writes the Atom feeds and the sitemap, and [`output`] writes a fresh directory
-//! and swaps it in. [`build`] runs them in order.
+//! and swaps it in. [`claims`] checks that no two of them write one output path. [`build`]
+//! runs them in order.
 
 pub mod build;
+pub mod claims;
 pub mod escape;
 pub mod feeds;
 pub mod glossary;

@@ -14,6 +14,14 @@ pub const MARKER: &str = ".tebiki-output";
 const MARKER_TEXT: &str =
     "This directory is written by `tebiki build` and replaced on every build.\n";
 
+/// What `Staging::commit` did: the output directory, and a warning when the previous output
+/// could not be removed after the swap.
+#[derive(Debug)]
+pub struct Committed {
+    pub out: PathBuf,
+    pub warning: Option<String>,
+}
+
 /// A fresh directory the build writes into, swapped in place of the output on `commit`.
 pub struct Staging {
     dir: PathBuf,
@@ -43,38 +51,89 @@ impl Staging {
             .into_owned();
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let dir = parent.join(format!(".{name}.tebiki-staging"));
-        remove_ours(&dir)?;
+        // Left by an interrupted build: ours (it has the marker), so it is cleaned.
+        remove_ours(&dir).map_err(|e| {
+            Error::Usage(format!(
+                "an earlier build left `{}` behind and it cannot be removed ({e}); \
+                 remove it by hand, then build again",
+                dir.display()
+            ))
+        })?;
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging { dir, out })
     }
 
-    /// Replaces the output directory with the staging directory.
-    pub fn commit(self) -> Result<PathBuf, Error> {
-        let name = self
-            .out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = self.out.with_file_name(format!(".{name}.tebiki-old"));
-        remove_ours(&old)?;
+    /// Replaces the output directory with the staging directory. Until the swap, any failure
+    /// removes the staging directory and leaves the output as it was. Once the new output is
+    /// in place the build has succeeded: a previous output that cannot be removed afterwards
+    /// is returned as a warning naming it, and the next build tries again.
+    pub fn commit(self) -> Result<Committed, Error> {
+        let old = self.sibling("tebiki-old");
+        let swapped = self.swap(&old);
+        if let Err(e) = swapped {
+            let _ = remove_ours(&self.dir);
+            return Err(e);
+        }
+        let warning = remove_ours(&old).err().map(|e| {
+            format!(
+                "the new output is in place, but the previous one could not be removed: {e}; \
+                 the next build tries again, or remove `{}` by hand",
+                old.display()
+            )
+        });
+        Ok(Committed {
+            out: self.out,
+            warning,
+        })
+    }
+
+    fn swap(&self, old: &Path) -> Result<(), Error> {
+        // Left by an earlier build that was interrupted or could not remove it.
+        remove_ours(old).map_err(|e| {
+            Error::Usage(format!(
+                "an earlier build left `{}` behind and it cannot be removed ({e}); \
+                 remove it by hand, then build again",
+                old.display()
+            ))
+        })?;
         if self.out.exists() {
             // Re-checked here: the directory may have changed while the build ran.
             check_replaceable(&self.out)?;
             if is_empty_dir(&self.out) {
                 fs::remove_dir(&self.out).map_err(|e| Error::io(&self.out, e))?;
             } else {
-                fs::rename(&self.out, &old).map_err(|e| Error::io(&self.out, e))?;
+                fs::rename(&self.out, old).map_err(|e| Error::io(&self.out, e))?;
             }
         }
-        fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, e))?;
-        remove_ours(&old)?;
-        Ok(self.out)
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            // Put the previous output back where it was.
+            if old.exists() && !self.out.exists() {
+                let _ = fs::rename(old, &self.out);
+            }
+            return Err(Error::io(&self.out, e));
+        }
+        Ok(())
+    }
+
+    /// `.NAME.tebiki-KIND` beside the output directory.
+    fn sibling(&self, kind: &str) -> PathBuf {
+        let name = self
+            .out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.out.with_file_name(format!(".{name}.{kind}"))
     }
 
     /// Removes the staging directory, leaving the output as it was.
     pub fn abandon(self) {
         let _ = remove_ours(&self.dir);
+    }
+
+    /// Where the file for `rel` is written, for messages.
+    fn path_of(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
     }
 
     /// The staging path for `rel`, with its parent directories created; `rel` must be a plain
@@ -98,6 +157,10 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         fs::write(self.target(path)?, bytes)
+    }
+
+    fn path_of(&self, path: &str) -> PathBuf {
+        Staging::path_of(self, path)
     }
 
     fn copy(&self, path: &str, source: &Path) -> std::io::Result<()> {
@@ -148,17 +211,61 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
     )))
 }
 
-/// Removes a staging or old-output directory, but only one tebiki made (it holds the marker).
+/// Removes a staging or old-output directory, but only one tebiki made (it holds the marker,
+/// or is empty). The marker goes last, so a removal that stops halfway (a file that cannot be
+/// deleted, a killed process) leaves a directory the next build still knows as its own. Folders
+/// tebiki made may have lost their write permission (an output made read-only): it is given
+/// back to them so that they can be emptied.
 fn remove_ours(dir: &Path) -> Result<(), Error> {
-    if !dir.exists() {
+    if fs::symlink_metadata(dir).is_err() {
         return Ok(());
     }
-    if dir.join(MARKER).is_file() || is_empty_dir(dir) {
-        fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
-    } else {
-        Err(Error::Usage(format!(
+    if !dir.is_dir() || !(dir.join(MARKER).is_file() || is_empty_dir(dir)) {
+        return Err(Error::Usage(format!(
             "`{}` is in the way and was not made by tebiki; remove it by hand",
             dir.display()
-        )))
+        )));
     }
+    allow_writes(dir);
+    let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
+            _ => fs::remove_file(&path),
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    let marker = dir.join(MARKER);
+    if marker.exists() {
+        fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+    }
+    fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Gives the owner write permission on `dir` and every folder under it (never following
+/// symbolic links), so a tree tebiki made can be removed after someone made it read-only.
+fn allow_writes(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if !entry.file_type().is_dir() {
+                continue;
+            }
+            if let Ok(meta) = entry.metadata() {
+                let mode = meta.permissions().mode();
+                if mode & 0o300 != 0o300 {
+                    let _ =
+                        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode | 0o700));
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::model::content_path::CONTENT_DIR;
 use crate::pipeline::build;
 use crate::pipeline::glossary;
-use crate::pipeline::index::Site;
+use crate::pipeline::index::{Site, Taxonomy};
 use crate::pipeline::link;
 use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
@@ -322,8 +322,19 @@ impl Preview {
         if !same_frame {
             return None;
         }
+        let new_terms = context::taxonomy_terms_of(&new.meta);
+        // A tag or category no page had before gets a new output page, which may meet another
+        // file: only a full build claims its path (see `pipeline::claims`).
+        let is_new = |(kind, slug): &(Taxonomy, String)| {
+            site.taxonomies
+                .get(&(*kind, new.lang.clone()))
+                .is_none_or(|terms| terms.iter().all(|t| &t.slug != slug))
+        };
+        if new_terms.iter().any(is_new) {
+            return None;
+        }
         let mut taxonomy_terms = context::taxonomy_terms_of(old);
-        taxonomy_terms.extend(context::taxonomy_terms_of(&new.meta));
+        taxonomy_terms.extend(new_terms);
         let linking = site.pages[i].backlinks.clone();
         site.pages[i].source = new;
         let relinked = link::relink(site, i, &linking)?;
@@ -363,4 +374,77 @@ fn publish(
         rendered,
         full: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_that_adds_a_tag_page_over_a_page_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write("content/_index.md", "---\ntitle: Home\n---\n");
+        write("static/tags/foo/index.html", "<p>About foo</p>");
+        write("content/a.md", "---\ntitle: A\n---\nText.\n");
+        let mut preview = Preview::new(
+            dir.path().to_path_buf(),
+            "http://127.0.0.1:1111/".to_string(),
+        );
+        assert!(preview.full().is_ok());
+        write("content/a.md", "---\ntitle: A\ntags: [foo]\n---\nText.\n");
+        match preview.update(&["content/a.md".to_string()]) {
+            Err(Error::Content(errors)) => assert!(
+                errors.iter().any(|d| d.code == "output-collision"
+                    && d.message.contains("static/tags/foo/index.html")),
+                "{errors:?}"
+            ),
+            Err(e) => panic!("expected a content error, got {e}"),
+            Ok(_) => panic!("the tag page would replace static/tags/foo/index.html"),
+        }
+    }
+
+    #[test]
+    fn a_full_rebuild_refuses_two_files_at_one_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write("content/_index.md", "---\ntitle: Home\n---\n");
+        write("content/guides/x.md", "---\ntitle: X\n---\n");
+        write("content/guides/x/_index.md", "---\ntitle: X section\n---\n");
+        let mut preview = Preview::new(
+            dir.path().to_path_buf(),
+            "http://127.0.0.1:1111/".to_string(),
+        );
+        match preview.full() {
+            Err(Error::Content(errors)) => {
+                let collision = errors
+                    .iter()
+                    .find(|d| d.code == "output-collision")
+                    .expect("a collision error");
+                assert!(
+                    collision.message.contains("content/guides/x.md:1")
+                        && collision.message.contains("content/guides/x/_index.md:1"),
+                    "{collision:?}"
+                );
+            }
+            Err(e) => panic!("expected a content error, got {e}"),
+            Ok(_) => panic!("expected the collision to fail the rebuild"),
+        }
+    }
 }

@@ -262,9 +262,10 @@ fn usage_errors_exit_2() {
         run.stderr
     );
     let run = f.run(&["build", "--root", "nowhere"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("cannot read book.toml"),
+        run.stderr
+            .contains("the site folder `nowhere` does not exist"),
         "{}",
         run.stderr
     );

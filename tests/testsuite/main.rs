@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bad_output;
 mod build;
 mod docs;
 mod errors;

@@ -10,6 +10,8 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::error::Error;
+use crate::pipeline::claims::Origin;
 use crate::pipeline::index::{Section, Site, Taxonomy};
 use crate::pipeline::theme::Theme;
 use context::Contexts;
@@ -24,6 +26,11 @@ pub trait Sink: Sync {
     fn copy(&self, path: &str, source: &std::path::Path) -> std::io::Result<()> {
         self.put(path, &std::fs::read(source)?)
     }
+
+    /// Where the file for `path` goes, for messages: the real path on disk, where there is one.
+    fn path_of(&self, path: &str) -> std::path::PathBuf {
+        std::path::PathBuf::from(path)
+    }
 }
 
 /// One HTML file to render.
@@ -37,14 +44,23 @@ enum Job<'a> {
 }
 
 /// Renders every page, section, taxonomy page and the 404 page into `sink`, in parallel.
-/// Returns every error; a page that fails does not stop the others.
-pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// Returns every template error; a page that fails does not stop the others. A file the sink
+/// cannot write is an I/O error, returned as `Err`.
+pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Diagnostic>, Error> {
     let renderer = Renderer::new(site, theme);
     renderer.contexts.convert_all_summaries();
     let mut errors = renderer.check_templates();
     if !errors.is_empty() {
-        return errors;
+        return Ok(errors);
     }
+    errors.extend(renderer.run(&all_jobs(site), sink)?);
+    // One broken template fails every page that uses it: report each distinct problem once.
+    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    Ok(errors)
+}
+
+/// Every HTML file of a full build.
+fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend(site.sections.iter().map(Job::Section));
@@ -56,10 +72,48 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
-    errors.extend(renderer.run(&jobs, sink));
-    // One broken template fails every page that uses it: report each distinct problem once.
-    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-    errors
+    jobs
+}
+
+/// The output path of every HTML file a full build renders, with what makes it: the same
+/// list `render_all` renders, so the output map cannot miss one.
+pub fn output_paths(site: &Site) -> Vec<(String, Origin<'_>)> {
+    all_jobs(site)
+        .iter()
+        .map(|job| {
+            let origin = match *job {
+                Job::Page(i) => Origin::Page(&site.pages[i]),
+                Job::Section(section) => Origin::Section(section),
+                Job::TaxonomyList(kind, _) => Origin::TaxonomyList(kind),
+                Job::TaxonomyTerm(kind, lang, i) => {
+                    Origin::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
+                }
+                Job::Glossary(_) => Origin::Glossary,
+                Job::NotFound => Origin::Generated("the 404 page"),
+            };
+            (output_path(site, job), origin)
+        })
+        .collect()
+}
+
+/// Where a job's HTML goes, relative to the output root.
+fn output_path(site: &Site, job: &Job<'_>) -> String {
+    match job {
+        Job::Page(i) => format!("{}index.html", site.pages[*i].path),
+        Job::Section(section) => format!("{}index.html", section.path),
+        Job::TaxonomyList(kind, lang) => {
+            format!("{}index.html", site.taxonomy_path(*kind, lang, None))
+        }
+        Job::TaxonomyTerm(kind, lang, i) => {
+            let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
+            format!(
+                "{}index.html",
+                site.taxonomy_path(*kind, lang, Some(&term.slug))
+            )
+        }
+        Job::Glossary(lang) => format!("{}index.html", site.glossary_path(lang)),
+        Job::NotFound => "404.html".into(),
+    }
 }
 
 /// What an incremental rebuild renders again.
@@ -82,7 +136,7 @@ pub fn render_selection(
     theme: &Theme,
     selection: &Selection,
     sink: &dyn Sink,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<usize, Error> {
     let renderer = Renderer::new(site, theme);
     let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
     jobs.extend(
@@ -106,34 +160,49 @@ pub fn render_selection(
     if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
-    let errors = renderer.run(&jobs, sink);
+    let errors = renderer.run(&jobs, sink)?;
     if errors.is_empty() {
         Ok(jobs.len())
     } else {
-        Err(errors)
+        Err(Error::Content(errors))
     }
 }
 
 impl Renderer<'_> {
-    /// Renders `jobs` in parallel into `sink`; returns the errors.
-    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// Renders `jobs` in parallel into `sink`; returns the template errors, or the first
+    /// file the sink could not write (an I/O error: exit 2, not a content error).
+    fn run(&self, jobs: &[Job<'_>], sink: &dyn Sink) -> Result<Vec<Diagnostic>, Error> {
         let theme = self.theme;
-        let results: Vec<Result<(), Diagnostic>> = jobs
+        let results: Vec<Result<(), Failure>> = jobs
             .par_iter()
             .map(|job| {
-                let (path, template, context) = self.context(job)?;
+                let path = output_path(self.site, job);
+                let (template, context) = self.context(job, &path).map_err(Failure::Template)?;
                 let mut html = Vec::with_capacity(32 * 1024);
                 theme
                     .tera
                     .render_to(&template, &context, &mut html)
-                    .map_err(|e| theme.error(&e))?;
-                sink.put(&path, &html).map_err(|e| {
-                    Diagnostic::error("io", path.clone(), format!("cannot write output file: {e}"))
-                })
+                    .map_err(|e| Failure::Template(theme.error(&e)))?;
+                sink.put(&path, &html)
+                    .map_err(|e| Failure::Io(Error::io(&sink.path_of(&path), e)))
             })
             .collect();
-        results.into_iter().filter_map(Result::err).collect()
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(()) => {}
+                Err(Failure::Template(d)) => errors.push(d),
+                Err(Failure::Io(e)) => return Err(e),
+            }
+        }
+        Ok(errors)
     }
+}
+
+/// Why one output file was not made.
+enum Failure {
+    Template(Diagnostic),
+    Io(Error),
 }
 
 struct Renderer<'a> {
@@ -182,11 +251,11 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// The output path, template name and context for one job.
-    fn context(&self, job: &Job<'_>) -> Result<(String, String, Context), Diagnostic> {
+    /// The template name and context for one job, whose output goes to `out`.
+    fn context(&self, job: &Job<'_>, out: &str) -> Result<(String, Context), Diagnostic> {
         let site = self.site;
         let contexts = &self.contexts;
-        let (path, template, context) = match job {
+        let (template, context) = match job {
             Job::Page(index) => {
                 let page = &site.pages[*index];
                 let lang = page.source.lang.as_str();
@@ -204,8 +273,7 @@ impl<'a> Renderer<'a> {
                     .template
                     .as_ref()
                     .map_or("page.html".to_string(), |t| t.value.clone());
-                let path = format!("{}index.html", page.path);
-                (path, template, to_context(&Vars { common, own }))
+                (template, to_context(&Vars { common, own }))
             }
             Job::Section(section) => {
                 let lang = section.lang.as_str();
@@ -239,8 +307,7 @@ impl<'a> Renderer<'a> {
                         }
                         .into()
                     });
-                let path = format!("{}index.html", section.path);
-                (path, template, to_context(&Vars { common, own }))
+                (template, to_context(&Vars { common, own }))
             }
             Job::TaxonomyList(kind, lang) => {
                 let path = site.taxonomy_path(*kind, lang, None);
@@ -255,11 +322,7 @@ impl<'a> Renderer<'a> {
                     taxonomy: contexts.taxonomy(*kind, lang),
                 };
                 let context = to_context(&Vars { common, own });
-                (
-                    format!("{path}index.html"),
-                    "taxonomy_list.html".into(),
-                    context,
-                )
+                ("taxonomy_list.html".into(), context)
             }
             Job::TaxonomyTerm(kind, lang, i) => {
                 let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
@@ -270,11 +333,7 @@ impl<'a> Renderer<'a> {
                     term: contexts.taxonomy_term(*kind, lang, *i),
                 };
                 let context = to_context(&Vars { common, own });
-                (
-                    format!("{path}index.html"),
-                    "taxonomy_term.html".into(),
-                    context,
-                )
+                ("taxonomy_term.html".into(), context)
             }
             Job::Glossary(lang) => {
                 let path = site.glossary_path(lang);
@@ -295,7 +354,7 @@ impl<'a> Renderer<'a> {
                         own: NoVars {},
                     }),
                 };
-                (format!("{path}index.html"), "glossary.html".into(), context)
+                ("glossary.html".into(), context)
             }
             Job::NotFound => {
                 let lang = site.config.default_language.as_str();
@@ -304,17 +363,17 @@ impl<'a> Renderer<'a> {
                     common,
                     own: NoVars {},
                 });
-                ("404.html".into(), "404.html".into(), context)
+                ("404.html".into(), context)
             }
         };
         let context = context.map_err(|e| {
             Diagnostic::error(
                 "template-data",
-                path.clone(),
+                out,
                 format!("cannot pass the page's data to the template: {e}"),
             )
         })?;
-        Ok((path, template, context))
+        Ok((template, context))
     }
 }
 

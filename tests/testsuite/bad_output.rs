@@ -1,0 +1,564 @@
+//! Bad input that would hurt the output: two things written to one path, an output folder
+//! inside the site's own input, paths in book.toml that leave the site, an output folder that
+//! cannot be written. Each case asserts the exit code, the `file:line` in the message, and
+//! that the previous output is byte-identical afterwards.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::common::Fixture;
+
+/// Every file under `dir` (relative path → bytes), and every folder (→ `None`), so that a
+/// comparison catches any file or folder added, removed or changed.
+fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        let bytes = entry
+            .file_type()
+            .is_file()
+            .then(|| fs::read(entry.path()).expect("read"));
+        files.insert(rel, bytes);
+    }
+    files
+}
+
+/// A bilingual site built once into `public/`, and the bytes of that output.
+fn built() -> (Fixture, BTreeMap<String, Option<Vec<u8>>>) {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let before = tree(&f.path("public"));
+    (f, before)
+}
+
+/// Builds, expecting exit `code`; checks that `public/` and the folder around it are as they
+/// were, and returns stderr.
+fn fails_leaving_public(
+    f: &Fixture,
+    before: &BTreeMap<String, Option<Vec<u8>>>,
+    args: &[&str],
+    code: i32,
+) -> String {
+    let run = f.run(args);
+    assert_eq!(
+        run.code, code,
+        "expected exit {code}, got {}:\n{}",
+        run.code, run.stderr
+    );
+    assert_eq!(
+        &tree(&f.path("public")),
+        before,
+        "the previous output changed:\n{}",
+        run.stderr
+    );
+    let leftovers: Vec<_> = fs::read_dir(f.root())
+        .expect("root")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tebiki-"))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    run.stderr
+}
+
+fn assert_names(stderr: &str, places: &[&str]) {
+    for place in places {
+        assert!(stderr.contains(place), "expected {place:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_page_beside_a_section_folder_of_its_name_is_an_error_naming_both() {
+    let (f, before) = built();
+    f.write("content/guides/x.md", "---\ntitle: X\n---\nPage.\n");
+    f.write("content/guides/x/_index.md", "---\ntitle: X list\n---\n");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "error[output-collision]",
+            "`guides/x/index.html`",
+            "content/guides/x.md:1",
+            "content/guides/x/_index.md:1",
+        ],
+    );
+}
+
+#[test]
+fn pages_at_the_glossary_and_tags_urls_are_errors() {
+    let (f, before) = built();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"meti\"\n[term.en]\nterm = \"METI\"\ndefinition = \"A ministry.\"\n",
+    );
+    f.write("content/glossary.md", "---\ntitle: My glossary\n---\n");
+    f.write("content/tags.md", "---\ntitle: Tags\n---\n");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/glossary.md:1",
+            "the glossary page, which tebiki generates from content/glossary.toml",
+            "--> content/tags.md:1",
+            "the list of all tags",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("error[output-collision]").count(),
+        2,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_slug_that_takes_another_pages_url_points_at_the_slug_line() {
+    let (f, before) = built();
+    f.write(
+        "content/guides/copy.md",
+        "---\ntitle: Copy\nslug: ai-act\n---\n",
+    );
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/guides/copy.md:3",
+            "the page content/guides/ai-act.md:1",
+            "the page content/guides/copy.md:3",
+        ],
+    );
+}
+
+#[test]
+fn static_files_at_generated_paths_are_errors() {
+    let (f, before) = built();
+    f.write("static/sitemap.xml", "<urlset/>");
+    f.write("static/guides/ai-act/index.html", "<p>old</p>");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> static/sitemap.xml:1",
+            "the sitemap, which tebiki generates",
+            "--> static/guides/ai-act/index.html:1",
+            "the page content/guides/ai-act.md:1",
+        ],
+    );
+}
+
+#[test]
+fn a_bundle_folder_named_like_a_generated_file_is_a_content_error() {
+    let (f, before) = built();
+    f.write("content/atom.xml/index.md", "---\ntitle: Feed\n---\n");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/atom.xml/index.md:1",
+            "`atom.xml` in the output would be both a file, for the Atom feed",
+        ],
+    );
+}
+
+#[test]
+fn a_content_file_at_a_page_path_is_an_error() {
+    let (f, before) = built();
+    f.write("content/guides/ai-act/index.html", "<p>old</p>");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/guides/ai-act/index.html:1",
+            "the page content/guides/ai-act.md:1",
+        ],
+    );
+    // `check` reports it too, without writing anything.
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("output-collision") || run.stderr.contains("output-collision"));
+}
+
+#[test]
+fn an_output_directory_inside_the_sites_input_is_refused() {
+    let (f, before) = built();
+    f.write("static/logo.txt", "logo");
+    for (out, says) in [
+        ("static/pub", "inside the site's static/ folder"),
+        ("content/out", "inside the site's content/ folder"),
+        ("themes/out", "inside the site's themes/ folder"),
+        (".", "is the site folder itself"),
+        ("..", "holds the site folder"),
+    ] {
+        let stderr = fails_leaving_public(&f, &before, &["build", "-o", out], 2);
+        assert_names(&stderr, &[says, &format!("(-o {out})")]);
+    }
+    assert!(!f.path("static/pub").exists());
+    assert!(!f.path("content/out").exists());
+}
+
+#[test]
+fn output_dir_in_book_toml_inside_the_input_is_refused() {
+    let f = Fixture::with_book(
+        &(crate::common::BOOK.to_string() + "\n[build]\noutput_dir = \"static/pub\"\n"),
+    );
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("static/logo.txt", "logo");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_names(
+        &run.stderr,
+        &[
+            "output_dir = \"static/pub\" in book.toml",
+            "inside the site's static/ folder",
+        ],
+    );
+    assert!(!f.path("static/pub").exists());
+}
+
+#[test]
+fn a_relative_output_directory_is_relative_to_the_root() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["build", "-o", "out", "--root"])
+        .arg(f.root())
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("run tebiki");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(f.path("out/index.html").is_file());
+    assert!(!elsewhere.path().join("out").exists());
+}
+
+#[test]
+fn paths_in_book_toml_that_leave_the_site_are_config_errors() {
+    let book = crate::common::BOOK.to_string()
+        + "\n[build]\ntheme = \"../../shared\"\n\n[glossary]\nfile = \"../../../../../../etc/passwd\"\n";
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let base = crate::common::BOOK.lines().count() + 1;
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_names(
+        &run.stderr,
+        &[
+            &format!("--> book.toml:{}:1", base + 2),
+            "`theme = \"../../shared\"` is not a path inside themes/",
+            &format!("--> book.toml:{}:1", base + 5),
+            "is not a path inside content/",
+            "help: write a relative path such as `glossary.toml`",
+        ],
+    );
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    assert!(!f.path("public").exists());
+}
+
+#[test]
+fn a_missing_root_is_a_usage_error_for_every_command() {
+    let f = Fixture::new();
+    for args in [
+        &["build", "--root", "/nonexistent/site"][..],
+        &["check", "--root", "/nonexistent/site"],
+        &["serve", "--root", "/nonexistent/site", "--port", "0"],
+        &["watch", "--root", "/nonexistent/site"],
+        &["translations", "--root", "/nonexistent/site"],
+        &[
+            "translations",
+            "mark",
+            "a.ja.md",
+            "--root",
+            "/nonexistent/site",
+        ],
+        &["new", "guides/a.md", "--root", "/nonexistent/site"],
+    ] {
+        let run = f.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("the site folder `/nonexistent/site` does not exist"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Runs `script` as root in a mount namespace of its own (so a mount made there vanishes with
+/// it), or returns `None` where that is not allowed.
+fn in_own_mounts(script: &str) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        eprintln!("skipped: cannot mount a tmpfs in a mount namespace here");
+        return None;
+    }
+    std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", script])
+        .output()
+        .ok()
+}
+
+#[test]
+fn a_full_disk_exits_2_naming_the_file_and_keeps_the_previous_output() {
+    let f = Fixture::bilingual();
+    let disk = tempfile::tempdir().expect("temp dir");
+    let out = disk.path().join("public");
+    // Room for one build of the small site and its staging copy, not for a page of 2 MB.
+    let big = format!(
+        "---\ntitle: Big\n---\n{}\n",
+        "All work and no play. ".repeat(100_000)
+    );
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=1500k tmpfs '{disk}'
+'{bin}' build --root '{root}' -o '{out}' 2>&1
+find '{out}' -type f | sort | xargs sha256sum > /tmp/.tebiki-test-before.$$
+cp '{root}/big.md' '{root}/content/guides/big.md'
+set +e
+'{bin}' build --root '{root}' -o '{out}' > /tmp/.tebiki-test-stderr.$$ 2>&1
+code=$?
+echo "exit $code"
+cat /tmp/.tebiki-test-stderr.$$
+find '{out}' -type f | sort | xargs sha256sum | cmp -s - /tmp/.tebiki-test-before.$$ && echo "output unchanged"
+ls -a '{disk}'
+rm -f /tmp/.tebiki-test-before.$$ /tmp/.tebiki-test-stderr.$$
+"#,
+        disk = disk.path().display(),
+        bin = env!("CARGO_BIN_EXE_tebiki"),
+        root = f.root().display(),
+        out = out.display(),
+    );
+    f.write("big.md", &big);
+    let Some(output) = in_own_mounts(&script) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("exit 2"), "{text}");
+    assert!(text.contains("No space left on device"), "{text}");
+    assert!(text.contains(".public.tebiki-staging/"), "{text}");
+    assert!(text.contains("output unchanged"), "{text}");
+    assert!(!text.contains("tebiki-old"), "{text}");
+    assert!(!text.contains("public.tebiki-staging\n"), "{text}");
+}
+
+/// Makes a file immutable, which even root cannot delete, until dropped; the file may move,
+/// so the paths it may be found at are all freed.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    fn set(path: std::path::PathBuf) -> Option<Immutable> {
+        let done = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !done {
+            eprintln!("skipped: chattr +i is not available here");
+        }
+        done.then_some(Immutable(vec![path]))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(path)
+                .status();
+        }
+    }
+}
+
+#[test]
+fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let Some(mut stuck) = Immutable::set(f.path("public/robots.txt")) else {
+        return;
+    };
+    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
+    // The swap succeeds: the build says so and names what it could not remove.
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: the new output is in place, but the previous one could not be removed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(".public.tebiki-old"), "{}", run.stderr);
+    assert!(f.path(".public.tebiki-old/.tebiki-output").is_file());
+    let before = tree(&f.path("public"));
+    // While it cannot be removed, a build says so, and changes nothing.
+    f.write("content/guides/new.md", "---\ntitle: New\n---\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("an earlier build left")
+            && run.stderr.contains(".public.tebiki-old")
+            && run.stderr.contains("remove it by hand"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("public")), before);
+    assert!(!f.path(".public.tebiki-staging").exists());
+    // Once it can be, the next build cleans it up.
+    drop(stuck);
+    f.build_ok(&[]);
+    assert!(!f.path(".public.tebiki-old").exists());
+    assert!(f.path("public/guides/new/index.html").is_file());
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_are_cleaned_only_when_tebiki_made_them() {
+    let (f, before) = built();
+    f.write(".public.tebiki-staging/.tebiki-output", "");
+    f.write(".public.tebiki-staging/half/index.html", "<p>half");
+    f.write(".public.tebiki-old/.tebiki-output", "");
+    f.write(".public.tebiki-old/guides/index.html", "<p>old");
+    f.build_ok(&[]);
+    assert!(!f.path(".public.tebiki-staging").exists());
+    assert!(!f.path(".public.tebiki-old").exists());
+    assert_eq!(tree(&f.path("public")), before);
+
+    // Not made by tebiki: reported, never deleted.
+    f.write(".public.tebiki-old/notes.txt", "mine");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".public.tebiki-old") && run.stderr.contains("was not made by tebiki"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read(".public.tebiki-old/notes.txt"), "mine");
+    assert_eq!(tree(&f.path("public")), before);
+    assert!(!f.path(".public.tebiki-staging").exists());
+}
+
+#[test]
+fn a_read_only_output_is_replaced_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    for dir in ["public/guides/ai-act", "public/guides", "public"] {
+        fs::set_permissions(f.path(dir), fs::Permissions::from_mode(0o555)).expect("chmod");
+    }
+    f.write("content/guides/new.md", "---\ntitle: New\n---\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(f.path("public/guides/new/index.html").is_file());
+    assert!(!f.path(".public.tebiki-old").exists());
+}
+
+/// A site with two translations to mark, in two folders.
+fn two_translations() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write("content/briefs/note.md", "---\ntitle: Note\n---\nText.\n");
+    f.write(
+        "content/briefs/note.ja.md",
+        "---\ntitle: メモ\n---\n本文。\n",
+    );
+    f
+}
+
+#[test]
+fn mark_changes_nothing_when_one_file_cannot_be_written() {
+    let f = two_translations();
+    let files = ["content/guides/ai-act.ja.md", "content/briefs/note.ja.md"];
+    let before = tree(&f.path("content"));
+    let Some(_stuck) = Immutable::set(f.path(files[1])) else {
+        return;
+    };
+    let run = f.run(&["translations", "mark", files[0], files[1]]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write content/briefs/note.ja.md: Operation not permitted")
+            && run
+                .stderr
+                .contains("nothing was marked, no file was changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("content")), before);
+}
+
+#[test]
+fn mark_changes_nothing_when_a_folder_cannot_take_a_new_file() {
+    let f = two_translations();
+    let files = ["content/guides/ai-act.ja.md", "content/briefs/note.ja.md"];
+    let before = tree(&f.path("content"));
+    let Some(_stuck) = Immutable::set(f.path("content/briefs")) else {
+        return;
+    };
+    let run = f.run(&["translations", "mark", files[0], files[1]]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write content/briefs/note.ja.md")
+            && run.stderr.contains("no file was changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&f.path("content")), before);
+}
+
+#[test]
+fn mark_reports_each_file_it_changed_and_leaves_no_temporary_file() {
+    let f = two_translations();
+    let run = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "content/briefs/note.ja.md",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("marked content/guides/ai-act.ja.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("marked content/briefs/note.ja.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        f.read("content/briefs/note.ja.md")
+            .contains("translated_from: \"")
+    );
+    let temps: Vec<String> = tree(&f.path("content"))
+        .into_keys()
+        .filter(|k| k.contains("tebiki"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
+
+#[test]
+fn a_page_beside_a_folder_without_index_points_at_the_page() {
+    let (f, before) = built();
+    f.write("content/guides/y.md", "---\ntitle: Y\n---\n");
+    f.write("content/guides/y/z.md", "---\ntitle: Z\n---\n");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> content/guides/y.md:1",
+            "the `en` section page of the folder content/guides/y/",
+        ],
+    );
+}
