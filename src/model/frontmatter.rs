@@ -185,6 +185,16 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         return (fm, errors);
     };
     let lines = LineFinder::new(matter, split.matter_line);
+    if format == Format::Yaml
+        && let Some(problem) = yaml_prescan(matter)
+    {
+        errors.push(
+            Diagnostic::error("front-matter", file, problem.message)
+                .at(split.matter_line + problem.line - 1, problem.column)
+                .suggest(problem.suggestion),
+        );
+        return (fm, errors);
+    }
     let parsed = match format {
         Format::Yaml => YAML::parse(matter),
         Format::Toml => TOML::parse(matter),
@@ -468,6 +478,101 @@ pub fn to_json(value: &Pod) -> serde_json::Value {
     }
 }
 
+/// How deeply front matter may nest lists and tables: far more than any page needs, and few
+/// enough that loading it stays cheap.
+const MAX_DEPTH: usize = 32;
+
+/// A problem the YAML pre-scan found, at a line and column of the front matter (1-based).
+#[derive(Debug, PartialEq)]
+struct YamlProblem {
+    line: usize,
+    column: usize,
+    message: String,
+    suggestion: String,
+}
+
+/// Reads YAML front matter as a stream of parser events, before it is loaded, and returns the
+/// first thing tebiki refuses: an alias (`*name`), which the loader would expand by copying
+/// (a few hundred bytes of nested aliases grow to gigabytes), a key written twice in one table,
+/// or nesting deeper than [`MAX_DEPTH`]. Time and memory stay linear in the text. A syntax error
+/// ends the scan quietly: the loader then reports it.
+fn yaml_prescan(matter: &str) -> Option<YamlProblem> {
+    use yaml_rust2::parser::{Event, Parser};
+
+    enum Frame {
+        Sequence,
+        Mapping {
+            keys: std::collections::HashSet<String>,
+            expecting_key: bool,
+        },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut parser = Parser::new_from_str(matter);
+    loop {
+        let (event, mark) = parser.next_token().ok()?;
+        let at = |message: String, suggestion: &str| YamlProblem {
+            line: mark.line().max(1),
+            column: mark.col() + 1,
+            message,
+            suggestion: suggestion.to_string(),
+        };
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        );
+        if starts_node
+            && let Some(Frame::Mapping {
+                keys,
+                expecting_key,
+            }) = stack.last_mut()
+        {
+            if *expecting_key
+                && let Event::Scalar(key, ..) = &event
+                && !keys.insert(key.clone())
+            {
+                return Some(at(
+                    format!("duplicate key `{key}`"),
+                    "each key may appear once in a table; remove or rename one of them",
+                ));
+            }
+            *expecting_key = !*expecting_key;
+        }
+        match event {
+            Event::Alias(_) => {
+                return Some(at(
+                    "YAML aliases (`*name`) are not allowed in front matter".to_string(),
+                    "write the value out in full where it is used (anchors and aliases are refused so that a page cannot expand to gigabytes)",
+                ));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Some(at(
+                        format!(
+                            "front matter nests lists and tables more than {MAX_DEPTH} levels deep"
+                        ),
+                        "flatten the value; pages need only a few levels",
+                    ));
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Sequence,
+                    _ => Frame::Mapping {
+                        keys: Default::default(),
+                        expecting_key: true,
+                    },
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+            }
+            Event::StreamEnd => return None,
+            _ => {}
+        }
+    }
+}
+
 /// Pulls the line, column and message out of an engine's error text. yaml-rust2 ends its
 /// message with "line L column C"; toml starts with "TOML parse error at line L, column C" and
 /// puts the explanation on the last line.
@@ -489,6 +594,11 @@ fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
             let message = message
                 .strip_prefix("Deserialize error: ")
                 .unwrap_or(message);
+            // yaml-rust2 writes the key as Rust debug text (`String("title")`); the pre-scan
+            // reports ordinary duplicates, this covers keys written differently (`1`, `0x1`).
+            if message.ends_with("duplicated key in mapping") {
+                return (line, col, "a key is written twice in one table".to_string());
+            }
             (line, col, message.to_string())
         }
         Format::Toml => {
@@ -658,6 +768,55 @@ mod tests {
         let (_, errors) = check("+++\ntitle = \"A\"\ndate = = 3\n+++\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].column), (3, 8));
+    }
+
+    #[test]
+    fn yaml_aliases_are_refused_at_the_alias() {
+        let laughs = "title: A\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+        let started = std::time::Instant::now();
+        let (_, errors) = check(&format!("---\n{laughs}---\nBody\n"));
+        assert!(started.elapsed().as_secs() < 2);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "YAML aliases (`*name`) are not allowed in front matter"
+        );
+        // `b: &b [*a,` : line 4 of the file, the `*` in column 8.
+        assert_eq!((errors[0].line, errors[0].column), (4, 8));
+        assert!(errors[0].suggestion.is_some());
+        // Anchors alone, and `*` or `&` inside quoted text, are fine.
+        let (fm, errors) = check("---\ntitle: \"*a & *b\"\nsummary: &s '*x'\n---\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.title.as_deref(), Some("*a & *b"));
+    }
+
+    #[test]
+    fn duplicate_yaml_key_is_named_at_its_line() {
+        let (_, errors) = check("---\ntitle: A\nsummary: S\ntitle: B\n---\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "duplicate key `title`");
+        assert_eq!((errors[0].line, errors[0].column), (4, 1));
+        let (_, errors) = check("---\ntitle: A\nextra:\n  a: 1\n  b: [1, {c: 1, c: 2}]\n---\n");
+        assert_eq!(errors[0].message, "duplicate key `c`");
+        assert_eq!(errors[0].line, 5);
+        // The same key in different tables, and values equal to keys, are not duplicates.
+        let (_, errors) = check(
+            "---\ntitle: title\nsources:\n  - title: A\n  - title: B\nextra: {title: x}\n---\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!(
+            "---\ntitle: A\nextra:\n  x: {}{}\n---\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let (_, errors) = check(&deep);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("levels deep"), "{errors:?}");
+        assert_eq!(errors[0].line, 4);
     }
 
     #[test]

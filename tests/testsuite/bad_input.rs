@@ -1,0 +1,91 @@
+//! Hostile and careless input: each case fails (or is made harmless) quickly, names its
+//! `file:line:col` and what to do, exits with the right code, and a failed build leaves the
+//! previous output byte for byte as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::Fixture;
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read output dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside").to_string_lossy();
+                files.insert(rel.into_owned(), std::fs::read(&path).expect("read output"));
+            }
+        }
+    }
+    files
+}
+
+/// Builds `f` once, then writes `rel` with `bytes` and builds again: the second build must fail
+/// with exit 1 within a few seconds and leave `public/` exactly as the first wrote it. Returns
+/// the second build's stderr.
+fn fails_and_keeps_output(f: &Fixture, rel: &str, bytes: &[u8]) -> String {
+    f.build_ok(&[]);
+    let before = tree(&f.path("public"));
+    f.write_bytes(rel, bytes);
+    let started = Instant::now();
+    let stderr = f.build_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        before == tree(&f.path("public")),
+        "the failed build changed public/"
+    );
+    stderr
+}
+
+#[test]
+fn yaml_billion_laughs_is_refused_at_the_alias() {
+    let f = Fixture::bilingual();
+    let mut text = String::from(
+        "---\ntitle: Laughs\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(",");
+        text.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+    }
+    text.push_str("---\nBody.\n");
+    let stderr = fails_and_keeps_output(&f, "content/guides/laughs.md", text.as_bytes());
+    assert!(
+        stderr.contains("YAML aliases (`*name`) are not allowed in front matter"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/laughs.md:4:8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: write the value out in full"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn duplicate_yaml_key_is_named_plainly() {
+    let f = Fixture::bilingual();
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/guides/twice.md",
+        b"---\ntitle: One\nsummary: S\ntitle: Two\n---\nBody.\n",
+    );
+    assert!(stderr.contains("duplicate key `title`"), "{stderr}");
+    assert!(!stderr.contains("String("), "{stderr}");
+    assert!(
+        stderr.contains("--> content/guides/twice.md:4:1"),
+        "{stderr}"
+    );
+}
