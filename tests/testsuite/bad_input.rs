@@ -89,3 +89,24 @@ fn duplicate_yaml_key_is_named_plainly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sixteen_thousand_equal_headings_build_quickly() {
+    let f = Fixture::bilingual();
+    let body = "## Same\n\n".repeat(16_000);
+    f.write(
+        "content/guides/same.md",
+        &format!("---\ntitle: Same\n---\n{body}"),
+    );
+    let started = Instant::now();
+    f.build_ok(&[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = f.read("public/guides/same/index.html");
+    assert!(html.contains("<h2 id=\"same\">Same</h2>"));
+    assert!(html.contains("<h2 id=\"same-1\">Same</h2>"));
+    assert!(html.contains("<h2 id=\"same-15999\">Same</h2>"));
+}
