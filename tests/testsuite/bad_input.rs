@@ -110,3 +110,69 @@ fn sixteen_thousand_equal_headings_build_quickly() {
     assert!(html.contains("<h2 id=\"same-1\">Same</h2>"));
     assert!(html.contains("<h2 id=\"same-15999\">Same</h2>"));
 }
+
+/// Parses `text` as XML, panicking with the parser's message if it is not well-formed.
+fn parse_xml<'a>(name: &str, text: &'a str) -> roxmltree::Document<'a> {
+    roxmltree::Document::parse(text)
+        .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}\n{text}"))
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_for_any_base_url_and_title() {
+    let book = crate::common::BOOK
+        .replace(
+            "base_url = \"https://example.org/\"",
+            "base_url = \"https://example.org/a&b'c/\"",
+        )
+        .replace(
+            "title = \"Test Guides\"\n",
+            "title = \"Tests & <Guides>\"\n",
+        );
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write(
+        "content/guides/odd.md",
+        "---\ntitle: \"Odd \\x01 <title> & \\\"quotes\\\"\"\nsummary: \"Bell \\a, form feed \\f, end ]]>\"\ndate: 2026-05-08\n---\nBody.\n",
+    );
+    f.write(
+        "content/guides/odd.ja.md",
+        "---\ntitle: \"変 & ＜\"\ndate: 2026-05-08\n---\n本文。\n",
+    );
+    f.build_ok(&[]);
+    for name in [
+        "public/atom.xml",
+        "public/ja/atom.xml",
+        "public/sitemap.xml",
+    ] {
+        let text = f.read(name);
+        let doc = parse_xml(name, &text);
+        let hrefs: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("href"))
+            .chain(
+                doc.descendants()
+                    .filter(|n| n.has_tag_name("id") || n.has_tag_name("loc"))
+                    .filter_map(|n| n.text()),
+            )
+            .collect();
+        assert!(!hrefs.is_empty(), "{name}: {text}");
+        for href in hrefs {
+            assert!(
+                href.starts_with("https://example.org/a&b'c/"),
+                "{name}: {href}"
+            );
+        }
+    }
+    let atom = f.read("public/atom.xml");
+    let doc = parse_xml("atom.xml", &atom);
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(titles[0], "Tests & <Guides>");
+    assert!(
+        titles.contains(&"Odd \u{fffd} <title> & \"quotes\""),
+        "{titles:?}"
+    );
+}
