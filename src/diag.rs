@@ -156,6 +156,29 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// The text of a file read as `bytes`, or the error saying where it stops being UTF-8.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| not_utf8(file, e.as_bytes(), e.utf8_error()))
+}
+
+/// The error for a file that is not UTF-8: the line and column of the first bad byte, and its
+/// byte offset in the file, so that it can be found in any editor.
+pub fn not_utf8(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let at = e.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let (line, column) = line_col(valid, at);
+    Diagnostic::error(
+        "not-utf8",
+        file,
+        format!(
+            "the file is not UTF-8 text: byte 0x{:02X} at byte offset {at} (line {line}) cannot be decoded",
+            bytes.get(at).copied().unwrap_or(0)
+        ),
+    )
+    .at(line, column)
+    .suggest("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")
+}
+
 /// Line and column (both 1-based, column in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_col(offset)

@@ -183,8 +183,8 @@ const TOP_LEVEL: &[&str] = &["book", "languages", "build", "glossary", "serve", 
 /// Reads and checks `book.toml` in `root`. Every problem found is returned, not just the first.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => crate::diag::decode(CONFIG_FILE, bytes).map_err(|e| vec![e])?,
         Err(e) => {
             return Err(vec![
                 Diagnostic::error("config", CONFIG_FILE, format!("cannot read book.toml: {e}"))

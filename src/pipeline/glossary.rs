@@ -140,6 +140,7 @@ impl Glossary {
         };
         let normal = Normalised::new(text, &matcher.relevant);
         let norm = normal.text.as_ref();
+        let urls = url_runs(text);
         let mut found = Vec::new();
         for m in matcher.automaton.find_iter(norm) {
             let pattern = matcher.patterns[m.pattern().as_usize()];
@@ -156,13 +157,54 @@ impl Glossary {
             if pattern.capitalised && !at_sentence_start(&norm[..m.start()], sentence_start) {
                 continue;
             }
+            let range = normal.original(m.start())..normal.original(m.end());
+            if urls
+                .iter()
+                .any(|u| u.start < range.end && range.start < u.end)
+            {
+                continue;
+            }
             found.push(Found {
-                range: normal.original(m.start())..normal.original(m.end()),
+                range,
                 term: pattern.term,
             });
         }
         found
     }
+}
+
+/// The byte ranges of URLs written as plain text (`https://…`, `www.…`): terms are never
+/// linked inside them. A URL runs to the first space, `<`, `>`, `"` or non-ASCII character.
+fn url_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    if !text.contains("://") && !text.contains("www.") {
+        return runs;
+    }
+    let bytes = text.as_bytes();
+    let url_byte = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"');
+    let scheme_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.');
+    let starts = text
+        .match_indices("://")
+        .filter_map(|(i, _)| {
+            let start = bytes[..i]
+                .iter()
+                .rposition(|&b| !scheme_byte(b))
+                .map_or(0, |p| p + 1);
+            (start < i && bytes[start].is_ascii_alphabetic()).then_some(start)
+        })
+        .chain(text.match_indices("www.").filter_map(|(i, _)| {
+            let word_before =
+                i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/');
+            (!word_before).then_some(i)
+        }));
+    for start in starts {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !url_byte(b))
+            .map_or(bytes.len(), |p| start + p);
+        runs.push(start..end);
+    }
+    runs
 }
 
 /// Latin letters and digits must not continue a Latin-script term on either side ("METI" not
@@ -332,8 +374,11 @@ pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>)
         crate::model::content_path::CONTENT_DIR,
         config.glossary_file
     );
-    let text = match std::fs::read_to_string(root.join(&rel)) {
-        Ok(text) => text,
+    let text = match std::fs::read(root.join(&rel)) {
+        Ok(bytes) => match crate::diag::decode(&rel, bytes) {
+            Ok(text) => text,
+            Err(e) => return (None, vec![e]),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
         Err(e) => {
             return (
@@ -571,6 +616,18 @@ fn parse_lang(
                         "`aliases` must be a list of strings".into(),
                     )),
                 }
+                // An empty alias would match nothing and show as ", " on the glossary page.
+                if let DeValue::Array(items) = value.get_ref() {
+                    for item in items {
+                        if matches!(item.get_ref(), DeValue::String(s) if s.trim().is_empty()) {
+                            errors.push(
+                                err(item.span(), "an alias must not be empty".into())
+                                    .suggest("remove the empty string from `aliases`"),
+                            );
+                        }
+                    }
+                }
+                aliases.retain(|a| !a.trim().is_empty());
                 continue;
             }
             other => {
@@ -869,6 +926,23 @@ definition = "経済。"
     }
 
     #[test]
+    fn terms_are_not_linked_inside_bare_urls() {
+        let g = glossary();
+        assert_eq!(
+            words(
+                &g,
+                "METI (https://www.meti.go.jp/AI/METI-a) and www.x.org/AI then METI.",
+                "en"
+            ),
+            ["METI=meti", "METI=meti"]
+        );
+        assert_eq!(words(&g, "AI: http://AI.example/AI", "en"), ["AI=ai"]);
+        // Not URLs: a colon alone, or `www.` inside a word.
+        assert_eq!(words(&g, "AI: METI", "en").len(), 2);
+        assert_eq!(words(&g, "awww. AI", "en"), ["AI=ai"]);
+    }
+
+    #[test]
     fn longest_match_wins_in_both_scripts() {
         let g = glossary();
         assert_eq!(
@@ -962,6 +1036,23 @@ definitoin = "y"
             got.iter()
                 .any(|(l, m)| *l == 2 && m.contains("`bb`, which is not a term")),
             "{got:?}"
+        );
+    }
+
+    #[test]
+    fn empty_aliases_are_errors_at_their_line() {
+        let text = "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\naliases = [\"Al\",\n  \"\",\n  \" \"]\ndefinition = \"x\"\n";
+        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let got: Vec<(usize, usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (6, 3, "an alias must not be empty"),
+                (7, 3, "an alias must not be empty")
+            ]
         );
     }
 

@@ -176,3 +176,102 @@ fn feeds_and_sitemap_are_well_formed_for_any_base_url_and_title() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn nul_in_a_body_becomes_the_replacement_character() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/nul.md",
+        "---\ntitle: NUL\n---\nBefore\0after.\n\n```\ncode\0here\n```\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/nul/index.html");
+    assert!(!html.contains('\0'), "a NUL reached the HTML");
+    assert!(html.contains("Before\u{FFFD}after."), "{html}");
+    assert!(html.contains("code\u{FFFD}here"), "{html}");
+}
+
+#[test]
+fn invalid_utf8_names_line_column_and_byte_offset() {
+    let f = Fixture::bilingual();
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/guides/latin1.md",
+        b"---\ntitle: Caf\xc3\xa9\n---\nline four\nna\xefve\n",
+    );
+    assert!(stderr.contains("error[not-utf8]"), "{stderr}");
+    assert!(
+        stderr.contains("byte 0xEF at byte offset 33 (line 5)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/latin1.md:5:3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: save the file as UTF-8"), "{stderr}");
+}
+
+#[test]
+fn empty_glossary_alias_is_an_error_at_its_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial intelligence.\"\n",
+    );
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/glossary.toml",
+        b"[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\naliases = [\"A.I.\", \"\", \" \"]\ndefinition = \"Artificial intelligence.\"\n",
+    );
+    assert!(stderr.contains("an alias must not be empty"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/glossary.toml:5:20"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/glossary.toml:5:24"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 errors found"), "{stderr}");
+}
+
+#[test]
+fn terms_are_not_linked_inside_bare_urls() {
+    let book = format!("{}\n[glossary]\nlink = \"all\"\n", crate::common::BOOK);
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"a\"\n[term.en]\nterm = \"a\"\ndefinition = \"The letter.\"\n",
+    );
+    f.write(
+        "content/guides/urls.md",
+        "---\ntitle: URLs\n---\nSee https://example.org/a/b?a=1 and www.example.org/a, or <https://example.org/a>, for a start.\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/urls/index.html");
+    let main = crate::common::main_of(&html);
+    assert!(
+        main.contains("See https://example.org/a/b?a=1 and www.example.org/a, or"),
+        "{main}"
+    );
+    // Only the word "a" in "for a start" is linked.
+    assert_eq!(main.matches("class=\"glossary-term\"").count(), 1, "{main}");
+}
+
+#[test]
+fn new_refuses_a_name_that_cannot_be_a_url() {
+    let f = Fixture::bilingual();
+    let run = f.run(&["new", "guides/new one.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("use a slug instead: `tebiki new guides/new-one.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/new one.md").exists());
+    let run = f.run(&["new", "guides/new-one.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.build_ok(&["--drafts"]);
+}
