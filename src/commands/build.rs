@@ -3,9 +3,13 @@
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 
-/// Builds the site and prints one line with the page count, the output and the time taken.
+/// Builds the site, prints its warnings, then one line with the page count, the output and
+/// the time taken.
 pub fn run(options: &BuildOptions) -> Result<u8, Error> {
     let report = build(options)?;
+    for warning in &report.warnings {
+        eprintln!("{}", warning.render(&options.root));
+    }
     eprintln!(
         "built {} pages into {} in {} ms",
         report.pages,

@@ -32,6 +32,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub pages: usize,
     pub elapsed: Duration,
+    /// Warnings found on the way (what `[markdown] unsafe_html = false` left out), sorted.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A site loaded, indexed and linked, with every problem found on the way.
@@ -40,6 +42,8 @@ pub struct Prepared {
     /// `None` when the theme itself has errors (they are in `errors`).
     pub theme: Option<Theme>,
     pub errors: Vec<Diagnostic>,
+    /// Problems that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs every stage before rendering: config, theme, load, index, link. Only an unreadable or
@@ -77,27 +81,34 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
             None
         }
     };
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        errors.into_iter().partition(Diagnostic::is_error);
+    diag::sort(&mut warnings);
     Ok(Prepared {
         site,
         theme,
         errors,
+        warnings,
     })
 }
 
-/// Loads, checks and indexes the site at `root`, failing on any error.
+/// Loads, checks and indexes the site at `root`, failing on any error (the warnings are
+/// reported with the errors then). Returns the warnings with the site.
 pub fn load_site(
     root: &Path,
     drafts: bool,
     base_url: Option<&str>,
-) -> Result<(Site, Theme), Error> {
+) -> Result<(Site, Theme, Vec<Diagnostic>), Error> {
     let Prepared {
         site,
         theme,
         mut errors,
+        warnings,
     } = prepare(root, drafts, base_url)?;
     match theme {
-        Some(theme) if errors.is_empty() => Ok((site, theme)),
+        Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
         _ => {
+            errors.extend(warnings);
             diag::sort(&mut errors);
             Err(Error::Content(errors))
         }
@@ -108,7 +119,8 @@ pub fn load_site(
 /// the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let (site, theme) = load_site(&options.root, options.drafts, options.base_url.as_deref())?;
+    let (site, theme, warnings) =
+        load_site(&options.root, options.drafts, options.base_url.as_deref())?;
     let out = options
         .out
         .clone()
@@ -121,6 +133,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 out,
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
+                warnings,
             })
         }
         Err(e) => {

@@ -533,7 +533,9 @@ fn parse_term(
                     ));
                     continue;
                 };
-                if let Some(l) = parse_lang(entry, value.span(), code, err, errors) {
+                if let Some(l) =
+                    parse_lang(entry, value.span(), code, config.unsafe_html, err, errors)
+                {
                     langs.insert(code.to_string(), l);
                 }
             }
@@ -589,6 +591,7 @@ fn parse_lang(
     table: &DeTable<'_>,
     span: Range<usize>,
     code: &str,
+    unsafe_html: bool,
     err: &Err<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<TermLang> {
@@ -597,8 +600,12 @@ fn parse_lang(
     let mut aliases = Vec::new();
     let mut definition = None;
     let mut reading = None;
+    let mut definition_span = span.clone();
     for (key, value) in table {
         let name = key.get_ref().as_ref();
+        if name == "definition" {
+            definition_span = value.span();
+        }
         let string = || match value.get_ref() {
             DeValue::String(s) if !s.trim().is_empty() => Some(s.to_string()),
             _ => None,
@@ -659,8 +666,21 @@ fn parse_lang(
         );
         return None;
     };
+    let mut sanitise = Definition {
+        unsafe_html,
+        dropped: Vec::new(),
+    };
+    let definition_html = inline_html(&definition, &mut sanitise);
+    for what in sanitise.dropped {
+        let mut warning = err(definition_span.clone(), what.describe()).suggest(
+            "write the definition in Markdown; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml",
+        );
+        warning.severity = crate::diag::Severity::Warning;
+        warning.code = "raw-html";
+        errors.push(warning);
+    }
     Some(TermLang {
-        definition_html: inline_html(&definition),
+        definition_html,
         term,
         abbr,
         aliases,
@@ -682,10 +702,34 @@ fn strings(value: &DeValue<'_>) -> Option<Vec<String>> {
     }
 }
 
+/// How a definition is rendered: links as written, raw HTML as `[markdown] unsafe_html` says.
+struct Definition {
+    unsafe_html: bool,
+    dropped: Vec<crate::pipeline::markdown::Dropped>,
+}
+
+impl crate::pipeline::markdown::Links for Definition {
+    fn link(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: usize,
+    ) -> Option<crate::pipeline::markdown::LinkRewrite> {
+        None
+    }
+
+    fn unsafe_html(&self) -> bool {
+        self.unsafe_html
+    }
+
+    fn dropped(&mut self, what: crate::pipeline::markdown::Dropped, _offset: usize) {
+        self.dropped.push(what);
+    }
+}
+
 /// Renders inline Markdown to HTML without the paragraph around it.
-fn inline_html(markdown: &str) -> String {
-    let html =
-        crate::pipeline::markdown::render(markdown, &mut crate::pipeline::markdown::NoLinks).html;
+fn inline_html(markdown: &str, links: &mut Definition) -> String {
+    let html = crate::pipeline::markdown::render(markdown, links).html;
     let html = html.trim();
     html.strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))

@@ -80,6 +80,73 @@ pub trait Links {
     fn terms(&mut self, _text: &str, _sentence_start: bool) -> Vec<TermMarkup> {
         Vec::new()
     }
+
+    /// Whether raw HTML, heading attributes other than id and class, and `javascript:`,
+    /// `vbscript:` and `data:` URLs pass through as written (`[markdown] unsafe_html`).
+    fn unsafe_html(&self) -> bool {
+        true
+    }
+
+    /// Told of each thing left out because `unsafe_html` is false, with its byte offset.
+    fn dropped(&mut self, _what: Dropped, _offset: usize) {}
+}
+
+/// What the renderer left out of a page when raw HTML is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dropped {
+    /// Raw HTML, block or inline; the start of the markup.
+    Html(String),
+    /// A link or image URL with a scheme that runs code or embeds content; the scheme.
+    Url(String),
+    /// Heading attributes other than `#id` and `.class`; their names.
+    Attributes(Vec<String>),
+}
+
+impl Dropped {
+    /// A one-line description for a diagnostic.
+    pub fn describe(&self) -> String {
+        match self {
+            Dropped::Html(html) => {
+                let line = html.trim().lines().next().unwrap_or_default();
+                let mut short: String = line.chars().take(40).collect();
+                if short.len() < line.len() {
+                    short.push('…');
+                }
+                format!("raw HTML `{short}` was left out")
+            }
+            Dropped::Url(scheme) => {
+                format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
+            }
+            Dropped::Attributes(names) => format!(
+                "heading attributes {} were left out (only `#id` and `.class` are kept)",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// The scheme of `url` if it is one that runs script or embeds content (`javascript:`,
+/// `vbscript:`, `data:`), read as a browser reads it: leading spaces and control characters
+/// and any tab or line break inside are ignored, case does not matter.
+pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|scheme| {
+            cleaned
+                .strip_prefix(scheme)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
 }
 
 /// Leaves every link as written and links no terms.
@@ -119,6 +186,10 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut cx = Context::default();
     // Where the open heading's Start event is, and its text so far.
     let mut heading: Option<(usize, String)> = None;
+    let unsafe_html = links.unsafe_html();
+    let mut heading_offset = 0;
+    // Inside a raw HTML block that is being left out.
+    let mut in_html_block = false;
     // The open links' rewrites and the index of their start events.
     let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
@@ -143,9 +214,31 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
             _ => {}
         }
         run.flush(&mut events, links, &mut cx);
+        if !unsafe_html {
+            match &event {
+                Event::Start(Tag::HtmlBlock) => {
+                    in_html_block = true;
+                    let html = src.get(range.clone()).unwrap_or_default();
+                    links.dropped(Dropped::Html(html.to_string()), range.start);
+                    continue;
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    in_html_block = false;
+                    continue;
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    if !in_html_block {
+                        links.dropped(Dropped::Html(html.to_string()), range.start);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 cx.heading = true;
+                heading_offset = range.start;
                 heading = Some((events.len(), String::new()));
                 events.push(event);
             }
@@ -160,11 +253,18 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 if let Some((start, text)) = heading.take() {
                     count(&text, &mut out);
                     let Event::Start(Tag::Heading {
-                        id, classes, attrs, ..
+                        id,
+                        classes,
+                        mut attrs,
+                        ..
                     }) = std::mem::replace(&mut events[start], Event::SoftBreak)
                     else {
                         unreachable!("a heading's start is recorded at its index")
                     };
+                    if !unsafe_html && !attrs.is_empty() {
+                        let names = attrs.drain(..).map(|(k, _)| k.to_string()).collect();
+                        links.dropped(Dropped::Attributes(names), heading_offset);
+                    }
                     let id = unique_id(
                         id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
                         &mut seen_ids,
@@ -194,6 +294,20 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 id,
             }) => {
                 cx.links += 1;
+                let scheme = (!unsafe_html)
+                    .then(|| dangerous_scheme(&dest_url))
+                    .flatten();
+                if let Some(scheme) = scheme {
+                    links.dropped(Dropped::Url(scheme.to_string()), range.start);
+                    open_links.push(None);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::Borrowed(""),
+                        title,
+                        id,
+                    }));
+                    continue;
+                }
                 match links.link(&dest_url, &title, range.start) {
                     Some(rewrite) => {
                         let start = events.len();
@@ -234,9 +348,29 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                     None => events.push(Event::End(TagEnd::Link)),
                 }
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 cx.images += 1;
-                events.push(event);
+                let dest_url = match (!unsafe_html)
+                    .then(|| dangerous_scheme(&dest_url))
+                    .flatten()
+                {
+                    Some(scheme) => {
+                        links.dropped(Dropped::Url(scheme.to_string()), range.start);
+                        CowStr::Borrowed("")
+                    }
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 cx.images = cx.images.saturating_sub(1);
@@ -736,6 +870,94 @@ mod tests {
         assert_eq!(r.ids[n - 1], format!("same-{}", n - 1));
         let unique: HashSet<&String> = r.ids.iter().collect();
         assert_eq!(unique.len(), n);
+    }
+
+    /// Leaves links alone, allows no raw HTML and records what was left out.
+    #[derive(Default)]
+    struct Strict(Vec<(Dropped, usize)>);
+
+    impl Links for Strict {
+        fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+            None
+        }
+        fn unsafe_html(&self) -> bool {
+            false
+        }
+        fn dropped(&mut self, what: Dropped, offset: usize) {
+            self.0.push((what, offset));
+        }
+    }
+
+    #[test]
+    fn without_unsafe_html_raw_html_and_script_urls_are_left_out() {
+        let src = "<div onclick=\"x()\">\nblock\n</div>\n\nText <b>bold</b> [a](javascript:alert(1)) \
+                   [b]( JaVaScRiPt:x) ![c](data:image/svg+xml;base64,AA) [d](https://ok.example/) \
+                   [e](vbscript:x)\n\n## Title {#t .c onclick=\"x()\"}\n";
+        let mut strict = Strict::default();
+        let html = render(src, &mut strict).html;
+        assert_eq!(
+            html,
+            "<p>Text bold <a href=\"\">a</a> <a href=\"\">b</a> <img src=\"\" alt=\"c\" /> \
+             <a href=\"https://ok.example/\">d</a> <a href=\"\">e</a></p>\n<h2 id=\"t\" class=\"c\">Title</h2>\n"
+        );
+        let found: Vec<(String, usize)> =
+            strict.0.iter().map(|(d, o)| (d.describe(), *o)).collect();
+        assert_eq!(
+            found[0],
+            (
+                "raw HTML `<div onclick=\"x()\">` was left out".to_string(),
+                0
+            )
+        );
+        assert_eq!(found[1].1, src.find("<b>").unwrap());
+        assert_eq!(found[2].1, src.find("</b>").unwrap());
+        assert_eq!(
+            found[3],
+            (
+                "a `javascript:` URL was left out (the link or image has an empty address)"
+                    .to_string(),
+                src.find("[a]").unwrap()
+            )
+        );
+        assert_eq!(found[4].1, src.find("[b]").unwrap());
+        assert!(found[5].0.starts_with("a `data:` URL"));
+        assert!(found[6].0.starts_with("a `vbscript:` URL"));
+        assert_eq!(
+            found[7],
+            (
+                "heading attributes `onclick` were left out (only `#id` and `.class` are kept)"
+                    .to_string(),
+                src.find("## Title").unwrap()
+            )
+        );
+        assert_eq!(found.len(), 8);
+        // With raw HTML allowed (NoLinks), everything passes as written.
+        let html = render(src, &mut NoLinks).html;
+        assert!(html.contains("<div onclick=\"x()\">"), "{html}");
+        assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
+    }
+
+    #[test]
+    fn dangerous_schemes_are_read_as_browsers_read_them() {
+        for url in [
+            "javascript:x",
+            " JAVASCRIPT:x",
+            "java\tscript:x",
+            "\u{1}data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(dangerous_scheme(url).is_some(), "{url:?}");
+        }
+        for url in [
+            "https://x",
+            "javascript",
+            "/javascript:x",
+            "mailto:a@b",
+            "data",
+            "#data:x",
+        ] {
+            assert!(dangerous_scheme(url).is_none(), "{url:?}");
+        }
     }
 
     #[test]

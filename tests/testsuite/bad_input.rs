@@ -275,3 +275,77 @@ fn new_refuses_a_name_that_cannot_be_a_url() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     f.build_ok(&["--drafts"]);
 }
+
+const HOSTILE_PAGE: &str = "---\ntitle: Hostile\n---\nIntro.\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and [click](javascript:alert(3)).\n\n![pic](data:image/svg+xml;base64,AAAA)\n\n## Heading {onclick=alert(4)}\n";
+
+#[test]
+fn raw_html_and_script_urls_are_dropped_by_default_with_warnings() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/hostile.md", HOSTILE_PAGE);
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = f.read("public/guides/hostile/index.html");
+    let main = crate::common::main_of(&html);
+    for bad in [
+        "<script>",
+        "onerror",
+        "javascript:",
+        "data:image",
+        "onclick",
+    ] {
+        assert!(!main.contains(bad), "{bad} reached the page: {main}");
+    }
+    assert!(main.contains("<a href=\"\">click</a>"), "{main}");
+    let stderr = &run.stderr;
+    for (code, at) in [
+        ("raw-html", "content/guides/hostile.md:6:1"),
+        ("raw-html", "content/guides/hostile.md:8:6"),
+        ("unsafe-url", "content/guides/hostile.md:8:39"),
+        ("unsafe-url", "content/guides/hostile.md:10:1"),
+        ("heading-attributes", "content/guides/hostile.md:12:1"),
+    ] {
+        assert!(
+            stderr.contains(&format!("warning[{code}]")) && stderr.contains(&format!("--> {at}\n")),
+            "{code} at {at}:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("set `unsafe_html = true` under `[markdown]`"),
+        "{stderr}"
+    );
+
+    // `tebiki check` lists them as warnings and still succeeds.
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("0 error(s), ") && run.stdout.contains("warning[unsafe-url]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn unsafe_html_true_passes_raw_html_through_silently() {
+    let book = format!("{}\n[markdown]\nunsafe_html = true\n", crate::common::BOOK);
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/guides/hostile.md", HOSTILE_PAGE);
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let html = f.read("public/guides/hostile/index.html");
+    assert!(html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("href=\"javascript:alert(3)\""));
+}
+
+#[test]
+fn a_failed_build_lists_raw_html_warnings_with_its_errors() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/both.md",
+        "---\ntitle: Both\n---\n<span>x</span> [broken](missing.md)\n",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("warning[raw-html]"), "{stderr}");
+    assert!(stderr.contains("1 error found"), "{stderr}");
+}
