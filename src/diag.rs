@@ -97,14 +97,15 @@ impl Diagnostic {
         if self.line > 0
             && let Some(text) = source_line(&root.join(&self.file), self.line)
         {
+            let (text, column) = excerpt(&text, self.column);
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{number} | {text}");
-            if self.column > 0 {
+            if column > 0 {
                 let indent: String = text
                     .chars()
-                    .take(self.column - 1)
+                    .take(column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{pad} | {indent}^");
@@ -115,6 +116,33 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// At most [`EXCERPT`] characters of a long source line around `column` (1-based; 0 for
+/// none), marked with `…` where cut, and the column within the excerpt: a minified or hostile
+/// file's line can be megabytes long.
+fn excerpt(text: &str, column: usize) -> (String, usize) {
+    const EXCERPT: usize = 120;
+    let len = text.chars().count();
+    if len <= EXCERPT {
+        return (text.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(len);
+    let start = at.saturating_sub(EXCERPT / 2).min(len - EXCERPT);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(text.chars().skip(start).take(EXCERPT));
+    if start + EXCERPT < len {
+        out.push('…');
+    }
+    let column = if column == 0 {
+        0
+    } else {
+        at - start + 1 + usize::from(start > 0)
+    };
+    (out, column)
 }
 
 fn source_line(path: &Path, line: usize) -> Option<String> {
@@ -225,6 +253,21 @@ mod tests {
         assert_eq!(closest("tittle", keys), Some("title"));
         assert_eq!(closest("sumary", keys), Some("summary"));
         assert_eq!(closest("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        assert_eq!(excerpt("short", 3), ("short".to_string(), 3));
+        let long = "x".repeat(500) + "^" + &"y".repeat(500);
+        let (text, col) = excerpt(&long, 501);
+        assert_eq!(text.chars().count(), 122);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(text.chars().nth(col - 1), Some('^'));
+        let (text, col) = excerpt(&long, 1);
+        assert_eq!((text.chars().next(), col), (Some('x'), 1));
+        let (text, col) = excerpt(&long, 1001);
+        assert_eq!(text.chars().nth(col - 1), Some('y'));
+        assert!(!text.ends_with('…'));
     }
 
     #[test]

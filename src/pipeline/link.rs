@@ -222,8 +222,10 @@ fn dropped_warnings(source: &Source, dropped: Vec<(markdown::Dropped, usize)>) -
         return Vec::new();
     }
     let lines = crate::diag::LineIndex::new(&source.body);
-    dropped
+    let total = dropped.len();
+    let mut warnings: Vec<Diagnostic> = dropped
         .into_iter()
+        .take(MAX_DROPPED_WARNINGS)
         .map(|(what, offset)| {
             let (line, col) = lines.line_col(offset);
             let (code, instead) = match what {
@@ -241,8 +243,26 @@ fn dropped_warnings(source: &Source, dropped: Vec<(markdown::Dropped, usize)>) -
                     "{instead}; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml"
                 ))
         })
-        .collect()
+        .collect();
+    if total > MAX_DROPPED_WARNINGS
+        && let Some(last) = warnings.last()
+    {
+        let more = total - MAX_DROPPED_WARNINGS;
+        warnings.push(
+            Diagnostic::warning(
+                "raw-html",
+                &source.file,
+                format!("{more} more pieces of raw HTML or unsafe URLs were left out of this file"),
+            )
+            .at(last.line, last.column)
+            .suggest("set `unsafe_html = true` under `[markdown]` in book.toml if every writer of this site is trusted"),
+        );
+    }
+    warnings
 }
+
+/// Warnings about left-out HTML shown one by one for a file; the rest are counted in one more.
+const MAX_DROPPED_WARNINGS: usize = 20;
 
 /// The file line and column of a byte offset in a body.
 fn position(source: &Source, offset: usize) -> (usize, usize) {

@@ -349,3 +349,38 @@ fn a_failed_build_lists_raw_html_warnings_with_its_errors() {
     assert!(stderr.contains("warning[raw-html]"), "{stderr}");
     assert!(stderr.contains("1 error found"), "{stderr}");
 }
+
+#[test]
+fn thousands_of_raw_html_tags_give_a_bounded_list_of_warnings() {
+    let f = Fixture::bilingual();
+    let body = "word<br>".repeat(5000);
+    f.write(
+        "content/guides/tags.md",
+        &format!("---\ntitle: Tags\n---\n{body}\n"),
+    );
+    let started = Instant::now();
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(run.stderr.matches("warning[raw-html]").count(), 21);
+    assert!(
+        run.stderr
+            .contains("4980 more pieces of raw HTML or unsafe URLs were left out of this file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deep_nesting_on_a_huge_line_is_refused_with_a_short_message() {
+    let f = Fixture::bilingual();
+    let n = 100_000;
+    let text = format!(
+        "---\ntitle: Deep\nextra:\n  x: {}{}\n---\nBody.\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let stderr = fails_and_keeps_output(&f, "content/guides/deep.md", text.as_bytes());
+    assert!(stderr.contains("--> content/guides/deep.md:4:"), "{stderr}");
+    assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
+}
