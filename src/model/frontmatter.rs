@@ -484,11 +484,11 @@ const MAX_DEPTH: usize = 32;
 
 /// A problem the YAML pre-scan found, at a line and column of the front matter (1-based).
 #[derive(Debug, PartialEq)]
-struct YamlProblem {
-    line: usize,
-    column: usize,
-    message: String,
-    suggestion: String,
+pub struct YamlProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub suggestion: String,
 }
 
 /// Reads YAML front matter as a stream of parser events, before it is loaded, and returns the
@@ -496,7 +496,7 @@ struct YamlProblem {
 /// (a few hundred bytes of nested aliases grow to gigabytes), a key written twice in one table,
 /// or nesting deeper than [`MAX_DEPTH`]. Time and memory stay linear in the text. A syntax error
 /// ends the scan quietly: the loader then reports it.
-fn yaml_prescan(matter: &str) -> Option<YamlProblem> {
+pub fn yaml_prescan(matter: &str) -> Option<YamlProblem> {
     use yaml_rust2::parser::{Event, Parser};
 
     enum Frame {

@@ -29,6 +29,15 @@ pub fn set_key(text: &str, key: &str, literal: &str) -> Result<String, (usize, S
     } else {
         "\n"
     };
+    // Never hand the loader what the build refuses: an alias could expand without bound.
+    if format == Format::Yaml
+        && let Some(problem) = frontmatter::yaml_prescan(matter)
+    {
+        return Err((
+            split.matter_line + problem.line - 1,
+            format!("{}; {}", problem.message, problem.suggestion),
+        ));
+    }
     let old = parse(format, matter).ok_or_else(|| {
         (
             split.matter_line,
@@ -230,6 +239,14 @@ mod tests {
             set_key("# Title\n", "translated_from", ID).unwrap_err().0,
             1
         );
+    }
+
+    #[test]
+    fn yaml_aliases_are_refused_before_loading() {
+        let text = "---\ntitle: A\na: &a [x, x]\nb: [*a, *a]\n---\n";
+        let (line, message) = set_key(text, "translated_from", ID).unwrap_err();
+        assert_eq!(line, 4);
+        assert!(message.starts_with("YAML aliases"), "{message}");
     }
 
     #[test]

@@ -384,3 +384,32 @@ fn deep_nesting_on_a_huge_line_is_refused_with_a_short_message() {
     assert!(stderr.contains("--> content/guides/deep.md:4:"), "{stderr}");
     assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
 }
+
+#[test]
+fn translations_mark_refuses_yaml_aliases_without_expanding_them() {
+    let f = Fixture::bilingual();
+    let mut text = String::from(
+        "---\ntitle: L\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(",");
+        text.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+    }
+    text.push_str("---\n本文。\n");
+    f.write("content/guides/ai-act.ja.md", &text);
+    let started = Instant::now();
+    let run = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/guides/ai-act.ja.md:4"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        f.read("content/guides/ai-act.ja.md"),
+        text,
+        "the file was changed"
+    );
+}
