@@ -413,3 +413,23 @@ fn translations_mark_refuses_yaml_aliases_without_expanding_them() {
         "the file was changed"
     );
 }
+
+#[test]
+fn raw_html_in_a_glossary_definition_is_dropped_with_a_warning() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial <img src=x onerror=alert(1)>intelligence.\"\n",
+    );
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning[raw-html]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/glossary.toml:5:14"),
+        "{}",
+        run.stderr
+    );
+    let page = f.read("public/glossary/index.html");
+    assert!(!page.contains("onerror"), "{page}");
+    assert!(page.contains("Artificial intelligence."), "{page}");
+}
