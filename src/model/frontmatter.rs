@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use gray_matter::Pod;
-use gray_matter::engine::{Engine, TOML, YAML};
+use gray_matter::engine::{Engine, TOML};
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::dates::Date;
@@ -185,37 +185,28 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         return (fm, errors);
     };
     let lines = LineFinder::new(matter, split.matter_line);
-    if format == Format::Yaml
-        && let Some(problem) = yaml_prescan(matter)
-    {
-        errors.push(
-            Diagnostic::error("front-matter", file, problem.message)
-                .at(split.matter_line + problem.line - 1, problem.column)
-                .suggest(problem.suggestion),
-        );
-        return (fm, errors);
-    }
     let parsed = match format {
-        Format::Yaml => YAML::parse(matter),
-        Format::Toml => TOML::parse(matter),
+        Format::Yaml => load_yaml(matter),
+        Format::Toml => TOML::parse(matter).map_err(|e| {
+            let (line, column, message) = toml_error(&e.to_string());
+            YamlProblem {
+                line,
+                column,
+                message: format!("TOML front matter is malformed: {message}"),
+                suggestion: None,
+            }
+        }),
     };
     let pod = match parsed {
         Ok(pod) => pod,
-        Err(e) => {
-            let (line, col, message) = engine_error(&e.to_string(), format);
+        Err(problem) => {
             errors.push(
-                Diagnostic::error(
-                    "front-matter",
-                    file,
-                    format!(
-                        "{} front matter is malformed: {message}",
-                        match format {
-                            Format::Yaml => "YAML",
-                            Format::Toml => "TOML",
-                        }
-                    ),
-                )
-                .at(split.matter_line + line.saturating_sub(1), col.max(1)),
+                Diagnostic::error("front-matter", file, problem.message)
+                    .at(
+                        split.matter_line + problem.line.saturating_sub(1),
+                        problem.column.max(1),
+                    )
+                    .maybe_suggest(problem.suggestion),
             );
             return (fm, errors);
         }
@@ -479,77 +470,69 @@ pub fn to_json(value: &Pod) -> serde_json::Value {
 }
 
 /// How deeply front matter may nest lists and tables: far more than any page needs, and few
-/// enough that loading it stays cheap.
+/// enough that nothing built from it gets deep.
 const MAX_DEPTH: usize = 32;
 
-/// A problem the YAML pre-scan found, at a line and column of the front matter (1-based).
+/// Why YAML front matter could not be loaded, at a line and column of the front matter
+/// (1-based).
 #[derive(Debug, PartialEq)]
 pub struct YamlProblem {
     pub line: usize,
     pub column: usize,
     pub message: String,
-    pub suggestion: String,
+    pub suggestion: Option<String>,
 }
 
-/// Reads YAML front matter as a stream of parser events, before it is loaded, and returns the
-/// first thing tebiki refuses: an alias (`*name`), which the loader would expand by copying
-/// (a few hundred bytes of nested aliases grow to gigabytes), a key written twice in one table,
-/// or nesting deeper than [`MAX_DEPTH`]. Time and memory stay linear in the text. A syntax error
-/// ends the scan quietly: the loader then reports it.
-pub fn yaml_prescan(matter: &str) -> Option<YamlProblem> {
+/// Loads YAML front matter (its first document) into gray_matter's [`Pod`], from the event
+/// stream of yaml-rust2 (the parser gray_matter's own YAML engine uses, whose loader this
+/// replaces). Refused, each at its place: an alias (`*name`), which that loader expanded by
+/// copying, so that a few hundred bytes of nested aliases grew to gigabytes; a key written
+/// twice in one table; nesting deeper than [`MAX_DEPTH`]. Values are typed as that loader
+/// types them (plain `3` an integer, `"3"` a string, `!!int`, `~`, `true`…) and keys become
+/// strings as gray_matter makes them. Time and memory are linear in the text.
+pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
     use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::Marker;
 
     enum Frame {
-        Sequence,
+        Sequence(Vec<Pod>),
         Mapping {
-            keys: std::collections::HashSet<String>,
-            expecting_key: bool,
+            map: HashMap<String, Pod>,
+            /// The key read and waiting for its value: `None` before it, `Some(None)` for a
+            /// key gray_matter cannot name (a list or table used as a key: the entry is left
+            /// out, as gray_matter leaves it out).
+            key: Option<Option<String>>,
         },
     }
+    let problem = |mark: &Marker, message: String, suggestion: &str| YamlProblem {
+        line: mark.line().max(1),
+        column: mark.col() + 1,
+        message,
+        suggestion: Some(suggestion.to_string()),
+    };
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(matter);
     loop {
-        let (event, mark) = parser.next_token().ok()?;
-        let at = |message: String, suggestion: &str| YamlProblem {
-            line: mark.line().max(1),
-            column: mark.col() + 1,
-            message,
-            suggestion: suggestion.to_string(),
-        };
-        let starts_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::Alias(_)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-        );
-        if starts_node
-            && let Some(Frame::Mapping {
-                keys,
-                expecting_key,
-            }) = stack.last_mut()
-        {
-            if *expecting_key
-                && let Event::Scalar(key, ..) = &event
-                && !keys.insert(key.clone())
-            {
-                return Some(at(
-                    format!("duplicate key `{key}`"),
-                    "each key may appear once in a table; remove or rename one of them",
-                ));
-            }
-            *expecting_key = !*expecting_key;
-        }
-        match event {
+        let (event, mark) = parser.next_token().map_err(|e| YamlProblem {
+            line: e.marker().line().max(1),
+            column: e.marker().col() + 1,
+            message: format!("YAML front matter is malformed: {}", e.info()),
+            suggestion: None,
+        })?;
+        // The node this event completes, with the name it has if it is a key.
+        let (value, name) = match event {
+            Event::StreamEnd => return Ok(Pod::Null),
             Event::Alias(_) => {
-                return Some(at(
+                return Err(problem(
+                    &mark,
                     "YAML aliases (`*name`) are not allowed in front matter".to_string(),
                     "write the value out in full where it is used (anchors and aliases are refused so that a page cannot expand to gigabytes)",
                 ));
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Some(at(
+                    return Err(problem(
+                        &mark,
                         format!(
                             "front matter nests lists and tables more than {MAX_DEPTH} levels deep"
                         ),
@@ -557,26 +540,91 @@ pub fn yaml_prescan(matter: &str) -> Option<YamlProblem> {
                     ));
                 }
                 stack.push(match event {
-                    Event::SequenceStart(..) => Frame::Sequence,
+                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
                     _ => Frame::Mapping {
-                        keys: Default::default(),
-                        expecting_key: true,
+                        map: HashMap::new(),
+                        key: None,
                     },
                 });
+                continue;
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
-            }
-            Event::StreamEnd => return None,
-            _ => {}
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Sequence(items)) => (Pod::Array(items), None),
+                Some(Frame::Mapping { map, .. }) => (Pod::Hash(map), None),
+                None => continue,
+            },
+            Event::Scalar(text, style, _, tag) => yaml_scalar(text, style, tag),
+            _ => continue,
+        };
+        match stack.last_mut() {
+            None => return Ok(value), // the first document is the front matter
+            Some(Frame::Sequence(items)) => items.push(value),
+            Some(Frame::Mapping { map, key }) => match key.take() {
+                None => {
+                    if let Some(name) = &name
+                        && map.contains_key(name)
+                    {
+                        return Err(problem(
+                            &mark,
+                            format!("duplicate key `{name}`"),
+                            "each key may appear once in a table; remove or rename one of them",
+                        ));
+                    }
+                    *key = Some(name);
+                }
+                Some(Some(name)) => {
+                    map.insert(name, value);
+                }
+                Some(None) => {}
+            },
         }
     }
 }
 
-/// Pulls the line, column and message out of an engine's error text. yaml-rust2 ends its
-/// message with "line L column C"; toml starts with "TOML parse error at line L, column C" and
-/// puts the explanation on the last line.
-fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
+/// A scalar typed as yaml-rust2's loader types it and converted as gray_matter converts it,
+/// with the name it has as a mapping key.
+fn yaml_scalar(
+    text: String,
+    style: yaml_rust2::scanner::TScalarStyle,
+    tag: Option<yaml_rust2::parser::Tag>,
+) -> (Pod, Option<String>) {
+    use yaml_rust2::Yaml;
+    let yaml = if style != yaml_rust2::scanner::TScalarStyle::Plain {
+        Yaml::String(text)
+    } else {
+        match tag {
+            Some(tag) if tag.handle == "tag:yaml.org,2002:" => match tag.suffix.as_str() {
+                "bool" => match text.as_str() {
+                    "true" | "True" | "TRUE" => Yaml::Boolean(true),
+                    "false" | "False" | "FALSE" => Yaml::Boolean(false),
+                    _ => Yaml::BadValue,
+                },
+                "int" => text.parse().map_or(Yaml::BadValue, Yaml::Integer),
+                "float" => match Yaml::from_str(&text) {
+                    Yaml::Real(r) => Yaml::Real(r),
+                    Yaml::Integer(_) => Yaml::Real(text),
+                    _ => Yaml::BadValue,
+                },
+                "null" => Yaml::Null,
+                _ => Yaml::String(text),
+            },
+            Some(_) => Yaml::String(text),
+            None => Yaml::from_str(&text),
+        }
+    };
+    match yaml {
+        Yaml::Real(r) => (Pod::Float(r.parse().unwrap_or(0.0)), Some(r)),
+        Yaml::Integer(i) => (Pod::Integer(i), Some(i.to_string())),
+        Yaml::String(s) => (Pod::String(s.clone()), Some(s)),
+        Yaml::Boolean(b) => (Pod::Boolean(b), Some(b.to_string())),
+        Yaml::Null => (Pod::Null, Some("null".to_string())),
+        _ => (Pod::Null, None),
+    }
+}
+
+/// Pulls the line, column and message out of the toml engine's error text, which starts with
+/// "TOML parse error at line L, column C" and puts the explanation on its last line.
+fn toml_error(text: &str) -> (usize, usize, String) {
     let number_after = |s: &str, word: &str| -> Option<usize> {
         let at = s.find(word)? + word.len();
         s[at..]
@@ -586,33 +634,15 @@ fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
             .parse()
             .ok()
     };
-    match format {
-        Format::Yaml => {
-            let line = number_after(text, " line ").unwrap_or(1);
-            let col = number_after(text, " column ").unwrap_or(1);
-            let message = text.split(" at byte ").next().unwrap_or(text).trim();
-            let message = message
-                .strip_prefix("Deserialize error: ")
-                .unwrap_or(message);
-            // yaml-rust2 writes the key as Rust debug text (`String("title")`); the pre-scan
-            // reports ordinary duplicates, this covers keys written differently (`1`, `0x1`).
-            if message.ends_with("duplicated key in mapping") {
-                return (line, col, "a key is written twice in one table".to_string());
-            }
-            (line, col, message.to_string())
-        }
-        Format::Toml => {
-            let line = number_after(text, "at line ").unwrap_or(1);
-            let col = number_after(text, "column ").unwrap_or(1);
-            let message = text
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
-                .unwrap_or(text)
-                .trim();
-            (line, col, message.to_string())
-        }
-    }
+    let line = number_after(text, "at line ").unwrap_or(1);
+    let col = number_after(text, "column ").unwrap_or(1);
+    let message = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
+        .unwrap_or(text)
+        .trim();
+    (line, col, message.to_string())
 }
 
 /// Finds the file lines where keys and values were written in front matter text.
@@ -804,6 +834,45 @@ mod tests {
             "---\ntitle: title\nsources:\n  - title: A\n  - title: B\nextra: {title: x}\n---\n",
         );
         assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    /// Front matter the loader must read exactly as gray_matter's YAML engine did.
+    const YAML_SAMPLES: &[&str] = &[
+        "",
+        "# only a comment\n",
+        "title: A\ndate: 2026-05-08\nweight: -3\ndraft: true\nsummary: ~\n",
+        "title: \"3\"\nweight: 0x1F\nx: 0o17\ny: +5\nz: 1.5e3\nw: .inf\nv: 1_000\nu: null\nt: ''\n",
+        "a: !!int \"7\"\nb: !!int 7\nc: !!float 2\nd: !!bool True\ne: !!str 5\nf: !!null ~\ng: !custom x\nh: !!bool maybe\n",
+        "text: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+        "tags: [a, \"b\", 'c']\nsources:\n  - title: T\n    date: 2025-05-28\n  - {title: U, url: \"https://x\"}\n",
+        "1: one\ntrue: yes\n~: nothing\n2.5: real\n",
+        "? [a, b]\n: complex\nplain: kept\n",
+        "extra:\n  nested:\n    deeper: [1, [2, [3]]]\n  empty: {}\n  list: []\n",
+        "anchored: &x value\nother: 1\n",
+        "just a string\n",
+        "- a\n- b\n",
+        "title: A\n...\n---\nsecond: document\n",
+    ];
+
+    #[test]
+    fn yaml_is_read_as_gray_matter_read_it() {
+        use gray_matter::engine::YAML;
+        for sample in YAML_SAMPLES {
+            let expected = YAML::parse(sample).expect("gray_matter reads the sample");
+            assert_eq!(load_yaml(sample).as_ref(), Ok(&expected), "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_yaml_has_its_position() {
+        let problem = load_yaml("title: A\ntags: [a, b\n").unwrap_err();
+        assert!(
+            problem
+                .message
+                .starts_with("YAML front matter is malformed: ")
+        );
+        assert!(problem.line >= 2, "{problem:?}");
+        assert!(problem.suggestion.is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use gray_matter::Pod;
-use gray_matter::engine::{Engine, TOML, YAML};
+use gray_matter::engine::{Engine, TOML};
 
 use crate::model::frontmatter::{self, Format};
 
@@ -29,14 +29,15 @@ pub fn set_key(text: &str, key: &str, literal: &str) -> Result<String, (usize, S
     } else {
         "\n"
     };
-    // Never hand the loader what the build refuses: an alias could expand without bound.
+    // Say what is wrong with YAML front matter, and where (an alias, say, is refused).
     if format == Format::Yaml
-        && let Some(problem) = frontmatter::yaml_prescan(matter)
+        && let Err(problem) = frontmatter::load_yaml(matter)
     {
-        return Err((
-            split.matter_line + problem.line - 1,
-            format!("{}; {}", problem.message, problem.suggestion),
-        ));
+        let message = match problem.suggestion {
+            Some(help) => format!("{}; {help}", problem.message),
+            None => problem.message,
+        };
+        return Err((split.matter_line + problem.line - 1, message));
     }
     let old = parse(format, matter).ok_or_else(|| {
         (
@@ -104,10 +105,9 @@ pub fn set_key(text: &str, key: &str, literal: &str) -> Result<String, (usize, S
 
 fn parse(format: Format, matter: &str) -> Option<HashMap<String, Pod>> {
     let pod = match format {
-        Format::Yaml => YAML::parse(matter),
-        Format::Toml => TOML::parse(matter),
-    }
-    .ok()?;
+        Format::Yaml => frontmatter::load_yaml(matter).ok(),
+        Format::Toml => TOML::parse(matter).ok(),
+    }?;
     match pod {
         Pod::Hash(map) => Some(map),
         Pod::Null => Some(HashMap::new()),
