@@ -1,7 +1,8 @@
 //! Front matter: split a Markdown file into its front matter and body, parse the front matter
-//! with gray_matter's engine for its delimiter (`---` YAML, `+++` TOML), and check every key
-//! and type. gray_matter's errors and values carry no positions, so each problem is mapped
-//! back to the file's own line here.
+//! by its delimiter (`+++` TOML with gray_matter's engine; `---` YAML with [`load_yaml`], which
+//! reads yaml-rust2's events into gray_matter's values with bounded time and memory), and
+//! check every key and type. The values carry no positions, so each problem is mapped back to
+//! the file's own line here.
 
 use std::collections::HashMap;
 
