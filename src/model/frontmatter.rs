@@ -488,7 +488,7 @@ pub struct YamlProblem {
 /// stream of yaml-rust2 (the parser gray_matter's own YAML engine uses, whose loader this
 /// replaces). Refused, each at its place: an alias (`*name`), which that loader expanded by
 /// copying, so that a few hundred bytes of nested aliases grew to gigabytes; a key written
-/// twice in one table; nesting deeper than [`MAX_DEPTH`]. Values are typed as that loader
+/// twice in one table; nesting deeper than 32 levels. Values are typed as that loader
 /// types them (plain `3` an integer, `"3"` a string, `!!int`, `~`, `true`…) and keys become
 /// strings as gray_matter makes them. Time and memory are linear in the text.
 pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
