@@ -103,17 +103,20 @@ pub enum Dropped {
 }
 
 impl Dropped {
+    /// Raw HTML, kept as its first 40 characters (a block may be long).
+    fn html(html: &str) -> Self {
+        let line = html.trim().lines().next().unwrap_or_default();
+        let mut short: String = line.chars().take(40).collect();
+        if short.len() < line.len() {
+            short.push('…');
+        }
+        Dropped::Html(short)
+    }
+
     /// A one-line description for a diagnostic.
     pub fn describe(&self) -> String {
         match self {
-            Dropped::Html(html) => {
-                let line = html.trim().lines().next().unwrap_or_default();
-                let mut short: String = line.chars().take(40).collect();
-                if short.len() < line.len() {
-                    short.push('…');
-                }
-                format!("raw HTML `{short}` was left out")
-            }
+            Dropped::Html(html) => format!("raw HTML `{html}` was left out"),
             Dropped::Url(scheme) => {
                 format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
             }
@@ -219,7 +222,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 Event::Start(Tag::HtmlBlock) => {
                     in_html_block = true;
                     let html = src.get(range.clone()).unwrap_or_default();
-                    links.dropped(Dropped::Html(html.to_string()), range.start);
+                    links.dropped(Dropped::html(html), range.start);
                     continue;
                 }
                 Event::End(TagEnd::HtmlBlock) => {
@@ -228,7 +231,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
                     if !in_html_block {
-                        links.dropped(Dropped::Html(html.to_string()), range.start);
+                        links.dropped(Dropped::html(html), range.start);
                     }
                     continue;
                 }
