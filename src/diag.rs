@@ -199,6 +199,29 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// The text of a file read as `bytes`, or the error saying where it stops being UTF-8.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| not_utf8(file, e.as_bytes(), e.utf8_error()))
+}
+
+/// The error for a file that is not UTF-8: the line and column of the first bad byte, and its
+/// byte offset in the file, so that it can be found in any editor.
+pub fn not_utf8(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let at = e.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let (line, column) = line_col(valid, at);
+    Diagnostic::error(
+        "not-utf8",
+        file,
+        format!(
+            "the file is not UTF-8 text: byte 0x{:02X} at byte offset {at} (line {line}) cannot be decoded",
+            bytes.get(at).copied().unwrap_or(0)
+        ),
+    )
+    .at(line, column)
+    .suggest("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")
+}
+
 /// Line and column (both 1-based, column in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_col(offset)
@@ -245,6 +268,50 @@ mod tests {
         assert_eq!(closest("tittle", keys), Some("title"));
         assert_eq!(closest("sumary", keys), Some("summary"));
         assert_eq!(closest("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let long = "x".repeat(5000) + "^" + &"y".repeat(5000);
+        std::fs::write(dir.path().join("long.md"), format!("---\n{long}\n")).expect("write");
+        let d = Diagnostic::error("test", "long.md", "a problem").at(2, 5001);
+        let text = d.render(dir.path(), Style::Plain);
+        assert!(text.contains("--> long.md:2:5001"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
+        let caret_line = text
+            .lines()
+            .find(|l| l.trim_end().ends_with('^'))
+            .expect("caret");
+        let source_line = text.lines().find(|l| l.contains("^y")).expect("source");
+        assert_eq!(
+            source_line.chars().position(|c| c == '^'),
+            caret_line.chars().position(|c| c == '^'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn carets_stand_under_wide_characters() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("ja.md"), "日本語の[リンク](x.md)\n").expect("write");
+        let d = Diagnostic::error("broken-link", "ja.md", "no such page").at(1, 5);
+        let text = d.render(dir.path(), Style::Plain);
+        // Four wide characters take eight columns: the caret stands under `[`.
+        let source = text.lines().find(|l| l.contains("日本語")).expect("source");
+        let caret = text
+            .lines()
+            .find(|l| l.trim_end().ends_with('^'))
+            .expect("caret");
+        let width = |l: &str, upto: usize| -> usize {
+            l.chars()
+                .take(upto)
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum()
+        };
+        let bracket = source.chars().position(|c| c == '[').expect("bracket");
+        let at = caret.chars().position(|c| c == '^').expect("caret");
+        assert_eq!(width(source, bracket), width(caret, at), "{text}");
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
         site,
         theme,
         mut errors,
+        warnings: build_warnings,
     } = prepare(root, false, None)?;
+    errors.extend(build_warnings);
     if let Some(theme) = &theme {
         errors.extend(render::render_all(&site, theme, &Discard)?);
     }

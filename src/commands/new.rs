@@ -12,6 +12,7 @@ use crate::model::config::{self, Config};
 use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::dates::Date;
 use crate::model::frontmatter_edit;
+use crate::model::slug::{is_safe_segment, slugify};
 
 /// What `new` created.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
     let rel = content_path(path)?;
     let parsed = ContentPath::parse(&rel);
     let (dir, base, named_lang) = (parsed.dir, parsed.base, parsed.lang);
+    url_safe(root, &rel, dir, base, named_lang)?;
     let lang = match (lang, named_lang) {
         (Some(a), Some(b)) if a != b => {
             return Err(Error::Usage(format!(
@@ -128,6 +130,62 @@ fn content_path(path: &str) -> Result<String, Error> {
     })
 }
 
+/// Refuses a path the build would then reject because its name cannot be part of a URL
+/// (`guides/new one.md`), suggesting the slug (`guides/new-one.md`). Folders that already
+/// exist are the site's own business and are left alone.
+fn url_safe(
+    root: &Path,
+    rel: &str,
+    dir: &str,
+    base: &str,
+    lang: Option<&str>,
+) -> Result<(), Error> {
+    let content = root.join(CONTENT_DIR);
+    let mut bad = false;
+    let mut fixed: Vec<String> = Vec::new();
+    let mut so_far = String::new();
+    for segment in dir.split('/').filter(|s| !s.is_empty()) {
+        so_far = if so_far.is_empty() {
+            segment.to_string()
+        } else {
+            format!("{so_far}/{segment}")
+        };
+        if is_safe_segment(segment) || content.join(&so_far).is_dir() {
+            fixed.push(segment.to_string());
+        } else {
+            bad = true;
+            fixed.push(slug_or(segment, "section"));
+        }
+    }
+    let file = if matches!(base, "index" | "_index") || is_safe_segment(base) {
+        base.to_string()
+    } else {
+        bad = true;
+        slug_or(base, "guide")
+    };
+    if !bad {
+        return Ok(());
+    }
+    let mut suggestion = fixed;
+    suggestion.push(match lang {
+        Some(lang) => format!("{file}.{lang}.md"),
+        None => format!("{file}.md"),
+    });
+    let suggestion = suggestion.join("/");
+    Err(Error::Usage(format!(
+        "`{rel}` cannot be part of a URL (a page name may not hold spaces, start with `.` or contain `\\ : ? # %`); use a slug instead: `tebiki new {suggestion}`"
+    )))
+}
+
+fn slug_or(text: &str, fallback: &str) -> String {
+    let slug = slugify(text);
+    if slug.is_empty() {
+        fallback.to_string()
+    } else {
+        slug
+    }
+}
+
 fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), Error> {
     let path = root.join(CONTENT_DIR).join(rel);
     if path.exists() {
@@ -153,7 +211,7 @@ fn guide_skeleton(base: &str, dir: &str, today: Date) -> String {
         "index" | "_index" => dir.rsplit('/').next().unwrap_or(dir),
         _ => base,
     };
-    let title = title_from(name);
+    let title = title_from(name).replace('\\', "\\\\").replace('"', "\\\"");
     if base == "_index" {
         return format!(
             "---\ntitle: \"{title}\"\nsummary: \"\"\nsort_by: weight\n---\n\nWhat the guides in this section cover.\n"

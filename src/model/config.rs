@@ -47,6 +47,9 @@ pub struct Config {
     pub glossary_file: String,
     pub glossary_link: LinkMode,
     pub port: u16,
+    /// `[markdown] unsafe_html`: whether raw HTML and `javascript:`, `vbscript:` and `data:`
+    /// URLs in content pass through. When false they are dropped, each with a warning.
+    pub unsafe_html: bool,
     pub extra: serde_json::Value,
 }
 
@@ -90,6 +93,8 @@ struct RawConfig {
     glossary: RawGlossary,
     #[serde(default)]
     serve: RawServe,
+    #[serde(default)]
+    markdown: RawMarkdown,
     #[serde(default)]
     extra: Option<toml::Table>,
 }
@@ -166,6 +171,13 @@ impl Default for RawServe {
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawMarkdown {
+    /// Off unless the publisher trusts every writer: see the README's `[markdown]` section.
+    unsafe_html: bool,
+}
+
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
 /// one table per language code.
 const TABLES: &[(&str, &[&str])] = &[
@@ -176,15 +188,24 @@ const TABLES: &[(&str, &[&str])] = &[
     ("build", &["output_dir", "theme", "drafts"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
+    ("markdown", &["unsafe_html"]),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
-const TOP_LEVEL: &[&str] = &["book", "languages", "build", "glossary", "serve", "extra"];
+const TOP_LEVEL: &[&str] = &[
+    "book",
+    "languages",
+    "build",
+    "glossary",
+    "serve",
+    "markdown",
+    "extra",
+];
 
 /// Reads and checks `book.toml` in `root`. Every problem found is returned, not just the first.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => crate::diag::decode(CONFIG_FILE, bytes).map_err(|e| vec![e])?,
         Err(e) => {
             return Err(vec![
                 Diagnostic::error("config", CONFIG_FILE, format!("cannot read book.toml: {e}"))
@@ -318,6 +339,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         glossary_file: raw.glossary.file,
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
+        unsafe_html: raw.markdown.unsafe_html,
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())
@@ -513,6 +535,20 @@ title = "ガイド"
         let errors = parse(&text).unwrap_err();
         assert!(errors[0].message.contains("`fr` has no `[languages.fr]`"));
         assert_eq!(errors[0].line, 5);
+    }
+
+    #[test]
+    fn markdown_unsafe_html_is_known_and_off_by_default() {
+        assert!(!parse(GOOD).unwrap().unsafe_html);
+        let on = GOOD.to_string() + "\n[markdown]\nunsafe_html = true\n";
+        assert!(parse(&on).unwrap().unsafe_html);
+        let typo = GOOD.to_string() + "\n[markdown]\nunsafe_htm = true\n";
+        let errors = parse(&typo).unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `unsafe_htm` in [markdown]");
+        assert_eq!(
+            errors[0].suggestion.as_deref(),
+            Some("did you mean `unsafe_html`?")
+        );
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Front matter: split a Markdown file into its front matter and body, parse the front matter
-//! with gray_matter's engine for its delimiter (`---` YAML, `+++` TOML), and check every key
-//! and type. gray_matter's errors and values carry no positions, so each problem is mapped
-//! back to the file's own line here.
+//! by its delimiter (`+++` TOML with gray_matter's engine; `---` YAML with [`load_yaml`], which
+//! reads yaml-rust2's events into gray_matter's values with bounded time and memory), and
+//! check every key and type. The values carry no positions, so each problem is mapped back to
+//! the file's own line here.
 
 use std::collections::HashMap;
 
 use gray_matter::Pod;
-use gray_matter::engine::{Engine, TOML, YAML};
+use gray_matter::engine::{Engine, TOML};
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::dates::Date;
@@ -186,26 +187,27 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
     };
     let lines = LineFinder::new(matter, split.matter_line);
     let parsed = match format {
-        Format::Yaml => YAML::parse(matter),
-        Format::Toml => TOML::parse(matter),
+        Format::Yaml => load_yaml(matter),
+        Format::Toml => TOML::parse(matter).map_err(|e| {
+            let (line, column, message) = toml_error(&e.to_string());
+            YamlProblem {
+                line,
+                column,
+                message: format!("TOML front matter is malformed: {message}"),
+                suggestion: None,
+            }
+        }),
     };
     let pod = match parsed {
         Ok(pod) => pod,
-        Err(e) => {
-            let (line, col, message) = engine_error(&e.to_string(), format);
+        Err(problem) => {
             errors.push(
-                Diagnostic::error(
-                    "front-matter",
-                    file,
-                    format!(
-                        "{} front matter is malformed: {message}",
-                        match format {
-                            Format::Yaml => "YAML",
-                            Format::Toml => "TOML",
-                        }
-                    ),
-                )
-                .at(split.matter_line + line.saturating_sub(1), col.max(1)),
+                Diagnostic::error("front-matter", file, problem.message)
+                    .at(
+                        split.matter_line + problem.line.saturating_sub(1),
+                        problem.column.max(1),
+                    )
+                    .maybe_suggest(problem.suggestion),
             );
             return (fm, errors);
         }
@@ -468,10 +470,162 @@ pub fn to_json(value: &Pod) -> serde_json::Value {
     }
 }
 
-/// Pulls the line, column and message out of an engine's error text. yaml-rust2 ends its
-/// message with "line L column C"; toml starts with "TOML parse error at line L, column C" and
-/// puts the explanation on the last line.
-fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
+/// How deeply front matter may nest lists and tables: far more than any page needs, and few
+/// enough that nothing built from it gets deep.
+const MAX_DEPTH: usize = 32;
+
+/// Why YAML front matter could not be loaded, at a line and column of the front matter
+/// (1-based).
+#[derive(Debug, PartialEq)]
+pub struct YamlProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+/// Loads YAML front matter (its first document) into gray_matter's [`Pod`], from the event
+/// stream of yaml-rust2 (the parser gray_matter's own YAML engine uses, whose loader this
+/// replaces). Refused, each at its place: an alias (`*name`), which that loader expanded by
+/// copying, so that a few hundred bytes of nested aliases grew to gigabytes; a key written
+/// twice in one table; nesting deeper than 32 levels. Values are typed as that loader
+/// types them (plain `3` an integer, `"3"` a string, `!!int`, `~`, `true`…) and keys become
+/// strings as gray_matter makes them. Time and memory are linear in the text.
+pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::Marker;
+
+    enum Frame {
+        Sequence(Vec<Pod>),
+        Mapping {
+            map: HashMap<String, Pod>,
+            /// The key read and waiting for its value: `None` before it, `Some(None)` for a
+            /// key gray_matter cannot name (a list or table used as a key: the entry is left
+            /// out, as gray_matter leaves it out).
+            key: Option<Option<String>>,
+        },
+    }
+    let problem = |mark: &Marker, message: String, suggestion: &str| YamlProblem {
+        line: mark.line().max(1),
+        column: mark.col() + 1,
+        message,
+        suggestion: Some(suggestion.to_string()),
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut parser = Parser::new_from_str(matter);
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| YamlProblem {
+            line: e.marker().line().max(1),
+            column: e.marker().col() + 1,
+            message: format!("YAML front matter is malformed: {}", e.info()),
+            suggestion: None,
+        })?;
+        // The node this event completes, with the name it has if it is a key.
+        let (value, name) = match event {
+            Event::StreamEnd => return Ok(Pod::Null),
+            Event::Alias(_) => {
+                return Err(problem(
+                    &mark,
+                    "YAML aliases (`*name`) are not allowed in front matter".to_string(),
+                    "write the value out in full where it is used (anchors and aliases are refused so that a page cannot expand to gigabytes)",
+                ));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(problem(
+                        &mark,
+                        format!(
+                            "front matter nests lists and tables more than {MAX_DEPTH} levels deep"
+                        ),
+                        "flatten the value; pages need only a few levels",
+                    ));
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
+                    _ => Frame::Mapping {
+                        map: HashMap::new(),
+                        key: None,
+                    },
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Sequence(items)) => (Pod::Array(items), None),
+                Some(Frame::Mapping { map, .. }) => (Pod::Hash(map), None),
+                None => continue,
+            },
+            Event::Scalar(text, style, _, tag) => yaml_scalar(text, style, tag),
+            _ => continue,
+        };
+        match stack.last_mut() {
+            None => return Ok(value), // the first document is the front matter
+            Some(Frame::Sequence(items)) => items.push(value),
+            Some(Frame::Mapping { map, key }) => match key.take() {
+                None => {
+                    if let Some(name) = &name
+                        && map.contains_key(name)
+                    {
+                        return Err(problem(
+                            &mark,
+                            format!("duplicate key `{name}`"),
+                            "each key may appear once in a table; remove or rename one of them",
+                        ));
+                    }
+                    *key = Some(name);
+                }
+                Some(Some(name)) => {
+                    map.insert(name, value);
+                }
+                Some(None) => {}
+            },
+        }
+    }
+}
+
+/// A scalar typed as yaml-rust2's loader types it and converted as gray_matter converts it,
+/// with the name it has as a mapping key.
+fn yaml_scalar(
+    text: String,
+    style: yaml_rust2::scanner::TScalarStyle,
+    tag: Option<yaml_rust2::parser::Tag>,
+) -> (Pod, Option<String>) {
+    use yaml_rust2::Yaml;
+    let yaml = if style != yaml_rust2::scanner::TScalarStyle::Plain {
+        Yaml::String(text)
+    } else {
+        match tag {
+            Some(tag) if tag.handle == "tag:yaml.org,2002:" => match tag.suffix.as_str() {
+                "bool" => match text.as_str() {
+                    "true" | "True" | "TRUE" => Yaml::Boolean(true),
+                    "false" | "False" | "FALSE" => Yaml::Boolean(false),
+                    _ => Yaml::BadValue,
+                },
+                "int" => text.parse().map_or(Yaml::BadValue, Yaml::Integer),
+                "float" => match Yaml::from_str(&text) {
+                    Yaml::Real(r) => Yaml::Real(r),
+                    Yaml::Integer(_) => Yaml::Real(text),
+                    _ => Yaml::BadValue,
+                },
+                "null" => Yaml::Null,
+                _ => Yaml::String(text),
+            },
+            Some(_) => Yaml::String(text),
+            None => Yaml::from_str(&text),
+        }
+    };
+    match yaml {
+        Yaml::Real(r) => (Pod::Float(r.parse().unwrap_or(0.0)), Some(r)),
+        Yaml::Integer(i) => (Pod::Integer(i), Some(i.to_string())),
+        Yaml::String(s) => (Pod::String(s.clone()), Some(s)),
+        Yaml::Boolean(b) => (Pod::Boolean(b), Some(b.to_string())),
+        Yaml::Null => (Pod::Null, Some("null".to_string())),
+        _ => (Pod::Null, None),
+    }
+}
+
+/// Pulls the line, column and message out of the toml engine's error text, which starts with
+/// "TOML parse error at line L, column C" and puts the explanation on its last line.
+fn toml_error(text: &str) -> (usize, usize, String) {
     let number_after = |s: &str, word: &str| -> Option<usize> {
         let at = s.find(word)? + word.len();
         s[at..]
@@ -481,28 +635,15 @@ fn engine_error(text: &str, format: Format) -> (usize, usize, String) {
             .parse()
             .ok()
     };
-    match format {
-        Format::Yaml => {
-            let line = number_after(text, " line ").unwrap_or(1);
-            let col = number_after(text, " column ").unwrap_or(1);
-            let message = text.split(" at byte ").next().unwrap_or(text).trim();
-            let message = message
-                .strip_prefix("Deserialize error: ")
-                .unwrap_or(message);
-            (line, col, message.to_string())
-        }
-        Format::Toml => {
-            let line = number_after(text, "at line ").unwrap_or(1);
-            let col = number_after(text, "column ").unwrap_or(1);
-            let message = text
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
-                .unwrap_or(text)
-                .trim();
-            (line, col, message.to_string())
-        }
-    }
+    let line = number_after(text, "at line ").unwrap_or(1);
+    let col = number_after(text, "column ").unwrap_or(1);
+    let message = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
+        .unwrap_or(text)
+        .trim();
+    (line, col, message.to_string())
 }
 
 /// Finds the file lines where keys and values were written in front matter text.
@@ -658,6 +799,94 @@ mod tests {
         let (_, errors) = check("+++\ntitle = \"A\"\ndate = = 3\n+++\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].column), (3, 8));
+    }
+
+    #[test]
+    fn yaml_aliases_are_refused_at_the_alias() {
+        let laughs = "title: A\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+        let started = std::time::Instant::now();
+        let (_, errors) = check(&format!("---\n{laughs}---\nBody\n"));
+        assert!(started.elapsed().as_secs() < 2);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "YAML aliases (`*name`) are not allowed in front matter"
+        );
+        // `b: &b [*a,` : line 4 of the file, the `*` in column 8.
+        assert_eq!((errors[0].line, errors[0].column), (4, 8));
+        assert!(errors[0].suggestion.is_some());
+        // Anchors alone, and `*` or `&` inside quoted text, are fine.
+        let (fm, errors) = check("---\ntitle: \"*a & *b\"\nsummary: &s '*x'\n---\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.title.as_deref(), Some("*a & *b"));
+    }
+
+    #[test]
+    fn duplicate_yaml_key_is_named_at_its_line() {
+        let (_, errors) = check("---\ntitle: A\nsummary: S\ntitle: B\n---\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "duplicate key `title`");
+        assert_eq!((errors[0].line, errors[0].column), (4, 1));
+        let (_, errors) = check("---\ntitle: A\nextra:\n  a: 1\n  b: [1, {c: 1, c: 2}]\n---\n");
+        assert_eq!(errors[0].message, "duplicate key `c`");
+        assert_eq!(errors[0].line, 5);
+        // The same key in different tables, and values equal to keys, are not duplicates.
+        let (_, errors) = check(
+            "---\ntitle: title\nsources:\n  - title: A\n  - title: B\nextra: {title: x}\n---\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    /// Front matter the loader must read exactly as gray_matter's YAML engine did.
+    const YAML_SAMPLES: &[&str] = &[
+        "",
+        "# only a comment\n",
+        "title: A\ndate: 2026-05-08\nweight: -3\ndraft: true\nsummary: ~\n",
+        "title: \"3\"\nweight: 0x1F\nx: 0o17\ny: +5\nz: 1.5e3\nw: .inf\nv: 1_000\nu: null\nt: ''\n",
+        "a: !!int \"7\"\nb: !!int 7\nc: !!float 2\nd: !!bool True\ne: !!str 5\nf: !!null ~\ng: !custom x\nh: !!bool maybe\n",
+        "text: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+        "tags: [a, \"b\", 'c']\nsources:\n  - title: T\n    date: 2025-05-28\n  - {title: U, url: \"https://x\"}\n",
+        "1: one\ntrue: yes\n~: nothing\n2.5: real\n",
+        "? [a, b]\n: complex\nplain: kept\n",
+        "extra:\n  nested:\n    deeper: [1, [2, [3]]]\n  empty: {}\n  list: []\n",
+        "anchored: &x value\nother: 1\n",
+        "just a string\n",
+        "- a\n- b\n",
+        "title: A\n...\n---\nsecond: document\n",
+    ];
+
+    #[test]
+    fn yaml_is_read_as_gray_matter_read_it() {
+        use gray_matter::engine::YAML;
+        for sample in YAML_SAMPLES {
+            let expected = YAML::parse(sample).expect("gray_matter reads the sample");
+            assert_eq!(load_yaml(sample).as_ref(), Ok(&expected), "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_yaml_has_its_position() {
+        let problem = load_yaml("title: A\ntags: [a, b\n").unwrap_err();
+        assert!(
+            problem
+                .message
+                .starts_with("YAML front matter is malformed: ")
+        );
+        assert!(problem.line >= 2, "{problem:?}");
+        assert!(problem.suggestion.is_none());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!(
+            "---\ntitle: A\nextra:\n  x: {}{}\n---\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let (_, errors) = check(&deep);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("levels deep"), "{errors:?}");
+        assert_eq!(errors[0].line, 4);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use gray_matter::Pod;
-use gray_matter::engine::{Engine, TOML, YAML};
+use gray_matter::engine::{Engine, TOML};
 
 use crate::model::frontmatter::{self, Format};
 
@@ -29,6 +29,16 @@ pub fn set_key(text: &str, key: &str, literal: &str) -> Result<String, (usize, S
     } else {
         "\n"
     };
+    // Say what is wrong with YAML front matter, and where (an alias, say, is refused).
+    if format == Format::Yaml
+        && let Err(problem) = frontmatter::load_yaml(matter)
+    {
+        let message = match problem.suggestion {
+            Some(help) => format!("{}; {help}", problem.message),
+            None => problem.message,
+        };
+        return Err((split.matter_line + problem.line - 1, message));
+    }
     let old = parse(format, matter).ok_or_else(|| {
         (
             split.matter_line,
@@ -95,10 +105,9 @@ pub fn set_key(text: &str, key: &str, literal: &str) -> Result<String, (usize, S
 
 fn parse(format: Format, matter: &str) -> Option<HashMap<String, Pod>> {
     let pod = match format {
-        Format::Yaml => YAML::parse(matter),
-        Format::Toml => TOML::parse(matter),
-    }
-    .ok()?;
+        Format::Yaml => frontmatter::load_yaml(matter).ok(),
+        Format::Toml => TOML::parse(matter).ok(),
+    }?;
     match pod {
         Pod::Hash(map) => Some(map),
         Pod::Null => Some(HashMap::new()),
@@ -230,6 +239,14 @@ mod tests {
             set_key("# Title\n", "translated_from", ID).unwrap_err().0,
             1
         );
+    }
+
+    #[test]
+    fn yaml_aliases_are_refused_before_loading() {
+        let text = "---\ntitle: A\na: &a [x, x]\nb: [*a, *a]\n---\n";
+        let (line, message) = set_key(text, "translated_from", ID).unwrap_err();
+        assert_eq!(line, 4);
+        assert!(message.starts_with("YAML aliases"), "{message}");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct BuildReport {
     /// Something the user should know although the build succeeded (a previous output that
     /// could not be removed).
     pub warning: Option<String>,
+    /// Warnings found on the way (what `[markdown] unsafe_html = false` left out), sorted.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A site loaded, indexed and linked, with every problem found on the way.
@@ -46,6 +48,8 @@ pub struct Prepared {
     /// `None` when the theme itself has errors (they are in `errors`).
     pub theme: Option<Theme>,
     pub errors: Vec<Diagnostic>,
+    /// Problems that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs every stage before rendering: config, theme, load, index, link. Only an unreadable or
@@ -78,27 +82,34 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
             None
         }
     };
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        errors.into_iter().partition(Diagnostic::is_error);
+    diag::sort(&mut warnings);
     Ok(Prepared {
         site,
         theme,
         errors,
+        warnings,
     })
 }
 
-/// Loads, checks and indexes the site at `root`, failing on any error.
+/// Loads, checks and indexes the site at `root`, failing on any error (the warnings are
+/// reported with the errors then). Returns the warnings with the site.
 pub fn load_site(
     root: &Path,
     drafts: bool,
     base_url: Option<&str>,
-) -> Result<(Site, Theme), Error> {
+) -> Result<(Site, Theme, Vec<Diagnostic>), Error> {
     let Prepared {
         site,
         theme,
         mut errors,
+        warnings,
     } = prepare(root, drafts, base_url)?;
     match theme {
-        Some(theme) if errors.is_empty() => Ok((site, theme)),
+        Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
         _ => {
+            errors.extend(warnings);
             diag::sort(&mut errors);
             Err(Error::Content(errors))
         }
@@ -109,7 +120,8 @@ pub fn load_site(
 /// the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let (site, theme) = load_site(&options.root, options.drafts, options.base_url.as_deref())?;
+    let (site, theme, warnings) =
+        load_site(&options.root, options.drafts, options.base_url.as_deref())?;
     let out = output_dir(
         &options.root,
         options.out.as_deref(),
@@ -124,6 +136,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
                 warning: committed.warning,
+                warnings,
             })
         }
         Err(e) => {
@@ -341,7 +354,7 @@ mod tests {
         );
         put("content/_index.md", "---\ntitle: Home\n---\n");
         put("content/a.md", "---\ntitle: A\n---\nText.\n");
-        let (site, theme) = load_site(dir.path(), false, None).expect("site loads");
+        let (site, theme, _) = load_site(dir.path(), false, None).expect("site loads");
         let error = write(&site, &theme, &Full).expect_err("the disk is full");
         assert_eq!(error.exit_code(), 2, "{error}");
         match &error {

@@ -2,10 +2,8 @@
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
-use std::fmt::Write as _;
-
-use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
+use crate::pipeline::xml::Xml;
 
 /// How many entries an Atom feed holds.
 const FEED_ENTRIES: usize = 20;
@@ -92,40 +90,52 @@ fn atom(site: &Site, lang: &str) -> String {
         .max()
         .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
     let home = site.url(&site.home_path(lang));
-    let mut xml = String::new();
-    let _ = write!(
-        xml,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{home}atom.xml\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n  <updated>{updated}</updated>\n  <id>{home}atom.xml</id>\n",
-        escape(lang),
-        escape(site.config.title_in(lang)),
+    let feed_url = format!("{home}atom.xml");
+    let mut xml = Xml::new();
+    xml.open(
+        "feed",
+        &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", lang)],
     );
+    xml.text("title", site.config.title_in(lang));
+    xml.empty(
+        "link",
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &feed_url),
+        ],
+    );
+    xml.empty(
+        "link",
+        &[("rel", "alternate"), ("type", "text/html"), ("href", &home)],
+    );
+    xml.text("updated", &updated);
+    xml.text("id", &feed_url);
     for page in pages {
         let url = site.url(&page.path);
         let published = page.meta().date;
         let updated = page.meta().updated.or(published);
-        let _ = write!(
-            xml,
-            "  <entry xml:lang=\"{}\">\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n",
-            escape(lang),
-            escape(page.title()),
-            escape(&url),
-            escape(&url),
+        xml.open("entry", &[("xml:lang", lang)]);
+        xml.text("title", page.title());
+        xml.empty(
+            "link",
+            &[("rel", "alternate"), ("type", "text/html"), ("href", &url)],
         );
+        xml.text("id", &url);
         if let Some(d) = published {
-            let _ = writeln!(xml, "    <published>{}</published>", d.rfc3339());
+            xml.text("published", &d.rfc3339());
         }
-        let _ = writeln!(
-            xml,
-            "    <updated>{}</updated>",
-            updated.map_or_else(|| EPOCH.to_string(), |d| d.rfc3339())
+        xml.text(
+            "updated",
+            &updated.map_or_else(|| EPOCH.to_string(), |d| d.rfc3339()),
         );
         if let Some(summary) = &page.meta().summary {
-            let _ = writeln!(xml, "    <summary>{}</summary>", escape(summary));
+            xml.text("summary", summary);
         }
-        xml.push_str("  </entry>\n");
+        xml.close("entry");
     }
-    xml.push_str("</feed>\n");
-    xml
+    xml.close("feed");
+    xml.finish()
 }
 
 /// A compact JSON list of the pages in `lang` for client-side search: title, URL, summary,
@@ -151,23 +161,31 @@ fn search_index(site: &Site, lang: &str) -> String {
 }
 
 fn sitemap(site: &Site) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    let mut xml = Xml::new();
+    xml.open(
+        "urlset",
+        &[
+            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
+            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
+        ],
     );
     let mut entry = |path: &str, lastmod: Option<String>, alternates: Vec<(String, String)>| {
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&site.url(path)));
+        xml.open("url", &[]);
+        xml.text("loc", &site.url(path));
         if let Some(d) = lastmod {
-            let _ = writeln!(xml, "    <lastmod>{d}</lastmod>");
+            xml.text("lastmod", &d);
         }
         for (lang, alt) in alternates {
-            let _ = writeln!(
-                xml,
-                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                escape(&lang),
-                escape(&site.url(&alt))
+            xml.empty(
+                "xhtml:link",
+                &[
+                    ("rel", "alternate"),
+                    ("hreflang", &lang),
+                    ("href", &site.url(&alt)),
+                ],
             );
         }
-        xml.push_str("  </url>\n");
+        xml.close("url");
     };
     for section in &site.sections {
         let alternates = site
@@ -192,6 +210,6 @@ fn sitemap(site: &Site) -> String {
         let lastmod = page.meta().updated.or(page.meta().date).map(|d| d.iso());
         entry(&page.path, lastmod, alternates);
     }
-    xml.push_str("</urlset>\n");
-    xml
+    xml.close("urlset");
+    xml.finish()
 }

@@ -140,6 +140,7 @@ impl Glossary {
         };
         let normal = Normalised::new(text, &matcher.relevant);
         let norm = normal.text.as_ref();
+        let urls = url_runs(text);
         let mut found = Vec::new();
         for m in matcher.automaton.find_iter(norm) {
             let pattern = matcher.patterns[m.pattern().as_usize()];
@@ -156,13 +157,60 @@ impl Glossary {
             if pattern.capitalised && !at_sentence_start(&norm[..m.start()], sentence_start) {
                 continue;
             }
+            let range = normal.original(m.start())..normal.original(m.end());
+            // The runs are sorted and apart: only the last one starting before the match's
+            // end can overlap it.
+            let before_end = urls.partition_point(|u| u.start < range.end);
+            if before_end > 0 && urls[before_end - 1].end > range.start {
+                continue;
+            }
             found.push(Found {
-                range: normal.original(m.start())..normal.original(m.end()),
+                range,
                 term: pattern.term,
             });
         }
         found
     }
+}
+
+/// The byte ranges of URLs written as plain text (`https://…`, `www.…`), sorted and apart:
+/// terms are never linked inside them. A URL runs to the first space, `<`, `>`, `"` or
+/// non-ASCII character. Linear in the text, however many `://` it holds.
+fn url_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    if !text.contains("://") && !text.contains("www.") {
+        return runs;
+    }
+    let bytes = text.as_bytes();
+    let url_byte = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"');
+    let scheme_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.');
+    let mut starts: Vec<usize> = text
+        .match_indices("://")
+        .filter_map(|(i, _)| {
+            let start = bytes[..i]
+                .iter()
+                .rposition(|&b| !scheme_byte(b))
+                .map_or(0, |p| p + 1);
+            (start < i && bytes[start].is_ascii_alphabetic()).then_some(start)
+        })
+        .chain(text.match_indices("www.").filter_map(|(i, _)| {
+            let word_before =
+                i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/');
+            (!word_before).then_some(i)
+        }))
+        .collect();
+    starts.sort_unstable();
+    for start in starts {
+        if runs.last().is_some_and(|r| start < r.end) {
+            continue; // inside the URL before
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !url_byte(b))
+            .map_or(bytes.len(), |p| start + p);
+        runs.push(start..end);
+    }
+    runs
 }
 
 /// Latin letters and digits must not continue a Latin-script term on either side ("METI" not
@@ -332,8 +380,11 @@ pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>)
         crate::model::content_path::CONTENT_DIR,
         config.glossary_file
     );
-    let text = match std::fs::read_to_string(root.join(&rel)) {
-        Ok(text) => text,
+    let text = match std::fs::read(root.join(&rel)) {
+        Ok(bytes) => match crate::diag::decode(&rel, bytes) {
+            Ok(text) => text,
+            Err(e) => return (None, vec![e]),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
         Err(e) => {
             return (
@@ -488,7 +539,9 @@ fn parse_term(
                     ));
                     continue;
                 };
-                if let Some(l) = parse_lang(entry, value.span(), code, err, errors) {
+                if let Some(l) =
+                    parse_lang(entry, value.span(), code, config.unsafe_html, err, errors)
+                {
                     langs.insert(code.to_string(), l);
                 }
             }
@@ -544,6 +597,7 @@ fn parse_lang(
     table: &DeTable<'_>,
     span: Range<usize>,
     code: &str,
+    unsafe_html: bool,
     err: &Err<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<TermLang> {
@@ -552,8 +606,12 @@ fn parse_lang(
     let mut aliases = Vec::new();
     let mut definition = None;
     let mut reading = None;
+    let mut definition_span = span.clone();
     for (key, value) in table {
         let name = key.get_ref().as_ref();
+        if name == "definition" {
+            definition_span = value.span();
+        }
         let string = || match value.get_ref() {
             DeValue::String(s) if !s.trim().is_empty() => Some(s.to_string()),
             _ => None,
@@ -571,6 +629,18 @@ fn parse_lang(
                         "`aliases` must be a list of strings".into(),
                     )),
                 }
+                // An empty alias would match nothing and show as ", " on the glossary page.
+                if let DeValue::Array(items) = value.get_ref() {
+                    for item in items {
+                        if matches!(item.get_ref(), DeValue::String(s) if s.trim().is_empty()) {
+                            errors.push(
+                                err(item.span(), "an alias must not be empty".into())
+                                    .suggest("remove the empty string from `aliases`"),
+                            );
+                        }
+                    }
+                }
+                aliases.retain(|a| !a.trim().is_empty());
                 continue;
             }
             other => {
@@ -602,8 +672,21 @@ fn parse_lang(
         );
         return None;
     };
+    let mut sanitise = Definition {
+        unsafe_html,
+        dropped: Vec::new(),
+    };
+    let definition_html = inline_html(&definition, &mut sanitise);
+    for what in sanitise.dropped {
+        let mut warning = err(definition_span.clone(), what.describe()).suggest(
+            "write the definition in Markdown; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml",
+        );
+        warning.severity = crate::diag::Severity::Warning;
+        warning.code = "raw-html";
+        errors.push(warning);
+    }
     Some(TermLang {
-        definition_html: inline_html(&definition),
+        definition_html,
         term,
         abbr,
         aliases,
@@ -625,10 +708,34 @@ fn strings(value: &DeValue<'_>) -> Option<Vec<String>> {
     }
 }
 
+/// How a definition is rendered: links as written, raw HTML as `[markdown] unsafe_html` says.
+struct Definition {
+    unsafe_html: bool,
+    dropped: Vec<crate::pipeline::markdown::Dropped>,
+}
+
+impl crate::pipeline::markdown::Links for Definition {
+    fn link(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: usize,
+    ) -> Option<crate::pipeline::markdown::LinkRewrite> {
+        None
+    }
+
+    fn unsafe_html(&self) -> bool {
+        self.unsafe_html
+    }
+
+    fn dropped(&mut self, what: crate::pipeline::markdown::Dropped, _offset: usize) {
+        self.dropped.push(what);
+    }
+}
+
 /// Renders inline Markdown to HTML without the paragraph around it.
-fn inline_html(markdown: &str) -> String {
-    let html =
-        crate::pipeline::markdown::render(markdown, &mut crate::pipeline::markdown::NoLinks).html;
+fn inline_html(markdown: &str, links: &mut Definition) -> String {
+    let html = crate::pipeline::markdown::render(markdown, links).html;
     let html = html.trim();
     html.strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))
@@ -869,6 +976,36 @@ definition = "経済。"
     }
 
     #[test]
+    fn terms_are_not_linked_inside_bare_urls() {
+        let g = glossary();
+        assert_eq!(
+            words(
+                &g,
+                "METI (https://www.meti.go.jp/AI/METI-a) and www.x.org/AI then METI.",
+                "en"
+            ),
+            ["METI=meti", "METI=meti"]
+        );
+        assert_eq!(words(&g, "AI: http://AI.example/AI", "en"), ["AI=ai"]);
+        // Not URLs: a colon alone, or `www.` inside a word.
+        assert_eq!(words(&g, "AI: METI", "en").len(), 2);
+        assert_eq!(words(&g, "awww. AI", "en"), ["AI=ai"]);
+        // Many URLs in one run, and many terms beside many URLs, stay fast.
+        let run = "a://".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(
+            url_runs(&run),
+            vec![Range {
+                start: 0,
+                end: run.len()
+            }]
+        );
+        let many = "AI https://x.org/AI ".repeat(20_000);
+        assert_eq!(words(&g, &many, "en").len(), 20_000);
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn longest_match_wins_in_both_scripts() {
         let g = glossary();
         assert_eq!(
@@ -962,6 +1099,23 @@ definitoin = "y"
             got.iter()
                 .any(|(l, m)| *l == 2 && m.contains("`bb`, which is not a term")),
             "{got:?}"
+        );
+    }
+
+    #[test]
+    fn empty_aliases_are_errors_at_their_line() {
+        let text = "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\naliases = [\"Al\",\n  \"\",\n  \" \"]\ndefinition = \"x\"\n";
+        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let got: Vec<(usize, usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (6, 3, "an alias must not be empty"),
+                (7, 3, "an alias must not be empty")
+            ]
         );
     }
 

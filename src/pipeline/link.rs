@@ -47,10 +47,13 @@ struct Report {
     targets: Vec<usize>,
     /// Glossary terms this page uses (linked automatically or explicitly).
     terms: Vec<usize>,
+    /// What `[markdown] unsafe_html = false` left out, with byte offsets in the body.
+    dropped: Vec<(markdown::Dropped, usize)>,
 }
 
 /// Renders every page and section body with links resolved, checks every fragment and fills
-/// in backlinks. Returns every broken link.
+/// in backlinks. Returns every broken link, and a warning for each thing `[markdown]
+/// unsafe_html = false` left out.
 pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
         .into_par_iter()
@@ -79,6 +82,12 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     }
 
     let mut errors = Vec::new();
+    for (origin, report) in &mut reports {
+        errors.extend(dropped_warnings(
+            source_of(site, *origin),
+            std::mem::take(&mut report.dropped),
+        ));
+    }
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
     let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
     let mut term_uses: Vec<Vec<usize>> = vec![Vec::new(); term_count];
@@ -273,6 +282,55 @@ fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
     (rendered, links.report)
 }
 
+/// One warning for each thing `[markdown] unsafe_html = false` left out of a body, at its
+/// file line and column (one line index a body, however many there are).
+fn dropped_warnings(source: &Source, dropped: Vec<(markdown::Dropped, usize)>) -> Vec<Diagnostic> {
+    if dropped.is_empty() {
+        return Vec::new();
+    }
+    let lines = crate::diag::LineIndex::new(&source.body);
+    let total = dropped.len();
+    let mut warnings: Vec<Diagnostic> = dropped
+        .into_iter()
+        .take(MAX_DROPPED_WARNINGS)
+        .map(|(what, offset)| {
+            let (line, col) = lines.line_col(offset);
+            let (code, instead) = match what {
+                markdown::Dropped::Html(_) => ("raw-html", "write it in Markdown"),
+                markdown::Dropped::Url(_) => {
+                    ("unsafe-url", "link to an http(s) address or a file of the site")
+                }
+                markdown::Dropped::Attributes(_) => {
+                    ("heading-attributes", "keep only `#id` and `.class`")
+                }
+            };
+            Diagnostic::warning(code, &source.file, what.describe())
+                .at(source.body_line + line - 1, col)
+                .suggest(format!(
+                    "{instead}; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml"
+                ))
+        })
+        .collect();
+    if total > MAX_DROPPED_WARNINGS
+        && let Some(last) = warnings.last()
+    {
+        let more = total - MAX_DROPPED_WARNINGS;
+        warnings.push(
+            Diagnostic::warning(
+                "raw-html",
+                &source.file,
+                format!("{more} more pieces of raw HTML or unsafe URLs were left out of this file"),
+            )
+            .at(last.line, last.column)
+            .suggest("set `unsafe_html = true` under `[markdown]` in book.toml if every writer of this site is trusted"),
+        );
+    }
+    warnings
+}
+
+/// Warnings about left-out HTML shown one by one for a file; the rest are counted in one more.
+const MAX_DROPPED_WARNINGS: usize = 20;
+
 /// The file line and column of a byte offset in a body.
 fn position(source: &Source, offset: usize) -> (usize, usize) {
     let (line, col) = line_col(&source.body, offset);
@@ -335,6 +393,14 @@ struct PageLinks<'a> {
 }
 
 impl Links for PageLinks<'_> {
+    fn unsafe_html(&self) -> bool {
+        self.site.config.unsafe_html
+    }
+
+    fn dropped(&mut self, what: markdown::Dropped, offset: usize) {
+        self.report.dropped.push((what, offset));
+    }
+
     fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite> {
         if let Some(id) = dest.strip_prefix("term:") {
             return self.term_link(id, offset);

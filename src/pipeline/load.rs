@@ -213,12 +213,14 @@ fn read_source(
         ]);
     }
 
-    let text = std::fs::read_to_string(content.join(rel)).map_err(|e| {
-        vec![
-            Diagnostic::error("io", file.clone(), format!("cannot read the file: {e}"))
-                .suggest("Markdown files must be UTF-8 text"),
-        ]
+    let bytes = std::fs::read(content.join(rel)).map_err(|e| {
+        vec![Diagnostic::error(
+            "io",
+            file.clone(),
+            format!("cannot read the file: {e}"),
+        )]
     })?;
+    let text = crate::diag::decode(&file, bytes).map_err(|e| vec![e])?;
     let split = frontmatter::split(&text).map_err(|(line, msg)| {
         vec![
             Diagnostic::error("front-matter", file.clone(), msg)
@@ -259,10 +261,20 @@ fn read_source(
         file_slug,
         bundle: is_bundle_index.then(|| dir.to_string()),
         meta,
-        body: split.body.to_string(),
+        body: without_nul(split.body),
         body_line: split.body_line,
         blob,
     })
+}
+
+/// The body with NUL characters replaced by U+FFFD, as CommonMark asks, so none reaches
+/// the HTML.
+fn without_nul(body: &str) -> String {
+    if body.contains('\0') {
+        body.replace('\0', "\u{FFFD}")
+    } else {
+        body.to_string()
+    }
 }
 
 #[cfg(test)]

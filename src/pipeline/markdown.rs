@@ -2,7 +2,7 @@
 //! of contents, tables wrapped so they can scroll on phones, emphasis that works next to
 //! Japanese punctuation, and the counts behind the reading time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
@@ -80,6 +80,76 @@ pub trait Links {
     fn terms(&mut self, _text: &str, _sentence_start: bool) -> Vec<TermMarkup> {
         Vec::new()
     }
+
+    /// Whether raw HTML, heading attributes other than id and class, and `javascript:`,
+    /// `vbscript:` and `data:` URLs pass through as written (`[markdown] unsafe_html`).
+    fn unsafe_html(&self) -> bool {
+        true
+    }
+
+    /// Told of each thing left out because `unsafe_html` is false, with its byte offset.
+    fn dropped(&mut self, _what: Dropped, _offset: usize) {}
+}
+
+/// What the renderer left out of a page when raw HTML is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dropped {
+    /// Raw HTML, block or inline; the start of the markup.
+    Html(String),
+    /// A link or image URL with a scheme that runs code or embeds content; the scheme.
+    Url(String),
+    /// Heading attributes other than `#id` and `.class`; their names.
+    Attributes(Vec<String>),
+}
+
+impl Dropped {
+    /// Raw HTML, kept as its first 40 characters (a block may be long).
+    fn html(html: &str) -> Self {
+        let line = html.trim().lines().next().unwrap_or_default();
+        let mut short: String = line.chars().take(40).collect();
+        if short.len() < line.len() {
+            short.push('…');
+        }
+        Dropped::Html(short)
+    }
+
+    /// A one-line description for a diagnostic.
+    pub fn describe(&self) -> String {
+        match self {
+            Dropped::Html(html) => format!("raw HTML `{html}` was left out"),
+            Dropped::Url(scheme) => {
+                format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
+            }
+            Dropped::Attributes(names) => format!(
+                "heading attributes {} were left out (only `#id` and `.class` are kept)",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// The scheme of `url` if it is one that runs script or embeds content (`javascript:`,
+/// `vbscript:`, `data:`), read as a browser reads it: leading spaces and control characters
+/// and any tab or line break inside are ignored, case does not matter.
+pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|scheme| {
+            cleaned
+                .strip_prefix(scheme)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
 }
 
 /// Leaves every link as written and links no terms.
@@ -113,12 +183,16 @@ impl Context {
 /// Renders a Markdown body to HTML, in one pass over pulldown-cmark's events.
 pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut out = Rendered::default();
-    let mut seen_ids = HashSet::new();
+    let mut seen_ids = Ids::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
     let mut run = TextRun::default();
     let mut cx = Context::default();
     // Where the open heading's Start event is, and its text so far.
     let mut heading: Option<(usize, String)> = None;
+    let unsafe_html = links.unsafe_html();
+    let mut heading_offset = 0;
+    // Inside a raw HTML block that is being left out.
+    let mut in_html_block = false;
     // The open links' rewrites and the index of their start events.
     let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
@@ -143,9 +217,31 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
             _ => {}
         }
         run.flush(&mut events, links, &mut cx);
+        if !unsafe_html {
+            match &event {
+                Event::Start(Tag::HtmlBlock) => {
+                    in_html_block = true;
+                    let html = src.get(range.clone()).unwrap_or_default();
+                    links.dropped(Dropped::html(html), range.start);
+                    continue;
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    in_html_block = false;
+                    continue;
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    if !in_html_block {
+                        links.dropped(Dropped::html(html), range.start);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 cx.heading = true;
+                heading_offset = range.start;
                 heading = Some((events.len(), String::new()));
                 events.push(event);
             }
@@ -160,11 +256,18 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 if let Some((start, text)) = heading.take() {
                     count(&text, &mut out);
                     let Event::Start(Tag::Heading {
-                        id, classes, attrs, ..
+                        id,
+                        classes,
+                        mut attrs,
+                        ..
                     }) = std::mem::replace(&mut events[start], Event::SoftBreak)
                     else {
                         unreachable!("a heading's start is recorded at its index")
                     };
+                    if !unsafe_html && !attrs.is_empty() {
+                        let names = attrs.drain(..).map(|(k, _)| k.to_string()).collect();
+                        links.dropped(Dropped::Attributes(names), heading_offset);
+                    }
                     let id = unique_id(
                         id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
                         &mut seen_ids,
@@ -194,6 +297,20 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 id,
             }) => {
                 cx.links += 1;
+                let scheme = (!unsafe_html)
+                    .then(|| dangerous_scheme(&dest_url))
+                    .flatten();
+                if let Some(scheme) = scheme {
+                    links.dropped(Dropped::Url(scheme.to_string()), range.start);
+                    open_links.push(None);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::Borrowed(""),
+                        title,
+                        id,
+                    }));
+                    continue;
+                }
                 match links.link(&dest_url, &title, range.start) {
                     Some(rewrite) => {
                         let start = events.len();
@@ -234,9 +351,29 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                     None => events.push(Event::End(TagEnd::Link)),
                 }
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 cx.images += 1;
-                events.push(event);
+                let dest_url = match (!unsafe_html)
+                    .then(|| dangerous_scheme(&dest_url))
+                    .flatten()
+                {
+                    Some(scheme) => {
+                        links.dropped(Dropped::Url(scheme.to_string()), range.start);
+                        CowStr::Borrowed("")
+                    }
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 cx.images = cx.images.saturating_sub(1);
@@ -324,14 +461,29 @@ fn heading_slug(text: &str) -> String {
     }
 }
 
-fn unique_id(id: String, seen: &mut HashSet<String>) -> String {
-    if seen.insert(id.clone()) {
+/// The ids given so far on a page, and for each id that was taken, the suffix to try next.
+#[derive(Default)]
+struct Ids {
+    seen: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `id` if no heading on the page has it yet, else `id-N` with the smallest free N (`same`,
+/// `same-1`, `same-2`, …). Each id remembers where its search stopped: every `id-K` below it
+/// is taken and stays taken, so starting there gives the same answer, and a page of n equal
+/// headings costs O(n) rather than O(n²).
+fn unique_id(id: String, ids: &mut Ids) -> String {
+    if ids.seen.insert(id.clone()) {
         return id;
     }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| seen.insert(candidate.clone()))
-        .unwrap_or(id)
+    let next = ids.next.entry(id.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{id}-{next}");
+        *next += 1;
+        if ids.seen.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn count(text: &str, out: &mut Rendered) {
@@ -658,6 +810,157 @@ mod tests {
         assert_eq!(r.toc.len(), 6);
         assert_eq!(r.toc[5].level, 3);
         assert_eq!(r.toc[5].title, "Custom");
+    }
+
+    #[test]
+    fn heading_ids_follow_the_same_rule_as_before() {
+        // `a`, `a-1` written by hand, then more `a`s: the suffix skips what is taken, and an
+        // id that looks like a suffixed one gets its own suffix.
+        let r = render_plain(
+            "## A\n\n## A-1\n\n## A\n\n## A\n\n## A-2\n\n### X {#a-4}\n\n## A\n\n## A\n",
+        );
+        let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        assert_eq!(
+            ids,
+            ["a", "a-1", "a-2", "a-3", "a-2-1", "a-4", "a-5", "a-6"]
+        );
+    }
+
+    /// The rule as first written (quadratic): the smallest free `id-N`, N from 1.
+    fn reference_unique_id(id: String, seen: &mut HashSet<String>) -> String {
+        if seen.insert(id.clone()) {
+            return id;
+        }
+        (1..)
+            .map(|n| format!("{id}-{n}"))
+            .find(|candidate| seen.insert(candidate.clone()))
+            .unwrap_or(id)
+    }
+
+    #[test]
+    fn unique_ids_match_the_reference_rule() {
+        let names = ["a", "a-1", "a-2", "a-1-1", "b", "a-3", "b-1", "a-10"];
+        let mut state: u32 = 12345;
+        for _ in 0..200 {
+            let mut ids = Ids::default();
+            let mut seen = HashSet::new();
+            for _ in 0..40 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let name = names[(state >> 16) as usize % names.len()].to_string();
+                assert_eq!(
+                    unique_id(name.clone(), &mut ids),
+                    reference_unique_id(name, &mut seen)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_equal_headings_take_linear_time() {
+        let n = 16_000;
+        let src = "## Same\n\n".repeat(n);
+        let started = std::time::Instant::now();
+        let r = render_plain(&src);
+        // Quadratic assignment took seconds here; linear takes milliseconds even unoptimised.
+        assert!(
+            started.elapsed().as_millis() < 1500,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(r.ids.len(), n);
+        assert_eq!(r.ids[0], "same");
+        assert_eq!(r.ids[1], "same-1");
+        assert_eq!(r.ids[n - 1], format!("same-{}", n - 1));
+        let unique: HashSet<&String> = r.ids.iter().collect();
+        assert_eq!(unique.len(), n);
+    }
+
+    /// Leaves links alone, allows no raw HTML and records what was left out.
+    #[derive(Default)]
+    struct Strict(Vec<(Dropped, usize)>);
+
+    impl Links for Strict {
+        fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+            None
+        }
+        fn unsafe_html(&self) -> bool {
+            false
+        }
+        fn dropped(&mut self, what: Dropped, offset: usize) {
+            self.0.push((what, offset));
+        }
+    }
+
+    #[test]
+    fn without_unsafe_html_raw_html_and_script_urls_are_left_out() {
+        let src = "<div onclick=\"x()\">\nblock\n</div>\n\nText <b>bold</b> [a](javascript:alert(1)) \
+                   [b]( JaVaScRiPt:x) ![c](data:image/svg+xml;base64,AA) [d](https://ok.example/) \
+                   [e](vbscript:x)\n\n## Title {#t .c onclick=\"x()\"}\n";
+        let mut strict = Strict::default();
+        let html = render(src, &mut strict).html;
+        assert_eq!(
+            html,
+            "<p>Text bold <a href=\"\">a</a> <a href=\"\">b</a> <img src=\"\" alt=\"c\" /> \
+             <a href=\"https://ok.example/\">d</a> <a href=\"\">e</a></p>\n<h2 id=\"t\" class=\"c\">Title</h2>\n"
+        );
+        let found: Vec<(String, usize)> =
+            strict.0.iter().map(|(d, o)| (d.describe(), *o)).collect();
+        assert_eq!(
+            found[0],
+            (
+                "raw HTML `<div onclick=\"x()\">` was left out".to_string(),
+                0
+            )
+        );
+        assert_eq!(found[1].1, src.find("<b>").unwrap());
+        assert_eq!(found[2].1, src.find("</b>").unwrap());
+        assert_eq!(
+            found[3],
+            (
+                "a `javascript:` URL was left out (the link or image has an empty address)"
+                    .to_string(),
+                src.find("[a]").unwrap()
+            )
+        );
+        assert_eq!(found[4].1, src.find("[b]").unwrap());
+        assert!(found[5].0.starts_with("a `data:` URL"));
+        assert!(found[6].0.starts_with("a `vbscript:` URL"));
+        assert_eq!(
+            found[7],
+            (
+                "heading attributes `onclick` were left out (only `#id` and `.class` are kept)"
+                    .to_string(),
+                src.find("## Title").unwrap()
+            )
+        );
+        assert_eq!(found.len(), 8);
+        // With raw HTML allowed (NoLinks), everything passes as written.
+        let html = render(src, &mut NoLinks).html;
+        assert!(html.contains("<div onclick=\"x()\">"), "{html}");
+        assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
+    }
+
+    #[test]
+    fn dangerous_schemes_are_read_as_browsers_read_them() {
+        for url in [
+            "javascript:x",
+            " JAVASCRIPT:x",
+            "java\tscript:x",
+            "\u{1}data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(dangerous_scheme(url).is_some(), "{url:?}");
+        }
+        for url in [
+            "https://x",
+            "javascript",
+            "/javascript:x",
+            "mailto:a@b",
+            "data",
+            "#data:x",
+        ] {
+            assert!(dangerous_scheme(url).is_none(), "{url:?}");
+        }
     }
 
     #[test]

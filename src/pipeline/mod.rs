@@ -1,9 +1,9 @@
 //! The build, one module a stage: [`load`] reads files and front matter, [`index`] works out
 //! languages, URLs and translations, [`link`] renders Markdown ([`markdown`]) with cross-links
 //! and glossary terms ([`glossary`]), [`render`] fills the theme's templates ([`theme`]),
-//! [`feeds`] writes the Atom feeds and the sitemap, and [`output`] writes a fresh directory
-//! and swaps it in. [`claims`] checks that no two of them write one output path. [`build`]
-//! runs them in order.
+//! [`feeds`] writes the Atom feeds and the sitemap (through [`xml`], which escapes every
+//! value), and [`output`] writes a fresh directory and swaps it in. [`claims`] checks that no
+//! two of them write one output path. [`build`] runs them in order.
 
 pub mod build;
 pub mod claims;
@@ -18,3 +18,4 @@ pub mod markup;
 pub mod output;
 pub mod render;
 pub mod theme;
+pub mod xml;

@@ -212,7 +212,7 @@ impl Preview {
     fn glossary_update(&mut self) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
         let (new, errors) = glossary::load(&self.root, &site.config);
-        let new = new.filter(|_| errors.is_empty())?;
+        let new = new.filter(|_| !errors.iter().any(diag::Diagnostic::is_error))?;
         let old = site.glossary.as_ref()?;
         if !old.same_matching(&new) {
             return None;

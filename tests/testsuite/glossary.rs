@@ -162,6 +162,11 @@ fn japanese_terms_match_anywhere_longest_first_next_to_punctuation() {
 #[test]
 fn terms_are_never_linked_in_headings_links_code_html_or_alt_text() {
     let f = site();
+    // Raw HTML passes through only when the site allows it.
+    f.write(
+        "book.toml",
+        &(crate::common::BOOK.to_string() + "\n[markdown]\nunsafe_html = true\n"),
+    );
     f.write(
         "content/guides/terms.md",
         "---\ntitle: METI in the title\nsummary: About METI.\n---\n## METI heading\n\n\

@@ -1,0 +1,435 @@
+//! Hostile and careless input: each case fails (or is made harmless) quickly, names its
+//! `file:line:col` and what to do, exits with the right code, and a failed build leaves the
+//! previous output byte for byte as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::Fixture;
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read output dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside").to_string_lossy();
+                files.insert(rel.into_owned(), std::fs::read(&path).expect("read output"));
+            }
+        }
+    }
+    files
+}
+
+/// Builds `f` once, then writes `rel` with `bytes` and builds again: the second build must fail
+/// with exit 1 within a few seconds and leave `public/` exactly as the first wrote it. Returns
+/// the second build's stderr.
+fn fails_and_keeps_output(f: &Fixture, rel: &str, bytes: &[u8]) -> String {
+    f.build_ok(&[]);
+    let before = tree(&f.path("public"));
+    f.write_bytes(rel, bytes);
+    let started = Instant::now();
+    let stderr = f.build_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        before == tree(&f.path("public")),
+        "the failed build changed public/"
+    );
+    stderr
+}
+
+#[test]
+fn yaml_billion_laughs_is_refused_at_the_alias() {
+    let f = Fixture::bilingual();
+    let mut text = String::from(
+        "---\ntitle: Laughs\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(",");
+        text.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+    }
+    text.push_str("---\nBody.\n");
+    let stderr = fails_and_keeps_output(&f, "content/guides/laughs.md", text.as_bytes());
+    assert!(
+        stderr.contains("YAML aliases (`*name`) are not allowed in front matter"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/laughs.md:4:8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: write the value out in full"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn duplicate_yaml_key_is_named_plainly() {
+    let f = Fixture::bilingual();
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/guides/twice.md",
+        b"---\ntitle: One\nsummary: S\ntitle: Two\n---\nBody.\n",
+    );
+    assert!(stderr.contains("duplicate key `title`"), "{stderr}");
+    assert!(!stderr.contains("String("), "{stderr}");
+    assert!(
+        stderr.contains("--> content/guides/twice.md:4:1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sixteen_thousand_equal_headings_build_quickly() {
+    let f = Fixture::bilingual();
+    let body = "## Same\n\n".repeat(16_000);
+    f.write(
+        "content/guides/same.md",
+        &format!("---\ntitle: Same\n---\n{body}"),
+    );
+    let started = Instant::now();
+    f.build_ok(&[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = f.read("public/guides/same/index.html");
+    assert!(html.contains("<h2 id=\"same\">Same</h2>"));
+    assert!(html.contains("<h2 id=\"same-1\">Same</h2>"));
+    assert!(html.contains("<h2 id=\"same-15999\">Same</h2>"));
+}
+
+/// Parses `text` as XML, panicking with the parser's message if it is not well-formed.
+fn parse_xml<'a>(name: &str, text: &'a str) -> roxmltree::Document<'a> {
+    roxmltree::Document::parse(text)
+        .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}\n{text}"))
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_for_any_base_url_and_title() {
+    let book = crate::common::BOOK
+        .replace(
+            "base_url = \"https://example.org/\"",
+            "base_url = \"https://example.org/a&b'c/\"",
+        )
+        .replace(
+            "title = \"Test Guides\"\n",
+            "title = \"Tests & <Guides>\"\n",
+        );
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write(
+        "content/guides/odd.md",
+        "---\ntitle: \"Odd \\x01 <title> & \\\"quotes\\\"\"\nsummary: \"Bell \\a, form feed \\f, end ]]>\"\ndate: 2026-05-08\n---\nBody.\n",
+    );
+    f.write(
+        "content/guides/odd.ja.md",
+        "---\ntitle: \"変 & ＜\"\ndate: 2026-05-08\n---\n本文。\n",
+    );
+    f.build_ok(&[]);
+    for name in [
+        "public/atom.xml",
+        "public/ja/atom.xml",
+        "public/sitemap.xml",
+    ] {
+        let text = f.read(name);
+        let doc = parse_xml(name, &text);
+        let hrefs: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("href"))
+            .chain(
+                doc.descendants()
+                    .filter(|n| n.has_tag_name("id") || n.has_tag_name("loc"))
+                    .filter_map(|n| n.text()),
+            )
+            .collect();
+        assert!(!hrefs.is_empty(), "{name}: {text}");
+        for href in hrefs {
+            assert!(
+                href.starts_with("https://example.org/a&b'c/"),
+                "{name}: {href}"
+            );
+        }
+    }
+    let atom = f.read("public/atom.xml");
+    let doc = parse_xml("atom.xml", &atom);
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(titles[0], "Tests & <Guides>");
+    assert!(
+        titles.contains(&"Odd \u{fffd} <title> & \"quotes\""),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn nul_in_a_body_becomes_the_replacement_character() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/nul.md",
+        "---\ntitle: NUL\n---\nBefore\0after.\n\n```\ncode\0here\n```\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/nul/index.html");
+    assert!(!html.contains('\0'), "a NUL reached the HTML");
+    assert!(html.contains("Before\u{FFFD}after."), "{html}");
+    assert!(html.contains("code\u{FFFD}here"), "{html}");
+}
+
+#[test]
+fn invalid_utf8_names_line_column_and_byte_offset() {
+    let f = Fixture::bilingual();
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/guides/latin1.md",
+        b"---\ntitle: Caf\xc3\xa9\n---\nline four\nna\xefve\n",
+    );
+    assert!(stderr.contains("error[not-utf8]"), "{stderr}");
+    assert!(
+        stderr.contains("byte 0xEF at byte offset 33 (line 5)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/guides/latin1.md:5:3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: save the file as UTF-8"), "{stderr}");
+}
+
+#[test]
+fn empty_glossary_alias_is_an_error_at_its_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial intelligence.\"\n",
+    );
+    let stderr = fails_and_keeps_output(
+        &f,
+        "content/glossary.toml",
+        b"[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\naliases = [\"A.I.\", \"\", \" \"]\ndefinition = \"Artificial intelligence.\"\n",
+    );
+    assert!(stderr.contains("an alias must not be empty"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/glossary.toml:5:20"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/glossary.toml:5:24"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 errors found"), "{stderr}");
+}
+
+#[test]
+fn terms_are_not_linked_inside_bare_urls() {
+    let book = format!("{}\n[glossary]\nlink = \"all\"\n", crate::common::BOOK);
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"a\"\n[term.en]\nterm = \"a\"\ndefinition = \"The letter.\"\n",
+    );
+    f.write(
+        "content/guides/urls.md",
+        "---\ntitle: URLs\n---\nSee https://example.org/a/b?a=1 and www.example.org/a, or <https://example.org/a>, for a start.\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/urls/index.html");
+    let main = crate::common::main_of(&html);
+    assert!(
+        main.contains("See https://example.org/a/b?a=1 and www.example.org/a, or"),
+        "{main}"
+    );
+    // Only the word "a" in "for a start" is linked.
+    assert_eq!(main.matches("class=\"glossary-term\"").count(), 1, "{main}");
+}
+
+#[test]
+fn new_refuses_a_name_that_cannot_be_a_url() {
+    let f = Fixture::bilingual();
+    let run = f.run(&["new", "guides/new one.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("use a slug instead: `tebiki new guides/new-one.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/new one.md").exists());
+    let run = f.run(&["new", "guides/new-one.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.build_ok(&["--drafts"]);
+}
+
+const HOSTILE_PAGE: &str = "---\ntitle: Hostile\n---\nIntro.\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and [click](javascript:alert(3)).\n\n![pic](data:image/svg+xml;base64,AAAA)\n\n## Heading {onclick=alert(4)}\n";
+
+#[test]
+fn raw_html_and_script_urls_are_dropped_by_default_with_warnings() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/hostile.md", HOSTILE_PAGE);
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = f.read("public/guides/hostile/index.html");
+    let main = crate::common::main_of(&html);
+    for bad in [
+        "<script>",
+        "onerror",
+        "javascript:",
+        "data:image",
+        "onclick",
+    ] {
+        assert!(!main.contains(bad), "{bad} reached the page: {main}");
+    }
+    assert!(main.contains("<a href=\"\">click</a>"), "{main}");
+    let stderr = &run.stderr;
+    for (code, at) in [
+        ("raw-html", "content/guides/hostile.md:6:1"),
+        ("raw-html", "content/guides/hostile.md:8:6"),
+        ("unsafe-url", "content/guides/hostile.md:8:39"),
+        ("unsafe-url", "content/guides/hostile.md:10:1"),
+        ("heading-attributes", "content/guides/hostile.md:12:1"),
+    ] {
+        assert!(
+            stderr.contains(&format!("warning[{code}]")) && stderr.contains(&format!("--> {at}\n")),
+            "{code} at {at}:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("set `unsafe_html = true` under `[markdown]`"),
+        "{stderr}"
+    );
+
+    // `tebiki check` lists them as warnings and still succeeds.
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("0 error(s), ") && run.stdout.contains("warning[unsafe-url]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn unsafe_html_true_passes_raw_html_through_silently() {
+    let book = format!("{}\n[markdown]\nunsafe_html = true\n", crate::common::BOOK);
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/guides/hostile.md", HOSTILE_PAGE);
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let html = f.read("public/guides/hostile/index.html");
+    assert!(html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("href=\"javascript:alert(3)\""));
+}
+
+#[test]
+fn a_failed_build_lists_raw_html_warnings_with_its_errors() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/both.md",
+        "---\ntitle: Both\n---\n<span>x</span> [broken](missing.md)\n",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("warning[raw-html]"), "{stderr}");
+    assert!(stderr.contains("1 error found"), "{stderr}");
+}
+
+#[test]
+fn thousands_of_raw_html_tags_give_a_bounded_list_of_warnings() {
+    let f = Fixture::bilingual();
+    let body = "word<br>".repeat(5000);
+    f.write(
+        "content/guides/tags.md",
+        &format!("---\ntitle: Tags\n---\n{body}\n"),
+    );
+    let started = Instant::now();
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(run.stderr.matches("warning[raw-html]").count(), 21);
+    assert!(
+        run.stderr
+            .contains("4980 more pieces of raw HTML or unsafe URLs were left out of this file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deep_nesting_on_a_huge_line_is_refused_with_a_short_message() {
+    let f = Fixture::bilingual();
+    let n = 100_000;
+    let text = format!(
+        "---\ntitle: Deep\nextra:\n  x: {}{}\n---\nBody.\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let stderr = fails_and_keeps_output(&f, "content/guides/deep.md", text.as_bytes());
+    assert!(stderr.contains("--> content/guides/deep.md:4:"), "{stderr}");
+    assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
+}
+
+#[test]
+fn translations_mark_refuses_yaml_aliases_without_expanding_them() {
+    let f = Fixture::bilingual();
+    let mut text = String::from(
+        "---\ntitle: L\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(",");
+        text.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+    }
+    text.push_str("---\n本文。\n");
+    f.write("content/guides/ai-act.ja.md", &text);
+    let started = Instant::now();
+    let run = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/guides/ai-act.ja.md:4"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        f.read("content/guides/ai-act.ja.md"),
+        text,
+        "the file was changed"
+    );
+}
+
+#[test]
+fn raw_html_in_a_glossary_definition_is_dropped_with_a_warning() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial <img src=x onerror=alert(1)>intelligence.\"\n",
+    );
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning[raw-html]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/glossary.toml:5:14"),
+        "{}",
+        run.stderr
+    );
+    let page = f.read("public/glossary/index.html");
+    assert!(!page.contains("onerror"), "{page}");
+    assert!(page.contains("Artificial intelligence."), "{page}");
+}
