@@ -21,14 +21,34 @@ use crate::model::frontmatter::Kind;
 use crate::model::frontmatter_edit;
 use crate::model::translation::last_change;
 use crate::model::translation::{Status, status_of};
-use crate::pipeline::load::{self, Source};
+use crate::pipeline::load::{self, SourceFile};
+
+/// What a line of `tebiki translations` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Page,
+    Section,
+    /// A glossary term (it has no file of its own: only current or missing).
+    Term,
+}
+
+impl ItemKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemKind::Page => "page",
+            ItemKind::Section => "section",
+            ItemKind::Term => "term",
+        }
+    }
+}
 
 /// One (item, language) line of `tebiki translations`. The JSON format is this struct; its
 /// keys are stable.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     /// `page`, `section` or `term`.
-    pub kind: &'static str,
+    pub kind: ItemKind,
     /// The content path (`guides/ai-act.md`, `guides/_index.md`) or the glossary term's id.
     pub key: String,
     pub lang: String,
@@ -77,14 +97,14 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
     if !loaded.errors.is_empty() {
         return Err(Error::Content(loaded.errors));
     }
-    let mut by_key: BTreeMap<(bool, &str), BTreeMap<&str, &Source>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(bool, &str), BTreeMap<&str, &SourceFile>> = BTreeMap::new();
     for s in &loaded.sources {
         by_key
             .entry((s.kind == Kind::Page, s.key.as_str()))
             .or_default()
             .insert(s.lang.as_str(), s);
     }
-    let originals: Vec<(&Source, &BTreeMap<&str, &Source>)> = by_key
+    let originals: Vec<(&SourceFile, &BTreeMap<&str, &SourceFile>)> = by_key
         .values()
         .filter_map(|versions| {
             let original = versions.get(config.default_language.as_str())?;
@@ -106,8 +126,8 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
             };
             entries.push(Entry {
                 kind: match original.kind {
-                    Kind::Page => "page",
-                    Kind::Section => "section",
+                    Kind::Page => ItemKind::Page,
+                    Kind::Section => ItemKind::Section,
                 },
                 key: original.key.clone(),
                 lang: lang.to_string(),
@@ -125,7 +145,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
         for term in &terms {
             let present = term.languages.iter().any(|l| l == lang);
             entries.push(Entry {
-                kind: "term",
+                kind: ItemKind::Term,
                 key: term.id.clone(),
                 lang: lang.to_string(),
                 status: if present {
@@ -242,15 +262,15 @@ pub fn render_text(entries: &[Entry]) -> String {
             for e in group {
                 let translation = match (&e.translation, e.kind, e.draft) {
                     (Some(t), _, true) => format!("{t} (draft)"),
-                    (Some(t), "term", _) => format!("{t} [term.{lang}]"),
+                    (Some(t), ItemKind::Term, _) => format!("{t} [term.{lang}]"),
                     (Some(t), _, _) => t.clone(),
-                    (None, "term", _) => format!("no [term.{lang}] in {}", e.source),
+                    (None, ItemKind::Term, _) => format!("no [term.{lang}] in {}", e.source),
                     (None, _, _) => "-".to_string(),
                 };
                 let _ = writeln!(
                     out,
                     "  {:<8} {:<key_width$}  {:<10}  {translation}",
-                    e.kind,
+                    e.kind.name(),
                     e.key,
                     e.source_updated.as_deref().unwrap_or("-"),
                 );

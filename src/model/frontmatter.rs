@@ -107,9 +107,9 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     ))
 }
 
-/// A source document a guide relies on.
+/// One entry of a page's `sources`: a document the guide was written from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Source {
+pub struct Citation {
     pub title: String,
     pub publisher: Option<String>,
     pub url: Option<String>,
@@ -144,7 +144,7 @@ pub struct FrontMatter {
     pub review_by: Option<Date>,
     pub tags: Vec<String>,
     pub category: Option<String>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     pub related: Vec<AtLine<String>>,
     pub slug: Option<AtLine<String>>,
     pub weight: i64,
@@ -346,7 +346,7 @@ fn sources(
     lines: &LineFinder<'_>,
     file: &str,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Source> {
+) -> Vec<Citation> {
     let Pod::Array(items) = value else {
         errors.push(
             Diagnostic::error(
@@ -418,7 +418,7 @@ fn sources(
             }
         };
         match field("title") {
-            Some(title) => out.push(Source {
+            Some(title) => out.push(Citation {
                 title,
                 publisher: field("publisher"),
                 url: field("url"),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
-use crate::pipeline::claims::{self, Origin};
+use crate::pipeline::claims::{self, Claimant};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
@@ -252,10 +252,10 @@ pub enum Copied {
 }
 
 impl Copied {
-    pub fn origin(&self) -> Origin<'static> {
+    pub fn claimant(&self) -> Claimant<'static> {
         match self {
-            Copied::BuiltIn(_) => Origin::BuiltIn,
-            Copied::File(path) => Origin::File(path.clone()),
+            Copied::BuiltIn(_) => Claimant::BuiltIn,
+            Copied::File(path) => Claimant::File(path.clone()),
         }
     }
 }

@@ -12,17 +12,17 @@ use crate::diag::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::pipeline::build;
 use crate::pipeline::feeds::{self, Feed};
-use crate::pipeline::index::{Page, Section, Site, Taxonomy, Term};
+use crate::pipeline::index::{Page, Section, Site, Taxonomy, TaxonomyTerm};
 use crate::pipeline::render;
 use crate::pipeline::theme::Theme;
 
 /// What makes one output file.
 #[derive(Debug, Clone)]
-pub enum Origin<'a> {
+pub enum Claimant<'a> {
     Page(&'a Page),
     Section(&'a Section),
     TaxonomyList(Taxonomy),
-    TaxonomyTerm(Taxonomy, &'a Term),
+    TaxonomyTerm(Taxonomy, &'a TaxonomyTerm),
     Glossary,
     Feed(Feed<'a>),
     /// Another page tebiki generates, such as the 404 page.
@@ -40,11 +40,11 @@ struct Described {
     place: Option<(String, usize)>,
 }
 
-impl Origin<'_> {
+impl Claimant<'_> {
     fn describe(&self, site: &Site) -> Described {
         let generated = |text: String| Described { text, place: None };
         match self {
-            Origin::Page(page) => {
+            Claimant::Page(page) => {
                 let line = page.meta().slug.as_ref().map_or(1, |s| s.line.max(1));
                 let file = page.source.file.clone();
                 Described {
@@ -52,7 +52,7 @@ impl Origin<'_> {
                     place: Some((file, line)),
                 }
             }
-            Origin::Section(section) => match &section.source {
+            Claimant::Section(section) => match &section.source {
                 Some(source) if source.lang == section.lang => Described {
                     text: format!("the section page {}:1", source.file),
                     place: Some((source.file.clone(), 1)),
@@ -69,11 +69,11 @@ impl Origin<'_> {
                     }
                 }
             },
-            Origin::TaxonomyList(kind) => generated(format!(
+            Claimant::TaxonomyList(kind) => generated(format!(
                 "the list of all {}, which tebiki generates",
                 kind.slug()
             )),
-            Origin::TaxonomyTerm(kind, term) => {
+            Claimant::TaxonomyTerm(kind, term) => {
                 let used_by = term
                     .pages
                     .first()
@@ -88,14 +88,16 @@ impl Origin<'_> {
                     term.name
                 ))
             }
-            Origin::Glossary => generated(format!(
+            Claimant::Glossary => generated(format!(
                 "the glossary page, which tebiki generates from content/{}",
                 site.config.glossary_file
             )),
-            Origin::Feed(feed) => generated(format!("{}, which tebiki generates", feed.describe())),
-            Origin::Generated(what) => generated(format!("{what}, which tebiki generates")),
-            Origin::BuiltIn => generated("a file of the built-in default theme".to_string()),
-            Origin::File(path) => {
+            Claimant::Feed(feed) => {
+                generated(format!("{}, which tebiki generates", feed.describe()))
+            }
+            Claimant::Generated(what) => generated(format!("{what}, which tebiki generates")),
+            Claimant::BuiltIn => generated("a file of the built-in default theme".to_string()),
+            Claimant::File(path) => {
                 let file = display_path(&site.root, path);
                 Described {
                     text: format!("the file {file}"),
@@ -110,22 +112,22 @@ impl Origin<'_> {
 /// theme loaded) and returns an error for each path claimed twice and each file that sits
 /// where another claim needs a folder.
 pub fn check(site: &Site, theme: Option<&Theme>) -> Result<Vec<Diagnostic>, Error> {
-    let mut claims: Vec<(String, Origin<'_>)> = render::output_paths(site);
+    let mut claims: Vec<(String, Claimant<'_>)> = render::output_paths(site);
     claims.extend(
         feeds::paths(site)
             .into_iter()
-            .map(|(path, feed)| (path, Origin::Feed(feed))),
+            .map(|(path, feed)| (path, Claimant::Feed(feed))),
     );
     claims.extend(
         build::copied_files(site, theme)?
             .into_iter()
-            .map(|(path, copied)| (path, copied.origin())),
+            .map(|(path, copied)| (path, copied.claimant())),
     );
     Ok(conflicts(site, &claims))
 }
 
 /// The collisions among `claims`, in claim order.
-fn conflicts(site: &Site, claims: &[(String, Origin<'_>)]) -> Vec<Diagnostic> {
+fn conflicts(site: &Site, claims: &[(String, Claimant<'_>)]) -> Vec<Diagnostic> {
     let mut map: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
     let mut errors = Vec::new();
     for (i, (path, origin)) in claims.iter().enumerate() {
@@ -160,10 +162,10 @@ fn conflicts(site: &Site, claims: &[(String, Origin<'_>)]) -> Vec<Diagnostic> {
     errors
 }
 
-fn collision(site: &Site, path: &str, first: &Origin<'_>, second: &Origin<'_>) -> Diagnostic {
+fn collision(site: &Site, path: &str, first: &Claimant<'_>, second: &Claimant<'_>) -> Diagnostic {
     let a = first.describe(site);
     let b = second.describe(site);
-    let suggestion = if matches!(first, Origin::Page(_)) || matches!(second, Origin::Page(_)) {
+    let suggestion = if matches!(first, Claimant::Page(_)) || matches!(second, Claimant::Page(_)) {
         "rename or move one of them, or give the page another URL with `slug`"
     } else {
         "rename or move one of them"
@@ -181,9 +183,9 @@ fn collision(site: &Site, path: &str, first: &Origin<'_>, second: &Origin<'_>) -
 fn file_and_folder(
     site: &Site,
     folder: &str,
-    file: &Origin<'_>,
+    file: &Claimant<'_>,
     inner: &str,
-    needs_folder: &Origin<'_>,
+    needs_folder: &Claimant<'_>,
 ) -> Diagnostic {
     let a = file.describe(site);
     let b = needs_folder.describe(site);
@@ -228,13 +230,13 @@ mod tests {
         let claims = vec![
             (
                 "x/index.html".to_string(),
-                Origin::File(PathBuf::from("/site/static/x/index.html")),
+                Claimant::File(PathBuf::from("/site/static/x/index.html")),
             ),
             (
                 "x/index.html".to_string(),
-                Origin::Generated("the 404 page"),
+                Claimant::Generated("the 404 page"),
             ),
-            ("y.css".to_string(), Origin::BuiltIn),
+            ("y.css".to_string(), Claimant::BuiltIn),
         ];
         let errors = conflicts(&site, &claims);
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -247,14 +249,14 @@ mod tests {
     fn a_file_where_a_folder_is_needed_is_reported_once() {
         let site = empty_site();
         let claims = vec![
-            ("atom.xml".to_string(), Origin::Feed(Feed::Sitemap)),
+            ("atom.xml".to_string(), Claimant::Feed(Feed::Sitemap)),
             (
                 "atom.xml/b.png".to_string(),
-                Origin::File(PathBuf::from("/site/content/atom.xml/b.png")),
+                Claimant::File(PathBuf::from("/site/content/atom.xml/b.png")),
             ),
             (
                 "atom.xml/a.png".to_string(),
-                Origin::File(PathBuf::from("/site/content/atom.xml/a.png")),
+                Claimant::File(PathBuf::from("/site/content/atom.xml/a.png")),
             ),
         ];
         let errors = conflicts(&site, &claims);

@@ -11,14 +11,14 @@ use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
 use crate::model::slug::{is_safe_segment, slugify};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
-use crate::pipeline::load::{Asset, Loaded, Source};
+use crate::pipeline::load::{Asset, Loaded, SourceFile};
 use crate::pipeline::markdown::Rendered;
 use crate::pipeline::markup::InlineMarkup;
 
 /// A page in one language.
 #[derive(Debug)]
 pub struct Page {
-    pub source: Source,
+    pub source: SourceFile,
     pub slug: String,
     /// URL path relative to the base URL, always ending in `/` (`ja/guides/ai-act/`).
     pub path: String,
@@ -45,7 +45,7 @@ pub struct Section {
     pub dir: String,
     pub lang: String,
     /// The `_index` file, or the default language's when this language has none.
-    pub source: Option<Source>,
+    pub source: Option<SourceFile>,
     pub title: String,
     pub path: String,
     pub rendered: Rendered,
@@ -57,14 +57,15 @@ pub struct Section {
 
 /// One tag or category in one language.
 #[derive(Debug)]
-pub struct Term {
+pub struct TaxonomyTerm {
     pub name: String,
     pub slug: String,
     pub pages: Vec<usize>,
 }
 
-/// A taxonomy kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A taxonomy kind; templates see it as `"tags"` or `"categories"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Taxonomy {
     Tags,
     Categories,
@@ -92,7 +93,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
     /// Per (taxonomy, language): terms sorted by slug.
-    pub taxonomies: BTreeMap<(Taxonomy, String), Vec<Term>>,
+    pub taxonomies: BTreeMap<(Taxonomy, String), Vec<TaxonomyTerm>>,
     /// (key, language) of drafts left out of this build.
     pub drafts: HashSet<(String, String)>,
     pub glossary: Option<Glossary>,
@@ -109,7 +110,7 @@ impl Site {
     /// Indexes what the load stage found and renders every Markdown body.
     pub fn index(root: PathBuf, config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        let (mut section_sources, mut page_sources): (Vec<Source>, Vec<Source>) = loaded
+        let (mut section_sources, mut page_sources): (Vec<SourceFile>, Vec<SourceFile>) = loaded
             .sources
             .into_iter()
             .partition(|s| s.kind == Kind::Section);
@@ -184,7 +185,7 @@ impl Site {
                 d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
             }
         }
-        let mut by_dir_lang: HashMap<(String, String), Source> = section_sources
+        let mut by_dir_lang: HashMap<(String, String), SourceFile> = section_sources
             .into_iter()
             .map(|s| ((s.section.clone(), s.lang.clone()), s))
             .collect();
@@ -196,7 +197,7 @@ impl Site {
             }
         }
         // A language without its own `_index` borrows the default language's title and intro.
-        let defaults: HashMap<String, Source> = sections
+        let defaults: HashMap<String, SourceFile> = sections
             .iter_mut()
             .filter(|(_, lang, _)| config.is_default(lang))
             .filter_map(|(dir, _, own)| own.take().map(|s| (dir.clone(), s)))
@@ -432,11 +433,11 @@ fn sort_sections(sections: &mut [Section], pages: &[Page]) {
 }
 
 /// The tags and categories of every language, each term's pages newest first.
-fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), Vec<Term>> {
+fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), Vec<TaxonomyTerm>> {
     let mut taxonomies = BTreeMap::new();
     for kind in Taxonomy::ALL {
         for lang in &config.languages {
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let mut terms: BTreeMap<String, TaxonomyTerm> = BTreeMap::new();
             for (i, page) in pages.iter().enumerate() {
                 if page.source.lang != lang.code {
                     continue;
@@ -447,7 +448,7 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
                 };
                 for name in names {
                     let slug = fallback_slug(name);
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    let term = terms.entry(slug.clone()).or_insert_with(|| TaxonomyTerm {
                         name: name.clone(),
                         slug,
                         pages: Vec::new(),
@@ -458,7 +459,7 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
                     }
                 }
             }
-            let mut terms: Vec<Term> = terms.into_values().collect();
+            let mut terms: Vec<TaxonomyTerm> = terms.into_values().collect();
             for term in &mut terms {
                 sort_pages(&mut term.pages, pages, SortBy::Date);
             }

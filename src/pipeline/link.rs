@@ -13,7 +13,7 @@ use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;
 use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
-use crate::pipeline::load::Source;
+use crate::pipeline::load::SourceFile;
 use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
 
 /// What a link points at.
@@ -25,14 +25,14 @@ enum Target {
 
 /// The file a link is written in.
 #[derive(Debug, Clone, Copy)]
-enum Origin {
+enum BodyOf {
     Page(usize),
     Section(usize),
 }
 
 /// A `#fragment` to check once the target is rendered.
 struct PendingAnchor {
-    origin: Origin,
+    origin: BodyOf,
     offset: usize,
     target: Target,
     fragment: String,
@@ -57,7 +57,7 @@ struct Report {
 pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_one(site, Origin::Page(i)))
+        .map(|i| render_one(site, BodyOf::Page(i)))
         .collect();
     let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
         .into_par_iter()
@@ -65,19 +65,19 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, Origin::Section(i)))
+                .map(|_| render_one(site, BodyOf::Section(i)))
         })
         .collect();
 
     let mut reports = Vec::with_capacity(pages.len());
     for (i, (rendered, report)) in pages.into_iter().enumerate() {
         site.pages[i].rendered = rendered;
-        reports.push((Origin::Page(i), report));
+        reports.push((BodyOf::Page(i), report));
     }
     for (i, result) in sections.into_iter().enumerate() {
         if let Some((rendered, report)) = result {
             site.sections[i].rendered = rendered;
-            reports.push((Origin::Section(i), report));
+            reports.push((BodyOf::Section(i), report));
         }
     }
 
@@ -98,7 +98,7 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
                 errors.push(e);
             }
         }
-        if let Origin::Page(from) = origin {
+        if let BodyOf::Page(from) = origin {
             for target in report.targets {
                 if target != from {
                     backlinks[target].push(from);
@@ -140,7 +140,7 @@ pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
     pages
         .par_iter()
         .map(|&index| {
-            let (rendered, report) = render_one(site, Origin::Page(index));
+            let (rendered, report) = render_one(site, BodyOf::Page(index));
             let mut errors = report.errors;
             errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
             let mut targets: Vec<usize> =
@@ -239,7 +239,7 @@ pub fn render_sections(site: &mut Site) -> Vec<usize> {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, Origin::Section(i)).0)
+                .map(|_| render_one(site, BodyOf::Section(i)).0)
         })
         .collect();
     let mut changed = Vec::new();
@@ -254,21 +254,21 @@ pub fn render_sections(site: &mut Site) -> Vec<usize> {
     changed
 }
 
-fn source_of(site: &Site, origin: Origin) -> &Source {
+fn source_of(site: &Site, origin: BodyOf) -> &SourceFile {
     match origin {
-        Origin::Page(i) => &site.pages[i].source,
-        Origin::Section(i) => site.sections[i]
+        BodyOf::Page(i) => &site.pages[i].source,
+        BodyOf::Section(i) => site.sections[i]
             .source
             .as_ref()
             .expect("only sections with a source are rendered"),
     }
 }
 
-fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
+fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
     let source = source_of(site, origin);
     let lang = match origin {
-        Origin::Page(i) => site.pages[i].source.lang.as_str(),
-        Origin::Section(i) => site.sections[i].lang.as_str(),
+        BodyOf::Page(i) => site.pages[i].source.lang.as_str(),
+        BodyOf::Section(i) => site.sections[i].lang.as_str(),
     };
     let mut links = PageLinks {
         site,
@@ -284,7 +284,10 @@ fn render_one(site: &Site, origin: Origin) -> (Rendered, Report) {
 
 /// One warning for each thing `[markdown] unsafe_html = false` left out of a body, at its
 /// file line and column (one line index a body, however many there are).
-fn dropped_warnings(source: &Source, dropped: Vec<(markdown::Dropped, usize)>) -> Vec<Diagnostic> {
+fn dropped_warnings(
+    source: &SourceFile,
+    dropped: Vec<(markdown::Dropped, usize)>,
+) -> Vec<Diagnostic> {
     if dropped.is_empty() {
         return Vec::new();
     }
@@ -332,7 +335,7 @@ fn dropped_warnings(source: &Source, dropped: Vec<(markdown::Dropped, usize)>) -
 const MAX_DROPPED_WARNINGS: usize = 20;
 
 /// The file line and column of a byte offset in a body.
-fn position(source: &Source, offset: usize) -> (usize, usize) {
+fn position(source: &SourceFile, offset: usize) -> (usize, usize) {
     let (line, col) = line_col(&source.body, offset);
     (source.body_line + line - 1, col)
 }
@@ -359,7 +362,7 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
     let source = source_of(site, anchor.origin);
     let (line, col) = position(source, anchor.offset);
     let same_page =
-        matches!((anchor.origin, anchor.target), (Origin::Page(a), Target::Page(b)) if a == b);
+        matches!((anchor.origin, anchor.target), (BodyOf::Page(a), Target::Page(b)) if a == b);
     let place = if same_page {
         "on this page".to_string()
     } else {
@@ -382,8 +385,8 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
 
 struct PageLinks<'a> {
     site: &'a Site,
-    source: &'a Source,
-    origin: Origin,
+    source: &'a SourceFile,
+    origin: BodyOf,
     lang: &'a str,
     report: Report,
     /// Terms already linked on this page (for `link = "first"`), by term index.
@@ -406,7 +409,7 @@ impl Links for PageLinks<'_> {
             return self.term_link(id, offset);
         }
         if let Some(fragment) = dest.strip_prefix('#') {
-            if let Origin::Page(i) = self.origin
+            if let BodyOf::Page(i) = self.origin
                 && !fragment.is_empty()
             {
                 self.report.anchors.push(PendingAnchor {
@@ -531,7 +534,7 @@ impl PageLinks<'_> {
     /// read by screen readers, with no script.
     fn term_markup(&mut self, term: usize) -> (String, String, String) {
         let site = self.site;
-        if let Origin::Page(_) = self.origin {
+        if let BodyOf::Page(_) = self.origin {
             self.report.terms.push(term);
         }
         let reader = site

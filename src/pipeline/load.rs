@@ -15,7 +15,7 @@ use crate::model::frontmatter::{self, FrontMatter, Kind};
 
 /// A Markdown file as read from disk, before indexing.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub struct SourceFile {
     /// Path relative to the site root (`content/guides/ai-act.ja.md`), for diagnostics.
     pub file: String,
     pub kind: Kind,
@@ -51,7 +51,7 @@ pub struct Asset {
 /// Everything the load stage found.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub sources: Vec<Source>,
+    pub sources: Vec<SourceFile>,
     pub assets: Vec<Asset>,
     /// (content key, language) of drafts left out of this build, so links into them are
     /// reported as links into a draft rather than to a missing file.
@@ -134,7 +134,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
         }
     }
 
-    let results: Vec<Result<Source, Vec<Diagnostic>>> = markdown
+    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = markdown
         .par_iter()
         .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
         .collect();
@@ -158,7 +158,7 @@ pub fn load_one(
     config: &Config,
     rel: &str,
     bundles: &BTreeSet<String>,
-) -> Result<Source, Vec<Diagnostic>> {
+) -> Result<SourceFile, Vec<Diagnostic>> {
     let content = root.join(CONTENT_DIR);
     read_source(&content, rel, config, bundles, bundle_of(bundles, rel))
 }
@@ -185,7 +185,7 @@ fn read_source(
     config: &Config,
     bundles: &BTreeSet<String>,
     bundle: Option<String>,
-) -> Result<Source, Vec<Diagnostic>> {
+) -> Result<SourceFile, Vec<Diagnostic>> {
     let file = format!("{CONTENT_DIR}/{rel}");
     let path = ContentPath::parse(rel);
     let (dir, base) = (path.dir, path.base);
@@ -252,7 +252,7 @@ fn read_source(
         }
         Kind::Page => (path.key(), dir.to_string(), base.to_string()),
     };
-    Ok(Source {
+    Ok(SourceFile {
         file,
         kind,
         key,

@@ -15,7 +15,7 @@ mod embedded {
 
 /// Where a theme file came from, for diagnostics.
 #[derive(Debug, Clone)]
-enum Origin {
+enum FileOrigin {
     BuiltIn,
     Site(PathBuf),
 }
@@ -34,7 +34,7 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// Interface strings per language code, as TOML tables.
     pub i18n: toml::Table,
-    origins: BTreeMap<String, Origin>,
+    origins: BTreeMap<String, FileOrigin>,
     root: PathBuf,
 }
 
@@ -42,17 +42,20 @@ impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
     /// built-in default for the rest.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let mut templates: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+        let mut templates: BTreeMap<String, (String, FileOrigin)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
-        let mut i18n_sources: Vec<(String, Origin)> = Vec::new();
+        let mut i18n_sources: Vec<(String, FileOrigin)> = Vec::new();
         for (rel, bytes) in embedded::FILES {
             if let Some(t) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                templates.insert(t.to_string(), (text, Origin::BuiltIn));
+                templates.insert(t.to_string(), (text, FileOrigin::BuiltIn));
             } else if let Some(s) = rel.strip_prefix("static/") {
                 statics.insert(s.to_string(), StaticFile::BuiltIn(bytes));
             } else if *rel == "i18n.toml" {
-                i18n_sources.push((String::from_utf8_lossy(bytes).into_owned(), Origin::BuiltIn));
+                i18n_sources.push((
+                    String::from_utf8_lossy(bytes).into_owned(),
+                    FileOrigin::BuiltIn,
+                ));
             }
         }
 
@@ -81,7 +84,7 @@ impl Theme {
                 if let Some(t) = rel.strip_prefix("templates/") {
                     match std::fs::read_to_string(&path) {
                         Ok(text) => {
-                            templates.insert(t.to_string(), (text, Origin::Site(path)));
+                            templates.insert(t.to_string(), (text, FileOrigin::Site(path)));
                         }
                         Err(e) => errors.push(Diagnostic::error(
                             "io",
@@ -93,7 +96,7 @@ impl Theme {
                     statics.insert(s.to_string(), StaticFile::Site(path));
                 } else if rel == "i18n.toml" {
                     match std::fs::read_to_string(&path) {
-                        Ok(text) => i18n_sources.push((text, Origin::Site(path))),
+                        Ok(text) => i18n_sources.push((text, FileOrigin::Site(path))),
                         Err(e) => errors.push(Diagnostic::error(
                             "io",
                             display_path(root, &path),
@@ -123,7 +126,7 @@ impl Theme {
 
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let origins: BTreeMap<String, Origin> = templates
+        let origins: BTreeMap<String, FileOrigin> = templates
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
             .collect();
@@ -185,14 +188,18 @@ fn merge(into: &mut toml::Table, from: toml::Table) {
     }
 }
 
-fn origin_name(root: &Path, origin: &Origin, rel: &str) -> String {
+fn origin_name(root: &Path, origin: &FileOrigin, rel: &str) -> String {
     match origin {
-        Origin::BuiltIn => format!("(built-in default theme) {rel}"),
-        Origin::Site(path) => display_path(root, path),
+        FileOrigin::BuiltIn => format!("(built-in default theme) {rel}"),
+        FileOrigin::Site(path) => display_path(root, path),
     }
 }
 
-fn template_error(e: &tera::Error, root: &Path, origins: &BTreeMap<String, Origin>) -> Diagnostic {
+fn template_error(
+    e: &tera::Error,
+    root: &Path,
+    origins: &BTreeMap<String, FileOrigin>,
+) -> Diagnostic {
     let file_of = |name: &str| match origins.get(name) {
         Some(origin) => origin_name(root, origin, &format!("templates/{name}")),
         None => format!("templates/{name}"),

@@ -307,7 +307,7 @@ impl Preview {
     /// links, the pages listing it as related, its section and home in every language, its tag
     /// and category pages, the glossary pages, feeds, sitemap and search index. `None` means a
     /// full rebuild is needed (the site is then rebuilt from disk, whatever state it was left in).
-    fn page_update(&mut self, i: usize, new: load::Source) -> Option<Update> {
+    fn page_update(&mut self, i: usize, new: load::SourceFile) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
         let old = site.pages[i].meta();
         let values = |list: &[crate::model::frontmatter::AtLine<String>]| -> Vec<String> {

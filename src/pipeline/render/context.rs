@@ -291,7 +291,7 @@ impl<'a> Contexts<'a> {
     pub fn taxonomy(&self, kind: Taxonomy, lang: &str) -> TaxonomyData<'_> {
         let site = self.site;
         TaxonomyData {
-            kind: kind.slug(),
+            kind,
             title: &self.common[lang].taxonomy_titles[kind.slug()],
             url: site.url(&site.taxonomy_path(kind, lang, None)),
             terms: site.taxonomies[&(kind, lang.to_string())]

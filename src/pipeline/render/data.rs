@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::model::dates::TemplateDate;
+use crate::pipeline::index::Taxonomy;
 use crate::pipeline::markdown::TocEntry;
 
 /// A list of [`PageSummary`] entries, already converted for Tera.
@@ -199,7 +200,7 @@ pub struct SubsectionData<'a> {
 #[derive(Serialize)]
 pub struct TaxonomyData<'a> {
     /// `tags` or `categories`.
-    pub kind: &'static str,
+    pub kind: Taxonomy,
     /// The taxonomy's name in this language.
     pub title: &'a str,
     pub url: String,

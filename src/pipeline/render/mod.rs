@@ -11,7 +11,7 @@ use tera::Context;
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::error::Error;
-use crate::pipeline::claims::Origin;
+use crate::pipeline::claims::Claimant;
 use crate::pipeline::index::{Section, Site, Taxonomy};
 use crate::pipeline::theme::Theme;
 use context::Contexts;
@@ -77,19 +77,19 @@ fn all_jobs(site: &Site) -> Vec<Job<'_>> {
 
 /// The output path of every HTML file a full build renders, with what makes it: the same
 /// list `render_all` renders, so the output map cannot miss one.
-pub fn output_paths(site: &Site) -> Vec<(String, Origin<'_>)> {
+pub fn output_paths(site: &Site) -> Vec<(String, Claimant<'_>)> {
     all_jobs(site)
         .iter()
         .map(|job| {
             let origin = match *job {
-                Job::Page(i) => Origin::Page(&site.pages[i]),
-                Job::Section(section) => Origin::Section(section),
-                Job::TaxonomyList(kind, _) => Origin::TaxonomyList(kind),
+                Job::Page(i) => Claimant::Page(&site.pages[i]),
+                Job::Section(section) => Claimant::Section(section),
+                Job::TaxonomyList(kind, _) => Claimant::TaxonomyList(kind),
                 Job::TaxonomyTerm(kind, lang, i) => {
-                    Origin::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
+                    Claimant::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
                 }
-                Job::Glossary(_) => Origin::Glossary,
-                Job::NotFound => Origin::Generated("the 404 page"),
+                Job::Glossary(_) => Claimant::Glossary,
+                Job::NotFound => Claimant::Generated("the 404 page"),
             };
             (output_path(site, job), origin)
         })
