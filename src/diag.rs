@@ -140,6 +140,27 @@ impl Diagnostic {
     }
 }
 
+/// What a stage made, with the problems it found on the way. Every stage that reports
+/// diagnostics returns one (a stage that makes nothing returns just its `Vec<Diagnostic>`),
+/// so the build goes on past a problem and reports everything in one run.
+#[derive(Debug)]
+pub struct Reported<T> {
+    pub value: T,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Reported<T> {
+    pub fn new(value: T, diagnostics: Vec<Diagnostic>) -> Self {
+        Reported { value, diagnostics }
+    }
+
+    /// The value, after moving the diagnostics into `into`.
+    pub fn take(self, into: &mut Vec<Diagnostic>) -> T {
+        into.extend(self.diagnostics);
+        self.value
+    }
+}
+
 /// Whether rendered diagnostics carry terminal colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::commands::Format;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Reported};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};
@@ -93,9 +93,12 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
         .collect();
 
     // Drafts are loaded too: a draft original is not reported, a draft translation is missing.
-    let loaded = load::load(root, &config, true);
-    if !loaded.errors.is_empty() {
-        return Err(Error::Content(loaded.errors));
+    let Reported {
+        value: loaded,
+        diagnostics,
+    } = load::load(root, &config, true);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Content(diagnostics));
     }
     let mut by_key: BTreeMap<(bool, &str), BTreeMap<&str, &SourceFile>> = BTreeMap::new();
     for s in &loaded.sources {
@@ -177,9 +180,12 @@ struct GlossaryTerm {
 /// The glossary's terms that have a default-language entry. A term has no file of its own to
 /// hash, so terms are only ever current (the language's entry exists) or missing.
 fn glossary_terms(root: &Path, config: &Config) -> Result<Vec<GlossaryTerm>, Error> {
-    let (glossary, errors) = crate::pipeline::glossary::load(root, config);
-    if !errors.is_empty() {
-        return Err(Error::Content(errors));
+    let Reported {
+        value: glossary,
+        diagnostics,
+    } = crate::pipeline::glossary::load(root, config);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Content(diagnostics));
     }
     let mut terms: Vec<GlossaryTerm> = glossary
         .map(|g| g.terms)

@@ -59,29 +59,18 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
-    let theme = Theme::load(root, &config.theme);
-    let loaded = load::load(root, &config, drafts);
-    let (glossary, glossary_errors) = glossary::load(root, &config);
-    let mut errors = loaded.errors.clone();
-    errors.extend(glossary_errors);
-    let (mut site, index_errors) = Site::index(root.to_path_buf(), config, loaded);
+    let mut errors = Vec::new();
+    let theme = Theme::load(root, &config.theme).take(&mut errors);
+    let loaded = load::load(root, &config, drafts).take(&mut errors);
+    let glossary = glossary::load(root, &config).take(&mut errors);
+    let mut site = Site::index(root.to_path_buf(), config, loaded).take(&mut errors);
     site.glossary = glossary;
-    if let Ok(theme) = &theme {
-        let (markup, markup_errors) = InlineMarkup::new(&site, theme);
-        site.markup = markup;
-        errors.extend(markup_errors);
+    if let Some(theme) = &theme {
+        site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     }
-    errors.extend(index_errors);
     // Every output path claimed once, before anything is written.
-    errors.extend(claims::check(&site, theme.as_ref().ok())?);
+    errors.extend(claims::check(&site, theme.as_ref())?);
     errors.extend(link::render_all(&mut site));
-    let theme = match theme {
-        Ok(theme) => Some(theme),
-        Err(mut theme_errors) => {
-            errors.append(&mut theme_errors);
-            None
-        }
-    };
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
     diag::sort(&mut warnings);

@@ -221,7 +221,7 @@ mod tests {
     fn empty_site() -> Site {
         let book = "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n";
         let config = crate::model::config::parse(book).expect("book.toml parses");
-        Site::index(PathBuf::from("/site"), config, Loaded::default()).0
+        Site::index(PathBuf::from("/site"), config, Loaded::default()).value
     }
 
     #[test]

@@ -14,7 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use toml::de::{DeTable, DeValue};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diag::{Diagnostic, LineIndex, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::pipeline::markdown::is_cjk;
 
@@ -374,7 +374,7 @@ impl<'a> Normalised<'a> {
 }
 
 /// Reads and checks the glossary of the site at `root`, if it has one.
-pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>) {
+pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
     let rel = format!(
         "{}/{}",
         crate::model::content_path::CONTENT_DIR,
@@ -383,25 +383,21 @@ pub fn load(root: &Path, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>)
     let text = match std::fs::read(root.join(&rel)) {
         Ok(bytes) => match crate::diag::decode(&rel, bytes) {
             Ok(text) => text,
-            Err(e) => return (None, vec![e]),
+            Err(e) => return Reported::new(None, vec![e]),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Reported::new(None, Vec::new());
+        }
         Err(e) => {
-            return (
-                None,
-                vec![Diagnostic::error(
-                    "io",
-                    rel,
-                    format!("cannot read the glossary: {e}"),
-                )],
-            );
+            let e = Diagnostic::error("io", rel, format!("cannot read the glossary: {e}"));
+            return Reported::new(None, vec![e]);
         }
     };
     parse(&text, &rel, config)
 }
 
 /// Parses glossary.toml text. `file` names it in diagnostics.
-pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<Diagnostic>) {
+pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossary>> {
     let lines = LineIndex::new(text);
     let at = |span: Range<usize>| lines.line_col(span.start);
     let err = |span: Range<usize>, message: String| {
@@ -412,13 +408,8 @@ pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<
         Ok(doc) => doc,
         Err(e) => {
             let (line, col) = e.span().map_or((0, 0), at);
-            return (
-                None,
-                vec![
-                    Diagnostic::error("glossary", file, e.message().trim().to_string())
-                        .at(line, col),
-                ],
-            );
+            let e = Diagnostic::error("glossary", file, e.message().trim().to_string());
+            return Reported::new(None, vec![e.at(line, col)]);
         }
     };
     let mut errors = Vec::new();
@@ -489,7 +480,10 @@ pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<
 
     let mut matchers = Vec::new();
     for lang in &config.languages {
-        let (matcher, mut claim_errors) = build_matcher(&terms, &lang.code, file);
+        let Reported {
+            value: matcher,
+            diagnostics: mut claim_errors,
+        } = build_matcher(&terms, &lang.code, file);
         errors.append(&mut claim_errors);
         if let Some(m) = matcher {
             matchers.push((lang.code.clone(), m));
@@ -501,7 +495,7 @@ pub fn parse(text: &str, file: &str, config: &Config) -> (Option<Glossary>, Vec<
         by_id,
         matchers,
     };
-    (Some(glossary), errors)
+    Reported::new(Some(glossary), errors)
 }
 
 type Err<'a> = dyn Fn(Range<usize>, String) -> Diagnostic + 'a;
@@ -744,7 +738,7 @@ fn inline_html(markdown: &str, links: &mut Definition) -> String {
 }
 
 /// Builds the automaton for `lang`; a name claimed by two terms is an error.
-fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Vec<Diagnostic>) {
+fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<Option<Matcher>> {
     let mut errors = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::new();
@@ -804,7 +798,7 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
         }
     }
     if names.is_empty() {
-        return (None, errors);
+        return Reported::new(None, errors);
     }
     // A DFA: more memory than the default NFA, but the fastest search, and every page's text
     // goes through it.
@@ -817,7 +811,7 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
         .kind(Some(AhoCorasickKind::DFA))
         .build(&names);
     match automaton {
-        Ok(automaton) => (
+        Ok(automaton) => Reported::new(
             Some(Matcher {
                 automaton,
                 patterns,
@@ -831,7 +825,7 @@ fn build_matcher(terms: &[Term], lang: &str, file: &str) -> (Option<Matcher>, Ve
                 file,
                 format!("cannot build the term matcher for `{lang}`: {e}"),
             ));
-            (None, errors)
+            Reported::new(None, errors)
         }
     }
 }
@@ -955,7 +949,10 @@ definition = "経済。"
 "#;
 
     fn glossary() -> Glossary {
-        let (g, errors) = parse(GLOSSARY, "content/glossary.toml", &config());
+        let Reported {
+            value: g,
+            diagnostics: errors,
+        } = parse(GLOSSARY, "content/glossary.toml", &config());
         assert!(errors.is_empty(), "{errors:?}");
         g.unwrap()
     }
@@ -1074,7 +1071,7 @@ term = "Beta"
 definition = "y"
 definitoin = "y"
 "#;
-        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let errors = parse(text, "content/glossary.toml", &config()).diagnostics;
         let got: Vec<(usize, &str)> = errors
             .iter()
             .map(|e| (e.line, e.message.as_str()))
@@ -1105,7 +1102,7 @@ definitoin = "y"
     #[test]
     fn empty_aliases_are_errors_at_their_line() {
         let text = "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\naliases = [\"Al\",\n  \"\",\n  \" \"]\ndefinition = \"x\"\n";
-        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let errors = parse(text, "content/glossary.toml", &config()).diagnostics;
         let got: Vec<(usize, usize, &str)> = errors
             .iter()
             .map(|e| (e.line, e.column, e.message.as_str()))
@@ -1122,7 +1119,7 @@ definitoin = "y"
     #[test]
     fn claimed_twice_is_an_error() {
         let text = "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\nabbr = \"X\"\ndefinition = \"x\"\n\n[[term]]\nid = \"b\"\n[term.en]\nterm = \"Beta\"\naliases = [\"X\"]\ndefinition = \"y\"\n";
-        let (_, errors) = parse(text, "content/glossary.toml", &config());
+        let errors = parse(text, "content/glossary.toml", &config()).diagnostics;
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, 8);
         assert!(

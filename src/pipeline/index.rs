@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
@@ -108,7 +108,7 @@ pub struct Site {
 
 impl Site {
     /// Indexes what the load stage found and renders every Markdown body.
-    pub fn index(root: PathBuf, config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+    pub fn index(root: PathBuf, config: Config, loaded: Loaded) -> Reported<Site> {
         let mut errors = Vec::new();
         let (mut section_sources, mut page_sources): (Vec<SourceFile>, Vec<SourceFile>) = loaded
             .sources
@@ -290,7 +290,7 @@ impl Site {
             markup: InlineMarkup::default(),
             term_uses: Vec::new(),
         };
-        (site, errors)
+        Reported::new(site, errors)
     }
 
     /// Index into `pages` of the page with content path `key` in `lang`, if it exists.

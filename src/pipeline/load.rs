@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, display_path};
-use crate::model::config::{Config, is_language_code};
+use crate::diag::{Diagnostic, Reported, display_path};
+use crate::model::config::Config;
 use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};
 
@@ -56,7 +56,6 @@ pub struct Loaded {
     /// (content key, language) of drafts left out of this build, so links into them are
     /// reported as links into a draft rather than to a missing file.
     pub drafts: Vec<(String, String)>,
-    pub errors: Vec<Diagnostic>,
 }
 
 enum Entry {
@@ -65,17 +64,18 @@ enum Entry {
 }
 
 /// Loads `content/` under `root`. Drafts are dropped unless `drafts` is true.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     let content = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
+    let mut errors = Vec::new();
     if !content.is_dir() {
-        loaded.errors.push(
+        errors.push(
             Diagnostic::error("no-content", CONTENT_DIR, "the site has no content/ folder")
                 .suggest(
                     "create content/_index.md for the home page and add guides under content/",
                 ),
         );
-        return loaded;
+        return Reported::new(loaded, errors);
     }
     let mut entries = Vec::new();
     for entry in WalkDir::new(&content)
@@ -87,9 +87,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                loaded
-                    .errors
-                    .push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                errors.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -111,11 +109,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
         .iter()
         .filter_map(|e| match e {
             Entry::Markdown { rel } => {
-                let (dir, name) = split_dir(rel);
-                let stem = name.trim_end_matches(".md");
-                let is_index =
-                    stem == "index" || stem.strip_prefix("index.").is_some_and(is_language_code);
-                (is_index && !dir.is_empty()).then(|| dir.to_string())
+                let path = ContentPath::parse(rel);
+                (path.is_index() && !path.dir.is_empty()).then(|| path.dir.to_string())
             }
             Entry::Asset { .. } => None,
         })
@@ -145,10 +140,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
                 loaded.drafts.push((source.key, source.lang));
             }
             Ok(source) => loaded.sources.push(source),
-            Err(mut errors) => loaded.errors.append(&mut errors),
+            Err(mut found) => errors.append(&mut found),
         }
     }
-    loaded
+    Reported::new(loaded, errors)
 }
 
 /// Reads one Markdown file (`rel`, relative to `content/`) exactly as `load` would, given the
@@ -280,6 +275,7 @@ fn without_nul(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::config::is_language_code;
 
     #[test]
     fn language_suffixes() {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use tera::Context;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Reported};
 use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
 use crate::pipeline::theme::Theme;
@@ -51,7 +51,7 @@ pub struct InlineMarkup {
 
 impl InlineMarkup {
     /// Renders the theme's components for every glossary term and language pair of `site`.
-    pub fn new(site: &Site, theme: &Theme) -> (InlineMarkup, Vec<Diagnostic>) {
+    pub fn new(site: &Site, theme: &Theme) -> Reported<InlineMarkup> {
         let mut errors = Vec::new();
         let render = |component: &str, context: &Context| {
             theme
@@ -109,7 +109,7 @@ impl InlineMarkup {
                         Ok(html) => html,
                         Err(e) => {
                             errors.push(e);
-                            return (InlineMarkup::default(), errors);
+                            return Reported::new(InlineMarkup::default(), errors);
                         }
                     };
                     let Some((open, close)) = html.split_once(TEXT) else {
@@ -121,7 +121,7 @@ impl InlineMarkup {
                             )
                             .suggest("print `{{ text }}` inside the link, once"),
                         );
-                        return (InlineMarkup::default(), errors);
+                        return Reported::new(InlineMarkup::default(), errors);
                     };
                     let first = format!("tebiki-term-{}", escape(&entry.id));
                     parts.push(TermParts {
@@ -135,7 +135,7 @@ impl InlineMarkup {
                 terms.push(parts);
             }
         }
-        (InlineMarkup { terms, badges }, errors)
+        Reported::new(InlineMarkup { terms, badges }, errors)
     }
 
     /// Term `term`'s markup for readers in the `reader`-th language, if the theme gave one.

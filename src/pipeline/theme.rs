@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::{Diagnostic, Reported, display_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -41,7 +41,8 @@ pub struct Theme {
 impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
     /// built-in default for the rest.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    /// `None` when the theme has errors.
+    pub fn load(root: &Path, name: &str) -> Reported<Option<Theme>> {
         let mut templates: BTreeMap<String, (String, FileOrigin)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n_sources: Vec<(String, FileOrigin)> = Vec::new();
@@ -70,7 +71,7 @@ impl Theme {
                 )
                 .suggest("create the folder, or set `theme = \"default\"` in [build]"),
             );
-            return Err(errors);
+            return Reported::new(None, errors);
         }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
@@ -139,15 +140,18 @@ impl Theme {
             errors.push(template_error(&e, &theme_root, &origins));
         }
         if !errors.is_empty() {
-            return Err(errors);
+            return Reported::new(None, errors);
         }
-        Ok(Theme {
-            tera,
-            statics,
-            i18n,
-            origins,
-            root: theme_root,
-        })
+        Reported::new(
+            Some(Theme {
+                tera,
+                statics,
+                i18n,
+                origins,
+                root: theme_root,
+            }),
+            Vec::new(),
+        )
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -211,19 +211,21 @@ impl Preview {
     /// section intros and the glossary pages. `None` means a full rebuild is needed.
     fn glossary_update(&mut self) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
-        let (new, errors) = glossary::load(&self.root, &site.config);
-        let new = new.filter(|_| !errors.iter().any(diag::Diagnostic::is_error))?;
+        let loaded = glossary::load(&self.root, &site.config);
+        let new = loaded
+            .value
+            .filter(|_| !loaded.diagnostics.iter().any(diag::Diagnostic::is_error))?;
         let old = site.glossary.as_ref()?;
         if !old.same_matching(&new) {
             return None;
         }
         let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
         site.glossary = Some(new);
-        let (markup, errors) = InlineMarkup::new(site, theme);
-        if !errors.is_empty() {
+        let markup = InlineMarkup::new(site, theme);
+        if markup.diagnostics.iter().any(diag::Diagnostic::is_error) {
             return None;
         }
-        site.markup = markup;
+        site.markup = markup.value;
         let again = link::render_pages(site, &selection.pages);
         for (&i, again) in selection.pages.iter().zip(again) {
             site.pages[i].rendered = again.rendered;
