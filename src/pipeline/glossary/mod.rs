@@ -1,5 +1,5 @@
 //! The glossary: `content/glossary.toml` read and checked into terms, with one term
-//! [`matcher`] per language for the link stage.
+//! matcher (`glossary/matcher.rs`) per language for the link stage.
 
 mod matcher;
 
