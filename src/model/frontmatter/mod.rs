@@ -12,6 +12,10 @@ use gray_matter::engine::{Engine, TOML};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::dates::Date;
 
+mod yaml;
+
+pub use yaml::{YamlProblem, load_yaml};
+
 /// Front matter keys every page may have (DESIGN.md's table).
 pub const PAGE_KEYS: &[&str] = &[
     "title",
@@ -467,159 +471,6 @@ pub fn to_json(value: &Pod) -> serde_json::Value {
                     .collect(),
             )
         }
-    }
-}
-
-/// How deeply front matter may nest lists and tables: far more than any page needs, and few
-/// enough that nothing built from it gets deep.
-const MAX_DEPTH: usize = 32;
-
-/// Why YAML front matter could not be loaded, at a line and column of the front matter
-/// (1-based).
-#[derive(Debug, PartialEq)]
-pub struct YamlProblem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub suggestion: Option<String>,
-}
-
-/// Loads YAML front matter (its first document) into gray_matter's [`Pod`], from the event
-/// stream of yaml-rust2 (the parser gray_matter's own YAML engine uses, whose loader this
-/// replaces). Refused, each at its place: an alias (`*name`), which that loader expanded by
-/// copying, so that a few hundred bytes of nested aliases grew to gigabytes; a key written
-/// twice in one table; nesting deeper than 32 levels. Values are typed as that loader
-/// types them (plain `3` an integer, `"3"` a string, `!!int`, `~`, `true`…) and keys become
-/// strings as gray_matter makes them. Time and memory are linear in the text.
-pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
-    use yaml_rust2::parser::{Event, Parser};
-    use yaml_rust2::scanner::Marker;
-
-    enum Frame {
-        Sequence(Vec<Pod>),
-        Mapping {
-            map: HashMap<String, Pod>,
-            /// The key read and waiting for its value: `None` before it, `Some(None)` for a
-            /// key gray_matter cannot name (a list or table used as a key: the entry is left
-            /// out, as gray_matter leaves it out).
-            key: Option<Option<String>>,
-        },
-    }
-    let problem = |mark: &Marker, message: String, suggestion: &str| YamlProblem {
-        line: mark.line().max(1),
-        column: mark.col() + 1,
-        message,
-        suggestion: Some(suggestion.to_string()),
-    };
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut parser = Parser::new_from_str(matter);
-    loop {
-        let (event, mark) = parser.next_token().map_err(|e| YamlProblem {
-            line: e.marker().line().max(1),
-            column: e.marker().col() + 1,
-            message: format!("YAML front matter is malformed: {}", e.info()),
-            suggestion: None,
-        })?;
-        // The node this event completes, with the name it has if it is a key.
-        let (value, name) = match event {
-            Event::StreamEnd => return Ok(Pod::Null),
-            Event::Alias(_) => {
-                return Err(problem(
-                    &mark,
-                    "YAML aliases (`*name`) are not allowed in front matter".to_string(),
-                    "write the value out in full where it is used (anchors and aliases are refused so that a page cannot expand to gigabytes)",
-                ));
-            }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(problem(
-                        &mark,
-                        format!(
-                            "front matter nests lists and tables more than {MAX_DEPTH} levels deep"
-                        ),
-                        "flatten the value; pages need only a few levels",
-                    ));
-                }
-                stack.push(match event {
-                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
-                    _ => Frame::Mapping {
-                        map: HashMap::new(),
-                        key: None,
-                    },
-                });
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Sequence(items)) => (Pod::Array(items), None),
-                Some(Frame::Mapping { map, .. }) => (Pod::Hash(map), None),
-                None => continue,
-            },
-            Event::Scalar(text, style, _, tag) => yaml_scalar(text, style, tag),
-            _ => continue,
-        };
-        match stack.last_mut() {
-            None => return Ok(value), // the first document is the front matter
-            Some(Frame::Sequence(items)) => items.push(value),
-            Some(Frame::Mapping { map, key }) => match key.take() {
-                None => {
-                    if let Some(name) = &name
-                        && map.contains_key(name)
-                    {
-                        return Err(problem(
-                            &mark,
-                            format!("duplicate key `{name}`"),
-                            "each key may appear once in a table; remove or rename one of them",
-                        ));
-                    }
-                    *key = Some(name);
-                }
-                Some(Some(name)) => {
-                    map.insert(name, value);
-                }
-                Some(None) => {}
-            },
-        }
-    }
-}
-
-/// A scalar typed as yaml-rust2's loader types it and converted as gray_matter converts it,
-/// with the name it has as a mapping key.
-fn yaml_scalar(
-    text: String,
-    style: yaml_rust2::scanner::TScalarStyle,
-    tag: Option<yaml_rust2::parser::Tag>,
-) -> (Pod, Option<String>) {
-    use yaml_rust2::Yaml;
-    let yaml = if style != yaml_rust2::scanner::TScalarStyle::Plain {
-        Yaml::String(text)
-    } else {
-        match tag {
-            Some(tag) if tag.handle == "tag:yaml.org,2002:" => match tag.suffix.as_str() {
-                "bool" => match text.as_str() {
-                    "true" | "True" | "TRUE" => Yaml::Boolean(true),
-                    "false" | "False" | "FALSE" => Yaml::Boolean(false),
-                    _ => Yaml::BadValue,
-                },
-                "int" => text.parse().map_or(Yaml::BadValue, Yaml::Integer),
-                "float" => match Yaml::from_str(&text) {
-                    Yaml::Real(r) => Yaml::Real(r),
-                    Yaml::Integer(_) => Yaml::Real(text),
-                    _ => Yaml::BadValue,
-                },
-                "null" => Yaml::Null,
-                _ => Yaml::String(text),
-            },
-            Some(_) => Yaml::String(text),
-            None => Yaml::from_str(&text),
-        }
-    };
-    match yaml {
-        Yaml::Real(r) => (Pod::Float(r.parse().unwrap_or(0.0)), Some(r)),
-        Yaml::Integer(i) => (Pod::Integer(i), Some(i.to_string())),
-        Yaml::String(s) => (Pod::String(s.clone()), Some(s)),
-        Yaml::Boolean(b) => (Pod::Boolean(b), Some(b.to_string())),
-        Yaml::Null => (Pod::Null, Some("null".to_string())),
-        _ => (Pod::Null, None),
     }
 }
 
