@@ -116,7 +116,7 @@ impl InlineMarkup {
                         errors.push(
                             Diagnostic::error(
                                 "theme",
-                                "templates/markup.html",
+                                theme.template_file("markup.html"),
                                 "the `glossary_term` component does not print its `text` argument",
                             )
                             .suggest("print `{{ text }}` inside the link, once"),

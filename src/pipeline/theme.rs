@@ -154,6 +154,16 @@ impl Theme {
         )
     }
 
+    /// How template `name` is named in messages: its file in the site, or the built-in
+    /// theme's.
+    pub fn template_file(&self, name: &str) -> String {
+        let rel = format!("templates/{name}");
+        match self.origins.get(name) {
+            Some(origin) => origin_name(&self.root, origin, &rel),
+            None => rel,
+        }
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.origins.contains_key(name)
     }

@@ -131,16 +131,21 @@ pub fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
-/// Compares the `<main>` of `html` with `tests/testsuite/snapshots/NAME.html`. Run with
-/// `TEBIKI_BLESS=1` to write the snapshot after checking the change is right.
+/// Compares the `<main>` of `html` with `tests/testsuite/snapshots/NAME.html`.
 pub fn assert_main_snapshot(name: &str, html: &str) {
-    let actual = main_of(html).to_string() + "\n";
+    assert_snapshot(&format!("{name}.html"), &(main_of(html).to_string() + "\n"));
+}
+
+/// Compares `actual` with the file `tests/testsuite/snapshots/NAME` (a whole page, a whole
+/// error report, a whole JSON document). Run with `TEBIKI_BLESS=1` to write the snapshots,
+/// then read the diff before committing it.
+pub fn assert_snapshot(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/testsuite/snapshots")
-        .join(format!("{name}.html"));
+        .join(name);
     if std::env::var_os("TEBIKI_BLESS").is_some() {
         fs::create_dir_all(path.parent().expect("parent")).expect("snapshot dir");
-        fs::write(&path, &actual).expect("write snapshot");
+        fs::write(&path, actual).expect("write snapshot");
         return;
     }
     let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
@@ -151,7 +156,7 @@ pub fn assert_main_snapshot(name: &str, html: &str) {
     });
     if expected != actual {
         panic!(
-            "<main> of `{name}` differs from {}\n--- expected\n{expected}\n--- actual\n{actual}\n(run with TEBIKI_BLESS=1 if the change is right)",
+            "`{name}` differs from {}\n--- expected\n{expected}\n--- actual\n{actual}\n(run with TEBIKI_BLESS=1 if the change is right)",
             path.display()
         );
     }
