@@ -1,8 +1,10 @@
 //! A small XML writer for the feeds and the sitemap. Element and attribute names are fixed
 //! strings in the code; every value — text or attribute, from the config or a page — goes
-//! through [`escape`] on its way in, so no interpolation can leave markup unescaped. Characters
+//! through [`escape_into`] on its way in, so no interpolation can leave markup unescaped. Characters
 //! XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD, so any input gives a
 //! well-formed document.
+
+use crate::pipeline::escape::escape_into;
 
 /// An XML document being written, one element a line, indented by two spaces a level.
 pub struct Xml {
@@ -76,28 +78,6 @@ impl Xml {
 impl Default for Xml {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// Escapes `text` for XML content or a quoted attribute value.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\0'..='\x1f' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
     }
 }
 

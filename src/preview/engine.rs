@@ -382,25 +382,29 @@ fn publish(
 mod tests {
     use super::*;
 
+    const BASE_URL: &str = "http://127.0.0.1:1111/";
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// The smallest site: a book.toml and a home page.
+    fn site(root: &Path) {
+        let book = "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n";
+        write(root, "book.toml", book);
+        write(root, "content/_index.md", "---\ntitle: Home\n---\n");
+    }
+
     #[test]
     fn an_edit_that_adds_a_tag_page_over_a_page_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-            std::fs::write(path, text).expect("write");
-        };
-        write(
-            "book.toml",
-            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
-        );
-        write("content/_index.md", "---\ntitle: Home\n---\n");
+        let write = |rel: &str, text: &str| write(dir.path(), rel, text);
+        site(dir.path());
         write("static/tags/foo/index.html", "<p>About foo</p>");
         write("content/a.md", "---\ntitle: A\n---\nText.\n");
-        let mut preview = Preview::new(
-            dir.path().to_path_buf(),
-            "http://127.0.0.1:1111/".to_string(),
-        );
+        let mut preview = Preview::new(dir.path().to_path_buf(), BASE_URL.to_string());
         assert!(preview.full().is_ok());
         write("content/a.md", "---\ntitle: A\ntags: [foo]\n---\nText.\n");
         match preview.update(&["content/a.md".to_string()]) {
@@ -417,22 +421,11 @@ mod tests {
     #[test]
     fn a_full_rebuild_refuses_two_files_at_one_path() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-            std::fs::write(path, text).expect("write");
-        };
-        write(
-            "book.toml",
-            "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n",
-        );
-        write("content/_index.md", "---\ntitle: Home\n---\n");
+        let write = |rel: &str, text: &str| write(dir.path(), rel, text);
+        site(dir.path());
         write("content/guides/x.md", "---\ntitle: X\n---\n");
         write("content/guides/x/_index.md", "---\ntitle: X section\n---\n");
-        let mut preview = Preview::new(
-            dir.path().to_path_buf(),
-            "http://127.0.0.1:1111/".to_string(),
-        );
+        let mut preview = Preview::new(dir.path().to_path_buf(), BASE_URL.to_string());
         match preview.full() {
             Err(Error::Content(errors)) => {
                 let collision = errors
