@@ -107,7 +107,8 @@ pub struct Site {
 }
 
 impl Site {
-    /// Indexes what the load stage found and renders every Markdown body.
+    /// Indexes what the load stage found: every page's URL, the sections and what they list,
+    /// the taxonomies. Nothing is rendered yet.
     pub fn index(root: PathBuf, config: Config, loaded: Loaded) -> Reported<Site> {
         let mut errors = Vec::new();
         let (mut section_sources, mut page_sources): (Vec<SourceFile>, Vec<SourceFile>) = loaded
@@ -117,163 +118,20 @@ impl Site {
         page_sources.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
         section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
 
-        let mut pages: Vec<Page> = Vec::with_capacity(page_sources.len());
-        for source in page_sources {
-            let slug = match &source.meta.slug {
-                Some(s) => {
-                    if !is_safe_segment(&s.value) {
-                        errors.push(
-                            Diagnostic::error(
-                                "bad-slug",
-                                &source.file,
-                                format!("`slug: {}` is not a single safe URL segment", s.value),
-                            )
-                            .at(s.line, 1)
-                            .suggest(format!(
-                                "use letters, digits and dashes only, such as `{}`",
-                                fallback_slug(&s.value)
-                            )),
-                        );
-                        continue;
-                    }
-                    s.value.clone()
-                }
-                None if is_safe_segment(&source.file_slug) => source.file_slug.clone(),
-                None => {
-                    errors.push(
-                        Diagnostic::error(
-                            "bad-slug",
-                            &source.file,
-                            "the file name cannot be used in a URL",
-                        )
-                        .suggest("rename the file with letters, digits and dashes, or set `slug`"),
-                    );
-                    continue;
-                }
-            };
-            let path = format!(
-                "{}{}{slug}/",
-                lang_prefix(&config, &source.lang),
-                dir_prefix(&source.section)
-            );
-            // Two pages at one URL are reported by the output map (`claims`), with everything
-            // else that writes files.
-            pages.push(Page {
-                source,
-                slug,
-                path,
-                rendered: Rendered::default(),
-                backlinks: Vec::new(),
-            });
-        }
+        let pages = place_pages(&config, page_sources, &mut errors);
         let page_by_key: HashMap<(String, String), usize> = pages
             .iter()
             .enumerate()
             .map(|(i, p)| ((p.source.key.clone(), p.source.lang.clone()), i))
             .collect();
-
-        // Every folder with content is a section, and so is each of its ancestors.
-        let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
-        for dir in pages
-            .iter()
-            .map(|p| p.source.section.as_str())
-            .chain(section_sources.iter().map(|s| s.section.as_str()))
-        {
-            let mut d = dir;
-            while !d.is_empty() {
-                dirs.insert(d.to_string());
-                d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
-            }
-        }
-        let mut by_dir_lang: HashMap<(String, String), SourceFile> = section_sources
-            .into_iter()
-            .map(|s| ((s.section.clone(), s.lang.clone()), s))
-            .collect();
-        let mut sections = Vec::new();
-        for dir in &dirs {
-            for lang in config.languages.iter().map(|l| l.code.clone()) {
-                let own = by_dir_lang.remove(&(dir.clone(), lang.clone()));
-                sections.push((dir.clone(), lang, own));
-            }
-        }
-        // A language without its own `_index` borrows the default language's title and intro.
-        let defaults: HashMap<String, SourceFile> = sections
-            .iter_mut()
-            .filter(|(_, lang, _)| config.is_default(lang))
-            .filter_map(|(dir, _, own)| own.take().map(|s| (dir.clone(), s)))
-            .collect();
-        let mut sections: Vec<Section> = sections
-            .into_iter()
-            .map(|(dir, lang, own)| {
-                let source = own.or_else(|| defaults.get(&dir).cloned());
-                let title = source
-                    .as_ref()
-                    .and_then(|s| s.meta.title.clone())
-                    .unwrap_or_else(|| folder_title(&dir, &config, &lang));
-                Section {
-                    path: format!("{}{}", lang_prefix(&config, &lang), dir_prefix(&dir)),
-                    dir,
-                    lang,
-                    source,
-                    title,
-                    rendered: Rendered::default(),
-                    pages: Vec::new(),
-                    subsections: Vec::new(),
-                }
-            })
-            .collect();
+        let mut sections = make_sections(&config, &pages, section_sources);
         let section_by_dir: HashMap<(String, String), usize> = sections
             .iter()
             .enumerate()
             .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
             .collect();
-
-        for (i, page) in pages.iter().enumerate() {
-            if let Some(&s) =
-                section_by_dir.get(&(page.source.section.clone(), page.source.lang.clone()))
-            {
-                sections[s].pages.push(i);
-            }
-        }
-        for i in 0..sections.len() {
-            if sections[i].dir.is_empty() {
-                continue;
-            }
-            let parent = sections[i]
-                .dir
-                .rsplit_once('/')
-                .map_or(String::new(), |(p, _)| p.to_string());
-            if let Some(&p) = section_by_dir.get(&(parent, sections[i].lang.clone())) {
-                sections[p].subsections.push(i);
-            }
-        }
-        sort_sections(&mut sections, &pages);
-
-        let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
-        for page in &pages {
-            for related in &page.source.meta.related {
-                let key = normalise_content_path(&related.value);
-                if !keys.contains(key.as_str()) {
-                    errors.push(
-                        Diagnostic::error(
-                            "related",
-                            &page.source.file,
-                            format!("related guide `{}` does not exist", related.value),
-                        )
-                        .at(related.line, 1)
-                        .maybe_suggest(
-                            did_you_mean(&key, keys.iter().copied()).or_else(|| {
-                                Some(
-                                    "write the path from content/, such as `guides/ai-act.md`"
-                                        .into(),
-                                )
-                            }),
-                        ),
-                    );
-                }
-            }
-        }
-
+        fill_sections(&mut sections, &pages, &section_by_dir);
+        errors.extend(check_related(&pages, &page_by_key));
         let taxonomies = taxonomies(&config, &pages);
 
         let site = Site {
@@ -467,6 +325,177 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
         }
     }
     taxonomies
+}
+
+/// Gives every page its slug and URL path; a page whose slug cannot be a URL segment is
+/// reported and left out. Two pages at one URL are reported by the output map (`claims`), with
+/// everything else that writes files.
+fn place_pages(
+    config: &Config,
+    sources: Vec<SourceFile>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
+    for source in sources {
+        let slug = match &source.meta.slug {
+            Some(s) if is_safe_segment(&s.value) => s.value.clone(),
+            Some(s) => {
+                errors.push(
+                    Diagnostic::error(
+                        "bad-slug",
+                        &source.file,
+                        format!("`slug: {}` is not a single safe URL segment", s.value),
+                    )
+                    .at(s.line, 1)
+                    .suggest(format!(
+                        "use letters, digits and dashes only, such as `{}`",
+                        fallback_slug(&s.value)
+                    )),
+                );
+                continue;
+            }
+            None if is_safe_segment(&source.file_slug) => source.file_slug.clone(),
+            None => {
+                errors.push(
+                    Diagnostic::error(
+                        "bad-slug",
+                        &source.file,
+                        "the file name cannot be used in a URL",
+                    )
+                    .suggest("rename the file with letters, digits and dashes, or set `slug`"),
+                );
+                continue;
+            }
+        };
+        let path = format!(
+            "{}{}{slug}/",
+            lang_prefix(config, &source.lang),
+            dir_prefix(&source.section)
+        );
+        pages.push(Page {
+            source,
+            slug,
+            path,
+            rendered: Rendered::default(),
+            backlinks: Vec::new(),
+        });
+    }
+    pages
+}
+
+/// One section per folder with content (and each of its ancestors) and language. A language
+/// without its own `_index` borrows the default language's title and intro.
+fn make_sections(
+    config: &Config,
+    pages: &[Page],
+    section_sources: Vec<SourceFile>,
+) -> Vec<Section> {
+    let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
+    for dir in pages
+        .iter()
+        .map(|p| p.source.section.as_str())
+        .chain(section_sources.iter().map(|s| s.section.as_str()))
+    {
+        let mut d = dir;
+        while !d.is_empty() {
+            dirs.insert(d.to_string());
+            d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+    let mut by_dir_lang: HashMap<(String, String), SourceFile> = section_sources
+        .into_iter()
+        .map(|s| ((s.section.clone(), s.lang.clone()), s))
+        .collect();
+    let mut sections = Vec::new();
+    for dir in &dirs {
+        for lang in config.languages.iter().map(|l| l.code.clone()) {
+            let own = by_dir_lang.remove(&(dir.clone(), lang.clone()));
+            sections.push((dir.clone(), lang, own));
+        }
+    }
+    let defaults: HashMap<String, SourceFile> = sections
+        .iter_mut()
+        .filter(|(_, lang, _)| config.is_default(lang))
+        .filter_map(|(dir, _, own)| own.take().map(|s| (dir.clone(), s)))
+        .collect();
+    sections
+        .into_iter()
+        .map(|(dir, lang, own)| {
+            let source = own.or_else(|| defaults.get(&dir).cloned());
+            let title = source
+                .as_ref()
+                .and_then(|s| s.meta.title.clone())
+                .unwrap_or_else(|| folder_title(&dir, config, &lang));
+            Section {
+                path: format!("{}{}", lang_prefix(config, &lang), dir_prefix(&dir)),
+                dir,
+                lang,
+                source,
+                title,
+                rendered: Rendered::default(),
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Puts every page in its section and every section in its parent, then sorts them.
+fn fill_sections(
+    sections: &mut [Section],
+    pages: &[Page],
+    section_by_dir: &HashMap<(String, String), usize>,
+) {
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(&s) =
+            section_by_dir.get(&(page.source.section.clone(), page.source.lang.clone()))
+        {
+            sections[s].pages.push(i);
+        }
+    }
+    for i in 0..sections.len() {
+        if sections[i].dir.is_empty() {
+            continue;
+        }
+        let parent = sections[i]
+            .dir
+            .rsplit_once('/')
+            .map_or(String::new(), |(p, _)| p.to_string());
+        if let Some(&p) = section_by_dir.get(&(parent, sections[i].lang.clone())) {
+            sections[p].subsections.push(i);
+        }
+    }
+    sort_sections(sections, pages);
+}
+
+/// Every `related` entry must name a page of the site.
+fn check_related(
+    pages: &[Page],
+    page_by_key: &HashMap<(String, String), usize>,
+) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
+    let mut errors = Vec::new();
+    for page in pages {
+        for related in &page.source.meta.related {
+            let key = normalise_content_path(&related.value);
+            if !keys.contains(key.as_str()) {
+                errors.push(
+                    Diagnostic::error(
+                        "related",
+                        &page.source.file,
+                        format!("related guide `{}` does not exist", related.value),
+                    )
+                    .at(related.line, 1)
+                    .maybe_suggest(
+                        did_you_mean(&key, keys.iter().copied()).or_else(|| {
+                            Some("write the path from content/, such as `guides/ai-act.md`".into())
+                        }),
+                    ),
+                );
+            }
+        }
+    }
+    errors
 }
 
 fn lang_prefix(config: &Config, lang: &str) -> String {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
+use tera::{Context, TeraResult};
 
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::{Date, TemplateDate};
@@ -403,6 +404,142 @@ impl<'a> Contexts<'a> {
         })
     }
 
+    // One template's whole context per kind of output page.
+
+    /// `page.html` (or the page's own `template`) for page `index`.
+    pub fn page_context(&self, index: usize) -> (String, TeraResult<Context>) {
+        let site = self.site;
+        let page = &site.pages[index];
+        let lang = page.source.lang.as_str();
+        let versions: Vec<(&str, String)> = site
+            .translations(&page.source.key)
+            .map(|p| (p.source.lang.as_str(), p.path.clone()))
+            .collect();
+        let common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+        let own = PageVars {
+            page: self.page(index),
+        };
+        let template = page
+            .meta()
+            .template
+            .as_ref()
+            .map_or("page.html".to_string(), |t| t.value.clone());
+        (template, to_context(&Vars { common, own }))
+    }
+
+    /// `section.html`, or `index.html` for the home page (or the section's own `template`).
+    pub fn section_context(&self, section: &Section) -> (String, TeraResult<Context>) {
+        let site = self.site;
+        let lang = section.lang.as_str();
+        let versions: Vec<(&str, String)> = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| site.section(&section.dir, &l.code))
+            .map(|s| (s.lang.as_str(), s.path.clone()))
+            .collect();
+        let common = self.common(lang, &section.path, &versions, section_summary(section));
+        let is_home = section.dir.is_empty();
+        let own = SectionVars {
+            section: self.section(section),
+            recent: is_home.then(|| self.recent(lang)),
+        };
+        let template = section
+            .source
+            .as_ref()
+            .and_then(|s| s.meta.template.as_ref())
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| {
+                if is_home {
+                    "index.html"
+                } else {
+                    "section.html"
+                }
+                .into()
+            });
+        (template, to_context(&Vars { common, own }))
+    }
+
+    /// `taxonomy_list.html`: every tag or category of `lang`.
+    pub fn taxonomy_list_context(
+        &self,
+        kind: Taxonomy,
+        lang: &str,
+    ) -> (String, TeraResult<Context>) {
+        let site = self.site;
+        let path = site.taxonomy_path(kind, lang, None);
+        let versions: Vec<(&str, String)> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), site.taxonomy_path(kind, &l.code, None)))
+            .collect();
+        let common = self.common(lang, &path, &versions, None);
+        let own = TaxonomyVars {
+            taxonomy: self.taxonomy(kind, lang),
+        };
+        (
+            "taxonomy_list.html".into(),
+            to_context(&Vars { common, own }),
+        )
+    }
+
+    /// `taxonomy_term.html`: the pages of the `i`-th tag or category of `lang`.
+    pub fn taxonomy_term_context(
+        &self,
+        kind: Taxonomy,
+        lang: &str,
+        i: usize,
+    ) -> (String, TeraResult<Context>) {
+        let site = self.site;
+        let term = &site.taxonomies[&(kind, lang.to_string())][i];
+        let path = site.taxonomy_path(kind, lang, Some(&term.slug));
+        let common = self.common(lang, &path, &[(lang, path.clone())], None);
+        let own = TaxonomyTermVars {
+            taxonomy: self.taxonomy(kind, lang),
+            term: self.taxonomy_term(kind, lang, i),
+        };
+        (
+            "taxonomy_term.html".into(),
+            to_context(&Vars { common, own }),
+        )
+    }
+
+    /// `glossary.html` of `lang`.
+    pub fn glossary_context(&self, lang: &str) -> (String, TeraResult<Context>) {
+        let site = self.site;
+        let path = site.glossary_path(lang);
+        let versions: Vec<(&str, String)> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
+            .collect();
+        let common = self.common(lang, &path, &versions, None);
+        let context = match self.glossary(lang) {
+            Some(glossary) => to_context(&Vars {
+                common,
+                own: GlossaryVars { glossary },
+            }),
+            None => to_context(&Vars {
+                common,
+                own: NoVars {},
+            }),
+        };
+        ("glossary.html".into(), context)
+    }
+
+    /// `404.html`, in the default language.
+    pub fn not_found_context(&self) -> (String, TeraResult<Context>) {
+        let lang = self.site.config.default_language.as_str();
+        let common = self.common(lang, "404.html", &[], None);
+        let context = to_context(&Vars {
+            common,
+            own: NoVars {},
+        });
+        ("404.html".into(), context)
+    }
+
     fn convert_summary(&self, index: usize) -> tera::Value {
         tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
     }
@@ -419,6 +556,11 @@ impl<'a> Contexts<'a> {
             .collect::<Vec<_>>()
             .into()
     }
+}
+
+/// A template's variables as a Tera context.
+fn to_context<T: serde::Serialize>(vars: &T) -> TeraResult<Context> {
+    Context::from_serialize(vars)
 }
 
 fn section_summary(section: &Section) -> Option<&str> {

@@ -6,7 +6,6 @@ pub mod context;
 pub mod data;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::Context;
 
 use crate::diag::{Diagnostic, did_you_mean};
@@ -15,7 +14,6 @@ use crate::pipeline::claims::Claimant;
 use crate::pipeline::index::{Section, Site, Taxonomy};
 use crate::pipeline::theme::Theme;
 use context::Contexts;
-use data::*;
 
 /// Where rendered files go. Paths are relative to the output root, with `/` separators.
 pub trait Sink: Sync {
@@ -253,118 +251,14 @@ impl<'a> Renderer<'a> {
 
     /// The template name and context for one job, whose output goes to `out`.
     fn context(&self, job: &Job<'_>, out: &str) -> Result<(String, Context), Diagnostic> {
-        let site = self.site;
         let contexts = &self.contexts;
         let (template, context) = match job {
-            Job::Page(index) => {
-                let page = &site.pages[*index];
-                let lang = page.source.lang.as_str();
-                let versions: Vec<(&str, String)> = site
-                    .translations(&page.source.key)
-                    .map(|p| (p.source.lang.as_str(), p.path.clone()))
-                    .collect();
-                let common =
-                    contexts.common(lang, &page.path, &versions, page.meta().summary.as_deref());
-                let own = PageVars {
-                    page: contexts.page(*index),
-                };
-                let template = page
-                    .meta()
-                    .template
-                    .as_ref()
-                    .map_or("page.html".to_string(), |t| t.value.clone());
-                (template, to_context(&Vars { common, own }))
-            }
-            Job::Section(section) => {
-                let lang = section.lang.as_str();
-                let versions: Vec<(&str, String)> = site
-                    .config
-                    .languages
-                    .iter()
-                    .filter_map(|l| site.section(&section.dir, &l.code))
-                    .map(|s| (s.lang.as_str(), s.path.clone()))
-                    .collect();
-                let summary = section
-                    .source
-                    .as_ref()
-                    .and_then(|s| s.meta.summary.as_deref());
-                let common = contexts.common(lang, &section.path, &versions, summary);
-                let is_home = section.dir.is_empty();
-                let own = SectionVars {
-                    section: contexts.section(section),
-                    recent: is_home.then(|| contexts.recent(lang)),
-                };
-                let template = section
-                    .source
-                    .as_ref()
-                    .and_then(|s| s.meta.template.as_ref())
-                    .map(|t| t.value.clone())
-                    .unwrap_or_else(|| {
-                        if is_home {
-                            "index.html"
-                        } else {
-                            "section.html"
-                        }
-                        .into()
-                    });
-                (template, to_context(&Vars { common, own }))
-            }
-            Job::TaxonomyList(kind, lang) => {
-                let path = site.taxonomy_path(*kind, lang, None);
-                let versions: Vec<(&str, String)> = site
-                    .config
-                    .languages
-                    .iter()
-                    .map(|l| (l.code.as_str(), site.taxonomy_path(*kind, &l.code, None)))
-                    .collect();
-                let common = contexts.common(lang, &path, &versions, None);
-                let own = TaxonomyVars {
-                    taxonomy: contexts.taxonomy(*kind, lang),
-                };
-                let context = to_context(&Vars { common, own });
-                ("taxonomy_list.html".into(), context)
-            }
-            Job::TaxonomyTerm(kind, lang, i) => {
-                let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
-                let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
-                let common = contexts.common(lang, &path, &[(lang, path.clone())], None);
-                let own = TaxonomyTermVars {
-                    taxonomy: contexts.taxonomy(*kind, lang),
-                    term: contexts.taxonomy_term(*kind, lang, *i),
-                };
-                let context = to_context(&Vars { common, own });
-                ("taxonomy_term.html".into(), context)
-            }
-            Job::Glossary(lang) => {
-                let path = site.glossary_path(lang);
-                let versions: Vec<(&str, String)> = site
-                    .config
-                    .languages
-                    .iter()
-                    .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
-                    .collect();
-                let common = contexts.common(lang, &path, &versions, None);
-                let context = match contexts.glossary(lang) {
-                    Some(glossary) => to_context(&Vars {
-                        common,
-                        own: GlossaryVars { glossary },
-                    }),
-                    None => to_context(&Vars {
-                        common,
-                        own: NoVars {},
-                    }),
-                };
-                ("glossary.html".into(), context)
-            }
-            Job::NotFound => {
-                let lang = site.config.default_language.as_str();
-                let common = contexts.common(lang, "404.html", &[], None);
-                let context = to_context(&Vars {
-                    common,
-                    own: NoVars {},
-                });
-                ("404.html".into(), context)
-            }
+            Job::Page(index) => contexts.page_context(*index),
+            Job::Section(section) => contexts.section_context(section),
+            Job::TaxonomyList(kind, lang) => contexts.taxonomy_list_context(*kind, lang),
+            Job::TaxonomyTerm(kind, lang, i) => contexts.taxonomy_term_context(*kind, lang, *i),
+            Job::Glossary(lang) => contexts.glossary_context(lang),
+            Job::NotFound => contexts.not_found_context(),
         };
         let context = context.map_err(|e| {
             Diagnostic::error(
@@ -375,9 +269,4 @@ impl<'a> Renderer<'a> {
         })?;
         Ok((template, context))
     }
-}
-
-/// A template's variables as a Tera context.
-fn to_context<T: Serialize>(vars: &T) -> tera::TeraResult<Context> {
-    Context::from_serialize(vars)
 }
