@@ -3,6 +3,7 @@
 //! blob id, so git can restore it when it was ever committed; nothing is written into the
 //! repository (the old version goes to a temporary file).
 
+use crate::diag::Code;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -36,7 +37,7 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
         .map_err(|e| Error::io(&root.join(&pair.file), e))?;
     let split = frontmatter::split(&text).map_err(|(line, message)| {
         Error::Content(vec![
-            Diagnostic::error("front-matter", &pair.file, message).at(line, 1),
+            Diagnostic::error(Code::FrontMatter, &pair.file, message).at(line, 1),
         ])
     })?;
     let (meta, errors) = frontmatter::parse(&split, &pair.file, pair.kind);
@@ -46,7 +47,7 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
     let line = meta.key_lines.get("translated_from").copied().unwrap_or(1);
     let fail = |message: String, suggestion: &str| {
         Error::Content(vec![
-            Diagnostic::error("translation-diff", &pair.file, message)
+            Diagnostic::error(Code::TranslationDiff, &pair.file, message)
                 .at(line, 1)
                 .suggest(suggestion),
         ])

@@ -1,12 +1,14 @@
 //! `book.toml`: the site's configuration. Keys are checked against the known ones first (so a
 //! typo anywhere is reported with its line and the closest key), then deserialized with serde.
 
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
+use crate::codes::Level;
 use crate::diag::{Diagnostic, did_you_mean, line_col};
 
 pub const CONFIG_FILE: &str = "book.toml";
@@ -50,7 +52,57 @@ pub struct Config {
     /// `[markdown] unsafe_html`: whether raw HTML and `javascript:`, `vbscript:` and `data:`
     /// URLs in content pass through. When false they are dropped, each with a warning.
     pub unsafe_html: bool,
+    /// `[markdown] heading_ids`: how heading ids are made from heading text.
+    pub heading_ids: HeadingIds,
+    /// `[check]`: what `tebiki check` reports and how it checks external links.
+    pub check: CheckConfig,
     pub extra: serde_json::Value,
+}
+
+/// How heading ids are made from heading text (`[markdown] heading_ids`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadingIds {
+    /// As GitHub does: lower-cased, punctuation dropped (`_` and `-` kept), each space a `-`,
+    /// letters of every script kept. Links written for GitHub or mdBook keep working.
+    #[default]
+    Github,
+    /// tebiki's earlier rule: runs of anything but letters and digits become one `-`, and an
+    /// id of digits only gets an `h-` prefix.
+    Tebiki,
+}
+
+/// `[check]` in book.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckConfig {
+    /// Hosts `check --external` leaves alone (a host also covers its subdomains).
+    pub skip_external: Vec<String>,
+    /// `[check.levels]`: the level of each code that is set.
+    pub levels: BTreeMap<Code, Level>,
+    /// Seconds before one external request gives up.
+    pub external_timeout: u64,
+    /// How many times a failed external request (timeout, connection error, 5xx) is retried.
+    pub external_retries: u32,
+    /// Hours an external link's result is kept in the cache (0: never cached).
+    pub external_cache_ttl: u64,
+    /// Requests in flight to one host at a time.
+    pub external_per_host: usize,
+    /// Requests in flight at a time, over all hosts.
+    pub external_concurrency: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            skip_external: Vec::new(),
+            levels: BTreeMap::new(),
+            external_timeout: 10,
+            external_retries: 1,
+            external_cache_ttl: 24,
+            external_per_host: 2,
+            external_concurrency: 8,
+        }
+    }
 }
 
 impl Config {
@@ -96,7 +148,36 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawCheck {
+    skip_external: Vec<String>,
+    levels: BTreeMap<String, toml::Value>,
+    external_timeout: u64,
+    external_retries: u32,
+    external_cache_ttl: u64,
+    external_per_host: usize,
+    external_concurrency: usize,
+}
+
+impl Default for RawCheck {
+    fn default() -> Self {
+        let d = CheckConfig::default();
+        RawCheck {
+            skip_external: d.skip_external,
+            levels: BTreeMap::new(),
+            external_timeout: d.external_timeout,
+            external_retries: d.external_retries,
+            external_cache_ttl: d.external_cache_ttl,
+            external_per_host: d.external_per_host,
+            external_concurrency: d.external_concurrency,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -176,6 +257,7 @@ impl Default for RawServe {
 struct RawMarkdown {
     /// Off unless the publisher trusts every writer: see the README's `[markdown]` section.
     unsafe_html: bool,
+    heading_ids: HeadingIds,
 }
 
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
@@ -188,7 +270,19 @@ const TABLES: &[(&str, &[&str])] = &[
     ("build", &["output_dir", "theme", "drafts"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
-    ("markdown", &["unsafe_html"]),
+    ("markdown", &["unsafe_html", "heading_ids"]),
+    (
+        "check",
+        &[
+            "skip_external",
+            "levels",
+            "external_timeout",
+            "external_retries",
+            "external_cache_ttl",
+            "external_per_host",
+            "external_concurrency",
+        ],
+    ),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
 const TOP_LEVEL: &[&str] = &[
@@ -198,6 +292,7 @@ const TOP_LEVEL: &[&str] = &[
     "glossary",
     "serve",
     "markdown",
+    "check",
     "extra",
 ];
 
@@ -208,7 +303,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         Ok(bytes) => crate::diag::decode(CONFIG_FILE, bytes).map_err(|e| vec![e])?,
         Err(e) => {
             return Err(vec![
-                Diagnostic::error("config", CONFIG_FILE, format!("cannot read book.toml: {e}"))
+                Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
                     .suggest(format!(
                         "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
                         root.display()
@@ -235,7 +330,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = find_key(doc.get_ref(), "book", "base_url")
             .map(&at)
             .unwrap_or((0, 0));
-        vec![Diagnostic::error("config", CONFIG_FILE, msg).at(line, col)]
+        vec![Diagnostic::error(Code::Config, CONFIG_FILE, msg).at(line, col)]
     })?;
 
     for (table, key, value, example) in [
@@ -257,7 +352,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             };
             errors.push(
                 Diagnostic::error(
-                    "config",
+                    Code::Config,
                     CONFIG_FILE,
                     format!(
                         "`{key} = \"{value}\"` is not a path inside {within}: it must not be absolute, empty or contain `..`"
@@ -276,7 +371,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             .unwrap_or((1, 1));
         errors.push(
             Diagnostic::error(
-                "config",
+                Code::Config,
                 CONFIG_FILE,
                 format!("the default language `{default}` has no `[languages.{default}]` table"),
             )
@@ -294,13 +389,38 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .unwrap_or((0, 0));
             errors.push(
                 Diagnostic::error(
-                    "config",
+                    Code::Config,
                     CONFIG_FILE,
                     format!("`{code}` is not a language code"),
                 )
                 .at(line, col)
                 .suggest("use a BCP 47 code such as `en`, `ja` or `pt-br`"),
             );
+        }
+    }
+    let mut levels = BTreeMap::new();
+    for (name, value) in &raw.check.levels {
+        match crate::codes::parse_setting(name, value.as_str()) {
+            Ok((code, level)) => {
+                levels.insert(code, level);
+            }
+            Err(bad) => {
+                let (line, col) = find_level(doc.get_ref(), name).map(&at).unwrap_or((0, 0));
+                let code = if Code::from_name(name).is_none() {
+                    Code::UnknownKey
+                } else {
+                    Code::Config
+                };
+                errors.push(
+                    Diagnostic::error(
+                        code,
+                        CONFIG_FILE,
+                        format!("{} in [check.levels]", bad.message),
+                    )
+                    .at(line, col)
+                    .maybe_suggest(bad.suggestion),
+                );
+            }
         }
     }
     if !errors.is_empty() {
@@ -340,6 +460,16 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
         unsafe_html: raw.markdown.unsafe_html,
+        heading_ids: raw.markdown.heading_ids,
+        check: CheckConfig {
+            skip_external: raw.check.skip_external,
+            levels,
+            external_timeout: raw.check.external_timeout,
+            external_retries: raw.check.external_retries,
+            external_cache_ttl: raw.check.external_cache_ttl,
+            external_per_host: raw.check.external_per_host.max(1),
+            external_concurrency: raw.check.external_concurrency.max(1),
+        },
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())
@@ -408,7 +538,7 @@ fn check_keys(doc: &DeTable<'_>, at: &At<'_>) -> Vec<Diagnostic> {
         };
         errors.push(
             Diagnostic::error(
-                "unknown-key",
+                Code::UnknownKey,
                 CONFIG_FILE,
                 format!("unknown key `{key}` {place}"),
             )
@@ -450,6 +580,24 @@ fn check_keys(doc: &DeTable<'_>, at: &At<'_>) -> Vec<Diagnostic> {
     errors
 }
 
+/// The span of `name` in `[check.levels]`.
+fn find_level(doc: &DeTable<'_>, name: &str) -> Option<std::ops::Range<usize>> {
+    let (_, check) = doc.iter().find(|(k, _)| k.get_ref().as_ref() == "check")?;
+    let DeValue::Table(check) = check.get_ref() else {
+        return None;
+    };
+    let (_, levels) = check
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "levels")?;
+    let DeValue::Table(levels) = levels.get_ref() else {
+        return None;
+    };
+    levels
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == name)
+        .map(|(k, _)| k.span())
+}
+
 fn find_key(doc: &DeTable<'_>, table: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let (_, value) = doc.iter().find(|(k, _)| k.get_ref().as_ref() == table)?;
     let DeValue::Table(t) = value.get_ref() else {
@@ -462,7 +610,7 @@ fn find_key(doc: &DeTable<'_>, table: &str, key: &str) -> Option<std::ops::Range
 
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-    Diagnostic::error("config", CONFIG_FILE, e.message().trim().to_string()).at(line, col)
+    Diagnostic::error(Code::Config, CONFIG_FILE, e.message().trim().to_string()).at(line, col)
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     // Every output path claimed once, before anything is written.
     errors.extend(claims::check(&site, theme.as_ref())?);
     errors.extend(link::render_all(&mut site));
+    let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
     diag::sort(&mut warnings);
@@ -80,6 +81,26 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
         errors,
         warnings,
     })
+}
+
+/// The levels in force on `site`: `[check.levels]` and each section's `levels` (those of every
+/// language's `_index` of a folder, the default language's first).
+pub fn levels(site: &Site) -> crate::codes::Levels {
+    let mut levels = crate::codes::Levels {
+        book: site.config.check.levels.clone(),
+        ..Default::default()
+    };
+    let mut sections: Vec<_> = site.sections.iter().collect();
+    sections.sort_by_key(|s| !site.config.is_default(&s.lang));
+    for section in sections {
+        if let Some(source) = &section.source {
+            let dir = levels.sections.entry(section.dir.clone()).or_default();
+            for (code, level) in &source.meta.levels {
+                dir.entry(*code).or_insert(*level);
+            }
+        }
+    }
+    levels
 }
 
 /// Loads, checks and indexes the site at `root`, failing on any error (the warnings are

@@ -4,6 +4,7 @@
 //! naming both sources, so no page is ever silently overwritten. `build`, `serve` and
 //! `check` all run this check (from `build::prepare`).
 
+use crate::diag::Code;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -210,7 +211,7 @@ fn place_of(first: &Described, second: &Described) -> Option<(String, usize)> {
 
 fn at_place(place: Option<(String, usize)>, message: String) -> Diagnostic {
     let (file, line) = place.unwrap_or_else(|| ("book.toml".to_string(), 0));
-    Diagnostic::error("output-collision", file, message).at(line, 0)
+    Diagnostic::error(Code::OutputCollision, file, message).at(line, 0)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The index stage: turns loaded files into a `Site` — every page and section with its
 //! language, slug and URL, the translation pairs, and the lookups later stages need.
 
+use crate::diag::Code;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -124,7 +125,7 @@ impl Site {
                     if !is_safe_segment(&s.value) {
                         errors.push(
                             Diagnostic::error(
-                                "bad-slug",
+                                Code::BadSlug,
                                 &source.file,
                                 format!("`slug: {}` is not a single safe URL segment", s.value),
                             )
@@ -142,7 +143,7 @@ impl Site {
                 None => {
                     errors.push(
                         Diagnostic::error(
-                            "bad-slug",
+                            Code::BadSlug,
                             &source.file,
                             "the file name cannot be used in a URL",
                         )
@@ -256,7 +257,7 @@ impl Site {
                 if !keys.contains(key.as_str()) {
                     errors.push(
                         Diagnostic::error(
-                            "related",
+                            Code::Related,
                             &page.source.file,
                             format!("related guide `{}` does not exist", related.value),
                         )

@@ -5,6 +5,7 @@
 //! are checked against the heading ids the renderer collected, once every page is rendered, so
 //! nothing is parsed twice. Backlinks come from the same pass.
 
+use crate::diag::Code;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
@@ -299,12 +300,12 @@ fn dropped_warnings(
         .map(|(what, offset)| {
             let (line, col) = lines.line_col(offset);
             let (code, instead) = match what {
-                markdown::Dropped::Html(_) => ("raw-html", "write it in Markdown"),
+                markdown::Dropped::Html(_) => (Code::RawHtml, "write it in Markdown"),
                 markdown::Dropped::Url(_) => {
-                    ("unsafe-url", "link to an http(s) address or a file of the site")
+                    (Code::UnsafeUrl, "link to an http(s) address or a file of the site")
                 }
                 markdown::Dropped::Attributes(_) => {
-                    ("heading-attributes", "keep only `#id` and `.class`")
+                    (Code::HeadingAttributes, "keep only `#id` and `.class`")
                 }
             };
             Diagnostic::warning(code, &source.file, what.describe())
@@ -320,7 +321,7 @@ fn dropped_warnings(
         let more = total - MAX_DROPPED_WARNINGS;
         warnings.push(
             Diagnostic::warning(
-                "raw-html",
+                Code::RawHtml,
                 &source.file,
                 format!("{more} more pieces of raw HTML or unsafe URLs were left out of this file"),
             )
@@ -370,7 +371,7 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(
-            "missing-anchor",
+            Code::MissingAnchor,
             &source.file,
             format!("`#{}` is not a heading id {place}", anchor.fragment),
         )
@@ -489,7 +490,7 @@ impl PageLinks<'_> {
                 site.config.glossary_file
             );
             let e = Diagnostic::error(
-                "unknown-term",
+                Code::UnknownTerm,
                 &self.source.file,
                 format!("link to term `{id}`, but the site has no glossary"),
             )
@@ -501,7 +502,7 @@ impl PageLinks<'_> {
         };
         let Some(term) = glossary.index(id) else {
             let e = Diagnostic::error(
-                "unknown-term",
+                Code::UnknownTerm,
                 &self.source.file,
                 format!("`{id}` is not a term in the glossary"),
             )
@@ -568,7 +569,7 @@ impl PageLinks<'_> {
     }
 
     fn error(&self, message: String) -> Diagnostic {
-        Diagnostic::error("broken-link", &self.source.file, message)
+        Diagnostic::error(Code::BrokenLink, &self.source.file, message)
     }
 
     /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no

@@ -2,6 +2,7 @@
 //! asset), read the Markdown files in parallel and check their front matter. Nothing is
 //! rendered yet: rendering needs the index of all pages, which the next stage builds.
 
+use crate::diag::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -70,10 +71,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     let mut errors = Vec::new();
     if !content.is_dir() {
         errors.push(
-            Diagnostic::error("no-content", CONTENT_DIR, "the site has no content/ folder")
-                .suggest(
-                    "create content/_index.md for the home page and add guides under content/",
-                ),
+            Diagnostic::error(
+                Code::NoContent,
+                CONTENT_DIR,
+                "the site has no content/ folder",
+            )
+            .suggest("create content/_index.md for the home page and add guides under content/"),
         );
         return Reported::new(loaded, errors);
     }
@@ -87,7 +90,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                errors.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                errors.push(Diagnostic::error(
+                    Code::Io,
+                    path,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -188,7 +195,7 @@ fn read_source(
     let is_bundle_index = path.is_index() && bundles.contains(dir);
     if bundle.is_some() && !is_bundle_index {
         return Err(vec![Diagnostic::error(
-            "bundle",
+            Code::Bundle,
             file,
             format!(
                 "`{rel}` is inside the page bundle `{}`, which only reads index.md and its translations",
@@ -200,7 +207,7 @@ fn read_source(
     if dir.is_empty() && path.is_index() {
         return Err(vec![
             Diagnostic::error(
-                "home",
+                Code::Home,
                 file,
                 "the home page is `content/_index.md`, not `index.md`",
             )
@@ -210,7 +217,7 @@ fn read_source(
 
     let bytes = std::fs::read(content.join(rel)).map_err(|e| {
         vec![Diagnostic::error(
-            "io",
+            Code::Io,
             file.clone(),
             format!("cannot read the file: {e}"),
         )]
@@ -218,7 +225,7 @@ fn read_source(
     let text = crate::diag::decode(&file, bytes).map_err(|e| vec![e])?;
     let split = frontmatter::split(&text).map_err(|(line, msg)| {
         vec![
-            Diagnostic::error("front-matter", file.clone(), msg)
+            Diagnostic::error(Code::FrontMatter, file.clone(), msg)
                 .at(line, 1)
                 .suggest("close the front matter with a line holding the same delimiter"),
         ]

@@ -42,7 +42,8 @@ impl Rendered {
     }
 }
 
-fn options() -> Options {
+/// The Markdown extensions content is parsed with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

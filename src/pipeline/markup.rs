@@ -4,6 +4,7 @@
 //! with markers where the linked text and the tooltip's id go, and then copied into every page
 //! that needs it: no template runs per occurrence.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 
 use tera::Context;
@@ -115,7 +116,7 @@ impl InlineMarkup {
                     let Some((open, close)) = html.split_once(TEXT) else {
                         errors.push(
                             Diagnostic::error(
-                                "theme",
+                                Code::Theme,
                                 theme.template_file("markup.html"),
                                 "the `glossary_term` component does not print its `text` argument",
                             )

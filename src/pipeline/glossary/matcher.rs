@@ -4,6 +4,7 @@
 //! original text is kept in the output. Latin-script terms match on word boundaries; Japanese
 //! and other CJK terms match anywhere, since those languages put no spaces between words.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -311,7 +312,7 @@ pub(super) fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<
                 Some(&other) if other != i => {
                     errors.push(
                         Diagnostic::error(
-                            "glossary",
+                            Code::Glossary,
                             file,
                             format!(
                                 "`{name}` ({lang}) is claimed by both `{}` and `{}`",
@@ -372,7 +373,7 @@ pub(super) fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<
         ),
         Err(e) => {
             errors.push(Diagnostic::error(
-                "glossary",
+                Code::Glossary,
                 file,
                 format!("cannot build the term matcher for `{lang}`: {e}"),
             ));

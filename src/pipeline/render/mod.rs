@@ -5,6 +5,7 @@
 pub mod context;
 pub mod data;
 
+use crate::diag::Code;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -233,7 +234,7 @@ impl<'a> Renderer<'a> {
                 }
                 Some(
                     Diagnostic::error(
-                        "missing-template",
+                        Code::MissingTemplate,
                         &source.file,
                         format!("template `{}` not found in the theme", t.value),
                     )
@@ -368,7 +369,7 @@ impl<'a> Renderer<'a> {
         };
         let context = context.map_err(|e| {
             Diagnostic::error(
-                "template-data",
+                Code::TemplateData,
                 out,
                 format!("cannot pass the page's data to the template: {e}"),
             )
