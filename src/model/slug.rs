@@ -19,6 +19,36 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// A heading's id as GitHub makes it (and mdBook, for ASCII text): lower-cased; letters,
+/// marks and digits of every script kept, and `_` and `-`; each space a `-`; everything else
+/// (punctuation, symbols, Japanese brackets and stops such as 「」、。・) dropped. Runs are not
+/// collapsed: `A & B` is `a--b`, as on GitHub.
+pub fn github_heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c == '-' || c.is_alphanumeric() || is_connector(c) || is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Unicode's connector punctuation (general category Pc): `_` and its relatives, which
+/// GitHub keeps in ids.
+fn is_connector(c: char) -> bool {
+    matches!(
+        c,
+        '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
+            ..='\u{FE4F}' | '\u{FF3F}'
+    )
+}
+
+fn is_combining_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
 /// Whether `slug` can be used as one path segment of an output URL: nothing that could climb
 /// out of the output directory or be read as another path.
 pub fn is_safe_segment(slug: &str) -> bool {
@@ -40,6 +70,31 @@ mod tests {
         assert_eq!(slugify("What the Act creates"), "what-the-act-creates");
         assert_eq!(slugify("Japan's AI Act (2025)"), "japans-ai-act-2025");
         assert_eq!(slugify("「重要」なポイント"), "重要-なポイント");
+    }
+
+    #[test]
+    fn heading_ids_as_github_makes_them() {
+        for (text, id) in [
+            ("macro_rules", "macro_rules"),
+            ("Japan's AI Act (2025)", "japans-ai-act-2025"),
+            ("What the Act creates", "what-the-act-creates"),
+            ("A & B", "a--b"),
+            ("C++ / Rust: notes", "c--rust-notes"),
+            ("pre-trained models", "pre-trained-models"),
+            ("「重要」なポイント", "重要なポイント"),
+            ("AI推進法の概要", "ai推進法の概要"),
+            ("基本計画（2025年）", "基本計画2025年"),
+            ("AI戦略本部・AI戦略会議", "ai戦略本部ai戦略会議"),
+            ("主な論点、今後の課題。", "主な論点今後の課題"),
+            ("Ｗｉｄｅ ＡＩ", "ｗｉｄｅ-ａｉ"),
+            ("がぎ", "がぎ"),
+            ("Über Straße", "über-straße"),
+            ("v1.2 release", "v12-release"),
+            ("2025", "2025"),
+            ("  padded  ", "padded"),
+        ] {
+            assert_eq!(github_heading_id(text), id, "{text}");
+        }
     }
 
     #[test]

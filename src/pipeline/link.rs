@@ -401,6 +401,10 @@ impl Links for PageLinks<'_> {
         self.site.config.unsafe_html
     }
 
+    fn heading_ids(&self) -> crate::model::config::HeadingIds {
+        self.site.config.heading_ids
+    }
+
     fn dropped(&mut self, what: markdown::Dropped, offset: usize) {
         self.report.dropped.push((what, offset));
     }
