@@ -13,17 +13,7 @@ use crate::model::dates::Date;
 use crate::model::translation::Status;
 use crate::pipeline::build::{Prepared, prepare};
 use crate::pipeline::index::Site;
-use crate::pipeline::render::{self, Sink};
-
-/// Discards rendered files: `check` renders every page to find template errors, and keeps
-/// nothing.
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::pipeline::render;
 
 /// What `tebiki check` was asked to do beyond the default checks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,7 +48,11 @@ pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Dia
     } = prepare(root, false, None)?;
     errors.extend(build_warnings);
     if let Some(theme) = &theme {
-        errors.extend(render::render_all(&site, theme, &Discard)?);
+        errors.extend(render::render_all(
+            &site,
+            theme,
+            &crate::pipeline::build::Discard,
+        )?);
     }
     errors.extend(warnings(&site, today));
     if options.external {

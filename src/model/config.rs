@@ -298,45 +298,80 @@ const TOP_LEVEL: &[&str] = &[
 
 /// Reads and checks `book.toml` in `root`. Every problem found is returned, not just the first.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let (config, errors) = load_lenient(root);
+    match config {
+        Some(config) if errors.is_empty() => Ok(config),
+        _ => Err(errors),
+    }
+}
+
+/// Reads `book.toml` in `root` as far as it can: with its problems, the configuration made
+/// from what could be read (unknown keys ignored, a wrong value replaced by its default), so
+/// that one run also reports the content's problems. `None` when the file cannot be read or
+/// parsed at all.
+pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read(&path) {
-        Ok(bytes) => crate::diag::decode(CONFIG_FILE, bytes).map_err(|e| vec![e])?,
+        Ok(bytes) => match crate::diag::decode(CONFIG_FILE, bytes) {
+            Ok(text) => text,
+            Err(e) => return (None, vec![e]),
+        },
         Err(e) => {
-            return Err(vec![
-                Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
-                    .suggest(format!(
-                        "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
-                        root.display()
-                    )),
-            ]);
+            return (
+                None,
+                vec![
+                    Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
+                        .suggest(format!(
+                            "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
+                            root.display()
+                        )),
+                ],
+            );
         }
     };
-    parse(&text)
+    parse_lenient(&text)
 }
 
 /// Parses the text of a `book.toml`.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    match parse_lenient(text) {
+        (Some(config), errors) if errors.is_empty() => Ok(config),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses the text of a `book.toml` as far as it can (see [`load_lenient`]).
+pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let lines = crate::diag::LineIndex::new(text);
     let at = |span: std::ops::Range<usize>| lines.line_col(span.start);
-    let doc = DeTable::parse(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => return (None, vec![toml_error(text, &e)]),
+    };
+    // Unknown keys are reported; serde then reads the known ones and ignores the rest.
     let mut errors = check_keys(doc.get_ref(), &at);
     crate::diag::sort(&mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let mut raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            errors.push(toml_error(text, &e));
+            return (None, errors);
+        }
+    };
 
-    let base_url = normalise_base_url(&raw.book.base_url).map_err(|msg| {
+    let base_url = normalise_base_url(&raw.book.base_url).unwrap_or_else(|msg| {
         let (line, col) = find_key(doc.get_ref(), "book", "base_url")
             .map(&at)
             .unwrap_or((0, 0));
-        vec![Diagnostic::error(Code::Config, CONFIG_FILE, msg).at(line, col)]
-    })?;
+        errors.push(Diagnostic::error(Code::Config, CONFIG_FILE, msg).at(line, col));
+        "http://localhost/".to_string()
+    });
 
+    let defaults = (RawBuild::default(), RawGlossary::default());
     for (table, key, value, example) in [
-        ("build", "output_dir", &raw.build.output_dir, "public"),
-        ("build", "theme", &raw.build.theme, "default"),
-        ("glossary", "file", &raw.glossary.file, "glossary.toml"),
+        ("build", "output_dir", &mut raw.build.output_dir, "public"),
+        ("build", "theme", &mut raw.build.theme, "default"),
+        ("glossary", "file", &mut raw.glossary.file, "glossary.toml"),
     ] {
         if !stays_inside(value) {
             let (line, col) = find_key(doc.get_ref(), table, key)
@@ -361,6 +396,11 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .at(line, col)
                 .suggest(format!("write a relative path such as `{example}`{hint}")),
             );
+            *value = match key {
+                "output_dir" => defaults.0.output_dir.clone(),
+                "theme" => defaults.0.theme.clone(),
+                _ => defaults.1.file.clone(),
+            };
         }
     }
 
@@ -423,10 +463,6 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
     let mut languages: Vec<Language> = raw
         .languages
         .into_iter()
@@ -437,7 +473,8 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             code,
         })
         .collect();
-    if languages.is_empty() {
+    // A default language without its table (reported above) is still declared.
+    if !languages.iter().any(|l| l.code == default) {
         languages.push(Language {
             code: default.clone(),
             name: default.clone(),
@@ -447,7 +484,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     languages.sort_by_key(|l| (l.code != default, l.code.clone()));
 
-    Ok(Config {
+    let config = Config {
         title: raw.book.title,
         description: raw.book.description,
         base_url,
@@ -474,7 +511,8 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())
             .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
-    })
+    };
+    (Some(config), errors)
 }
 
 /// Whether a path from book.toml stays inside the folder it is relative to: relative, made

@@ -7,6 +7,7 @@ mod common;
 mod bad_input;
 mod bad_output;
 mod build;
+mod check_gate;
 mod docs;
 mod errors;
 mod glossary;
