@@ -10,6 +10,7 @@ mod build;
 mod check_gate;
 mod docs;
 mod errors;
+mod external_links;
 mod glossary;
 mod links;
 mod preview_engine;
