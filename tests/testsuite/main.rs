@@ -8,6 +8,7 @@ mod bad_input;
 mod bad_output;
 mod build;
 mod check_gate;
+mod deploy;
 mod docs;
 mod errors;
 mod external_links;
