@@ -369,6 +369,22 @@ mod tests {
                 info.name
             );
         }
+        // Every code in the registry is reported somewhere: no dead entries.
+        let mut sources = String::new();
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")) {
+            let entry = entry.expect("walk src");
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("codes.rs") {
+                sources += &std::fs::read_to_string(path).expect("read source");
+            }
+        }
+        for info in ALL {
+            let variant = format!("Code::{:?}", info.code);
+            let used = sources.match_indices(&variant).any(|(at, _)| {
+                !sources[at + variant.len()..].starts_with(|c: char| c.is_alphanumeric())
+            });
+            assert!(used, "{} ({variant}) is never reported", info.name);
+        }
         let mut names: Vec<_> = Code::names().collect();
         names.sort_unstable();
         names.dedup();

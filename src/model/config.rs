@@ -351,11 +351,23 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     // Unknown keys are reported; serde then reads the known ones and ignores the rest.
     let mut errors = check_keys(doc.get_ref(), &at);
     crate::diag::sort(&mut errors);
-    let mut raw: RawConfig = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            errors.push(toml_error(text, &e));
-            return (None, errors);
+    // A value of the wrong type is reported, then blanked out (spaces keep every other
+    // offset) so the rest is read with its default; a problem that is not one value (a
+    // missing `[book]` or `title`) stops here.
+    let mut patched = text.to_string();
+    let mut raw: RawConfig = loop {
+        match toml::from_str(&patched) {
+            Ok(raw) => break raw,
+            Err(e) => {
+                errors.push(toml_error(text, &e));
+                let value = e
+                    .span()
+                    .and_then(|span| leaf_entry(doc.get_ref(), span.start));
+                match value {
+                    Some(range) if errors.len() < 64 => blank(&mut patched, range),
+                    _ => return (None, errors),
+                }
+            }
         }
     };
 
@@ -618,6 +630,37 @@ fn check_keys(doc: &DeTable<'_>, at: &At<'_>) -> Vec<Diagnostic> {
     errors
 }
 
+/// The span of the `key = value` entry whose value (not a table) holds byte `at`. A table's
+/// own span does not always cover its entries (`[build]` headers), so every table is searched.
+fn leaf_entry(table: &DeTable<'_>, at: usize) -> Option<std::ops::Range<usize>> {
+    table.iter().find_map(|(key, value)| match value.get_ref() {
+        DeValue::Table(inner) => leaf_entry(inner, at),
+        _ => {
+            let span = value.span();
+            (span.start <= at && at < span.end.max(span.start + 1))
+                .then(|| key.span().start..span.end)
+        }
+    })
+}
+
+/// `range` of `text` replaced by spaces, newlines kept, so every other offset stays put.
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let Some(part) = text.get(range.clone()) else {
+        return;
+    };
+    let spaces: String = part
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(range, &spaces);
+}
+
 /// The span of `name` in `[check.levels]`.
 fn find_level(doc: &DeTable<'_>, name: &str) -> Option<std::ops::Range<usize>> {
     let (_, check) = doc.iter().find(|(k, _)| k.get_ref().as_ref() == "check")?;
@@ -668,6 +711,28 @@ title = "Guides"
 name = "日本語"
 title = "ガイド"
 "#;
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_and_defaulted() {
+        let text =
+            format!("{GOOD}\n[build]\ndrafts = \"yes\"\ntheme = 3\n[serve]\nport = \"eleven\"\n");
+        let (config, errors) = parse_lenient(&text);
+        let config = config.unwrap_or_else(|| panic!("the rest is read: {errors:?}"));
+        assert!(!config.drafts);
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.port, 1111);
+        let places: Vec<_> = errors.iter().map(|e| (e.line, e.message.clone())).collect();
+        assert_eq!(places.len(), 3, "{places:?}");
+        assert_eq!(places[0].0, 15);
+        assert!(
+            places.iter().all(|(_, m)| m.starts_with("invalid type")),
+            "{places:?}"
+        );
+        // A missing required key is not one value: nothing to default to.
+        let (config, errors) = parse_lenient("[book]\ntitle = \"T\"\n");
+        assert!(config.is_none());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
 
     #[test]
     fn paths_that_leave_the_site_are_refused_at_their_line() {

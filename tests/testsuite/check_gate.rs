@@ -437,6 +437,21 @@ fn one_run_reports_book_toml_and_content_errors() {
         found.contains(&t("error", "broken-link", "content/reference/_index.md")),
         "{found:?}"
     );
+    // So is a value of the wrong type.
+    let book = BOOK.replace(
+        "[languages.en]",
+        "[build]\ndrafts = \"yes\"\n\n[languages.en]",
+    );
+    let f = site(&book, "---\ntitle: Reference\n---\n[x](nowhere.md)\n");
+    let (_, found) = check_json(&f, &[]);
+    assert!(
+        found.contains(&t("error", "config", "book.toml")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&t("error", "broken-link", "content/reference/_index.md")),
+        "{found:?}"
+    );
     // A file that is not TOML still stops the run: nothing can be read with it.
     let f = site("[book\n", "---\ntitle: Reference\n---\n");
     let (code, found) = check_json(&f, &[]);
