@@ -106,9 +106,9 @@ fn in_file(root: &Path, source: &SourceFile) -> Vec<(String, Place)> {
     let mut out = Vec::new();
     let text = std::fs::read_to_string(root.join(&source.file)).unwrap_or_default();
     let front = text
-        .lines()
+        .split_inclusive('\n')
         .take(source.body_line.saturating_sub(1))
-        .map(|l| l.len() + 1)
+        .map(str::len)
         .sum::<usize>()
         .min(text.len());
     let front_index = LineIndex::new(&text);

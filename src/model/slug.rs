@@ -28,7 +28,11 @@ pub fn github_heading_id(text: &str) -> String {
     for c in text.trim().chars() {
         if c == ' ' {
             out.push('-');
-        } else if c == '-' || c.is_alphanumeric() || is_connector(c) || is_combining_mark(c) {
+        } else if c == '-'
+            || (c.is_alphanumeric() && !is_dropped_symbol(c))
+            || is_connector(c)
+            || is_combining_mark(c)
+        {
             out.extend(c.to_lowercase());
         }
     }
@@ -42,6 +46,29 @@ fn is_connector(c: char) -> bool {
         c,
         '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
             ..='\u{FE4F}' | '\u{FF3F}'
+    )
+}
+
+/// Characters Rust counts as alphanumeric that GitHub's rule (letters, marks, decimal and
+/// letter numbers, connectors) drops: the other numbers (general category No) and the
+/// circled letters, as far as guides use them: superscripts and subscripts, vulgar
+/// fractions, circled and parenthesised numbers (①, ⑴, ❶, ㉑) and circled letters (Ⓐ).
+fn is_dropped_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}'
+            | '\u{2070}'..='\u{2079}'
+            | '\u{2080}'..='\u{2089}'
+            | '\u{2150}'..='\u{215F}'
+            | '\u{2189}'
+            | '\u{2460}'..='\u{24FF}'
+            | '\u{2776}'..='\u{2793}'
+            | '\u{3192}'..='\u{3195}'
+            | '\u{3220}'..='\u{3229}'
+            | '\u{3248}'..='\u{324F}'
+            | '\u{3251}'..='\u{325F}'
+            | '\u{3280}'..='\u{3289}'
+            | '\u{32B1}'..='\u{32BF}'
     )
 }
 
@@ -91,6 +118,10 @@ mod tests {
             ("Über Straße", "über-straße"),
             ("v1.2 release", "v12-release"),
             ("2025", "2025"),
+            ("① 概要", "-概要"),
+            ("x² growth", "x-growth"),
+            ("Ⓐ plan", "-plan"),
+            ("第Ⅱ部", "第ⅱ部"),
             ("  padded  ", "padded"),
         ] {
             assert_eq!(github_heading_id(text), id, "{text}");
