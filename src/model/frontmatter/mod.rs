@@ -333,6 +333,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                     names.sort();
                     for name in names {
                         let at = lines.key(name, line + 1).unwrap_or(line);
+                        let column = lines.column_of(at, name);
                         match crate::codes::parse_setting(name, string(&map[name]).as_deref()) {
                             Ok((code, level)) => {
                                 fm.levels.insert(code, level);
@@ -347,7 +348,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                                     file,
                                     format!("{} in `levels`", bad.message),
                                 )
-                                .at(at, 1)
+                                .at(at, column)
                                 .maybe_suggest(bad.suggestion),
                             ),
                         }
@@ -565,6 +566,14 @@ impl<'a> LineFinder<'a> {
             first_line,
             top_level,
         }
+    }
+
+    /// The 1-based column (in characters) of `text` on file line `line`, 1 if it is not there.
+    fn column_of(&self, line: usize, text: &str) -> usize {
+        line.checked_sub(self.first_line)
+            .and_then(|i| self.lines.get(i))
+            .and_then(|l| l.find(text).map(|at| l[..at].chars().count() + 1))
+            .unwrap_or(1)
     }
 
     /// The first line at or after file line `after` that defines `key` (`key:` in YAML,
