@@ -3,10 +3,9 @@
 //! to; translations whose source changed since they were translated; glossary terms no page
 //! uses or that lack a declared language.
 
-use crate::diag::Code;
 use std::path::Path;
 
-use crate::diag::{self, Diagnostic, Style};
+use crate::diag::{self, Code, Diagnostic, Style};
 use crate::error::Error;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;

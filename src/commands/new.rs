@@ -3,10 +3,9 @@
 //! rewrite in place, recording the source version it starts from and kept as a draft (readers
 //! get the original) until the translator publishes it.
 
-use crate::diag::Code;
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};

@@ -5,7 +5,6 @@
 //!
 //! [`blob`]: crate::model::blob
 
-use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::commands::Format;
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};

@@ -3,12 +3,11 @@
 //! blob id, so git can restore it when it was ever committed; nothing is written into the
 //! repository (the old version goes to a temporary file).
 
-use crate::diag::Code;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::commands::translations::pair;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::{blob_id, is_blob_id};
 use crate::model::config;

@@ -1,7 +1,6 @@
 //! `book.toml`: the site's configuration. Keys are checked against the known ones first (so a
 //! typo anywhere is reported with its line and the closest key), then deserialized with serde.
 
-use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -9,7 +8,7 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
 use crate::codes::Level;
-use crate::diag::{Diagnostic, did_you_mean, line_col};
+use crate::diag::{Code, Diagnostic, did_you_mean, line_col};
 
 pub const CONFIG_FILE: &str = "book.toml";
 

@@ -2,8 +2,7 @@
 //! content, and the one grammar of content paths (`NAME.LANG.md`, bundles, `_index`) that
 //! loading, linking, translating and `tebiki new` all use.
 
-use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::config::{Config, is_language_code};
 
 /// The folder under the site root that holds the pages.

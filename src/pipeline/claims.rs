@@ -4,12 +4,11 @@
 //! naming both sources, so no page is ever silently overwritten. `build`, `serve` and
 //! `check` all run this check (from `build::prepare`).
 
-use crate::diag::Code;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::{Code, Diagnostic, display_path};
 use crate::error::Error;
 use crate::pipeline::build;
 use crate::pipeline::feeds::{self, Feed};

@@ -1,11 +1,10 @@
 //! The index stage: turns loaded files into a `Site` — every page and section with its
 //! language, slug and URL, the translation pairs, and the lookups later stages need.
 
-use crate::diag::Code;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, Reported, did_you_mean};
+use crate::diag::{Code, Diagnostic, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};

@@ -5,10 +5,9 @@
 //! are checked against the heading ids the renderer collected, once every page is rendered, so
 //! nothing is parsed twice. Backlinks come from the same pass.
 
-use crate::diag::Code;
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
+use crate::diag::{Code, Diagnostic, closest, did_you_mean, line_col};
 use crate::model::config::LinkMode;
 use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;

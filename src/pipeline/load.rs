@@ -2,14 +2,13 @@
 //! asset), read the Markdown files in parallel and check their front matter. Nothing is
 //! rendered yet: rendering needs the index of all pages, which the next stage builds.
 
-use crate::diag::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, Reported, display_path};
+use crate::diag::{Code, Diagnostic, Reported, display_path};
 use crate::model::config::Config;
 use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};

@@ -4,12 +4,11 @@
 //! with markers where the linked text and the tooltip's id go, and then copied into every page
 //! that needs it: no template runs per occurrence.
 
-use crate::diag::Code;
 use std::collections::HashMap;
 
 use tera::Context;
 
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
 use crate::pipeline::theme::Theme;

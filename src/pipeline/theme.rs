@@ -1,14 +1,13 @@
 //! Themes: the built-in default theme, overridden file by file by `themes/<name>/` in the site.
 //! A theme is templates (Tera 2), static files and interface strings (`i18n.toml`).
 
-use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, Reported, display_path};
+use crate::diag::{Code, Diagnostic, Reported, display_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));

@@ -4,14 +4,13 @@
 //! check every key and type. The values carry no positions, so each problem is mapped back to
 //! the file's own line here.
 
-use crate::codes::Level;
-use crate::diag::Code;
 use std::collections::{BTreeMap, HashMap};
 
 use gray_matter::Pod;
 use gray_matter::engine::{Engine, TOML};
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::codes::Level;
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::dates::Date;
 
 mod yaml;

@@ -4,7 +4,6 @@
 //! original text is kept in the output. Latin-script terms match on word boundaries; Japanese
 //! and other CJK terms match anywhere, since those languages put no spaces between words.
 
-use crate::diag::Code;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -12,7 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Glossary, Term};
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::markdown::is_cjk;
 
 /// What a name in the automaton stands for.

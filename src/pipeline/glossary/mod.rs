@@ -3,7 +3,6 @@
 
 mod matcher;
 
-use crate::diag::Code;
 pub use matcher::Found;
 use matcher::{Matcher, build_matcher};
 
@@ -14,7 +13,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diag::{Diagnostic, LineIndex, Reported, did_you_mean};
+use crate::diag::{Code, Diagnostic, LineIndex, Reported, did_you_mean};
 use crate::model::config::Config;
 
 const TERM_KEYS: &[&str] = &["id", "see_also"];

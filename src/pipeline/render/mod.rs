@@ -5,12 +5,11 @@
 pub mod context;
 pub mod data;
 
-use crate::diag::Code;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::Error;
 use crate::pipeline::claims::Claimant;
 use crate::pipeline::index::{Section, Site, Taxonomy};
