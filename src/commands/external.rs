@@ -430,11 +430,19 @@ enum Status {
 
 /// One `HEAD`, then one `GET` when `HEAD` did not succeed (servers that refuse or mishandle
 /// `HEAD` are common).
+/// A timeout is not tried again with `GET`: a server too slow for one is too slow for both.
 fn head_or_get(agent: &ureq::Agent, url: &str) -> Result<Status, String> {
-    let head = agent.head(url).call();
-    let response = match head {
+    let failure = |e: ureq::Error| match e {
+        ureq::Error::Timeout(_) => {
+            let limit = agent.config().timeouts().global.map_or(0, |d| d.as_secs());
+            format!("no answer within {limit} s")
+        }
+        other => other.to_string(),
+    };
+    let response = match agent.head(url).call() {
         Ok(r) if r.status().as_u16() < 400 => r,
-        _ => agent.get(url).call().map_err(|e| e.to_string())?,
+        Err(e @ ureq::Error::Timeout(_)) => return Err(failure(e)),
+        _ => agent.get(url).call().map_err(failure)?,
     };
     let code = response.status().as_u16();
     if (300..400).contains(&code)

@@ -209,7 +209,10 @@ fn every_kind_of_answer_is_reported_at_the_link() {
             e(
                 "external-error",
                 &format!("{home}:12:3"),
-                format!("`{}` could not be checked: timeout: global", u("/slow"))
+                format!(
+                    "`{}` could not be checked: no answer within 1 s",
+                    u("/slow")
+                )
             ),
         ]
     );
@@ -224,6 +227,13 @@ fn every_kind_of_answer_is_reported_at_the_link() {
     assert_eq!(server.count("/gone"), 2);
     // HEAD then GET, retried once: a failing server is asked twice.
     assert_eq!(server.count("/error"), 4);
+    // A server too slow for HEAD is not asked again with GET; it is retried once.
+    let slow: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/slow")
+        .map(|r| r.method.as_str())
+        .collect();
+    assert_eq!(slow, ["HEAD", "HEAD"]);
     let nohead: Vec<_> = requests
         .iter()
         .filter(|r| r.path == "/nohead")
