@@ -27,11 +27,7 @@ use crate::pipeline::load::SourceFile;
 pub const CACHE_FILE: &str = ".tebiki-cache/links.json";
 
 /// The user agent of every request.
-pub const USER_AGENT: &str = concat!(
-    "tebiki/",
-    env!("CARGO_PKG_VERSION"),
-    " (link checker; +https://crates.io/crates/tebiki)"
-);
+pub const USER_AGENT: &str = concat!("tebiki/", env!("CARGO_PKG_VERSION"), " (link checker)");
 
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
