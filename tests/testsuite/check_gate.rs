@@ -482,3 +482,23 @@ fn build_reports_template_errors_with_content_errors() {
         check.stdout
     );
 }
+
+#[test]
+fn levels_apply_to_build_too() {
+    let page = "---\ntitle: Home\n---\n<div>raw</div>\n";
+    let f = Fixture::with_book(BOOK);
+    f.write("content/_index.md", page);
+    let run = f.build_ok(&[]);
+    assert!(run.stderr.contains("warning[raw-html]"), "{}", run.stderr);
+
+    let f = Fixture::with_book(&format!("{BOOK}\n[check.levels]\nraw-html = \"allow\"\n"));
+    f.write("content/_index.md", page);
+    let run = f.build_ok(&[]);
+    assert!(!run.stderr.contains("raw-html"), "{}", run.stderr);
+
+    let f = Fixture::with_book(&format!("{BOOK}\n[check.levels]\nraw-html = \"deny\"\n"));
+    f.write("content/_index.md", page);
+    let stderr = f.build_err();
+    assert!(stderr.contains("error[raw-html]"), "{stderr}");
+    assert!(!f.path("public").exists());
+}
