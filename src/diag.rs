@@ -9,6 +9,8 @@ use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer,
 
 use serde::Serialize;
 
+pub use crate::codes::Code;
+
 /// How bad a diagnostic is: errors fail the build, warnings only inform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -22,7 +24,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// A short stable identifier such as `unknown-key`, for tools that filter diagnostics.
-    pub code: &'static str,
+    pub code: Code,
     /// Path relative to the site root, with `/` separators.
     pub file: String,
     /// 1-based; 0 when the problem concerns the whole file.
@@ -34,7 +36,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -46,11 +48,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, message)
@@ -94,7 +92,9 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.code.name());
         let source = (self.line > 0)
             .then(|| source_line(&root.join(&self.file), self.line))
             .flatten();
@@ -232,7 +232,7 @@ pub fn not_utf8(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic 
     let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
     let (line, column) = line_col(valid, at);
     Diagnostic::error(
-        "not-utf8",
+        Code::NotUtf8,
         file,
         format!(
             "the file is not UTF-8 text: byte 0x{:02X} at byte offset {at} (line {line}) cannot be decoded",
@@ -296,7 +296,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let long = "x".repeat(5000) + "^" + &"y".repeat(5000);
         std::fs::write(dir.path().join("long.md"), format!("---\n{long}\n")).expect("write");
-        let d = Diagnostic::error("test", "long.md", "a problem").at(2, 5001);
+        let d = Diagnostic::error(Code::Io, "long.md", "a problem").at(2, 5001);
         let text = d.render(dir.path(), Style::Plain);
         assert!(text.contains("--> long.md:2:5001"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
@@ -316,7 +316,7 @@ mod tests {
     fn carets_stand_under_wide_characters() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("ja.md"), "日本語の[リンク](x.md)\n").expect("write");
-        let d = Diagnostic::error("broken-link", "ja.md", "no such page").at(1, 5);
+        let d = Diagnostic::error(Code::BrokenLink, "ja.md", "no such page").at(1, 5);
         let text = d.render(dir.path(), Style::Plain);
         // Four wide characters take eight columns: the caret stands under `[`.
         let source = text.lines().find(|l| l.contains("日本語")).expect("source");

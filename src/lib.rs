@@ -13,6 +13,7 @@
 //!
 //! [`diag`] and [`error`] are shared by all of them: how a problem is described and printed.
 
+pub mod codes;
 pub mod commands;
 pub mod diag;
 pub mod error;

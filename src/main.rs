@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use tebiki::BuildOptions;
+use tebiki::commands::check::{CheckFormat, CheckOptions};
 use tebiki::commands::{self, Format};
 
 #[derive(Parser)]
@@ -55,9 +56,20 @@ enum Command {
     Check {
         #[command(flatten)]
         site: Site,
-        /// `text` (like rustc) or `json` (a list of diagnostics, for tools).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// `text` (like rustc), `json` (a list of diagnostics), `github` (GitHub Actions
+        /// workflow commands) or `sarif` (SARIF 2.1.0, for code scanning).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// `--deny warnings` (or `-D warnings`): every warning is an error (exit 1), for CI.
+        #[arg(short = 'D', long = "deny", value_enum, value_name = "WHAT")]
+        deny: Vec<Deny>,
+        /// Also request every http(s) link and source URL (results cached in
+        /// .tebiki-cache/links.json under the site).
+        #[arg(long)]
+        external: bool,
+        /// Print what a diagnostic code means and how to fix it, then exit.
+        #[arg(long, value_name = "CODE")]
+        explain: Option<String>,
     },
     /// Preview the site at http://127.0.0.1:1111/ with drafts, rebuilding and reloading the
     /// browser on every change. Nothing is written to the output directory.
@@ -115,6 +127,13 @@ enum Command {
     },
 }
 
+/// What `--deny` makes fatal.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Deny {
+    /// Every warning.
+    Warnings,
+}
+
 #[derive(Subcommand)]
 enum TranslationsAction {
     /// Record in each translation that it now matches its source's current version.
@@ -163,8 +182,23 @@ fn main() -> ExitCode {
             let options = build_options(site.root.clone(), output, base_url);
             (site.root, commands::build::run(&options))
         }
-        Command::Check { site, format } => {
-            let result = commands::check::run(&site.root, format);
+        Command::Check {
+            site,
+            format,
+            deny,
+            external,
+            explain,
+        } => {
+            let result = match explain {
+                Some(code) => commands::check::explain(&code),
+                None => {
+                    let options = CheckOptions {
+                        deny_warnings: deny.contains(&Deny::Warnings),
+                        external,
+                    };
+                    commands::check::run(&site.root, format, &options)
+                }
+            };
             (site.root, result)
         }
         Command::Serve {

@@ -5,28 +5,40 @@
 
 use std::path::Path;
 
-use crate::commands::Format;
-use crate::diag::{self, Diagnostic, Style};
+use crate::diag::{self, Code, Diagnostic, Style};
 use crate::error::Error;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::translation::Status;
 use crate::pipeline::build::{Prepared, prepare};
 use crate::pipeline::index::Site;
-use crate::pipeline::render::{self, Sink};
+use crate::pipeline::render;
 
-/// Discards rendered files: `check` renders every page to find template errors, and keeps
-/// nothing.
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
-        Ok(())
-    }
+/// What `tebiki check` was asked to do beyond the default checks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// `--deny warnings`: every warning is an error.
+    pub deny_warnings: bool,
+    /// `--external`: request every http(s) link and source.
+    pub external: bool,
 }
 
-/// Checks the site at `root` as of `today`. Returns every error and warning, sorted.
-pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
+/// How `tebiki check` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// For people: rustc-style diagnostics and a count.
+    Text,
+    /// For tools: a JSON list of diagnostics.
+    Json,
+    /// GitHub Actions workflow commands: each problem shows on the pull request's line.
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// Checks the site at `root` as of `today`. Returns every error and warning, sorted, with
+/// the levels of book.toml, the sections and `options` applied.
+pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Diagnostic>, Error> {
     let Prepared {
         site,
         theme,
@@ -35,9 +47,19 @@ pub fn check(root: &Path, today: Date) -> Result<Vec<Diagnostic>, Error> {
     } = prepare(root, false, None)?;
     errors.extend(build_warnings);
     if let Some(theme) = &theme {
-        errors.extend(render::render_all(&site, theme, &Discard)?);
+        errors.extend(render::render_all(
+            &site,
+            theme,
+            &crate::pipeline::build::Discard,
+        )?);
     }
     errors.extend(warnings(&site, today));
+    if options.external {
+        errors.extend(crate::commands::external::check(&site)?);
+    }
+    let mut levels = crate::pipeline::build::levels(&site);
+    levels.deny_warnings = options.deny_warnings;
+    let mut errors = levels.apply(errors);
     diag::sort(&mut errors);
     errors.dedup();
     Ok(errors)
@@ -68,7 +90,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::warning(
-                    "review-due",
+                    Code::ReviewDue,
                     file,
                     format!("`review_by` {} has passed", review_by.iso()),
                 )
@@ -78,7 +100,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         }
         if meta.sources.is_empty() {
             out.push(
-                Diagnostic::warning("no-sources", file, "this guide cites no `sources`")
+                Diagnostic::warning(Code::NoSources, file, "this guide cites no `sources`")
                     .at(line_of("title"), 1)
                     .suggest("list the primary documents it relies on under `sources`"),
             );
@@ -88,7 +110,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::warning(
-                    "stale-translation",
+                    Code::StaleTranslation,
                     file,
                     format!(
                         "`{}` has changed since this translation was made",
@@ -103,7 +125,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         }
         if !linked[i] {
             out.push(
-                Diagnostic::warning("orphan", file, "no other page links to this page")
+                Diagnostic::warning(Code::Orphan, file, "no other page links to this page")
                     .at(line_of("title"), 1)
                     .suggest("link to it from a related guide, or add it to a `related` list"),
             );
@@ -114,7 +136,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             if site.term_uses.get(i).is_none_or(Vec::is_empty) {
                 out.push(
                     Diagnostic::warning(
-                        "unused-term",
+                        Code::UnusedTerm,
                         &glossary.file,
                         format!("term `{}` is defined but no page uses it", term.id),
                     )
@@ -132,7 +154,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             if !missing.is_empty() {
                 out.push(
                     Diagnostic::warning(
-                        "term-missing-language",
+                        Code::TermMissingLanguage,
                         &glossary.file,
                         format!("term `{}` has no entry in {}", term.id, missing.join(", ")),
                     )
@@ -149,25 +171,64 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
 }
 
 /// `tebiki check`: prints every diagnostic in `format`; exits 1 when any is an error.
-/// Problems in book.toml stop the check early; they are printed like the others.
-pub fn run(root: &Path, format: Format) -> Result<u8, Error> {
-    let found = match check(root, Date::today()) {
-        Ok(found) | Err(Error::Content(found)) => found,
+pub fn run(root: &Path, format: CheckFormat, options: &CheckOptions) -> Result<u8, Error> {
+    let found = match check(root, Date::today(), options) {
+        Ok(found) => found,
+        Err(Error::Content(found)) => {
+            let levels = crate::codes::Levels {
+                deny_warnings: options.deny_warnings,
+                ..Default::default()
+            };
+            levels.apply(found)
+        }
         Err(e) => return Err(e),
     };
+    print!("{}", report(root, format, &found));
+    Ok(u8::from(found.iter().any(Diagnostic::is_error)))
+}
+
+/// The report of `found` in `format`, as printed.
+pub fn report(root: &Path, format: CheckFormat, found: &[Diagnostic]) -> String {
+    // Serialising diagnostics or a JSON value cannot fail: their keys are strings.
     match format {
-        Format::Json => match serde_json::to_string_pretty(&found) {
-            Ok(json) => println!("{json}"),
-            Err(e) => eprintln!("error: cannot write JSON: {e}"),
-        },
-        Format::Text => {
+        CheckFormat::Json => serde_json::to_string_pretty(found).unwrap_or_default() + "\n",
+        CheckFormat::Sarif => {
+            serde_json::to_string_pretty(&crate::commands::report::sarif(found)).unwrap_or_default()
+                + "\n"
+        }
+        CheckFormat::Github => crate::commands::report::github(found),
+        CheckFormat::Text => {
             let style = Style::for_stream(&std::io::stdout());
-            for d in &found {
-                println!("{}", d.render(root, style));
+            let mut out = String::new();
+            for d in found {
+                out.push_str(&d.render(root, style));
+                out.push('\n');
             }
             let errors = found.iter().filter(|d| d.is_error()).count();
-            println!("{errors} error(s), {} warning(s)", found.len() - errors);
+            out.push_str(&format!(
+                "{errors} error(s), {} warning(s)\n",
+                found.len() - errors
+            ));
+            out
         }
     }
-    Ok(u8::from(found.iter().any(Diagnostic::is_error)))
+}
+
+/// `tebiki check --explain CODE`: what the code means and how to fix it.
+pub fn explain(code: &str) -> Result<u8, Error> {
+    match crate::codes::Code::from_name(code) {
+        Some(code) => {
+            print!("{}", crate::codes::explain(code.info()));
+            Ok(0)
+        }
+        None => Err(Error::Usage(format!(
+            "`{code}` is not a diagnostic code{}",
+            crate::diag::did_you_mean(code, crate::codes::Code::names())
+                .map(|s| format!("; {s}"))
+                .unwrap_or_else(|| format!(
+                    "; the codes are: {}",
+                    crate::codes::Code::names().collect::<Vec<_>>().join(", ")
+                ))
+        ))),
+    }
 }

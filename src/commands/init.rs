@@ -34,7 +34,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("scaffold/glossary.toml"),
     ),
     ("static/.gitkeep", ""),
-    (".gitignore", "/public/\n"),
+    (".gitignore", "/public/\n/.tebiki-cache/\n"),
 ];
 
 /// Creates a new site in `dir`, which must not exist or be empty.

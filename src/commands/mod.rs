@@ -3,8 +3,10 @@
 
 pub mod build;
 pub mod check;
+pub mod external;
 pub mod init;
 pub mod new;
+pub mod report;
 pub mod translations;
 pub mod translations_diff;
 pub mod watch;

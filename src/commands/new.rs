@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};
@@ -87,7 +87,7 @@ fn translation(
     };
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         Error::Content(vec![
-            Diagnostic::error("io", &source, "the source is not UTF-8 text")
+            Diagnostic::error(Code::Io, &source, "the source is not UTF-8 text")
                 .suggest("save the file as UTF-8"),
         ])
     })?;
@@ -95,7 +95,7 @@ fn translation(
     let edit = |text: &str, key: &str, literal: &str| {
         frontmatter_edit::set_key(text, key, literal).map_err(|(line, message)| {
             Error::Content(vec![
-                Diagnostic::error("front-matter", &source, message)
+                Diagnostic::error(Code::FrontMatter, &source, message)
                     .at(line, 1)
                     .suggest("fix the source's front matter, then run `tebiki new` again"),
             ])

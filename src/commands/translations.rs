@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::commands::Format;
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};
@@ -351,7 +351,7 @@ pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
     if !content.join(&source_rel).is_file() {
         return Err(Error::Content(vec![
             Diagnostic::error(
-                "no-source",
+                Code::NoSource,
                 &shown,
                 format!("this translation's source `{source}` does not exist"),
             )
@@ -416,7 +416,7 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
         match frontmatter_edit::set_key(&text, "translated_from", &format!("\"{version}\"")) {
             Ok(new) => writes.push((path, pair.file, version, new != text, new)),
             Err((line, message)) => problems.push(
-                Diagnostic::error("front-matter", &pair.file, message)
+                Diagnostic::error(Code::FrontMatter, &pair.file, message)
                     .at(line, 1)
                     .suggest(format!(
                         "then run `tebiki translations mark {}` again",

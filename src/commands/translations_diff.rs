@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::commands::translations::pair;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::{blob_id, is_blob_id};
 use crate::model::config;
@@ -36,7 +36,7 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
         .map_err(|e| Error::io(&root.join(&pair.file), e))?;
     let split = frontmatter::split(&text).map_err(|(line, message)| {
         Error::Content(vec![
-            Diagnostic::error("front-matter", &pair.file, message).at(line, 1),
+            Diagnostic::error(Code::FrontMatter, &pair.file, message).at(line, 1),
         ])
     })?;
     let (meta, errors) = frontmatter::parse(&split, &pair.file, pair.kind);
@@ -46,7 +46,7 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
     let line = meta.key_lines.get("translated_from").copied().unwrap_or(1);
     let fail = |message: String, suggestion: &str| {
         Error::Content(vec![
-            Diagnostic::error("translation-diff", &pair.file, message)
+            Diagnostic::error(Code::TranslationDiff, &pair.file, message)
                 .at(line, 1)
                 .suggest(suggestion),
         ])

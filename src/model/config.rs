@@ -7,7 +7,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diagnostic, did_you_mean, line_col};
+use crate::codes::Level;
+use crate::diag::{Code, Diagnostic, did_you_mean, line_col};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -50,7 +51,57 @@ pub struct Config {
     /// `[markdown] unsafe_html`: whether raw HTML and `javascript:`, `vbscript:` and `data:`
     /// URLs in content pass through. When false they are dropped, each with a warning.
     pub unsafe_html: bool,
+    /// `[markdown] heading_ids`: how heading ids are made from heading text.
+    pub heading_ids: HeadingIds,
+    /// `[check]`: what `tebiki check` reports and how it checks external links.
+    pub check: CheckConfig,
     pub extra: serde_json::Value,
+}
+
+/// How heading ids are made from heading text (`[markdown] heading_ids`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadingIds {
+    /// As GitHub does: lower-cased, punctuation dropped (`_` and `-` kept), each space a `-`,
+    /// letters of every script kept. Links written for GitHub or mdBook keep working.
+    #[default]
+    Github,
+    /// tebiki's earlier rule: runs of anything but letters and digits become one `-`, and an
+    /// id of digits only gets an `h-` prefix.
+    Tebiki,
+}
+
+/// `[check]` in book.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckConfig {
+    /// Hosts `check --external` leaves alone (a host also covers its subdomains).
+    pub skip_external: Vec<String>,
+    /// `[check.levels]`: the level of each code that is set.
+    pub levels: BTreeMap<Code, Level>,
+    /// Seconds before one external request gives up.
+    pub external_timeout: u64,
+    /// How many times a failed external request (timeout, connection error, 5xx) is retried.
+    pub external_retries: u32,
+    /// Hours an external link's result is kept in the cache (0: never cached).
+    pub external_cache_ttl: u64,
+    /// Requests in flight to one host at a time.
+    pub external_per_host: usize,
+    /// Requests in flight at a time, over all hosts.
+    pub external_concurrency: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            skip_external: Vec::new(),
+            levels: BTreeMap::new(),
+            external_timeout: 10,
+            external_retries: 1,
+            external_cache_ttl: 24,
+            external_per_host: 2,
+            external_concurrency: 8,
+        }
+    }
 }
 
 impl Config {
@@ -96,7 +147,36 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawCheck {
+    skip_external: Vec<String>,
+    levels: BTreeMap<String, toml::Value>,
+    external_timeout: u64,
+    external_retries: u32,
+    external_cache_ttl: u64,
+    external_per_host: usize,
+    external_concurrency: usize,
+}
+
+impl Default for RawCheck {
+    fn default() -> Self {
+        let d = CheckConfig::default();
+        RawCheck {
+            skip_external: d.skip_external,
+            levels: BTreeMap::new(),
+            external_timeout: d.external_timeout,
+            external_retries: d.external_retries,
+            external_cache_ttl: d.external_cache_ttl,
+            external_per_host: d.external_per_host,
+            external_concurrency: d.external_concurrency,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -176,6 +256,7 @@ impl Default for RawServe {
 struct RawMarkdown {
     /// Off unless the publisher trusts every writer: see the README's `[markdown]` section.
     unsafe_html: bool,
+    heading_ids: HeadingIds,
 }
 
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
@@ -188,7 +269,19 @@ const TABLES: &[(&str, &[&str])] = &[
     ("build", &["output_dir", "theme", "drafts"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
-    ("markdown", &["unsafe_html"]),
+    ("markdown", &["unsafe_html", "heading_ids"]),
+    (
+        "check",
+        &[
+            "skip_external",
+            "levels",
+            "external_timeout",
+            "external_retries",
+            "external_cache_ttl",
+            "external_per_host",
+            "external_concurrency",
+        ],
+    ),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
 const TOP_LEVEL: &[&str] = &[
@@ -198,50 +291,98 @@ const TOP_LEVEL: &[&str] = &[
     "glossary",
     "serve",
     "markdown",
+    "check",
     "extra",
 ];
 
 /// Reads and checks `book.toml` in `root`. Every problem found is returned, not just the first.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let (config, errors) = load_lenient(root);
+    match config {
+        Some(config) if errors.is_empty() => Ok(config),
+        _ => Err(errors),
+    }
+}
+
+/// Reads `book.toml` in `root` as far as it can: with its problems, the configuration made
+/// from what could be read (unknown keys ignored, a wrong value replaced by its default), so
+/// that one run also reports the content's problems. `None` when the file cannot be read or
+/// parsed at all.
+pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read(&path) {
-        Ok(bytes) => crate::diag::decode(CONFIG_FILE, bytes).map_err(|e| vec![e])?,
+        Ok(bytes) => match crate::diag::decode(CONFIG_FILE, bytes) {
+            Ok(text) => text,
+            Err(e) => return (None, vec![e]),
+        },
         Err(e) => {
-            return Err(vec![
-                Diagnostic::error("config", CONFIG_FILE, format!("cannot read book.toml: {e}"))
-                    .suggest(format!(
-                        "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
-                        root.display()
-                    )),
-            ]);
+            return (
+                None,
+                vec![
+                    Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
+                        .suggest(format!(
+                            "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
+                            root.display()
+                        )),
+                ],
+            );
         }
     };
-    parse(&text)
+    parse_lenient(&text)
 }
 
 /// Parses the text of a `book.toml`.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    match parse_lenient(text) {
+        (Some(config), errors) if errors.is_empty() => Ok(config),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses the text of a `book.toml` as far as it can (see [`load_lenient`]).
+pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let lines = crate::diag::LineIndex::new(text);
     let at = |span: std::ops::Range<usize>| lines.line_col(span.start);
-    let doc = DeTable::parse(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => return (None, vec![toml_error(text, &e)]),
+    };
+    // Unknown keys are reported; serde then reads the known ones and ignores the rest.
     let mut errors = check_keys(doc.get_ref(), &at);
     crate::diag::sort(&mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+    // A value of the wrong type is reported, then blanked out (spaces keep every other
+    // offset) so the rest is read with its default; a problem that is not one value (a
+    // missing `[book]` or `title`) stops here.
+    let mut patched = text.to_string();
+    let mut raw: RawConfig = loop {
+        match toml::from_str(&patched) {
+            Ok(raw) => break raw,
+            Err(e) => {
+                errors.push(toml_error(text, &e));
+                let value = e
+                    .span()
+                    .and_then(|span| leaf_entry(doc.get_ref(), span.start));
+                match value {
+                    Some(range) if errors.len() < 64 => blank(&mut patched, range),
+                    _ => return (None, errors),
+                }
+            }
+        }
+    };
 
-    let base_url = normalise_base_url(&raw.book.base_url).map_err(|msg| {
+    let base_url = normalise_base_url(&raw.book.base_url).unwrap_or_else(|msg| {
         let (line, col) = find_key(doc.get_ref(), "book", "base_url")
             .map(&at)
             .unwrap_or((0, 0));
-        vec![Diagnostic::error("config", CONFIG_FILE, msg).at(line, col)]
-    })?;
+        errors.push(Diagnostic::error(Code::Config, CONFIG_FILE, msg).at(line, col));
+        "http://localhost/".to_string()
+    });
 
+    let defaults = (RawBuild::default(), RawGlossary::default());
     for (table, key, value, example) in [
-        ("build", "output_dir", &raw.build.output_dir, "public"),
-        ("build", "theme", &raw.build.theme, "default"),
-        ("glossary", "file", &raw.glossary.file, "glossary.toml"),
+        ("build", "output_dir", &mut raw.build.output_dir, "public"),
+        ("build", "theme", &mut raw.build.theme, "default"),
+        ("glossary", "file", &mut raw.glossary.file, "glossary.toml"),
     ] {
         if !stays_inside(value) {
             let (line, col) = find_key(doc.get_ref(), table, key)
@@ -257,7 +398,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             };
             errors.push(
                 Diagnostic::error(
-                    "config",
+                    Code::Config,
                     CONFIG_FILE,
                     format!(
                         "`{key} = \"{value}\"` is not a path inside {within}: it must not be absolute, empty or contain `..`"
@@ -266,6 +407,11 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .at(line, col)
                 .suggest(format!("write a relative path such as `{example}`{hint}")),
             );
+            *value = match key {
+                "output_dir" => defaults.0.output_dir.clone(),
+                "theme" => defaults.0.theme.clone(),
+                _ => defaults.1.file.clone(),
+            };
         }
     }
 
@@ -276,7 +422,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             .unwrap_or((1, 1));
         errors.push(
             Diagnostic::error(
-                "config",
+                Code::Config,
                 CONFIG_FILE,
                 format!("the default language `{default}` has no `[languages.{default}]` table"),
             )
@@ -294,7 +440,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .unwrap_or((0, 0));
             errors.push(
                 Diagnostic::error(
-                    "config",
+                    Code::Config,
                     CONFIG_FILE,
                     format!("`{code}` is not a language code"),
                 )
@@ -303,10 +449,31 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             );
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    let mut levels = BTreeMap::new();
+    for (name, value) in &raw.check.levels {
+        match crate::codes::parse_setting(name, value.as_str()) {
+            Ok((code, level)) => {
+                levels.insert(code, level);
+            }
+            Err(bad) => {
+                let (line, col) = find_level(doc.get_ref(), name).map(&at).unwrap_or((0, 0));
+                let code = if Code::from_name(name).is_none() {
+                    Code::UnknownKey
+                } else {
+                    Code::Config
+                };
+                errors.push(
+                    Diagnostic::error(
+                        code,
+                        CONFIG_FILE,
+                        format!("{} in [check.levels]", bad.message),
+                    )
+                    .at(line, col)
+                    .maybe_suggest(bad.suggestion),
+                );
+            }
+        }
     }
-
     let mut languages: Vec<Language> = raw
         .languages
         .into_iter()
@@ -317,7 +484,8 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             code,
         })
         .collect();
-    if languages.is_empty() {
+    // A default language without its table (reported above) is still declared.
+    if !languages.iter().any(|l| l.code == default) {
         languages.push(Language {
             code: default.clone(),
             name: default.clone(),
@@ -327,7 +495,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     languages.sort_by_key(|l| (l.code != default, l.code.clone()));
 
-    Ok(Config {
+    let config = Config {
         title: raw.book.title,
         description: raw.book.description,
         base_url,
@@ -340,11 +508,22 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
         unsafe_html: raw.markdown.unsafe_html,
+        heading_ids: raw.markdown.heading_ids,
+        check: CheckConfig {
+            skip_external: raw.check.skip_external,
+            levels,
+            external_timeout: raw.check.external_timeout,
+            external_retries: raw.check.external_retries,
+            external_cache_ttl: raw.check.external_cache_ttl,
+            external_per_host: raw.check.external_per_host.max(1),
+            external_concurrency: raw.check.external_concurrency.max(1),
+        },
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())
             .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
-    })
+    };
+    (Some(config), errors)
 }
 
 /// Whether a path from book.toml stays inside the folder it is relative to: relative, made
@@ -408,7 +587,7 @@ fn check_keys(doc: &DeTable<'_>, at: &At<'_>) -> Vec<Diagnostic> {
         };
         errors.push(
             Diagnostic::error(
-                "unknown-key",
+                Code::UnknownKey,
                 CONFIG_FILE,
                 format!("unknown key `{key}` {place}"),
             )
@@ -450,6 +629,55 @@ fn check_keys(doc: &DeTable<'_>, at: &At<'_>) -> Vec<Diagnostic> {
     errors
 }
 
+/// The span of the `key = value` entry whose value (not a table) holds byte `at`. A table's
+/// own span does not always cover its entries (`[build]` headers), so every table is searched.
+fn leaf_entry(table: &DeTable<'_>, at: usize) -> Option<std::ops::Range<usize>> {
+    table.iter().find_map(|(key, value)| match value.get_ref() {
+        DeValue::Table(inner) => leaf_entry(inner, at),
+        _ => {
+            let span = value.span();
+            (span.start <= at && at < span.end.max(span.start + 1))
+                .then(|| key.span().start..span.end)
+        }
+    })
+}
+
+/// `range` of `text` replaced by spaces, newlines kept, so every other offset stays put.
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let Some(part) = text.get(range.clone()) else {
+        return;
+    };
+    let spaces: String = part
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(range, &spaces);
+}
+
+/// The span of `name` in `[check.levels]`.
+fn find_level(doc: &DeTable<'_>, name: &str) -> Option<std::ops::Range<usize>> {
+    let (_, check) = doc.iter().find(|(k, _)| k.get_ref().as_ref() == "check")?;
+    let DeValue::Table(check) = check.get_ref() else {
+        return None;
+    };
+    let (_, levels) = check
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "levels")?;
+    let DeValue::Table(levels) = levels.get_ref() else {
+        return None;
+    };
+    levels
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == name)
+        .map(|(k, _)| k.span())
+}
+
 fn find_key(doc: &DeTable<'_>, table: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let (_, value) = doc.iter().find(|(k, _)| k.get_ref().as_ref() == table)?;
     let DeValue::Table(t) = value.get_ref() else {
@@ -462,7 +690,7 @@ fn find_key(doc: &DeTable<'_>, table: &str, key: &str) -> Option<std::ops::Range
 
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-    Diagnostic::error("config", CONFIG_FILE, e.message().trim().to_string()).at(line, col)
+    Diagnostic::error(Code::Config, CONFIG_FILE, e.message().trim().to_string()).at(line, col)
 }
 
 #[cfg(test)]
@@ -482,6 +710,28 @@ title = "Guides"
 name = "日本語"
 title = "ガイド"
 "#;
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_and_defaulted() {
+        let text =
+            format!("{GOOD}\n[build]\ndrafts = \"yes\"\ntheme = 3\n[serve]\nport = \"eleven\"\n");
+        let (config, errors) = parse_lenient(&text);
+        let config = config.unwrap_or_else(|| panic!("the rest is read: {errors:?}"));
+        assert!(!config.drafts);
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.port, 1111);
+        let places: Vec<_> = errors.iter().map(|e| (e.line, e.message.clone())).collect();
+        assert_eq!(places.len(), 3, "{places:?}");
+        assert_eq!(places[0].0, 15);
+        assert!(
+            places.iter().all(|(_, m)| m.starts_with("invalid type")),
+            "{places:?}"
+        );
+        // A missing required key is not one value: nothing to default to.
+        let (config, errors) = parse_lenient("[book]\ntitle = \"T\"\n");
+        assert!(config.is_none());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
 
     #[test]
     fn paths_that_leave_the_site_are_refused_at_their_line() {

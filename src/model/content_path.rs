@@ -2,7 +2,7 @@
 //! content, and the one grammar of content paths (`NAME.LANG.md`, bundles, `_index`) that
 //! loading, linking, translating and `tebiki new` all use.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::config::{Config, is_language_code};
 
 /// The folder under the site root that holds the pages.
@@ -92,7 +92,7 @@ impl<'a> ContentPath<'a> {
         let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
         let name = file.rsplit('/').next().unwrap_or(file);
         Err(Diagnostic::error(
-            "undeclared-language",
+            Code::UndeclaredLanguage,
             file,
             format!("`{name}` is in language `{lang}`, which book.toml does not declare"),
         )

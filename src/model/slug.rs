@@ -19,6 +19,63 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// A heading's id as GitHub makes it (and mdBook, for ASCII text): lower-cased; letters,
+/// marks and digits of every script kept, and `_` and `-`; each space a `-`; everything else
+/// (punctuation, symbols, Japanese brackets and stops such as 「」、。・) dropped. Runs are not
+/// collapsed: `A & B` is `a--b`, as on GitHub.
+pub fn github_heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c == '-'
+            || (c.is_alphanumeric() && !is_dropped_symbol(c))
+            || is_connector(c)
+            || is_combining_mark(c)
+        {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Unicode's connector punctuation (general category Pc): `_` and its relatives, which
+/// GitHub keeps in ids.
+fn is_connector(c: char) -> bool {
+    matches!(
+        c,
+        '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
+            ..='\u{FE4F}' | '\u{FF3F}'
+    )
+}
+
+/// Characters Rust counts as alphanumeric that GitHub's rule (letters, marks, decimal and
+/// letter numbers, connectors) drops: the other numbers (general category No) and the
+/// circled letters, as far as guides use them: superscripts and subscripts, vulgar
+/// fractions, circled and parenthesised numbers (①, ⑴, ❶, ㉑) and circled letters (Ⓐ).
+fn is_dropped_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}'
+            | '\u{2070}'..='\u{2079}'
+            | '\u{2080}'..='\u{2089}'
+            | '\u{2150}'..='\u{215F}'
+            | '\u{2189}'
+            | '\u{2460}'..='\u{24FF}'
+            | '\u{2776}'..='\u{2793}'
+            | '\u{3192}'..='\u{3195}'
+            | '\u{3220}'..='\u{3229}'
+            | '\u{3248}'..='\u{324F}'
+            | '\u{3251}'..='\u{325F}'
+            | '\u{3280}'..='\u{3289}'
+            | '\u{32B1}'..='\u{32BF}'
+    )
+}
+
+fn is_combining_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
 /// Whether `slug` can be used as one path segment of an output URL: nothing that could climb
 /// out of the output directory or be read as another path.
 pub fn is_safe_segment(slug: &str) -> bool {
@@ -40,6 +97,35 @@ mod tests {
         assert_eq!(slugify("What the Act creates"), "what-the-act-creates");
         assert_eq!(slugify("Japan's AI Act (2025)"), "japans-ai-act-2025");
         assert_eq!(slugify("「重要」なポイント"), "重要-なポイント");
+    }
+
+    #[test]
+    fn heading_ids_as_github_makes_them() {
+        for (text, id) in [
+            ("macro_rules", "macro_rules"),
+            ("Japan's AI Act (2025)", "japans-ai-act-2025"),
+            ("What the Act creates", "what-the-act-creates"),
+            ("A & B", "a--b"),
+            ("C++ / Rust: notes", "c--rust-notes"),
+            ("pre-trained models", "pre-trained-models"),
+            ("「重要」なポイント", "重要なポイント"),
+            ("AI推進法の概要", "ai推進法の概要"),
+            ("基本計画（2025年）", "基本計画2025年"),
+            ("AI戦略本部・AI戦略会議", "ai戦略本部ai戦略会議"),
+            ("主な論点、今後の課題。", "主な論点今後の課題"),
+            ("Ｗｉｄｅ ＡＩ", "ｗｉｄｅ-ａｉ"),
+            ("がぎ", "がぎ"),
+            ("Über Straße", "über-straße"),
+            ("v1.2 release", "v12-release"),
+            ("2025", "2025"),
+            ("① 概要", "-概要"),
+            ("x² growth", "x-growth"),
+            ("Ⓐ plan", "-plan"),
+            ("第Ⅱ部", "第ⅱ部"),
+            ("  padded  ", "padded"),
+        ] {
+            assert_eq!(github_heading_id(text), id, "{text}");
+        }
     }
 
     #[test]

@@ -52,14 +52,18 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Runs every stage before rendering: config, theme, load, index, link. Only an unreadable or
-/// invalid book.toml stops it early; every other problem is collected in `errors`.
+/// Runs every stage before rendering: config, theme, load, index, link. Only a book.toml that
+/// cannot be read or parsed stops it early; with a wrong value or an unknown key in it the
+/// content is still read (with the defaults for what was wrong), so one run reports both.
+/// Every problem is collected in `errors`.
 pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, Error> {
-    let mut config: Config = config::load(root).map_err(Error::Content)?;
+    let (config, mut errors) = config::load_lenient(root);
+    let Some(mut config): Option<Config> = config else {
+        return Err(Error::Content(errors));
+    };
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
-    let mut errors = Vec::new();
     let theme = Theme::load(root, &config.theme).take(&mut errors);
     let loaded = load::load(root, &config, drafts).take(&mut errors);
     let glossary = glossary::load(root, &config).take(&mut errors);
@@ -71,6 +75,7 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     // Every output path claimed once, before anything is written.
     errors.extend(claims::check(&site, theme.as_ref())?);
     errors.extend(link::render_all(&mut site));
+    let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
     diag::sort(&mut warnings);
@@ -80,6 +85,26 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
         errors,
         warnings,
     })
+}
+
+/// The levels in force on `site`: `[check.levels]` and each section's `levels` (those of every
+/// language's `_index` of a folder, the default language's first).
+pub fn levels(site: &Site) -> crate::codes::Levels {
+    let mut levels = crate::codes::Levels {
+        book: site.config.check.levels.clone(),
+        ..Default::default()
+    };
+    let mut sections: Vec<_> = site.sections.iter().collect();
+    sections.sort_by_key(|s| !site.config.is_default(&s.lang));
+    for section in sections {
+        if let Some(source) = &section.source {
+            let dir = levels.sections.entry(section.dir.clone()).or_default();
+            for (code, level) in &source.meta.levels {
+                dir.entry(*code).or_insert(*level);
+            }
+        }
+    }
+    levels
 }
 
 /// Loads, checks and indexes the site at `root`, failing on any error (the warnings are
@@ -97,11 +122,25 @@ pub fn load_site(
     } = prepare(root, drafts, base_url)?;
     match theme {
         Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
-        _ => {
+        theme => {
+            // Render (writing nothing) to report the template errors too, as `check` does.
+            if let Some(theme) = &theme {
+                errors.extend(render::render_all(&site, theme, &Discard)?);
+            }
             errors.extend(warnings);
             diag::sort(&mut errors);
+            errors.dedup();
             Err(Error::Content(errors))
         }
+    }
+}
+
+/// Discards rendered files: rendering to find errors keeps nothing.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::{Code, Diagnostic, display_path};
 use crate::error::Error;
 use crate::pipeline::build;
 use crate::pipeline::feeds::{self, Feed};
@@ -210,7 +210,7 @@ fn place_of(first: &Described, second: &Described) -> Option<(String, usize)> {
 
 fn at_place(place: Option<(String, usize)>, message: String) -> Diagnostic {
     let (file, line) = place.unwrap_or_else(|| ("book.toml".to_string(), 0));
-    Diagnostic::error("output-collision", file, message).at(line, 0)
+    Diagnostic::error(Code::OutputCollision, file, message).at(line, 0)
 }
 
 #[cfg(test)]

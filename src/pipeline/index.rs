@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, Reported, did_you_mean};
+use crate::diag::{Code, Diagnostic, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
@@ -342,7 +342,7 @@ fn place_pages(
             Some(s) => {
                 errors.push(
                     Diagnostic::error(
-                        "bad-slug",
+                        Code::BadSlug,
                         &source.file,
                         format!("`slug: {}` is not a single safe URL segment", s.value),
                     )
@@ -358,7 +358,7 @@ fn place_pages(
             None => {
                 errors.push(
                     Diagnostic::error(
-                        "bad-slug",
+                        Code::BadSlug,
                         &source.file,
                         "the file name cannot be used in a URL",
                     )
@@ -481,7 +481,7 @@ fn check_related(
             if !keys.contains(key.as_str()) {
                 errors.push(
                     Diagnostic::error(
-                        "related",
+                        Code::Related,
                         &page.source.file,
                         format!("related guide `{}` does not exist", related.value),
                     )

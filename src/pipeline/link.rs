@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, closest, did_you_mean, line_col};
+use crate::diag::{Code, Diagnostic, closest, did_you_mean, line_col};
 use crate::model::config::LinkMode;
 use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;
@@ -299,12 +299,12 @@ fn dropped_warnings(
         .map(|(what, offset)| {
             let (line, col) = lines.line_col(offset);
             let (code, instead) = match what {
-                markdown::Dropped::Html(_) => ("raw-html", "write it in Markdown"),
+                markdown::Dropped::Html(_) => (Code::RawHtml, "write it in Markdown"),
                 markdown::Dropped::Url(_) => {
-                    ("unsafe-url", "link to an http(s) address or a file of the site")
+                    (Code::UnsafeUrl, "link to an http(s) address or a file of the site")
                 }
                 markdown::Dropped::Attributes(_) => {
-                    ("heading-attributes", "keep only `#id` and `.class`")
+                    (Code::HeadingAttributes, "keep only `#id` and `.class`")
                 }
             };
             Diagnostic::warning(code, &source.file, what.describe())
@@ -320,7 +320,7 @@ fn dropped_warnings(
         let more = total - MAX_DROPPED_WARNINGS;
         warnings.push(
             Diagnostic::warning(
-                "raw-html",
+                Code::RawHtml,
                 &source.file,
                 format!("{more} more pieces of raw HTML or unsafe URLs were left out of this file"),
             )
@@ -370,7 +370,7 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(
-            "missing-anchor",
+            Code::MissingAnchor,
             &source.file,
             format!("`#{}` is not a heading id {place}", anchor.fragment),
         )
@@ -398,6 +398,10 @@ struct PageLinks<'a> {
 impl Links for PageLinks<'_> {
     fn unsafe_html(&self) -> bool {
         self.site.config.unsafe_html
+    }
+
+    fn heading_ids(&self) -> crate::model::config::HeadingIds {
+        self.site.config.heading_ids
     }
 
     fn dropped(&mut self, what: markdown::Dropped, offset: usize) {
@@ -489,7 +493,7 @@ impl PageLinks<'_> {
                 site.config.glossary_file
             );
             let e = Diagnostic::error(
-                "unknown-term",
+                Code::UnknownTerm,
                 &self.source.file,
                 format!("link to term `{id}`, but the site has no glossary"),
             )
@@ -501,7 +505,7 @@ impl PageLinks<'_> {
         };
         let Some(term) = glossary.index(id) else {
             let e = Diagnostic::error(
-                "unknown-term",
+                Code::UnknownTerm,
                 &self.source.file,
                 format!("`{id}` is not a term in the glossary"),
             )
@@ -568,7 +572,7 @@ impl PageLinks<'_> {
     }
 
     fn error(&self, message: String) -> Diagnostic {
-        Diagnostic::error("broken-link", &self.source.file, message)
+        Diagnostic::error(Code::BrokenLink, &self.source.file, message)
     }
 
     /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no

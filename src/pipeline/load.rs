@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, Reported, display_path};
+use crate::diag::{Code, Diagnostic, Reported, display_path};
 use crate::model::config::Config;
 use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};
@@ -70,10 +70,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     let mut errors = Vec::new();
     if !content.is_dir() {
         errors.push(
-            Diagnostic::error("no-content", CONTENT_DIR, "the site has no content/ folder")
-                .suggest(
-                    "create content/_index.md for the home page and add guides under content/",
-                ),
+            Diagnostic::error(
+                Code::NoContent,
+                CONTENT_DIR,
+                "the site has no content/ folder",
+            )
+            .suggest("create content/_index.md for the home page and add guides under content/"),
         );
         return Reported::new(loaded, errors);
     }
@@ -87,7 +89,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                errors.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                errors.push(Diagnostic::error(
+                    Code::Io,
+                    path,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -188,7 +194,7 @@ fn read_source(
     let is_bundle_index = path.is_index() && bundles.contains(dir);
     if bundle.is_some() && !is_bundle_index {
         return Err(vec![Diagnostic::error(
-            "bundle",
+            Code::Bundle,
             file,
             format!(
                 "`{rel}` is inside the page bundle `{}`, which only reads index.md and its translations",
@@ -200,7 +206,7 @@ fn read_source(
     if dir.is_empty() && path.is_index() {
         return Err(vec![
             Diagnostic::error(
-                "home",
+                Code::Home,
                 file,
                 "the home page is `content/_index.md`, not `index.md`",
             )
@@ -210,7 +216,7 @@ fn read_source(
 
     let bytes = std::fs::read(content.join(rel)).map_err(|e| {
         vec![Diagnostic::error(
-            "io",
+            Code::Io,
             file.clone(),
             format!("cannot read the file: {e}"),
         )]
@@ -218,7 +224,7 @@ fn read_source(
     let text = crate::diag::decode(&file, bytes).map_err(|e| vec![e])?;
     let split = frontmatter::split(&text).map_err(|(line, msg)| {
         vec![
-            Diagnostic::error("front-matter", file.clone(), msg)
+            Diagnostic::error(Code::FrontMatter, file.clone(), msg)
                 .at(line, 1)
                 .suggest("close the front matter with a line holding the same delimiter"),
         ]

@@ -8,7 +8,8 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::model::slug::slugify;
+use crate::model::config::HeadingIds;
+use crate::model::slug::{github_heading_id, slugify};
 
 /// One heading in a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -42,7 +43,8 @@ impl Rendered {
     }
 }
 
-fn options() -> Options {
+/// The Markdown extensions content is parsed with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -85,6 +87,11 @@ pub trait Links {
     /// `vbscript:` and `data:` URLs pass through as written (`[markdown] unsafe_html`).
     fn unsafe_html(&self) -> bool {
         true
+    }
+
+    /// How heading ids are made (`[markdown] heading_ids`).
+    fn heading_ids(&self) -> HeadingIds {
+        HeadingIds::Github
     }
 
     /// Told of each thing left out because `unsafe_html` is false, with its byte offset.
@@ -269,7 +276,10 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                         links.dropped(Dropped::Attributes(names), heading_offset);
                     }
                     let id = unique_id(
-                        id.map_or_else(|| heading_slug(&text), |i| i.to_string()),
+                        id.map_or_else(
+                            || heading_slug(&text, links.heading_ids()),
+                            |i| i.to_string(),
+                        ),
                         &mut seen_ids,
                     );
                     let depth = heading_depth(level);
@@ -448,9 +458,18 @@ fn heading_depth(level: HeadingLevel) -> u8 {
     }
 }
 
-/// A heading's id: its slug, never empty and never only digits (which some browsers and
-/// CSS selectors handle badly).
-fn heading_slug(text: &str) -> String {
+/// A heading's id, by `rule`; never empty (`section` then). The GitHub rule keeps an id of
+/// digits only as it is, so links written on GitHub work; tebiki's own prefixes it with `h-`
+/// (which some CSS selectors handle better).
+fn heading_slug(text: &str, rule: HeadingIds) -> String {
+    if rule == HeadingIds::Github {
+        let id = github_heading_id(text);
+        return if id.is_empty() {
+            "section".to_string()
+        } else {
+            id
+        };
+    }
     let slug = slugify(text);
     if slug.is_empty() {
         "section".to_string()
@@ -798,7 +817,7 @@ mod tests {
                 "ai推進法の概要",
                 "overview",
                 "overview-1",
-                "h-2025",
+                "2025",
                 "section",
                 "mine"
             ]
@@ -810,6 +829,28 @@ mod tests {
         assert_eq!(r.toc.len(), 6);
         assert_eq!(r.toc[5].level, 3);
         assert_eq!(r.toc[5].title, "Custom");
+    }
+
+    #[test]
+    fn tebiki_heading_ids_collapse_punctuation() {
+        struct Tebiki;
+        impl Links for Tebiki {
+            fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+                None
+            }
+            fn heading_ids(&self) -> HeadingIds {
+                HeadingIds::Tebiki
+            }
+        }
+        let r = render(
+            "## macro_rules\n\n## 「重要」なポイント\n\n## A & B\n\n## 2025\n",
+            &mut Tebiki,
+        );
+        let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        assert_eq!(ids, ["macro-rules", "重要-なポイント", "a-b", "h-2025"]);
+        let r = render_plain("## macro_rules\n\n## 「重要」なポイント\n\n## A & B\n\n## A & B\n");
+        let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        assert_eq!(ids, ["macro_rules", "重要なポイント", "a--b", "a--b-1"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use tera::Context;
 
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::escape::escape;
 use crate::pipeline::index::Site;
 use crate::pipeline::theme::Theme;
@@ -115,7 +115,7 @@ impl InlineMarkup {
                     let Some((open, close)) = html.split_once(TEXT) else {
                         errors.push(
                             Diagnostic::error(
-                                "theme",
+                                Code::Theme,
                                 theme.template_file("markup.html"),
                                 "the `glossary_term` component does not print its `text` argument",
                             )

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, Reported, display_path};
+use crate::diag::{Code, Diagnostic, Reported, display_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -65,7 +65,7 @@ impl Theme {
         if !dir.is_dir() && name != "default" {
             errors.push(
                 Diagnostic::error(
-                    "theme",
+                    Code::Theme,
                     "book.toml",
                     format!("theme `{name}` not found: there is no themes/{name}/ folder"),
                 )
@@ -88,7 +88,7 @@ impl Theme {
                             templates.insert(t.to_string(), (text, FileOrigin::Site(path)));
                         }
                         Err(e) => errors.push(Diagnostic::error(
-                            "io",
+                            Code::Io,
                             display_path(root, &path),
                             format!("cannot read template: {e}"),
                         )),
@@ -99,7 +99,7 @@ impl Theme {
                     match std::fs::read_to_string(&path) {
                         Ok(text) => i18n_sources.push((text, FileOrigin::Site(path))),
                         Err(e) => errors.push(Diagnostic::error(
-                            "io",
+                            Code::Io,
                             display_path(root, &path),
                             format!("cannot read: {e}"),
                         )),
@@ -118,7 +118,7 @@ impl Theme {
                         .span()
                         .map_or((0, 0), |s| crate::diag::line_col(text, s.start));
                     errors.push(
-                        Diagnostic::error("i18n", file, e.message().trim().to_string())
+                        Diagnostic::error(Code::I18n, file, e.message().trim().to_string())
                             .at(line, col),
                     );
                 }
@@ -222,22 +222,22 @@ fn template_error(
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
             Diagnostic::error(
-                "template",
+                Code::Template,
                 file_of(report.filename()),
                 format!("template error: {}", report.message()),
             )
             .at(span.start_line, span.start_col + 1)
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::error(
-            "template",
+            Code::Template,
             file_of(current),
             format!("template extends `{parent}`, which does not exist"),
         ),
         ErrorKind::TemplateNotFound(name) => Diagnostic::error(
-            "missing-template",
+            Code::MissingTemplate,
             format!("templates/{name}"),
             format!("template `{name}` not found"),
         ),
-        _ => Diagnostic::error("template", "templates", format!("template error: {e}")),
+        _ => Diagnostic::error(Code::Template, "templates", format!("template error: {e}")),
     }
 }

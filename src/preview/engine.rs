@@ -409,7 +409,7 @@ mod tests {
         write("content/a.md", "---\ntitle: A\ntags: [foo]\n---\nText.\n");
         match preview.update(&["content/a.md".to_string()]) {
             Err(Error::Content(errors)) => assert!(
-                errors.iter().any(|d| d.code == "output-collision"
+                errors.iter().any(|d| d.code.name() == "output-collision"
                     && d.message.contains("static/tags/foo/index.html")),
                 "{errors:?}"
             ),
@@ -430,7 +430,7 @@ mod tests {
             Err(Error::Content(errors)) => {
                 let collision = errors
                     .iter()
-                    .find(|d| d.code == "output-collision")
+                    .find(|d| d.code.name() == "output-collision")
                     .expect("a collision error");
                 assert!(
                     collision.message.contains("content/guides/x.md:1")

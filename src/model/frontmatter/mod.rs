@@ -4,12 +4,13 @@
 //! check every key and type. The values carry no positions, so each problem is mapped back to
 //! the file's own line here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use gray_matter::Pod;
 use gray_matter::engine::{Engine, TOML};
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::codes::Level;
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::dates::Date;
 
 mod yaml;
@@ -37,7 +38,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "extra",
 ];
 /// Extra keys a section's `_index.md` may have.
-pub const SECTION_KEYS: &[&str] = &["sort_by"];
+pub const SECTION_KEYS: &[&str] = &["sort_by", "levels"];
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "url", "date"];
 
 /// The front matter format, chosen by the opening delimiter.
@@ -158,6 +159,9 @@ pub struct FrontMatter {
     pub translated_from: Option<String>,
     pub extra: serde_json::Value,
     pub sort_by: SortBy,
+    /// A section's `levels`: the level of diagnostic codes on its pages (and those of the
+    /// sections inside it), over book.toml's `[check.levels]`.
+    pub levels: BTreeMap<Code, Level>,
     /// 1-based file line of each top-level key.
     pub key_lines: HashMap<String, usize>,
 }
@@ -182,7 +186,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
     let Some((format, matter)) = split.matter else {
         if kind == Kind::Page {
             errors.push(
-                Diagnostic::error("missing-title", file, "this page has no front matter")
+                Diagnostic::error(Code::MissingTitle, file, "this page has no front matter")
                     .at(1, 1)
                     .suggest("start the file with front matter: `---`, `title: \"…\"`, `---`"),
             );
@@ -206,7 +210,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         Ok(pod) => pod,
         Err(problem) => {
             errors.push(
-                Diagnostic::error("front-matter", file, problem.message)
+                Diagnostic::error(Code::FrontMatter, file, problem.message)
                     .at(
                         split.matter_line + problem.line.saturating_sub(1),
                         problem.column.max(1),
@@ -221,8 +225,12 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         Pod::Null => HashMap::new(),
         _ => {
             errors.push(
-                Diagnostic::error("front-matter", file, "front matter must be a table of keys")
-                    .at(split.matter_line, 1),
+                Diagnostic::error(
+                    Code::FrontMatter,
+                    file,
+                    "front matter must be a table of keys",
+                )
+                .at(split.matter_line, 1),
             );
             return (fm, errors);
         }
@@ -235,8 +243,12 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         fm.key_lines.insert(key.clone(), line);
         let mut wrong = |what: &str| {
             errors.push(
-                Diagnostic::error("front-matter-type", file, format!("`{key}` must be {what}"))
-                    .at(line, 1),
+                Diagnostic::error(
+                    Code::FrontMatterType,
+                    file,
+                    format!("`{key}` must be {what}"),
+                )
+                .at(line, 1),
             );
         };
         match key.as_str() {
@@ -314,13 +326,42 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 Some("title") => fm.sort_by = SortBy::Title,
                 _ => wrong("one of \"weight\", \"date\", \"title\""),
             },
+            "levels" if kind == Kind::Section => match value {
+                Pod::Hash(map) => {
+                    let mut names: Vec<&String> = map.keys().collect();
+                    names.sort();
+                    for name in names {
+                        let at = lines.key(name, line + 1).unwrap_or(line);
+                        let column = lines.column_of(at, name);
+                        match crate::codes::parse_setting(name, string(&map[name]).as_deref()) {
+                            Ok((code, level)) => {
+                                fm.levels.insert(code, level);
+                            }
+                            Err(bad) => errors.push(
+                                Diagnostic::error(
+                                    if crate::codes::Code::from_name(name).is_none() {
+                                        Code::UnknownKey
+                                    } else {
+                                        Code::FrontMatterType
+                                    },
+                                    file,
+                                    format!("{} in `levels`", bad.message),
+                                )
+                                .at(at, column)
+                                .maybe_suggest(bad.suggestion),
+                            ),
+                        }
+                    }
+                }
+                _ => wrong("a table of diagnostic codes and levels (`no-sources: allow`)"),
+            },
             _ => {
                 let known: Vec<&str> = match kind {
                     Kind::Page => PAGE_KEYS.to_vec(),
                     Kind::Section => PAGE_KEYS.iter().chain(SECTION_KEYS).copied().collect(),
                 };
                 errors.push(
-                    Diagnostic::error("unknown-key", file, format!("unknown key `{key}`"))
+                    Diagnostic::error(Code::UnknownKey, file, format!("unknown key `{key}`"))
                         .at(line, 1)
                         .maybe_suggest(
                             did_you_mean(key, known.iter().copied())
@@ -336,7 +377,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         .any(|e| e.suggestion.as_deref() == Some("did you mean `title`?"));
     if kind == Kind::Page && fm.title.is_none() && !map.contains_key("title") && !misspelt_title {
         errors.push(
-            Diagnostic::error("missing-title", file, "this page has no `title`")
+            Diagnostic::error(Code::MissingTitle, file, "this page has no `title`")
                 .at(split.matter_line, 1)
                 .suggest("add `title: \"…\"` to the front matter"),
         );
@@ -354,7 +395,7 @@ fn sources(
     let Pod::Array(items) = value else {
         errors.push(
             Diagnostic::error(
-                "front-matter-type",
+                Code::FrontMatterType,
                 file,
                 "`sources` must be a list of {title, publisher, url, date}",
             )
@@ -368,7 +409,7 @@ fn sources(
         let Pod::Hash(map) = item else {
             errors.push(
                 Diagnostic::error(
-                    "front-matter-type",
+                    Code::FrontMatterType,
                     file,
                     "each entry of `sources` must be a table with `title`, `publisher`, `url`, `date`",
                 )
@@ -391,7 +432,7 @@ fn sources(
                     .unwrap_or(item_line);
                 errors.push(
                     Diagnostic::error(
-                        "unknown-key",
+                        Code::UnknownKey,
                         file,
                         format!("unknown key `{key}` in a source"),
                     )
@@ -411,7 +452,7 @@ fn sources(
                         .unwrap_or(item_line);
                     errors.push(
                         Diagnostic::error(
-                            "front-matter-type",
+                            Code::FrontMatterType,
                             file,
                             "a source's `date` must be a date written YYYY-MM-DD",
                         )
@@ -429,7 +470,7 @@ fn sources(
                 date,
             }),
             None => errors.push(
-                Diagnostic::error("front-matter-type", file, "every source needs a `title`")
+                Diagnostic::error(Code::FrontMatterType, file, "every source needs a `title`")
                     .at(item_line, 1),
             ),
         }
@@ -524,6 +565,14 @@ impl<'a> LineFinder<'a> {
             first_line,
             top_level,
         }
+    }
+
+    /// The 1-based column (in characters) of `text` on file line `line`, 1 if it is not there.
+    fn column_of(&self, line: usize, text: &str) -> usize {
+        line.checked_sub(self.first_line)
+            .and_then(|i| self.lines.get(i))
+            .and_then(|l| l.find(text).map(|at| l[..at].chars().count() + 1))
+            .unwrap_or(1)
     }
 
     /// The first line at or after file line `after` that defines `key` (`key:` in YAML,

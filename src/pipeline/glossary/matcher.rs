@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Glossary, Term};
-use crate::diag::{Diagnostic, Reported};
+use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::markdown::is_cjk;
 
 /// What a name in the automaton stands for.
@@ -311,7 +311,7 @@ pub(super) fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<
                 Some(&other) if other != i => {
                     errors.push(
                         Diagnostic::error(
-                            "glossary",
+                            Code::Glossary,
                             file,
                             format!(
                                 "`{name}` ({lang}) is claimed by both `{}` and `{}`",
@@ -372,7 +372,7 @@ pub(super) fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<
         ),
         Err(e) => {
             errors.push(Diagnostic::error(
-                "glossary",
+                Code::Glossary,
                 file,
                 format!("cannot build the term matcher for `{lang}`: {e}"),
             ));

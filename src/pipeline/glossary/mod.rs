@@ -13,7 +13,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diag::{Diagnostic, LineIndex, Reported, did_you_mean};
+use crate::diag::{Code, Diagnostic, LineIndex, Reported, did_you_mean};
 use crate::model::config::Config;
 
 const TERM_KEYS: &[&str] = &["id", "see_also"];
@@ -115,7 +115,7 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
             return Reported::new(None, Vec::new());
         }
         Err(e) => {
-            let e = Diagnostic::error("io", rel, format!("cannot read the glossary: {e}"));
+            let e = Diagnostic::error(Code::Io, rel, format!("cannot read the glossary: {e}"));
             return Reported::new(None, vec![e]);
         }
     };
@@ -128,13 +128,13 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
     let at = |span: Range<usize>| lines.line_col(span.start);
     let err = |span: Range<usize>, message: String| {
         let (line, col) = at(span);
-        Diagnostic::error("glossary", file, message).at(line, col)
+        Diagnostic::error(Code::Glossary, file, message).at(line, col)
     };
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
             let (line, col) = e.span().map_or((0, 0), at);
-            let e = Diagnostic::error("glossary", file, e.message().trim().to_string());
+            let e = Diagnostic::error(Code::Glossary, file, e.message().trim().to_string());
             return Reported::new(None, vec![e.at(line, col)]);
         }
     };
@@ -174,12 +174,16 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
         if let Some(&first) = by_id.get(&term.id) {
             let first: &Term = &terms[first];
             errors.push(
-                Diagnostic::error("glossary", file, format!("duplicate term id `{}`", term.id))
-                    .at(term.line, 1)
-                    .suggest(format!(
-                        "ids must be unique; `{}` is already defined on line {}",
-                        term.id, first.line
-                    )),
+                Diagnostic::error(
+                    Code::Glossary,
+                    file,
+                    format!("duplicate term id `{}`", term.id),
+                )
+                .at(term.line, 1)
+                .suggest(format!(
+                    "ids must be unique; `{}` is already defined on line {}",
+                    term.id, first.line
+                )),
             );
         } else {
             by_id.insert(term.id.clone(), i);
@@ -190,7 +194,7 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
             if !by_id.contains_key(other) {
                 errors.push(
                     Diagnostic::error(
-                        "glossary",
+                        Code::Glossary,
                         file,
                         format!(
                             "`see_also` of `{}` names `{other}`, which is not a term",
@@ -402,7 +406,7 @@ fn parse_lang(
             "write the definition in Markdown; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml",
         );
         warning.severity = crate::diag::Severity::Warning;
-        warning.code = "raw-html";
+        warning.code = crate::diag::Code::RawHtml;
         errors.push(warning);
     }
     Some(TermLang {

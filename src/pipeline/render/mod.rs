@@ -8,7 +8,7 @@ pub mod data;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::Error;
 use crate::pipeline::claims::Claimant;
 use crate::pipeline::index::{Section, Site, Taxonomy};
@@ -231,7 +231,7 @@ impl<'a> Renderer<'a> {
                 }
                 Some(
                     Diagnostic::error(
-                        "missing-template",
+                        Code::MissingTemplate,
                         &source.file,
                         format!("template `{}` not found in the theme", t.value),
                     )
@@ -262,7 +262,7 @@ impl<'a> Renderer<'a> {
         };
         let context = context.map_err(|e| {
             Diagnostic::error(
-                "template-data",
+                Code::TemplateData,
                 out,
                 format!("cannot pass the page's data to the template: {e}"),
             )
