@@ -11,9 +11,9 @@
 //! - [`commands`]: the other commands (`check`, `new`, `init`, `translations`, `watch`),
 //!   each reporting what the layers below compute.
 //!
-//! [`diag`] and [`error`] are shared by all of them: how a problem is described and printed.
+//! [`diag`] and [`error`] are shared by all of them: how a problem is described (with the
+//! registry of diagnostic codes) and printed.
 
-pub mod codes;
 pub mod commands;
 pub mod diag;
 pub mod error;

@@ -175,7 +175,7 @@ pub fn run(root: &Path, format: CheckFormat, options: &CheckOptions) -> Result<u
     let found = match check(root, Date::today(), options) {
         Ok(found) => found,
         Err(Error::Content(found)) => {
-            let levels = crate::codes::Levels {
+            let levels = crate::diag::codes::Levels {
                 deny_warnings: options.deny_warnings,
                 ..Default::default()
             };
@@ -216,18 +216,20 @@ pub fn report(root: &Path, format: CheckFormat, found: &[Diagnostic]) -> String 
 
 /// `tebiki check --explain CODE`: what the code means and how to fix it.
 pub fn explain(code: &str) -> Result<u8, Error> {
-    match crate::codes::Code::from_name(code) {
+    match crate::diag::codes::Code::from_name(code) {
         Some(code) => {
-            print!("{}", crate::codes::explain(code.info()));
+            print!("{}", crate::diag::codes::explain(code.info()));
             Ok(0)
         }
         None => Err(Error::Usage(format!(
             "`{code}` is not a diagnostic code{}",
-            crate::diag::did_you_mean(code, crate::codes::Code::names())
+            crate::diag::did_you_mean(code, crate::diag::codes::Code::names())
                 .map(|s| format!("; {s}"))
                 .unwrap_or_else(|| format!(
                     "; the codes are: {}",
-                    crate::codes::Code::names().collect::<Vec<_>>().join(", ")
+                    crate::diag::codes::Code::names()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
         ))),
     }

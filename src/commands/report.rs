@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::codes::{self, Level};
+use crate::diag::codes::{self, Level};
 use crate::diag::{Diagnostic, Severity};
 
 /// One GitHub Actions workflow command per diagnostic

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::codes::Level;
+use crate::diag::codes::Level;
 use crate::diag::{Code, Diagnostic, did_you_mean, line_col};
 
 pub const CONFIG_FILE: &str = "book.toml";
@@ -451,7 +451,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     }
     let mut levels = BTreeMap::new();
     for (name, value) in &raw.check.levels {
-        match crate::codes::parse_setting(name, value.as_str()) {
+        match crate::diag::codes::parse_setting(name, value.as_str()) {
             Ok((code, level)) => {
                 levels.insert(code, level);
             }

@@ -89,8 +89,8 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
 
 /// The levels in force on `site`: `[check.levels]` and each section's `levels` (those of every
 /// language's `_index` of a folder, the default language's first).
-pub fn levels(site: &Site) -> crate::codes::Levels {
-    let mut levels = crate::codes::Levels {
+pub fn levels(site: &Site) -> crate::diag::codes::Levels {
+    let mut levels = crate::diag::codes::Levels {
         book: site.config.check.levels.clone(),
         ..Default::default()
     };

@@ -135,7 +135,7 @@ fn unknown_codes_and_levels_are_errors_with_suggestions() {
 
 #[test]
 fn every_code_is_explained() {
-    for info in tebiki::codes::ALL {
+    for info in tebiki::diag::codes::ALL {
         let f = Fixture::new();
         let run = f.run(&["check", "--explain", info.name]);
         assert_eq!(run.code, 0, "{}: {}", info.name, run.stderr);
@@ -161,7 +161,7 @@ fn every_code_is_explained() {
 fn readme_lists_every_code() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    for info in tebiki::codes::ALL {
+    for info in tebiki::diag::codes::ALL {
         let row = format!("| `{}` | {} |", info.name, info.default.name());
         assert!(readme.contains(&row), "README lacks the row `{row}`");
     }
@@ -373,7 +373,7 @@ fn sarif_format_matches_the_schema() {
     let run0 = &log["runs"][0];
     assert_eq!(run0["tool"]["driver"]["name"], "tebiki");
     let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), tebiki::codes::ALL.len());
+    assert_eq!(rules.len(), tebiki::diag::codes::ALL.len());
     let results = run0["results"].as_array().expect("results");
     let broken_link = results
         .iter()

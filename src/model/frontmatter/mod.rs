@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use gray_matter::Pod;
 use gray_matter::engine::{Engine, TOML};
 
-use crate::codes::Level;
+use crate::diag::codes::Level;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::dates::Date;
 
@@ -333,13 +333,14 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                     for name in names {
                         let at = lines.key(name, line + 1).unwrap_or(line);
                         let column = lines.column_of(at, name);
-                        match crate::codes::parse_setting(name, string(&map[name]).as_deref()) {
+                        match crate::diag::codes::parse_setting(name, string(&map[name]).as_deref())
+                        {
                             Ok((code, level)) => {
                                 fm.levels.insert(code, level);
                             }
                             Err(bad) => errors.push(
                                 Diagnostic::error(
-                                    if crate::codes::Code::from_name(name).is_none() {
+                                    if crate::diag::codes::Code::from_name(name).is_none() {
                                         Code::UnknownKey
                                     } else {
                                         Code::FrontMatterType

@@ -9,7 +9,9 @@ use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer,
 
 use serde::Serialize;
 
-pub use crate::codes::Code;
+pub mod codes;
+
+pub use codes::Code;
 
 /// How bad a diagnostic is: errors fail the build, warnings only inform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
