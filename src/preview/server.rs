@@ -376,6 +376,7 @@ where
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
+        .half_close(true)
         .header_read_timeout(HEAD_TIMEOUT)
         .max_header_size(MAX_HEAD)
         .max_headers(MAX_HEADERS)
@@ -913,5 +914,141 @@ mod tests {
             "application/atom+xml; charset=utf-8"
         );
         assert_eq!(content_type("chart.PNG"), "image/png");
+    }
+}
+
+#[cfg(test)]
+mod http_tests {
+    use super::*;
+
+    const SITE: &[(&str, &[u8])] = &[
+        ("index.html", b"<html><body>home</body></html>"),
+        ("guides/index.html", b"<html><body>guides</body></html>"),
+        ("404.html", b"<html><body>missing</body></html>"),
+    ];
+
+    fn status(raw: &[u8]) -> u16 {
+        let text = String::from_utf8_lossy(raw);
+        text.split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn get(head: &str) -> u16 {
+        status(&answer_raw(SITE, head.as_bytes()))
+    }
+
+    #[test]
+    fn hosts_that_name_this_server() {
+        let access = Access {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+        };
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "127.0.0.1",
+        ] {
+            assert!(access.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "127.0.0.1:1112",
+            "localhost:",
+            "localhost:+1111",
+            "[::1]:1111",
+            "[localhost]:1111",
+            "127.0.0.1.nip.io:1111",
+            "user@localhost:1111",
+            "",
+            "[",
+            "::1",
+        ] {
+            assert!(!access.allows(bad), "{bad}");
+        }
+        let v6 = Access {
+            bind: IpAddr::V6(Ipv6Addr::LOCALHOST),
+            port: 8080,
+        };
+        assert!(v6.allows("[::1]:8080") && v6.allows("localhost:8080"));
+        let all = Access {
+            bind: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            port: 8080,
+        };
+        assert!(all.allows("192.168.1.20:8080") && !all.allows("evil.example:8080"));
+    }
+
+    #[test]
+    fn hostile_requests_get_a_status() {
+        let ok = "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n";
+        assert_eq!(get(ok), 200);
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"),
+            403
+        );
+        assert_eq!(
+            get("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n"),
+            403
+        );
+        assert_eq!(get("GET / HTTP/1.1\r\n\r\n"), 400);
+        assert_eq!(get("GET / HTTP/1.0\r\n\r\n"), 200);
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nHost: evil\r\n\r\n"),
+            400
+        );
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nContent-Length: 99999999999\r\n\r\n"),
+            413
+        );
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            413
+        );
+        assert_eq!(
+            get("POST / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nContent-Length: 5\r\n\r\nhello"),
+            405
+        );
+        let raw = answer_raw(
+            SITE,
+            b"GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n",
+        );
+        assert_eq!(status(&raw), 400);
+        let raw = answer_raw(
+            SITE,
+            b"G\xc3\x89T / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n",
+        );
+        assert_eq!(status(&raw), 400);
+        let many: String = (0..100).map(|i| format!("X-{i}: {i}\r\n")).collect();
+        assert_eq!(
+            get(&format!(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n{many}\r\n"
+            )),
+            431
+        );
+        let long = "a".repeat(MAX_HEAD);
+        assert_eq!(
+            get(&format!(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nX: {long}\r\n\r\n"
+            )),
+            431
+        );
+        assert_eq!(
+            get("GET /guides HTTP/1.1\r\nHost: localhost:1111\r\n\r\n"),
+            301
+        );
+        assert_eq!(
+            get("GET /nope HTTP/1.1\r\nHost: localhost:1111\r\n\r\n"),
+            404
+        );
+    }
+
+    #[test]
+    fn keep_alive_answers_several_requests_on_one_connection() {
+        let one = "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n";
+        let raw = answer_raw(SITE, one.repeat(3).as_bytes());
+        let text = String::from_utf8_lossy(&raw);
+        assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 3, "{text}");
     }
 }

@@ -9,4 +9,5 @@ mod errors;
 mod glossary;
 mod links;
 mod serve;
+mod serve_hardening;
 mod translations;
