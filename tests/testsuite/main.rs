@@ -10,4 +10,5 @@ mod glossary;
 mod links;
 mod serve;
 mod serve_hardening;
+mod serve_soak;
 mod translations;
