@@ -6,6 +6,7 @@ mod common;
 
 mod build;
 mod errors;
+mod fuzz_inputs;
 mod glossary;
 mod links;
 mod serve;
