@@ -361,3 +361,37 @@ fn more_connections_than_the_limit_only_wait() {
     assert!(start.elapsed() < PATIENCE);
     assert!(served.alive());
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let f = Fixture::bilingual();
+    let mut served = Served::start(&f);
+    // An open event stream and an idle keep-alive connection do not hold it up.
+    let mut events = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
+    let request = format!(
+        "GET /__tebiki/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        served.port
+    );
+    events.write_all(request.as_bytes()).expect("send");
+    let _idle = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
+    let interrupted = Command::new("kill")
+        .args(["-INT", &served.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(interrupted.success());
+    let start = Instant::now();
+    let code = loop {
+        if let Ok(Some(status)) = served.child.try_wait() {
+            break status.code();
+        }
+        assert!(start.elapsed() < PATIENCE, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0));
+    let start = Instant::now();
+    while !served.log().contains("stopped") {
+        assert!(start.elapsed() < PATIENCE, "{}", served.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
