@@ -5,13 +5,14 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use tebiki::model::config::{self, Config};
 use tebiki::pipeline::index::Site;
 use tebiki::pipeline::load::{self, Loaded, Source};
-use tebiki::pipeline::{glossary, link};
+use tebiki::pipeline::glossary::{self, Glossary};
+use tebiki::pipeline::link;
 
 const BOOK: &str = "[book]\ntitle = \"T\"\nbase_url = \"https://example.org/guides/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.ja]\nname = \"日本語\"\n[glossary]\nlink = \"all\"\n";
 
@@ -118,6 +119,13 @@ fuzz_target!(|data: &[u8]| {
         ..Loaded::default()
     };
     let (mut site, _) = Site::index(f.root.clone(), f.config.clone(), loaded);
-    site.glossary = glossary::parse(GLOSSARY, "content/glossary.toml", &f.config).0;
+    // The glossary is parsed once and moved from site to site (it is not `Clone`).
+    let mut kept = GLOSSARY_KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    site.glossary = kept
+        .take()
+        .or_else(|| glossary::parse(GLOSSARY, "content/glossary.toml", &f.config).0);
     let _ = link::render_all(&mut site);
+    *kept = site.glossary.take();
 });
+
+static GLOSSARY_KEPT: Mutex<Option<Glossary>> = Mutex::new(None);
