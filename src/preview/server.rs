@@ -620,7 +620,7 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
     let body = if content_type.starts_with("text/html") {
         Reply::bytes(inject(&bytes, state.lock_hub().generation))
     } else {
-        Reply::bytes(bytes.to_vec())
+        Reply::bytes(Bytes::from_owner(bytes))
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;
