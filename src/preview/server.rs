@@ -1,24 +1,56 @@
 //! `tebiki serve`: a local preview. The site is built into memory with a local `base_url`,
-//! served by `tiny_http` from the last good build, and rebuilt when its sources change
-//! (`watch` finds the changes, `preview` rebuilds). Served HTML gets a live-reload script that
-//! listens for server-sent events: reload after a rebuild, swap stylesheets after a CSS edit,
-//! show a build error over the page until it is fixed.
+//! served from the last good build, and rebuilt when its sources change (`watch` finds the
+//! changes, `preview` rebuilds). Served HTML gets a live-reload script that listens for
+//! server-sent events: reload after a rebuild, swap stylesheets after a CSS edit, show a build
+//! error over the page until it is fixed.
+//!
+//! HTTP is `hyper` 1.x (HTTP/1.1 only) on a two-thread `tokio` runtime. It replaced
+//! `tiny_http`, whose last release is from 2022 and which allocated a request body of the size
+//! the client declared, so one `Content-Length` header could abort the process. `hyper` is the
+//! maintained HTTP stack most Rust preview servers build on; it gives what the preview needs:
+//! streamed bodies for the event stream, keep-alive, a header size and count limit with 431,
+//! 400 for a malformed request line, a header read timeout (also for idle keep-alive
+//! connections), and it never reads a body the handler does not ask for.
+//!
+//! Limits on what a client may do: request heads up to [`MAX_HEAD`] bytes and
+//! [`MAX_HEADERS`] fields; no request bodies (413, connection closed); at most
+//! [`MAX_CONNECTIONS`] open connections (more wait in the listen queue); heads must arrive
+//! within [`HEAD_TIMEOUT`]. Every socket has `TCP_NODELAY` set, so a response on a keep-alive
+//! connection is not held back by Nagle's algorithm.
+//!
+//! DNS rebinding: a request is answered only if its `Host` (or the authority of an
+//! absolute-form request target) names this server: `localhost`, `127.0.0.1`, the bound
+//! address, or `[::1]` when bound to IPv6, with the served port or none (a browser always
+//! sends the port; the name is what a rebinding attack changes). When bound to all
+//! interfaces (`0.0.0.0`, `::`), any IP address is accepted too: an IP address cannot be
+//! rebound, and it is how other machines reach the preview. Anything else gets 403. HTTP/1.1
+//! requires `Host` (400 without it); an HTTP/1.0 request without `Host` is answered, as no
+//! browser sends one.
 
-use std::io::Write as _;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::convert::Infallible;
+use std::future::Future as _;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::pin::Pin;
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use hyper::body::{Body as HttpBody, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode, Version};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::sync::{Semaphore, mpsc};
 
 use crate::diag::Style;
 use crate::error::Error;
 use crate::model::config;
 use crate::model::url::percent_decode;
+use crate::pipeline::render::Sink as _;
 use crate::preview::engine::{Preview, Update};
-use crate::preview::snapshot::{Body, Snapshot};
+use crate::preview::snapshot::{Body, MemorySink, Snapshot};
 use crate::preview::watcher::{Watcher, describe};
 
 /// The live-reload script, injected before `</body>` of every served HTML page.
@@ -29,10 +61,19 @@ pub const EVENTS_PATH: &str = "/__tebiki/events";
 pub const FILES_PATH: &str = "/__tebiki/files";
 /// The `id` of the injected script element, so tools can strip it.
 pub const SCRIPT_ID: &str = "__tebiki_livereload";
-/// Threads answering ordinary requests; each event stream gets its own.
-const WORKERS: usize = 4;
 /// A comment sent on idle event streams, so closed ones are noticed and dropped.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The largest request head (request line and headers), in bytes; larger ones get 431.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// The most header fields a request may have; more get 431.
+pub const MAX_HEADERS: usize = 64;
+/// The most connections served at once (event streams included); more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a connection may take to send a request head, or stay idle between requests.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// Events waiting for one slow page; a page that falls this far behind is disconnected (its
+/// script reconnects and reloads).
+const EVENT_QUEUE: usize = 64;
 
 /// What `tebiki serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -44,16 +85,18 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// What every request thread shares: the build being served and the event streams.
+/// What every connection shares: the build being served, the event streams, and which
+/// `Host` values are this server.
 struct State {
     snapshot: RwLock<Arc<Snapshot>>,
     hub: Mutex<Hub>,
+    access: Access,
 }
 
 /// The live-reload side: who listens, and what a new listener must be told.
 #[derive(Default)]
 struct Hub {
-    clients: Vec<Sender<String>>,
+    clients: Vec<mpsc::Sender<String>>,
     /// Counts the builds served; a page built before the latest one reloads on connecting.
     generation: u64,
     /// The text of the current build error, shown over every page until fixed.
@@ -61,9 +104,10 @@ struct Hub {
 }
 
 impl Hub {
+    /// Sends an event to every page; a page whose queue is full or closed is dropped.
     fn broadcast(&mut self, event: &str, data: &str) {
         let message = sse(event, data);
-        self.clients.retain(|c| c.send(message.clone()).is_ok());
+        self.clients.retain(|c| c.try_send(message.clone()).is_ok());
     }
 
     fn hello(&self) -> String {
@@ -78,6 +122,14 @@ fn sse(event: &str, data: &str) -> String {
 }
 
 impl State {
+    fn new(snapshot: Arc<Snapshot>, access: Access) -> Self {
+        State {
+            snapshot: RwLock::new(snapshot),
+            hub: Mutex::default(),
+            access,
+        }
+    }
+
     fn lock_hub(&self) -> std::sync::MutexGuard<'_, Hub> {
         self.hub.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -121,17 +173,77 @@ impl State {
     }
 }
 
+/// The names a request may use for this server (its `Host`), against DNS rebinding.
+#[derive(Debug, Clone, Copy)]
+struct Access {
+    bind: IpAddr,
+    port: u16,
+}
+
+impl Access {
+    /// Whether `host` (`name[:port]` or `[v6][:port]`) is this server.
+    fn allows(&self, host: &str) -> bool {
+        let Some((name, port, bracketed)) = split_host(host) else {
+            return false;
+        };
+        // Browsers always send the port (unless 80); a tool may leave it out.
+        if port.is_some_and(|port| port != self.port) {
+            return false;
+        }
+        if !bracketed && name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        let ip = match name.parse::<IpAddr>() {
+            Ok(ip @ IpAddr::V6(_)) if bracketed => ip,
+            Ok(ip @ IpAddr::V4(_)) if !bracketed => ip,
+            _ => return false,
+        };
+        ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
+            || ip == self.bind
+            || (self.bind.is_ipv6() && ip == IpAddr::V6(Ipv6Addr::LOCALHOST))
+            || self.bind.is_unspecified()
+    }
+
+    /// The addresses to name in a refusal.
+    fn names(&self) -> String {
+        let port = self.port;
+        format!("http://localhost:{port}/ or http://127.0.0.1:{port}/")
+    }
+}
+
+/// `name[:port]` → name, port, whether the name was in brackets. `None` when malformed.
+fn split_host(host: &str) -> Option<(&str, Option<u16>, bool)> {
+    let (name, rest, bracketed) = match host.strip_prefix('[') {
+        Some(inner) => {
+            let (name, rest) = inner.split_once(']')?;
+            (name, rest, true)
+        }
+        None => match host.find(':') {
+            Some(at) => (&host[..at], &host[at..], false),
+            None => (host, "", false),
+        },
+    };
+    let port = match rest {
+        "" => None,
+        rest => {
+            let digits = rest.strip_prefix(':')?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Some(digits.parse().ok()?)
+        }
+    };
+    Some((name, port, bracketed))
+}
+
 /// Runs the preview server until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     let port = match options.port {
         Some(port) => port,
         None => config::load(&options.root).map_err(Error::Content)?.port,
     };
-    let server = bind(options.bind, port)?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(port, |addr| addr.port());
+    let listener = bind(options.bind, port)?;
+    let port = listener.local_addr().map_or(port, |addr| addr.port());
     let host = match options.bind {
         ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         ip => ip,
@@ -149,10 +261,11 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     let mut watcher = Watcher::new(&options.root)?;
     let root = watcher.root().to_path_buf();
     let mut preview = Preview::new(root.clone(), url.clone());
-    let state = Arc::new(State {
-        snapshot: RwLock::default(),
-        hub: Mutex::default(),
-    });
+    let access = Access {
+        bind: options.bind,
+        port,
+    };
+    let state = Arc::new(State::new(Arc::default(), access));
     let started = Instant::now();
     match preview.full() {
         Ok(Update::Rebuilt {
@@ -172,15 +285,20 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         }
     }
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, state) = (server.clone(), state.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &state);
-            }
-        });
-    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("tebiki-http")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    let listener = {
+        let _entered = runtime.enter();
+        listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener))
+            .map_err(|e| Error::Usage(format!("cannot serve on {url}: {e}")))?
+    };
+    runtime.spawn(accept(listener, state.clone()));
     {
         let state = state.clone();
         std::thread::spawn(move || {
@@ -200,19 +318,16 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         open_browser(&url);
     }
     let _ = stop.recv();
-    server.unblock();
+    runtime.shutdown_background();
     eprintln!("stopped");
     Ok(0)
 }
 
-/// Binds the server, or explains that the port is taken and which one is free.
-fn bind(ip: IpAddr, port: u16) -> Result<Server, Error> {
+/// Binds the port, or explains that it is taken and which one is free.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Error> {
     let addr = SocketAddr::new(ip, port);
-    Server::http(addr).map_err(|e| {
-        let in_use = e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-        if in_use {
+    TcpListener::bind(addr).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             let free = (port.saturating_add(1)..=port.saturating_add(50))
                 .find(|&p| TcpListener::bind(SocketAddr::new(ip, p)).is_ok());
             let hint = free.map_or_else(
@@ -223,6 +338,85 @@ fn bind(ip: IpAddr, port: u16) -> Result<Server, Error> {
         } else {
             Error::Usage(format!("cannot serve on {addr}: {e}"))
         }
+    })
+}
+
+/// Accepts connections, at most [`MAX_CONNECTIONS`] at a time, each served on its own task.
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>) {
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, or a connection reset before it was accepted:
+                // wait a moment rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            connection(TokioIo::new(stream), state).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Serves one connection (HTTP/1.1, keep-alive) until the client closes it or breaks a limit.
+async fn connection<I>(io: I, state: Arc<State>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let response = answer(&state, &request);
+        async move { Ok::<_, Infallible>(response) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .half_close(true)
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_header_size(MAX_HEAD)
+        .max_headers(MAX_HEADERS)
+        .serve_connection(io, service)
+        .await;
+}
+
+/// Answers one raw HTTP/1.1 exchange against a site made of `files`, as the server does, and
+/// returns the bytes sent back (for fuzzing and tests; this server is `127.0.0.1:1111`).
+#[doc(hidden)]
+pub fn answer_raw(files: &[(&str, &[u8])], request: &[u8]) -> Vec<u8> {
+    let sink = MemorySink::new();
+    for (path, bytes) in files {
+        let _ = sink.put(path, bytes);
+    }
+    let access = Access {
+        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 1111,
+    };
+    let state = Arc::new(State::new(Arc::new(sink.finish()), access));
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    runtime.block_on(async {
+        let (client, server) = tokio::io::duplex(64 * 1024);
+        let task = tokio::spawn(connection(TokioIo::new(server), state));
+        let (mut read, mut write) = tokio::io::split(client);
+        let mut out = Vec::new();
+        let exchange = async {
+            let _ = write.write_all(request).await;
+            let _ = write.shutdown().await;
+            let _ = read.read_to_end(&mut out).await;
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(250), exchange).await;
+        task.abort();
+        out
     })
 }
 
@@ -319,51 +513,83 @@ fn resolve(snapshot: &Snapshot, url: &str) -> Resolved {
     Resolved::NotFound
 }
 
-fn handle(request: Request, state: &State) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string(
-            "405 method not allowed: the preview only answers GET and HEAD\n",
-        )
-        .with_status_code(405)
-        .with_header(header("Allow", "GET, HEAD"))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-        let _ = request.respond(response);
-        return;
+/// The answer to one request. Checks come first, in this order: a `Host` that is not this
+/// server (403), a method other than GET and HEAD (405), a request body (413).
+fn answer<B: HttpBody>(state: &State, request: &Request<B>) -> Response<Reply> {
+    let has_body = !request.body().is_end_stream();
+    let mut response = match check_host(&state.access, request) {
+        Some(refusal) => refusal,
+        None => answer_checked(state, request, has_body),
+    };
+    if has_body {
+        // The body is never read: the connection cannot carry another request.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    let url = request.url().to_string();
-    let path = url.split('?').next().unwrap_or("");
+    response
+}
+
+fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Response<Reply> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 method not allowed: the preview only answers GET and HEAD\n".into(),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    if has_body {
+        return plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "413 content too large: the preview takes no request bodies\n".into(),
+        );
+    }
+    let path = request.uri().path();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(path, |pq| pq.as_str());
     if path == EVENTS_PATH {
-        let receiver = {
-            let mut hub = state.lock_hub();
-            let (tx, rx) = channel();
-            let _ = tx.send(hub.hello());
-            hub.clients.push(tx);
-            rx
-        };
-        std::thread::spawn(move || stream_events(request, receiver));
-        return;
+        let mut response = Response::new(if request.method() == Method::HEAD {
+            Reply::Full(None)
+        } else {
+            Reply::Events(events(state))
+        });
+        set(
+            &mut response,
+            header::CONTENT_TYPE,
+            "text/event-stream; charset=utf-8",
+        );
+        set(&mut response, header::CACHE_CONTROL, "no-store");
+        return response;
     }
     let snapshot = state.snapshot();
     if path == FILES_PATH {
         let list = serde_json::Value::from(snapshot.paths()).to_string();
-        let _ = request.respond(
-            Response::from_string(list)
-                .with_header(header("Content-Type", "application/json; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store")),
+        let mut response = Response::new(Reply::bytes(list));
+        set(
+            &mut response,
+            header::CONTENT_TYPE,
+            "application/json; charset=utf-8",
         );
-        return;
+        set(&mut response, header::CACHE_CONTROL, "no-store");
+        return response;
     }
-    let (status, rel) = match resolve(&snapshot, &url) {
-        Resolved::File(rel) => (200, rel),
+    let (status, rel) = match resolve(&snapshot, target) {
+        Resolved::File(rel) => (StatusCode::OK, rel),
         Resolved::Redirect(location) => {
-            let _ = request.respond(
-                Response::empty(301)
-                    .with_header(header("Location", &location))
-                    .with_header(header("Cache-Control", "no-store")),
-            );
-            return;
+            let mut response = Response::new(Reply::Full(None));
+            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            set(&mut response, header::CACHE_CONTROL, "no-store");
+            return response;
         }
-        Resolved::NotFound => (404, "404.html".to_string()),
+        Resolved::NotFound => (StatusCode::NOT_FOUND, "404.html".to_string()),
     };
     let bytes = match snapshot.get(&rel).map(read_body) {
         Some(Ok(bytes)) => bytes,
@@ -372,34 +598,184 @@ fn handle(request: Request, state: &State) {
             // No build yet (the first one failed) or no 404 page: a bare page that still
             // carries the live-reload script, so the error overlay shows.
             let page = format!(
-                "<!doctype html><html><head><meta charset=\"utf-8\"><title>{status}</title></head><body><p>{}</p></body></html>",
-                if status == 404 {
+                "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body><p>{}</p></body></html>",
+                status.as_u16(),
+                if status == StatusCode::NOT_FOUND {
                     "Not found."
                 } else {
                     "This file cannot be read."
                 }
             );
-            let _ = request.respond(
-                Response::from_data(inject(page.as_bytes(), generation))
-                    .with_status_code(404)
-                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                    .with_header(header("Cache-Control", "no-store")),
+            let mut response = Response::new(Reply::bytes(inject(page.as_bytes(), generation)));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            set(
+                &mut response,
+                header::CONTENT_TYPE,
+                "text/html; charset=utf-8",
             );
-            return;
+            set(&mut response, header::CACHE_CONTROL, "no-store");
+            return response;
         }
     };
     let content_type = content_type(&rel);
-    let bytes = if content_type.starts_with("text/html") {
-        inject(&bytes, state.lock_hub().generation)
+    let body = if content_type.starts_with("text/html") {
+        Reply::bytes(inject(&bytes, state.lock_hub().generation))
     } else {
-        bytes.to_vec()
+        Reply::bytes(Bytes::from_owner(bytes))
     };
-    let response = Response::from_data(bytes)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    set(&mut response, header::CONTENT_TYPE, content_type);
+    set(&mut response, header::CACHE_CONTROL, "no-store");
+    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    response
+}
+
+/// `None` when the request names this server; otherwise the refusal: 403 for another name,
+/// 400 for a missing (HTTP/1.1) or repeated `Host`. The authority of an absolute-form target
+/// (`GET http://host/ HTTP/1.1`) counts instead of `Host`, as RFC 9112 says.
+fn check_host<B>(access: &Access, request: &Request<B>) -> Option<Response<Reply>> {
+    let host = match request.uri().authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => {
+            let mut hosts = request.headers().get_all(header::HOST).iter();
+            let first = hosts.next();
+            if hosts.next().is_some() {
+                return Some(plain(
+                    StatusCode::BAD_REQUEST,
+                    "400 bad request: more than one Host header\n".into(),
+                ));
+            }
+            first.map(|value| value.to_str().unwrap_or(""))
+        }
+    };
+    match host {
+        Some(host) if access.allows(host) => None,
+        Some(host) => Some(plain(
+            StatusCode::FORBIDDEN,
+            format!(
+                "403 forbidden: this preview answers only requests addressed to {}, not to \
+                 `{}` (other names are refused to protect it from DNS rebinding)\n",
+                access.names(),
+                printable(host)
+            ),
+        )),
+        None if request.version() <= Version::HTTP_10 => None,
+        None => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 bad request: an HTTP/1.1 request needs a Host header\n".into(),
+        )),
+    }
+}
+
+/// `text` shortened and limited to printable ASCII, to quote a client's header back.
+fn printable(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(100)
+        .collect();
+    if text.len() > out.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A plain-text answer.
+fn plain(status: StatusCode, text: String) -> Response<Reply> {
+    let mut response = Response::new(Reply::bytes(text));
+    *response.status_mut() = status;
+    set(
+        &mut response,
+        header::CONTENT_TYPE,
+        "text/plain; charset=utf-8",
+    );
+    set(&mut response, header::CACHE_CONTROL, "no-store");
+    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    response
+}
+
+fn set(response: &mut Response<Reply>, name: header::HeaderName, value: &'static str) {
+    response
+        .headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+}
+
+/// A response body: all of it at once, or a page's event stream.
+enum Reply {
+    Full(Option<Bytes>),
+    Events(EventStream),
+}
+
+impl Reply {
+    fn bytes(bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        Reply::Full((!bytes.is_empty()).then_some(bytes))
+    }
+}
+
+impl HttpBody for Reply {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Reply::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Reply::Events(events) => events.poll_next(cx).map(|m| m.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Reply::Full(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Reply::Events(_) => SizeHint::default(),
+        }
+    }
+}
+
+/// Server-sent events for one page: what the hub sends, and a comment when it is quiet.
+struct EventStream {
+    events: mpsc::Receiver<String>,
+    idle: Pin<Box<tokio::time::Sleep>>,
+}
+
+/// Registers a new page with the hub; its stream starts with the reconnect delay and `hello`.
+fn events(state: &State) -> EventStream {
+    let mut hub = state.lock_hub();
+    let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+    let _ = tx.try_send(format!("retry: 500\n\n{}", hub.hello()));
+    hub.clients.push(tx);
+    EventStream {
+        events: rx,
+        idle: Box::pin(tokio::time::sleep(KEEP_ALIVE)),
+    }
+}
+
+impl EventStream {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        if let Poll::Ready(message) = self.events.poll_recv(cx) {
+            self.idle
+                .as_mut()
+                .reset(tokio::time::Instant::now() + KEEP_ALIVE);
+            return Poll::Ready(message.map(Bytes::from));
+        }
+        if self.idle.as_mut().poll(cx).is_ready() {
+            self.idle
+                .as_mut()
+                .reset(tokio::time::Instant::now() + KEEP_ALIVE);
+            return Poll::Ready(Some(Bytes::from_static(b": keep-alive\n\n")));
+        }
+        Poll::Pending
+    }
 }
 
 /// A served file's bytes. Files on disk are read now, and only if they are still regular
@@ -419,11 +795,6 @@ fn read_body(body: &Body) -> std::io::Result<Arc<[u8]>> {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
-}
-
 /// The live-reload script, put before the last `</body>` (or at the end).
 fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let script = format!(
@@ -438,38 +809,6 @@ fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-/// Sends server-sent events to one page until it goes away. `tiny_http` buffers response
-/// bodies, so the stream takes over the connection and writes each event as it comes.
-fn stream_events(request: Request, events: Receiver<String>) {
-    let version = request.http_version().clone();
-    let mut out = request.into_writer();
-    let head = format!(
-        "HTTP/{}.{} 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
-        version.0, version.1
-    );
-    if out
-        .write_all(head.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let message = match events.recv_timeout(KEEP_ALIVE) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if out
-            .write_all(message.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
 }
 
 /// The `Content-Type` of an output file, `charset=utf-8` for text.
@@ -576,5 +915,141 @@ mod tests {
             "application/atom+xml; charset=utf-8"
         );
         assert_eq!(content_type("chart.PNG"), "image/png");
+    }
+}
+
+#[cfg(test)]
+mod http_tests {
+    use super::*;
+
+    const SITE: &[(&str, &[u8])] = &[
+        ("index.html", b"<html><body>home</body></html>"),
+        ("guides/index.html", b"<html><body>guides</body></html>"),
+        ("404.html", b"<html><body>missing</body></html>"),
+    ];
+
+    fn status(raw: &[u8]) -> u16 {
+        let text = String::from_utf8_lossy(raw);
+        text.split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn get(head: &str) -> u16 {
+        status(&answer_raw(SITE, head.as_bytes()))
+    }
+
+    #[test]
+    fn hosts_that_name_this_server() {
+        let access = Access {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+        };
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "127.0.0.1",
+        ] {
+            assert!(access.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "127.0.0.1:1112",
+            "localhost:",
+            "localhost:+1111",
+            "[::1]:1111",
+            "[localhost]:1111",
+            "127.0.0.1.nip.io:1111",
+            "user@localhost:1111",
+            "",
+            "[",
+            "::1",
+        ] {
+            assert!(!access.allows(bad), "{bad}");
+        }
+        let v6 = Access {
+            bind: IpAddr::V6(Ipv6Addr::LOCALHOST),
+            port: 8080,
+        };
+        assert!(v6.allows("[::1]:8080") && v6.allows("localhost:8080"));
+        let all = Access {
+            bind: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            port: 8080,
+        };
+        assert!(all.allows("192.168.1.20:8080") && !all.allows("evil.example:8080"));
+    }
+
+    #[test]
+    fn hostile_requests_get_a_status() {
+        let ok = "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n";
+        assert_eq!(get(ok), 200);
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"),
+            403
+        );
+        assert_eq!(
+            get("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n"),
+            403
+        );
+        assert_eq!(get("GET / HTTP/1.1\r\n\r\n"), 400);
+        assert_eq!(get("GET / HTTP/1.0\r\n\r\n"), 200);
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nHost: evil\r\n\r\n"),
+            400
+        );
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nContent-Length: 99999999999\r\n\r\n"),
+            413
+        );
+        assert_eq!(
+            get("GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            413
+        );
+        assert_eq!(
+            get("POST / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nContent-Length: 5\r\n\r\nhello"),
+            405
+        );
+        let raw = answer_raw(
+            SITE,
+            b"GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n",
+        );
+        assert_eq!(status(&raw), 400);
+        let raw = answer_raw(
+            SITE,
+            b"G\xc3\x89T / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n",
+        );
+        assert_eq!(status(&raw), 400);
+        let many: String = (0..100).map(|i| format!("X-{i}: {i}\r\n")).collect();
+        assert_eq!(
+            get(&format!(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n{many}\r\n"
+            )),
+            431
+        );
+        let long = "a".repeat(MAX_HEAD);
+        assert_eq!(
+            get(&format!(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nX: {long}\r\n\r\n"
+            )),
+            431
+        );
+        assert_eq!(
+            get("GET /guides HTTP/1.1\r\nHost: localhost:1111\r\n\r\n"),
+            301
+        );
+        assert_eq!(
+            get("GET /nope HTTP/1.1\r\nHost: localhost:1111\r\n\r\n"),
+            404
+        );
+    }
+
+    #[test]
+    fn keep_alive_answers_several_requests_on_one_connection() {
+        let one = "GET / HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n";
+        let raw = answer_raw(SITE, one.repeat(3).as_bytes());
+        let text = String::from_utf8_lossy(&raw);
+        assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 3, "{text}");
     }
 }
