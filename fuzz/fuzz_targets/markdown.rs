@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use tebiki::model::config::{self, Config};
 use tebiki::pipeline::index::Site;
-use tebiki::pipeline::load::{self, Loaded, Source};
+use tebiki::pipeline::load::{self, Loaded, SourceFile};
 use tebiki::pipeline::glossary::{self, Glossary};
 use tebiki::pipeline::link;
 
@@ -58,7 +58,7 @@ const PAGES: &[(&str, &str)] = &[
 struct Fixture {
     root: PathBuf,
     config: Config,
-    sources: Vec<Source>,
+    sources: Vec<SourceFile>,
 }
 
 fn fixture() -> &'static Fixture {
