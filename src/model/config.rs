@@ -50,8 +50,20 @@ pub struct Config {
     /// `[markdown] unsafe_html`: whether raw HTML and `javascript:`, `vbscript:` and `data:`
     /// URLs in content pass through. When false they are dropped, each with a warning.
     pub unsafe_html: bool,
+    /// `[book] publisher`: who publishes the site, named in structured data (JSON-LD);
+    /// the site title when unset.
+    pub publisher: Option<String>,
+    /// `[build] git_dates`: where the site is a git repository, a page without `updated`
+    /// shows the date of the last commit that touched its file.
+    pub git_dates: bool,
+    /// `[pagination] paginate_by`: how many entries a section, tag or category page lists
+    /// before the next page; a section's `_index` may override it.
+    pub paginate_by: usize,
     pub extra: serde_json::Value,
 }
+
+/// The default of `[pagination] paginate_by`.
+pub const PAGINATE_BY: usize = 20;
 
 impl Config {
     pub fn language(&self, code: &str) -> Option<&Language> {
@@ -96,6 +108,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    pagination: RawPagination,
+    #[serde(default)]
     extra: Option<toml::Table>,
 }
 
@@ -107,6 +121,7 @@ struct RawBook {
     base_url: String,
     #[serde(default = "default_language")]
     default_language: String,
+    publisher: Option<String>,
 }
 
 fn default_language() -> String {
@@ -131,6 +146,7 @@ struct RawBuild {
     output_dir: String,
     theme: String,
     drafts: bool,
+    git_dates: bool,
 }
 
 impl Default for RawBuild {
@@ -139,6 +155,7 @@ impl Default for RawBuild {
             output_dir: "public".into(),
             theme: "default".into(),
             drafts: false,
+            git_dates: false,
         }
     }
 }
@@ -178,17 +195,38 @@ struct RawMarkdown {
     unsafe_html: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawPagination {
+    paginate_by: i64,
+}
+
+impl Default for RawPagination {
+    fn default() -> Self {
+        RawPagination {
+            paginate_by: PAGINATE_BY as i64,
+        }
+    }
+}
+
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
 /// one table per language code.
 const TABLES: &[(&str, &[&str])] = &[
     (
         "book",
-        &["title", "description", "base_url", "default_language"],
+        &[
+            "title",
+            "description",
+            "base_url",
+            "default_language",
+            "publisher",
+        ],
     ),
-    ("build", &["output_dir", "theme", "drafts"]),
+    ("build", &["output_dir", "theme", "drafts", "git_dates"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
     ("markdown", &["unsafe_html"]),
+    ("pagination", &["paginate_by"]),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
 const TOP_LEVEL: &[&str] = &[
@@ -198,6 +236,7 @@ const TOP_LEVEL: &[&str] = &[
     "glossary",
     "serve",
     "markdown",
+    "pagination",
     "extra",
 ];
 
@@ -267,6 +306,24 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .suggest(format!("write a relative path such as `{example}`{hint}")),
             );
         }
+    }
+
+    if raw.pagination.paginate_by < 1 {
+        let (line, col) = find_key(doc.get_ref(), "pagination", "paginate_by")
+            .map(&at)
+            .unwrap_or((0, 0));
+        errors.push(
+            Diagnostic::error(
+                "config",
+                CONFIG_FILE,
+                format!(
+                    "`paginate_by = {}` must be a whole number of at least 1",
+                    raw.pagination.paginate_by
+                ),
+            )
+            .at(line, col)
+            .suggest(format!("write `paginate_by = {PAGINATE_BY}`, the default")),
+        );
     }
 
     let default = raw.book.default_language.clone();
@@ -340,6 +397,9 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
         unsafe_html: raw.markdown.unsafe_html,
+        publisher: raw.book.publisher.filter(|p| !p.trim().is_empty()),
+        git_dates: raw.build.git_dates,
+        paginate_by: usize::try_from(raw.pagination.paginate_by).unwrap_or(PAGINATE_BY),
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())

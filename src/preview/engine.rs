@@ -338,9 +338,15 @@ impl Preview {
         let mut taxonomy_terms = context::taxonomy_terms_of(old);
         taxonomy_terms.extend(new_terms);
         let linking = site.pages[i].backlinks.clone();
+        let shape = render::pagination::shape(site);
         site.pages[i].source = new;
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
+        // A list page that appears or disappears (a tag's list growing past a page) changes
+        // the set of output files: only a full build claims paths and drops old ones.
+        if render::pagination::shape(site) != shape {
+            return None;
+        }
         let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
         publish(site, theme, &selection, true, &mut self.snapshot)
     }

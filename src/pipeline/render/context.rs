@@ -18,11 +18,15 @@ use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
 use crate::pipeline::link::Relinked;
 use crate::pipeline::render::Selection;
 use crate::pipeline::render::data::*;
+use crate::pipeline::render::{pagination, structured};
 use crate::pipeline::theme::Theme;
 
 /// How many of the pages that use a term its glossary entry lists; `used_by_count` has the
 /// total, so a large site's glossary page stays readable.
 pub const USED_BY_SHOWN: usize = 20;
+
+/// How many of the newest pages the home page lists; the sections list the rest.
+pub const RECENT_SHOWN: usize = 10;
 
 /// Per-language values shared by every page of that language, computed once.
 struct LangCommon {
@@ -31,6 +35,8 @@ struct LangCommon {
     /// The translated name of each taxonomy.
     taxonomy_titles: HashMap<&'static str, String>,
     glossary_title: String,
+    /// The theme's name for the home page in breadcrumbs (`home`).
+    home_title: String,
     /// Top-level sections: (title, path).
     nav: Vec<(String, String)>,
 }
@@ -90,6 +96,11 @@ impl<'a> Contexts<'a> {
                     .and_then(|v| v.as_str())
                     .unwrap_or("Glossary")
                     .to_string();
+                let home_title = strings
+                    .get("home")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Home")
+                    .to_string();
                 let site_data = SiteData {
                     title: config.title_in(&l.code),
                     description: &config.description,
@@ -108,6 +119,7 @@ impl<'a> Contexts<'a> {
                 };
                 let lc = LangCommon {
                     glossary_title,
+                    home_title,
                     config: tera::Value::from_serializable(&site_data),
                     strings: tera::Value::from_serializable(&strings),
                     taxonomy_titles,
@@ -195,7 +207,34 @@ impl<'a> Contexts<'a> {
                 .glossary
                 .as_ref()
                 .map(|_| site.url(&site.glossary_path(lang))),
+            og_locale: structured::og_locale(lang),
+            og_locale_alternates: versions
+                .iter()
+                .filter(|(l, _)| *l != lang)
+                .map(|(l, _)| structured::og_locale(l))
+                .collect(),
+            json_ld: String::new(),
         }
+    }
+
+    /// The JSON-LD of a page below a language's home: its breadcrumb trail (home first, the
+    /// page itself last, as (name, path) pairs) and any other `items`.
+    pub fn json_ld(
+        &self,
+        lang: &str,
+        trail: &[(&str, String)],
+        items: Vec<serde_json::Value>,
+    ) -> String {
+        let site = self.site;
+        let home = self
+            .common
+            .get(lang)
+            .map_or("Home", |lc| lc.home_title.as_str());
+        let mut steps: Vec<(&str, String)> = vec![(home, site.url(&site.home_path(lang)))];
+        steps.extend(trail.iter().map(|(name, path)| (*name, site.url(path))));
+        let mut all = items;
+        all.push(structured::breadcrumbs(&steps));
+        structured::to_script(all)
     }
 
     /// `page`, for `page.html`.
@@ -243,18 +282,42 @@ impl<'a> Contexts<'a> {
                     original_updated: date(last_change(original.meta()), lang),
                 }
             }),
+            changes: meta
+                .changes
+                .iter()
+                .map(|c| ChangeData {
+                    date: c.date.for_template(lang),
+                    note: &c.note,
+                })
+                .collect(),
         }
     }
 
-    /// `section`, for `section.html` and `index.html`.
-    pub fn section<'s>(&'s self, section: &'s Section) -> SectionData<'s> {
+    /// `section`, for `section.html` and `index.html`, and its `paginator` on list page `n`
+    /// (none on the home page, which lists all of its own pages).
+    pub fn section<'s>(
+        &'s self,
+        section: &'s Section,
+        n: usize,
+    ) -> (SectionData<'s>, Option<Paginator>) {
         let site = self.site;
-        SectionData {
+        let listing = site.listing(section);
+        let (shown, paginator) = if section.dir.is_empty() {
+            (&listing[..], None)
+        } else {
+            let per_page = pagination::per_page(site, section);
+            let total = pagination::count(listing.len(), per_page);
+            let pager =
+                pagination::paginator(site, &section.path, n, total, per_page, listing.len());
+            let range = pagination::slice(listing.len(), per_page, n);
+            (&listing[range], Some(pager))
+        };
+        let data = SectionData {
             title: &section.title,
             summary: section_summary(section),
             content: &section.rendered.html,
             url: site.url(&section.path),
-            pages: self.list(&site.listing(section)),
+            pages: self.list(shown),
             subsections: section
                 .subsections
                 .iter()
@@ -268,10 +331,11 @@ impl<'a> Contexts<'a> {
                     }
                 })
                 .collect(),
-        }
+        };
+        (data, paginator)
     }
 
-    /// `recent`, for `index.html`: every page in `lang`, newest first.
+    /// `recent`, for `index.html`: the newest [`RECENT_SHOWN`] pages in `lang`.
     pub fn recent(&self, lang: &str) -> SummaryList {
         let site = self.site;
         let mut recent: Vec<usize> = (0..site.pages.len())
@@ -284,6 +348,7 @@ impl<'a> Contexts<'a> {
                 .cmp(&a.meta().date)
                 .then_with(|| a.path.cmp(&b.path))
         });
+        recent.truncate(RECENT_SHOWN);
         self.list(&recent)
     }
 
@@ -305,15 +370,31 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// `term`, for `taxonomy_term.html`.
-    pub fn taxonomy_term(&self, kind: Taxonomy, lang: &str, i: usize) -> TaxonomyTermData<'_> {
+    /// `term` and `paginator`, for list page `n` of `taxonomy_term.html`.
+    pub fn taxonomy_term(
+        &self,
+        kind: Taxonomy,
+        lang: &str,
+        i: usize,
+        n: usize,
+    ) -> (TaxonomyTermData<'_>, Paginator) {
         let site = self.site;
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
-        TaxonomyTermData {
+        let path = site.taxonomy_path(kind, lang, Some(&term.slug));
+        let per_page = site.config.paginate_by;
+        let items = term.pages.len();
+        let total = pagination::count(items, per_page);
+        let range = pagination::slice(items, per_page, n);
+        let data = TaxonomyTermData {
             name: &term.name,
-            url: site.url(&site.taxonomy_path(kind, lang, Some(&term.slug))),
-            pages: self.list(&term.pages),
-        }
+            url: site.url(&path),
+            pages: self.list(&term.pages[range]),
+            count: items,
+        };
+        (
+            data,
+            pagination::paginator(site, &path, n, total, per_page, items),
+        )
     }
 
     /// `glossary`, for `glossary.html`: the entries of `lang` in its order, grouped for the
@@ -446,7 +527,7 @@ fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
         url: site.url(&page.path),
         lang,
         date: date(meta.date, lang),
-        updated: date(meta.updated, lang),
+        updated: date(site.updated(page), lang),
         as_of: date(meta.as_of, lang),
         reading_time: page.rendered.reading_time(),
         tags: meta

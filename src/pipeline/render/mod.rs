@@ -4,6 +4,8 @@
 
 pub mod context;
 pub mod data;
+pub mod pagination;
+pub mod structured;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,11 +36,14 @@ pub trait Sink: Sync {
 }
 
 /// One HTML file to render.
+///
+/// A paginated list (a section, a tag or category) is one job per list page, numbered from 1;
+/// page 1 is at the list's own URL, page `n` at `page/n/` below it.
 enum Job<'a> {
     Page(usize),
-    Section(&'a Section),
+    Section(&'a Section, usize),
     TaxonomyList(Taxonomy, &'a str),
-    TaxonomyTerm(Taxonomy, &'a str, usize),
+    TaxonomyTerm(Taxonomy, &'a str, usize, usize),
     Glossary(&'a str),
     NotFound,
 }
@@ -63,16 +68,36 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Dia
 fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend(site.sections.iter().map(Job::Section));
+    for section in &site.sections {
+        jobs.extend(section_jobs(site, section));
+    }
     for ((kind, lang), terms) in &site.taxonomies {
         jobs.push(Job::TaxonomyList(*kind, lang));
-        jobs.extend((0..terms.len()).map(|i| Job::TaxonomyTerm(*kind, lang, i)));
+        for i in 0..terms.len() {
+            jobs.extend(term_jobs(site, *kind, lang, i));
+        }
     }
     if site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
     jobs
+}
+
+/// Every list page of a section.
+fn section_jobs<'a>(site: &Site, section: &'a Section) -> impl Iterator<Item = Job<'a>> {
+    (1..=pagination::section_pages(site, section)).map(move |n| Job::Section(section, n))
+}
+
+/// Every list page of a tag or category.
+fn term_jobs<'a>(
+    site: &Site,
+    kind: Taxonomy,
+    lang: &'a str,
+    i: usize,
+) -> impl Iterator<Item = Job<'a>> {
+    (1..=pagination::term_pages(site, kind, lang, i))
+        .map(move |n| Job::TaxonomyTerm(kind, lang, i, n))
 }
 
 /// The output path of every HTML file a full build renders, with what makes it: the same
@@ -83,9 +108,9 @@ pub fn output_paths(site: &Site) -> Vec<(String, Claimant<'_>)> {
         .map(|job| {
             let origin = match *job {
                 Job::Page(i) => Claimant::Page(&site.pages[i]),
-                Job::Section(section) => Claimant::Section(section),
+                Job::Section(section, _) => Claimant::Section(section),
                 Job::TaxonomyList(kind, _) => Claimant::TaxonomyList(kind),
-                Job::TaxonomyTerm(kind, lang, i) => {
+                Job::TaxonomyTerm(kind, lang, i, _) => {
                     Claimant::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
                 }
                 Job::Glossary(_) => Claimant::Glossary,
@@ -100,16 +125,16 @@ pub fn output_paths(site: &Site) -> Vec<(String, Claimant<'_>)> {
 fn output_path(site: &Site, job: &Job<'_>) -> String {
     match job {
         Job::Page(i) => format!("{}index.html", site.pages[*i].path),
-        Job::Section(section) => format!("{}index.html", section.path),
+        Job::Section(section, n) => {
+            format!("{}index.html", pagination::page_path(&section.path, *n))
+        }
         Job::TaxonomyList(kind, lang) => {
             format!("{}index.html", site.taxonomy_path(*kind, lang, None))
         }
-        Job::TaxonomyTerm(kind, lang, i) => {
+        Job::TaxonomyTerm(kind, lang, i, n) => {
             let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
-            format!(
-                "{}index.html",
-                site.taxonomy_path(*kind, lang, Some(&term.slug))
-            )
+            let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
+            format!("{}index.html", pagination::page_path(&path, *n))
         }
         Job::Glossary(lang) => format!("{}index.html", site.glossary_path(lang)),
         Job::NotFound => "404.html".into(),
@@ -139,24 +164,18 @@ pub fn render_selection(
 ) -> Result<usize, Error> {
     let renderer = Renderer::new(site, theme);
     let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
-    jobs.extend(
-        selection
-            .sections
-            .iter()
-            .map(|&i| Job::Section(&site.sections[i])),
-    );
+    for &i in &selection.sections {
+        jobs.extend(section_jobs(site, &site.sections[i]));
+    }
     jobs.extend(
         selection
             .taxonomy_lists
             .iter()
             .map(|(kind, lang)| Job::TaxonomyList(*kind, lang)),
     );
-    jobs.extend(
-        selection
-            .taxonomy_terms
-            .iter()
-            .map(|(kind, lang, i)| Job::TaxonomyTerm(*kind, lang, *i)),
-    );
+    for (kind, lang, i) in &selection.taxonomy_terms {
+        jobs.extend(term_jobs(site, *kind, lang, *i));
+    }
     if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
@@ -263,8 +282,13 @@ impl<'a> Renderer<'a> {
                     .translations(&page.source.key)
                     .map(|p| (p.source.lang.as_str(), p.path.clone()))
                     .collect();
-                let common =
+                let mut common =
                     contexts.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+                let mut trail: Vec<(&str, String)> =
+                    section_trail(site, &page.source.section, lang);
+                trail.push((page.title(), page.path.clone()));
+                let article = structured::article(site, page, common.description);
+                common.json_ld = contexts.json_ld(lang, &trail, vec![article]);
                 let own = PageVars {
                     page: contexts.page(*index),
                 };
@@ -275,24 +299,40 @@ impl<'a> Renderer<'a> {
                     .map_or("page.html".to_string(), |t| t.value.clone());
                 (template, to_context(&Vars { common, own }))
             }
-            Job::Section(section) => {
+            Job::Section(section, n) => {
                 let lang = section.lang.as_str();
-                let versions: Vec<(&str, String)> = site
-                    .config
-                    .languages
-                    .iter()
-                    .filter_map(|l| site.section(&section.dir, &l.code))
-                    .map(|s| (s.lang.as_str(), s.path.clone()))
-                    .collect();
+                // A later list page exists in other languages only by chance: it names itself.
+                let path = pagination::page_path(&section.path, *n);
+                let versions: Vec<(&str, String)> = if *n > 1 {
+                    vec![(lang, path.clone())]
+                } else {
+                    site.config
+                        .languages
+                        .iter()
+                        .filter_map(|l| site.section(&section.dir, &l.code))
+                        .map(|s| (s.lang.as_str(), s.path.clone()))
+                        .collect()
+                };
                 let summary = section
                     .source
                     .as_ref()
                     .and_then(|s| s.meta.summary.as_deref());
-                let common = contexts.common(lang, &section.path, &versions, summary);
+                let mut common = contexts.common(lang, &path, &versions, summary);
                 let is_home = section.dir.is_empty();
+                common.json_ld = if is_home {
+                    structured::to_script(vec![structured::website(site, lang)])
+                } else {
+                    let mut trail = section_trail(site, &section.dir, lang);
+                    if *n > 1 {
+                        trail.push((section.title.as_str(), path.clone()));
+                    }
+                    contexts.json_ld(lang, &trail, Vec::new())
+                };
+                let (data, paginator) = contexts.section(section, *n);
                 let own = SectionVars {
-                    section: contexts.section(section),
+                    section: data,
                     recent: is_home.then(|| contexts.recent(lang)),
+                    paginator,
                 };
                 let template = section
                     .source
@@ -317,20 +357,31 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|l| (l.code.as_str(), site.taxonomy_path(*kind, &l.code, None)))
                     .collect();
-                let common = contexts.common(lang, &path, &versions, None);
-                let own = TaxonomyVars {
-                    taxonomy: contexts.taxonomy(*kind, lang),
-                };
+                let mut common = contexts.common(lang, &path, &versions, None);
+                let taxonomy = contexts.taxonomy(*kind, lang);
+                common.json_ld =
+                    contexts.json_ld(lang, &[(taxonomy.title, path.clone())], Vec::new());
+                let own = TaxonomyVars { taxonomy };
                 let context = to_context(&Vars { common, own });
                 ("taxonomy_list.html".into(), context)
             }
-            Job::TaxonomyTerm(kind, lang, i) => {
+            Job::TaxonomyTerm(kind, lang, i, n) => {
                 let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
-                let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
-                let common = contexts.common(lang, &path, &[(lang, path.clone())], None);
+                let path =
+                    pagination::page_path(&site.taxonomy_path(*kind, lang, Some(&term.slug)), *n);
+                let mut common = contexts.common(lang, &path, &[(lang, path.clone())], None);
+                let (term, paginator) = contexts.taxonomy_term(*kind, lang, *i, *n);
+                let taxonomy = contexts.taxonomy(*kind, lang);
+                let list_path = site.taxonomy_path(*kind, lang, None);
+                common.json_ld = contexts.json_ld(
+                    lang,
+                    &[(taxonomy.title, list_path), (term.name, path.clone())],
+                    Vec::new(),
+                );
                 let own = TaxonomyTermVars {
-                    taxonomy: contexts.taxonomy(*kind, lang),
-                    term: contexts.taxonomy_term(*kind, lang, *i),
+                    taxonomy,
+                    term,
+                    paginator,
                 };
                 let context = to_context(&Vars { common, own });
                 ("taxonomy_term.html".into(), context)
@@ -343,10 +394,17 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
                     .collect();
-                let common = contexts.common(lang, &path, &versions, None);
+                let mut common = contexts.common(lang, &path, &versions, None);
                 let context = match contexts.glossary(lang) {
                     Some(glossary) => to_context(&Vars {
-                        common,
+                        common: {
+                            common.json_ld = contexts.json_ld(
+                                lang,
+                                &[(glossary.title, path.clone())],
+                                Vec::new(),
+                            );
+                            common
+                        },
                         own: GlossaryVars { glossary },
                     }),
                     None => to_context(&Vars {
@@ -375,6 +433,23 @@ impl<'a> Renderer<'a> {
         })?;
         Ok((template, context))
     }
+}
+
+/// The breadcrumb trail of the section in folder `dir` in `lang`, its ancestors first, as
+/// (title, path) pairs; empty for the home page.
+fn section_trail<'s>(site: &'s Site, dir: &str, lang: &str) -> Vec<(&'s str, String)> {
+    let mut trail = Vec::new();
+    let mut prefix = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        if let Some(section) = site.section(&prefix, lang) {
+            trail.push((section.title.as_str(), section.path.clone()));
+        }
+    }
+    trail
 }
 
 /// A template's variables as a Tera context.
