@@ -6,11 +6,13 @@ mod common;
 
 mod bad_input;
 mod bad_output;
+mod browser;
 mod build;
 mod docs;
 mod errors;
 mod glossary;
 mod links;
 mod preview_engine;
+mod published;
 mod serve;
 mod translations;
