@@ -279,7 +279,9 @@ pub struct GlossaryEntry<'a> {
     pub see_also: Vec<GlossaryLink<'a>>,
     /// The same entry in the other languages.
     pub translations: Vec<GlossaryTranslation<'a>>,
-    /// The pages in this language that use the term, at most [`USED_BY_SHOWN`](super::context::USED_BY_SHOWN).
+    /// The pages in this language that use the term, at most
+    /// [`USED_BY_SHOWN`](super::context::USED_BY_SHOWN), fewer on a glossary of more than 15
+    /// terms ([`USED_BY_BUDGET`](super::context::USED_BY_BUDGET) links on the page in all).
     pub used_by: SummaryList,
     /// How many pages in this language use the term.
     pub used_by_count: usize,
