@@ -420,3 +420,32 @@ fn every_page_has_a_favicon_and_landmarks_the_404_page_too() {
     f.build_ok(&[]);
     assert_eq!(f.read("public/favicon.svg"), "<svg id=\"own\"/>");
 }
+
+#[test]
+fn a_glossary_of_many_terms_lists_fewer_uses_of_each() {
+    let f = Fixture::new();
+    // 30 terms, each used by 12 pages: 300 links shared out is 10 a term.
+    let mut glossary = String::new();
+    for t in 0..30 {
+        glossary.push_str(&format!(
+            "[[term]]\nid = \"t{t}\"\n[term.en]\nterm = \"zork{t}\"\ndefinition = \"Term {t}.\"\n"
+        ));
+    }
+    f.write("content/glossary.toml", &glossary);
+    let body: Vec<String> = (0..30).map(|t| format!("zork{t}")).collect();
+    for p in 0..12 {
+        f.write(
+            &format!("content/guides/p{p}.md"),
+            &format!("---\ntitle: Page {p}\n---\n{}.\n", body.join(" and ")),
+        );
+    }
+    f.build_ok(&[]);
+    let page = f.read("public/glossary/index.html");
+    let entry = &page[page.find("id=\"t7\"").expect("entry")..];
+    let entry = &entry[..entry.find("</dd>").expect("end")];
+    assert_eq!(
+        entry.matches("href=\"https://example.org/guides/p").count(),
+        10
+    );
+    assert!(entry.contains("and 2 more"), "{entry}");
+}

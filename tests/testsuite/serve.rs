@@ -564,13 +564,14 @@ fn hq_glossary(names: &str, definition: &str) -> String {
 /// One change to a fixture site.
 pub(crate) type Step = Box<dyn Fn(&Fixture)>;
 
-/// The site the equivalence tests start from: pages that link to, list as related and use
-/// glossary terms of each other, a bundle with an asset, a draft, a marked translation.
+/// Two entries a list page, so that edits move guides between list pages.
 const PAGINATION: &str = "\n[pagination]\npaginate_by = 2\n";
 
+/// The site the equivalence tests start from: pages that link to, list as related and use
+/// glossary terms of each other, a bundle with an asset, a draft, a marked translation, and
+/// lists of two entries a page.
 pub(crate) fn equivalence_site() -> Fixture {
     let f = Fixture::bilingual();
-    // Two entries a list page, so that edits move guides between list pages.
     f.write("book.toml", &format!("{}{PAGINATION}", crate::common::BOOK));
     f.write(
         "content/guides/plan.md",
