@@ -54,6 +54,9 @@ pub struct Contexts<'a> {
     /// Every page's list entry, converted for Tera once (on first use): lists share them
     /// instead of copying.
     summaries: Vec<OnceLock<tera::Value>>,
+    /// Every section's list ([`Site::listing`]), computed once: each of a long section's list
+    /// pages needs it.
+    listings: Vec<OnceLock<Vec<usize>>>,
 }
 
 impl<'a> Contexts<'a> {
@@ -134,10 +137,12 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         let summaries = site.pages.iter().map(|_| OnceLock::new()).collect();
+        let listings = site.sections.iter().map(|_| OnceLock::new()).collect();
         Contexts {
             site,
             common,
             summaries,
+            listings,
         }
     }
 
@@ -306,9 +311,9 @@ impl<'a> Contexts<'a> {
         n: usize,
     ) -> (SectionData<'s>, Option<Paginator>) {
         let site = self.site;
-        let listing = site.listing(section);
+        let listing = self.listing(section);
         let (shown, paginator) = if section.dir.is_empty() {
-            (&listing[..], None)
+            (listing, None)
         } else {
             let per_page = pagination::per_page(site, section);
             let total = pagination::count(listing.len(), per_page);
@@ -332,7 +337,7 @@ impl<'a> Contexts<'a> {
                         title: &s.title,
                         summary: section_summary(s),
                         url: site.url(&s.path),
-                        count: site.listing(s).len(),
+                        count: self.listing(s).len(),
                     }
                 })
                 .collect(),
@@ -488,6 +493,14 @@ impl<'a> Contexts<'a> {
             url: page_url,
             groups,
         })
+    }
+
+    /// The pages `section` lists, once per build.
+    fn listing(&self, section: &Section) -> &[usize] {
+        match self.site.section_index(&section.dir, &section.lang) {
+            Some(i) => self.listings[i].get_or_init(|| self.site.listing(section)),
+            None => &[],
+        }
     }
 
     fn convert_summary(&self, index: usize) -> tera::Value {
