@@ -65,7 +65,7 @@ pub struct TaxonomyTerm {
 }
 
 /// A taxonomy kind; templates see it as `"tags"` or `"categories"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Taxonomy {
     Tags,

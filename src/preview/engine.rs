@@ -339,6 +339,7 @@ impl Preview {
         taxonomy_terms.extend(new_terms);
         let linking = site.pages[i].backlinks.clone();
         let shape = render::pagination::shape(site);
+        let lists = context::lists_of(site, i, &taxonomy_terms);
         site.pages[i].source = new;
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
@@ -347,7 +348,8 @@ impl Preview {
         if render::pagination::shape(site) != shape {
             return None;
         }
-        let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
+        let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
+        context::narrow_lists(site, i, &lists, &mut selection);
         publish(site, theme, &selection, true, &mut self.snapshot)
     }
 

@@ -647,9 +647,9 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             }),
         ),
         (
-            "a date edit that moves a guide to the other list page",
+            "a weight edit that moves a guide to the other list page",
             Box::new(|f: &Fixture| {
-                f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\ndate: 2025-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them, in order.\n")
+                f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\nweight: 10\ndate: 2025-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them, in order.\n")
             }),
         ),
         (

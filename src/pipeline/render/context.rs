@@ -647,6 +647,7 @@ pub fn shown_by_page(
         taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
         taxonomy_terms: terms,
         glossary: !relinked.terms_before.is_empty() || !relinked.terms_after.is_empty(),
+        list_pages: Default::default(),
     })
 }
 
@@ -675,4 +676,87 @@ pub fn shown_by_terms(site: &Site, terms: &[usize]) -> Selection {
         glossary: true,
         ..Default::default()
     }
+}
+
+/// The lists that may show page `i`, as they stand: its section in every language and the
+/// tags and categories `taxonomy_terms` of its language. Taken before an edit and given to
+/// [`narrow_lists`] after it.
+pub fn lists_of(site: &Site, i: usize, taxonomy_terms: &[(Taxonomy, String)]) -> ListsBefore {
+    let page = &site.pages[i];
+    let sections = site
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| site.section_index(&page.source.section, &l.code))
+        .map(|s| (s, site.listing(&site.sections[s])))
+        .collect();
+    let lang = &page.source.lang;
+    let terms = taxonomy_terms
+        .iter()
+        .filter_map(|(kind, slug)| {
+            let list = site.taxonomies.get(&(*kind, lang.clone()))?;
+            let at = list.iter().position(|t| t.slug == *slug)?;
+            Some(((*kind, lang.clone(), at), list[at].pages.clone()))
+        })
+        .collect();
+    ListsBefore { sections, terms }
+}
+
+/// What [`lists_of`] saw.
+pub struct ListsBefore {
+    sections: Vec<(usize, Vec<usize>)>,
+    terms: Vec<((Taxonomy, String, usize), Vec<usize>)>,
+}
+
+/// After an edit of page `i` that kept every list's number of list pages: limits `selection`
+/// to the list pages that show something different — those holding an entry that moved or
+/// page `i` itself. A list whose length changed shows a new total on every list page: all of
+/// them stay selected.
+pub fn narrow_lists(site: &Site, i: usize, before: &ListsBefore, selection: &mut Selection) {
+    use crate::pipeline::render::ListId;
+    for (s, old) in &before.sections {
+        let section = &site.sections[*s];
+        if section.dir.is_empty() {
+            continue;
+        }
+        let new = site.listing(section);
+        let per_page = pagination::per_page(site, section);
+        if let Some(range) = changed_pages(old, &new, i, per_page) {
+            selection.list_pages.insert(ListId::Section(*s), range);
+        }
+    }
+    for ((kind, lang, at), old) in &before.terms {
+        let Some(term) = site
+            .taxonomies
+            .get(&(*kind, lang.clone()))
+            .and_then(|list| list.get(*at))
+        else {
+            continue;
+        };
+        if let Some(range) = changed_pages(old, &term.pages, i, site.config.paginate_by) {
+            selection
+                .list_pages
+                .insert(ListId::Term(*kind, lang.clone(), *at), range);
+        }
+    }
+}
+
+/// The list pages (first, last) where `old` and `new` differ or that hold `page`; `None`
+/// (all of them) when the lists differ in length.
+fn changed_pages(
+    old: &[usize],
+    new: &[usize],
+    page: usize,
+    per_page: usize,
+) -> Option<(usize, usize)> {
+    if old.len() != new.len() {
+        return None;
+    }
+    let mut positions: Vec<usize> = (0..old.len()).filter(|&k| old[k] != new[k]).collect();
+    positions.extend(old.iter().position(|&p| p == page));
+    positions.extend(new.iter().position(|&p| p == page));
+    let first = positions.iter().min()?;
+    let last = positions.iter().max()?;
+    let per_page = per_page.max(1);
+    Some((first / per_page + 1, last / per_page + 1))
 }

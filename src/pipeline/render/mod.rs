@@ -152,6 +152,17 @@ pub struct Selection {
     /// Tag and category pages: (kind, language, index into the language's terms).
     pub taxonomy_terms: Vec<(Taxonomy, String, usize)>,
     pub glossary: bool,
+    /// The list pages (first, last; from 1) to render of a section in `sections` or a term in
+    /// `taxonomy_terms`, when not all of them: an edit that reorders a few entries of a long
+    /// list changes only the list pages they are on.
+    pub list_pages: std::collections::HashMap<ListId, (usize, usize)>,
+}
+
+/// A paginated list: a section (index into `Site::sections`) or a tag or category.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListId {
+    Section(usize),
+    Term(Taxonomy, String, usize),
 }
 
 /// Renders the selected pages into `sink` (for `serve`'s incremental rebuilds). Returns how
@@ -164,8 +175,17 @@ pub fn render_selection(
 ) -> Result<usize, Error> {
     let renderer = Renderer::new(site, theme);
     let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
+    let within = |id: ListId, n: usize| {
+        selection
+            .list_pages
+            .get(&id)
+            .is_none_or(|&(first, last)| (first..=last).contains(&n))
+    };
     for &i in &selection.sections {
-        jobs.extend(section_jobs(site, &site.sections[i]));
+        jobs.extend(
+            section_jobs(site, &site.sections[i])
+                .filter(|job| matches!(job, Job::Section(_, n) if within(ListId::Section(i), *n))),
+        );
     }
     jobs.extend(
         selection
@@ -174,7 +194,11 @@ pub fn render_selection(
             .map(|(kind, lang)| Job::TaxonomyList(*kind, lang)),
     );
     for (kind, lang, i) in &selection.taxonomy_terms {
-        jobs.extend(term_jobs(site, *kind, lang, *i));
+        let id = ListId::Term(*kind, lang.clone(), *i);
+        jobs.extend(
+            term_jobs(site, *kind, lang, *i)
+                .filter(|job| matches!(job, Job::TaxonomyTerm(.., n) if within(id.clone(), *n))),
+        );
     }
     if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
