@@ -105,6 +105,27 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                     .suggest("list the primary documents it relies on under `sources`"),
             );
         }
+        if let Some(updated) = meta.updated {
+            // The newest date a reader is told about: the last change note, else publication.
+            let explained = meta.changes.first().map(|c| c.date).or(meta.date);
+            if explained.is_none_or(|d| updated > d) {
+                out.push(
+                    Diagnostic::warning(
+                        Code::UnexplainedUpdate,
+                        file,
+                        format!(
+                            "`updated` {} is later than every change note: readers are not told what changed",
+                            updated.iso()
+                        ),
+                    )
+                    .at(line_of("updated"), 1)
+                    .suggest(format!(
+                        "add `- {{date: {}, note: \"…\"}}` under `changes`, one line saying what changed",
+                        updated.iso()
+                    )),
+                );
+            }
+        }
         if let Some(t) = site.translation_status(i)
             && t.status == Status::Stale
         {

@@ -173,6 +173,9 @@ codes! {
     HeadingAttributes = "heading-attributes", Warn, true,
         "heading attributes other than `#id` and `.class` were left out",
         "`{#id .class key=value}` after a heading sets its id and classes; other attributes are dropped unless `[markdown] unsafe_html = true`.\n\nFix: keep only `#id` and `.class`.";
+    UnexplainedUpdate = "unexplained-update", Warn, true,
+        "a guide's `updated` date moved without a change note",
+        "A guide's `changes` list tells readers what changed and when (\"See all updates\"). When `updated` is later than every note, readers see a new date with nothing to say why.\n\nFix: add a `changes` entry with that date and one line saying what changed, or leave `updated` as it was for a correction that does not change the guide's substance.";
     ReviewDue = "review-due", Warn, true,
         "a guide's `review_by` date has passed",
         "`review_by` is the date by which the facts of a guide must be checked again. Once it has passed, readers may be reading outdated policy.\n\nFix: check the facts against the sources, update `as_of`, and set a new `review_by`. A site or section that does not use review dates can set `review-due = \"allow\"`.";

@@ -55,6 +55,15 @@ pub struct Config {
     pub heading_ids: HeadingIds,
     /// `[check]`: what `tebiki check` reports and how it checks external links.
     pub check: CheckConfig,
+    /// `[book] publisher`: who publishes the site, named in structured data (JSON-LD);
+    /// the site title when unset.
+    pub publisher: Option<String>,
+    /// `[build] git_dates`: where the site is a git repository, a page without `updated`
+    /// shows the date of the last commit that touched its file.
+    pub git_dates: bool,
+    /// `[pagination] paginate_by`: how many entries a section, tag or category page lists
+    /// before the next page; a section's `_index` may override it.
+    pub paginate_by: usize,
     pub extra: serde_json::Value,
 }
 
@@ -104,6 +113,9 @@ impl Default for CheckConfig {
     }
 }
 
+/// The default of `[pagination] paginate_by`.
+pub const PAGINATE_BY: usize = 20;
+
 impl Config {
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
@@ -149,6 +161,8 @@ struct RawConfig {
     #[serde(default)]
     check: RawCheck,
     #[serde(default)]
+    pagination: RawPagination,
+    #[serde(default)]
     extra: Option<toml::Table>,
 }
 
@@ -187,6 +201,7 @@ struct RawBook {
     base_url: String,
     #[serde(default = "default_language")]
     default_language: String,
+    publisher: Option<String>,
 }
 
 fn default_language() -> String {
@@ -211,6 +226,7 @@ struct RawBuild {
     output_dir: String,
     theme: String,
     drafts: bool,
+    git_dates: bool,
 }
 
 impl Default for RawBuild {
@@ -219,6 +235,7 @@ impl Default for RawBuild {
             output_dir: "public".into(),
             theme: "default".into(),
             drafts: false,
+            git_dates: false,
         }
     }
 }
@@ -259,17 +276,38 @@ struct RawMarkdown {
     heading_ids: HeadingIds,
 }
 
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawPagination {
+    paginate_by: i64,
+}
+
+impl Default for RawPagination {
+    fn default() -> Self {
+        RawPagination {
+            paginate_by: PAGINATE_BY as i64,
+        }
+    }
+}
+
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
 /// one table per language code.
 const TABLES: &[(&str, &[&str])] = &[
     (
         "book",
-        &["title", "description", "base_url", "default_language"],
+        &[
+            "title",
+            "description",
+            "base_url",
+            "default_language",
+            "publisher",
+        ],
     ),
-    ("build", &["output_dir", "theme", "drafts"]),
+    ("build", &["output_dir", "theme", "drafts", "git_dates"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
     ("markdown", &["unsafe_html", "heading_ids"]),
+    ("pagination", &["paginate_by"]),
     (
         "check",
         &[
@@ -292,6 +330,7 @@ const TOP_LEVEL: &[&str] = &[
     "serve",
     "markdown",
     "check",
+    "pagination",
     "extra",
 ];
 
@@ -415,6 +454,24 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     }
 
+    if raw.pagination.paginate_by < 1 {
+        let (line, col) = find_key(doc.get_ref(), "pagination", "paginate_by")
+            .map(&at)
+            .unwrap_or((0, 0));
+        errors.push(
+            Diagnostic::error(
+                Code::Config,
+                CONFIG_FILE,
+                format!(
+                    "`paginate_by = {}` must be a whole number of at least 1",
+                    raw.pagination.paginate_by
+                ),
+            )
+            .at(line, col)
+            .suggest(format!("write `paginate_by = {PAGINATE_BY}`, the default")),
+        );
+    }
+
     let default = raw.book.default_language.clone();
     if !raw.languages.contains_key(&default) && !raw.languages.is_empty() {
         let (line, col) = find_key(doc.get_ref(), "book", "default_language")
@@ -518,6 +575,12 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             external_per_host: raw.check.external_per_host.max(1),
             external_concurrency: raw.check.external_concurrency.max(1),
         },
+        publisher: raw.book.publisher.filter(|p| !p.trim().is_empty()),
+        git_dates: raw.build.git_dates,
+        paginate_by: usize::try_from(raw.pagination.paginate_by)
+            .ok()
+            .filter(|n| *n >= 1)
+            .unwrap_or(PAGINATE_BY),
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())

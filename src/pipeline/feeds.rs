@@ -2,7 +2,10 @@
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
-use crate::pipeline::index::Site;
+use crate::model::dates::Date;
+use crate::model::frontmatter::ChangeNote;
+use crate::pipeline::index::{Page, Site};
+use crate::pipeline::render::pagination;
 use crate::pipeline::xml::Xml;
 
 /// How many entries an Atom feed holds.
@@ -73,20 +76,42 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
         .collect()
 }
 
+/// One entry of a feed: a page's publication, or one of its significant updates (a change
+/// note), which gets an entry of its own so that readers learn what changed.
+struct Entry<'a> {
+    page: &'a Page,
+    /// The entry's date: the page's last update for a publication, the note's date for an update.
+    date: Option<Date>,
+    note: Option<&'a ChangeNote>,
+}
+
 fn atom(site: &Site, lang: &str) -> String {
-    let mut pages: Vec<_> = site
-        .pages
-        .iter()
-        .filter(|p| p.source.lang == lang)
-        .collect();
-    pages.sort_by(|a, b| {
-        let newest = |p: &crate::pipeline::index::Page| p.meta().updated.or(p.meta().date);
-        newest(b).cmp(&newest(a)).then_with(|| a.path.cmp(&b.path))
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    for page in site.pages.iter().filter(|p| p.source.lang == lang) {
+        let meta = page.meta();
+        entries.push(Entry {
+            page,
+            date: meta.date.or(site.updated(page)),
+            note: None,
+        });
+        entries.extend(meta.changes.iter().map(|c| Entry {
+            page,
+            date: Some(c.date),
+            note: Some(c),
+        }));
+    }
+    // Newest first; on one day an update before the publication it follows.
+    entries.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| b.note.is_some().cmp(&a.note.is_some()))
+            .then_with(|| a.page.path.cmp(&b.page.path))
+            .then_with(|| a.note.map(|n| &n.note).cmp(&b.note.map(|n| &n.note)))
     });
-    pages.truncate(FEED_ENTRIES);
-    let updated = pages
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries
         .iter()
-        .filter_map(|p| p.meta().updated.or(p.meta().date))
+        .filter_map(|e| e.date)
         .max()
         .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
     let home = site.url(&site.home_path(lang));
@@ -111,26 +136,49 @@ fn atom(site: &Site, lang: &str) -> String {
     );
     xml.text("updated", &updated);
     xml.text("id", &feed_url);
-    for page in pages {
+    for entry in entries {
+        let page = entry.page;
         let url = site.url(&page.path);
-        let published = page.meta().date;
-        let updated = page.meta().updated.or(published);
+        let (link, id) = match entry.note {
+            Some(note) => (
+                format!("{url}#updates"),
+                format!("{url}#update-{}", note.date.iso()),
+            ),
+            None => (url.clone(), url.clone()),
+        };
+        let stamp = entry
+            .date
+            .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
         xml.open("entry", &[("xml:lang", lang)]);
         xml.text("title", page.title());
         xml.empty(
             "link",
-            &[("rel", "alternate"), ("type", "text/html"), ("href", &url)],
+            &[("rel", "alternate"), ("type", "text/html"), ("href", &link)],
         );
-        xml.text("id", &url);
-        if let Some(d) = published {
-            xml.text("published", &d.rfc3339());
+        xml.text("id", &id);
+        match entry.note {
+            Some(_) => xml.text("published", &stamp),
+            None => {
+                if let Some(d) = page.meta().date {
+                    xml.text("published", &d.rfc3339());
+                }
+            }
         }
-        xml.text(
-            "updated",
-            &updated.map_or_else(|| EPOCH.to_string(), |d| d.rfc3339()),
-        );
-        if let Some(summary) = &page.meta().summary {
-            xml.text("summary", summary);
+        let last = match entry.note {
+            Some(_) => stamp.clone(),
+            None => site
+                .updated(page)
+                .or(page.meta().date)
+                .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339()),
+        };
+        xml.text("updated", &last);
+        match entry.note {
+            Some(note) => xml.text("summary", &note.note),
+            None => {
+                if let Some(summary) = &page.meta().summary {
+                    xml.text("summary", summary);
+                }
+            }
         }
         xml.close("entry");
     }
@@ -196,6 +244,19 @@ fn sitemap(site: &Site) -> String {
             .map(|s| (s.lang.clone(), s.path.clone()))
             .collect();
         entry(&section.path, None, alternates);
+        for n in 2..=pagination::section_pages(site, section) {
+            entry(&pagination::page_path(&section.path, n), None, Vec::new());
+        }
+    }
+    for ((kind, lang), terms) in &site.taxonomies {
+        let list = site.taxonomy_path(*kind, lang, None);
+        entry(&list, None, Vec::new());
+        for (i, term) in terms.iter().enumerate() {
+            let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
+            for n in 1..=pagination::term_pages(site, *kind, lang, i) {
+                entry(&pagination::page_path(&path, n), None, Vec::new());
+            }
+        }
     }
     for page in &site.pages {
         let alternates: Vec<(String, String)> = site
@@ -207,7 +268,7 @@ fn sitemap(site: &Site) -> String {
         } else {
             Vec::new()
         };
-        let lastmod = page.meta().updated.or(page.meta().date).map(|d| d.iso());
+        let lastmod = site.updated(page).or(page.meta().date).map(|d| d.iso());
         entry(&page.path, lastmod, alternates);
     }
     xml.close("urlset");

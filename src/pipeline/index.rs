@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::diag::{Code, Diagnostic, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
+use crate::model::dates::Date;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
 use crate::model::slug::{is_safe_segment, slugify};
 use crate::model::translation::{Status, status_of};
@@ -64,7 +65,7 @@ pub struct TaxonomyTerm {
 }
 
 /// A taxonomy kind; templates see it as `"tags"` or `"categories"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Taxonomy {
     Tags,
@@ -102,6 +103,8 @@ pub struct Site {
     pub markup: InlineMarkup,
     /// For each glossary term, the pages that use it (filled by the link stage).
     pub term_uses: Vec<Vec<usize>>,
+    /// `[build] git_dates`: each content file's last commit date (empty when off).
+    pub git_dates: HashMap<String, Date>,
     page_by_key: HashMap<(String, String), usize>,
     section_by_dir: HashMap<(String, String), usize>,
 }
@@ -133,6 +136,11 @@ impl Site {
         fill_sections(&mut sections, &pages, &section_by_dir);
         errors.extend(check_related(&pages, &page_by_key));
         let taxonomies = taxonomies(&config, &pages);
+        let git_dates = if config.git_dates {
+            crate::model::git_dates::last_commit_dates(&root)
+        } else {
+            HashMap::new()
+        };
 
         let site = Site {
             root,
@@ -147,8 +155,21 @@ impl Site {
             glossary: None,
             markup: InlineMarkup::default(),
             term_uses: Vec::new(),
+            git_dates,
         };
         Reported::new(site, errors)
+    }
+
+    /// When a page was last updated, as readers are told: its `updated`, else (with
+    /// `[build] git_dates`) the last commit of its file when later than `date`.
+    pub fn updated(&self, page: &Page) -> Option<Date> {
+        let meta = page.meta();
+        meta.updated.or_else(|| {
+            self.git_dates
+                .get(&page.source.file)
+                .copied()
+                .filter(|d| meta.date.is_none_or(|p| *d > p))
+        })
     }
 
     /// Index into `pages` of the page with content path `key` in `lang`, if it exists.

@@ -394,7 +394,10 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 events.push(event);
             }
             Event::Start(Tag::Table(alignments)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                // Focusable, so a keyboard can scroll a table wider than a phone's screen.
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">\n".into(),
+                ));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -1009,7 +1012,10 @@ mod tests {
         let r = render_plain(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and a note[^1]\n\n[^1]: The note.\n\n- [x] done\n",
         );
-        assert!(r.html.starts_with("<div class=\"table-wrap\">\n<table>"));
+        assert!(
+            r.html
+                .starts_with("<div class=\"table-wrap\" tabindex=\"0\">\n<table>")
+        );
         assert!(r.html.contains("</table>\n</div>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote-definition"));

@@ -338,10 +338,18 @@ impl Preview {
         let mut taxonomy_terms = context::taxonomy_terms_of(old);
         taxonomy_terms.extend(new_terms);
         let linking = site.pages[i].backlinks.clone();
+        let shape = render::pagination::shape(site);
+        let lists = context::lists_of(site, i, &taxonomy_terms);
         site.pages[i].source = new;
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
-        let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
+        // A list page that appears or disappears (a tag's list growing past a page) changes
+        // the set of output files: only a full build claims paths and drops old ones.
+        if render::pagination::shape(site) != shape {
+            return None;
+        }
+        let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
+        context::narrow_lists(site, i, &lists, &mut selection);
         publish(site, theme, &selection, true, &mut self.snapshot)
     }
 

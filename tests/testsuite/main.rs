@@ -6,6 +6,7 @@ mod common;
 
 mod bad_input;
 mod bad_output;
+mod browser;
 mod build;
 mod check_gate;
 mod deploy;
@@ -16,6 +17,7 @@ mod fuzz_inputs;
 mod glossary;
 mod links;
 mod preview_engine;
+mod published;
 mod serve;
 mod serve_hardening;
 mod serve_soak;

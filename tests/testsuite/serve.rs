@@ -564,10 +564,15 @@ fn hq_glossary(names: &str, definition: &str) -> String {
 /// One change to a fixture site.
 pub(crate) type Step = Box<dyn Fn(&Fixture)>;
 
+/// Two entries a list page, so that edits move guides between list pages.
+const PAGINATION: &str = "\n[pagination]\npaginate_by = 2\n";
+
 /// The site the equivalence tests start from: pages that link to, list as related and use
-/// glossary terms of each other, a bundle with an asset, a draft, a marked translation.
+/// glossary terms of each other, a bundle with an asset, a draft, a marked translation, and
+/// lists of two entries a page.
 pub(crate) fn equivalence_site() -> Fixture {
     let f = Fixture::bilingual();
+    f.write("book.toml", &format!("{}{PAGINATION}", crate::common::BOOK));
     f.write(
         "content/guides/plan.md",
         "---\ntitle: The Plan\ntags: [\"Plans\"]\ndate: 2026-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them.\n",
@@ -584,7 +589,7 @@ pub(crate) fn equivalence_site() -> Fixture {
     // Lists the act as related without linking to it.
     f.write(
         "content/guides/companion.md",
-        "---\ntitle: Companion\nrelated: [\"guides/ai-act.md\"]\n---\nA companion.\n",
+        "---\ntitle: Companion\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\n---\nA companion.\n",
     );
     f.write(
         "content/glossary.toml",
@@ -639,6 +644,30 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             "a title and tag edit",
             Box::new(|f: &Fixture| {
                 f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\ndate: 2026-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them, in order.\n")
+            }),
+        ),
+        (
+            "a weight edit that moves a guide to the other list page",
+            Box::new(|f: &Fixture| {
+                f.write("content/guides/plan.md", "---\ntitle: The Basic Plan\ntags: [\"Plans\", \"Strategy\"]\nweight: 10\ndate: 2025-01-02\n---\nSee [the act](ai-act.md#key-dates).\n\n## Pillars\n\nFour of them, in order.\n")
+            }),
+        ),
+        (
+            "a tag added so that its list needs a second page",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/report/index.md",
+                    "---\ntitle: Report\ntags: [\"Plans\"]\n---\n![chart](chart.png)\n",
+                )
+            }),
+        ),
+        (
+            "the tag removed again so that the second page goes",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/report/index.md",
+                    "---\ntitle: Report\n---\n![chart](chart.png)\n",
+                )
             }),
         ),
         (
@@ -760,7 +789,10 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             Box::new(|f: &Fixture| {
                 f.write(
                     "book.toml",
-                    &crate::common::BOOK.replace("Guides for tests.", "Guides for the tests."),
+                    &format!(
+                        "{}{PAGINATION}",
+                        crate::common::BOOK.replace("Guides for tests.", "Guides for the tests.")
+                    ),
                 )
             }),
         ),

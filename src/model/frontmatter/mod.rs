@@ -35,11 +35,13 @@ pub const PAGE_KEYS: &[&str] = &[
     "template",
     "glossary",
     "translated_from",
+    "changes",
     "extra",
 ];
 /// Extra keys a section's `_index.md` may have.
-pub const SECTION_KEYS: &[&str] = &["sort_by", "levels"];
+pub const SECTION_KEYS: &[&str] = &["sort_by", "levels", "paginate_by"];
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "url", "date"];
+const CHANGE_KEYS: &[&str] = &["date", "note"];
 
 /// The front matter format, chosen by the opening delimiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +123,14 @@ pub struct Citation {
     pub date: Option<Date>,
 }
 
+/// One entry of a page's `changes`: a significant update, dated, with one line saying what
+/// changed, in the page's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeNote {
+    pub date: Date,
+    pub note: String,
+}
+
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
@@ -162,6 +172,10 @@ pub struct FrontMatter {
     /// A section's `levels`: the level of diagnostic codes on its pages (and those of the
     /// sections inside it), over book.toml's `[check.levels]`.
     pub levels: BTreeMap<Code, Level>,
+    /// The page's change notes, newest first.
+    pub changes: Vec<ChangeNote>,
+    /// A section's `paginate_by`: entries per list page, overriding book.toml's.
+    pub paginate_by: Option<usize>,
     /// 1-based file line of each top-level key.
     pub key_lines: HashMap<String, usize>,
 }
@@ -320,6 +334,11 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 _ => wrong("a table"),
             },
             "sources" => fm.sources = sources(value, line, &lines, file, &mut errors),
+            "changes" => fm.changes = changes(value, line, &lines, file, &mut errors),
+            "paginate_by" if kind == Kind::Section => match value {
+                Pod::Integer(i) if *i >= 1 => fm.paginate_by = usize::try_from(*i).ok(),
+                _ => wrong("a whole number of at least 1"),
+            },
             "sort_by" if kind == Kind::Section => match string(value).as_deref() {
                 Some("weight") => fm.sort_by = SortBy::Weight,
                 Some("date") => fm.sort_by = SortBy::Date,
@@ -476,6 +495,80 @@ fn sources(
             ),
         }
     }
+    out
+}
+
+fn changes(
+    value: &Pod,
+    line: usize,
+    lines: &LineFinder<'_>,
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<ChangeNote> {
+    let shape =
+        "`changes` must be a list of {date, note}, such as `- {date: 2026-05-08, note: \"…\"}`";
+    let Pod::Array(items) = value else {
+        errors.push(Diagnostic::error(Code::FrontMatterType, file, shape).at(line, 1));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut search_from = line;
+    for item in items {
+        let Pod::Hash(map) = item else {
+            errors.push(Diagnostic::error(Code::FrontMatterType, file, shape).at(line, 1));
+            continue;
+        };
+        let item_line = map
+            .get("note")
+            .and_then(string)
+            .and_then(|t| lines.value(&t, search_from))
+            .unwrap_or(search_from);
+        search_from = item_line;
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        for key in keys {
+            if !CHANGE_KEYS.contains(&key.as_str()) {
+                errors.push(
+                    Diagnostic::error(
+                        Code::UnknownKey,
+                        file,
+                        format!("unknown key `{key}` in a change note"),
+                    )
+                    .at(item_line, 1)
+                    .maybe_suggest(did_you_mean(key, CHANGE_KEYS.iter().copied())),
+                );
+            }
+        }
+        let date = map
+            .get("date")
+            .and_then(string)
+            .and_then(|s| Date::parse(&s));
+        let note = map
+            .get("note")
+            .and_then(string)
+            .filter(|n| !n.trim().is_empty());
+        match (date, note) {
+            (Some(date), Some(note)) => out.push(ChangeNote { date, note }),
+            (None, _) => errors.push(
+                Diagnostic::error(
+                    Code::FrontMatterType,
+                    file,
+                    "every change note needs a `date` written YYYY-MM-DD",
+                )
+                .at(item_line, 1),
+            ),
+            (_, None) => errors.push(
+                Diagnostic::error(
+                    Code::FrontMatterType,
+                    file,
+                    "every change note needs a one-line `note` saying what changed",
+                )
+                .at(item_line, 1),
+            ),
+        }
+    }
+    // Newest first, as the page lists them; stable for notes of one day.
+    out.sort_by_key(|c| std::cmp::Reverse(c.date));
     out
 }
 

@@ -19,11 +19,20 @@ use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
 use crate::pipeline::link::Relinked;
 use crate::pipeline::render::Selection;
 use crate::pipeline::render::data::*;
+use crate::pipeline::render::{pagination, structured};
 use crate::pipeline::theme::Theme;
 
-/// How many of the pages that use a term its glossary entry lists; `used_by_count` has the
-/// total, so a large site's glossary page stays readable.
+/// How many of the pages that use a term its glossary entry lists at most; `used_by_count`
+/// has the total, so a large site's glossary page stays readable.
 pub const USED_BY_SHOWN: usize = 20;
+
+/// How many "used in" links a glossary page holds in all: a glossary of many terms lists fewer
+/// pages a term (at least one), so that its page stays small on a phone (about 150 KB at 200
+/// terms and 10,000 pages).
+pub const USED_BY_BUDGET: usize = 300;
+
+/// How many of the newest pages the home page lists; the sections list the rest.
+pub const RECENT_SHOWN: usize = 10;
 
 /// Per-language values shared by every page of that language, computed once.
 struct LangCommon {
@@ -32,6 +41,8 @@ struct LangCommon {
     /// The translated name of each taxonomy.
     taxonomy_titles: HashMap<&'static str, String>,
     glossary_title: String,
+    /// The theme's name for the home page in breadcrumbs (`home`).
+    home_title: String,
     /// Top-level sections: (title, path).
     nav: Vec<(String, String)>,
 }
@@ -44,6 +55,9 @@ pub struct Contexts<'a> {
     /// Every page's list entry, converted for Tera once (on first use): lists share them
     /// instead of copying.
     summaries: Vec<OnceLock<tera::Value>>,
+    /// Every section's list ([`Site::listing`]), computed once: each of a long section's list
+    /// pages needs it.
+    listings: Vec<OnceLock<Vec<usize>>>,
 }
 
 impl<'a> Contexts<'a> {
@@ -91,6 +105,11 @@ impl<'a> Contexts<'a> {
                     .and_then(|v| v.as_str())
                     .unwrap_or("Glossary")
                     .to_string();
+                let home_title = strings
+                    .get("home")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Home")
+                    .to_string();
                 let site_data = SiteData {
                     title: config.title_in(&l.code),
                     description: &config.description,
@@ -109,6 +128,7 @@ impl<'a> Contexts<'a> {
                 };
                 let lc = LangCommon {
                     glossary_title,
+                    home_title,
                     config: tera::Value::from_serializable(&site_data),
                     strings: tera::Value::from_serializable(&strings),
                     taxonomy_titles,
@@ -118,10 +138,12 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         let summaries = site.pages.iter().map(|_| OnceLock::new()).collect();
+        let listings = site.sections.iter().map(|_| OnceLock::new()).collect();
         Contexts {
             site,
             common,
             summaries,
+            listings,
         }
     }
 
@@ -196,7 +218,34 @@ impl<'a> Contexts<'a> {
                 .glossary
                 .as_ref()
                 .map(|_| site.url(&site.glossary_path(lang))),
+            og_locale: structured::og_locale(lang),
+            og_locale_alternates: versions
+                .iter()
+                .filter(|(l, _)| *l != lang)
+                .map(|(l, _)| structured::og_locale(l))
+                .collect(),
+            json_ld: String::new(),
         }
+    }
+
+    /// The JSON-LD of a page below a language's home: its breadcrumb trail (home first, the
+    /// page itself last, as (name, path) pairs) and any other `items`.
+    pub fn json_ld(
+        &self,
+        lang: &str,
+        trail: &[(&str, String)],
+        items: Vec<serde_json::Value>,
+    ) -> String {
+        let site = self.site;
+        let home = self
+            .common
+            .get(lang)
+            .map_or("Home", |lc| lc.home_title.as_str());
+        let mut steps: Vec<(&str, String)> = vec![(home, site.url(&site.home_path(lang)))];
+        steps.extend(trail.iter().map(|(name, path)| (*name, site.url(path))));
+        let mut all = items;
+        all.push(structured::breadcrumbs(&steps));
+        structured::to_script(all)
     }
 
     /// `page`, for `page.html`.
@@ -244,18 +293,42 @@ impl<'a> Contexts<'a> {
                     original_updated: date(last_change(original.meta()), lang),
                 }
             }),
+            changes: meta
+                .changes
+                .iter()
+                .map(|c| ChangeData {
+                    date: c.date.for_template(lang),
+                    note: &c.note,
+                })
+                .collect(),
         }
     }
 
-    /// `section`, for `section.html` and `index.html`.
-    pub fn section<'s>(&'s self, section: &'s Section) -> SectionData<'s> {
+    /// `section`, for `section.html` and `index.html`, and its `paginator` on list page `n`
+    /// (none on the home page, which lists all of its own pages).
+    pub fn section<'s>(
+        &'s self,
+        section: &'s Section,
+        n: usize,
+    ) -> (SectionData<'s>, Option<Paginator>) {
         let site = self.site;
-        SectionData {
+        let listing = self.listing(section);
+        let (shown, paginator) = if section.dir.is_empty() {
+            (listing, None)
+        } else {
+            let per_page = pagination::per_page(site, section);
+            let total = pagination::count(listing.len(), per_page);
+            let pager =
+                pagination::paginator(site, &section.path, n, total, per_page, listing.len());
+            let range = pagination::slice(listing.len(), per_page, n);
+            (&listing[range], Some(pager))
+        };
+        let data = SectionData {
             title: &section.title,
             summary: section_summary(section),
             content: &section.rendered.html,
             url: site.url(&section.path),
-            pages: self.list(&site.listing(section)),
+            pages: self.list(shown),
             subsections: section
                 .subsections
                 .iter()
@@ -265,14 +338,15 @@ impl<'a> Contexts<'a> {
                         title: &s.title,
                         summary: section_summary(s),
                         url: site.url(&s.path),
-                        count: site.listing(s).len(),
+                        count: self.listing(s).len(),
                     }
                 })
                 .collect(),
-        }
+        };
+        (data, paginator)
     }
 
-    /// `recent`, for `index.html`: every page in `lang`, newest first.
+    /// `recent`, for `index.html`: the newest [`RECENT_SHOWN`] pages in `lang`.
     pub fn recent(&self, lang: &str) -> SummaryList {
         let site = self.site;
         let mut recent: Vec<usize> = (0..site.pages.len())
@@ -285,6 +359,7 @@ impl<'a> Contexts<'a> {
                 .cmp(&a.meta().date)
                 .then_with(|| a.path.cmp(&b.path))
         });
+        recent.truncate(RECENT_SHOWN);
         self.list(&recent)
     }
 
@@ -306,15 +381,31 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// `term`, for `taxonomy_term.html`.
-    pub fn taxonomy_term(&self, kind: Taxonomy, lang: &str, i: usize) -> TaxonomyTermData<'_> {
+    /// `term` and `paginator`, for list page `n` of `taxonomy_term.html`.
+    pub fn taxonomy_term(
+        &self,
+        kind: Taxonomy,
+        lang: &str,
+        i: usize,
+        n: usize,
+    ) -> (TaxonomyTermData<'_>, Paginator) {
         let site = self.site;
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
-        TaxonomyTermData {
+        let path = site.taxonomy_path(kind, lang, Some(&term.slug));
+        let per_page = site.config.paginate_by;
+        let items = term.pages.len();
+        let total = pagination::count(items, per_page);
+        let range = pagination::slice(items, per_page, n);
+        let data = TaxonomyTermData {
             name: &term.name,
-            url: site.url(&site.taxonomy_path(kind, lang, Some(&term.slug))),
-            pages: self.list(&term.pages),
-        }
+            url: site.url(&path),
+            pages: self.list(&term.pages[range]),
+            count: items,
+        };
+        (
+            data,
+            pagination::paginator(site, &path, n, total, per_page, items),
+        )
     }
 
     /// `glossary`, for `glossary.html`: the entries of `lang` in its order, grouped for the
@@ -330,6 +421,7 @@ impl<'a> Contexts<'a> {
             .collect();
         entries.sort();
         let page_url = site.url(&site.glossary_path(lang));
+        let shown = (USED_BY_BUDGET / entries.len().max(1)).clamp(1, USED_BY_SHOWN);
         let mut groups: Vec<GlossaryGroup<'_>> = Vec::new();
         for (key, i) in entries {
             let term = &glossary.terms[i];
@@ -384,7 +476,7 @@ impl<'a> Contexts<'a> {
                         url: format!("{}#{}", site.url(&site.glossary_path(code)), term.id),
                     })
                     .collect(),
-                used_by: self.list(&used_by[..used_by.len().min(USED_BY_SHOWN)]),
+                used_by: self.list(&used_by[..used_by.len().min(shown)]),
                 used_by_count: used_by.len(),
             };
             let label = glossary::index_group(&key);
@@ -415,7 +507,11 @@ impl<'a> Contexts<'a> {
             .translations(&page.source.key)
             .map(|p| (p.source.lang.as_str(), p.path.clone()))
             .collect();
-        let common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+        let mut common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
+        let mut trail = section_trail(site, &page.source.section, lang);
+        trail.push((page.title(), page.path.clone()));
+        let article = structured::article(site, page, common.description);
+        common.json_ld = self.json_ld(lang, &trail, vec![article]);
         let own = PageVars {
             page: self.page(index),
         };
@@ -427,22 +523,39 @@ impl<'a> Contexts<'a> {
         (template, to_context(&Vars { common, own }))
     }
 
-    /// `section.html`, or `index.html` for the home page (or the section's own `template`).
-    pub fn section_context(&self, section: &Section) -> (String, TeraResult<Context>) {
+    /// List page `n` (from 1) of `section.html`, or `index.html` for the home page (or the
+    /// section's own `template`).
+    pub fn section_context(&self, section: &Section, n: usize) -> (String, TeraResult<Context>) {
         let site = self.site;
         let lang = section.lang.as_str();
-        let versions: Vec<(&str, String)> = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| site.section(&section.dir, &l.code))
-            .map(|s| (s.lang.as_str(), s.path.clone()))
-            .collect();
-        let common = self.common(lang, &section.path, &versions, section_summary(section));
+        // A later list page exists in other languages only by chance: it names itself.
+        let path = pagination::page_path(&section.path, n);
+        let versions: Vec<(&str, String)> = if n > 1 {
+            vec![(lang, path.clone())]
+        } else {
+            site.config
+                .languages
+                .iter()
+                .filter_map(|l| site.section(&section.dir, &l.code))
+                .map(|s| (s.lang.as_str(), s.path.clone()))
+                .collect()
+        };
+        let mut common = self.common(lang, &path, &versions, section_summary(section));
         let is_home = section.dir.is_empty();
+        common.json_ld = if is_home {
+            structured::to_script(vec![structured::website(site, lang)])
+        } else {
+            let mut trail = section_trail(site, &section.dir, lang);
+            if n > 1 {
+                trail.push((section.title.as_str(), path.clone()));
+            }
+            self.json_ld(lang, &trail, Vec::new())
+        };
+        let (data, paginator) = self.section(section, n);
         let own = SectionVars {
-            section: self.section(section),
+            section: data,
             recent: is_home.then(|| self.recent(lang)),
+            paginator,
         };
         let template = section
             .source
@@ -474,30 +587,41 @@ impl<'a> Contexts<'a> {
             .iter()
             .map(|l| (l.code.as_str(), site.taxonomy_path(kind, &l.code, None)))
             .collect();
-        let common = self.common(lang, &path, &versions, None);
-        let own = TaxonomyVars {
-            taxonomy: self.taxonomy(kind, lang),
-        };
+        let mut common = self.common(lang, &path, &versions, None);
+        let taxonomy = self.taxonomy(kind, lang);
+        common.json_ld = self.json_ld(lang, &[(taxonomy.title, path.clone())], Vec::new());
+        let own = TaxonomyVars { taxonomy };
         (
             "taxonomy_list.html".into(),
             to_context(&Vars { common, own }),
         )
     }
 
-    /// `taxonomy_term.html`: the pages of the `i`-th tag or category of `lang`.
+    /// List page `n` (from 1) of `taxonomy_term.html`: the pages of the `i`-th tag or
+    /// category of `lang`.
     pub fn taxonomy_term_context(
         &self,
         kind: Taxonomy,
         lang: &str,
         i: usize,
+        n: usize,
     ) -> (String, TeraResult<Context>) {
         let site = self.site;
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
-        let path = site.taxonomy_path(kind, lang, Some(&term.slug));
-        let common = self.common(lang, &path, &[(lang, path.clone())], None);
+        let path = pagination::page_path(&site.taxonomy_path(kind, lang, Some(&term.slug)), n);
+        let mut common = self.common(lang, &path, &[(lang, path.clone())], None);
+        let (term, paginator) = self.taxonomy_term(kind, lang, i, n);
+        let taxonomy = self.taxonomy(kind, lang);
+        let list_path = site.taxonomy_path(kind, lang, None);
+        common.json_ld = self.json_ld(
+            lang,
+            &[(taxonomy.title, list_path), (term.name, path.clone())],
+            Vec::new(),
+        );
         let own = TaxonomyTermVars {
-            taxonomy: self.taxonomy(kind, lang),
-            term: self.taxonomy_term(kind, lang, i),
+            taxonomy,
+            term,
+            paginator,
         };
         (
             "taxonomy_term.html".into(),
@@ -515,12 +639,15 @@ impl<'a> Contexts<'a> {
             .iter()
             .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
             .collect();
-        let common = self.common(lang, &path, &versions, None);
+        let mut common = self.common(lang, &path, &versions, None);
         let context = match self.glossary(lang) {
-            Some(glossary) => to_context(&Vars {
-                common,
-                own: GlossaryVars { glossary },
-            }),
+            Some(glossary) => {
+                common.json_ld = self.json_ld(lang, &[(glossary.title, path.clone())], Vec::new());
+                to_context(&Vars {
+                    common,
+                    own: GlossaryVars { glossary },
+                })
+            }
             None => to_context(&Vars {
                 common,
                 own: NoVars {},
@@ -540,6 +667,14 @@ impl<'a> Contexts<'a> {
         ("404.html".into(), context)
     }
 
+    /// The pages `section` lists, once per build.
+    fn listing(&self, section: &Section) -> &[usize] {
+        match self.site.section_index(&section.dir, &section.lang) {
+            Some(i) => self.listings[i].get_or_init(|| self.site.listing(section)),
+            None => &[],
+        }
+    }
+
     fn convert_summary(&self, index: usize) -> tera::Value {
         tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
     }
@@ -556,6 +691,23 @@ impl<'a> Contexts<'a> {
             .collect::<Vec<_>>()
             .into()
     }
+}
+
+/// The breadcrumb trail of the section in folder `dir` in `lang`, its ancestors first, as
+/// (title, path) pairs; empty for the home page.
+fn section_trail<'s>(site: &'s Site, dir: &str, lang: &str) -> Vec<(&'s str, String)> {
+    let mut trail = Vec::new();
+    let mut prefix = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        if let Some(section) = site.section(&prefix, lang) {
+            trail.push((section.title.as_str(), section.path.clone()));
+        }
+    }
+    trail
 }
 
 /// A template's variables as a Tera context.
@@ -588,7 +740,7 @@ fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
         url: site.url(&page.path),
         lang,
         date: date(meta.date, lang),
-        updated: date(meta.updated, lang),
+        updated: date(site.updated(page), lang),
         as_of: date(meta.as_of, lang),
         reading_time: page.rendered.reading_time(),
         tags: meta
@@ -689,6 +841,7 @@ pub fn shown_by_page(
         taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
         taxonomy_terms: terms,
         glossary: !relinked.terms_before.is_empty() || !relinked.terms_after.is_empty(),
+        list_pages: Default::default(),
     })
 }
 
@@ -717,4 +870,87 @@ pub fn shown_by_terms(site: &Site, terms: &[usize]) -> Selection {
         glossary: true,
         ..Default::default()
     }
+}
+
+/// The lists that may show page `i`, as they stand: its section in every language and the
+/// tags and categories `taxonomy_terms` of its language. Taken before an edit and given to
+/// [`narrow_lists`] after it.
+pub fn lists_of(site: &Site, i: usize, taxonomy_terms: &[(Taxonomy, String)]) -> ListsBefore {
+    let page = &site.pages[i];
+    let sections = site
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| site.section_index(&page.source.section, &l.code))
+        .map(|s| (s, site.listing(&site.sections[s])))
+        .collect();
+    let lang = &page.source.lang;
+    let terms = taxonomy_terms
+        .iter()
+        .filter_map(|(kind, slug)| {
+            let list = site.taxonomies.get(&(*kind, lang.clone()))?;
+            let at = list.iter().position(|t| t.slug == *slug)?;
+            Some(((*kind, lang.clone(), at), list[at].pages.clone()))
+        })
+        .collect();
+    ListsBefore { sections, terms }
+}
+
+/// What [`lists_of`] saw.
+pub struct ListsBefore {
+    sections: Vec<(usize, Vec<usize>)>,
+    terms: Vec<((Taxonomy, String, usize), Vec<usize>)>,
+}
+
+/// After an edit of page `i` that kept every list's number of list pages: limits `selection`
+/// to the list pages that show something different — those holding an entry that moved or
+/// page `i` itself. A list whose length changed shows a new total on every list page: all of
+/// them stay selected.
+pub fn narrow_lists(site: &Site, i: usize, before: &ListsBefore, selection: &mut Selection) {
+    use crate::pipeline::render::ListId;
+    for (s, old) in &before.sections {
+        let section = &site.sections[*s];
+        if section.dir.is_empty() {
+            continue;
+        }
+        let new = site.listing(section);
+        let per_page = pagination::per_page(site, section);
+        if let Some(range) = changed_pages(old, &new, i, per_page) {
+            selection.list_pages.insert(ListId::Section(*s), range);
+        }
+    }
+    for ((kind, lang, at), old) in &before.terms {
+        let Some(term) = site
+            .taxonomies
+            .get(&(*kind, lang.clone()))
+            .and_then(|list| list.get(*at))
+        else {
+            continue;
+        };
+        if let Some(range) = changed_pages(old, &term.pages, i, site.config.paginate_by) {
+            selection
+                .list_pages
+                .insert(ListId::Term(*kind, lang.clone(), *at), range);
+        }
+    }
+}
+
+/// The list pages (first, last) where `old` and `new` differ or that hold `page`; `None`
+/// (all of them) when the lists differ in length.
+fn changed_pages(
+    old: &[usize],
+    new: &[usize],
+    page: usize,
+    per_page: usize,
+) -> Option<(usize, usize)> {
+    if old.len() != new.len() {
+        return None;
+    }
+    let mut positions: Vec<usize> = (0..old.len()).filter(|&k| old[k] != new[k]).collect();
+    positions.extend(old.iter().position(|&p| p == page));
+    positions.extend(new.iter().position(|&p| p == page));
+    let first = positions.iter().min()?;
+    let last = positions.iter().max()?;
+    let per_page = per_page.max(1);
+    Some((first / per_page + 1, last / per_page + 1))
 }

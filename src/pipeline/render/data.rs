@@ -40,6 +40,14 @@ pub struct Common<'a> {
     pub nav: Vec<NavLink<'a>>,
     /// This language's glossary page, or none when the site has no glossary.
     pub glossary_url: Option<String>,
+    /// The Open Graph locale of this page (`en_US`, `ja_JP`).
+    pub og_locale: String,
+    /// The Open Graph locales of this page's other language versions.
+    pub og_locale_alternates: Vec<String>,
+    /// The page's schema.org structured data as JSON-LD, ready to put inside
+    /// `<script type="application/ld+json">` (`<` is escaped): a `BreadcrumbList` on every
+    /// page below the home page, an `Article` on a page, a `WebSite` on the home page.
+    pub json_ld: String,
 }
 
 /// `config`: the site as a template sees it in one language.
@@ -106,6 +114,8 @@ pub struct PageSummary<'a> {
     /// missing translation.
     pub lang: &'a str,
     pub date: Option<TemplateDate>,
+    /// The page's `updated`, else (with `[build] git_dates`) its file's last commit date
+    /// when later than `date`.
     pub updated: Option<TemplateDate>,
     pub as_of: Option<TemplateDate>,
     /// Whole minutes, at least 1.
@@ -142,6 +152,16 @@ pub struct PageData<'a> {
     pub extra: &'a serde_json::Value,
     /// On a translation: where it stands against its original; none in the default language.
     pub translation: Option<TranslationData<'a>>,
+    /// The page's change notes (`changes`), newest first.
+    pub changes: Vec<ChangeData<'a>>,
+}
+
+/// One entry of a page's update history.
+#[derive(Serialize)]
+pub struct ChangeData<'a> {
+    pub date: TemplateDate,
+    /// One line saying what changed, in the page's language.
+    pub note: &'a str,
 }
 
 /// One entry of a page's `sources`.
@@ -180,8 +200,8 @@ pub struct SectionData<'a> {
     /// The rendered intro.
     pub content: &'a str,
     pub url: String,
-    /// The section's pages in its `sort_by` order, originals standing in for missing
-    /// translations where the language falls back.
+    /// The section's pages on this list page, in its `sort_by` order, originals standing in
+    /// for missing translations where the language falls back (all of them on the home page).
     pub pages: SummaryList,
     pub subsections: Vec<SubsectionData<'a>>,
 }
@@ -221,7 +241,10 @@ pub struct TaxonomyTermLink<'a> {
 pub struct TaxonomyTermData<'a> {
     pub name: &'a str,
     pub url: String,
+    /// The pages on this list page, newest first.
     pub pages: SummaryList,
+    /// How many pages have the term, on every list page.
+    pub count: usize,
 }
 
 /// `glossary`, in `glossary.html`.
@@ -256,7 +279,9 @@ pub struct GlossaryEntry<'a> {
     pub see_also: Vec<GlossaryLink<'a>>,
     /// The same entry in the other languages.
     pub translations: Vec<GlossaryTranslation<'a>>,
-    /// The pages in this language that use the term, at most [`USED_BY_SHOWN`](super::context::USED_BY_SHOWN).
+    /// The pages in this language that use the term, at most
+    /// [`USED_BY_SHOWN`](super::context::USED_BY_SHOWN), fewer on a glossary of more than 15
+    /// terms ([`USED_BY_BUDGET`](super::context::USED_BY_BUDGET) links on the page in all).
     pub used_by: SummaryList,
     /// How many pages in this language use the term.
     pub used_by_count: usize,
@@ -299,9 +324,45 @@ pub struct PageVars<'a> {
 #[derive(Serialize)]
 pub struct SectionVars<'a> {
     pub section: SectionData<'a>,
-    /// On the home page only: every page in the language, newest first.
+    /// On the home page only: the newest pages in the language, at most
+    /// [`RECENT_SHOWN`](super::context::RECENT_SHOWN).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recent: Option<SummaryList>,
+    /// Where this list page stands among the section's list pages; none on the home page.
+    pub paginator: Option<Paginator>,
+}
+
+/// `paginator`: one page of a paginated list (a section, a tag or a category).
+#[derive(Serialize)]
+pub struct Paginator {
+    /// This list page's number, from 1.
+    pub number: usize,
+    pub total_pages: usize,
+    pub per_page: usize,
+    /// How many entries the whole list has.
+    pub total_items: usize,
+    /// The 1-based positions of the first and last entries shown here (0 when empty).
+    pub first_item: usize,
+    pub last_item: usize,
+    /// The list's own URL (page 1).
+    pub first_url: String,
+    pub last_url: String,
+    /// For `rel="prev"` / `rel="next"`: none on the first / last page.
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Numbered links: the first and last pages and those around this one, in order.
+    pub pages: Vec<PagerLink>,
+}
+
+/// One numbered link of a pager.
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    /// Whether this is the page being rendered.
+    pub current: bool,
+    /// Whether numbers were skipped before this one (show "…").
+    pub gap_before: bool,
 }
 
 /// `taxonomy_list.html`.
@@ -315,6 +376,8 @@ pub struct TaxonomyVars<'a> {
 pub struct TaxonomyTermVars<'a> {
     pub taxonomy: TaxonomyData<'a>,
     pub term: TaxonomyTermData<'a>,
+    /// Where this list page stands among the term's list pages.
+    pub paginator: Paginator,
 }
 
 /// `glossary.html`.

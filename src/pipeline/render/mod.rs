@@ -4,6 +4,8 @@
 
 pub mod context;
 pub mod data;
+pub mod pagination;
+pub mod structured;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -32,11 +34,14 @@ pub trait Sink: Sync {
 }
 
 /// One HTML file to render.
+///
+/// A paginated list (a section, a tag or category) is one job per list page, numbered from 1;
+/// page 1 is at the list's own URL, page `n` at `page/n/` below it.
 enum Job<'a> {
     Page(usize),
-    Section(&'a Section),
+    Section(&'a Section, usize),
     TaxonomyList(Taxonomy, &'a str),
-    TaxonomyTerm(Taxonomy, &'a str, usize),
+    TaxonomyTerm(Taxonomy, &'a str, usize, usize),
     Glossary(&'a str),
     NotFound,
 }
@@ -61,16 +66,36 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Dia
 fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend(site.sections.iter().map(Job::Section));
+    for section in &site.sections {
+        jobs.extend(section_jobs(site, section));
+    }
     for ((kind, lang), terms) in &site.taxonomies {
         jobs.push(Job::TaxonomyList(*kind, lang));
-        jobs.extend((0..terms.len()).map(|i| Job::TaxonomyTerm(*kind, lang, i)));
+        for i in 0..terms.len() {
+            jobs.extend(term_jobs(site, *kind, lang, i));
+        }
     }
     if site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
     jobs.push(Job::NotFound);
     jobs
+}
+
+/// Every list page of a section.
+fn section_jobs<'a>(site: &Site, section: &'a Section) -> impl Iterator<Item = Job<'a>> {
+    (1..=pagination::section_pages(site, section)).map(move |n| Job::Section(section, n))
+}
+
+/// Every list page of a tag or category.
+fn term_jobs<'a>(
+    site: &Site,
+    kind: Taxonomy,
+    lang: &'a str,
+    i: usize,
+) -> impl Iterator<Item = Job<'a>> {
+    (1..=pagination::term_pages(site, kind, lang, i))
+        .map(move |n| Job::TaxonomyTerm(kind, lang, i, n))
 }
 
 /// The output path of every HTML file a full build renders, with what makes it: the same
@@ -81,9 +106,9 @@ pub fn output_paths(site: &Site) -> Vec<(String, Claimant<'_>)> {
         .map(|job| {
             let origin = match *job {
                 Job::Page(i) => Claimant::Page(&site.pages[i]),
-                Job::Section(section) => Claimant::Section(section),
+                Job::Section(section, _) => Claimant::Section(section),
                 Job::TaxonomyList(kind, _) => Claimant::TaxonomyList(kind),
-                Job::TaxonomyTerm(kind, lang, i) => {
+                Job::TaxonomyTerm(kind, lang, i, _) => {
                     Claimant::TaxonomyTerm(kind, &site.taxonomies[&(kind, lang.to_string())][i])
                 }
                 Job::Glossary(_) => Claimant::Glossary,
@@ -98,16 +123,16 @@ pub fn output_paths(site: &Site) -> Vec<(String, Claimant<'_>)> {
 fn output_path(site: &Site, job: &Job<'_>) -> String {
     match job {
         Job::Page(i) => format!("{}index.html", site.pages[*i].path),
-        Job::Section(section) => format!("{}index.html", section.path),
+        Job::Section(section, n) => {
+            format!("{}index.html", pagination::page_path(&section.path, *n))
+        }
         Job::TaxonomyList(kind, lang) => {
             format!("{}index.html", site.taxonomy_path(*kind, lang, None))
         }
-        Job::TaxonomyTerm(kind, lang, i) => {
+        Job::TaxonomyTerm(kind, lang, i, n) => {
             let term = &site.taxonomies[&(*kind, lang.to_string())][*i];
-            format!(
-                "{}index.html",
-                site.taxonomy_path(*kind, lang, Some(&term.slug))
-            )
+            let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
+            format!("{}index.html", pagination::page_path(&path, *n))
         }
         Job::Glossary(lang) => format!("{}index.html", site.glossary_path(lang)),
         Job::NotFound => "404.html".into(),
@@ -125,6 +150,17 @@ pub struct Selection {
     /// Tag and category pages: (kind, language, index into the language's terms).
     pub taxonomy_terms: Vec<(Taxonomy, String, usize)>,
     pub glossary: bool,
+    /// The list pages (first, last; from 1) to render of a section in `sections` or a term in
+    /// `taxonomy_terms`, when not all of them: an edit that reorders a few entries of a long
+    /// list changes only the list pages they are on.
+    pub list_pages: std::collections::HashMap<ListId, (usize, usize)>,
+}
+
+/// A paginated list: a section (index into `Site::sections`) or a tag or category.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListId {
+    Section(usize),
+    Term(Taxonomy, String, usize),
 }
 
 /// Renders the selected pages into `sink` (for `serve`'s incremental rebuilds). Returns how
@@ -137,24 +173,31 @@ pub fn render_selection(
 ) -> Result<usize, Error> {
     let renderer = Renderer::new(site, theme);
     let mut jobs: Vec<Job<'_>> = selection.pages.iter().map(|&i| Job::Page(i)).collect();
-    jobs.extend(
+    let within = |id: ListId, n: usize| {
         selection
-            .sections
-            .iter()
-            .map(|&i| Job::Section(&site.sections[i])),
-    );
+            .list_pages
+            .get(&id)
+            .is_none_or(|&(first, last)| (first..=last).contains(&n))
+    };
+    for &i in &selection.sections {
+        jobs.extend(
+            section_jobs(site, &site.sections[i])
+                .filter(|job| matches!(job, Job::Section(_, n) if within(ListId::Section(i), *n))),
+        );
+    }
     jobs.extend(
         selection
             .taxonomy_lists
             .iter()
             .map(|(kind, lang)| Job::TaxonomyList(*kind, lang)),
     );
-    jobs.extend(
-        selection
-            .taxonomy_terms
-            .iter()
-            .map(|(kind, lang, i)| Job::TaxonomyTerm(*kind, lang, *i)),
-    );
+    for (kind, lang, i) in &selection.taxonomy_terms {
+        let id = ListId::Term(*kind, lang.clone(), *i);
+        jobs.extend(
+            term_jobs(site, *kind, lang, *i)
+                .filter(|job| matches!(job, Job::TaxonomyTerm(.., n) if within(id.clone(), *n))),
+        );
+    }
     if selection.glossary && site.glossary.is_some() {
         jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
     }
@@ -254,9 +297,11 @@ impl<'a> Renderer<'a> {
         let contexts = &self.contexts;
         let (template, context) = match job {
             Job::Page(index) => contexts.page_context(*index),
-            Job::Section(section) => contexts.section_context(section),
+            Job::Section(section, n) => contexts.section_context(section, *n),
             Job::TaxonomyList(kind, lang) => contexts.taxonomy_list_context(*kind, lang),
-            Job::TaxonomyTerm(kind, lang, i) => contexts.taxonomy_term_context(*kind, lang, *i),
+            Job::TaxonomyTerm(kind, lang, i, n) => {
+                contexts.taxonomy_term_context(*kind, lang, *i, *n)
+            }
             Job::Glossary(lang) => contexts.glossary_context(lang),
             Job::NotFound => contexts.not_found_context(),
         };

@@ -1,0 +1,278 @@
+// Checks every page of a built site in headless Chromium, as readers meet it:
+//
+//   - no sideways scroll at 320, 390, 768 and 1280 px;
+//   - no console error, no uncaught exception, no failed request, no request to another host;
+//   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
+//   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
+//   - 0 errors from the Nu HTML checker (vnu-jar, run with the machine's Java) in every page.
+//
+// Usage: node site.mjs --dir BUILT_SITE --port PORT [--report report.json]
+// The site must have been built with `--base-url http://127.0.0.1:PORT/`. Chromium comes from
+// $CHROMIUM, else /usr/bin/chromium; Java from $JAVA, else `java`. Exits 0 when every check
+// passes, 1 when one fails, 2 when the tools are missing.
+
+import { createServer } from "node:http";
+import { readFile, readdir, writeFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const dir = path.resolve(arg("dir", ""));
+const port = Number(arg("port", "0"));
+const reportFile = arg("report", "");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const java = process.env.JAVA || "java";
+const OVERFLOW_WIDTHS = [320, 390, 768, 1280];
+const AXE_WIDTHS = [390, 1280];
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+function fail(message, code = 2) {
+  console.error(`site.mjs: ${message}`);
+  process.exit(code);
+}
+
+if (!dir || !existsSync(dir)) fail(`--dir ${dir || "(none)"}: no built site there`);
+if (!port) fail("--port is required (the port the site was built for)");
+if (!existsSync(chromiumPath)) {
+  fail(`Chromium not found at ${chromiumPath}: install Debian's \`chromium\` package or set CHROMIUM`);
+}
+if (spawnSync(java, ["-version"]).status !== 0) {
+  fail(`Java not found (\`${java} -version\` failed): install a JRE (17+) or set JAVA`);
+}
+
+let chromium, axeSource, vnuJar;
+try {
+  ({ chromium } = require("playwright-core"));
+  axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  vnuJar = require("vnu-jar");
+} catch (e) {
+  fail(`node modules missing (${e.message}): run \`npm ci\` in tests/browser`);
+}
+
+// ---------- the site, served as a static host serves it ----------
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+async function resolveFile(urlPath) {
+  let rel = decodeURIComponent(urlPath.split("?")[0]);
+  if (rel.includes("..")) return null;
+  let file = path.join(dir, rel);
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
+    await stat(file);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+const server = createServer(async (req, res) => {
+  const file = await resolveFile(req.url);
+  if (!file) {
+    const notFound = path.join(dir, "404.html");
+    res.writeHead(404, { "content-type": TYPES[".html"] });
+    res.end(existsSync(notFound) ? await readFile(notFound) : "not found");
+    return;
+  }
+  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+  res.end(await readFile(file));
+});
+await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+const origin = `http://127.0.0.1:${port}`;
+
+// ---------- the pages ----------
+
+async function htmlFiles(root) {
+  const out = [];
+  for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(".html")) {
+      out.push(path.join(entry.parentPath ?? entry.path, entry.name));
+    }
+  }
+  return out.sort();
+}
+
+const files = await htmlFiles(dir);
+const pages = files.map((f) => {
+  const rel = path.relative(dir, f).split(path.sep).join("/");
+  return rel === "404.html" ? "/404.html" : "/" + rel.replace(/index\.html$/, "");
+});
+
+const problems = [];
+const problem = (page, width, kind, detail) => problems.push({ page, width, kind, detail });
+const started = Date.now();
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+
+let axeRuns = 0;
+let loads = 0;
+
+async function checkWidth(width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  // Nothing may load from another host.
+  await context.route(
+    (url) => !url.href.startsWith(origin) && !url.href.startsWith("data:"),
+    (route) => route.abort("blockedbyclient"),
+  );
+  const page = await context.newPage();
+  let current = "";
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problem(current, width, "console error", msg.text());
+  });
+  page.on("pageerror", (err) => problem(current, width, "uncaught exception", String(err)));
+  page.on("requestfailed", (req) => {
+    // Going to the next page cancels what the last one still fetched (its favicon): a file
+    // that is really missing shows as an HTTP error instead.
+    const why = req.failure()?.errorText;
+    if (why !== "net::ERR_ABORTED") problem(current, width, "failed request", `${req.url()} (${why})`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400) problem(current, width, "HTTP error", `${res.url()} → ${res.status()}`);
+  });
+  for (const url of pages) {
+    current = url;
+    await page.goto(origin + url, { waitUntil: "load" });
+    loads++;
+    const size = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .filter((el) => !el.closest("[class*=table-wrap], pre"))
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`),
+    }));
+    if (size.scroll > size.client) {
+      problem(url, width, "sideways scroll", `document ${size.scroll} px wide in ${size.client} px: ${size.wide.join(", ")}`);
+    }
+    if (AXE_WIDTHS.includes(width)) {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+        AXE_TAGS,
+      );
+      axeRuns++;
+      for (const v of result.violations) {
+        problem(url, width, "axe", `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+      }
+    }
+  }
+  await context.close();
+}
+
+// Tooltips on a touch screen: a tap shows the definition, a tap elsewhere hides it, and an
+// open tooltip does not widen the page.
+async function checkTouch() {
+  const width = 390;
+  const context = await browser.newContext({ viewport: { width, height: 800 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  let checked = 0;
+  for (const url of pages) {
+    await page.goto(origin + url, { waitUntil: "load" });
+    const term = page.locator(".prose .glossary-term").first();
+    if ((await term.count()) === 0) continue;
+    const tip = page.locator(".prose .glossary-tip").first();
+    await term.scrollIntoViewIfNeeded();
+    await term.tap();
+    if (!(await tip.isVisible())) problem(url, width, "touch tooltip", "a tap on a term did not show its definition");
+    if (new URL(page.url()).pathname !== url) problem(url, width, "touch tooltip", "the first tap followed the link");
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    if (wide) problem(url, width, "touch tooltip", "the open tooltip makes the page scroll sideways");
+    await page.locator("h1").tap();
+    if (await tip.isVisible()) problem(url, width, "touch tooltip", "a tap elsewhere did not hide the definition");
+    checked++;
+    if (checked >= 2) break;
+  }
+  if (checked === 0) problem("(site)", width, "touch tooltip", "no page with a glossary term to try");
+  await context.close();
+  return checked;
+}
+
+let touchPages = 0;
+try {
+  for (const width of OVERFLOW_WIDTHS) await checkWidth(width);
+  touchPages = await checkTouch();
+} finally {
+  await browser.close();
+  server.close();
+}
+const browserSeconds = (Date.now() - started) / 1000;
+
+// ---------- the Nu HTML checker, once over every page ----------
+
+const vnuStarted = Date.now();
+const vnu = spawnSync(java, ["-Xss16m", "-jar", vnuJar, "--format", "json", "--exit-zero-always", ...files], {
+  encoding: "utf8",
+  maxBuffer: 64 * 1024 * 1024,
+});
+let vnuErrors = 0;
+let vnuWarnings = 0;
+try {
+  const messages = JSON.parse(vnu.stderr || vnu.stdout).messages;
+  for (const m of messages) {
+    const where = path.relative(dir, decodeURIComponent((m.url || "").replace(/^file:/, "")));
+    if (m.type === "error" || m.subType === "fatal") {
+      vnuErrors++;
+      problem("/" + where, 0, "vnu", `${m.lastLine ?? "?"}:${m.firstColumn ?? "?"} ${m.message}`);
+    } else {
+      vnuWarnings++;
+    }
+  }
+} catch (e) {
+  problem("(site)", 0, "vnu", `the checker gave no report (${e.message}): ${(vnu.stderr || "").slice(0, 400)}`);
+}
+const vnuSeconds = (Date.now() - vnuStarted) / 1000;
+
+const report = {
+  pages: pages.length,
+  overflow_widths: OVERFLOW_WIDTHS,
+  axe_widths: AXE_WIDTHS,
+  page_loads: loads,
+  axe_runs: axeRuns,
+  axe_violations: problems.filter((p) => p.kind === "axe").length,
+  touch_pages: touchPages,
+  vnu_files: files.length,
+  vnu_errors: vnuErrors,
+  vnu_warnings: vnuWarnings,
+  browser_seconds: browserSeconds,
+  vnu_seconds: vnuSeconds,
+  problems,
+};
+if (reportFile) await writeFile(reportFile, JSON.stringify(report, null, 2) + "\n");
+for (const p of problems) console.log(`FAIL ${p.page} @${p.width}px [${p.kind}] ${p.detail}`);
+console.log(
+  `${pages.length} pages × ${OVERFLOW_WIDTHS.length} widths (${loads} loads), axe at ${AXE_WIDTHS.join(" and ")} px: ` +
+    `${report.axe_violations} violations; vnu over ${files.length} files: ${vnuErrors} errors, ${vnuWarnings} warnings; ` +
+    `${problems.length} problems; browser ${browserSeconds.toFixed(1)} s, vnu ${vnuSeconds.toFixed(1)} s`,
+);
+process.exit(problems.length === 0 ? 0 : 1);

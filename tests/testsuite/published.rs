@@ -1,0 +1,451 @@
+//! The published site as readers and other programs meet it: paginated lists, the home page's
+//! newest guides, Open Graph and JSON-LD, update history (page, feed, check), git dates, the
+//! favicon and the landmarks of the 404 page.
+
+use std::process::Command;
+
+use crate::common::{AI_ACT_EN, BOOK, Fixture};
+
+/// A guides section with `n` guides dated one day apart (guide-1 the oldest).
+fn guides(f: &Fixture, n: usize) {
+    for i in 1..=n {
+        f.write(
+            &format!("content/guides/guide-{i}.md"),
+            &format!(
+                "---\ntitle: Guide {i}\ndate: 2026-01-{i:02}\ntags: [\"Common\"]\nsources:\n  - title: S\n---\nText {i}.\n"
+            ),
+        );
+    }
+}
+
+fn cards(html: &str) -> usize {
+    html.matches("<article class=\"card").count()
+}
+
+#[test]
+fn sections_and_tags_are_paginated_with_clean_urls() {
+    let f = Fixture::with_book(&format!("{BOOK}\n[pagination]\npaginate_by = 4\n"));
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\nsort_by: date\npaginate_by: 2\n---\n",
+    );
+    guides(&f, 5);
+    f.build_ok(&[]);
+
+    // The section's own paginate_by: 5 guides, 2 a page, newest first.
+    let first = f.read("public/guides/index.html");
+    assert_eq!(cards(&first), 2);
+    assert!(first.contains("Guide 5") && first.contains("Guide 4") && !first.contains("Guide 3<"));
+    assert!(first.contains("<link rel=\"next\" href=\"https://example.org/guides/page/2/\">"));
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(first.contains("<span class=\"count\">(5)</span>"));
+    let second = f.read("public/guides/page/2/index.html");
+    assert_eq!(cards(&second), 2);
+    assert!(
+        second.contains("<link rel=\"canonical\" href=\"https://example.org/guides/page/2/\">")
+    );
+    assert!(second.contains("<link rel=\"prev\" href=\"https://example.org/guides/\">"));
+    assert!(second.contains("<link rel=\"next\" href=\"https://example.org/guides/page/3/\">"));
+    assert!(second.contains("aria-current=\"page\">2</span>"));
+    let third = f.read("public/guides/page/3/index.html");
+    assert_eq!(cards(&third), 1);
+    assert!(!third.contains("rel=\"next\""));
+    // Page 1 lives at the section's own URL only.
+    assert!(!f.path("public/guides/page/1").exists());
+    assert!(!f.path("public/guides/page/4").exists());
+
+    // Tags use book.toml's paginate_by: 4 a page.
+    let tag = f.read("public/tags/common/index.html");
+    assert_eq!(cards(&tag), 4);
+    assert!(tag.contains("<link rel=\"next\" href=\"https://example.org/tags/common/page/2/\">"));
+    assert_eq!(cards(&f.read("public/tags/common/page/2/index.html")), 1);
+
+    let sitemap = f.read("public/sitemap.xml");
+    for url in [
+        "https://example.org/guides/page/2/",
+        "https://example.org/guides/page/3/",
+        "https://example.org/tags/common/page/2/",
+    ] {
+        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url}");
+    }
+    assert!(!sitemap.contains("page/1/"));
+}
+
+#[test]
+fn the_home_page_lists_the_newest_guides_not_the_whole_site() {
+    let f = Fixture::new();
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/guides/_index.md", "---\ntitle: Guides\n---\n");
+    guides(&f, 25);
+    f.build_ok(&[]);
+    let home = f.read("public/index.html");
+    let recent = &home[home.find("home-recent").expect("recent list")..];
+    assert_eq!(cards(recent), 10);
+    assert!(recent.contains("Guide 25") && !recent.contains("Guide 15<"));
+    assert!(home.contains("href=\"https://example.org/guides/\""));
+    // The section lists 20 (the default) and links to the rest.
+    assert_eq!(cards(&f.read("public/guides/index.html")), 20);
+    assert_eq!(cards(&f.read("public/guides/page/2/index.html")), 5);
+}
+
+#[test]
+fn paginate_by_must_be_a_positive_whole_number() {
+    let f = Fixture::with_book(&format!("{BOOK}\n[pagination]\npaginate_by = 0\n"));
+    f.write("content/guides/a.md", "---\ntitle: A\n---\n");
+    let err = f.build_err();
+    assert!(
+        err.contains("`paginate_by = 0` must be a whole number of at least 1"),
+        "{err}"
+    );
+    assert!(err.contains("book.toml:16"), "{err}");
+
+    let f = Fixture::new();
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\npaginate_by: many\n---\n",
+    );
+    let err = f.build_err();
+    assert!(
+        err.contains("`paginate_by` must be a whole number of at least 1"),
+        "{err}"
+    );
+    assert!(err.contains("content/guides/_index.md:3"), "{err}");
+}
+
+/// The JSON-LD document of a page.
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("the page has JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+/// The items of a JSON-LD document: its `@graph`, or itself.
+fn items(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    match doc.get("@graph").and_then(|g| g.as_array()) {
+        Some(graph) => graph.clone(),
+        None => vec![doc.clone()],
+    }
+}
+
+fn of_type(doc: &serde_json::Value, kind: &str) -> serde_json::Value {
+    items(doc)
+        .into_iter()
+        .find(|i| i["@type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {doc}"))
+}
+
+#[test]
+fn a_guide_has_open_graph_and_schema_org_article_and_breadcrumbs() {
+    let f = Fixture::with_book(&BOOK.replace(
+        "default_language = \"en\"",
+        "default_language = \"en\"\npublisher = \"Policy Desk\"",
+    ));
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/guides/_index.md", "---\ntitle: Guides\n---\n");
+    f.write("content/guides/ai-act.md", AI_ACT_EN);
+    f.write(
+        "content/guides/ai-act.ja.md",
+        "---\ntitle: \"AI推進法 </script>\"\ndate: 2026-05-08\n---\n本文。\n",
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/guides/ai-act/index.html");
+    for tag in [
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:title\" content=\"The AI Act\">",
+        "<meta property=\"og:description\" content=\"Japan&#39;s framework law for AI.\">",
+        "<meta property=\"og:url\" content=\"https://example.org/guides/ai-act/\">",
+        "<meta property=\"og:site_name\" content=\"Test Guides\">",
+        "<meta property=\"og:locale\" content=\"en_US\">",
+        "<meta property=\"og:locale:alternate\" content=\"ja_JP\">",
+    ] {
+        assert!(en.contains(tag), "missing {tag}");
+    }
+
+    let doc = json_ld(&en);
+    assert_eq!(doc["@context"], "https://schema.org");
+    let article = of_type(&doc, "Article");
+    assert_eq!(article["headline"], "The AI Act");
+    assert_eq!(article["description"], "Japan's framework law for AI.");
+    assert_eq!(article["datePublished"], "2026-05-08");
+    assert_eq!(article["dateModified"], "2026-05-18");
+    assert_eq!(article["inLanguage"], "en");
+    assert_eq!(article["url"], "https://example.org/guides/ai-act/");
+    assert_eq!(
+        article["mainEntityOfPage"],
+        "https://example.org/guides/ai-act/"
+    );
+    assert_eq!(article["publisher"]["@type"], "Organization");
+    assert_eq!(article["publisher"]["name"], "Policy Desk");
+    assert_eq!(article["author"]["name"], "Policy Desk");
+    let crumbs = of_type(&doc, "BreadcrumbList");
+    let list = crumbs["itemListElement"].as_array().expect("a list");
+    let trail: Vec<(u64, &str, &str)> = list
+        .iter()
+        .map(|i| {
+            assert_eq!(i["@type"], "ListItem");
+            (
+                i["position"].as_u64().expect("position"),
+                i["name"].as_str().expect("name"),
+                i["item"].as_str().expect("item"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        vec![
+            (1, "Home", "https://example.org/"),
+            (2, "Guides", "https://example.org/guides/"),
+            (3, "The AI Act", "https://example.org/guides/ai-act/"),
+        ]
+    );
+
+    // The Japanese page: its own language, and a title that cannot end the script element.
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    assert!(ja.contains("<meta property=\"og:locale\" content=\"ja_JP\">"));
+    assert!(ja.contains("<meta property=\"og:locale:alternate\" content=\"en_US\">"));
+    let doc = json_ld(&ja);
+    let article = of_type(&doc, "Article");
+    assert_eq!(article["inLanguage"], "ja");
+    assert_eq!(article["headline"], "AI推進法 </script>");
+    assert_eq!(article["dateModified"], "2026-05-08");
+
+    // The home page is a WebSite; a section has its breadcrumbs.
+    let home = json_ld(&f.read("public/index.html"));
+    assert_eq!(of_type(&home, "WebSite")["name"], "Test Guides");
+    let section = json_ld(&f.read("public/guides/index.html"));
+    assert_eq!(
+        of_type(&section, "BreadcrumbList")["itemListElement"][1]["item"],
+        "https://example.org/guides/"
+    );
+}
+
+const WITH_CHANGES: &str = r#"---
+title: "The AI Act"
+date: 2026-05-08
+updated: 2026-07-01
+changes:
+  - date: 2026-06-01
+    note: "Added the date the Act came fully into force."
+  - date: 2026-07-01
+    note: "Corrected the name of the headquarters."
+sources:
+  - title: S
+---
+Text.
+"#;
+
+#[test]
+fn a_guide_shows_its_update_history_and_the_feed_carries_each_update() {
+    let f = Fixture::new();
+    f.write("content/guides/ai-act.md", WITH_CHANGES);
+    f.build_ok(&[]);
+    let page = f.read("public/guides/ai-act/index.html");
+    assert!(page.contains(
+        "<p class=\"guide-dates\"><span>Published <time datetime=\"2026-05-08\">8 May 2026</time></span><span class=\"sep\" aria-hidden=\"true\"> · </span><span>Last updated <time datetime=\"2026-07-01\">1 July 2026</time></span> <a class=\"see-updates\" href=\"#updates\">See all updates</a>"
+    ), "{page}");
+    let updates = &page[page.find("id=\"updates\"").expect("the updates list")..];
+    let newest = updates.find("Corrected the name").expect("newest note");
+    let older = updates.find("Added the date").expect("older note");
+    let first = updates.find("First published.").expect("first publication");
+    assert!(newest < older && older < first);
+
+    let feed = f.read("public/atom.xml");
+    roxmltree::Document::parse(&feed).expect("the feed is XML");
+    assert!(feed.contains("<id>https://example.org/guides/ai-act/#update-2026-07-01</id>"));
+    assert!(feed.contains("<summary>Corrected the name of the headquarters.</summary>"));
+    assert!(feed.contains("<id>https://example.org/guides/ai-act/#update-2026-06-01</id>"));
+    assert!(feed.contains("<id>https://example.org/guides/ai-act/</id>"));
+    // Newest first: the latest update before the publication.
+    assert!(feed.find("#update-2026-07-01").unwrap() < feed.find("#update-2026-06-01").unwrap());
+
+    let check = f.run(&["check"]);
+    assert!(
+        !check.stdout.contains("unexplained-update"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn check_warns_when_updated_moves_without_a_note() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/ai-act.md",
+        &WITH_CHANGES.replace("updated: 2026-07-01", "updated: 2026-08-15"),
+    );
+    f.write(
+        "content/guides/plain.md",
+        "---\ntitle: Plain\ndate: 2026-05-08\nupdated: 2026-05-09\nsources:\n  - title: S\n---\nText.\n",
+    );
+    let check = f.run(&["check", "--format", "json"]);
+    let found: serde_json::Value = serde_json::from_str(&check.stdout).expect("JSON");
+    let warnings: Vec<(&str, u64)> = found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|d| d["code"] == "unexplained-update")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or(""),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            ("content/guides/ai-act.md", 4),
+            ("content/guides/plain.md", 4)
+        ]
+    );
+    assert_eq!(check.code, 0, "a warning, not an error");
+}
+
+#[test]
+fn a_change_note_needs_a_date_and_a_note() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/a.md",
+        "---\ntitle: A\nchanges:\n  - date: 2026-06-01\n  - note: \"No date.\"\n  - {date: 2026-06-02, note: \"x\", major: true}\n---\n",
+    );
+    let err = f.build_err();
+    assert!(
+        err.contains("every change note needs a one-line `note`"),
+        "{err}"
+    );
+    assert!(err.contains("every change note needs a `date`"), "{err}");
+    assert!(
+        err.contains("unknown key `major` in a change note"),
+        "{err}"
+    );
+    assert!(err.contains("content/guides/a.md:5"), "{err}");
+}
+
+#[test]
+fn git_dates_stand_in_for_a_missing_updated_when_asked() {
+    let book = BOOK.replace(
+        "[languages.en]",
+        "[build]\ngit_dates = true\n\n[languages.en]",
+    );
+    let f = Fixture::with_book(&book);
+    f.write(
+        "content/guides/a.md",
+        "---\ntitle: A\ndate: 2026-01-05\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/b.md",
+        "---\ntitle: B\ndate: 2026-01-05\nupdated: 2026-02-01\n---\nText.\n",
+    );
+    // Without git: the build goes on, and shows no date it does not know.
+    f.build_ok(&[]);
+    assert!(
+        !f.read("public/guides/a/index.html")
+            .contains("Last updated")
+    );
+
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(f.root())
+            .env("GIT_AUTHOR_DATE", "2026-03-04T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-03-04T10:00:00Z")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Add guides"]);
+    f.build_ok(&[]);
+    let a = f.read("public/guides/a/index.html");
+    assert!(
+        a.contains("Last updated <time datetime=\"2026-03-04\">"),
+        "{a}"
+    );
+    // Front matter wins over git.
+    let b = f.read("public/guides/b/index.html");
+    assert!(
+        b.contains("Last updated <time datetime=\"2026-02-01\">"),
+        "{b}"
+    );
+    assert!(
+        f.read("public/sitemap.xml")
+            .contains("<lastmod>2026-03-04</lastmod>")
+    );
+
+    // Off by default.
+    f.write("book.toml", BOOK);
+    f.build_ok(&[]);
+    assert!(
+        !f.read("public/guides/a/index.html")
+            .contains("Last updated")
+    );
+}
+
+#[test]
+fn every_page_has_a_favicon_and_landmarks_the_404_page_too() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    assert!(f.read("public/favicon.svg").starts_with("<svg"));
+    for page in [
+        "public/404.html",
+        "public/index.html",
+        "public/guides/ai-act/index.html",
+        "public/ja/tags/index.html",
+    ] {
+        let html = f.read(page);
+        for part in [
+            "<link rel=\"icon\" href=\"https://example.org/favicon.svg\" type=\"image/svg+xml\">",
+            "<header class=\"site-header\">",
+            "<nav ",
+            "<main id=\"main\"",
+            "<footer class=\"site-footer\">",
+        ] {
+            assert!(html.contains(part), "{page} lacks {part}");
+        }
+    }
+    // A site's own static/favicon.svg replaces the theme's.
+    f.write("static/favicon.svg", "<svg id=\"own\"/>");
+    f.build_ok(&[]);
+    assert_eq!(f.read("public/favicon.svg"), "<svg id=\"own\"/>");
+}
+
+#[test]
+fn a_glossary_of_many_terms_lists_fewer_uses_of_each() {
+    let f = Fixture::new();
+    // 30 terms, each used by 12 pages: 300 links shared out is 10 a term.
+    let mut glossary = String::new();
+    for t in 0..30 {
+        glossary.push_str(&format!(
+            "[[term]]\nid = \"t{t}\"\n[term.en]\nterm = \"zork{t}\"\ndefinition = \"Term {t}.\"\n"
+        ));
+    }
+    f.write("content/glossary.toml", &glossary);
+    let body: Vec<String> = (0..30).map(|t| format!("zork{t}")).collect();
+    for p in 0..12 {
+        f.write(
+            &format!("content/guides/p{p}.md"),
+            &format!("---\ntitle: Page {p}\n---\n{}.\n", body.join(" and ")),
+        );
+    }
+    f.build_ok(&[]);
+    let page = f.read("public/glossary/index.html");
+    let entry = &page[page.find("id=\"t7\"").expect("entry")..];
+    let entry = &entry[..entry.find("</dd>").expect("end")];
+    assert_eq!(
+        entry.matches("href=\"https://example.org/guides/p").count(),
+        10
+    );
+    assert!(entry.contains("and 2 more"), "{entry}");
+}
