@@ -47,6 +47,8 @@ pub struct Config {
     pub glossary_file: String,
     pub glossary_link: LinkMode,
     pub port: u16,
+    /// `[search] enabled`: the search box and its index (on unless turned off).
+    pub search: bool,
     pub extra: serde_json::Value,
 }
 
@@ -90,6 +92,8 @@ struct RawConfig {
     glossary: RawGlossary,
     #[serde(default)]
     serve: RawServe,
+    #[serde(default)]
+    search: RawSearch,
     #[serde(default)]
     extra: Option<toml::Table>,
 }
@@ -166,6 +170,18 @@ impl Default for RawServe {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawSearch {
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: true }
+    }
+}
+
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
 /// one table per language code.
 const TABLES: &[(&str, &[&str])] = &[
@@ -176,9 +192,18 @@ const TABLES: &[(&str, &[&str])] = &[
     ("build", &["output_dir", "theme", "drafts"]),
     ("glossary", &["file", "link"]),
     ("serve", &["port"]),
+    ("search", &["enabled"]),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
-const TOP_LEVEL: &[&str] = &["book", "languages", "build", "glossary", "serve", "extra"];
+const TOP_LEVEL: &[&str] = &[
+    "book",
+    "languages",
+    "build",
+    "glossary",
+    "serve",
+    "search",
+    "extra",
+];
 
 /// Reads and checks `book.toml` in `root`. Every problem found is returned, not just the first.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
@@ -287,6 +312,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         glossary_file: raw.glossary.file,
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
+        search: raw.search.enabled,
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())

@@ -14,7 +14,9 @@ use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::output::Staging;
 use crate::pipeline::render::{self, Sink};
+use crate::pipeline::search::SearchIndex;
 use crate::pipeline::theme::{StaticFile, Theme};
+use rayon::prelude::*;
 
 /// What `tebiki build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +111,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .unwrap_or_else(|| options.root.join(&site.config.output_dir));
     let staging = Staging::prepare(&out)?;
     match write(&site, &theme, &staging) {
-        Ok(()) => {
+        Ok(_) => {
             let out = staging.commit()?;
             Ok(BuildReport {
                 out,
@@ -127,13 +129,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// Renders every output file of `site` into `sink`: pages, feeds, theme and site static files
 /// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
 /// memory; both get exactly the same files.
-pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
+pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
     let mut errors = render::render_all(site, theme, sink);
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
-    write_feeds(site, sink)?;
+    let search = write_feeds(site, sink)?;
     let copy = |rel: &str, source: &Path| sink.copy(rel, source).map_err(|e| Error::io(source, e));
     for (rel, file) in &theme.statics {
         match file {
@@ -166,14 +168,25 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
             None => copy(&asset.rel, &asset.source)?,
         }
     }
-    Ok(())
+    Ok(search)
 }
 
-/// Writes the feeds, search indexes, sitemap and robots.txt.
-pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<(), Error> {
-    for (path, text) in feeds::files(site) {
-        sink.put(&path, text.as_bytes())
-            .map_err(|e| Error::io(Path::new(&path), e))?;
+/// Writes the feeds, search indexes, sitemap and robots.txt; returns the full-text search
+/// index (`None` when `[search] enabled = false`), which `serve` keeps to update after edits.
+pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
+    put_all(sink, feeds::files(site))?;
+    if !site.config.search {
+        return Ok(None);
     }
-    Ok(())
+    let index = SearchIndex::build(site);
+    put_all(sink, index.files(site))?;
+    Ok(Some(index))
+}
+
+/// Writes `(path, contents)` pairs into `sink`.
+pub fn put_all(sink: &dyn Sink, files: Vec<(String, String)>) -> Result<(), Error> {
+    files.par_iter().try_for_each(|(path, text)| {
+        sink.put(path, text.as_bytes())
+            .map_err(|e| Error::io(Path::new(path), e))
+    })
 }

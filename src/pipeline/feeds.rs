@@ -1,4 +1,4 @@
-//! Machine-readable outputs: an Atom feed and a search index per language, one `sitemap.xml`
+//! Machine-readable outputs: an Atom feed and a page list for search per language, one `sitemap.xml`
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
@@ -25,12 +25,14 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
             )
         })
         .collect();
-    files.extend(site.config.languages.iter().map(|l| {
-        (
-            format!("{}search-index.json", site.home_path(&l.code)),
-            search_index(site, &l.code),
-        )
-    }));
+    if site.config.search {
+        files.extend(site.config.languages.iter().map(|l| {
+            (
+                format!("{}search-index.json", site.home_path(&l.code)),
+                search_index(site, &l.code),
+            )
+        }));
+    }
     files.push(("sitemap.xml".into(), sitemap(site)));
     files.push((
         "robots.txt".into(),

@@ -15,4 +15,5 @@ pub mod markdown;
 pub mod markup;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod theme;

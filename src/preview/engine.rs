@@ -20,6 +20,7 @@ use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::render;
 use crate::pipeline::render::context;
+use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::Theme;
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
 
@@ -59,6 +60,8 @@ pub struct Preview {
     base_url: String,
     /// The site and theme of the last build, `None` when it failed (the next one is full).
     last: Option<(Site, Theme)>,
+    /// The search index of the last build, updated in place after a body edit.
+    search: Option<SearchIndex>,
     snapshot: Arc<Snapshot>,
 }
 
@@ -69,6 +72,7 @@ impl Preview {
             root,
             base_url,
             last: None,
+            search: None,
             snapshot: Arc::default(),
         }
     }
@@ -76,6 +80,7 @@ impl Preview {
     /// Builds everything, drafts included. On error the last good snapshot stays served.
     pub fn full(&mut self) -> Result<Update, Error> {
         self.last = None;
+        self.search = None;
         let prepared = build::prepare(&self.root, true, Some(&self.base_url))?;
         let mut errors = prepared.errors;
         let theme = match prepared.theme {
@@ -86,7 +91,7 @@ impl Preview {
             }
         };
         let sink = MemorySink::new();
-        build::write(&prepared.site, &theme, &sink)?;
+        self.search = build::write(&prepared.site, &theme, &sink)?;
         let rendered = sink.html_count();
         self.snapshot = Arc::new(sink.finish());
         self.last = Some((prepared.site, theme));
@@ -229,7 +234,9 @@ impl Preview {
             site.pages[i].rendered = again.rendered;
         }
         selection.sections = link::render_sections(site);
-        publish(site, theme, &selection, false, &mut self.snapshot)
+        // Glossary entries are search documents: the index is rebuilt with the feeds.
+        let feeds = Feeds::All(&mut self.search);
+        publish(site, theme, &selection, feeds, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -243,6 +250,7 @@ impl Preview {
             .filter_map(|p| p.source.bundle.clone())
             .collect();
         let mut changed = Vec::new();
+        let mut search_files = Vec::new();
         for &i in pages {
             let old = &site.pages[i];
             let rel = old.source.file.strip_prefix("content/")?;
@@ -272,6 +280,7 @@ impl Preview {
                 site.pages[i].source = previous;
                 return None;
             };
+            let old_search = self.search.as_ref().map(|_| search::page_terms(site, i));
             let old = &site.pages[i].rendered;
             let same_outside = again.errors.is_empty()
                 && again.targets == old_targets
@@ -288,6 +297,10 @@ impl Preview {
                 };
             }
             site.pages[i].rendered = again.rendered;
+            if let (Some(index), Some(old)) = (self.search.as_mut(), old_search) {
+                let new = search::page_terms(site, i);
+                search_files.extend(index.update_page(site, i, &old, &new));
+            }
             changed.push(i);
         }
         if changed.is_empty() {
@@ -298,7 +311,8 @@ impl Preview {
             pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
-        publish(site, theme, &selection, false, &mut self.snapshot)
+        let feeds = Feeds::Files(search_files);
+        publish(site, theme, &selection, feeds, &mut self.snapshot)
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
@@ -329,7 +343,8 @@ impl Preview {
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
         let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
-        publish(site, theme, &selection, true, &mut self.snapshot)
+        let feeds = Feeds::All(&mut self.search);
+        publish(site, theme, &selection, feeds, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
@@ -342,20 +357,29 @@ impl Preview {
     }
 }
 
-/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index when
-/// `feeds`), and makes the result the served snapshot. `None` when rendering failed: the caller
-/// then rebuilds everything.
+/// What [`publish`] writes besides the selected HTML.
+enum Feeds<'a> {
+    /// The feeds, sitemap and search index, all rebuilt; the new index replaces the kept one.
+    All(&'a mut Option<SearchIndex>),
+    /// These files of an index updated in place.
+    Files(Vec<(String, String)>),
+}
+
+/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index as
+/// `feeds` says), and makes the result the served snapshot. `None` when rendering failed: the
+/// caller then rebuilds everything.
 fn publish(
     site: &Site,
     theme: &Theme,
     selection: &render::Selection,
-    feeds: bool,
+    feeds: Feeds<'_>,
     snapshot: &mut Arc<Snapshot>,
 ) -> Option<Update> {
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
-    if feeds {
-        build::write_feeds(site, &sink).ok()?;
+    match feeds {
+        Feeds::All(search) => *search = build::write_feeds(site, &sink).ok()?,
+        Feeds::Files(files) => build::put_all(&sink, files).ok()?,
     }
     *snapshot = Arc::new(sink.finish());
     Some(Update::Rebuilt {

@@ -195,6 +195,10 @@ impl<'a> Contexts<'a> {
                 .glossary
                 .as_ref()
                 .map(|_| site.url(&site.glossary_path(lang))),
+            search_url: site
+                .config
+                .search
+                .then(|| site.url(&format!("{}/", crate::pipeline::search::DIR))),
         }
     }
 

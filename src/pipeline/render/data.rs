@@ -39,6 +39,9 @@ pub struct Common<'a> {
     pub nav: Vec<NavLink<'a>>,
     /// This language's glossary page, or none when the site has no glossary.
     pub glossary_url: Option<String>,
+    /// The folder of the full-text search index (`…/search/`), or none when
+    /// `[search] enabled = false`: the search box shows only when it is set.
+    pub search_url: Option<String>,
 }
 
 /// `config`: the site as a template sees it in one language.

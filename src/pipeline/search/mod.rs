@@ -1,0 +1,579 @@
+//! The full-text search index the default theme's search box reads: one index over every
+//! language, split into shards by token prefix so that a query downloads a few small files,
+//! plus one fragment per result (title, URL, section, text for the snippet).
+//!
+//! ```text
+//! search/index.json      {"version":1,"shards":S,"langs":["en","ja"],"docs":"0011…"}
+//!                        (`docs`: one character per document, its language's position in `langs`)
+//! search/s/<k>.json      {"token":[doc,weight,doc,weight,…],…}   doc ids delta-encoded, k < S
+//! search/f/<doc>.json    {"url","title","section","lang","glossary","alt","text"}
+//! ```
+//!
+//! Documents are the site's pages (document `i` is page `i`) followed by the glossary entries,
+//! one per term and language. Tokens are cut by [`tokenize`], which `search.js` mirrors.
+//! A token's weight in a document: its count (at most 20), +30 when it is in the title (or the
+//! term, abbreviation, alias), +10 in a heading, the summary or a tag.
+
+pub mod tokenize;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use crate::pipeline::index::Site;
+use tokenize::{normalize, shard_key, shard_of, tokens_into};
+
+/// The folder of the index in the output.
+pub const DIR: &str = "search";
+const MAX_TF: u32 = 20;
+const TITLE: u32 = 30;
+const META: u32 = 10;
+/// Documents tokenised at once: bounds the memory a large site's build needs.
+const BATCH: usize = 512;
+
+/// A token's postings: `(doc << 8) | weight`, sorted by document.
+type Postings = Vec<u32>;
+
+/// The postings of one shard, by token.
+type Shard = HashMap<Box<str>, Postings, BuildHasherDefault<Fx>>;
+
+/// The terms of one document: token → (weight, whether it is CJK).
+pub type DocTerms = HashMap<String, (u32, bool), BuildHasherDefault<Fx>>;
+
+/// The index of a site, kept by `serve` to update it after an edit.
+pub struct SearchIndex {
+    shards: Vec<Shard>,
+    langs: Vec<String>,
+    /// Language position of each document.
+    doc_langs: Vec<u8>,
+}
+
+/// One searchable document.
+struct Doc {
+    lang: String,
+    url: String,
+    title: String,
+    section: String,
+    glossary: bool,
+    alt: Vec<String>,
+    /// Strongly weighted text: title, term names.
+    strong: Vec<String>,
+    /// Weighted text: summary, headings, tags.
+    meta: Vec<String>,
+    /// The rest: body text.
+    body: String,
+}
+
+/// The number of shards for `docs` documents: about one per 16 documents, a power of two,
+/// fixed by the document count so that an edit never reshuffles the shards.
+fn shard_count(docs: usize) -> u32 {
+    ((docs / 16).max(1).next_power_of_two()).min(1024) as u32
+}
+
+impl SearchIndex {
+    /// Indexes every page and glossary entry of `site`.
+    pub fn build(site: &Site) -> SearchIndex {
+        let langs: Vec<String> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        let count = doc_count(site);
+        let n = shard_count(count);
+        let mut shards: Vec<Shard> = (0..n).map(|_| Shard::default()).collect();
+        let mut doc_langs = Vec::with_capacity(count);
+        let mut start = 0;
+        while start < count {
+            let end = (start + BATCH).min(count);
+            let batch: Vec<Vec<(u32, String, u32)>> = (start..end)
+                .into_par_iter()
+                .map(|d| {
+                    let doc = document(site, d);
+                    let mut terms: Vec<(u32, String, u32)> = terms(&doc)
+                        .into_iter()
+                        .map(|(t, (w, cjk))| (shard_of(shard_key(&t, cjk), n), t, w))
+                        .collect();
+                    terms.sort_unstable();
+                    terms
+                })
+                .collect();
+            for d in start..end {
+                let lang = document_lang(site, d);
+                doc_langs.push(langs.iter().position(|l| *l == lang).unwrap_or(0) as u8);
+            }
+            // Each thread fills its own range of shards, documents in order.
+            let threads = rayon::current_num_threads().max(1);
+            let per = shards.len().div_ceil(threads).max(1);
+            shards
+                .par_chunks_mut(per)
+                .enumerate()
+                .for_each(|(chunk, part)| {
+                    let first = (chunk * per) as u32;
+                    let last = first + part.len() as u32;
+                    for (offset, terms) in batch.iter().enumerate() {
+                        let doc = (start + offset) as u32;
+                        let from = terms.partition_point(|t| t.0 < first);
+                        for (shard, token, w) in &terms[from..] {
+                            if *shard >= last {
+                                break;
+                            }
+                            let map = &mut part[(*shard - first) as usize];
+                            let posting = (doc << 8) | (*w).min(255);
+                            match map.get_mut(token.as_str()) {
+                                Some(list) => list.push(posting),
+                                None => {
+                                    map.insert(token.as_str().into(), vec![posting]);
+                                }
+                            }
+                        }
+                    }
+                });
+            start = end;
+        }
+        SearchIndex {
+            shards,
+            langs,
+            doc_langs,
+        }
+    }
+
+    /// Every file of the index: `(output path, contents)`.
+    pub fn files(&self, site: &Site) -> Vec<(String, String)> {
+        let mut files = vec![(format!("{DIR}/index.json"), self.manifest())];
+        files.par_extend(
+            (0..self.shards.len())
+                .into_par_iter()
+                .map(|k| (shard_path(k), self.shard_json(k))),
+        );
+        files.par_extend(
+            (0..self.doc_langs.len())
+                .into_par_iter()
+                .map(|d| (fragment_path(d), fragment(&document(site, d)))),
+        );
+        files
+    }
+
+    fn manifest(&self) -> String {
+        let docs: String = self
+            .doc_langs
+            .iter()
+            .map(|&l| char::from_digit(u32::from(l), 36).unwrap_or('0'))
+            .collect();
+        serde_json::json!({
+            "version": 1,
+            "shards": self.shards.len(),
+            "langs": self.langs,
+            "docs": docs,
+        })
+        .to_string()
+            + "\n"
+    }
+
+    fn shard_json(&self, k: usize) -> String {
+        let shard = &self.shards[k];
+        let mut tokens: Vec<&Box<str>> = shard.keys().collect();
+        tokens.sort_unstable();
+        let mut out = String::from("{");
+        for (n, token) in tokens.into_iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&**token).unwrap_or_default());
+            out.push_str(":[");
+            let mut previous = 0;
+            for (m, &p) in shard[token].iter().enumerate() {
+                let doc = p >> 8;
+                if m > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{},{}", doc - previous, p & 0xff);
+                previous = doc;
+            }
+            out.push(']');
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// After page `page`'s text changed from `old` to `new` terms (its URL, title and
+    /// language unchanged): updates the postings and returns the files that changed.
+    pub fn update_page(
+        &mut self,
+        site: &Site,
+        page: usize,
+        old: &DocTerms,
+        new: &DocTerms,
+    ) -> Vec<(String, String)> {
+        let n = self.shards.len() as u32;
+        let doc = page as u32;
+        let mut touched = std::collections::BTreeSet::new();
+        for (token, &(w, cjk)) in old {
+            if new.get(token).map(|t| t.0) == Some(w) {
+                continue;
+            }
+            let k = shard_of(shard_key(token, cjk), n) as usize;
+            if let Some(list) = self.shards[k].get_mut(token.as_str()) {
+                if let Ok(at) = list.binary_search_by_key(&doc, |p| p >> 8) {
+                    list.remove(at);
+                }
+                if list.is_empty() {
+                    self.shards[k].remove(token.as_str());
+                }
+            }
+            touched.insert(k);
+        }
+        for (token, &(w, cjk)) in new {
+            if old.get(token).map(|t| t.0) == Some(w) {
+                continue;
+            }
+            let k = shard_of(shard_key(token, cjk), n) as usize;
+            let list = self.shards[k].entry(token.as_str().into()).or_default();
+            let posting = (doc << 8) | w.min(255);
+            match list.binary_search_by_key(&doc, |p| p >> 8) {
+                Ok(at) => list[at] = posting,
+                Err(at) => list.insert(at, posting),
+            }
+            touched.insert(k);
+        }
+        let mut files: Vec<(String, String)> = touched
+            .into_iter()
+            .map(|k| (shard_path(k), self.shard_json(k)))
+            .collect();
+        files.push((fragment_path(page), fragment(&document(site, page))));
+        files
+    }
+}
+
+/// The terms of page `page` as the index sees them now.
+pub fn page_terms(site: &Site, page: usize) -> DocTerms {
+    terms(&document(site, page))
+}
+
+fn shard_path(k: usize) -> String {
+    format!("{DIR}/s/{k}.json")
+}
+
+fn fragment_path(doc: usize) -> String {
+    format!("{DIR}/f/{doc}.json")
+}
+
+/// Pages, then one document per glossary term and language.
+fn doc_count(site: &Site) -> usize {
+    site.pages.len() + glossary_docs(site).len()
+}
+
+fn glossary_docs(site: &Site) -> Vec<(usize, &str)> {
+    site.glossary.as_ref().map_or_else(Vec::new, |g| {
+        g.terms
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.langs.keys().map(move |l| (i, l.as_str())))
+            .filter(|(_, l)| site.config.language(l).is_some())
+            .collect()
+    })
+}
+
+fn document_lang(site: &Site, d: usize) -> String {
+    match site.pages.get(d) {
+        Some(p) => p.source.lang.clone(),
+        None => glossary_docs(site)
+            .get(d - site.pages.len())
+            .map_or_else(String::new, |(_, l)| l.to_string()),
+    }
+}
+
+fn document(site: &Site, d: usize) -> Doc {
+    if let Some(page) = site.pages.get(d) {
+        let meta = page.meta();
+        let lang = page.source.lang.clone();
+        let mut extra: Vec<String> = page.rendered.toc.iter().map(|t| t.title.clone()).collect();
+        extra.extend(meta.summary.clone());
+        extra.extend(meta.tags.iter().cloned());
+        return Doc {
+            url: site.url(&page.path),
+            title: page.title().to_string(),
+            section: site
+                .section(&page.source.section, &lang)
+                .map(|s| s.title.clone())
+                .unwrap_or_default(),
+            glossary: false,
+            alt: site
+                .translations(&page.source.key)
+                .filter(|p| p.source.lang != lang)
+                .map(|p| site.url(&p.path))
+                .collect(),
+            strong: vec![page.title().to_string()],
+            meta: extra,
+            body: html_text(&page.rendered.html),
+            lang,
+        };
+    }
+    let entries = glossary_docs(site);
+    let Some(((term, lang), glossary)) = entries
+        .get(d - site.pages.len())
+        .zip(site.glossary.as_ref())
+    else {
+        return Doc {
+            lang: String::new(),
+            url: String::new(),
+            title: String::new(),
+            section: String::new(),
+            glossary: true,
+            alt: Vec::new(),
+            strong: Vec::new(),
+            meta: Vec::new(),
+            body: String::new(),
+        };
+    };
+    let entry = &glossary.terms[*term];
+    let text = &entry.langs[*lang];
+    let url = |l: &str| format!("{}#{}", site.url(&site.glossary_path(l)), entry.id);
+    let mut strong = vec![text.term.clone()];
+    strong.extend(text.abbr.clone());
+    strong.extend(text.aliases.iter().cloned());
+    let title = match &text.abbr {
+        Some(abbr) if *abbr != text.term => format!("{} ({abbr})", text.term),
+        _ => text.term.clone(),
+    };
+    Doc {
+        lang: lang.to_string(),
+        url: url(lang),
+        title,
+        section: String::new(),
+        glossary: true,
+        alt: entry
+            .langs
+            .keys()
+            .filter(|l| *l != lang && site.config.language(l).is_some())
+            .map(|l| url(l))
+            .collect(),
+        strong,
+        meta: text.reading.iter().cloned().collect(),
+        body: text.definition.clone(),
+    }
+}
+
+fn terms(doc: &Doc) -> DocTerms {
+    // token → (count in the body, in the title, in the other fields, CJK)
+    let mut seen: HashMap<String, (u32, bool, bool, bool), BuildHasherDefault<Fx>> =
+        HashMap::default();
+    let mut add = |text: &str, field: u8| {
+        tokens_into(&normalize(text), &mut |t, cjk| {
+            let entry = match seen.get_mut(t) {
+                Some(entry) => entry,
+                None => seen.entry(t.to_string()).or_insert((0, false, false, cjk)),
+            };
+            match field {
+                0 => entry.0 += 1,
+                1 => entry.1 = true,
+                _ => entry.2 = true,
+            }
+        })
+    };
+    for text in &doc.strong {
+        add(text, 1);
+    }
+    for text in &doc.meta {
+        add(text, 2);
+    }
+    add(&doc.body, 0);
+    seen.into_iter()
+        .map(|(t, (tf, title, meta, cjk))| {
+            let w = tf.min(MAX_TF) + if title { TITLE } else { 0 } + if meta { META } else { 0 };
+            (t, (w.max(1), cjk))
+        })
+        .collect()
+}
+
+fn fragment(doc: &Doc) -> String {
+    serde_json::json!({
+        "url": doc.url,
+        "title": doc.title,
+        "section": doc.section,
+        "lang": doc.lang,
+        "glossary": doc.glossary,
+        "alt": doc.alt,
+        "text": doc.body,
+    })
+    .to_string()
+        + "\n"
+}
+
+/// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed.
+/// Elements marked `role="tooltip"` or `data-search-ignore` (a glossary term's definition),
+/// `<script>` and `<style>` are left out.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    // The tag being skipped and how deep in it we are.
+    let mut skip: Option<(String, usize)> = None;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            if skip.is_none() {
+                push_text(&mut out, rest);
+            }
+            break;
+        };
+        if skip.is_none() {
+            push_text(&mut out, &rest[..lt]);
+        }
+        rest = &rest[lt..];
+        let gt = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..gt];
+        rest = &rest[gt..];
+        let closing = tag.starts_with("</");
+        let name: String = tag
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let self_closing = tag.ends_with("/>");
+        if let Some((skipped, depth)) = &mut skip {
+            if *skipped == name && !self_closing {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skip = None;
+                    }
+                } else {
+                    *depth += 1;
+                }
+            }
+            continue;
+        }
+        if !closing
+            && !self_closing
+            && (name == "script"
+                || name == "style"
+                || tag.contains("role=\"tooltip\"")
+                || tag.contains("data-search-ignore"))
+        {
+            skip = Some((name, 1));
+            continue;
+        }
+        // Block boundaries separate words.
+        if matches!(
+            name.as_str(),
+            "p" | "br"
+                | "li"
+                | "td"
+                | "th"
+                | "tr"
+                | "div"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "pre"
+                | "dt"
+                | "dd"
+                | "section"
+                | "table"
+                | "ul"
+                | "ol"
+        ) && !out.ends_with(' ')
+            && !out.is_empty()
+        {
+            out.push(' ');
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+fn push_text(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        push_spaced(out, &rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    push_spaced(out, rest);
+}
+
+/// Appends `text` with runs of whitespace collapsed to one space.
+fn push_spaced(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// A small fast hasher for the index's maps (FxHash), which are never fed untrusted keys
+/// a reader could choose.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_of_html_skips_tooltips_and_decodes() {
+        let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
+        assert_eq!(html_text(html), "The AISI & METI 次");
+    }
+
+    #[test]
+    fn shards_are_powers_of_two() {
+        assert_eq!(shard_count(3), 1);
+        assert_eq!(shard_count(40), 2);
+        assert_eq!(shard_count(10_000), 1024);
+    }
+}
