@@ -14,7 +14,7 @@ use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::output::Staging;
 use crate::pipeline::render::{self, Sink};
-use crate::pipeline::search::SearchIndex;
+use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::{StaticFile, Theme};
 use rayon::prelude::*;
 
@@ -178,8 +178,9 @@ pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, 
     if !site.config.search {
         return Ok(None);
     }
-    let index = SearchIndex::build(site);
-    put_all(sink, index.files(site))?;
+    let put = |path: String, text: String| sink.put(&path, text.as_bytes());
+    let index = SearchIndex::build(site, &put).map_err(|e| Error::io(Path::new(search::DIR), e))?;
+    put_all(sink, index.files())?;
     Ok(Some(index))
 }
 

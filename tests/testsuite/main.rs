@@ -10,5 +10,7 @@ mod errors;
 mod glossary;
 mod links;
 mod preview_engine;
+mod search;
+mod search_browser;
 mod serve;
 mod translations;

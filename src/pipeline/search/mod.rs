@@ -6,7 +6,7 @@
 //! search/index.json      {"version":1,"shards":S,"langs":["en","ja"],"docs":"0011…"}
 //!                        (`docs`: one character per document, its language's position in `langs`)
 //! search/s/<k>.json      {"token":[doc,weight,doc,weight,…],…}   doc ids delta-encoded, k < S
-//! search/f/<doc>.json    {"url","title","section","lang","glossary","alt","text"}
+//! search/f/<doc>.json    {"url","title","section","lang","glossary","alt":{lang:url},"text"}
 //! ```
 //!
 //! Documents are the site's pages (document `i` is page `i`) followed by the glossary entries,
@@ -17,7 +17,6 @@
 pub mod tokenize;
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
@@ -57,7 +56,8 @@ struct Doc {
     title: String,
     section: String,
     glossary: bool,
-    alt: Vec<String>,
+    /// The other language versions: language → URL.
+    alt: Vec<(String, String)>,
     /// Strongly weighted text: title, term names.
     strong: Vec<String>,
     /// Weighted text: summary, headings, tags.
@@ -73,37 +73,47 @@ fn shard_count(docs: usize) -> u32 {
 }
 
 impl SearchIndex {
-    /// Indexes every page and glossary entry of `site`.
-    pub fn build(site: &Site) -> SearchIndex {
+    /// Indexes every page and glossary entry of `site`, writing each document's fragment
+    /// with `put` as soon as it is made (so a large site's text is never all in memory).
+    pub fn build(
+        site: &Site,
+        put: &(dyn Fn(String, String) -> std::io::Result<()> + Sync),
+    ) -> std::io::Result<SearchIndex> {
         let langs: Vec<String> = site
             .config
             .languages
             .iter()
             .map(|l| l.code.clone())
             .collect();
-        let count = doc_count(site);
+        let glossary = glossary_docs(site);
+        let count = site.pages.len() + glossary.len();
         let n = shard_count(count);
         let mut shards: Vec<Shard> = (0..n).map(|_| Shard::default()).collect();
-        let mut doc_langs = Vec::with_capacity(count);
+        let doc_langs: Vec<u8> = (0..count)
+            .map(|d| {
+                let lang = match site.pages.get(d) {
+                    Some(p) => p.source.lang.as_str(),
+                    None => glossary[d - site.pages.len()].1,
+                };
+                langs.iter().position(|l| l == lang).unwrap_or(0) as u8
+            })
+            .collect();
         let mut start = 0;
         while start < count {
             let end = (start + BATCH).min(count);
-            let batch: Vec<Vec<(u32, String, u32)>> = (start..end)
+            let batch = (start..end)
                 .into_par_iter()
                 .map(|d| {
-                    let doc = document(site, d);
+                    let doc = document(site, &glossary, d);
                     let mut terms: Vec<(u32, String, u32)> = terms(&doc)
                         .into_iter()
                         .map(|(t, (w, cjk))| (shard_of(shard_key(&t, cjk), n), t, w))
                         .collect();
                     terms.sort_unstable();
-                    terms
+                    put(fragment_path(d), fragment(&doc))?;
+                    Ok(terms)
                 })
-                .collect();
-            for d in start..end {
-                let lang = document_lang(site, d);
-                doc_langs.push(langs.iter().position(|l| *l == lang).unwrap_or(0) as u8);
-            }
+                .collect::<std::io::Result<Vec<_>>>()?;
             // Each thread fills its own range of shards, documents in order.
             let threads = rayon::current_num_threads().max(1);
             let per = shards.len().div_ceil(threads).max(1);
@@ -133,25 +143,20 @@ impl SearchIndex {
                 });
             start = end;
         }
-        SearchIndex {
+        Ok(SearchIndex {
             shards,
             langs,
             doc_langs,
-        }
+        })
     }
 
-    /// Every file of the index: `(output path, contents)`.
-    pub fn files(&self, site: &Site) -> Vec<(String, String)> {
+    /// The manifest and the shards (the fragments were written by [`SearchIndex::build`]).
+    pub fn files(&self) -> Vec<(String, String)> {
         let mut files = vec![(format!("{DIR}/index.json"), self.manifest())];
         files.par_extend(
             (0..self.shards.len())
                 .into_par_iter()
                 .map(|k| (shard_path(k), self.shard_json(k))),
-        );
-        files.par_extend(
-            (0..self.doc_langs.len())
-                .into_par_iter()
-                .map(|d| (fragment_path(d), fragment(&document(site, d)))),
         );
         files
     }
@@ -189,7 +194,9 @@ impl SearchIndex {
                 if m > 0 {
                     out.push(',');
                 }
-                let _ = write!(out, "{},{}", doc - previous, p & 0xff);
+                push_number(&mut out, doc - previous);
+                out.push(',');
+                push_number(&mut out, p & 0xff);
                 previous = doc;
             }
             out.push(']');
@@ -242,14 +249,31 @@ impl SearchIndex {
             .into_iter()
             .map(|k| (shard_path(k), self.shard_json(k)))
             .collect();
-        files.push((fragment_path(page), fragment(&document(site, page))));
+        files.push((fragment_path(page), fragment(&document(site, &[], page))));
         files
     }
 }
 
 /// The terms of page `page` as the index sees them now.
 pub fn page_terms(site: &Site, page: usize) -> DocTerms {
-    terms(&document(site, page))
+    terms(&document(site, &[], page))
+}
+
+/// Appends the decimal digits of `n`.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
 }
 
 fn shard_path(k: usize) -> String {
@@ -260,11 +284,7 @@ fn fragment_path(doc: usize) -> String {
     format!("{DIR}/f/{doc}.json")
 }
 
-/// Pages, then one document per glossary term and language.
-fn doc_count(site: &Site) -> usize {
-    site.pages.len() + glossary_docs(site).len()
-}
-
+/// The glossary's documents: (term, language), after the pages.
 fn glossary_docs(site: &Site) -> Vec<(usize, &str)> {
     site.glossary.as_ref().map_or_else(Vec::new, |g| {
         g.terms
@@ -276,16 +296,8 @@ fn glossary_docs(site: &Site) -> Vec<(usize, &str)> {
     })
 }
 
-fn document_lang(site: &Site, d: usize) -> String {
-    match site.pages.get(d) {
-        Some(p) => p.source.lang.clone(),
-        None => glossary_docs(site)
-            .get(d - site.pages.len())
-            .map_or_else(String::new, |(_, l)| l.to_string()),
-    }
-}
-
-fn document(site: &Site, d: usize) -> Doc {
+/// Document `d`; `glossary` is [`glossary_docs`] (needed only for glossary documents).
+fn document(site: &Site, glossary: &[(usize, &str)], d: usize) -> Doc {
     if let Some(page) = site.pages.get(d) {
         let meta = page.meta();
         let lang = page.source.lang.clone();
@@ -303,7 +315,7 @@ fn document(site: &Site, d: usize) -> Doc {
             alt: site
                 .translations(&page.source.key)
                 .filter(|p| p.source.lang != lang)
-                .map(|p| site.url(&p.path))
+                .map(|p| (p.source.lang.clone(), site.url(&p.path)))
                 .collect(),
             strong: vec![page.title().to_string()],
             meta: extra,
@@ -311,8 +323,7 @@ fn document(site: &Site, d: usize) -> Doc {
             lang,
         };
     }
-    let entries = glossary_docs(site);
-    let Some(((term, lang), glossary)) = entries
+    let Some(((term, lang), glossary)) = glossary
         .get(d - site.pages.len())
         .zip(site.glossary.as_ref())
     else {
@@ -348,7 +359,7 @@ fn document(site: &Site, d: usize) -> Doc {
             .langs
             .keys()
             .filter(|l| *l != lang && site.config.language(l).is_some())
-            .map(|l| url(l))
+            .map(|l| (l.clone(), url(l)))
             .collect(),
         strong,
         meta: text.reading.iter().cloned().collect(),
@@ -395,7 +406,11 @@ fn fragment(doc: &Doc) -> String {
         "section": doc.section,
         "lang": doc.lang,
         "glossary": doc.glossary,
-        "alt": doc.alt,
+        "alt": doc
+            .alt
+            .iter()
+            .map(|(l, u)| (l.clone(), serde_json::Value::from(u.as_str())))
+            .collect::<serde_json::Map<_, _>>(),
         "text": doc.body,
     })
     .to_string()
@@ -527,16 +542,13 @@ fn push_text(out: &mut String, text: &str) {
     push_spaced(out, rest);
 }
 
-/// Appends `text` with runs of whitespace collapsed to one space.
+/// Appends `text` with runs of ASCII whitespace collapsed to one space.
 fn push_spaced(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    for (n, part) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        if n > 0 && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
         }
+        out.push_str(part);
     }
 }
 

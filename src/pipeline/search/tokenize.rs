@@ -2,7 +2,8 @@
 //! the query by the theme's `search.js`, which implements the same rules line for line (the
 //! test suite runs both on the same strings and compares).
 //!
-//! 1. NFKC, then lower case: `ＡＩ` and `AI` are one token, so are `ｶﾀｶﾅ` and `カタカナ`.
+//! 1. NFKC, then lower case (and the final sigma `ς` folded to `σ`): `ＡＩ` and `AI` are one
+//!    token, so are `ｶﾀｶﾅ` and `カタカナ`.
 //! 2. Runs of CJK characters (kanji, kana, the long-vowel mark, hangul) become overlapping
 //!    character bigrams (`推進法` → `推進`, `進法`); a run of one character is itself a
 //!    token. A query's bigrams must all be present, so any part of a compound is found without
@@ -17,9 +18,60 @@ use unicode_normalization::UnicodeNormalization;
 /// Longer words are not indexed.
 pub const MAX_WORD: usize = 40;
 
-/// NFKC and lower case: the form every token is made from.
+/// NFKC, lower case and `ς` → `σ`: the form every token is made from. The same as
+/// `text.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ')` in JavaScript; faster, because the
+/// characters that NFKC never changes (ASCII, common kana, kanji and Japanese punctuation) are
+/// copied, and only runs of other characters (with the character before them, which may
+/// compose with them) go through NFKC.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase()
+    let mut out = String::with_capacity(text.len());
+    // The start of a run of other characters not yet normalised.
+    let mut run: Option<usize> = None;
+    // The last stable character copied: its byte offset in `text` and the length of `out`
+    // before it.
+    let mut previous: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        if is_stable(c) {
+            if let Some(start) = run.take() {
+                push_normalized(&mut out, &text[start..i]);
+            }
+            previous = Some((i, out.len()));
+            out.push(c.to_ascii_lowercase());
+        } else if run.is_none() {
+            run = Some(match previous {
+                Some((at, len))
+                    if at + text[at..].chars().next().map_or(0, char::len_utf8) == i =>
+                {
+                    out.truncate(len);
+                    at
+                }
+                _ => i,
+            });
+        }
+    }
+    if let Some(start) = run {
+        push_normalized(&mut out, &text[start..]);
+    }
+    out
+}
+
+fn push_normalized(out: &mut String, text: &str) {
+    let lower = text.nfkc().collect::<String>().to_lowercase();
+    out.extend(lower.chars().map(|c| if c == 'ς' { 'σ' } else { c }));
+}
+
+/// Characters that NFKC leaves alone, that have no lower case and that never compose with the
+/// character before them.
+fn is_stable(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x7F
+        | 0x3001..=0x3002
+        | 0x3005..=0x3007
+        | 0x300C..=0x3011
+        | 0x3041..=0x3096
+        | 0x30A1..=0x30FE
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF)
 }
 
 /// Whether `c` (already normalised) is read character by character: kanji, kana, hangul.
@@ -175,6 +227,22 @@ mod tests {
         assert_eq!(texts("推進法"), ["推進", "進法"]);
         assert_eq!(texts("法"), ["法"]);
         assert_eq!(texts("生成AI"), ["生成", "ai"]);
+    }
+
+    #[test]
+    fn the_fast_path_equals_nfkc_everywhere() {
+        for text in [
+            "e\u{301}t\u{e9} か\u{3099}き ｶﾞ ＡＩ ΟΔΟΣ Σa ﬁ ① 々〆 「引用」、。",
+            "A\u{323}\u{301}",
+            "漢字とｶﾀｶﾅと半角ﾞ",
+        ] {
+            let slow: String = text
+                .nfkc()
+                .collect::<String>()
+                .to_lowercase()
+                .replace('ς', "σ");
+            assert_eq!(normalize(text), slow, "{text}");
+        }
     }
 
     #[test]

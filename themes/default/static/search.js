@@ -13,7 +13,7 @@
   var LETTER_OR_DIGIT = /[\p{Alphabetic}\p{N}]/u;
 
   function normalize(text) {
-    return text.normalize('NFKC').toLowerCase();
+    return text.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ');
   }
 
   function isCjk(cp) {
@@ -224,15 +224,13 @@
       var fetch = function (h) {
         return self.file('f/' + h.doc + '.json').then(function (f) { h.fragment = f; return h; });
       };
-      return Promise.all(own.map(fetch)).then(function (ownHits) {
-        var shown = {};
-        ownHits.forEach(function (h) { shown[h.fragment.url] = true; });
-        return Promise.all(rest.map(fetch)).then(function (restHits) {
-          var offered = restHits.filter(function (h) {
-            return !h.fragment.alt.some(function (u) { return shown[u]; });
-          }).slice(0, others);
-          return { terms: found.terms, own: ownHits, other: offered, total: found.hits.filter(function (h) { return h.own; }).length };
-        });
+      return Promise.all(own.map(fetch).concat(rest.map(fetch))).then(function () {
+        // Another language's page is offered only when the reader's language has none.
+        var offered = rest.filter(function (h) {
+          return !(h.fragment.alt && h.fragment.alt[lang]);
+        }).slice(0, others);
+        var total = found.hits.filter(function (h) { return h.own; }).length;
+        return { terms: found.terms, own: own, other: offered, total: total };
       });
     });
   };
@@ -274,7 +272,13 @@
       }
     });
     ranges.sort(function (a, b) { return a[0] - b[0]; });
-    return ranges;
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
   }
 
   /* The CJK runs of a query, to highlight them whole rather than bigram by bigram. */
@@ -290,14 +294,26 @@
     return out;
   }
 
-  /* About `size` characters of `text` around the first match: [{text, mark}]. */
+  /* About `size` characters of `text` around the first match (of the whole query if it is
+     there): [{text, mark}]. */
   function snippet(text, query, terms, size) {
-    var all = terms.filter(function (t) { return !t.cjk; }).concat(cjkRuns(query).map(function (r) {
+    var runs = cjkRuns(query);
+    var phrase = normalize(query).trim().replace(/\s+/g, ' ');
+    var whole = phrase.length > 1 && runs.indexOf(phrase) < 0 ? [phrase] : [];
+    var all = terms.filter(function (t) { return !t.cjk; }).concat(runs.concat(whole).map(function (r) {
       return { text: r, run: r, cjk: true };
     }));
     var ranges = matches(text, all);
+    var first = whole.length ? matches(text, [{ text: phrase, run: phrase, cjk: true }]) : [];
     var start = 0;
-    if (ranges.length) start = Math.max(0, ranges[0][0] - Math.floor(size / 3));
+    var centre = first.length ? first[0] : ranges[0];
+    if (centre) {
+      start = Math.max(0, centre[0] - Math.floor(size / 3));
+      // Start at a word: after a space within a few characters, else never inside a word.
+      var space = text.slice(start, centre[0]).search(/\s/);
+      if (space >= 0 && space < 16) start += space + 1;
+      while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
+    }
     var end = Math.min(text.length, start + size);
     var parts = [];
     if (start > 0) parts.push({ text: '… ', mark: false });
