@@ -28,14 +28,17 @@ const prefix = (() => {
 })();
 const rel = (url) => '/' + url.replace(/^https?:\/\/[^/]+/, '').slice(prefix.length);
 
+// A letter or digit of a word (not kanji or kana, which are read character by character).
+const wordChar = (ch) => /[\p{Alphabetic}\p{N}]/u.test(ch) && !/[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}ー]/u.test(ch);
+
 function isRelevant(doc, entries) {
   return entries.every((e) => {
     const n = search.normalize(e);
-    if (/^[a-z0-9]/.test(n)) {
-      const re = new RegExp(`(^|[^\\p{Alphabetic}\\p{N}])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u');
-      return re.test(doc.text);
+    if (!/^[a-z0-9]/.test(n)) return doc.text.includes(n);
+    for (let i = doc.text.indexOf(n); i >= 0; i = doc.text.indexOf(n, i + 1)) {
+      if (i === 0 || !wordChar(doc.text[i - 1])) return true;
     }
-    return doc.text.includes(n);
+    return false;
   });
 }
 

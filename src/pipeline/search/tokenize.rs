@@ -11,7 +11,11 @@
 //! 3. Runs of other letters and digits are words, reduced by a small English stemmer
 //!    (`subsidies` → `subsidy`, `guides` and `guided` → `guid`). Words longer than
 //!    [`MAX_WORD`] characters (hashes, long URLs) are dropped.
-//! 4. Everything else separates tokens.
+//! 4. Where a word and a CJK run touch (`生成AI`, `AIリテラシー`), one more token joins
+//!    them: the word and the next two CJK characters (`aiリテ`), or the CJK character before
+//!    and the word (`成ai`). A query like `AIリテラシー` then finds the pages where the two are
+//!    written together, not merely both.
+//! 5. Everything else separates tokens.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -117,25 +121,33 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// Calls `emit` with each token of `normalized` (the output of [`normalize`]).
 pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
     let mut rest = normalized;
-    let mut bigram = String::new();
     let mut word = String::new();
+    let mut join = String::new();
+    // The run just before, when nothing separates it from the next: (CJK, its last piece).
+    let mut before: Option<(bool, String)> = None;
     while let Some(c) = rest.chars().next() {
         if is_cjk(c) {
             let end = rest.find(|c: char| !is_cjk(c)).unwrap_or(rest.len());
             let run = &rest[..end];
+            if let Some((false, w)) = &before {
+                join.clear();
+                join.push_str(w);
+                join.extend(run.chars().take(2));
+                emit(&join, false);
+            }
             let mut chars = run.char_indices().peekable();
             if run.chars().nth(1).is_none() {
                 emit(run, true);
-            } else {
-                while let Some((i, _)) = chars.next() {
-                    let Some(&(j, second)) = chars.peek() else {
-                        break;
-                    };
-                    bigram.clear();
-                    bigram.push_str(&run[i..j + second.len_utf8()]);
-                    emit(&bigram, true);
-                }
             }
+            let mut last = c;
+            while let Some((i, _)) = chars.next() {
+                let Some(&(j, second)) = chars.peek() else {
+                    break;
+                };
+                emit(&run[i..j + second.len_utf8()], true);
+                last = second;
+            }
+            before = Some((true, last.to_string()));
             rest = &rest[end..];
         } else if is_word(c) {
             let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
@@ -143,10 +155,20 @@ pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
             if run.chars().count() <= MAX_WORD {
                 word.clear();
                 stem_into(run, &mut word);
+                if let Some((true, last)) = &before {
+                    join.clear();
+                    join.push_str(last);
+                    join.push_str(&word);
+                    emit(&join, true);
+                }
                 emit(&word, false);
+                before = Some((false, word.clone()));
+            } else {
+                before = None;
             }
             rest = &rest[end..];
         } else {
+            before = None;
             rest = &rest[c.len_utf8()..];
         }
     }
@@ -226,7 +248,13 @@ mod tests {
     fn japanese_runs_become_bigrams() {
         assert_eq!(texts("推進法"), ["推進", "進法"]);
         assert_eq!(texts("法"), ["法"]);
-        assert_eq!(texts("生成AI"), ["生成", "ai"]);
+        assert_eq!(texts("生成AI"), ["生成", "成ai", "ai"]);
+        assert_eq!(
+            texts("AIリテラシー"),
+            ["ai", "aiリテ", "リテ", "テラ", "ラシ", "シー"]
+        );
+        assert_eq!(texts("AIの"), ["ai", "aiの", "の"]);
+        assert_eq!(texts("AI 基本"), ["ai", "基本"]);
     }
 
     #[test]

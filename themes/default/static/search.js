@@ -53,7 +53,7 @@
     return s;
   }
 
-  /* Tokens of already normalised text: [{text, cjk, start, end}] with offsets in code units. */
+  /* Tokens of already normalised text: [{text, cjk, join, start, end}], offsets in code units. */
   function tokensOfNormalized(text) {
     var out = [];
     var chars = Array.from(text);
@@ -61,6 +61,7 @@
     var at = 0;
     for (var k = 0; k < chars.length; k++) { offsets.push(at); at += chars[k].length; }
     offsets.push(at);
+    var before = null; // the run just before, touching: {cjk, piece}
     var i = 0;
     while (i < chars.length) {
       var c = chars[i];
@@ -68,19 +69,31 @@
       if (isCjk(c.codePointAt(0))) {
         j = i;
         while (j < chars.length && isCjk(chars[j].codePointAt(0))) j++;
+        if (before && !before.cjk) {
+          var next = chars.slice(i, Math.min(j, i + 2)).join('');
+          out.push({ text: before.piece + next, cjk: false, join: true, short: j - i === 1, start: offsets[i], end: offsets[i + 1] });
+        }
         if (j - i === 1) out.push({ text: c, cjk: true, start: offsets[i], end: offsets[j] });
         for (var b = i; b + 1 < j; b++) {
           out.push({ text: chars[b] + chars[b + 1], cjk: true, start: offsets[b], end: offsets[b + 2] });
         }
+        before = { cjk: true, piece: chars[j - 1] };
         i = j;
       } else if (isWord(c)) {
         j = i;
         while (j < chars.length && isWord(chars[j])) j++;
         if (j - i <= MAX_WORD) {
-          out.push({ text: stem(chars.slice(i, j).join('')), raw: chars.slice(i, j).join(''), cjk: false, start: offsets[i], end: offsets[j] });
+          var raw = chars.slice(i, j).join('');
+          var word = stem(raw);
+          if (before && before.cjk) out.push({ text: before.piece + word, cjk: true, join: true, start: offsets[i], end: offsets[j] });
+          out.push({ text: word, raw: raw, cjk: false, start: offsets[i], end: offsets[j] });
+          before = { cjk: false, piece: word };
+        } else {
+          before = null;
         }
         i = j;
       } else {
+        before = null;
         i++;
       }
     }
@@ -116,11 +129,15 @@
     var terms = [];
     toks.forEach(function (t, n) {
       var last = n === toks.length - 1;
-      var prefix = t.cjk ? Array.from(t.text).length === 1 : (last && open && t.text.length >= 3);
+      // A join token just before the last word, which may still be being typed.
+      var openJoin = t.join && t.cjk && open && n === toks.length - 2;
+      // A word and one CJK character: in the index, the word and the next two.
+      if (t.join && t.short) openJoin = true;
+      var prefix = openJoin || (t.cjk && !t.join ? Array.from(t.text).length === 1 : (last && open && t.text.length >= 3));
       var key = t.text + (prefix ? '*' : '');
       if (seen[key]) return;
       seen[key] = true;
-      terms.push({ text: t.text, raw: t.raw || t.text, cjk: t.cjk, prefix: prefix });
+      terms.push({ text: t.text, raw: t.raw || t.text, cjk: t.cjk, join: !!t.join, prefix: prefix });
     });
     return terms;
   }
@@ -251,10 +268,10 @@
     }
     from.push(at);
     var ranges = [];
-    var words = terms.filter(function (t) { return !t.cjk; });
+    var words = terms.filter(function (t) { return !t.cjk && !t.join; });
     if (words.length) {
       tokensOfNormalized(norm).forEach(function (t) {
-        if (t.cjk) return;
+        if (t.cjk || t.join) return;
         var hit = words.some(function (w) {
           return t.text === w.text || (w.prefix && (t.text.startsWith(w.text) || t.raw.startsWith(w.raw)));
         });
@@ -300,7 +317,7 @@
     var runs = cjkRuns(query);
     var phrase = normalize(query).trim().replace(/\s+/g, ' ');
     var whole = phrase.length > 1 && runs.indexOf(phrase) < 0 ? [phrase] : [];
-    var all = terms.filter(function (t) { return !t.cjk; }).concat(runs.concat(whole).map(function (r) {
+    var all = terms.filter(function (t) { return !t.cjk && !t.join; }).concat(runs.concat(whole).map(function (r) {
       return { text: r, run: r, cjk: true };
     }));
     var ranges = matches(text, all);
