@@ -40,12 +40,17 @@ function isRelevant(doc, entries) {
 const port = Number(process.env.PORT || 18765); // build the site with --base-url http://127.0.0.1:PORT/
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css' };
 let bytes = 0;
+let gzipped = 0; // what a host compressing with gzip sends (Pagefind's files are compressed already)
+const zlib = require('zlib');
 const server = http.createServer((req, res) => {
   let file = path.join(dir, decodeURIComponent(req.url.split('?')[0]));
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
   fs.readFile(file, (err, body) => {
     if (err) { res.writeHead(404); res.end(); return; }
-    if (/\/(search|pagefind)\//.test(req.url) || /search\.js$/.test(req.url)) bytes += body.length;
+    if (/\/(search|pagefind)\//.test(req.url) || /search\.js$/.test(req.url)) {
+      bytes += body.length;
+      gzipped += Math.min(body.length, zlib.gzipSync(body).length);
+    }
     res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
     res.end(body);
   });
@@ -94,9 +99,10 @@ async function main() {
       await page.goto(home[lang]);
       if (name === 'tebiki') await page.waitForFunction(() => window.tebikiSearch);
       bytes = 0;
+      gzipped = 0;
       const started = Date.now();
       await engine(page, q, lang, 10);
-      cold[lang] = { query: q, bytes, ms: Date.now() - started };
+      cold[lang] = { query: q, bytes, gzipped, ms: Date.now() - started };
       await context.close();
     }
     // Recall and precision over every result, pages only.

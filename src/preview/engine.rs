@@ -223,6 +223,15 @@ impl Preview {
             return None;
         }
         let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
+        // Glossary entries are search documents of their own, after the pages.
+        let entries = self
+            .search
+            .as_ref()
+            .map_or(0..0, |s| site.pages.len()..s.len());
+        let before: Vec<_> = entries
+            .clone()
+            .map(|d| search::doc_terms(site, d))
+            .collect();
         site.glossary = Some(new);
         let (markup, errors) = InlineMarkup::new(site, theme);
         if !errors.is_empty() {
@@ -234,9 +243,16 @@ impl Preview {
             site.pages[i].rendered = again.rendered;
         }
         selection.sections = link::render_sections(site);
-        // Glossary entries are search documents: the index is rebuilt with the feeds.
-        let feeds = Feeds::All(&mut self.search);
-        publish(site, theme, &selection, feeds, &mut self.snapshot)
+        let mut files = Vec::new();
+        if let Some(index) = self.search.as_mut() {
+            for (d, old) in entries.zip(before) {
+                let new = search::doc_terms(site, d);
+                if new != old {
+                    files.extend(index.update_doc(site, d, &old, &new));
+                }
+            }
+        }
+        publish(site, theme, &selection, false, files, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -280,7 +296,7 @@ impl Preview {
                 site.pages[i].source = previous;
                 return None;
             };
-            let old_search = self.search.as_ref().map(|_| search::page_terms(site, i));
+            let old_search = self.search.as_ref().map(|_| search::doc_terms(site, i));
             let old = &site.pages[i].rendered;
             let same_outside = again.errors.is_empty()
                 && again.targets == old_targets
@@ -298,8 +314,8 @@ impl Preview {
             }
             site.pages[i].rendered = again.rendered;
             if let (Some(index), Some(old)) = (self.search.as_mut(), old_search) {
-                let new = search::page_terms(site, i);
-                search_files.extend(index.update_page(site, i, &old, &new));
+                let new = search::doc_terms(site, i);
+                search_files.extend(index.update_doc(site, i, &old, &new));
             }
             changed.push(i);
         }
@@ -311,8 +327,14 @@ impl Preview {
             pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
-        let feeds = Feeds::Files(search_files);
-        publish(site, theme, &selection, feeds, &mut self.snapshot)
+        publish(
+            site,
+            theme,
+            &selection,
+            false,
+            search_files,
+            &mut self.snapshot,
+        )
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
@@ -339,12 +361,26 @@ impl Preview {
         let mut taxonomy_terms = context::taxonomy_terms_of(old);
         taxonomy_terms.extend(context::taxonomy_terms_of(&new.meta));
         let linking = site.pages[i].backlinks.clone();
+        // The search documents that may change: this page, and the pages linking to it (a link
+        // without text shows its title).
+        let mut docs = linking.clone();
+        docs.push(i);
+        let before: Vec<_> = match &self.search {
+            Some(_) => docs.iter().map(|&d| search::doc_terms(site, d)).collect(),
+            None => Vec::new(),
+        };
         site.pages[i].source = new;
+        // Renders `i` and `linking` again, no other page.
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
         let selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
-        let feeds = Feeds::All(&mut self.search);
-        publish(site, theme, &selection, feeds, &mut self.snapshot)
+        let mut files = Vec::new();
+        if let Some(index) = self.search.as_mut() {
+            for (&d, old) in docs.iter().zip(before) {
+                files.extend(index.update_doc(site, d, &old, &search::doc_terms(site, d)));
+            }
+        }
+        publish(site, theme, &selection, true, files, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
@@ -357,30 +393,23 @@ impl Preview {
     }
 }
 
-/// What [`publish`] writes besides the selected HTML.
-enum Feeds<'a> {
-    /// The feeds, sitemap and search index, all rebuilt; the new index replaces the kept one.
-    All(&'a mut Option<SearchIndex>),
-    /// These files of an index updated in place.
-    Files(Vec<(String, String)>),
-}
-
-/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index as
-/// `feeds` says), and makes the result the served snapshot. `None` when rendering failed: the
-/// caller then rebuilds everything.
+/// Renders `selection` over the last snapshot, with the feeds, sitemap and page lists when
+/// `feeds` and the updated `search` index files, and makes the result the served snapshot.
+/// `None` when rendering failed: the caller then rebuilds everything.
 fn publish(
     site: &Site,
     theme: &Theme,
     selection: &render::Selection,
-    feeds: Feeds<'_>,
+    feeds: bool,
+    search: Vec<(String, String)>,
     snapshot: &mut Arc<Snapshot>,
 ) -> Option<Update> {
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
-    match feeds {
-        Feeds::All(search) => *search = build::write_feeds(site, &sink).ok()?,
-        Feeds::Files(files) => build::put_all(&sink, files).ok()?,
+    if feeds {
+        build::put_all(&sink, crate::pipeline::feeds::files(site)).ok()?;
     }
+    build::put_all(&sink, search).ok()?;
     *snapshot = Arc::new(sink.finish());
     Some(Update::Rebuilt {
         snapshot: snapshot.clone(),

@@ -205,17 +205,18 @@ impl SearchIndex {
         out
     }
 
-    /// After page `page`'s text changed from `old` to `new` terms (its URL, title and
-    /// language unchanged): updates the postings and returns the files that changed.
-    pub fn update_page(
+    /// After document `d` (a page or a glossary entry, its URL and language unchanged) went
+    /// from `old` to `new` terms: updates the postings and returns the files that changed,
+    /// the document's fragment included.
+    pub fn update_doc(
         &mut self,
         site: &Site,
-        page: usize,
+        d: usize,
         old: &DocTerms,
         new: &DocTerms,
     ) -> Vec<(String, String)> {
         let n = self.shards.len() as u32;
-        let doc = page as u32;
+        let doc = d as u32;
         let mut touched = std::collections::BTreeSet::new();
         for (token, &(w, cjk)) in old {
             if new.get(token).map(|t| t.0) == Some(w) {
@@ -249,14 +250,32 @@ impl SearchIndex {
             .into_iter()
             .map(|k| (shard_path(k), self.shard_json(k)))
             .collect();
-        files.push((fragment_path(page), fragment(&document(site, &[], page))));
+        files.push((
+            fragment_path(d),
+            fragment(&document(site, &glossary_docs(site), d)),
+        ));
         files
+    }
+
+    /// The number of documents: the pages, then the glossary entries.
+    pub fn len(&self) -> usize {
+        self.doc_langs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.doc_langs.is_empty()
     }
 }
 
-/// The terms of page `page` as the index sees them now.
-pub fn page_terms(site: &Site, page: usize) -> DocTerms {
-    terms(&document(site, &[], page))
+/// The terms of document `d` (page `d`, or a glossary entry after the pages) as the index
+/// sees them now.
+pub fn doc_terms(site: &Site, d: usize) -> DocTerms {
+    let glossary = if d < site.pages.len() {
+        Vec::new()
+    } else {
+        glossary_docs(site)
+    };
+    terms(&document(site, &glossary, d))
 }
 
 /// Appends the decimal digits of `n`.
