@@ -22,7 +22,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::pipeline::index::Site;
-use tokenize::{normalize, shard_key, shard_of, tokens_into};
+use tokenize::{Piece, normalize, pieces, shard_key, shard_of};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search";
@@ -105,11 +105,12 @@ impl SearchIndex {
                 .into_par_iter()
                 .map(|d| {
                     let doc = document(site, &glossary, d);
-                    let mut terms: Vec<(u32, String, u32)> = terms(&doc)
+                    let mut terms: Vec<(u32, String, u32)> = terms_vec(&doc)
                         .into_iter()
                         .map(|(t, (w, cjk))| (shard_of(shard_key(&t, cjk), n), t, w))
                         .collect();
-                    terms.sort_unstable();
+                    // Grouped by shard; the order within one does not matter.
+                    terms.sort_unstable_by_key(|t| t.0);
                     put(fragment_path(d), fragment(&doc))?;
                     Ok(terms)
                 })
@@ -387,35 +388,69 @@ fn document(site: &Site, glossary: &[(usize, &str)], d: usize) -> Doc {
 }
 
 fn terms(doc: &Doc) -> DocTerms {
-    // token → (count in the body, in the title, in the other fields, CJK)
-    let mut seen: HashMap<String, (u32, bool, bool, bool), BuildHasherDefault<Fx>> =
-        HashMap::default();
-    let mut add = |text: &str, field: u8| {
-        tokens_into(&normalize(text), &mut |t, cjk| {
-            let entry = match seen.get_mut(t) {
-                Some(entry) => entry,
-                None => seen.entry(t.to_string()).or_insert((0, false, false, cjk)),
-            };
-            match field {
-                0 => entry.0 += 1,
-                1 => entry.1 = true,
-                _ => entry.2 = true,
-            }
-        })
+    terms_vec(doc).into_iter().collect()
+}
+
+/// A document's tokens with their weights and whether they are CJK, in no particular order.
+/// CJK characters and pairs (most tokens of a Japanese page) are counted under an integer key,
+/// words under their text; each distinct token becomes a string once.
+fn terms_vec(doc: &Doc) -> Vec<(String, (u32, bool))> {
+    // (count in the body, in the title, in the other fields)
+    type Seen = (u32, bool, bool);
+    let fields = doc.strong.len() + doc.meta.len() + 1;
+    let mut pairs: HashMap<u64, Seen, BuildHasherDefault<Fx>> =
+        HashMap::with_capacity_and_hasher(doc.body.len() / 6, Default::default());
+    let mut words: HashMap<String, (Seen, bool), BuildHasherDefault<Fx>> =
+        HashMap::with_capacity_and_hasher(doc.body.len() / 24, Default::default());
+    let texts = doc
+        .strong
+        .iter()
+        .map(|t| (t.as_str(), 1))
+        .chain(doc.meta.iter().map(|t| (t.as_str(), 2)))
+        .chain(std::iter::once((doc.body.as_str(), 0)));
+    let mark = |seen: &mut Seen, field: u8| match field {
+        0 => seen.0 += 1,
+        1 => seen.1 = true,
+        _ => seen.2 = true,
     };
-    for text in &doc.strong {
-        add(text, 1);
+    for (text, field) in texts.take(fields) {
+        pieces(&normalize(text), &mut |piece| match piece {
+            Piece::Pair(a, b) => mark(
+                pairs
+                    .entry((u64::from(a) << 21) | u64::from(b))
+                    .or_default(),
+                field,
+            ),
+            Piece::One(c) => mark(pairs.entry(1 << 63 | u64::from(c)).or_default(), field),
+            Piece::Word(t) | Piece::Join(t, _) => {
+                let cjk = matches!(piece, Piece::Join(_, true));
+                let entry = match words.get_mut(t) {
+                    Some(entry) => entry,
+                    None => words
+                        .entry(t.to_string())
+                        .or_insert(((0, false, false), cjk)),
+                };
+                mark(&mut entry.0, field);
+            }
+        });
     }
-    for text in &doc.meta {
-        add(text, 2);
+    let weight = |(tf, title, meta): Seen| {
+        (tf.min(MAX_TF) + if title { TITLE } else { 0 } + if meta { META } else { 0 }).max(1)
+    };
+    let char_of = |bits: u64| char::from_u32((bits & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    let mut out = Vec::with_capacity(pairs.len() + words.len());
+    for (key, seen) in pairs {
+        let mut text = String::with_capacity(8);
+        if key >> 63 == 0 {
+            text.push(char_of(key >> 21));
+        }
+        text.push(char_of(key));
+        out.push((text, (weight(seen), true)));
     }
-    add(&doc.body, 0);
-    seen.into_iter()
-        .map(|(t, (tf, title, meta, cjk))| {
-            let w = tf.min(MAX_TF) + if title { TITLE } else { 0 } + if meta { META } else { 0 };
-            (t, (w.max(1), cjk))
-        })
-        .collect()
+    for (text, (seen, cjk)) in words {
+        out.push((text, (weight(seen), cjk)));
+    }
+    out
 }
 
 fn fragment(doc: &Doc) -> String {

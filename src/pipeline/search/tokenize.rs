@@ -118,57 +118,93 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// One token as [`pieces`] gives it: a pair or a single CJK character without building a
+/// string, a word, or a join token (and whether it is keyed as CJK).
+pub enum Piece<'a> {
+    Pair(char, char),
+    One(char),
+    Word(&'a str),
+    Join(&'a str, bool),
+}
+
 /// Calls `emit` with each token of `normalized` (the output of [`normalize`]).
 pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
+    let mut buf = String::new();
+    pieces(normalized, &mut |piece| match piece {
+        Piece::Pair(a, b) => {
+            buf.clear();
+            buf.push(a);
+            buf.push(b);
+            emit(&buf, true);
+        }
+        Piece::One(c) => {
+            buf.clear();
+            buf.push(c);
+            emit(&buf, true);
+        }
+        Piece::Word(w) => emit(w, false),
+        Piece::Join(j, cjk) => emit(j, cjk),
+    });
+}
+
+/// The tokens of `normalized` as [`Piece`]s: what [`tokens_into`] gives, without a string
+/// per CJK token (the index builds its postings from these).
+pub fn pieces(normalized: &str, emit: &mut dyn FnMut(Piece<'_>)) {
     let mut rest = normalized;
     let mut word = String::new();
     let mut join = String::new();
-    // The run just before, when nothing separates it from the next: (CJK, its last piece).
-    let mut before: Option<(bool, String)> = None;
+    // The run just before, when nothing separates it from the next: the last CJK character,
+    // or the last word (in `word`).
+    let mut before_cjk: Option<char> = None;
+    let mut before_word = false;
     while let Some(c) = rest.chars().next() {
         if is_cjk(c) {
             let end = rest.find(|c: char| !is_cjk(c)).unwrap_or(rest.len());
             let run = &rest[..end];
-            if let Some((false, w)) = &before {
+            if before_word {
                 join.clear();
-                join.push_str(w);
+                join.push_str(&word);
                 join.extend(run.chars().take(2));
-                emit(&join, false);
+                emit(Piece::Join(&join, false));
             }
-            let mut chars = run.char_indices().peekable();
-            if run.chars().nth(1).is_none() {
-                emit(run, true);
-            }
+            let mut chars = run.chars();
             let mut last = c;
-            while let Some((i, _)) = chars.next() {
-                let Some(&(j, second)) = chars.peek() else {
-                    break;
-                };
-                emit(&run[i..j + second.len_utf8()], true);
-                last = second;
+            chars.next();
+            match chars.next() {
+                None => emit(Piece::One(c)),
+                Some(second) => {
+                    emit(Piece::Pair(c, second));
+                    last = second;
+                    for next in chars {
+                        emit(Piece::Pair(last, next));
+                        last = next;
+                    }
+                }
             }
-            before = Some((true, last.to_string()));
+            before_cjk = Some(last);
+            before_word = false;
             rest = &rest[end..];
         } else if is_word(c) {
             let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
             let run = &rest[..end];
+            before_word = false;
             if run.chars().count() <= MAX_WORD {
                 word.clear();
                 stem_into(run, &mut word);
-                if let Some((true, last)) = &before {
+                if let Some(last) = before_cjk {
                     join.clear();
-                    join.push_str(last);
+                    join.push(last);
                     join.push_str(&word);
-                    emit(&join, true);
+                    emit(Piece::Join(&join, true));
                 }
-                emit(&word, false);
-                before = Some((false, word.clone()));
-            } else {
-                before = None;
+                emit(Piece::Word(&word));
+                before_word = true;
             }
+            before_cjk = None;
             rest = &rest[end..];
         } else {
-            before = None;
+            before_cjk = None;
+            before_word = false;
             rest = &rest[c.len_utf8()..];
         }
     }
