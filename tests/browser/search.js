@@ -70,11 +70,11 @@ async function typeQuery(page, text, { slowly = false } = {}) {
   await input.fill('');
   if (slowly) await input.pressSequentially(text, { delay: 20 });
   else await input.fill(text);
-  await page.waitForFunction(() => {
-    const s = document.querySelector('[data-search-status]');
-    return s && s.textContent.length > 0 && !document.querySelector('[data-search-panel]').hidden;
-  }, null, { timeout: 5000 });
-  await page.waitForTimeout(150); // the last keystroke's results
+  // search.js marks the box with the query whose results it shows.
+  await page.waitForFunction((q) => {
+    const box = document.querySelector('[data-search]');
+    return box.getAttribute('data-search-shown') === q && !document.querySelector('[data-search-panel]').hidden;
+  }, text, { timeout: 10000 });
   return results(page);
 }
 

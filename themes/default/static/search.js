@@ -332,6 +332,12 @@
       while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
     }
     var end = Math.min(text.length, start + size);
+    // End at a word: before the last space within a few characters, never inside a word.
+    if (end < text.length && isWord(text[end - 1]) && isWord(text[end])) {
+      var from = Math.max(start, end - 16);
+      var cut = text.slice(from, end).lastIndexOf(' ');
+      if (cut > 0) end = from + cut;
+    }
     var parts = [];
     if (start > 0) parts.push({ text: '… ', mark: false });
     var at = start;
@@ -469,6 +475,7 @@
       : (count === 1 ? say('one') : say('many').replace('{n}', String(count)));
     if (count === 0 && found.other.length) text += ' ' + say('offer');
     status.textContent = text;
+    box.setAttribute('data-search-shown', query);
     open();
   }
 
