@@ -179,8 +179,9 @@ pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, 
         return Ok(None);
     }
     let put = |path: String, text: String| sink.put(&path, text.as_bytes());
-    let index = SearchIndex::build(site, &put).map_err(|e| Error::io(Path::new(search::DIR), e))?;
-    put_all(sink, index.files())?;
+    let index = SearchIndex::build(site, &put)
+        .and_then(|index| index.write(&put).map(|()| index))
+        .map_err(|e| Error::io(Path::new(search::DIR), e))?;
     Ok(Some(index))
 }
 

@@ -30,7 +30,7 @@ const MAX_TF: u32 = 20;
 const TITLE: u32 = 30;
 const META: u32 = 10;
 /// Documents tokenised at once: bounds the memory a large site's build needs.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 
 /// A token's postings: `(doc << 8) | weight`, sorted by document.
 type Postings = Vec<u32>;
@@ -151,15 +151,16 @@ impl SearchIndex {
         })
     }
 
-    /// The manifest and the shards (the fragments were written by [`SearchIndex::build`]).
-    pub fn files(&self) -> Vec<(String, String)> {
-        let mut files = vec![(format!("{DIR}/index.json"), self.manifest())];
-        files.par_extend(
-            (0..self.shards.len())
-                .into_par_iter()
-                .map(|k| (shard_path(k), self.shard_json(k))),
-        );
-        files
+    /// Writes the manifest and the shards with `put`, one shard at a time (the fragments were
+    /// written by [`SearchIndex::build`]).
+    pub fn write(
+        &self,
+        put: &(dyn Fn(String, String) -> std::io::Result<()> + Sync),
+    ) -> std::io::Result<()> {
+        put(format!("{DIR}/index.json"), self.manifest())?;
+        (0..self.shards.len())
+            .into_par_iter()
+            .try_for_each(|k| put(shard_path(k), self.shard_json(k)))
     }
 
     fn manifest(&self) -> String {
