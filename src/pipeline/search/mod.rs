@@ -35,8 +35,67 @@ const BATCH: usize = 128;
 /// A token's postings: `(doc << 8) | weight`, sorted by document.
 type Postings = Vec<u32>;
 
-/// The postings of one shard, by token.
-type Shard = HashMap<Box<str>, Postings, BuildHasherDefault<Fx>>;
+/// The postings of one shard: CJK tokens (one or two characters) under an integer key
+/// ([`pack`]), the others under their text.
+#[derive(Default)]
+struct Shard {
+    cjk: HashMap<u64, Postings, BuildHasherDefault<Fx>>,
+    words: HashMap<Box<str>, Postings, BuildHasherDefault<Fx>>,
+}
+
+impl Shard {
+    fn postings(&mut self, token: &str) -> &mut Postings {
+        match pack(token) {
+            Some(key) => self.cjk.entry(key).or_default(),
+            None => match self.words.contains_key(token) {
+                true => self.words.get_mut(token).expect("present"),
+                false => self.words.entry(token.into()).or_default(),
+            },
+        }
+    }
+
+    fn remove_if_empty(&mut self, token: &str) {
+        match pack(token) {
+            Some(key) if self.cjk.get(&key).is_some_and(Vec::is_empty) => {
+                self.cjk.remove(&key);
+            }
+            None if self.words.get(token).is_some_and(Vec::is_empty) => {
+                self.words.remove(token);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The integer key of a CJK token of one or two characters (other tokens have none).
+fn pack(token: &str) -> Option<u64> {
+    let mut chars = token.chars();
+    let a = chars.next().filter(|&c| tokenize::is_cjk(c))?;
+    match (chars.next(), chars.next()) {
+        (None, _) => Some(pack_one(a)),
+        (Some(b), None) if tokenize::is_cjk(b) => Some(pack_pair(a, b)),
+        _ => None,
+    }
+}
+
+fn pack_pair(a: char, b: char) -> u64 {
+    (u64::from(a) << 21) | u64::from(b)
+}
+
+fn pack_one(c: char) -> u64 {
+    1 << 63 | u64::from(c)
+}
+
+/// The token a key stands for.
+fn unpack(key: u64) -> String {
+    let char_of = |bits: u64| char::from_u32((bits & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    let mut text = String::with_capacity(8);
+    if key >> 63 == 0 {
+        text.push(char_of(key >> 21));
+    }
+    text.push(char_of(key));
+    text
+}
 
 /// The terms of one document: token → (weight, whether it is CJK).
 pub type DocTerms = HashMap<String, (u32, bool), BuildHasherDefault<Fx>>;
@@ -105,12 +164,9 @@ impl SearchIndex {
                 .into_par_iter()
                 .map(|d| {
                     let doc = document(site, &glossary, d);
-                    let mut terms: Vec<(u32, String, u32)> = terms_vec(&doc)
-                        .into_iter()
-                        .map(|(t, (w, cjk))| (shard_of(shard_key(&t, cjk), n), t, w))
-                        .collect();
+                    let mut terms = packed_terms(&doc, n);
                     // Grouped by shard; the order within one does not matter.
-                    terms.sort_unstable_by_key(|t| t.0);
+                    terms.1.sort_unstable_by_key(|t| t.0);
                     put(fragment_path(d), fragment(&doc))?;
                     Ok(terms)
                 })
@@ -124,19 +180,25 @@ impl SearchIndex {
                 .for_each(|(chunk, part)| {
                     let first = (chunk * per) as u32;
                     let last = first + part.len() as u32;
-                    for (offset, terms) in batch.iter().enumerate() {
+                    for (offset, (words, terms)) in batch.iter().enumerate() {
                         let doc = (start + offset) as u32;
                         let from = terms.partition_point(|t| t.0 < first);
-                        for (shard, token, w) in &terms[from..] {
-                            if *shard >= last {
+                        for &(shard, token, w) in &terms[from..] {
+                            if shard >= last {
                                 break;
                             }
-                            let map = &mut part[(*shard - first) as usize];
-                            let posting = (doc << 8) | (*w).min(255);
-                            match map.get_mut(token.as_str()) {
-                                Some(list) => list.push(posting),
-                                None => {
-                                    map.insert(token.as_str().into(), vec![posting]);
+                            let map = &mut part[(shard - first) as usize];
+                            let posting = (doc << 8) | w.min(255);
+                            match token {
+                                Packed::Cjk(key) => map.cjk.entry(key).or_default().push(posting),
+                                Packed::Word(from, to) => {
+                                    let word = &words[from as usize..to as usize];
+                                    match map.words.get_mut(word) {
+                                        Some(list) => list.push(posting),
+                                        None => {
+                                            map.words.insert(word.into(), vec![posting]);
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -181,17 +243,22 @@ impl SearchIndex {
 
     fn shard_json(&self, k: usize) -> String {
         let shard = &self.shards[k];
-        let mut tokens: Vec<&Box<str>> = shard.keys().collect();
-        tokens.sort_unstable();
+        let mut tokens: Vec<(std::borrow::Cow<'_, str>, &Postings)> = shard
+            .cjk
+            .iter()
+            .map(|(&key, list)| (unpack(key).into(), list))
+            .chain(shard.words.iter().map(|(t, list)| ((**t).into(), list)))
+            .collect();
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::from("{");
-        for (n, token) in tokens.into_iter().enumerate() {
+        for (n, (token, list)) in tokens.into_iter().enumerate() {
             if n > 0 {
                 out.push(',');
             }
-            out.push_str(&serde_json::to_string(&**token).unwrap_or_default());
+            out.push_str(&serde_json::to_string(&*token).unwrap_or_default());
             out.push_str(":[");
             let mut previous = 0;
-            for (m, &p) in shard[token].iter().enumerate() {
+            for (m, &p) in list.iter().enumerate() {
                 let doc = p >> 8;
                 if m > 0 {
                     out.push(',');
@@ -225,14 +292,11 @@ impl SearchIndex {
                 continue;
             }
             let k = shard_of(shard_key(token, cjk), n) as usize;
-            if let Some(list) = self.shards[k].get_mut(token.as_str()) {
-                if let Ok(at) = list.binary_search_by_key(&doc, |p| p >> 8) {
-                    list.remove(at);
-                }
-                if list.is_empty() {
-                    self.shards[k].remove(token.as_str());
-                }
+            let list = self.shards[k].postings(token);
+            if let Ok(at) = list.binary_search_by_key(&doc, |p| p >> 8) {
+                list.remove(at);
             }
+            self.shards[k].remove_if_empty(token);
             touched.insert(k);
         }
         for (token, &(w, cjk)) in new {
@@ -240,7 +304,7 @@ impl SearchIndex {
                 continue;
             }
             let k = shard_of(shard_key(token, cjk), n) as usize;
-            let list = self.shards[k].entry(token.as_str().into()).or_default();
+            let list = self.shards[k].postings(token);
             let posting = (doc << 8) | w.min(255);
             match list.binary_search_by_key(&doc, |p| p >> 8) {
                 Ok(at) => list[at] = posting,
@@ -392,13 +456,16 @@ fn terms(doc: &Doc) -> DocTerms {
     terms_vec(doc).into_iter().collect()
 }
 
-/// A document's tokens with their weights and whether they are CJK, in no particular order.
-/// CJK characters and pairs (most tokens of a Japanese page) are counted under an integer key,
-/// words under their text; each distinct token becomes a string once.
-fn terms_vec(doc: &Doc) -> Vec<(String, (u32, bool))> {
-    // (count in the body, in the title, in the other fields)
-    type Seen = (u32, bool, bool);
-    let fields = doc.strong.len() + doc.meta.len() + 1;
+/// (count in the body, in the title, in the other fields)
+type Seen = (u32, bool, bool);
+type Counts = (
+    HashMap<u64, Seen, BuildHasherDefault<Fx>>,
+    HashMap<String, (Seen, bool), BuildHasherDefault<Fx>>,
+);
+
+/// A document's tokens counted: CJK characters and pairs (most tokens of a Japanese page)
+/// under their integer key, words and join tokens under their text (and whether CJK-keyed).
+fn count(doc: &Doc) -> Counts {
     let mut pairs: HashMap<u64, Seen, BuildHasherDefault<Fx>> =
         HashMap::with_capacity_and_hasher(doc.body.len() / 6, Default::default());
     let mut words: HashMap<String, (Seen, bool), BuildHasherDefault<Fx>> =
@@ -414,15 +481,10 @@ fn terms_vec(doc: &Doc) -> Vec<(String, (u32, bool))> {
         1 => seen.1 = true,
         _ => seen.2 = true,
     };
-    for (text, field) in texts.take(fields) {
+    for (text, field) in texts {
         pieces(&normalize(text), &mut |piece| match piece {
-            Piece::Pair(a, b) => mark(
-                pairs
-                    .entry((u64::from(a) << 21) | u64::from(b))
-                    .or_default(),
-                field,
-            ),
-            Piece::One(c) => mark(pairs.entry(1 << 63 | u64::from(c)).or_default(), field),
+            Piece::Pair(a, b) => mark(pairs.entry(pack_pair(a, b)).or_default(), field),
+            Piece::One(c) => mark(pairs.entry(pack_one(c)).or_default(), field),
             Piece::Word(t) | Piece::Join(t, _) => {
                 let cjk = matches!(piece, Piece::Join(_, true));
                 let entry = match words.get_mut(t) {
@@ -435,23 +497,57 @@ fn terms_vec(doc: &Doc) -> Vec<(String, (u32, bool))> {
             }
         });
     }
-    let weight = |(tf, title, meta): Seen| {
-        (tf.min(MAX_TF) + if title { TITLE } else { 0 } + if meta { META } else { 0 }).max(1)
-    };
-    let char_of = |bits: u64| char::from_u32((bits & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    (pairs, words)
+}
+
+fn weight((tf, title, meta): Seen) -> u32 {
+    (tf.min(MAX_TF) + if title { TITLE } else { 0 } + if meta { META } else { 0 }).max(1)
+}
+
+/// A document's tokens with their weights and whether they are CJK, in no particular order.
+fn terms_vec(doc: &Doc) -> Vec<(String, (u32, bool))> {
+    let (pairs, words) = count(doc);
     let mut out = Vec::with_capacity(pairs.len() + words.len());
-    for (key, seen) in pairs {
-        let mut text = String::with_capacity(8);
-        if key >> 63 == 0 {
-            text.push(char_of(key >> 21));
-        }
-        text.push(char_of(key));
-        out.push((text, (weight(seen), true)));
-    }
-    for (text, (seen, cjk)) in words {
-        out.push((text, (weight(seen), cjk)));
-    }
+    out.extend(
+        pairs
+            .into_iter()
+            .map(|(key, seen)| (unpack(key), (weight(seen), true))),
+    );
+    out.extend(
+        words
+            .into_iter()
+            .map(|(text, (seen, cjk))| (text, (weight(seen), cjk))),
+    );
     out
+}
+
+/// A token of [`packed_terms`]: a CJK key, or a range of its word buffer.
+#[derive(Clone, Copy)]
+enum Packed {
+    Cjk(u64),
+    Word(u32, u32),
+}
+
+/// A document's tokens for the index build, without a string per token: the words
+/// concatenated, and `(shard, token, weight)` for every token.
+fn packed_terms(doc: &Doc, shards: u32) -> (String, Vec<(u32, Packed, u32)>) {
+    let (pairs, words) = count(doc);
+    let mut out = Vec::with_capacity(pairs.len() + words.len());
+    let mut key = [0u8; 4];
+    for (k, seen) in pairs {
+        let first = char::from_u32(((if k >> 63 == 0 { k >> 21 } else { k }) & 0x1f_ffff) as u32)
+            .unwrap_or('\u{fffd}');
+        let shard = shard_of(first.encode_utf8(&mut key), shards);
+        out.push((shard, Packed::Cjk(k), weight(seen)));
+    }
+    let mut buffer = String::with_capacity(words.keys().map(String::len).sum());
+    for (text, (seen, cjk)) in words {
+        let shard = shard_of(shard_key(&text, cjk), shards);
+        let from = buffer.len() as u32;
+        buffer.push_str(&text);
+        out.push((shard, Packed::Word(from, buffer.len() as u32), weight(seen)));
+    }
+    (buffer, out)
 }
 
 fn fragment(doc: &Doc) -> String {
@@ -635,6 +731,17 @@ mod tests {
     fn text_of_html_skips_tooltips_and_decodes() {
         let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
         assert_eq!(html_text(html), "The AISI & METI 次");
+    }
+
+    #[test]
+    fn cjk_tokens_pack_and_unpack() {
+        for token in ["推進", "法", "ガー", "𠮷野", "々"] {
+            let key = pack(token).expect("a CJK token has a key");
+            assert_eq!(unpack(key), token);
+        }
+        for token in ["ai", "成ai", "aiリテ", "推進法"] {
+            assert_eq!(pack(token), None, "{token}");
+        }
     }
 
     #[test]
