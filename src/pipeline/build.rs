@@ -138,6 +138,10 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Option<Searc
     let search = write_feeds(site, sink)?;
     let copy = |rel: &str, source: &Path| sink.copy(rel, source).map_err(|e| Error::io(source, e));
     for (rel, file) in &theme.statics {
+        if !site.config.search && rel == "search.js" && matches!(file, StaticFile::BuiltIn(_)) {
+            // The built-in search client, on a site without search.
+            continue;
+        }
         match file {
             StaticFile::BuiltIn(bytes) => sink
                 .put(rel, bytes)

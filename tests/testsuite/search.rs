@@ -200,6 +200,10 @@ fn search_can_be_turned_off() {
     );
     assert!(!page.contains("search.js"));
     assert!(!f.path("public/search").exists(), "index files written");
+    assert!(
+        !f.path("public/search.js").exists(),
+        "the search client written"
+    );
     assert!(!f.path("public/search-index.json").exists());
     assert!(!f.path("public/ja/search-index.json").exists());
 }
