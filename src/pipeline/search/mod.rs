@@ -47,10 +47,7 @@ impl Shard {
     fn postings(&mut self, token: &str) -> &mut Postings {
         match pack(token) {
             Some(key) => self.cjk.entry(key).or_default(),
-            None => match self.words.contains_key(token) {
-                true => self.words.get_mut(token).expect("present"),
-                false => self.words.entry(token.into()).or_default(),
-            },
+            None => self.words.entry(token.into()).or_default(),
         }
     }
 
