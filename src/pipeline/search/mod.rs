@@ -547,22 +547,33 @@ fn packed_terms(doc: &Doc, shards: u32) -> (String, Vec<(u32, Packed, u32)>) {
     (buffer, out)
 }
 
+/// A document's fragment file, as `search.js` reads it.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    url: &'a str,
+    title: &'a str,
+    section: &'a str,
+    lang: &'a str,
+    glossary: bool,
+    alt: std::collections::BTreeMap<&'a str, &'a str>,
+    text: &'a str,
+}
+
 fn fragment(doc: &Doc) -> String {
-    serde_json::json!({
-        "url": doc.url,
-        "title": doc.title,
-        "section": doc.section,
-        "lang": doc.lang,
-        "glossary": doc.glossary,
-        "alt": doc
+    let fragment = Fragment {
+        url: &doc.url,
+        title: &doc.title,
+        section: &doc.section,
+        lang: &doc.lang,
+        glossary: doc.glossary,
+        alt: doc
             .alt
             .iter()
-            .map(|(l, u)| (l.clone(), serde_json::Value::from(u.as_str())))
-            .collect::<serde_json::Map<_, _>>(),
-        "text": doc.body,
-    })
-    .to_string()
-        + "\n"
+            .map(|(l, u)| (l.as_str(), u.as_str()))
+            .collect(),
+        text: &doc.body,
+    };
+    serde_json::to_string(&fragment).unwrap_or_default() + "\n"
 }
 
 /// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed.
