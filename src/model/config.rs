@@ -64,6 +64,8 @@ pub struct Config {
     /// `[pagination] paginate_by`: how many entries a section, tag or category page lists
     /// before the next page; a section's `_index` may override it.
     pub paginate_by: usize,
+    /// `[search] enabled`: the search box and its index (on unless turned off).
+    pub search: bool,
     pub extra: serde_json::Value,
 }
 
@@ -162,6 +164,8 @@ struct RawConfig {
     check: RawCheck,
     #[serde(default)]
     pagination: RawPagination,
+    #[serde(default)]
+    search: RawSearch,
     #[serde(default)]
     extra: Option<toml::Table>,
 }
@@ -290,6 +294,18 @@ impl Default for RawPagination {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawSearch {
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: true }
+    }
+}
+
 /// The keys each table of book.toml may hold; `[extra]` is free-form and `[languages]` holds
 /// one table per language code.
 const TABLES: &[(&str, &[&str])] = &[
@@ -320,6 +336,7 @@ const TABLES: &[(&str, &[&str])] = &[
             "external_concurrency",
         ],
     ),
+    ("search", &["enabled"]),
 ];
 const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
 const TOP_LEVEL: &[&str] = &[
@@ -331,6 +348,7 @@ const TOP_LEVEL: &[&str] = &[
     "markdown",
     "check",
     "pagination",
+    "search",
     "extra",
 ];
 
@@ -581,6 +599,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             .ok()
             .filter(|n| *n >= 1)
             .unwrap_or(PAGINATE_BY),
+        search: raw.search.enabled,
         extra: raw
             .extra
             .map(|t| serde_json::to_value(t).unwrap_or_default())

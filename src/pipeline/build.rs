@@ -16,7 +16,9 @@ use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::output::Staging;
 use crate::pipeline::render::{self, Sink};
+use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::{StaticFile, Theme};
+use rayon::prelude::*;
 
 /// What `tebiki build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -157,7 +159,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     )?;
     let staging = Staging::prepare(&out)?;
     match write(&site, &theme, &staging) {
-        Ok(()) => {
+        Ok(_) => {
             let committed = staging.commit()?;
             Ok(BuildReport {
                 out: committed.out,
@@ -247,13 +249,13 @@ fn resolved(path: &Path) -> Result<PathBuf, Error> {
 /// Renders every output file of `site` into `sink`: pages, feeds, theme and site static files
 /// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
 /// memory; both get exactly the same files.
-pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
+pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
     let mut errors = render::render_all(site, theme, sink)?;
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
-    write_feeds(site, sink)?;
+    let search = write_feeds(site, sink)?;
     for (rel, copied) in copied_files(site, Some(theme))? {
         match copied {
             Copied::BuiltIn(bytes) => sink
@@ -270,7 +272,7 @@ pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Error> {
             })?,
         }
     }
-    Ok(())
+    Ok(search)
 }
 
 /// A file copied into the output as it is.
@@ -314,6 +316,10 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
         if overridden.contains(rel.as_str()) {
             continue;
         }
+        if !site.config.search && rel == "search.js" && matches!(file, StaticFile::BuiltIn(_)) {
+            // The built-in search client, on a site without search.
+            continue;
+        }
         files.push((
             rel.clone(),
             match file {
@@ -342,13 +348,26 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
     Ok(files)
 }
 
-/// Writes the feeds, search indexes, sitemap and robots.txt.
-pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<(), Error> {
-    for (path, text) in feeds::files(site) {
-        sink.put(&path, text.as_bytes())
-            .map_err(|e| Error::io(&sink.path_of(&path), e))?;
+/// Writes the feeds, search indexes, sitemap and robots.txt; returns the full-text search
+/// index (`None` when `[search] enabled = false`), which `serve` keeps to update after edits.
+pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
+    put_all(sink, feeds::files(site))?;
+    if !site.config.search {
+        return Ok(None);
     }
-    Ok(())
+    let put = |path: String, text: String| sink.put(&path, text.as_bytes());
+    let index = SearchIndex::build(site, &put)
+        .and_then(|index| index.write(&put).map(|()| index))
+        .map_err(|e| Error::io(Path::new(search::DIR), e))?;
+    Ok(Some(index))
+}
+
+/// Writes `(path, contents)` pairs into `sink`.
+pub fn put_all(sink: &dyn Sink, files: Vec<(String, String)>) -> Result<(), Error> {
+    files.par_iter().try_for_each(|(path, text)| {
+        sink.put(path, text.as_bytes())
+            .map_err(|e| Error::io(&sink.path_of(path), e))
+    })
 }
 
 #[cfg(test)]
@@ -383,7 +402,9 @@ mod tests {
         put("content/_index.md", "---\ntitle: Home\n---\n");
         put("content/a.md", "---\ntitle: A\n---\nText.\n");
         let (site, theme, _) = load_site(dir.path(), false, None).expect("site loads");
-        let error = write(&site, &theme, &Full).expect_err("the disk is full");
+        let Err(error) = write(&site, &theme, &Full) else {
+            panic!("the disk is full, yet the site was written");
+        };
         assert_eq!(error.exit_code(), 2, "{error}");
         match &error {
             Error::Io { path, .. } => assert!(path.starts_with("/out"), "{error}"),

@@ -14,6 +14,7 @@ use crate::pipeline::build;
 use crate::pipeline::feeds::{self, Feed};
 use crate::pipeline::index::{Page, Section, Site, Taxonomy, TaxonomyTerm};
 use crate::pipeline::render;
+use crate::pipeline::search;
 use crate::pipeline::theme::Theme;
 
 /// What makes one output file.
@@ -25,6 +26,8 @@ pub enum Claimant<'a> {
     TaxonomyTerm(Taxonomy, &'a TaxonomyTerm),
     Glossary,
     Feed(Feed<'a>),
+    /// The full-text search index under `search/`: its manifest, shards and result files.
+    SearchIndex,
     /// Another page tebiki generates, such as the 404 page.
     Generated(&'static str),
     /// A static file of the built-in default theme.
@@ -95,6 +98,9 @@ impl Claimant<'_> {
             Claimant::Feed(feed) => {
                 generated(format!("{}, which tebiki generates", feed.describe()))
             }
+            Claimant::SearchIndex => {
+                generated("the full-text search index, which tebiki generates".to_string())
+            }
             Claimant::Generated(what) => generated(format!("{what}, which tebiki generates")),
             Claimant::BuiltIn => generated("a file of the built-in default theme".to_string()),
             Claimant::File(path) => {
@@ -123,7 +129,21 @@ pub fn check(site: &Site, theme: Option<&Theme>) -> Result<Vec<Diagnostic>, Erro
             .into_iter()
             .map(|(path, copied)| (path, copied.claimant())),
     );
-    Ok(conflicts(site, &claims))
+    let full_text = Claimant::SearchIndex;
+    if site.config.search {
+        claims.push((search::manifest_path(), full_text.clone()));
+    }
+    let mut errors = conflicts(site, &claims);
+    // The index's shards and result files are numbered by the build: every path in their
+    // folders is theirs.
+    if site.config.search {
+        for (path, claimant) in &claims {
+            if search::owns_folder_of(path) {
+                errors.push(collision(site, path, &full_text, claimant));
+            }
+        }
+    }
+    Ok(errors)
 }
 
 /// The collisions among `claims`, in claim order.

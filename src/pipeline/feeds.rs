@@ -1,4 +1,4 @@
-//! Machine-readable outputs: an Atom feed and a search index per language, one `sitemap.xml`
+//! Machine-readable outputs: an Atom feed and a page list for search per language, one `sitemap.xml`
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
@@ -46,12 +46,14 @@ pub fn paths(site: &Site) -> Vec<(String, Feed<'_>)> {
             )
         })
         .collect();
-    paths.extend(languages.iter().map(|l| {
-        (
-            format!("{}search-index.json", site.home_path(&l.code)),
-            Feed::SearchIndex(&l.code),
-        )
-    }));
+    if site.config.search {
+        paths.extend(languages.iter().map(|l| {
+            (
+                format!("{}search-index.json", site.home_path(&l.code)),
+                Feed::SearchIndex(&l.code),
+            )
+        }));
+    }
     paths.push(("sitemap.xml".into(), Feed::Sitemap));
     paths.push(("robots.txt".into(), Feed::Robots));
     paths

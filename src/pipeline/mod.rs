@@ -17,5 +17,6 @@ pub mod markdown;
 pub mod markup;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod theme;
 pub mod xml;

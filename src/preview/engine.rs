@@ -20,6 +20,7 @@ use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::render;
 use crate::pipeline::render::context;
+use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::Theme;
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
 
@@ -59,6 +60,8 @@ pub struct Preview {
     base_url: String,
     /// The site and theme of the last build, `None` when it failed (the next one is full).
     last: Option<(Site, Theme)>,
+    /// The search index of the last build, updated in place after a body edit.
+    search: Option<SearchIndex>,
     snapshot: Arc<Snapshot>,
 }
 
@@ -69,6 +72,7 @@ impl Preview {
             root,
             base_url,
             last: None,
+            search: None,
             snapshot: Arc::default(),
         }
     }
@@ -76,6 +80,7 @@ impl Preview {
     /// Builds everything, drafts included. On error the last good snapshot stays served.
     pub fn full(&mut self) -> Result<Update, Error> {
         self.last = None;
+        self.search = None;
         let prepared = build::prepare(&self.root, true, Some(&self.base_url))?;
         let mut errors = prepared.errors;
         let theme = match prepared.theme {
@@ -86,7 +91,7 @@ impl Preview {
             }
         };
         let sink = MemorySink::new();
-        build::write(&prepared.site, &theme, &sink)?;
+        self.search = build::write(&prepared.site, &theme, &sink)?;
         let rendered = sink.html_count();
         self.snapshot = Arc::new(sink.finish());
         self.last = Some((prepared.site, theme));
@@ -220,6 +225,15 @@ impl Preview {
             return None;
         }
         let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
+        // Glossary entries are search documents of their own, after the pages.
+        let entries = self
+            .search
+            .as_ref()
+            .map_or(0..0, |s| site.pages.len()..s.len());
+        let before: Vec<_> = entries
+            .clone()
+            .map(|d| search::doc_terms(site, d))
+            .collect();
         site.glossary = Some(new);
         let markup = InlineMarkup::new(site, theme);
         if markup.diagnostics.iter().any(diag::Diagnostic::is_error) {
@@ -231,7 +245,16 @@ impl Preview {
             site.pages[i].rendered = again.rendered;
         }
         selection.sections = link::render_sections(site);
-        publish(site, theme, &selection, false, &mut self.snapshot)
+        let mut files = Vec::new();
+        if let Some(index) = self.search.as_mut() {
+            for (d, old) in entries.zip(before) {
+                let new = search::doc_terms(site, d);
+                if new != old {
+                    files.extend(index.update_doc(site, d, &old, &new));
+                }
+            }
+        }
+        publish(site, theme, &selection, false, files, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -245,6 +268,7 @@ impl Preview {
             .filter_map(|p| p.source.bundle.clone())
             .collect();
         let mut changed = Vec::new();
+        let mut search_files = Vec::new();
         for &i in pages {
             let old = &site.pages[i];
             let rel = old.source.file.strip_prefix("content/")?;
@@ -274,6 +298,7 @@ impl Preview {
                 site.pages[i].source = previous;
                 return None;
             };
+            let old_search = self.search.as_ref().map(|_| search::doc_terms(site, i));
             let old = &site.pages[i].rendered;
             let same_outside = again.errors.is_empty()
                 && again.targets == old_targets
@@ -290,6 +315,10 @@ impl Preview {
                 };
             }
             site.pages[i].rendered = again.rendered;
+            if let (Some(index), Some(old)) = (self.search.as_mut(), old_search) {
+                let new = search::doc_terms(site, i);
+                search_files.extend(index.update_doc(site, i, &old, &new));
+            }
             changed.push(i);
         }
         if changed.is_empty() {
@@ -300,7 +329,14 @@ impl Preview {
             pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
-        publish(site, theme, &selection, false, &mut self.snapshot)
+        publish(
+            site,
+            theme,
+            &selection,
+            false,
+            search_files,
+            &mut self.snapshot,
+        )
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
@@ -340,7 +376,16 @@ impl Preview {
         let linking = site.pages[i].backlinks.clone();
         let shape = render::pagination::shape(site);
         let lists = context::lists_of(site, i, &taxonomy_terms);
+        // The search documents that may change: this page, and the pages linking to it (a link
+        // without text shows its title).
+        let mut docs = linking.clone();
+        docs.push(i);
+        let before: Vec<_> = match &self.search {
+            Some(_) => docs.iter().map(|&d| search::doc_terms(site, d)).collect(),
+            None => Vec::new(),
+        };
         site.pages[i].source = new;
+        // Renders `i` and `linking` again, no other page.
         let relinked = link::relink(site, i, &linking)?;
         site.refresh_lists();
         // A list page that appears or disappears (a tag's list growing past a page) changes
@@ -350,7 +395,13 @@ impl Preview {
         }
         let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
         context::narrow_lists(site, i, &lists, &mut selection);
-        publish(site, theme, &selection, true, &mut self.snapshot)
+        let mut files = Vec::new();
+        if let Some(index) = self.search.as_mut() {
+            for (&d, old) in docs.iter().zip(before) {
+                files.extend(index.update_doc(site, d, &old, &search::doc_terms(site, d)));
+            }
+        }
+        publish(site, theme, &selection, true, files, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
@@ -363,21 +414,26 @@ impl Preview {
     }
 }
 
-/// Renders `selection` over the last snapshot (and the feeds, sitemap and search index when
-/// `feeds`), and makes the result the served snapshot. `None` when rendering failed: the caller
-/// then rebuilds everything.
+/// Renders `selection` over the last snapshot, with the feeds, sitemap and page lists when
+/// `feeds` and the updated `search` index files, and makes the result the served snapshot.
+/// `None` when rendering failed: the caller then rebuilds everything.
 fn publish(
     site: &Site,
     theme: &Theme,
     selection: &render::Selection,
     feeds: bool,
+    search: Vec<(String, String)>,
     snapshot: &mut Arc<Snapshot>,
 ) -> Option<Update> {
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
     if feeds {
-        build::write_feeds(site, &sink).ok()?;
+        build::put_all(&sink, crate::pipeline::feeds::files(site)).ok()?;
     }
+    // A shard that several documents touched comes once per document, oldest first: only its
+    // last version may be written (put_all writes in parallel, in no set order).
+    let search: std::collections::BTreeMap<String, String> = search.into_iter().collect();
+    build::put_all(&sink, search.into_iter().collect()).ok()?;
     *snapshot = Arc::new(sink.finish());
     Some(Update::Rebuilt {
         snapshot: snapshot.clone(),

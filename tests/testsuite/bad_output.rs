@@ -562,3 +562,19 @@ fn a_page_beside_a_folder_without_index_points_at_the_page() {
         ],
     );
 }
+
+#[test]
+fn files_in_the_search_index_folders_are_errors() {
+    let (f, before) = built();
+    f.write("static/search/index.json", "{}");
+    f.write("static/search/s/3.json", "[]");
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert_names(
+        &stderr,
+        &[
+            "--> static/search/index.json:1",
+            "--> static/search/s/3.json:1",
+            "the full-text search index, which tebiki generates",
+        ],
+    );
+}

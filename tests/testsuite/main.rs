@@ -18,6 +18,8 @@ mod glossary;
 mod links;
 mod preview_engine;
 mod published;
+mod search;
+mod search_browser;
 mod serve;
 mod serve_hardening;
 mod serve_soak;

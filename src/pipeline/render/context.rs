@@ -225,6 +225,10 @@ impl<'a> Contexts<'a> {
                 .map(|(l, _)| structured::og_locale(l))
                 .collect(),
             json_ld: String::new(),
+            search_url: site
+                .config
+                .search
+                .then(|| site.url(&format!("{}/", crate::pipeline::search::DIR))),
         }
     }
 

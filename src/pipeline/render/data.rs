@@ -48,6 +48,9 @@ pub struct Common<'a> {
     /// `<script type="application/ld+json">` (`<` is escaped): a `BreadcrumbList` on every
     /// page below the home page, an `Article` on a page, a `WebSite` on the home page.
     pub json_ld: String,
+    /// The folder of the full-text search index (`…/search/`), or none when
+    /// `[search] enabled = false`: the search box shows only when it is set.
+    pub search_url: Option<String>,
 }
 
 /// `config`: the site as a template sees it in one language.

@@ -1,0 +1,328 @@
+//! The one definition of how search text is cut into tokens, used for the index here and for
+//! the query by the theme's `search.js`, which implements the same rules line for line (the
+//! test suite runs both on the same strings and compares).
+//!
+//! 1. NFKC, then lower case (and the final sigma `ς` folded to `σ`): `ＡＩ` and `AI` are one
+//!    token, so are `ｶﾀｶﾅ` and `カタカナ`.
+//! 2. Runs of CJK characters (kanji, kana, the long-vowel mark, hangul) become overlapping
+//!    character bigrams (`推進法` → `推進`, `進法`); a run of one character is itself a
+//!    token. A query's bigrams must all be present, so any part of a compound is found without
+//!    a dictionary, and index and query can never be segmented differently.
+//! 3. Runs of other letters and digits are words, reduced by a small English stemmer
+//!    (`subsidies` → `subsidy`, `guides` and `guided` → `guid`). Words longer than
+//!    [`MAX_WORD`] characters (hashes, long URLs) are dropped.
+//! 4. Where a word and a CJK run touch (`生成AI`, `AIリテラシー`), one more token joins
+//!    them: the word and the next two CJK characters (`aiリテ`), or the CJK character before
+//!    and the word (`成ai`). A query like `AIリテラシー` then finds the pages where the two are
+//!    written together, not merely both.
+//! 5. Everything else separates tokens.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Longer words are not indexed.
+pub const MAX_WORD: usize = 40;
+
+/// NFKC, lower case and `ς` → `σ`: the form every token is made from. The same as
+/// `text.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ')` in JavaScript; faster, because the
+/// characters that NFKC never changes (ASCII, common kana, kanji and Japanese punctuation) are
+/// copied, and only runs of other characters (with the character before them, which may
+/// compose with them) go through NFKC.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The start of a run of other characters not yet normalised.
+    let mut run: Option<usize> = None;
+    // The last stable character copied: its byte offset in `text` and the length of `out`
+    // before it.
+    let mut previous: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        if is_stable(c) {
+            if let Some(start) = run.take() {
+                push_normalized(&mut out, &text[start..i]);
+            }
+            previous = Some((i, out.len()));
+            out.push(c.to_ascii_lowercase());
+        } else if run.is_none() {
+            run = Some(match previous {
+                Some((at, len))
+                    if at + text[at..].chars().next().map_or(0, char::len_utf8) == i =>
+                {
+                    out.truncate(len);
+                    at
+                }
+                _ => i,
+            });
+        }
+    }
+    if let Some(start) = run {
+        push_normalized(&mut out, &text[start..]);
+    }
+    out
+}
+
+fn push_normalized(out: &mut String, text: &str) {
+    let lower = text.nfkc().collect::<String>().to_lowercase();
+    out.extend(lower.chars().map(|c| if c == 'ς' { 'σ' } else { c }));
+}
+
+/// Characters that NFKC leaves alone, that have no lower case and that never compose with the
+/// character before them.
+fn is_stable(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x7F
+        | 0x3001..=0x3002
+        | 0x3005..=0x3007
+        | 0x300C..=0x3011
+        | 0x3041..=0x3096
+        | 0x30A1..=0x30FE
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF)
+}
+
+/// Whether `c` (already normalised) is read character by character: kanji, kana, hangul.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007
+        | 0x3041..=0x3096
+        | 0x309D..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF)
+}
+
+/// Whether `c` (already normalised) belongs to a word.
+pub fn is_word(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// One token and whether it came from a CJK run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub cjk: bool,
+}
+
+/// The tokens of `text`, in order, repeats kept.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokens_into(&normalize(text), &mut |t, cjk| {
+        out.push(Token {
+            text: t.to_string(),
+            cjk,
+        })
+    });
+    out
+}
+
+/// One token as [`pieces`] gives it: a pair or a single CJK character without building a
+/// string, a word, or a join token (and whether it is keyed as CJK).
+pub enum Piece<'a> {
+    Pair(char, char),
+    One(char),
+    Word(&'a str),
+    Join(&'a str, bool),
+}
+
+/// Calls `emit` with each token of `normalized` (the output of [`normalize`]).
+pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
+    let mut buf = String::new();
+    pieces(normalized, &mut |piece| match piece {
+        Piece::Pair(a, b) => {
+            buf.clear();
+            buf.push(a);
+            buf.push(b);
+            emit(&buf, true);
+        }
+        Piece::One(c) => {
+            buf.clear();
+            buf.push(c);
+            emit(&buf, true);
+        }
+        Piece::Word(w) => emit(w, false),
+        Piece::Join(j, cjk) => emit(j, cjk),
+    });
+}
+
+/// The tokens of `normalized` as [`Piece`]s: what [`tokens_into`] gives, without a string
+/// per CJK token (the index builds its postings from these).
+pub fn pieces(normalized: &str, emit: &mut dyn FnMut(Piece<'_>)) {
+    let mut rest = normalized;
+    let mut word = String::new();
+    let mut join = String::new();
+    // The run just before, when nothing separates it from the next: the last CJK character,
+    // or the last word (in `word`).
+    let mut before_cjk: Option<char> = None;
+    let mut before_word = false;
+    while let Some(c) = rest.chars().next() {
+        if is_cjk(c) {
+            let end = rest.find(|c: char| !is_cjk(c)).unwrap_or(rest.len());
+            let run = &rest[..end];
+            if before_word {
+                join.clear();
+                join.push_str(&word);
+                join.extend(run.chars().take(2));
+                emit(Piece::Join(&join, false));
+            }
+            let mut chars = run.chars();
+            let mut last = c;
+            chars.next();
+            match chars.next() {
+                None => emit(Piece::One(c)),
+                Some(second) => {
+                    emit(Piece::Pair(c, second));
+                    last = second;
+                    for next in chars {
+                        emit(Piece::Pair(last, next));
+                        last = next;
+                    }
+                }
+            }
+            before_cjk = Some(last);
+            before_word = false;
+            rest = &rest[end..];
+        } else if is_word(c) {
+            let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+            let run = &rest[..end];
+            before_word = false;
+            if run.chars().count() <= MAX_WORD {
+                word.clear();
+                stem_into(run, &mut word);
+                if let Some(last) = before_cjk {
+                    join.clear();
+                    join.push(last);
+                    join.push_str(&word);
+                    emit(Piece::Join(&join, true));
+                }
+                emit(Piece::Word(&word));
+                before_word = true;
+            }
+            before_cjk = None;
+            rest = &rest[end..];
+        } else {
+            before_cjk = None;
+            before_word = false;
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+}
+
+/// A small English stemmer, the same in `search.js`: plurals, `-ing`, `-ed` and a final `e`.
+/// Only words of ASCII letters longer than three are touched.
+pub fn stem(word: &str) -> String {
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
+}
+
+fn stem_into(word: &str, out: &mut String) {
+    out.push_str(word);
+    if word.len() <= 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return;
+    }
+    let ends = |s: &String, suffix: &str| s.ends_with(suffix);
+    if ends(out, "sses") {
+        out.truncate(out.len() - 2);
+    } else if ends(out, "ies") && out.len() > 4 {
+        out.truncate(out.len() - 3);
+        out.push('y');
+    } else if ends(out, "ss") || ends(out, "us") || ends(out, "is") {
+    } else if ends(out, "shes") || ends(out, "ches") || ends(out, "xes") || ends(out, "zes") {
+        out.truncate(out.len() - 2);
+    } else if ends(out, "s") {
+        out.truncate(out.len() - 1);
+    }
+    let has_vowel = |s: &str| s.bytes().any(|b| b"aeiouy".contains(&b));
+    let mut cut = false;
+    if ends(out, "ing") && out.len() >= 6 && has_vowel(&out[..out.len() - 3]) {
+        out.truncate(out.len() - 3);
+        cut = true;
+    } else if ends(out, "ed") && out.len() >= 5 && has_vowel(&out[..out.len() - 2]) {
+        out.truncate(out.len() - 2);
+        cut = true;
+    }
+    let b = out.as_bytes();
+    if cut && b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] && !b"lsz".contains(&b[b.len() - 1])
+    {
+        out.truncate(out.len() - 1);
+    }
+    if ends(out, "e") && out.len() > 3 {
+        out.truncate(out.len() - 1);
+    }
+}
+
+/// The part of a token that picks its shard: the first character of a CJK token, the first two
+/// of a word, so that every token starting with a typed prefix is in one shard.
+pub fn shard_key(token: &str, cjk: bool) -> &str {
+    let n = if cjk { 1 } else { 2 };
+    let end = token.char_indices().nth(n).map_or(token.len(), |(i, _)| i);
+    &token[..end]
+}
+
+/// FNV-1a over the code points of `key`, modulo `shards` (a power of two).
+pub fn shard_of(key: &str, shards: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in key.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h & (shards - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        tokens(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn japanese_runs_become_bigrams() {
+        assert_eq!(texts("推進法"), ["推進", "進法"]);
+        assert_eq!(texts("法"), ["法"]);
+        assert_eq!(texts("生成AI"), ["生成", "成ai", "ai"]);
+        assert_eq!(
+            texts("AIリテラシー"),
+            ["ai", "aiリテ", "リテ", "テラ", "ラシ", "シー"]
+        );
+        assert_eq!(texts("AIの"), ["ai", "aiの", "の"]);
+        assert_eq!(texts("AI 基本"), ["ai", "基本"]);
+    }
+
+    #[test]
+    fn the_fast_path_equals_nfkc_everywhere() {
+        for text in [
+            "e\u{301}t\u{e9} か\u{3099}き ｶﾞ ＡＩ ΟΔΟΣ Σa ﬁ ① 々〆 「引用」、。",
+            "A\u{323}\u{301}",
+            "漢字とｶﾀｶﾅと半角ﾞ",
+        ] {
+            let slow: String = text
+                .nfkc()
+                .collect::<String>()
+                .to_lowercase()
+                .replace('ς', "σ");
+            assert_eq!(normalize(text), slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn full_width_and_half_width_are_one() {
+        assert_eq!(texts("ＡＩ"), texts("AI"));
+        assert_eq!(texts("ｶﾞｲﾄﾞ"), texts("ガイド"));
+    }
+
+    #[test]
+    fn english_stems() {
+        assert_eq!(stem("subsidies"), "subsidy");
+        assert_eq!(stem("subsidy"), "subsidy");
+        assert_eq!(stem("guides"), stem("guided"));
+        assert_eq!(stem("planned"), "plan");
+        assert_eq!(stem("taxes"), "tax");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(texts("AISI's"), ["aisi", "s"]);
+    }
+}

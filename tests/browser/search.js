@@ -1,0 +1,192 @@
+// The search box in a real browser: serves a built site on loopback under a sub-path, drives
+// headless Chromium with playwright-core, types queries in English and Japanese at phone and
+// desktop widths, and checks the results, the keyboard, the live region and the layout.
+//
+//   node tests/browser/search.js PUBLIC_DIR PORT BASE_PATH [SCREENSHOT_DIR]
+//
+// The site must have been built with --base-url http://127.0.0.1:PORT<BASE_PATH>.
+// Chromium: $CHROMIUM, else /usr/bin/chromium. Exit 0 when every check passed, 1 when one
+// failed, 2 when the browser or playwright-core is missing.
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+
+const [dir, portArg, basePath = '/', shots] = process.argv.slice(2);
+const port = Number(portArg);
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let playwright;
+try {
+  playwright = require('playwright-core');
+} catch (e) {
+  console.error('playwright-core is not installed: run `npm ci` in tests/browser (see .ci/run)');
+  process.exit(2);
+}
+if (!fs.existsSync(executablePath)) {
+  console.error(`Chromium not found at ${executablePath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM`);
+  process.exit(2);
+}
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(req.url.split('?')[0]);
+  if (!url.startsWith(basePath)) { res.writeHead(404); res.end('outside the base path'); return; }
+  let file = path.join(dir, url.slice(basePath.length));
+  if (!file.startsWith(path.resolve(dir))) { res.writeHead(403); res.end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  fs.readFile(file, (err, body) => {
+    if (err) { res.writeHead(404); res.end('not found'); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  });
+});
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
+}
+
+const root = `http://127.0.0.1:${port}${basePath}`;
+const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function results(page) {
+  return page.$$eval('#search-results [role="option"]', (opts) => opts.map((o) => ({
+    title: o.querySelector('.search-result-title').textContent,
+    href: o.querySelector('.search-result-title').href,
+    marks: Array.from(o.querySelectorAll('mark')).map((m) => m.textContent),
+    other: o.classList.contains('search-result-other'),
+  })));
+}
+
+async function typeQuery(page, text, { slowly = false } = {}) {
+  await page.evaluate(() => {
+    const d = document.documentElement;
+    if (!d.dataset.baselineWidth) d.dataset.baselineWidth = String(d.scrollWidth);
+  });
+  const input = page.locator('#search-input');
+  await input.fill('');
+  if (slowly) await input.pressSequentially(text, { delay: 20 });
+  else await input.fill(text);
+  // search.js marks the box with the query whose results it shows.
+  await page.waitForFunction((q) => {
+    const box = document.querySelector('[data-search]');
+    return box.getAttribute('data-search-shown') === q && !document.querySelector('[data-search-panel]').hidden;
+  }, text, { timeout: 10000 });
+  return results(page);
+}
+
+async function layout(page, width, label) {
+  const box = await page.locator('#search-input').boundingBox();
+  check(`${label}: the search box fits in ${width} px`, box && box.x >= 0 && box.x + box.width <= width + 0.5, JSON.stringify(box));
+  const panel = await page.locator('[data-search-panel]').boundingBox();
+  check(`${label}: the results fit in ${width} px`, panel && panel.x >= 0 && panel.x + panel.width <= width + 0.5, JSON.stringify(panel));
+  // The page may be wider for reasons of its own; the open results must not make it wider.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  const baseline = await page.evaluate(() => Number(document.documentElement.dataset.baselineWidth));
+  check(`${label}: the results add no sideways scrolling`, overflow <= Math.max(width, baseline), `scrollWidth ${overflow}, before ${baseline}`);
+}
+
+async function run(browser) {
+  const foreign = [];
+  const watch = (page) => page.on('request', (r) => {
+    if (!r.url().startsWith(`http://127.0.0.1:${port}/`) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    watch(page);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+
+    // English.
+    await page.goto(`${root}guides/ai-act/`);
+    const label = page.locator('label[for="search-input"]');
+    check(`${width}: the English label is visible`, await label.isVisible() && (await label.textContent()) === 'Search');
+    let found = await typeQuery(page, 'subsidies', { slowly: true });
+    check(`${width}: "subsidies" finds the compute guide`, found.slice(0, 5).some((r) => r.title.startsWith('Chips and compute')), JSON.stringify(found.map((r) => r.title)));
+    check(`${width}: "subsidies" highlights subsidy`, found.some((r) => r.marks.some((m) => /^subsid/i.test(m))), JSON.stringify(found.map((r) => r.marks)));
+    const status = await page.locator('[data-search-status]').textContent();
+    check(`${width}: the result count is announced`, /^\d+ results?$/.test(status) && (await page.locator('[data-search-status]').getAttribute('aria-live')) === 'polite', status);
+    if (width === 390 && shots) await page.screenshot({ path: path.join(shots, 'search-en-390.png') });
+    if (width === 1280 && shots) await page.screenshot({ path: path.join(shots, 'search-en-1280.png') });
+    await layout(page, width, `${width} en`);
+
+    found = await typeQuery(page, 'AISI');
+    check(`${width}: "AISI" finds the glossary entry`, found.length > 0 && found[0].title === 'AI Safety Institute (AISI)', JSON.stringify(found.map((r) => r.title)));
+
+    // Keyboard: arrows, Enter, Escape.
+    const input = page.locator('#search-input');
+    found = await typeQuery(page, 'geniac');
+    await input.press('ArrowDown');
+    await input.press('ArrowDown');
+    const active = await input.getAttribute('aria-activedescendant');
+    const selected = await page.$eval(`#${active}`, (o) => [o.getAttribute('aria-selected'), o.querySelector('a').href]);
+    check(`${width}: arrows move through the results`, active === 'search-option-1' && selected[0] === 'true', `${active} ${selected}`);
+    await input.press('ArrowUp');
+    check(`${width}: ArrowUp goes back`, (await input.getAttribute('aria-activedescendant')) === 'search-option-0');
+    await input.press('Escape');
+    check(`${width}: Escape closes the results`, await page.locator('[data-search-panel]').isHidden());
+    await input.press('ArrowDown');
+    await page.waitForFunction(() => !document.querySelector('[data-search-panel]').hidden);
+    await input.press('ArrowDown');
+    const target = await page.$eval('#search-option-0 a', (a) => a.href);
+    await Promise.all([page.waitForURL(target), input.press('Enter')]);
+    check(`${width}: Enter opens the chosen result`, page.url() === target, `${page.url()} vs ${target}`);
+
+    // Japanese.
+    await page.goto(`${root}ja/`);
+    check(`${width}: the Japanese label is visible`, (await page.locator('label[for="search-input"]').textContent()) === '検索');
+    found = await typeQuery(page, '推進法');
+    check(`${width}: "推進法" finds the AI推進法 guide first`, found.length > 0 && found[0].title.startsWith('AI推進法'), JSON.stringify(found.map((r) => r.title)));
+    check(`${width}: "推進法" is highlighted whole`, found[0] && found[0].marks.includes('推進法'), JSON.stringify(found[0] && found[0].marks));
+    const jaStatus = await page.locator('[data-search-status]').textContent();
+    check(`${width}: the count is announced in Japanese`, /^\d+件の結果$/.test(jaStatus), jaStatus);
+    found = await typeQuery(page, '計算資源');
+    check(`${width}: "計算資源" finds the compute guide`, found.slice(0, 3).some((r) => r.title.startsWith('半導体と計算資源')), JSON.stringify(found.map((r) => r.title)));
+    found = await typeQuery(page, 'ＡＩ推進法');
+    check(`${width}: full-width "ＡＩ推進法" finds the guide`, found.length > 0 && found[0].title.startsWith('AI推進法'), JSON.stringify(found.map((r) => r.title)));
+    found = await typeQuery(page, 'ガードレール');
+    check(`${width}: kana-only "ガードレール" finds the glossary entry`, found.some((r) => r.title === 'ガードレール'));
+    found = await typeQuery(page, '生成AI');
+    check(`${width}: "生成AI" lists Japanese pages only`, found.length >= 5 && found.every((r) => !r.other && r.href.startsWith(`${root}ja/`)), JSON.stringify(found.map((r) => r.href)));
+    if (width === 390 && shots) await page.screenshot({ path: path.join(shots, 'search-ja-390.png') });
+    if (width === 1280 && shots) await page.screenshot({ path: path.join(shots, 'search-ja-1280.png') });
+    await layout(page, width, `${width} ja`);
+    found = await typeQuery(page, 'zzqqxx');
+    const none = await page.locator('[data-search-status]').textContent();
+    check(`${width}: no results is said`, found.length === 0 && none.includes('zzqqxx'), none);
+
+    check(`${width}: no script errors`, errors.length === 0, errors.join('; '));
+    await context.close();
+  }
+
+  // Without JavaScript: no box, nothing broken.
+  const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await nojs.newPage();
+  watch(page);
+  await page.goto(`${root}guides/ai-act/`);
+  check('without JavaScript the box is hidden', await page.locator('#search-input').isHidden());
+  check('without JavaScript the page still reads', (await page.locator('main h1').textContent()).length > 0);
+  await nojs.close();
+
+  check('nothing is requested from another host', foreign.length === 0, foreign.join(', '));
+}
+
+server.listen(port, '127.0.0.1', async () => {
+  let browser;
+  try {
+    browser = await playwright.chromium.launch({ executablePath, args: flags, headless: true });
+    await run(browser);
+  } catch (e) {
+    check('the browser run completes', false, e && e.stack);
+  } finally {
+    if (browser) await browser.close();
+    server.close();
+  }
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+});

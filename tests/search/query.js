@@ -1,0 +1,18 @@
+// Runs queries against a built site's search index from the command line:
+//   node tests/search/query.js PUBLIC_DIR LANG QUERY...
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const search = require('../../themes/default/static/search.js');
+const [dir, lang, ...queries] = process.argv.slice(2);
+const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join(dir, 'search', p), 'utf8')));
+(async () => {
+  for (const q of queries) {
+    const r = await searcher.results(q, lang, 10, 5);
+    console.log(`# ${q} (${r.total})`);
+    for (const h of r.own.concat(r.other)) {
+      const s = search.snippet(h.fragment.text, q, r.terms, 80).map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
+      console.log(`  ${h.own ? ' ' : '*'} ${h.fragment.url.replace(/^https?:\/\/[^/]+/, '')}  ${h.fragment.title} | ${s}`);
+    }
+  }
+})();

@@ -1,0 +1,288 @@
+//! Full-text search: the Rust indexer and the theme's `search.js` cut text the same way, the
+//! query set over the bundled site finds what it should, and the index follows the site's
+//! settings (`[search] enabled`, a sub-path `base_url`, edits in `serve`).
+//!
+//! The client runs in Node.js here (`tests/search/*.js`); without `node` these tests fail and
+//! say so.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use tebiki::pipeline::search::tokenize;
+use tebiki::preview::engine::Preview;
+use tebiki::preview::snapshot::Body;
+
+use crate::common::Fixture;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `node SCRIPT ARGS` with `stdin`, returning (exit code, stdout); fails clearly when
+/// Node.js is missing.
+pub fn node(script: &str, args: &[&str], stdin: &str) -> (i32, String) {
+    let mut child = Command::new("node")
+        .arg(repo().join(script))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("these tests run the search client in Node.js, and `node` cannot be started ({e}): install Node.js 18 or later (Debian: apt-get install nodejs)")
+        });
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write to node");
+    let out = child.wait_with_output().expect("node runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+const SAMPLES: &[&str] = &[
+    "AI推進法",
+    "推進法",
+    "計算資源",
+    "生成AIの利用に関するガイドライン",
+    "ＡＩ（人工知能）とＧＰＵ",
+    "ｶﾞｲﾄﾞﾗｲﾝ ｶﾞｰﾄﾞﾚｰﾙ",
+    "ひらがなだけのもじれつ",
+    "カタカナ・ナカグロ・ロングー",
+    "々〆〇 佐々木",
+    "Subsidies, policies and guidelines were planned; approaches taxed.",
+    "The AISI's red-teaming: status, analysis, process, classes.",
+    "Ⅻ ① ｶﾞ ﬁ ㍻ ㌔",
+    "Ελληνικά ΟΔΟΣ straße Ærøskøbing naïve café",
+    "日本語とEnglishがmixedになった文章2025年",
+    "𠮷野家 𩸽",
+    "한국어 텍스트",
+    "emoji 🚀 and symbols ≤ ≥ → ok",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz short",
+    "  spaced\tout\nlines  ",
+    "",
+];
+
+#[test]
+fn the_rust_indexer_and_search_js_cut_text_the_same_way() {
+    let shards = 64;
+    let input = serde_json::json!({ "strings": SAMPLES, "shards": shards });
+    let (code, out) = node("tests/search/tokens.js", &[], &input.to_string());
+    assert_eq!(code, 0, "tokens.js failed");
+    let js: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON from tokens.js");
+    for (sample, js) in SAMPLES.iter().zip(js) {
+        let tokens = tokenize::tokens(sample);
+        let rust: Vec<(String, bool)> = tokens.iter().map(|t| (t.text.clone(), t.cjk)).collect();
+        let js_tokens: Vec<(String, bool)> =
+            serde_json::from_value(js["tokens"].clone()).expect("token list");
+        assert_eq!(
+            rust, js_tokens,
+            "tokens of {sample:?} differ (left: Rust, right: JS)"
+        );
+        let rust_shards: Vec<u32> = tokens
+            .iter()
+            .map(|t| tokenize::shard_of(tokenize::shard_key(&t.text, t.cjk), shards))
+            .collect();
+        let js_shards: Vec<u32> = serde_json::from_value(js["shards"].clone()).expect("shards");
+        assert_eq!(rust_shards, js_shards, "shards of {sample:?} differ");
+    }
+}
+
+/// Builds the repository's own site (book.toml + content/) into a temporary folder.
+pub fn build_bundled_site(base_url: Option<&str>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![
+        "build".to_string(),
+        "--root".into(),
+        repo().display().to_string(),
+        "-o".into(),
+        out.path().join("public").display().to_string(),
+    ];
+    if let Some(url) = base_url {
+        args.extend(["--base-url".into(), url.into()]);
+    }
+    let run = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(&args)
+        .output()
+        .expect("run tebiki");
+    assert!(
+        run.status.success(),
+        "the bundled site does not build:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+#[test]
+fn the_query_set_finds_its_pages_on_the_bundled_site() {
+    let out = build_bundled_site(None);
+    let public = out.path().join("public");
+    let (code, report) = node(
+        "tests/search/eval.js",
+        &[
+            &public.display().to_string(),
+            &repo()
+                .join("tests/search/queries.json")
+                .display()
+                .to_string(),
+        ],
+        "",
+    );
+    let report: serde_json::Value = serde_json::from_str(&report).expect("JSON from eval.js");
+    let failed: Vec<&serde_json::Value> = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["missing"].as_array().is_some_and(|m| !m.is_empty()))
+        .collect();
+    assert_eq!(
+        code, 0,
+        "expected pages not among the first five: {failed:#?}"
+    );
+    let number = |k: &str| report[k].as_f64().unwrap_or(0.0);
+    assert!(
+        number("queries") >= 40.0,
+        "the query set has fewer than 40 queries"
+    );
+    assert!(
+        number("japanese") * 2.0 >= number("queries"),
+        "fewer than half are Japanese"
+    );
+    assert!(number("recall") >= 0.95, "recall {}", number("recall"));
+    assert!(
+        number("precision") >= 0.90,
+        "precision {}",
+        number("precision")
+    );
+    assert!(
+        number("recall_ja") >= 0.95,
+        "Japanese recall {}",
+        number("recall_ja")
+    );
+}
+
+fn query(public: &Path, lang: &str, q: &str) -> String {
+    let (code, out) = node(
+        "tests/search/query.js",
+        &[&public.display().to_string(), lang, q],
+        "",
+    );
+    assert_eq!(code, 0, "query.js failed");
+    out
+}
+
+#[test]
+fn a_sub_path_base_url_reaches_the_index_and_the_results() {
+    let out = build_bundled_site(Some("https://example.org/guides/"));
+    let public = out.path().join("public");
+    let page = std::fs::read_to_string(public.join("ja/guides/ai-act/index.html")).expect("page");
+    assert!(page.contains("data-index=\"https://example.org/guides/search/\""));
+    assert!(page.contains("src=\"https://example.org/guides/search.js\""));
+    let found = query(&public, "ja", "推進法");
+    assert!(found.contains("/guides/ja/guides/ai-act/"), "{found}");
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let f = Fixture::bilingual();
+    let book = f.read("book.toml") + "\n[search]\nenabled = false\n";
+    f.write("book.toml", &book);
+    f.build_ok(&[]);
+    let page = f.read("public/guides/ai-act/index.html");
+    assert!(
+        !page.contains("data-search"),
+        "a search box on a site without search"
+    );
+    assert!(!page.contains("search.js"));
+    assert!(!f.path("public/search").exists(), "index files written");
+    assert!(
+        !f.path("public/search.js").exists(),
+        "the search client written"
+    );
+    assert!(!f.path("public/search-index.json").exists());
+    assert!(!f.path("public/ja/search-index.json").exists());
+}
+
+#[test]
+fn an_unknown_search_key_is_reported_with_a_suggestion() {
+    let f = Fixture::bilingual();
+    let book = f.read("book.toml") + "\n[search]\nenable = false\n";
+    f.write("book.toml", &book);
+    let err = f.build_err();
+    assert!(err.contains("unknown key `enable` in [search]"), "{err}");
+    assert!(err.contains("enabled"), "{err}");
+}
+
+#[test]
+fn every_page_has_a_labelled_search_box_hidden_without_javascript() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    for (page, label) in [
+        ("public/index.html", ">Search</label>"),
+        ("public/guides/ai-act/index.html", ">Search</label>"),
+        ("public/ja/guides/ai-act/index.html", ">検索</label>"),
+    ] {
+        let html = f.read(page);
+        assert!(
+            html.contains("<input class=\"search-input\" id=\"search-input\" type=\"search\""),
+            "{page}"
+        );
+        assert!(html.contains(label), "{page} lacks its label");
+        assert!(
+            html.contains("data-search hidden"),
+            "{page}: the box must start hidden"
+        );
+        assert!(html.contains("aria-live=\"polite\""), "{page}");
+    }
+    assert!(f.path("public/search.js").is_file());
+    assert!(f.path("public/search/index.json").is_file());
+}
+
+#[test]
+fn another_languages_page_is_offered_when_the_readers_has_none() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/sandbox.md",
+        "---\ntitle: Regulatory sandbox\n---\nThe sandbox lets firms test quietly.\n",
+    );
+    f.build_ok(&[]);
+    let public = f.path("public");
+    let found = query(&public, "ja", "sandbox");
+    assert!(
+        found.contains("* /guides/sandbox/"),
+        "the English page is not offered to a Japanese reader:\n{found}"
+    );
+    // A page that has a Japanese translation is not offered in English to a Japanese reader.
+    let found = query(&public, "ja", "established");
+    assert!(!found.contains("* /guides/ai-act/"), "{found}");
+}
+
+#[test]
+fn a_body_edit_in_serve_updates_the_index() {
+    let f = Fixture::bilingual();
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), "http://127.0.0.1:1111/".into());
+    preview.full().expect("builds");
+    let shard_with = |preview: &Preview, token: &str| {
+        let snapshot = preview.snapshot();
+        snapshot.paths().into_iter().any(|p| {
+            p.starts_with("search/s/")
+                && matches!(snapshot.get(p), Some(Body::Bytes(b)) if String::from_utf8_lossy(b).contains(&format!("\"{token}\":")))
+        })
+    };
+    assert!(!shard_with(&preview, "zebrafish"));
+    let text = f.read("content/guides/ai-act.md") + "\nZebrafish are mentioned now.\n";
+    f.write("content/guides/ai-act.md", &text);
+    preview
+        .update(&["content/guides/ai-act.md".into()])
+        .expect("updates");
+    assert!(
+        shard_with(&preview, "zebrafish"),
+        "the new word is not in the index"
+    );
+}

@@ -1,0 +1,512 @@
+/* tebiki default theme: full-text search in the browser, English and Japanese.
+ *
+ * The tokenizer below mirrors src/pipeline/search/tokenize.rs rule for rule (the test suite
+ * runs both on the same strings): NFKC and lower case; CJK runs into character bigrams; other
+ * letters and digits into words, stemmed. The index (search/index.json, search/s/<k>.json,
+ * search/f/<doc>.json) is described in docs/search.md. Nothing is loaded from another host.
+ */
+(function (root) {
+  'use strict';
+
+  // ---------- Tokenizer: the same rules as tokenize.rs ----------
+  var MAX_WORD = 40;
+  var LETTER_OR_DIGIT = /[\p{Alphabetic}\p{N}]/u;
+
+  function normalize(text) {
+    return text.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ');
+  }
+
+  function isCjk(cp) {
+    return (cp >= 0x3005 && cp <= 0x3007) ||
+      (cp >= 0x3041 && cp <= 0x3096) ||
+      (cp >= 0x309d && cp <= 0x309f) ||
+      (cp >= 0x30a1 && cp <= 0x30fa) ||
+      (cp >= 0x30fc && cp <= 0x30ff) ||
+      (cp >= 0x31f0 && cp <= 0x31ff) ||
+      (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0xac00 && cp <= 0xd7af) ||
+      (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0x20000 && cp <= 0x3ffff);
+  }
+
+  function isWord(ch) {
+    return !isCjk(ch.codePointAt(0)) && LETTER_OR_DIGIT.test(ch);
+  }
+
+  function stem(word) {
+    if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+    var s = word;
+    var ends = function (suffix) { return s.endsWith(suffix); };
+    if (ends('sses')) s = s.slice(0, -2);
+    else if (ends('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
+    else if (ends('ss') || ends('us') || ends('is')) { /* kept */ }
+    else if (ends('shes') || ends('ches') || ends('xes') || ends('zes')) s = s.slice(0, -2);
+    else if (ends('s')) s = s.slice(0, -1);
+    var hasVowel = function (t) { return /[aeiouy]/.test(t); };
+    var cut = false;
+    if (ends('ing') && s.length >= 6 && hasVowel(s.slice(0, -3))) { s = s.slice(0, -3); cut = true; }
+    else if (ends('ed') && s.length >= 5 && hasVowel(s.slice(0, -2))) { s = s.slice(0, -2); cut = true; }
+    var n = s.length;
+    if (cut && n >= 2 && s[n - 1] === s[n - 2] && 'lsz'.indexOf(s[n - 1]) < 0) s = s.slice(0, -1);
+    if (ends('e') && s.length > 3) s = s.slice(0, -1);
+    return s;
+  }
+
+  /* Tokens of already normalised text: [{text, cjk, join, start, end}], offsets in code units. */
+  function tokensOfNormalized(text) {
+    var out = [];
+    var chars = Array.from(text);
+    var offsets = [];
+    var at = 0;
+    for (var k = 0; k < chars.length; k++) { offsets.push(at); at += chars[k].length; }
+    offsets.push(at);
+    var before = null; // the run just before, touching: {cjk, piece}
+    var i = 0;
+    while (i < chars.length) {
+      var c = chars[i];
+      var j;
+      if (isCjk(c.codePointAt(0))) {
+        j = i;
+        while (j < chars.length && isCjk(chars[j].codePointAt(0))) j++;
+        if (before && !before.cjk) {
+          var next = chars.slice(i, Math.min(j, i + 2)).join('');
+          out.push({ text: before.piece + next, cjk: false, join: true, short: j - i === 1, start: offsets[i], end: offsets[i + 1] });
+        }
+        if (j - i === 1) out.push({ text: c, cjk: true, start: offsets[i], end: offsets[j] });
+        for (var b = i; b + 1 < j; b++) {
+          out.push({ text: chars[b] + chars[b + 1], cjk: true, start: offsets[b], end: offsets[b + 2] });
+        }
+        before = { cjk: true, piece: chars[j - 1] };
+        i = j;
+      } else if (isWord(c)) {
+        j = i;
+        while (j < chars.length && isWord(chars[j])) j++;
+        if (j - i <= MAX_WORD) {
+          var raw = chars.slice(i, j).join('');
+          var word = stem(raw);
+          if (before && before.cjk) out.push({ text: before.piece + word, cjk: true, join: true, start: offsets[i], end: offsets[j] });
+          out.push({ text: word, raw: raw, cjk: false, start: offsets[i], end: offsets[j] });
+          before = { cjk: false, piece: word };
+        } else {
+          before = null;
+        }
+        i = j;
+      } else {
+        before = null;
+        i++;
+      }
+    }
+    return out;
+  }
+
+  function tokens(text) {
+    return tokensOfNormalized(normalize(text)).map(function (t) { return { text: t.text, cjk: t.cjk }; });
+  }
+
+  function shardKey(token, cjk) {
+    return Array.from(token).slice(0, cjk ? 1 : 2).join('');
+  }
+
+  function shardOf(key, shards) {
+    var h = 0x811c9dc5;
+    for (var ch of key) {
+      h ^= ch.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h & (shards - 1);
+  }
+
+  // ---------- Query ----------
+
+  /* The terms of a query: each token once; `prefix` when it may be the start of a longer
+     token (the last word while typing, or a lone CJK character). */
+  function queryTerms(query) {
+    var norm = normalize(query);
+    var toks = tokensOfNormalized(norm);
+    var open = norm.length > 0 && !/\s$/.test(norm);
+    var seen = {};
+    var terms = [];
+    toks.forEach(function (t, n) {
+      var last = n === toks.length - 1;
+      // A join token just before the last word, which may still be being typed.
+      var openJoin = t.join && t.cjk && open && n === toks.length - 2;
+      // A word and one CJK character: in the index, the word and the next two.
+      if (t.join && t.short) openJoin = true;
+      var prefix = openJoin || (t.cjk && !t.join ? Array.from(t.text).length === 1 : (last && open && t.text.length >= 3));
+      var key = t.text + (prefix ? '*' : '');
+      if (seen[key]) return;
+      seen[key] = true;
+      terms.push({ text: t.text, raw: t.raw || t.text, cjk: t.cjk, join: !!t.join, prefix: prefix });
+    });
+    return terms;
+  }
+
+  /* A search over the index files that `load(path)` returns (a promise of parsed JSON). */
+  function Searcher(load) {
+    this.load = load;
+    this.cache = {};
+  }
+
+  Searcher.prototype.file = function (path) {
+    if (!this.cache[path]) {
+      var self = this;
+      this.cache[path] = Promise.resolve(this.load(path)).catch(function (e) {
+        delete self.cache[path];
+        throw e;
+      });
+    }
+    return this.cache[path];
+  };
+
+  Searcher.prototype.manifest = function () { return this.file('index.json'); };
+
+  /* Ranked matches: [{doc, lang, score}], the reader's language first. */
+  Searcher.prototype.search = function (query, lang) {
+    var self = this;
+    var terms = queryTerms(query);
+    if (terms.length === 0) return Promise.resolve({ terms: terms, hits: [] });
+    return this.manifest().then(function (m) {
+      var ids = {};
+      terms.forEach(function (t) {
+        t.shard = shardOf(shardKey(t.text, t.cjk), m.shards);
+        ids[t.shard] = true;
+      });
+      var wanted = Object.keys(ids);
+      return Promise.all(wanted.map(function (k) { return self.file('s/' + k + '.json'); }))
+        .then(function (loaded) {
+          var shards = {};
+          wanted.forEach(function (k, n) { shards[k] = loaded[n]; });
+          return { terms: terms, hits: rank(m, shards, terms, lang) };
+        });
+    });
+  };
+
+  function decode(list, into, boost) {
+    var doc = 0;
+    for (var i = 0; i < list.length; i += 2) {
+      doc += list[i];
+      var w = list[i + 1] * boost;
+      if (!(into[doc] >= w)) into[doc] = w;
+    }
+  }
+
+  function rank(m, shards, terms, lang) {
+    var total = m.docs.length;
+    var own = m.langs.indexOf(lang);
+    var perTerm = terms.map(function (t) {
+      var shard = shards[t.shard] || {};
+      var postings = {};
+      if (Object.prototype.hasOwnProperty.call(shard, t.text)) decode(shard[t.text], postings, 1);
+      if (t.prefix) {
+        for (var token in shard) {
+          if (token !== t.text && token.startsWith(t.text)) decode(shard[token], postings, 0.5);
+        }
+      }
+      var df = Object.keys(postings).length;
+      return { postings: postings, idf: Math.log(1 + total / Math.max(df, 1)) };
+    });
+    var scores = {};
+    var counts = {};
+    perTerm.forEach(function (p) {
+      for (var d in p.postings) {
+        scores[d] = (scores[d] || 0) + p.postings[d] * p.idf;
+        counts[d] = (counts[d] || 0) + 1;
+      }
+    });
+    var need = terms.length;
+    var docs = Object.keys(scores).filter(function (d) { return counts[d] === need; });
+    if (docs.length === 0 && need >= 3) {
+      // A long query whose every part no page has: the pages with most of them.
+      need = Math.ceil(need * 0.75);
+      docs = Object.keys(scores).filter(function (d) { return counts[d] >= need; });
+    }
+    var hits = docs.map(function (d) {
+      var l = parseInt(m.docs.charAt(+d), 36);
+      return { doc: +d, lang: m.langs[l], own: l === own, score: scores[d] * (counts[d] / terms.length) };
+    });
+    hits.sort(function (a, b) {
+      return (b.own - a.own) || (b.score - a.score) || (a.doc - b.doc);
+    });
+    return hits;
+  }
+
+  /* What the box shows: up to `limit` results in the reader's language, then up to `others`
+     in other languages whose page is not offered in the reader's language. */
+  Searcher.prototype.results = function (query, lang, limit, others) {
+    var self = this;
+    return this.search(query, lang).then(function (found) {
+      var own = found.hits.filter(function (h) { return h.own; }).slice(0, limit);
+      var rest = found.hits.filter(function (h) { return !h.own; }).slice(0, others * 3);
+      var fetch = function (h) {
+        return self.file('f/' + h.doc + '.json').then(function (f) { h.fragment = f; return h; });
+      };
+      return Promise.all(own.map(fetch).concat(rest.map(fetch))).then(function () {
+        // Another language's page is offered only when the reader's language has none.
+        var offered = rest.filter(function (h) {
+          return !(h.fragment.alt && h.fragment.alt[lang]);
+        }).slice(0, others);
+        var total = found.hits.filter(function (h) { return h.own; }).length;
+        return { terms: found.terms, own: own, other: offered, total: total };
+      });
+    });
+  };
+
+  // ---------- Snippets ----------
+
+  /* Ranges [start, end) of `text` that match the query terms. */
+  function matches(text, terms) {
+    // Normalise character by character, remembering where each piece came from.
+    var norm = '';
+    var from = [];
+    var at = 0;
+    for (var ch of text) {
+      var n = normalize(ch);
+      for (var k = 0; k < n.length; k++) from.push(at);
+      norm += n;
+      at += ch.length;
+    }
+    from.push(at);
+    var ranges = [];
+    var words = terms.filter(function (t) { return !t.cjk && !t.join; });
+    if (words.length) {
+      tokensOfNormalized(norm).forEach(function (t) {
+        if (t.cjk || t.join) return;
+        var hit = words.some(function (w) {
+          return t.text === w.text || (w.prefix && (t.text.startsWith(w.text) || t.raw.startsWith(w.raw)));
+        });
+        if (hit) ranges.push([from[t.start], from[t.end]]);
+      });
+    }
+    // CJK terms: highlight the query's CJK runs where they appear whole.
+    var runs = {};
+    terms.forEach(function (t) { if (t.cjk) runs[t.run || t.text] = true; });
+    Object.keys(runs).forEach(function (run) {
+      var i = norm.indexOf(run);
+      while (i >= 0) {
+        ranges.push([from[i], from[i + run.length]]);
+        i = norm.indexOf(run, i + run.length);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  /* The CJK runs of a query, to highlight them whole rather than bigram by bigram. */
+  function cjkRuns(query) {
+    var out = [];
+    var norm = normalize(query);
+    var run = '';
+    for (var ch of norm) {
+      if (isCjk(ch.codePointAt(0))) run += ch;
+      else { if (run) out.push(run); run = ''; }
+    }
+    if (run) out.push(run);
+    return out;
+  }
+
+  /* About `size` characters of `text` around the first match (of the whole query if it is
+     there): [{text, mark}]. */
+  function snippet(text, query, terms, size) {
+    var runs = cjkRuns(query);
+    var phrase = normalize(query).trim().replace(/\s+/g, ' ');
+    var whole = phrase.length > 1 && runs.indexOf(phrase) < 0 ? [phrase] : [];
+    var all = terms.filter(function (t) { return !t.cjk && !t.join; }).concat(runs.concat(whole).map(function (r) {
+      return { text: r, run: r, cjk: true };
+    }));
+    var ranges = matches(text, all);
+    var first = whole.length ? matches(text, [{ text: phrase, run: phrase, cjk: true }]) : [];
+    var start = 0;
+    var centre = first.length ? first[0] : ranges[0];
+    if (centre) {
+      start = Math.max(0, centre[0] - Math.floor(size / 3));
+      // Start at a word: after a space within a few characters, else never inside a word.
+      var space = text.slice(start, centre[0]).search(/\s/);
+      if (space >= 0 && space < 16) start += space + 1;
+      while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
+    }
+    var end = Math.min(text.length, start + size);
+    // End at a word: before the last space within a few characters, never inside a word.
+    if (end < text.length && isWord(text[end - 1]) && isWord(text[end])) {
+      var from = Math.max(start, end - 16);
+      var cut = text.slice(from, end).lastIndexOf(' ');
+      if (cut > 0) end = from + cut;
+    }
+    var parts = [];
+    if (start > 0) parts.push({ text: '… ', mark: false });
+    var at = start;
+    ranges.forEach(function (r) {
+      if (r[1] <= at || r[0] >= end) return;
+      var s = Math.max(r[0], at);
+      if (s > at) parts.push({ text: text.slice(at, s), mark: false });
+      parts.push({ text: text.slice(s, Math.min(r[1], end)), mark: true });
+      at = Math.min(r[1], end);
+    });
+    if (at < end) parts.push({ text: text.slice(at, end), mark: false });
+    if (end < text.length) parts.push({ text: ' …', mark: false });
+    return parts;
+  }
+
+  var api = {
+    normalize: normalize, tokens: tokens, stem: stem, shardKey: shardKey, shardOf: shardOf,
+    queryTerms: queryTerms, Searcher: Searcher, snippet: snippet
+  };
+  if (typeof module === 'object' && module.exports) {
+    module.exports = api;
+    return;
+  }
+  root.tebikiSearch = api;
+
+  // ---------- The search box ----------
+  var box = document.querySelector('[data-search]');
+  if (!box || !window.fetch || !window.Promise) return;
+  var input = box.querySelector('input[type="search"]');
+  var list = box.querySelector('[data-search-results]');
+  var status = box.querySelector('[data-search-status]');
+  var panel = box.querySelector('[data-search-panel]');
+  if (!input || !list || !status || !panel) return;
+  var base = box.getAttribute('data-index');
+  var lang = box.getAttribute('data-lang') || document.documentElement.lang;
+  var say = function (name) { return box.getAttribute('data-t-' + name) || ''; };
+  var searcher = new Searcher(function (path) {
+    return fetch(base + path).then(function (r) {
+      if (!r.ok) throw new Error(r.status + ' ' + path);
+      return r.json();
+    });
+  });
+  var active = -1;
+  var serial = 0;
+  var timer = 0;
+  box.hidden = false;
+  var form = box.closest('form') || box.querySelector('form');
+  if (form) form.addEventListener('submit', function (e) { e.preventDefault(); go(); });
+
+  function options() { return list.querySelectorAll('[role="option"]'); }
+
+  function close() {
+    panel.hidden = true;
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  }
+
+  function open() {
+    panel.hidden = false;
+  }
+
+  function highlight(n) {
+    var opts = options();
+    if (!opts.length) return;
+    active = (n + opts.length) % opts.length;
+    opts.forEach(function (o, i) { o.setAttribute('aria-selected', i === active ? 'true' : 'false'); });
+    input.setAttribute('aria-activedescendant', opts[active].id);
+    opts[active].scrollIntoView({ block: 'nearest' });
+  }
+
+  function go() {
+    var opts = options();
+    var target = opts[active >= 0 ? active : 0];
+    var link = target && target.querySelector('a');
+    if (link) window.location.href = link.href;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function item(h, query, terms, n) {
+    var f = h.fragment;
+    var li = el('li', 'search-result' + (h.own ? '' : ' search-result-other'));
+    li.setAttribute('role', 'option');
+    li.id = 'search-option-' + n;
+    li.setAttribute('aria-selected', 'false');
+    var a = el('a', 'search-result-title', f.title);
+    a.href = f.url;
+    a.tabIndex = -1;
+    if (!h.own) { a.hreflang = f.lang; a.lang = f.lang; }
+    li.appendChild(a);
+    var where = f.glossary ? say('glossary') : f.section;
+    if (where || !h.own) {
+      var meta = el('span', 'search-result-section');
+      if (where) meta.appendChild(document.createTextNode(where));
+      if (!h.own) {
+        var badge = el('span', 'lang-badge', box.getAttribute('data-name-' + f.lang) || f.lang);
+        meta.appendChild(badge);
+      }
+      li.appendChild(meta);
+    }
+    var p = el('p', 'search-result-snippet');
+    if (!h.own) p.lang = f.lang;
+    snippet(f.text, query, terms, 110).forEach(function (part) {
+      p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
+    });
+    li.appendChild(p);
+    li.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    li.addEventListener('click', function (e) {
+      if (e.target !== a) window.location.href = f.url;
+    });
+    return li;
+  }
+
+  function show(query, found) {
+    list.textContent = '';
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
+    var n = 0;
+    found.own.forEach(function (h) { list.appendChild(item(h, query, found.terms, n++)); });
+    if (found.other.length) {
+      var head = el('li', 'search-other-heading', say('other'));
+      head.setAttribute('role', 'presentation');
+      list.appendChild(head);
+      found.other.forEach(function (h) { list.appendChild(item(h, query, found.terms, n++)); });
+    }
+    var count = found.total;
+    var text = count === 0 ? say('none').replace('{q}', query)
+      : (count === 1 ? say('one') : say('many').replace('{n}', String(count)));
+    if (count === 0 && found.other.length) text += ' ' + say('offer');
+    status.textContent = text;
+    box.setAttribute('data-search-shown', query);
+    open();
+  }
+
+  function run() {
+    var query = input.value;
+    var mine = ++serial;
+    if (!query.trim()) { list.textContent = ''; status.textContent = ''; close(); return; }
+    searcher.results(query, lang, 10, 5).then(function (found) {
+      if (mine === serial) show(query, found);
+    }, function () {
+      if (mine === serial) { list.textContent = ''; status.textContent = say('error'); open(); }
+    });
+  }
+
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 60);
+  });
+  input.addEventListener('focus', function () { if (input.value.trim() && list.children.length) open(); });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowDown') { e.preventDefault(); if (panel.hidden) run(); else highlight(active + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(active - 1); }
+    else if (e.key === 'Enter') { e.preventDefault(); go(); }
+    else if (e.key === 'Escape') {
+      if (!panel.hidden) { e.preventDefault(); close(); }
+      else if (input.value) { e.preventDefault(); input.value = ''; run(); }
+    }
+  });
+  document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(); });
+  document.addEventListener('keydown', function (e) {
+    if (e.key === '/' && document.activeElement !== input && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
+      e.preventDefault();
+      input.focus();
+    }
+  });
+})(this);
