@@ -590,7 +590,12 @@ pub(crate) fn equivalence_site() -> Fixture {
         "content/glossary.toml",
         &hq_glossary("term = \"headquarters\"", "A central body."),
     );
-    let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
+    let mark = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "content/guides/_index.ja.md",
+    ]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
     f
 }
@@ -734,6 +739,15 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             "a bundle asset deleted",
             Box::new(|f: &Fixture| {
                 std::fs::remove_file(f.path("content/guides/report/chart.png")).expect("delete")
+            }),
+        ),
+        (
+            "an original section index edited whose translation is marked (now stale)",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/_index.md",
+                    "---\ntitle: Guides\nupdated: 2026-06-01\n---\nEvery guide.\n",
+                )
             }),
         ),
         (

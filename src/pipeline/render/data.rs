@@ -160,7 +160,7 @@ pub struct SectionLink<'a> {
     pub url: String,
 }
 
-/// `page.translation`: a translated page and its original.
+/// `page.translation` (and `section.translation`): a translated page and its original.
 #[derive(Serialize)]
 pub struct TranslationData<'a> {
     /// `current`, `stale` or `untracked`.
@@ -184,6 +184,9 @@ pub struct SectionData<'a> {
     /// translations where the language falls back.
     pub pages: SummaryList,
     pub subsections: Vec<SubsectionData<'a>>,
+    /// On a section whose `_index` is a translation: where it stands against its original;
+    /// none in the default language or where the section has no `_index` of its own.
+    pub translation: Option<TranslationData<'a>>,
 }
 
 /// A subsection listed by its parent.
