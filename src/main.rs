@@ -115,13 +115,18 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Create a guide, or with --lang the translation of an existing guide.
+    /// Create a guide (with --kind, from an archetype), or with --lang the translation of an
+    /// existing guide.
     New {
         /// Path inside content/, such as guides/my-guide.md.
         path: String,
-        /// Create the translation into this language of the guide at PATH.
+        /// Create the translation into this language of the guide at PATH (with --kind and
+        /// no guide at PATH yet: a new page written in this language).
         #[arg(long)]
         lang: Option<String>,
+        /// Start from an archetype: brief, guide, or the site's own archetypes/KIND.md.
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
         #[command(flatten)]
         site: Site,
     },
@@ -242,8 +247,13 @@ fn main() -> ExitCode {
             };
             (site.root, result)
         }
-        Command::New { path, lang, site } => {
-            let result = commands::new::run(&site.root, &path, lang.as_deref());
+        Command::New {
+            path,
+            lang,
+            kind,
+            site,
+        } => {
+            let result = commands::new::run(&site.root, &path, lang.as_deref(), kind.as_deref());
             (site.root, result)
         }
     };

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod archetypes;
 mod bad_input;
 mod bad_output;
 mod build;
