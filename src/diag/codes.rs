@@ -191,6 +191,9 @@ codes! {
     TermMissingLanguage = "term-missing-language", Warn, true,
         "a glossary term lacks an entry for a declared language",
         "Every term should have a `[term.LANG]` entry for each language of the site, so each glossary page lists it.\n\nFix: add `[term.LANG]` with `term` and `definition`.";
+    TermMissing = "term-missing", Warn, true,
+        "a translation's section lacks a glossary term its original's section uses",
+        "The original uses a glossary term in a section (sections are aligned by heading order; the text before the first heading is the first section) and the same section of the translation uses none of that term's name, abbreviation or aliases in the translation's language, nor a `term:` link to it. Readers then miss the glossary link, and the two versions may be using different words for one concept.\n\nFix: use the term's name in the translation's language (see the glossary), add the wording used as an alias of the term in `glossary.toml`, or link it with `[text](term:ID)`. Where the sections do not correspond (headings added or removed), align the headings first.";
     ExternalBroken = "external-broken", Deny, true,
         "an external link answers 404, 410 or another client error",
         "`tebiki check --external` requested the address and the server said it does not exist (or refused it with another 4xx status).\n\nFix: find the document's new address (government sites move pages) and update the link or the source's `url`; an archived copy is better than a dead link. A host that refuses automated requests can be listed in `[check] skip_external`.";

@@ -20,4 +20,5 @@ mod preview_engine;
 mod serve;
 mod serve_hardening;
 mod serve_soak;
+mod terminology;
 mod translations;
