@@ -99,7 +99,8 @@ enum Command {
         dir: PathBuf,
     },
     /// List every translation as current, stale, untracked or missing; `mark` and `diff`
-    /// help keep them in step with their sources.
+    /// help keep them in step with their sources, `export` and `import` exchange them with
+    /// translation vendors as XLIFF 2.1.
     Translations {
         #[command(subcommand)]
         action: Option<TranslationsAction>,
@@ -148,6 +149,21 @@ enum TranslationsAction {
     },
     /// Show what changed in a translation's source since the version it records (needs git).
     Diff { file: PathBuf },
+    /// Write the stale and missing pages of a language (or PATHS) as XLIFF 2.1 for a
+    /// translation vendor: one <file> per page, one <unit> per block, glossary terms as notes.
+    Export {
+        /// The language to translate into.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only these pages (content paths or files); default: every stale or missing one.
+        paths: Vec<String>,
+        /// The XLIFF file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE.xlf", required = true)]
+        output: PathBuf,
+    },
+    /// Write back the translations of an exported XLIFF file, recording the exported version;
+    /// refuses, writing nothing, if an original changed or inline codes do not match.
+    Import { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -240,6 +256,19 @@ fn main() -> ExitCode {
                 None => commands::translations::run(root, lang.as_deref(), format, strict),
                 Some(TranslationsAction::Mark { files }) => {
                     commands::translations::run_mark(root, &files)
+                }
+                Some(TranslationsAction::Export {
+                    lang: export_lang,
+                    paths,
+                    output,
+                }) => match export_lang.or(lang) {
+                    Some(l) => commands::xliff::run_export(root, &l, &paths, &output),
+                    None => Err(tebiki::error::Error::Usage(
+                        "give the language with --lang".into(),
+                    )),
+                },
+                Some(TranslationsAction::Import { file }) => {
+                    commands::xliff::run_import(root, &file)
                 }
                 Some(TranslationsAction::Diff { file }) => {
                     commands::translations_diff::run(root, &file)

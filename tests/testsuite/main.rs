@@ -22,3 +22,4 @@ mod serve_hardening;
 mod serve_soak;
 mod terminology;
 mod translations;
+mod xliff;
