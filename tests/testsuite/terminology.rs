@@ -88,6 +88,13 @@ fn english_original_japanese_translation() {
             .contains("use `AIセーフティ・インスティテュート` or `AISI` or `AI安全研究所` here")
     );
 
+    // The original's words kept as they are (a quoted title) count as the term.
+    f.write(
+        "content/guides/a.ja.md",
+        "---\ntitle: エー\nsources: [{title: S}]\n---\nAI安全研究所が開所した。\n\n## 主な日付\n\n“The AI Safety Institute opens”（英文）と本部。\n\n## 見通し\n\n本部の話。\n",
+    );
+    assert_eq!(missing(&f), []);
+
     // A `term:` link counts as using the term.
     f.write(
         "content/guides/a.ja.md",

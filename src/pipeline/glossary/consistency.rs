@@ -155,13 +155,26 @@ pub fn missing_terms(
     let right = sections(translation);
     let mut out = Vec::new();
     for (i, (l, r)) in left.iter().zip(&right).enumerate() {
-        let used = terms_used(glossary, &prose(&original[l.range.clone()]), original_lang);
+        let left_text = prose(&original[l.range.clone()]);
+        let used = terms_used(glossary, &left_text, original_lang);
         if used.is_empty() {
             continue;
         }
-        let there = terms_used(glossary, &prose(&translation[r.range.clone()]), lang);
+        let right_text = prose(&translation[r.range.clone()]);
+        let there = terms_used(glossary, &right_text, lang);
+        // The original's own words kept as they are (a quoted title, a name left in its
+        // language) count as using the term.
+        let kept: BTreeSet<usize> = glossary
+            .find(&left_text, original_lang, true, |_| false)
+            .into_iter()
+            .filter(|f| right_text.contains(&left_text[f.range.clone()]))
+            .map(|f| f.term)
+            .collect();
         for term in used {
-            if !there.contains(&term) && glossary.terms[term].langs.contains_key(lang) {
+            if !there.contains(&term)
+                && !kept.contains(&term)
+                && glossary.terms[term].langs.contains_key(lang)
+            {
                 out.push(MissingTerm {
                     section: i,
                     line: r.line,
