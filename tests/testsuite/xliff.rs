@@ -225,3 +225,29 @@ fn import_refuses_changed_originals_and_mismatched_codes_writing_nothing() {
     );
     assert!(!f.path("content/guides/plan.ja.md").exists());
 }
+
+#[test]
+fn a_translation_exported_and_imported_unchanged_comes_back_the_same() {
+    let f = site();
+    let ja = "---\ntitle: \"計画\"\nsummary: \"計画の要点。\"\ndate: 2026-01-02\ntags: [\"計画\"]\nsources: [{title: S}]\n---\n\n[法律](ai-act.md)と**本部**を参照。`code`はそのまま。[^n]\n\n## 柱\n\n- 第一の*柱*\n- 第二、[](ai-act.md)を参照\n\n| 段階 | 時期 |\n|---|---|\n| 採択 | 2026年 |\n\n[^n]: 注。\n";
+    f.write("content/guides/plan.ja.md", ja);
+    let xml = export(&f, &["guides/plan.md"]);
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    assert_eq!(
+        xml.matches("<target").count(),
+        xml.matches("<source").count(),
+        "every block lines up: {xml}"
+    );
+    f.write("same.xlf", &xml);
+    let run = f.run(&["translations", "import", "same.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let version = tebiki::model::blob::blob_id(PLAN.as_bytes());
+    assert_eq!(
+        f.read("content/guides/plan.ja.md"),
+        ja.replace(
+            "sources: [{title: S}]\n",
+            &format!("sources: [{{title: S}}]\ntranslated_from: \"{version}\"\n")
+        )
+    );
+    f.build_ok(&[]);
+}
