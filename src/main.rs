@@ -99,7 +99,8 @@ enum Command {
         dir: PathBuf,
     },
     /// List every translation as current, stale, untracked or missing; `mark` and `diff`
-    /// help keep them in step with their sources.
+    /// help keep them in step with their sources, `export` and `import` exchange them with
+    /// translation vendors as XLIFF 2.1.
     Translations {
         #[command(subcommand)]
         action: Option<TranslationsAction>,
@@ -115,13 +116,18 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Create a guide, or with --lang the translation of an existing guide.
+    /// Create a guide (with --kind, from an archetype), or with --lang the translation of an
+    /// existing guide.
     New {
         /// Path inside content/, such as guides/my-guide.md.
         path: String,
-        /// Create the translation into this language of the guide at PATH.
+        /// Create the translation into this language of the guide at PATH (with --kind and
+        /// no guide at PATH yet: a new page written in this language).
         #[arg(long)]
         lang: Option<String>,
+        /// Start from an archetype: brief, guide, or the site's own archetypes/KIND.md.
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
         #[command(flatten)]
         site: Site,
     },
@@ -143,6 +149,21 @@ enum TranslationsAction {
     },
     /// Show what changed in a translation's source since the version it records (needs git).
     Diff { file: PathBuf },
+    /// Write the stale and missing pages of a language (or PATHS) as XLIFF 2.1 for a
+    /// translation vendor: one <file> per page, one <unit> per block, glossary terms as notes.
+    Export {
+        /// The language to translate into.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only these pages (content paths or files); default: every stale or missing one.
+        paths: Vec<String>,
+        /// The XLIFF file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE.xlf", required = true)]
+        output: PathBuf,
+    },
+    /// Write back the translations of an exported XLIFF file, recording the exported version;
+    /// refuses, writing nothing, if an original changed or inline codes do not match.
+    Import { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -236,14 +257,32 @@ fn main() -> ExitCode {
                 Some(TranslationsAction::Mark { files }) => {
                     commands::translations::run_mark(root, &files)
                 }
+                Some(TranslationsAction::Export {
+                    lang: export_lang,
+                    paths,
+                    output,
+                }) => match export_lang.or(lang) {
+                    Some(l) => commands::xliff::run_export(root, &l, &paths, &output),
+                    None => Err(tebiki::error::Error::Usage(
+                        "give the language with --lang".into(),
+                    )),
+                },
+                Some(TranslationsAction::Import { file }) => {
+                    commands::xliff::run_import(root, &file)
+                }
                 Some(TranslationsAction::Diff { file }) => {
                     commands::translations_diff::run(root, &file)
                 }
             };
             (site.root, result)
         }
-        Command::New { path, lang, site } => {
-            let result = commands::new::run(&site.root, &path, lang.as_deref());
+        Command::New {
+            path,
+            lang,
+            kind,
+            site,
+        } => {
+            let result = commands::new::run(&site.root, &path, lang.as_deref(), kind.as_deref());
             (site.root, result)
         }
     };

@@ -11,7 +11,9 @@ use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::translation::Status;
 use crate::pipeline::build::{Prepared, prepare};
+use crate::pipeline::glossary::consistency;
 use crate::pipeline::index::Site;
+use crate::pipeline::load::SourceFile;
 use crate::pipeline::render;
 
 /// What `tebiki check` was asked to do beyond the default checks.
@@ -186,6 +188,76 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                     )),
                 );
             }
+        }
+    }
+    out.extend(terminology(site));
+    out
+}
+
+/// `term-missing`: for every translated page and section intro, the glossary terms a section
+/// of the original uses that the same section of the translation lacks, at the translation's
+/// heading.
+pub fn terminology(site: &Site) -> Vec<Diagnostic> {
+    let Some(glossary) = &site.glossary else {
+        return Vec::new();
+    };
+    let mut pairs: Vec<(&SourceFile, &SourceFile)> = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        if let Some(t) = site.translation_status(i) {
+            pairs.push((&site.pages[t.original].source, &page.source));
+        }
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        if let Some(t) = site.section_translation_status(i)
+            && let (Some(original), Some(translation)) =
+                (&site.sections[t.original].source, &section.source)
+        {
+            pairs.push((original, translation));
+        }
+    }
+    let mut out = Vec::new();
+    for (original, translation) in pairs {
+        let missing = consistency::missing_terms(
+            glossary,
+            &original.body,
+            &original.lang,
+            &translation.body,
+            &translation.lang,
+        );
+        let headings = consistency::sections(&translation.body);
+        for m in missing {
+            let term = &glossary.terms[m.term];
+            let (Some(there), Some(here)) = (
+                term.langs.get(&original.lang),
+                term.langs.get(&translation.lang),
+            ) else {
+                continue;
+            };
+            let section = headings
+                .get(m.section)
+                .and_then(|s| s.heading.as_deref())
+                .map_or("the text before the first heading".to_string(), |h| {
+                    format!("section `{h}`")
+                });
+            let mut words = vec![format!("`{}`", here.term)];
+            words.extend(here.abbr.iter().map(|a| format!("`{a}`")));
+            words.extend(here.aliases.iter().map(|a| format!("`{a}`")));
+            out.push(
+                Diagnostic::warning(
+                    Code::TermMissing,
+                    &translation.file,
+                    format!(
+                        "{section} does not use the glossary term `{}` that the same section of `{}` uses (`{}`)",
+                        term.id, original.file, there.term
+                    ),
+                )
+                .at(translation.body_line + m.line, 1)
+                .suggest(format!(
+                    "use {} here, add the wording used as an alias in the glossary, or link it with `[…](term:{})`",
+                    words.join(" or "),
+                    term.id
+                )),
+            );
         }
     }
     out

@@ -10,6 +10,8 @@ pub mod report;
 pub mod translations;
 pub mod translations_diff;
 pub mod watch;
+pub mod xliff;
+pub mod xliff_segments;
 
 /// How a command prints its report.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]

@@ -1,7 +1,9 @@
 //! `tebiki new`: a new guide with every front matter key a guide needs, or the translation of
 //! an existing one — a copy of the source, front matter and body, for the translator to
 //! rewrite in place, recording the source version it starts from and kept as a draft (readers
-//! get the original) until the translator publishes it.
+//! get the original) until the translator publishes it. With `--kind`, a new page starts from
+//! an archetype: the site's `archetypes/KIND.LANG.md` or `archetypes/KIND.md`, else one of the
+//! bundled kinds ([`BUNDLED`]).
 
 use std::path::Path;
 
@@ -23,10 +25,30 @@ pub struct Created {
     pub translation_of: Option<(String, String)>,
 }
 
+/// The archetypes built into the binary: (kind, language, text). A kind's entry without a
+/// language is its default-language (English) version.
+pub const BUNDLED: &[(&str, Option<&str>, &str)] = &[
+    ("brief", None, include_str!("archetypes/brief.md")),
+    ("brief", Some("ja"), include_str!("archetypes/brief.ja.md")),
+    ("guide", None, include_str!("archetypes/guide.md")),
+    ("guide", Some("ja"), include_str!("archetypes/guide.ja.md")),
+];
+
+/// The folder of a site's own archetypes, relative to its root.
+pub const ARCHETYPES_DIR: &str = "archetypes";
+
 /// Creates `path` (relative to `content/`; a leading `content/` is accepted) in the site at
 /// `root`: a new guide, or with `lang` the translation of the guide at `path`. A path named
-/// `NAME.LANG.md` asks for the translation of `NAME.md` too. Never overwrites a file.
-pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<Created, Error> {
+/// `NAME.LANG.md` asks for the translation of `NAME.md` too. With `kind`, the new page starts
+/// from that archetype, in `lang` (or the default language) when the page at `path` does not
+/// exist yet. Never overwrites a file.
+pub fn new(
+    root: &Path,
+    path: &str,
+    lang: Option<&str>,
+    kind: Option<&str>,
+    today: Date,
+) -> Result<Created, Error> {
     let config = config::load(root).map_err(Error::Content)?;
     let rel = content_path(path)?;
     let parsed = ContentPath::parse(&rel);
@@ -40,6 +62,27 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
         }
         (a, b) => a.or(b).filter(|l| !config.is_default(l)),
     };
+    if let Some(lang) = lang {
+        declared(&config, lang)?;
+    }
+    if let Some(kind) = kind {
+        let key = parsed.key();
+        if lang.is_some() && root.join(CONTENT_DIR).join(&key).exists() {
+            return Err(Error::Usage(format!(
+                "`{CONTENT_DIR}/{key}` exists, so its translation starts as a copy of it, not from an archetype: drop --kind (`tebiki new {key} --lang {}`)",
+                lang.unwrap_or_default()
+            )));
+        }
+        let page_lang = lang.unwrap_or(&config.default_language);
+        let text = archetype(root, kind, page_lang)?;
+        let text = fill(&text, &title_from(page_name(base, dir)), today);
+        let target = parsed.file_in(lang);
+        write_new(root, &target, &text)?;
+        return Ok(Created {
+            file: format!("{CONTENT_DIR}/{target}"),
+            translation_of: None,
+        });
+    }
     match lang {
         None => {
             let target = parsed.key();
@@ -60,13 +103,7 @@ pub fn new(root: &Path, path: &str, lang: Option<&str>, today: Date) -> Result<C
     }
 }
 
-fn translation(
-    root: &Path,
-    config: &Config,
-    source_rel: &str,
-    target: &str,
-    lang: &str,
-) -> Result<Created, Error> {
+fn declared(config: &Config, lang: &str) -> Result<(), Error> {
     if config.language(lang).is_none() {
         let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
         return Err(Error::Usage(format!(
@@ -74,6 +111,109 @@ fn translation(
             declared.join(", ")
         )));
     }
+    Ok(())
+}
+
+/// Every kind `new --kind` knows in the site at `root`: the bundled ones and the site's own
+/// (`archetypes/KIND.md`, `archetypes/KIND.LANG.md`), sorted.
+pub fn kinds(root: &Path) -> Vec<String> {
+    let mut kinds: std::collections::BTreeSet<String> =
+        BUNDLED.iter().map(|(k, _, _)| k.to_string()).collect();
+    if let Ok(entries) = std::fs::read_dir(root.join(ARCHETYPES_DIR)) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(stem) = name.strip_suffix(".md") {
+                let kind = stem.split('.').next().unwrap_or(stem);
+                if is_kind_name(kind) && entry.path().is_file() {
+                    kinds.insert(kind.to_string());
+                }
+            }
+        }
+    }
+    kinds.into_iter().collect()
+}
+
+/// A kind is a plain file name: letters, digits, `-` and `_`.
+fn is_kind_name(kind: &str) -> bool {
+    !kind.is_empty()
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The text of archetype `kind` for a page in `lang`: the site's `archetypes/KIND.LANG.md`,
+/// then its `archetypes/KIND.md` (a site's own kind serves every language), then the bundled
+/// version in `lang`, then the bundled default. An unknown kind is a usage error listing the
+/// kinds there are.
+pub fn archetype(root: &Path, kind: &str, lang: &str) -> Result<String, Error> {
+    let unknown = || {
+        Error::Usage(format!(
+            "there is no archetype `{kind}`; kinds: {} (add one as {ARCHETYPES_DIR}/{kind}.md)",
+            kinds(root).join(", ")
+        ))
+    };
+    if !is_kind_name(kind) {
+        return Err(unknown());
+    }
+    for name in [format!("{kind}.{lang}.md"), format!("{kind}.md")] {
+        let rel = format!("{ARCHETYPES_DIR}/{name}");
+        let path = root.join(&rel);
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        return String::from_utf8(bytes).map_err(|_| {
+            Error::Content(vec![
+                Diagnostic::error(Code::Io, &rel, "the archetype is not UTF-8 text")
+                    .suggest("save the file as UTF-8"),
+            ])
+        });
+    }
+    BUNDLED
+        .iter()
+        .find(|(k, l, _)| *k == kind && *l == Some(lang))
+        .or_else(|| BUNDLED.iter().find(|(k, l, _)| *k == kind && l.is_none()))
+        .map(|(_, _, text)| text.to_string())
+        .ok_or_else(unknown)
+}
+
+/// An archetype with its placeholders filled: `{{ title }}` (escaped for a double-quoted YAML
+/// or TOML string), `{{ date }}` (today) and `{{ review_by }}` (a year from today).
+fn fill(text: &str, title: &str, today: Date) -> String {
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    text.replace("{{ title }}", &title)
+        .replace("{{ date }}", &today.iso())
+        .replace("{{ review_by }}", &a_year_after(today).iso())
+}
+
+/// The name a new page's title starts from: the file's, or its folder's for `index.md` and
+/// `_index.md`.
+fn page_name<'a>(base: &'a str, dir: &'a str) -> &'a str {
+    match base {
+        "index" | "_index" => dir.rsplit('/').next().unwrap_or(dir),
+        _ => base,
+    }
+}
+
+/// The same day a year later (the 28th for days past it, so every month has it).
+fn a_year_after(today: Date) -> Date {
+    Date::parse(&format!(
+        "{:04}-{:02}-{:02}",
+        today.year + 1,
+        today.month,
+        today.day.min(28)
+    ))
+    .unwrap_or(today)
+}
+
+fn translation(
+    root: &Path,
+    config: &Config,
+    source_rel: &str,
+    target: &str,
+    lang: &str,
+) -> Result<Created, Error> {
+    declared(config, lang)?;
     let source = format!("{CONTENT_DIR}/{source_rel}");
     let source_path = root.join(&source);
     let bytes = match std::fs::read(&source_path) {
@@ -207,23 +347,15 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), Error> {
 /// The front matter and a short body for a new guide (or a section, for `_index.md`), as a
 /// draft dated today with a review a year from now.
 fn guide_skeleton(base: &str, dir: &str, today: Date) -> String {
-    let name = match base {
-        "index" | "_index" => dir.rsplit('/').next().unwrap_or(dir),
-        _ => base,
-    };
-    let title = title_from(name).replace('\\', "\\\\").replace('"', "\\\"");
+    let title = title_from(page_name(base, dir))
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     if base == "_index" {
         return format!(
             "---\ntitle: \"{title}\"\nsummary: \"\"\nsort_by: weight\n---\n\nWhat the guides in this section cover.\n"
         );
     }
-    let next_year = Date::parse(&format!(
-        "{:04}-{:02}-{:02}",
-        today.year + 1,
-        today.month,
-        today.day.min(28)
-    ))
-    .unwrap_or(today);
+    let next_year = a_year_after(today);
     format!(
         "---\n\
          title: \"{title}\"\n\
@@ -259,8 +391,8 @@ fn title_from(slug: &str) -> String {
 }
 
 /// `tebiki new`: creates the page and says what to do next.
-pub fn run(root: &Path, path: &str, lang: Option<&str>) -> Result<u8, Error> {
-    let created = new(root, path, lang, Date::today())?;
+pub fn run(root: &Path, path: &str, lang: Option<&str>, kind: Option<&str>) -> Result<u8, Error> {
+    let created = new(root, path, lang, kind, Date::today())?;
     match created.translation_of {
         Some((source, version)) => eprintln!(
             "created {} from {source} (version {}), as a draft: translate the title, summary, tags, category and text, then remove `draft: true`",
@@ -299,5 +431,23 @@ mod tests {
         assert_eq!(meta.title.as_deref(), Some("New guide"));
         assert_eq!(meta.review_by.unwrap().iso(), "2025-02-28");
         assert!(meta.draft);
+    }
+
+    #[test]
+    fn bundled_archetypes_parse_once_filled() {
+        let today = Date::parse("2026-03-31").unwrap();
+        for (kind, lang, text) in BUNDLED {
+            let text = fill(text, "A \"quoted\" title", today);
+            let split = crate::model::frontmatter::split(&text).unwrap();
+            let (meta, errors) = crate::model::frontmatter::parse(
+                &split,
+                "x.md",
+                crate::model::frontmatter::Kind::Page,
+            );
+            assert!(errors.is_empty(), "{kind} {lang:?}: {errors:?}");
+            assert_eq!(meta.title.as_deref(), Some("A \"quoted\" title"));
+            assert_eq!(meta.review_by.unwrap().iso(), "2027-03-28");
+            assert!(meta.draft);
+        }
     }
 }

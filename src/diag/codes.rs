@@ -161,6 +161,9 @@ codes! {
     TranslationDiff = "translation-diff", Deny, false,
         "`tebiki translations diff` cannot show the change",
         "The source's version recorded in `translated_from` could not be found in git, or git could not be run.\n\nFix: run it inside the site's git repository, and check that `translated_from` was written by `tebiki translations mark`.";
+    XliffImport = "xliff-import", Deny, false,
+        "`tebiki translations import` cannot import an XLIFF file",
+        "The XLIFF file is not one `tebiki translations export` wrote, an original changed since the export, a unit has no target, or a target's inline codes are not its source's (each must appear once; their markup comes from the original). Nothing is written.\n\nFix: export again when the original changed; otherwise translate every unit and keep every inline code of the source in its target.";
     NoSource = "no-source", Deny, false,
         "a translation whose source does not exist",
         "A translation `NAME.LANG.md` is matched to its source `NAME.md` by the file name; `tebiki translations mark` and `tebiki new --lang` need that source.\n\nFix: restore the source, or rename the translation after the source it translates.";
@@ -194,6 +197,9 @@ codes! {
     TermMissingLanguage = "term-missing-language", Warn, true,
         "a glossary term lacks an entry for a declared language",
         "Every term should have a `[term.LANG]` entry for each language of the site, so each glossary page lists it.\n\nFix: add `[term.LANG]` with `term` and `definition`.";
+    TermMissing = "term-missing", Warn, true,
+        "a translation's section lacks a glossary term its original's section uses",
+        "The original uses a glossary term in a section (sections are aligned by heading order; the text before the first heading is the first section) and the same section of the translation uses none of that term's name, abbreviation or aliases in the translation's language, nor a `term:` link to it. Readers then miss the glossary link, and the two versions may be using different words for one concept.\n\nFix: use the term's name in the translation's language (see the glossary), add the wording used as an alias of the term in `glossary.toml`, or link it with `[text](term:ID)`. Where the sections do not correspond (headings added or removed), align the headings first.";
     ExternalBroken = "external-broken", Deny, true,
         "an external link answers 404, 410 or another client error",
         "`tebiki check --external` requested the address and the server said it does not exist (or refused it with another 4xx status).\n\nFix: find the document's new address (government sites move pages) and update the link or the source's `url`; an archived copy is better than a dead link. A host that refuses automated requests can be listed in `[check] skip_external`.";

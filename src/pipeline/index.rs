@@ -279,6 +279,14 @@ pub struct PageTranslation {
     pub original: usize,
 }
 
+/// Where a translated section's `_index` stands against its original.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionTranslation {
+    pub status: Status,
+    /// Index into `Site::sections` of the default language's section.
+    pub original: usize,
+}
+
 impl Site {
     /// The translation status of page `index`: `None` for a page in the default language or
     /// one whose original is not in the site.
@@ -290,6 +298,21 @@ impl Site {
         let original = self.page_index(&page.source.key, &self.config.default_language)?;
         let status = status_of(page.meta(), || self.pages[original].source.blob.clone());
         Some(PageTranslation { status, original })
+    }
+
+    /// The translation status of section `index`'s `_index` file: `None` in the default
+    /// language, for a section with no `_index` in its own language (it shows the original's),
+    /// or when the default language's section has no `_index`.
+    pub fn section_translation_status(&self, index: usize) -> Option<SectionTranslation> {
+        let section = &self.sections[index];
+        let source = section.source.as_ref()?;
+        if self.config.is_default(&section.lang) || source.lang != section.lang {
+            return None;
+        }
+        let original = self.section_index(&section.dir, &self.config.default_language)?;
+        let original_source = self.sections[original].source.as_ref()?;
+        let status = status_of(&source.meta, || original_source.blob.clone());
+        Some(SectionTranslation { status, original })
     }
 
     /// Sorts section lists and rebuilds the tag and category lists again, after pages' front

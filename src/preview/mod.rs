@@ -3,6 +3,7 @@
 //! file [`watcher`].
 
 pub mod engine;
+pub mod review;
 pub mod server;
 pub mod snapshot;
 pub mod watcher;

@@ -50,6 +50,7 @@ use crate::model::config;
 use crate::model::url::percent_decode;
 use crate::pipeline::render::Sink as _;
 use crate::preview::engine::{Preview, Update};
+use crate::preview::review::{self, REVIEW_PATH};
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
 use crate::preview::watcher::{Watcher, describe};
 
@@ -91,6 +92,8 @@ struct State {
     snapshot: RwLock<Arc<Snapshot>>,
     hub: Mutex<Hub>,
     access: Access,
+    /// The site's folder, for the review view (none when serving files alone).
+    root: Option<PathBuf>,
 }
 
 /// The live-reload side: who listens, and what a new listener must be told.
@@ -122,11 +125,12 @@ fn sse(event: &str, data: &str) -> String {
 }
 
 impl State {
-    fn new(snapshot: Arc<Snapshot>, access: Access) -> Self {
+    fn new(snapshot: Arc<Snapshot>, access: Access, root: Option<PathBuf>) -> Self {
         State {
             snapshot: RwLock::new(snapshot),
             hub: Mutex::default(),
             access,
+            root,
         }
     }
 
@@ -265,7 +269,7 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         bind: options.bind,
         port,
     };
-    let state = Arc::new(State::new(Arc::default(), access));
+    let state = Arc::new(State::new(Arc::default(), access, Some(root.clone())));
     let started = Instant::now();
     match preview.full() {
         Ok(Update::Rebuilt {
@@ -397,7 +401,7 @@ pub fn answer_raw(files: &[(&str, &[u8])], request: &[u8]) -> Vec<u8> {
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 1111,
     };
-    let state = Arc::new(State::new(Arc::new(sink.finish()), access));
+    let state = Arc::new(State::new(Arc::new(sink.finish()), access, None));
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -564,6 +568,24 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
             "text/event-stream; charset=utf-8",
         );
         set(&mut response, header::CACHE_CONTROL, "no-store");
+        return response;
+    }
+    let review_root = REVIEW_PATH.trim_end_matches('/');
+    if let Some(root) = &state.root
+        && (path == review_root || path.starts_with(REVIEW_PATH))
+    {
+        let rest = percent_decode(path.get(REVIEW_PATH.len()..).unwrap_or(""));
+        let (status, html) = review::answer(root, &rest);
+        let generation = state.lock_hub().generation;
+        let mut response = Response::new(Reply::bytes(inject(html.as_bytes(), generation)));
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        set(
+            &mut response,
+            header::CONTENT_TYPE,
+            "text/html; charset=utf-8",
+        );
+        set(&mut response, header::CACHE_CONTROL, "no-store");
+        set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
         return response;
     }
     let snapshot = state.snapshot();

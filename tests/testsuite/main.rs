@@ -4,6 +4,7 @@
 
 mod common;
 
+mod archetypes;
 mod bad_input;
 mod bad_output;
 mod browser;
@@ -23,4 +24,6 @@ mod search_browser;
 mod serve;
 mod serve_hardening;
 mod serve_soak;
+mod terminology;
 mod translations;
+mod xliff;

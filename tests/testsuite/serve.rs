@@ -595,7 +595,12 @@ pub(crate) fn equivalence_site() -> Fixture {
         "content/glossary.toml",
         &hq_glossary("term = \"headquarters\"", "A central body."),
     );
-    let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
+    let mark = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "content/guides/_index.ja.md",
+    ]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
     f
 }
@@ -766,6 +771,15 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             }),
         ),
         (
+            "an original section index edited whose translation is marked (now stale)",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/_index.md",
+                    "---\ntitle: Guides\nupdated: 2026-06-01\n---\nEvery guide.\n",
+                )
+            }),
+        ),
+        (
             "a section index deleted",
             Box::new(|f: &Fixture| {
                 std::fs::remove_file(f.path("content/guides/_index.ja.md")).expect("delete")
@@ -881,4 +895,145 @@ fn watch_rebuilds_the_output_directory() {
     let html = read(&page).expect("page");
     assert!(!html.contains("__tebiki"), "no live-reload script on disk");
     assert!(html.contains("https://example.org/guides/ai-act/"));
+}
+
+/// Runs git in the fixture, failing the test if git fails.
+fn git(f: &Fixture, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(f.root())
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A stale translation in git: the original gained a line using a glossary term in its
+/// "Key dates" section, which the translation's section lacks.
+fn review_site(with_git: bool) -> Fixture {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        &hq_glossary("term = \"headquarters\"", "A central body."),
+    );
+    let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
+    assert_eq!(mark.code, 0, "{}", mark.stderr);
+    if with_git {
+        git(&f, &["init", "-q"]);
+        git(&f, &["config", "user.name", "Test"]);
+        git(&f, &["config", "user.email", "test@example.org"]);
+        git(&f, &["config", "commit.gpgsign", "false"]);
+        git(&f, &["add", "-A"]);
+        git(&f, &["commit", "-q", "-m", "start"]);
+    }
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace(
+            "| Step | Date |",
+            "The headquarters met.\n\n| Step | Date |",
+        ),
+    );
+    f
+}
+
+#[test]
+fn the_review_view_shows_a_translation_beside_its_original_live() {
+    let f = review_site(true);
+    let served = Served::start(&f);
+    let list = served.get("/__tebiki/review/");
+    assert_eq!(list.status, 200);
+    let text = list.text();
+    assert!(
+        text.contains(
+            "<a href=\"/__tebiki/review/guides/ai-act.ja.md\">content/guides/ai-act.ja.md</a>"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("<tr class=\"status-stale\">"), "{text}");
+    assert!(text.contains("id=\"__tebiki_livereload\""));
+    assert_eq!(served.get("/__tebiki/review").status, 200);
+
+    let page = served.get("/__tebiki/review/guides/ai-act.ja.md");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let text = page.text();
+    let original = f.read("content/guides/ai-act.md");
+    let line = original
+        .lines()
+        .position(|l| l == "The headquarters met.")
+        .expect("the new line")
+        + 1;
+    assert!(
+        text.contains(&format!(
+            "<div class=\"line changed\"><span class=\"ln\">{line}</span><span class=\"tx\">The <mark class=\"term\" title=\"hq\">headquarters</mark> met.</span></div>"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("(from git)"), "{text}");
+    assert!(text.contains("<span class=\"tx\">## 主な日付</span>"));
+    assert!(text.contains("AI戦略<mark class=\"term\" title=\"hq\">本部</mark>を置く。"));
+    assert!(text.contains("Missing terms: <mark class=\"missing-term\" title=\"hq\">本部</mark>"));
+    assert!(text.contains("id=\"__tebiki_livereload\""));
+
+    // Live: an edit of the translation reloads the page, which shows it.
+    let events = served.events();
+    f.write(
+        "content/guides/ai-act.ja.md",
+        &crate::common::AI_ACT_JA.replace(
+            "2025年5月28日に成立した。",
+            "本部の設置は2025年5月28日に決まった。",
+        ),
+    );
+    events.expect("reload", &served);
+    served.wait_for(
+        "/__tebiki/review/guides/ai-act.ja.md",
+        "the edited translation",
+        |g| g.text().contains("設置は2025年5月28日") && !g.text().contains("Missing terms"),
+    );
+
+    for path in [
+        "/__tebiki/review/guides/nothing.ja.md",
+        "/__tebiki/review/guides/ai-act.md",
+        "/__tebiki/review/%2e%2e/book.toml",
+        "/__tebiki/review/guides/../../book.toml",
+    ] {
+        assert_eq!(served.get(path).status, 404, "{path}");
+    }
+
+    // Never part of a build.
+    f.build_ok(&[]);
+    for entry in walkdir::WalkDir::new(f.path("public"))
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path().to_string_lossy().into_owned();
+        assert!(!path.contains("__tebiki"), "{path}");
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("read");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("tebiki-review"),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_review_view_says_when_git_cannot_show_the_changes() {
+    let f = review_site(false);
+    let root = f.root().canonicalize().expect("root");
+    let (status, html) = tebiki::preview::review::answer(&root, "guides/ai-act.ja.md");
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Changes to the original cannot be shown"),
+        "{html}"
+    );
+    assert!(!html.contains("line changed"));
+    assert!(html.contains("<mark class=\"term\" title=\"hq\">headquarters</mark>"));
 }

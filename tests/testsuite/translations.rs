@@ -466,6 +466,45 @@ fn stale_translation_shows_a_notice_in_its_language() {
 }
 
 #[test]
+fn stale_translated_section_index_shows_the_notice() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/_index.ja.md", "content/guides/_index.ja.md"]);
+    f.build_ok(&[]);
+    for out in ["public/ja/index.html", "public/ja/guides/index.html"] {
+        assert!(
+            !f.read(out).contains("translation-notice"),
+            "current: {out}"
+        );
+    }
+
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\nupdated: 2026-06-01\n---\nEvery guide.\n",
+    );
+    f.write(
+        "content/_index.md",
+        "---\ntitle: Home\nsummary: The home page.\n---\nWelcome back.\n",
+    );
+    f.build_ok(&[]);
+    let guides = f.read("public/ja/guides/index.html");
+    assert!(guides.contains("class=\"translation-notice\""), "{guides}");
+    assert!(guides.contains("この翻訳は最新ではない可能性があります。"));
+    assert!(guides.contains("原文の最終更新日は2026年6月1日です。"));
+    assert!(guides.contains(
+        "<a href=\"https://example.org/guides/\" hreflang=\"en\">Englishの原文を読む</a>"
+    ));
+    let home = f.read("public/ja/index.html");
+    assert!(home.contains("class=\"translation-notice\""), "{home}");
+    assert!(home.contains("<a href=\"https://example.org/\" hreflang=\"en\">"));
+    for out in ["public/index.html", "public/guides/index.html"] {
+        assert!(
+            !f.read(out).contains("translation-notice"),
+            "original: {out}"
+        );
+    }
+}
+
+#[test]
 fn section_lists_fall_back_to_originals_with_a_badge() {
     let f = Fixture::bilingual();
     f.write(

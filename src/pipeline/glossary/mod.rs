@@ -1,6 +1,7 @@
 //! The glossary: `content/glossary.toml` read and checked into terms, with one term
 //! matcher (`glossary/matcher.rs`) per language for the link stage.
 
+pub mod consistency;
 mod matcher;
 
 pub use matcher::Found;

@@ -346,6 +346,20 @@ impl<'a> Contexts<'a> {
                     }
                 })
                 .collect(),
+            translation: site
+                .section_index(&section.dir, &section.lang)
+                .and_then(|i| site.section_translation_status(i))
+                .and_then(|t| {
+                    let original = &site.sections[t.original];
+                    let meta = &original.source.as_ref()?.meta;
+                    Some(TranslationData {
+                        status: t.status,
+                        original_url: site.url(&original.path),
+                        original_lang: &original.lang,
+                        original_title: &original.title,
+                        original_updated: date(last_change(meta), &section.lang),
+                    })
+                }),
         };
         (data, paginator)
     }

@@ -183,7 +183,7 @@ pub struct SectionLink<'a> {
     pub url: String,
 }
 
-/// `page.translation`: a translated page and its original.
+/// `page.translation` (and `section.translation`): a translated page and its original.
 #[derive(Serialize)]
 pub struct TranslationData<'a> {
     /// `current`, `stale` or `untracked`.
@@ -207,6 +207,9 @@ pub struct SectionData<'a> {
     /// for missing translations where the language falls back (all of them on the home page).
     pub pages: SummaryList,
     pub subsections: Vec<SubsectionData<'a>>,
+    /// On a section whose `_index` is a translation: where it stands against its original;
+    /// none in the default language or where the section has no `_index` of its own.
+    pub translation: Option<TranslationData<'a>>,
 }
 
 /// A subsection listed by its parent.

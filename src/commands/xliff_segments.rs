@@ -1,0 +1,336 @@
+//! The translatable blocks of a Markdown body, for XLIFF: every heading, paragraph, list item
+//! and table cell becomes a unit whose text keeps the Markdown source between its inline
+//! markup, and whose inline markup (emphasis, links, code, footnote references, images, breaks)
+//! becomes numbered codes: a pair around text it contains (`<pc>`), or a placeholder (`<ph>`).
+//! The unit's tokens, written out, give back exactly the source of its range, so a body can be
+//! rebuilt from its skeleton and the units' translations.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::pipeline::markdown::options;
+
+/// One piece of a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tok {
+    /// Markdown source text, to translate.
+    Text(String),
+    /// The opening markup of inline code `id` (`**`, `[`).
+    Open(usize, String),
+    /// The closing markup of inline code `id` (`**`, `](guide.md)`).
+    Close(usize, String),
+    /// A placeholder for markup with nothing to translate inside (`` `code` ``, `[^1]`).
+    Ph(usize, String),
+}
+
+/// One translatable block of a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// `heading`, `paragraph`, `list item` or `table cell`.
+    pub kind: &'static str,
+    /// The block's inline content in the body.
+    pub range: Range<usize>,
+    pub toks: Vec<Tok>,
+}
+
+impl Unit {
+    /// The unit's source text without markup: what a glossary looks at.
+    pub fn plain(&self) -> String {
+        self.toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The Markdown that `toks` stand for, with the markup of each code taken from `markup`
+/// (the source unit's tokens).
+pub fn to_markdown(toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Text(s) | Tok::Open(_, s) | Tok::Close(_, s) | Tok::Ph(_, s) => s.as_str(),
+        })
+        .collect()
+}
+
+fn block_kind(tag: &Tag<'_>) -> &'static str {
+    match tag {
+        Tag::Paragraph => "paragraph",
+        Tag::Heading { .. } => "heading",
+        Tag::Item => "list item",
+        Tag::TableCell => "table cell",
+        Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => "code",
+        _ => "",
+    }
+}
+
+fn is_inline_tag(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Every unit of `body`, in order.
+pub fn units(body: &str) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut blocks: Vec<&'static str> = Vec::new();
+    let mut run: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let inline = match &event {
+            Event::Start(tag) => is_inline_tag(tag),
+            Event::End(tag) => is_inline_end(tag),
+            Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::TaskListMarker(_) => true,
+            _ => false,
+        };
+        let kind = blocks.last().copied().unwrap_or("");
+        if inline {
+            if !matches!(kind, "" | "code") {
+                run.push((event, range));
+            }
+            continue;
+        }
+        flush(body, kind, &mut run, &mut out);
+        match &event {
+            Event::Start(tag) => blocks.push(block_kind(tag)),
+            Event::End(_) => {
+                blocks.pop();
+            }
+            _ => {}
+        }
+    }
+    let kind = blocks.last().copied().unwrap_or("");
+    flush(body, kind, &mut run, &mut out);
+    out
+}
+
+/// Turns a run of inline events into a unit, if it has text to translate.
+fn flush(
+    body: &str,
+    kind: &'static str,
+    run: &mut Vec<(Event<'_>, Range<usize>)>,
+    out: &mut Vec<Unit>,
+) {
+    if run.is_empty() {
+        return;
+    }
+    let events = std::mem::take(run);
+    let start = events.iter().map(|(_, r)| r.start).min().unwrap_or(0);
+    let end = events.iter().map(|(_, r)| r.end).max().unwrap_or(start);
+    let toks = tokens(body, start..end, &events);
+    let has_text = toks
+        .iter()
+        .any(|t| matches!(t, Tok::Text(s) if s.chars().any(char::is_alphanumeric)));
+    if has_text && !kind.is_empty() {
+        out.push(Unit {
+            kind,
+            range: start..end,
+            toks,
+        });
+    }
+}
+
+/// An inline container being read: its code id, where it starts, whether its opening markup
+/// has been emitted.
+struct Frame {
+    id: usize,
+    start: usize,
+    opened: bool,
+}
+
+fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)]) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut pos = range.start;
+    let mut next_id = 0;
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut image_depth = 0usize;
+    let mut image_start = 0;
+    let text = |toks: &mut Vec<Tok>, from: usize, to: usize| {
+        if to > from {
+            match toks.last_mut() {
+                Some(Tok::Text(s)) => s.push_str(&body[from..to]),
+                _ => toks.push(Tok::Text(body[from..to].to_string())),
+            }
+        }
+    };
+    for (event, r) in events {
+        if image_depth > 0 {
+            match event {
+                Event::Start(Tag::Image { .. }) => image_depth += 1,
+                Event::End(TagEnd::Image) => {
+                    image_depth -= 1;
+                    if image_depth == 0 {
+                        next_id += 1;
+                        toks.push(Tok::Ph(next_id, body[image_start..r.end].to_string()));
+                        pos = r.end;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        // A child of a container whose opening markup is still pending: it ends here.
+        if !matches!(event, Event::End(_))
+            && let Some(top) = stack.last_mut()
+            && !top.opened
+        {
+            top.opened = true;
+            toks.push(Tok::Open(top.id, body[top.start..r.start].to_string()));
+            pos = r.start;
+        }
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                text(&mut toks, pos, r.start);
+                image_depth = 1;
+                image_start = r.start;
+            }
+            Event::Start(_) => {
+                text(&mut toks, pos, r.start);
+                next_id += 1;
+                stack.push(Frame {
+                    id: next_id,
+                    start: r.start,
+                    opened: false,
+                });
+                pos = r.start;
+            }
+            Event::End(_) => {
+                let Some(frame) = stack.pop() else { continue };
+                if frame.opened {
+                    toks.push(Tok::Close(
+                        frame.id,
+                        body[pos.max(frame.start)..r.end].to_string(),
+                    ));
+                } else {
+                    toks.push(Tok::Ph(frame.id, body[frame.start..r.end].to_string()));
+                }
+                pos = r.end;
+            }
+            Event::Text(_) => {
+                text(&mut toks, pos, r.end);
+                pos = r.end;
+            }
+            _ => {
+                text(&mut toks, pos, r.start);
+                next_id += 1;
+                toks.push(Tok::Ph(next_id, body[r.start..r.end].to_string()));
+                pos = r.end;
+            }
+        }
+    }
+    text(&mut toks, pos, range.end);
+    toks
+}
+
+/// `body` with each unit's range replaced by its new Markdown (`texts`, one per unit).
+pub fn rebuild(body: &str, units: &[Unit], texts: &[String]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for (unit, text) in units.iter().zip(texts) {
+        out.push_str(&body[at..unit.range.start]);
+        out.push_str(text);
+        at = unit.range.end;
+    }
+    out.push_str(&body[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_and_codes() {
+        let body = "Intro with **bold** and [a link](x.md \"t\").\n\n## Key *dates* {#kd}\n\n- one `code`\n- two[^1]\n\n| A | B |\n|---|---|\n| [](x.md) | c ![i](p.png) |\n\n```\nnot text\n```\n\n[^1]: Note.\n";
+        let u = units(body);
+        let kinds: Vec<_> = u.iter().map(|u| u.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "paragraph",
+                "heading",
+                "list item",
+                "list item",
+                "table cell",
+                "table cell",
+                "table cell",
+                "paragraph"
+            ]
+        );
+        assert_eq!(
+            u[0].toks,
+            [
+                Tok::Text("Intro with ".into()),
+                Tok::Open(1, "**".into()),
+                Tok::Text("bold".into()),
+                Tok::Close(1, "**".into()),
+                Tok::Text(" and ".into()),
+                Tok::Open(2, "[".into()),
+                Tok::Text("a link".into()),
+                Tok::Close(2, "](x.md \"t\")".into()),
+                Tok::Text(".".into()),
+            ]
+        );
+        assert_eq!(to_markdown(&u[1].toks), "Key *dates*");
+        assert_eq!(u[2].toks[1], Tok::Ph(1, "`code`".into()));
+        assert_eq!(u[3].toks[1], Tok::Ph(1, "[^1]".into()));
+        assert_eq!(u[6].toks[1], Tok::Ph(1, "![i](p.png)".into()));
+        // Every unit's tokens give back its source, so the body rebuilds unchanged.
+        for unit in &u {
+            assert_eq!(to_markdown(&unit.toks), &body[unit.range.clone()]);
+        }
+        let texts: Vec<String> = u.iter().map(|u| to_markdown(&u.toks)).collect();
+        assert_eq!(rebuild(body, &u, &texts), body);
+    }
+
+    #[test]
+    fn bundled_content_round_trips() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let body = crate::model::frontmatter::split(&text).unwrap().body;
+            let u = units(body);
+            for unit in &u {
+                assert_eq!(
+                    to_markdown(&unit.toks),
+                    &body[unit.range.clone()],
+                    "{}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `tebiki translations export` and `import`: XLIFF 2.1 checked against the core schema's
+//! rules (a structural validation in Rust, `tebiki::commands::xliff::validate_core`: no XLIFF
+//! schema package is available to validate with xmllint), a round trip that builds with the
+//! original's structure and links, and the refusals that write nothing.
+
+use tebiki::commands::xliff::validate_core;
+
+use crate::common::Fixture;
+
+const PLAN: &str = "---\ntitle: \"The Plan\"\nsummary: \"What the plan says.\"\ndate: 2026-01-02\nsources: [{title: S}]\n---\n\nSee [the act](ai-act.md) and the **headquarters**, with `code` kept.[^n]\n\n## Pillars\n\n- First *pillar*\n- Second, see [](ai-act.md)\n\n| Step | When |\n|---|---|\n| Adopted | 2026 |\n\n[^n]: A note.\n";
+
+const GLOSSARY: &str = "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\nreading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"\n";
+
+fn site() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write("content/guides/plan.md", PLAN);
+    f.write("content/glossary.toml", GLOSSARY);
+    f
+}
+
+fn export(f: &Fixture, args: &[&str]) -> String {
+    let mut all = vec!["translations", "export", "--lang", "ja", "-o", "out.xlf"];
+    all.extend_from_slice(args);
+    let run = f.run(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.read("out.xlf")
+}
+
+/// Gives every unit without a target one: `訳 ` and its source, inline codes kept.
+fn fill(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find("<source xml:space=\"preserve\">") {
+        let end = rest[at..].find("</source>").expect("source end") + at + "</source>".len();
+        out.push_str(&rest[..end]);
+        let source = &rest[at + "<source xml:space=\"preserve\">".len()..end - "</source>".len()];
+        rest = &rest[end..];
+        if !rest.trim_start().starts_with("<target") {
+            out.push_str(&format!(
+                "\n        <target xml:space=\"preserve\">訳 {}</target>",
+                source.replace("headquarters", "本部")
+            ));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The tags and link targets of a page's article, languages aside: its structure.
+fn structure(html: &str) -> Vec<String> {
+    let main = crate::common::main_of(html);
+    let mut out = Vec::new();
+    for part in main.split('<').skip(1) {
+        let tag: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if matches!(
+            tag.as_str(),
+            "h2" | "h3" | "table" | "td" | "th" | "li" | "ul" | "strong" | "em" | "code" | "sup"
+        ) {
+            out.push(tag.clone());
+        }
+        if tag == "a"
+            && let Some(href) = part
+                .split("href=\"")
+                .nth(1)
+                .and_then(|h| h.split('"').next())
+        {
+            out.push(format!("a {}", href.replace("/ja/", "/")));
+        }
+    }
+    out
+}
+
+#[test]
+fn export_writes_valid_xliff_with_units_codes_notes_and_targets() {
+    let f = site();
+    let xml = export(&f, &[]);
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    // The default: stale and missing pages only (ai-act.ja.md is untracked).
+    assert!(xml.contains("<file id=\"f1\" original=\"content/guides/plan.md\" tbk:translation=\"content/guides/plan.ja.md\" tbk:version=\""), "{xml}");
+    assert!(!xml.contains("original=\"content/guides/ai-act.md\""));
+    for unit in [
+        "<unit id=\"title\" name=\"title\">",
+        "<unit id=\"summary\" name=\"summary\">",
+        "<unit id=\"u1\" name=\"paragraph\">",
+        "<unit id=\"u2\" name=\"heading\">",
+        "<unit id=\"u3\" name=\"list item\">",
+        "<unit id=\"u5\" name=\"table cell\">",
+    ] {
+        assert!(xml.contains(unit), "{unit}\n{xml}");
+    }
+    assert!(xml.contains("<source xml:space=\"preserve\">See <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">the act</pc> and the <pc id=\"2\" dataRefStart=\"d2s\" dataRefEnd=\"d2e\">headquarters</pc>, with <ph id=\"3\" dataRef=\"d3\"/> kept.<ph id=\"4\" dataRef=\"d4\"/></source>"), "{xml}");
+    assert!(xml.contains("<data id=\"d1e\" xml:space=\"preserve\">](ai-act.md)</data>"));
+    assert!(xml.contains("<note category=\"glossary\">headquarters → 本部</note>"));
+
+    // Named pages are exported whatever their status, with the translation as target.
+    let xml = export(&f, &["content/guides/ai-act.md"]);
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    assert!(
+        xml.contains("<target xml:space=\"preserve\">AI推進法</target>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<target xml:space=\"preserve\">主な日付</target>"),
+        "{xml}"
+    );
+
+    let run = f.run(&["translations", "export", "--lang", "en", "-o", "x.xlf"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = f.run(&[
+        "translations",
+        "export",
+        "--lang",
+        "ja",
+        "guides/nothing.md",
+        "-o",
+        "x.xlf",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn validation_catches_broken_documents() {
+    let good = "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.1\" srcLang=\"en\"><file id=\"f\"><unit id=\"u\"><segment><source>x</source></segment></unit></file></xliff>";
+    assert_eq!(validate_core(good), Ok(()));
+    for bad in [
+        good.replace("version=\"2.1\"", "version=\"1.2\""),
+        good.replace("<source>x</source>", "<target>x</target><source>x</source>"),
+        good.replace(
+            "<source>x</source>",
+            "<source><ph id=\"1\" dataRef=\"d1\"/></source>",
+        ),
+        good.replace(
+            "</unit>",
+            "</unit><unit id=\"u\"><segment><source>y</source></segment></unit>",
+        ),
+        good.replace("<segment>", "<segment><notes/>"),
+    ] {
+        assert!(validate_core(&bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn round_trip_builds_with_the_originals_structure_and_links() {
+    let f = site();
+    let xml = fill(&export(&f, &[]));
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    f.write("filled.xlf", &xml);
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("imported content/guides/plan.ja.md"),
+        "{}",
+        run.stderr
+    );
+    let ja = f.read("content/guides/plan.ja.md");
+    let version = tebiki::model::blob::blob_id(PLAN.as_bytes());
+    assert!(
+        ja.contains(&format!("translated_from: \"{version}\"")),
+        "{ja}"
+    );
+    assert!(ja.contains("title: \"訳 The Plan\""), "{ja}");
+    assert!(
+        ja.contains("訳 See [the act](ai-act.md) and the **本部**, with `code` kept.[^n]"),
+        "{ja}"
+    );
+    assert!(ja.contains("## 訳 Pillars"), "{ja}");
+    assert!(ja.contains("| 訳 Adopted | 訳 2026 |"), "{ja}");
+
+    let entries = f.run(&["translations", "--format", "json", "--lang", "ja"]);
+    assert!(entries.stdout.contains("\"content/guides/plan.ja.md\""));
+    f.build_ok(&[]);
+    let en = f.read("public/guides/plan/index.html");
+    let ja = f.read("public/ja/guides/plan/index.html");
+    assert_eq!(structure(&ja), structure(&en));
+    assert!(
+        structure(&en)
+            .iter()
+            .any(|s| s == "a https://example.org/guides/ai-act/"),
+        "{:?}",
+        structure(&en)
+    );
+}
+
+#[test]
+fn import_refuses_changed_originals_and_mismatched_codes_writing_nothing() {
+    let f = site();
+    let xml = fill(&export(&f, &[]));
+
+    let broken = xml.replacen("<ph id=\"3\" dataRef=\"d3\"/>", "", 2);
+    f.write("broken.xlf", &broken);
+    let run = f.run(&["translations", "import", "broken.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[xliff-import]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("lacks the source's inline code `3`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
+
+    let extra = xml.replacen("訳 See", "訳 <ph id=\"9\" dataRef=\"d3\"/>See", 1);
+    f.write("extra.xlf", &extra);
+    let run = f.run(&["translations", "import", "extra.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("placeholder `9` the source does not"),
+        "{}",
+        run.stderr
+    );
+
+    f.write("filled.xlf", &xml);
+    f.write(
+        "content/guides/plan.md",
+        &PLAN.replace("A note.", "A longer note."),
+    );
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has changed since the export"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
+}
+
+#[test]
+fn a_translation_exported_and_imported_unchanged_comes_back_the_same() {
+    let f = site();
+    let ja = "---\ntitle: \"計画\"\nsummary: \"計画の要点。\"\ndate: 2026-01-02\ntags: [\"計画\"]\nsources: [{title: S}]\n---\n\n[法律](ai-act.md)と**本部**を参照。`code`はそのまま。[^n]\n\n## 柱\n\n- 第一の*柱*\n- 第二、[](ai-act.md)を参照\n\n| 段階 | 時期 |\n|---|---|\n| 採択 | 2026年 |\n\n[^n]: 注。\n";
+    f.write("content/guides/plan.ja.md", ja);
+    let xml = export(&f, &["guides/plan.md"]);
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    assert_eq!(
+        xml.matches("<target").count(),
+        xml.matches("<source").count(),
+        "every block lines up: {xml}"
+    );
+    f.write("same.xlf", &xml);
+    let run = f.run(&["translations", "import", "same.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let version = tebiki::model::blob::blob_id(PLAN.as_bytes());
+    assert_eq!(
+        f.read("content/guides/plan.ja.md"),
+        ja.replace(
+            "sources: [{title: S}]\n",
+            &format!("sources: [{{title: S}}]\ntranslated_from: \"{version}\"\n")
+        )
+    );
+    f.build_ok(&[]);
+}
