@@ -561,30 +561,12 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                 }
                 // An empty `<target/>` or `<pc/>` ends where it starts.
                 if is_empty {
-                    match name.as_str() {
-                        "target" => {
-                            in_target = false;
-                            if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
-                                u.target = Some(std::mem::take(&mut pieces));
-                            }
-                        }
-                        "pc" if in_target => pieces.push(Piece::Close),
-                        _ => {}
-                    }
+                    end_element(&name, &mut in_target, &mut pieces, &mut files);
                 }
             }
             XmlEvent::End(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                match name.as_str() {
-                    "target" => {
-                        in_target = false;
-                        if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
-                            u.target = Some(std::mem::take(&mut pieces));
-                        }
-                    }
-                    "pc" if in_target => pieces.push(Piece::Close),
-                    _ => {}
-                }
+                end_element(&name, &mut in_target, &mut pieces, &mut files);
             }
             XmlEvent::Text(t) if in_target => {
                 let s = t
@@ -1084,4 +1066,19 @@ pub fn validate_core(xml: &str) -> Result<(), String> {
         return Err("an XLIFF document needs a <file>".into());
     }
     Ok(())
+}
+
+/// The end of element `name` in an imported file (`</name>`, or `<name/>`): a `<target>`
+/// hands its pieces to the last unit, a `<pc>` closes its inline code.
+fn end_element(name: &str, in_target: &mut bool, pieces: &mut Vec<Piece>, files: &mut [ReadFile]) {
+    match name {
+        "target" => {
+            *in_target = false;
+            if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
+                u.target = Some(std::mem::take(pieces));
+            }
+        }
+        "pc" if *in_target => pieces.push(Piece::Close),
+        _ => {}
+    }
 }

@@ -405,40 +405,44 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
     (fm, errors)
 }
 
-fn sources(
-    value: &Pod,
+/// What a front matter list of tables (`sources`, `changes`) looks like, for its messages.
+struct Shape<'a> {
+    /// The message when the value is not a list.
+    list: &'a str,
+    /// The message when an entry is not a table.
+    entry: &'a str,
+    /// The key whose value finds an entry's line in the file.
+    anchor: &'a str,
+    /// The keys an entry may hold.
+    keys: &'a [&'a str],
+    /// An entry, in messages ("a source").
+    what: &'a str,
+}
+
+/// The tables of a list such as `sources` at `line`, each with the file line it starts at;
+/// a value that is not a list, an entry that is not a table and a key not in `shape.keys` are
+/// reported.
+fn tables<'p>(
+    value: &'p Pod,
     line: usize,
     lines: &LineFinder<'_>,
     file: &str,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Citation> {
+    shape: &Shape<'_>,
+) -> Vec<(&'p HashMap<String, Pod>, usize)> {
     let Pod::Array(items) = value else {
-        errors.push(
-            Diagnostic::error(
-                Code::FrontMatterType,
-                file,
-                "`sources` must be a list of {title, publisher, url, date}",
-            )
-            .at(line, 1),
-        );
+        errors.push(Diagnostic::error(Code::FrontMatterType, file, shape.list).at(line, 1));
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut search_from = line;
     for item in items {
         let Pod::Hash(map) = item else {
-            errors.push(
-                Diagnostic::error(
-                    Code::FrontMatterType,
-                    file,
-                    "each entry of `sources` must be a table with `title`, `publisher`, `url`, `date`",
-                )
-                .at(line, 1),
-            );
+            errors.push(Diagnostic::error(Code::FrontMatterType, file, shape.entry).at(line, 1));
             continue;
         };
         let item_line = map
-            .get("title")
+            .get(shape.anchor)
             .and_then(string)
             .and_then(|t| lines.value(&t, search_from))
             .unwrap_or(search_from);
@@ -446,7 +450,7 @@ fn sources(
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         for key in keys {
-            if !SOURCE_KEYS.contains(&key.as_str()) {
+            if !shape.keys.contains(&key.as_str()) {
                 let at = lines
                     .key(key, item_line.saturating_sub(2))
                     .unwrap_or(item_line);
@@ -454,13 +458,34 @@ fn sources(
                     Diagnostic::error(
                         Code::UnknownKey,
                         file,
-                        format!("unknown key `{key}` in a source"),
+                        format!("unknown key `{key}` in {}", shape.what),
                     )
                     .at(at, 1)
-                    .maybe_suggest(did_you_mean(key, SOURCE_KEYS.iter().copied())),
+                    .maybe_suggest(did_you_mean(key, shape.keys.iter().copied())),
                 );
             }
         }
+        out.push((map, item_line));
+    }
+    out
+}
+
+fn sources(
+    value: &Pod,
+    line: usize,
+    lines: &LineFinder<'_>,
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Citation> {
+    let mut out = Vec::new();
+    let shape = Shape {
+        list: "`sources` must be a list of {title, publisher, url, date}",
+        entry: "each entry of `sources` must be a table with `title`, `publisher`, `url`, `date`",
+        anchor: "title",
+        keys: SOURCE_KEYS,
+        what: "a source",
+    };
+    for (map, item_line) in tables(value, line, lines, file, errors, &shape) {
         let field = |k: &str| map.get(k).and_then(string);
         let date = match map.get("date") {
             None => None,
@@ -505,40 +530,17 @@ fn changes(
     file: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<ChangeNote> {
-    let shape =
+    let list =
         "`changes` must be a list of {date, note}, such as `- {date: 2026-05-08, note: \"…\"}`";
-    let Pod::Array(items) = value else {
-        errors.push(Diagnostic::error(Code::FrontMatterType, file, shape).at(line, 1));
-        return Vec::new();
+    let shape = Shape {
+        list,
+        entry: list,
+        anchor: "note",
+        keys: CHANGE_KEYS,
+        what: "a change note",
     };
     let mut out = Vec::new();
-    let mut search_from = line;
-    for item in items {
-        let Pod::Hash(map) = item else {
-            errors.push(Diagnostic::error(Code::FrontMatterType, file, shape).at(line, 1));
-            continue;
-        };
-        let item_line = map
-            .get("note")
-            .and_then(string)
-            .and_then(|t| lines.value(&t, search_from))
-            .unwrap_or(search_from);
-        search_from = item_line;
-        let mut keys: Vec<&String> = map.keys().collect();
-        keys.sort();
-        for key in keys {
-            if !CHANGE_KEYS.contains(&key.as_str()) {
-                errors.push(
-                    Diagnostic::error(
-                        Code::UnknownKey,
-                        file,
-                        format!("unknown key `{key}` in a change note"),
-                    )
-                    .at(item_line, 1)
-                    .maybe_suggest(did_you_mean(key, CHANGE_KEYS.iter().copied())),
-                );
-            }
-        }
+    for (map, item_line) in tables(value, line, lines, file, errors, &shape) {
         let date = map
             .get("date")
             .and_then(string)
