@@ -2,6 +2,7 @@
 //! with the real `tebiki` binary, and read what a user would read — the output HTML, the
 //! diagnostics on stderr and the exit code.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -216,3 +217,40 @@ sources:
 
 AI戦略本部を置く。
 "#;
+
+/// Every file under `dir` (an output directory) by its `/`-separated path, without tebiki's
+/// `.tebiki-output` marker: what a visitor of the built site can fetch.
+pub fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).expect("read"))
+        })
+        .filter(|(rel, _)| rel != ".tebiki-output")
+        .collect()
+}
+
+/// Every file `serve` holds in `snapshot`, by output path, with the bytes it would send.
+pub fn snapshot_files(snapshot: &tebiki::preview::snapshot::Snapshot) -> BTreeMap<String, Vec<u8>> {
+    use tebiki::preview::snapshot::Body;
+    snapshot
+        .paths()
+        .into_iter()
+        .map(|path| {
+            let bytes = match snapshot.get(path) {
+                Some(Body::Bytes(bytes)) => bytes.to_vec(),
+                Some(Body::File(file)) => fs::read(file).expect("read served file"),
+                None => Vec::new(),
+            };
+            (path.to_string(), bytes)
+        })
+        .collect()
+}

@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use tebiki::preview::engine::{Preview, Update};
-use tebiki::preview::snapshot::{Body, Snapshot};
 
-use crate::common::Fixture;
+use crate::common::{Fixture, snapshot_files};
 use crate::serve::{equivalence_site, equivalence_steps};
 
 const BASE_URL: &str = "http://127.0.0.1:1111/";
@@ -44,25 +43,10 @@ fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
     paths
 }
 
-fn files(snapshot: &Snapshot) -> BTreeMap<String, Vec<u8>> {
-    snapshot
-        .paths()
-        .into_iter()
-        .map(|path| {
-            let bytes = match snapshot.get(path) {
-                Some(Body::Bytes(bytes)) => bytes.to_vec(),
-                Some(Body::File(file)) => std::fs::read(file).unwrap_or_default(),
-                None => Vec::new(),
-            };
-            (path.to_string(), bytes)
-        })
-        .collect()
-}
-
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut fresh = Preview::new(root.to_path_buf(), BASE_URL.to_string());
     fresh.full().expect("the site builds");
-    files(&fresh.snapshot())
+    snapshot_files(&fresh.snapshot())
 }
 
 #[test]
@@ -85,7 +69,7 @@ fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
         if let Update::Rebuilt { full: false, .. } = update {
             incremental += 1;
         }
-        let got = files(&preview.snapshot());
+        let got = snapshot_files(&preview.snapshot());
         let want = full_build(&root);
         let differ: BTreeSet<&String> = want
             .keys()

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use crate::common::Fixture;
 
 /// Generous: the machine may be busy with other builds.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A running `tebiki serve`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
+pub(crate) struct Served {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
     log: Arc<Mutex<String>>,
 }
 
@@ -85,7 +85,7 @@ fn poll<T>(what: &str, log: &Mutex<String>, mut check: impl FnMut() -> Option<T>
 }
 
 impl Served {
-    fn start(f: &Fixture) -> Served {
+    pub(crate) fn start(f: &Fixture) -> Served {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
         command
             .args(["serve", "--port", "0", "--root"])
@@ -105,7 +105,7 @@ impl Served {
         served
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().expect("log").clone()
     }
 
@@ -466,7 +466,7 @@ fn served_site(served: &Served) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Percent-encodes a path for the request line.
-fn encode(path: &str) -> String {
+pub(crate) fn encode(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
@@ -477,7 +477,7 @@ fn encode(path: &str) -> String {
         .collect()
 }
 
-fn strip_script(body: Vec<u8>) -> Vec<u8> {
+pub(crate) fn strip_script(body: Vec<u8>) -> Vec<u8> {
     let text = match String::from_utf8(body) {
         Ok(text) => text,
         Err(e) => return e.into_bytes(),
@@ -504,21 +504,7 @@ fn built_site(f: &Fixture, port: u16) -> BTreeMap<String, Vec<u8>> {
         out_dir.to_str().expect("utf-8 path"),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    walkdir::WalkDir::new(&out_dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(&out_dir)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .filter(|(rel, _)| rel != ".tebiki-output")
-        .collect()
+    crate::common::files_in(&out_dir)
 }
 
 /// Waits until the served site equals a fresh build, file for file and byte for byte.

@@ -4,76 +4,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common::Fixture;
-
-/// Generous: the machine may be busy with other builds.
-pub const PATIENCE: Duration = Duration::from_secs(20);
-
-/// A running `tebiki serve --port 0`, killed when dropped.
-pub struct Served {
-    child: Child,
-    pub port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::serve::{PATIENCE, Served};
 
 impl Served {
-    pub fn start(f: &Fixture) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(f.root())
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start tebiki");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = sink.lock().expect("log");
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let mut served = Served {
-            child,
-            port: 0,
-            log,
-        };
-        let start = Instant::now();
-        while served.port == 0 {
-            let text = served.log();
-            if let Some(port) = text
-                .split("serving http://127.0.0.1:")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next()?.parse().ok())
-            {
-                served.port = port;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "the server did not start:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        served
-    }
-
-    pub fn log(&self) -> String {
-        self.log.lock().expect("log").clone()
-    }
-
     /// Whether the process is still running.
     pub fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -92,7 +29,7 @@ impl Served {
     }
 
     /// `GET path` with a proper Host and `Connection: close`: status and body.
-    pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
+    pub fn fetch(&self, path: &str) -> (u16, Vec<u8>) {
         let raw = self.exchange(
             format!(
                 "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
@@ -226,7 +163,7 @@ fn no_request_stops_the_server() {
             served.log()
         );
         assert_eq!(
-            served.get("/").0,
+            served.fetch("/").0,
             200,
             "{what}: the server stopped answering"
         );

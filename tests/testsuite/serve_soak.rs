@@ -25,10 +25,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tebiki::preview::engine::{Preview, Update};
-use tebiki::preview::snapshot::{Body, Snapshot};
+use tebiki::preview::snapshot::Snapshot;
 
-use crate::common::{BOOK, Fixture};
-use crate::serve_hardening::{PATIENCE, Served, status};
+use crate::common::{BOOK, Fixture, files_in, snapshot_files};
+use crate::serve::{PATIENCE, Served};
+use crate::serve::{encode, strip_script};
+use crate::serve_hardening::status;
 
 /// splitmix64: small, seedable, good enough to pick steps.
 struct Rng(u64);
@@ -584,41 +586,6 @@ impl Model {
     }
 }
 
-/// Every file of a snapshot with its bytes (files served from disk read now).
-fn files_of(snapshot: &Snapshot) -> BTreeMap<String, Vec<u8>> {
-    snapshot
-        .paths()
-        .into_iter()
-        .map(|p| {
-            let bytes = match snapshot.get(p) {
-                Some(Body::Bytes(b)) => b.to_vec(),
-                Some(Body::File(f)) => std::fs::read(f).expect("read served file"),
-                None => Vec::new(),
-            };
-            (p.to_string(), bytes)
-        })
-        .collect()
-}
-
-/// Every file of an output directory, as `tebiki build` wrote it.
-fn files_in(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(out)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(out)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .filter(|(rel, _)| rel != ".tebiki-output")
-        .collect()
-}
-
 fn describe_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> String {
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
@@ -675,7 +642,7 @@ fn the_preview_engine_stays_equal_to_a_full_build() {
                 Ok(Update::Rebuilt { snapshot, full, .. }),
                 Ok(Update::Rebuilt { snapshot: want, .. }),
             ) => {
-                let (a, b) = (files_of(&snapshot), files_of(&want));
+                let (a, b) = (snapshot_files(&snapshot), snapshot_files(&want));
                 assert!(a == b, "{}: {}", context(), describe_difference(&a, &b));
                 incremental += usize::from(!full);
                 served = Some(snapshot);
@@ -698,7 +665,7 @@ fn the_preview_engine_stays_equal_to_a_full_build() {
             (Ok(_), Ok(Update::Rebuilt { snapshot: want, .. })) => {
                 // Nothing to rebuild: what is served must still be right.
                 let served = served.as_ref().expect("a build before");
-                let (a, b) = (files_of(served), files_of(&want));
+                let (a, b) = (snapshot_files(served), snapshot_files(&want));
                 assert!(a == b, "{}: {}", context(), describe_difference(&a, &b));
             }
             (Ok(_), _) => panic!("{}: a full build gave no snapshot", context()),
@@ -724,7 +691,7 @@ fn the_preview_engine_stays_equal_to_a_full_build() {
         )
     });
     let built = files_in(&out_dir);
-    let served = files_of(served.as_ref().expect("a served build"));
+    let served = snapshot_files(served.as_ref().expect("a served build"));
     assert!(
         served == built,
         "seed {seed}: {}",
@@ -737,40 +704,14 @@ fn the_preview_engine_stays_equal_to_a_full_build() {
     );
 }
 
-/// Percent-encodes an output path for the request line.
-fn encode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A served HTML page without the live-reload script.
-fn strip_script(body: Vec<u8>) -> Vec<u8> {
-    let Ok(text) = String::from_utf8(body.clone()) else {
-        return body;
-    };
-    match text.find("<script id=\"__tebiki_livereload\"") {
-        Some(start) => match text[start..].find("</script>") {
-            Some(len) => format!("{}{}", &text[..start], &text[start + len + 9..]).into_bytes(),
-            None => body,
-        },
-        None => body,
-    }
-}
-
 /// Every file the server has, as a build would write it.
 fn served_files(served: &Served) -> BTreeMap<String, Vec<u8>> {
-    let (_, list) = served.get("/__tebiki/files");
+    let (_, list) = served.fetch("/__tebiki/files");
     let paths: Vec<String> = serde_json::from_slice(&list).unwrap_or_default();
     paths
         .into_iter()
         .map(|p| {
-            let (_, body) = served.get(&format!("/{}", encode(&p)));
+            let (_, body) = served.fetch(&format!("/{}", encode(&p)));
             (p, strip_script(body))
         })
         .collect()
