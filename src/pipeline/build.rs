@@ -18,6 +18,7 @@ use crate::pipeline::output::Staging;
 use crate::pipeline::render::{self, Sink};
 use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::{StaticFile, Theme};
+use crate::pipeline::timings::stage;
 use rayon::prelude::*;
 
 /// What `tebiki build` was asked to do.
@@ -66,17 +67,18 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
-    let theme = Theme::load(root, &config.theme).take(&mut errors);
-    let loaded = load::load(root, &config, drafts).take(&mut errors);
-    let glossary = glossary::load(root, &config).take(&mut errors);
-    let mut site = Site::index(root.to_path_buf(), config, loaded).take(&mut errors);
+    let theme = stage("theme", || Theme::load(root, &config.theme)).take(&mut errors);
+    let loaded = stage("load", || load::load(root, &config, drafts)).take(&mut errors);
+    let glossary = stage("glossary", || glossary::load(root, &config)).take(&mut errors);
+    let mut site =
+        stage("index", || Site::index(root.to_path_buf(), config, loaded)).take(&mut errors);
     site.glossary = glossary;
     if let Some(theme) = &theme {
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     }
     // Every output path claimed once, before anything is written.
-    errors.extend(claims::check(&site, theme.as_ref())?);
-    errors.extend(link::render_all(&mut site));
+    errors.extend(stage("claims", || claims::check(&site, theme.as_ref()))?);
+    errors.extend(stage("link", || link::render_all(&mut site)));
     let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
@@ -157,10 +159,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         options.out.as_deref(),
         &site.config.output_dir,
     )?;
-    let staging = Staging::prepare(&out)?;
+    let staging = stage("staging", || Staging::prepare(&out))?;
     match write(&site, &theme, &staging) {
         Ok(_) => {
-            let committed = staging.commit()?;
+            let committed = stage("commit", || staging.commit())?;
             Ok(BuildReport {
                 out: committed.out,
                 pages: site.pages.len(),
@@ -250,13 +252,13 @@ fn resolved(path: &Path) -> Result<PathBuf, Error> {
 /// and content assets. `tebiki build` writes into its staging directory, `tebiki serve` into
 /// memory; both get exactly the same files.
 pub fn write(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
-    let mut errors = render::render_all(site, theme, sink)?;
+    let mut errors = stage("render", || render::render_all(site, theme, sink))?;
     if !errors.is_empty() {
         diag::sort(&mut errors);
         return Err(Error::Content(errors));
     }
     let search = write_feeds(site, sink)?;
-    for (rel, copied) in copied_files(site, Some(theme))? {
+    for (rel, copied) in stage("static files", || copied_files(site, Some(theme)))? {
         match copied {
             Copied::BuiltIn(bytes) => sink
                 .put(&rel, bytes)
@@ -351,13 +353,13 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
 /// Writes the feeds, search indexes, sitemap and robots.txt; returns the full-text search
 /// index (`None` when `[search] enabled = false`), which `serve` keeps to update after edits.
 pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
-    put_all(sink, feeds::files(site))?;
+    stage("feeds", || put_all(sink, feeds::files(site)))?;
     if !site.config.search {
         return Ok(None);
     }
     let put = |path: String, text: String| sink.put(&path, text.as_bytes());
-    let index = SearchIndex::build(site, &put)
-        .and_then(|index| index.write(&put).map(|()| index))
+    let index = stage("search index", || SearchIndex::build(site, &put))
+        .and_then(|index| stage("search write", || index.write(&put)).map(|()| index))
         .map_err(|e| Error::io(Path::new(search::DIR), e))?;
     Ok(Some(index))
 }

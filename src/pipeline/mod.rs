@@ -19,4 +19,5 @@ pub mod output;
 pub mod render;
 pub mod search;
 pub mod theme;
+pub mod timings;
 pub mod xml;
