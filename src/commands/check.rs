@@ -69,21 +69,21 @@ pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Dia
 
 fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     let mut linked = vec![false; site.pages.len()];
-    for (i, page) in site.pages.iter().enumerate() {
+    for (i, page) in site.page_ids().zip(&site.pages) {
         if !page.backlinks.is_empty() {
-            linked[i] = true;
+            linked[i.index()] = true;
         }
         for related in &page.meta().related {
             let key = normalise_content_path(&related.value);
-            if let Some(target) = site.page_index_for_reader(&key, &page.source.lang)
+            if let Some(target) = site.page_id_for_reader(&key, &page.source.lang)
                 && target != i
             {
-                linked[target] = true;
+                linked[target.index()] = true;
             }
         }
     }
     let mut out = Vec::new();
-    for (i, page) in site.pages.iter().enumerate() {
+    for (i, page) in site.page_ids().zip(&site.pages) {
         let meta = page.meta();
         let file = &page.source.file;
         let line_of = |key: &str| meta.key_lines.get(key).copied().unwrap_or(1);
@@ -146,7 +146,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                 )),
             );
         }
-        if !linked[i] {
+        if !linked[i.index()] {
             out.push(
                 Diagnostic::warning(Code::Orphan, file, "no other page links to this page")
                     .at(line_of("title"), 1)
@@ -155,8 +155,8 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         }
     }
     if let Some(glossary) = &site.glossary {
-        for (i, term) in glossary.terms.iter().enumerate() {
-            if site.term_uses.get(i).is_none_or(Vec::is_empty) {
+        for (i, term) in glossary.term_ids().zip(&glossary.terms) {
+            if site.uses_of(i).is_empty() {
                 out.push(
                     Diagnostic::warning(
                         Code::UnusedTerm,
@@ -202,12 +202,12 @@ pub fn terminology(site: &Site) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut pairs: Vec<(&SourceFile, &SourceFile)> = Vec::new();
-    for (i, page) in site.pages.iter().enumerate() {
+    for (i, page) in site.page_ids().zip(&site.pages) {
         if let Some(t) = site.translation_status(i) {
             pairs.push((&site.pages[t.original].source, &page.source));
         }
     }
-    for (i, section) in site.sections.iter().enumerate() {
+    for (i, section) in site.section_ids().zip(&site.sections) {
         if let Some(t) = site.section_translation_status(i)
             && let (Some(original), Some(translation)) =
                 (&site.sections[t.original].source, &section.source)

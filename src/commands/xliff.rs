@@ -26,6 +26,7 @@ use crate::model::frontmatter_edit;
 use crate::model::translation::Status;
 use crate::pipeline::escape::escape_into;
 use crate::pipeline::glossary::{self, Glossary};
+use crate::pipeline::ids::TermId;
 
 /// The XLIFF 2 core namespace (XLIFF 2.1 keeps 2.0's).
 pub const XLIFF_NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -368,7 +369,7 @@ fn unit_xml(
                 _ => None,
             })
             .collect();
-        let found: BTreeSet<usize> = g
+        let found: BTreeSet<TermId> = g
             .find(&plain, source_lang, true, |_| false)
             .into_iter()
             .map(|f| f.term)

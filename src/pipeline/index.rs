@@ -12,6 +12,7 @@ use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
 use crate::model::slug::{is_safe_segment, slugify};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
+use crate::pipeline::ids::{PageId, SectionId, TermId, index_by};
 use crate::pipeline::load::{Asset, Loaded, SourceFile};
 use crate::pipeline::markdown::Rendered;
 use crate::pipeline::markup::InlineMarkup;
@@ -24,8 +25,8 @@ pub struct Page {
     /// URL path relative to the base URL, always ending in `/` (`ja/guides/ai-act/`).
     pub path: String,
     pub rendered: Rendered,
-    /// Indices into `Site::pages` of the pages whose body links here, sorted.
-    pub backlinks: Vec<usize>,
+    /// The pages whose body links here, sorted.
+    pub backlinks: Vec<PageId>,
 }
 
 impl Page {
@@ -50,18 +51,21 @@ pub struct Section {
     pub title: String,
     pub path: String,
     pub rendered: Rendered,
-    /// Indices into `Site::pages` of the pages in this section and language, sorted.
-    pub pages: Vec<usize>,
-    /// Indices into `Site::sections` of the direct subsections in this language.
-    pub subsections: Vec<usize>,
+    /// The pages in this section and language, sorted.
+    pub pages: Vec<PageId>,
+    /// The direct subsections in this language.
+    pub subsections: Vec<SectionId>,
 }
+
+index_by!(PageId => Page);
+index_by!(SectionId => Section);
 
 /// One tag or category in one language.
 #[derive(Debug)]
 pub struct TaxonomyTerm {
     pub name: String,
     pub slug: String,
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 /// A taxonomy kind; templates see it as `"tags"` or `"categories"`.
@@ -101,12 +105,13 @@ pub struct Site {
     /// The theme's markup for linked glossary terms and language badges, rendered once per
     /// build (empty when the theme has errors).
     pub markup: InlineMarkup,
-    /// For each glossary term, the pages that use it (filled by the link stage).
-    pub term_uses: Vec<Vec<usize>>,
+    /// For each glossary term (by [`TermId`]), the pages that use it, sorted (filled by the
+    /// link stage; read it with [`Site::uses_of`]).
+    pub term_uses: Vec<Vec<PageId>>,
     /// `[build] git_dates`: each content file's last commit date (empty when off).
     pub git_dates: HashMap<String, Date>,
-    page_by_key: HashMap<(String, String), usize>,
-    section_by_dir: HashMap<(String, String), usize>,
+    page_by_key: HashMap<(String, String), PageId>,
+    section_by_dir: HashMap<(String, String), SectionId>,
 }
 
 impl Site {
@@ -122,16 +127,21 @@ impl Site {
         section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
 
         let pages = place_pages(&config, page_sources, &mut errors);
-        let page_by_key: HashMap<(String, String), usize> = pages
+        let page_by_key: HashMap<(String, String), PageId> = pages
             .iter()
             .enumerate()
-            .map(|(i, p)| ((p.source.key.clone(), p.source.lang.clone()), i))
+            .map(|(i, p)| {
+                (
+                    (p.source.key.clone(), p.source.lang.clone()),
+                    PageId::new(i),
+                )
+            })
             .collect();
         let mut sections = make_sections(&config, &pages, section_sources);
-        let section_by_dir: HashMap<(String, String), usize> = sections
+        let section_by_dir: HashMap<(String, String), SectionId> = sections
             .iter()
             .enumerate()
-            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), SectionId::new(i)))
             .collect();
         fill_sections(&mut sections, &pages, &section_by_dir);
         errors.extend(check_related(&pages, &page_by_key));
@@ -172,8 +182,23 @@ impl Site {
         })
     }
 
-    /// Index into `pages` of the page with content path `key` in `lang`, if it exists.
-    pub fn page_index(&self, key: &str, lang: &str) -> Option<usize> {
+    /// Every page's id, in order.
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId::new)
+    }
+
+    /// Every section's id, in order.
+    pub fn section_ids(&self) -> impl Iterator<Item = SectionId> + use<> {
+        (0..self.sections.len()).map(SectionId::new)
+    }
+
+    /// The pages that use glossary term `term` (none before the link stage ran).
+    pub fn uses_of(&self, term: TermId) -> &[PageId] {
+        self.term_uses.get(term.index()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The id of the page with content path `key` in `lang`, if it exists.
+    pub fn page_id(&self, key: &str, lang: &str) -> Option<PageId> {
         self.page_by_key
             .get(&(key.to_string(), lang.to_string()))
             .copied()
@@ -181,27 +206,28 @@ impl Site {
 
     /// The page with content path `key` in `lang`, if it exists.
     pub fn page(&self, key: &str, lang: &str) -> Option<&Page> {
-        self.page_index(key, lang).map(|i| &self.pages[i])
+        self.page_id(key, lang).map(|i| &self.pages[i])
     }
 
-    /// Index of the version of `key` a reader of `lang` should get: the translation if there
-    /// is one, else the default language's original, else any version.
-    pub fn page_index_for_reader(&self, key: &str, lang: &str) -> Option<usize> {
-        self.page_index(key, lang)
-            .or_else(|| self.page_index(key, &self.config.default_language))
+    /// The version of `key` a reader of `lang` should get: the translation if there is one,
+    /// else the default language's original, else any version.
+    pub fn page_id_for_reader(&self, key: &str, lang: &str) -> Option<PageId> {
+        self.page_id(key, lang)
+            .or_else(|| self.page_id(key, &self.config.default_language))
             .or_else(|| {
                 self.config
                     .languages
                     .iter()
-                    .find_map(|l| self.page_index(key, &l.code))
+                    .find_map(|l| self.page_id(key, &l.code))
             })
     }
 
     pub fn section(&self, dir: &str, lang: &str) -> Option<&Section> {
-        self.section_index(dir, lang).map(|i| &self.sections[i])
+        self.section_id(dir, lang).map(|i| &self.sections[i])
     }
 
-    pub fn section_index(&self, dir: &str, lang: &str) -> Option<usize> {
+    /// The id of the section of folder `dir` in `lang`, if it exists.
+    pub fn section_id(&self, dir: &str, lang: &str) -> Option<SectionId> {
         self.section_by_dir
             .get(&(dir.to_string(), lang.to_string()))
             .copied()
@@ -239,7 +265,7 @@ impl Site {
     /// The pages a section's list shows: its own pages and, where its language has
     /// `fallback` (the default), the default language's originals that have no version in
     /// that language, sorted together by the section's `sort_by`.
-    pub fn listing(&self, section: &Section) -> Vec<usize> {
+    pub fn listing(&self, section: &Section) -> Vec<PageId> {
         let mut list = section.pages.clone();
         let fallback = self
             .config
@@ -250,7 +276,7 @@ impl Site {
         }
         if let Some(original) = self.section(&section.dir, &self.config.default_language) {
             list.extend(original.pages.iter().copied().filter(|&i| {
-                self.page_index(&self.pages[i].source.key, &section.lang)
+                self.page_id(&self.pages[i].source.key, &section.lang)
                     .is_none()
             }));
             let sort_by = section
@@ -275,41 +301,41 @@ impl Site {
 #[derive(Debug, Clone, Copy)]
 pub struct PageTranslation {
     pub status: Status,
-    /// Index into `Site::pages` of the default language's original.
-    pub original: usize,
+    /// The default language's original.
+    pub original: PageId,
 }
 
 /// Where a translated section's `_index` stands against its original.
 #[derive(Debug, Clone, Copy)]
 pub struct SectionTranslation {
     pub status: Status,
-    /// Index into `Site::sections` of the default language's section.
-    pub original: usize,
+    /// The default language's section.
+    pub original: SectionId,
 }
 
 impl Site {
-    /// The translation status of page `index`: `None` for a page in the default language or
+    /// The translation status of page `page`: `None` for a page in the default language or
     /// one whose original is not in the site.
-    pub fn translation_status(&self, index: usize) -> Option<PageTranslation> {
-        let page = &self.pages[index];
+    pub fn translation_status(&self, page: PageId) -> Option<PageTranslation> {
+        let page = &self.pages[page];
         if self.config.is_default(&page.source.lang) {
             return None;
         }
-        let original = self.page_index(&page.source.key, &self.config.default_language)?;
+        let original = self.page_id(&page.source.key, &self.config.default_language)?;
         let status = status_of(page.meta(), || self.pages[original].source.blob.clone());
         Some(PageTranslation { status, original })
     }
 
-    /// The translation status of section `index`'s `_index` file: `None` in the default
+    /// The translation status of section `section`'s `_index` file: `None` in the default
     /// language, for a section with no `_index` in its own language (it shows the original's),
     /// or when the default language's section has no `_index`.
-    pub fn section_translation_status(&self, index: usize) -> Option<SectionTranslation> {
-        let section = &self.sections[index];
+    pub fn section_translation_status(&self, section: SectionId) -> Option<SectionTranslation> {
+        let section = &self.sections[section];
         let source = section.source.as_ref()?;
         if self.config.is_default(&section.lang) || source.lang != section.lang {
             return None;
         }
-        let original = self.section_index(&section.dir, &self.config.default_language)?;
+        let original = self.section_id(&section.dir, &self.config.default_language)?;
         let original_source = self.sections[original].source.as_ref()?;
         let status = status_of(&source.meta, || original_source.blob.clone());
         Some(SectionTranslation { status, original })
@@ -341,6 +367,7 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
         for lang in &config.languages {
             let mut terms: BTreeMap<String, TaxonomyTerm> = BTreeMap::new();
             for (i, page) in pages.iter().enumerate() {
+                let i = PageId::new(i);
                 if page.source.lang != lang.code {
                     continue;
                 }
@@ -488,13 +515,13 @@ fn make_sections(
 fn fill_sections(
     sections: &mut [Section],
     pages: &[Page],
-    section_by_dir: &HashMap<(String, String), usize>,
+    section_by_dir: &HashMap<(String, String), SectionId>,
 ) {
     for (i, page) in pages.iter().enumerate() {
         if let Some(&s) =
             section_by_dir.get(&(page.source.section.clone(), page.source.lang.clone()))
         {
-            sections[s].pages.push(i);
+            sections[s].pages.push(PageId::new(i));
         }
     }
     for i in 0..sections.len() {
@@ -506,7 +533,7 @@ fn fill_sections(
             .rsplit_once('/')
             .map_or(String::new(), |(p, _)| p.to_string());
         if let Some(&p) = section_by_dir.get(&(parent, sections[i].lang.clone())) {
-            sections[p].subsections.push(i);
+            sections[p].subsections.push(SectionId::new(i));
         }
     }
     sort_sections(sections, pages);
@@ -515,7 +542,7 @@ fn fill_sections(
 /// Every `related` entry must name a page of the site.
 fn check_related(
     pages: &[Page],
-    page_by_key: &HashMap<(String, String), usize>,
+    page_by_key: &HashMap<(String, String), PageId>,
 ) -> Vec<Diagnostic> {
     let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
     let mut errors = Vec::new();
@@ -585,9 +612,9 @@ fn folder_title(dir: &str, config: &Config, lang: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Sorts page indices: by weight (then date, newest first), by date (newest first), or by title;
+/// Sorts a list of pages: by weight (then date, newest first), by date (newest first), or by title;
 /// always ending with the URL so ties are broken the same way every build.
-fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+fn sort_pages(list: &mut [PageId], pages: &[Page], by: SortBy) {
     list.sort_by(|&a, &b| {
         let (a, b) = (&pages[a], &pages[b]);
         let by_date = b.meta().date.cmp(&a.meta().date);

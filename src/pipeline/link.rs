@@ -12,6 +12,7 @@ use crate::model::config::LinkMode;
 use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;
 use crate::pipeline::escape::escape;
+use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::Site;
 use crate::pipeline::load::SourceFile;
 use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
@@ -19,15 +20,15 @@ use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
 }
 
 /// The file a link is written in.
 #[derive(Debug, Clone, Copy)]
 enum BodyOf {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
 }
 
 /// A `#fragment` to check once the target is rendered.
@@ -44,9 +45,9 @@ struct Report {
     errors: Vec<Diagnostic>,
     anchors: Vec<PendingAnchor>,
     /// Pages this body links to.
-    targets: Vec<usize>,
+    targets: Vec<PageId>,
     /// Glossary terms this page uses (linked automatically or explicitly).
-    terms: Vec<usize>,
+    terms: Vec<TermId>,
     /// What `[markdown] unsafe_html = false` left out, with byte offsets in the body.
     dropped: Vec<(markdown::Dropped, usize)>,
 }
@@ -57,10 +58,12 @@ struct Report {
 pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
         .into_par_iter()
+        .map(PageId::new)
         .map(|i| render_one(site, BodyOf::Page(i)))
         .collect();
     let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
         .into_par_iter()
+        .map(SectionId::new)
         .map(|i| {
             site.sections[i]
                 .source
@@ -70,11 +73,11 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
         .collect();
 
     let mut reports = Vec::with_capacity(pages.len());
-    for (i, (rendered, report)) in pages.into_iter().enumerate() {
+    for (i, (rendered, report)) in site.page_ids().zip(pages) {
         site.pages[i].rendered = rendered;
         reports.push((BodyOf::Page(i), report));
     }
-    for (i, result) in sections.into_iter().enumerate() {
+    for (i, result) in site.section_ids().zip(sections) {
         if let Some((rendered, report)) = result {
             site.sections[i].rendered = rendered;
             reports.push((BodyOf::Section(i), report));
@@ -88,9 +91,9 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
             std::mem::take(&mut report.dropped),
         ));
     }
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.pages.len()];
+    let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); site.pages.len()];
     let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
-    let mut term_uses: Vec<Vec<usize>> = vec![Vec::new(); term_count];
+    let mut term_uses: Vec<Vec<PageId>> = vec![Vec::new(); term_count];
     for (origin, report) in reports {
         errors.extend(report.errors);
         for anchor in report.anchors {
@@ -101,11 +104,11 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
         if let BodyOf::Page(from) = origin {
             for target in report.targets {
                 if target != from {
-                    backlinks[target].push(from);
+                    backlinks[target.index()].push(from);
                 }
             }
             for term in report.terms {
-                term_uses[term].push(from);
+                term_uses[term.index()].push(from);
             }
         }
     }
@@ -126,9 +129,9 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
 pub struct Rerendered {
     pub rendered: Rendered,
     /// The pages its body links to (itself excluded), sorted: they list it as a backlink.
-    pub targets: Vec<usize>,
+    pub targets: Vec<PageId>,
     /// Glossary terms the body uses, sorted.
-    pub terms: Vec<usize>,
+    pub terms: Vec<TermId>,
     /// Broken links and anchors in the body. Anchors are checked against the heading ids the
     /// site holds now, so they are only right if the page's own ids did not change.
     pub errors: Vec<Diagnostic>,
@@ -136,14 +139,14 @@ pub struct Rerendered {
 
 /// Renders the bodies of `pages` again (their sources already replaced in `site`), in parallel,
 /// for `serve`'s incremental rebuilds. `site` is not changed.
-pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
+pub fn render_pages(site: &Site, pages: &[PageId]) -> Vec<Rerendered> {
     pages
         .par_iter()
         .map(|&index| {
             let (rendered, report) = render_one(site, BodyOf::Page(index));
             let mut errors = report.errors;
             errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
-            let mut targets: Vec<usize> =
+            let mut targets: Vec<PageId> =
                 report.targets.into_iter().filter(|&t| t != index).collect();
             targets.sort_unstable();
             targets.dedup();
@@ -161,16 +164,17 @@ pub fn render_pages(site: &Site, pages: &[usize]) -> Vec<Rerendered> {
 }
 
 /// The pages whose backlinks list page `i` today: the pages its body links to.
-pub fn targets_of(site: &Site, i: usize) -> Vec<usize> {
-    (0..site.pages.len())
+pub fn targets_of(site: &Site, i: PageId) -> Vec<PageId> {
+    site.page_ids()
         .filter(|&t| site.pages[t].backlinks.binary_search(&i).is_ok())
         .collect()
 }
 
 /// The glossary terms whose uses list page `i` today.
-pub fn terms_of(site: &Site, i: usize) -> Vec<usize> {
+pub fn terms_of(site: &Site, i: PageId) -> Vec<TermId> {
     (0..site.term_uses.len())
-        .filter(|&t| site.term_uses[t].binary_search(&i).is_ok())
+        .map(TermId::new)
+        .filter(|&t| site.uses_of(t).binary_search(&i).is_ok())
         .collect()
 }
 
@@ -179,18 +183,18 @@ pub fn terms_of(site: &Site, i: usize) -> Vec<usize> {
 pub struct Relinked {
     /// The pages its body linked to before the edit, and after: both list it as a backlink
     /// (or did), so both show something of it.
-    pub targets_before: Vec<usize>,
-    pub targets_after: Vec<usize>,
+    pub targets_before: Vec<PageId>,
+    pub targets_after: Vec<PageId>,
     /// The glossary terms its body used before and after.
-    pub terms_before: Vec<usize>,
-    pub terms_after: Vec<usize>,
+    pub terms_before: Vec<TermId>,
+    pub terms_after: Vec<TermId>,
 }
 
 /// Renders page `i`'s body again, and the bodies of `linking` (pages that link to it, which
 /// may show its title or point into its headings), after `i`'s source was replaced in `site`;
 /// keeps backlinks and term uses in step. `None` when a body has errors (nothing is changed
 /// then but the page's source).
-pub fn relink(site: &mut Site, i: usize, linking: &[usize]) -> Option<Relinked> {
+pub fn relink(site: &mut Site, i: PageId, linking: &[PageId]) -> Option<Relinked> {
     let targets_before = targets_of(site, i);
     let terms_before = terms_of(site, i);
     let mut bodies = vec![i];
@@ -211,10 +215,10 @@ pub fn relink(site: &mut Site, i: usize, linking: &[usize]) -> Option<Relinked> 
         insert_sorted(&mut site.pages[t].backlinks, i);
     }
     for &t in terms_before.iter().filter(|t| !terms_after.contains(t)) {
-        site.term_uses[t].retain(|&p| p != i);
+        site.term_uses[t.index()].retain(|&p| p != i);
     }
     for &t in terms_after.iter().filter(|t| !terms_before.contains(t)) {
-        insert_sorted(&mut site.term_uses[t], i);
+        insert_sorted(&mut site.term_uses[t.index()], i);
     }
     Some(Relinked {
         targets_before,
@@ -224,17 +228,18 @@ pub fn relink(site: &mut Site, i: usize, linking: &[usize]) -> Option<Relinked> 
     })
 }
 
-fn insert_sorted(list: &mut Vec<usize>, value: usize) {
+fn insert_sorted(list: &mut Vec<PageId>, value: PageId) {
     if let Err(at) = list.binary_search(&value) {
         list.insert(at, value);
     }
 }
 
 /// Renders the intro of every section again (after a glossary edit changed definitions).
-/// Returns the indices of the sections whose intro came out different.
-pub fn render_sections(site: &mut Site) -> Vec<usize> {
+/// Returns the sections whose intro came out different.
+pub fn render_sections(site: &mut Site) -> Vec<SectionId> {
     let rendered: Vec<Option<Rendered>> = (0..site.sections.len())
         .into_par_iter()
+        .map(SectionId::new)
         .map(|i| {
             site.sections[i]
                 .source
@@ -243,7 +248,7 @@ pub fn render_sections(site: &mut Site) -> Vec<usize> {
         })
         .collect();
     let mut changed = Vec::new();
-    for (i, rendered) in rendered.into_iter().enumerate() {
+    for (i, rendered) in site.section_ids().zip(rendered) {
         if let Some(rendered) = rendered
             && rendered.html != site.sections[i].rendered.html
         {
@@ -389,7 +394,6 @@ struct PageLinks<'a> {
     origin: BodyOf,
     lang: &'a str,
     report: Report,
-    /// Terms already linked on this page (for `link = "first"`), by term index.
     /// How often each term was linked on this page so far (by term index): `link = "first"`
     /// skips linked terms, and later occurrences' tooltips get numbered ids.
     linked_terms: Vec<u32>,
@@ -458,10 +462,10 @@ impl Links for PageLinks<'_> {
         let first_only = mode == LinkMode::First;
         let linked = &self.linked_terms;
         let found = glossary.find(text, self.lang, sentence_start, |term| {
-            first_only && linked[term] > 0
+            first_only && linked[term.index()] > 0
         });
         for found in found {
-            if mode == LinkMode::First && self.linked_terms[found.term] > 0 {
+            if mode == LinkMode::First && self.linked_terms[found.term.index()] > 0 {
                 continue;
             }
             let (_, open_html, close_html) = self.term_markup(found.term);
@@ -536,7 +540,7 @@ impl PageLinks<'_> {
     /// The URL of a term's glossary entry and the markup around a linked occurrence: a link
     /// described by a tooltip that holds the definition, shown on hover and keyboard focus and
     /// read by screen readers, with no script.
-    fn term_markup(&mut self, term: usize) -> (String, String, String) {
+    fn term_markup(&mut self, term: TermId) -> (String, String, String) {
         let site = self.site;
         if let BodyOf::Page(_) = self.origin {
             self.report.terms.push(term);
@@ -547,7 +551,7 @@ impl PageLinks<'_> {
             .iter()
             .position(|l| l.code == self.lang)
             .unwrap_or(0);
-        self.linked_terms[term] += 1;
+        self.linked_terms[term.index()] += 1;
         let id = site
             .glossary
             .as_ref()
@@ -558,7 +562,7 @@ impl PageLinks<'_> {
             let open = format!("<a href=\"{}\">", escape(&href));
             return (href, open, "</a>".to_string());
         };
-        let (open, close) = match self.linked_terms[term] {
+        let (open, close) = match self.linked_terms[term.index()] {
             1 => (parts.first_open.clone(), parts.first_close.clone()),
             n => parts.with_tip(&format!("tebiki-term-{}-{n}", escape(id))),
         };
@@ -591,24 +595,24 @@ impl PageLinks<'_> {
         let site = self.site;
         if rel.is_empty() || rel.ends_with('/') {
             let dir = rel.trim_end_matches('/');
-            if let Some(i) = site.page_index_for_reader(&format!("{dir}/index.md"), self.lang) {
+            if let Some(i) = site.page_id_for_reader(&format!("{dir}/index.md"), self.lang) {
                 return Ok(Some(Target::Page(i)));
             }
-            return Ok(site.section_index(dir, self.lang).map(Target::Section));
+            return Ok(site.section_id(dir, self.lang).map(Target::Section));
         }
         let target = ContentPath::parse(&rel);
         let (base, explicit_lang) = (target.base, target.lang);
         let lang = explicit_lang.unwrap_or(self.lang);
         if target.is_section() {
-            return match site.section_index(target.dir, lang) {
+            return match site.section_id(target.dir, lang) {
                 Some(i) => Ok(Some(Target::Section(i))),
                 None => Err(self.error(format!("link to section `{rel}`, which does not exist"))),
             };
         }
         let key = target.key();
         let found = match explicit_lang {
-            Some(l) => site.page_index(&key, l),
-            None => site.page_index_for_reader(&key, lang),
+            Some(l) => site.page_id(&key, l),
+            None => site.page_id_for_reader(&key, lang),
         };
         if let Some(i) = found {
             return Ok(Some(Target::Page(i)));
@@ -625,7 +629,7 @@ impl PageLinks<'_> {
                 .suggest("publish the target (remove `draft: true`) or remove the link"));
         }
         if let Some(l) = explicit_lang
-            && site.page_index_for_reader(&key, l).is_some()
+            && site.page_id_for_reader(&key, l).is_some()
         {
             return Err(self
                 .error(format!(

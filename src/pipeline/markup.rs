@@ -10,6 +10,7 @@ use tera::Context;
 
 use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::escape::escape;
+use crate::pipeline::ids::TermId;
 use crate::pipeline::index::Site;
 use crate::pipeline::theme::Theme;
 
@@ -139,8 +140,8 @@ impl InlineMarkup {
     }
 
     /// Term `term`'s markup for readers in the `reader`-th language, if the theme gave one.
-    pub fn term(&self, reader: usize, term: usize) -> Option<&TermParts> {
-        self.terms.get(reader)?.get(term)
+    pub fn term(&self, reader: usize, term: TermId) -> Option<&TermParts> {
+        self.terms.get(reader)?.get(term.index())
     }
 
     /// What closes a link from a page in `reader` to a page in `lang`: `</a>` and a badge.

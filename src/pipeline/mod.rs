@@ -3,13 +3,15 @@
 //! and glossary terms ([`glossary`]), [`render`] fills the theme's templates ([`theme`]),
 //! [`feeds`] writes the Atom feeds and the sitemap (through [`xml`], which escapes every
 //! value), and [`output`] writes a fresh directory and swaps it in. [`claims`] checks that no
-//! two of them write one output path. [`build`] runs them in order.
+//! two of them write one output path. [`build`] runs them in order. [`ids`] types the indices
+//! of pages, sections, glossary terms and search documents that pass between them.
 
 pub mod build;
 pub mod claims;
 pub mod escape;
 pub mod feeds;
 pub mod glossary;
+pub mod ids;
 pub mod index;
 pub mod link;
 pub mod load;

@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::model::content_path::CONTENT_DIR;
 use crate::pipeline::build;
 use crate::pipeline::glossary;
+use crate::pipeline::ids::{DocId, PageId};
 use crate::pipeline::index::{Site, Taxonomy};
 use crate::pipeline::link;
 use crate::pipeline::load;
@@ -46,7 +47,7 @@ enum Change {
     /// Anything that may change more than one page's body: rebuild everything.
     Full,
     /// An existing page file was written: maybe only its body changed.
-    Page(usize),
+    Page(PageId),
     /// The glossary was written: maybe only definitions changed.
     Glossary,
     Style,
@@ -123,7 +124,7 @@ impl Preview {
                 None => self.full(),
             };
         }
-        let mut pages: Vec<usize> = changes
+        let mut pages: Vec<PageId> = changes
             .iter()
             .filter_map(|c| match c {
                 Change::Page(i) => Some(*i),
@@ -180,7 +181,7 @@ impl Preview {
                     .pages
                     .iter()
                     .position(|p| p.source.file == rel)
-                    .map_or(Change::Full, Change::Page);
+                    .map_or(Change::Full, |i| Change::Page(PageId::new(i)));
             }
             return if site.assets.iter().any(|a| a.source == path) {
                 Change::Asset
@@ -229,7 +230,8 @@ impl Preview {
         let entries = self
             .search
             .as_ref()
-            .map_or(0..0, |s| site.pages.len()..s.len());
+            .map_or(0..0, |s| site.pages.len()..s.len())
+            .map(DocId::new);
         let before: Vec<_> = entries
             .clone()
             .map(|d| search::doc_terms(site, d))
@@ -260,7 +262,7 @@ impl Preview {
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
     /// unchanged: front matter, heading ids and titles, reading time and outgoing links.
     /// `None` means a full rebuild is needed.
-    fn rerender(&mut self, pages: &[usize]) -> Option<Update> {
+    fn rerender(&mut self, pages: &[PageId]) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
         let bundles: BTreeSet<String> = site
             .pages
@@ -298,7 +300,10 @@ impl Preview {
                 site.pages[i].source = previous;
                 return None;
             };
-            let old_search = self.search.as_ref().map(|_| search::doc_terms(site, i));
+            let old_search = self
+                .search
+                .as_ref()
+                .map(|_| search::doc_terms(site, DocId::of_page(i)));
             let old = &site.pages[i].rendered;
             let same_outside = again.errors.is_empty()
                 && again.targets == old_targets
@@ -316,8 +321,8 @@ impl Preview {
             }
             site.pages[i].rendered = again.rendered;
             if let (Some(index), Some(old)) = (self.search.as_mut(), old_search) {
-                let new = search::doc_terms(site, i);
-                search_files.extend(index.update_doc(site, i, &old, &new));
+                let new = search::doc_terms(site, DocId::of_page(i));
+                search_files.extend(index.update_doc(site, DocId::of_page(i), &old, &new));
             }
             changed.push(i);
         }
@@ -345,7 +350,7 @@ impl Preview {
     /// links, the pages listing it as related, its section and home in every language, its tag
     /// and category pages, the glossary pages, feeds, sitemap and search index. `None` means a
     /// full rebuild is needed (the site is then rebuilt from disk, whatever state it was left in).
-    fn page_update(&mut self, i: usize, new: load::SourceFile) -> Option<Update> {
+    fn page_update(&mut self, i: PageId, new: load::SourceFile) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
         let old = site.pages[i].meta();
         let values = |list: &[crate::model::frontmatter::AtLine<String>]| -> Vec<String> {
@@ -378,8 +383,8 @@ impl Preview {
         let lists = context::lists_of(site, i, &taxonomy_terms);
         // The search documents that may change: this page, and the pages linking to it (a link
         // without text shows its title).
-        let mut docs = linking.clone();
-        docs.push(i);
+        let mut docs: Vec<DocId> = linking.iter().copied().map(DocId::of_page).collect();
+        docs.push(DocId::of_page(i));
         let before: Vec<_> = match &self.search {
             Some(_) => docs.iter().map(|&d| search::doc_terms(site, d)).collect(),
             None => Vec::new(),

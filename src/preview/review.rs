@@ -21,6 +21,7 @@ use crate::model::frontmatter::{self, FrontMatter};
 use crate::model::translation::status_of;
 use crate::pipeline::escape::{escape, escape_into};
 use crate::pipeline::glossary::{self, Glossary, consistency};
+use crate::pipeline::ids::TermId;
 
 /// Where the review view is served; never an output path of a build.
 pub const REVIEW_PATH: &str = "/__tebiki/review/";
@@ -187,7 +188,7 @@ fn side_by_side(root: &Path, rel: &str) -> Result<String, (u16, String)> {
         escape(&title(&translation)),
     ));
     for k in 0..left.len().max(right.len()) {
-        let lost: Vec<usize> = missing
+        let lost: Vec<TermId> = missing
             .iter()
             .filter(|m| m.section == k)
             .map(|m| m.term)
@@ -287,7 +288,7 @@ fn cell(
     section: Option<&consistency::BodySection>,
     glossary: Option<&Glossary>,
     changed: &BTreeSet<usize>,
-    missing: &[usize],
+    missing: &[TermId],
 ) {
     out.push_str(&format!("<td lang=\"{}\">", escape(&side.lang)));
     let Some(section) = section else {

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::Glossary;
+use crate::pipeline::ids::TermId;
 
 /// One section of a Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +114,8 @@ pub fn prose(text: &str) -> String {
 
 /// The glossary terms `text` uses in `lang`: found by name, abbreviation or alias, or linked
 /// with `[…](term:id)`.
-pub fn terms_used(glossary: &Glossary, text: &str, lang: &str) -> BTreeSet<usize> {
-    let mut used: BTreeSet<usize> = glossary
+pub fn terms_used(glossary: &Glossary, text: &str, lang: &str) -> BTreeSet<TermId> {
+    let mut used: BTreeSet<TermId> = glossary
         .find(text, lang, true, |_| false)
         .into_iter()
         .map(|f| f.term)
@@ -138,7 +139,7 @@ pub struct MissingTerm {
     pub section: usize,
     /// 0-based line of the translation's section within its body.
     pub line: usize,
-    pub term: usize,
+    pub term: TermId,
 }
 
 /// The terms missing from each section of `translation` (in `lang`) that the same section of
@@ -164,7 +165,7 @@ pub fn missing_terms(
         let there = terms_used(glossary, &right_text, lang);
         // The original's own words kept as they are (a quoted title, a name left in its
         // language) count as using the term.
-        let kept: BTreeSet<usize> = glossary
+        let kept: BTreeSet<TermId> = glossary
             .find(&left_text, original_lang, true, |_| false)
             .into_iter()
             .filter(|f| right_text.contains(&left_text[f.range.clone()]))

@@ -12,12 +12,13 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{Glossary, Term};
 use crate::diag::{Code, Diagnostic, Reported};
+use crate::pipeline::ids::TermId;
 use crate::pipeline::markdown::is_cjk;
 
 /// What a name in the automaton stands for.
 #[derive(Debug, Clone, Copy)]
 struct Pattern {
-    term: usize,
+    term: TermId,
     /// A plain term with its first letter capitalised: matches only at a sentence start.
     capitalised: bool,
 }
@@ -36,7 +37,7 @@ pub(super) struct Matcher {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub range: Range<usize>,
-    pub term: usize,
+    pub term: TermId,
 }
 
 impl Glossary {
@@ -48,7 +49,7 @@ impl Glossary {
         text: &str,
         lang: &str,
         sentence_start: bool,
-        skip: impl Fn(usize) -> bool,
+        skip: impl Fn(TermId) -> bool,
     ) -> Vec<Found> {
         let Some((_, matcher)) = self.matchers.iter().find(|(code, _)| code == lang) else {
             return Vec::new();
@@ -293,8 +294,9 @@ pub(super) fn build_matcher(terms: &[Term], lang: &str, file: &str) -> Reported<
     let mut errors = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::new();
-    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut owner: HashMap<String, TermId> = HashMap::new();
     for (i, term) in terms.iter().enumerate() {
+        let i = TermId::new(i);
         let Some(entry) = term.langs.get(lang) else {
             continue;
         };

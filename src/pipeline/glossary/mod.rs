@@ -16,6 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Code, Diagnostic, LineIndex, Reported, did_you_mean};
 use crate::model::config::Config;
+use crate::pipeline::ids::{TermId, index_by};
 
 const TERM_KEYS: &[&str] = &["id", "see_also"];
 const LANG_KEYS: &[&str] = &["term", "abbr", "aliases", "definition", "reading"];
@@ -44,12 +45,14 @@ pub struct Term {
     pub langs: BTreeMap<String, TermLang>,
 }
 
+index_by!(TermId => Term);
+
 /// The checked glossary with its matchers.
 pub struct Glossary {
     /// Path relative to the site root, for diagnostics.
     pub file: String,
     pub terms: Vec<Term>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, TermId>,
     /// One per declared language that has terms; a handful, so a list beats a hash map.
     matchers: Vec<(String, Matcher)>,
 }
@@ -64,8 +67,14 @@ impl std::fmt::Debug for Glossary {
 }
 
 impl Glossary {
-    pub fn index(&self, id: &str) -> Option<usize> {
+    /// The term whose id is `id`, if there is one.
+    pub fn index(&self, id: &str) -> Option<TermId> {
         self.by_id.get(id).copied()
+    }
+
+    /// Every term's id, in order.
+    pub fn term_ids(&self) -> impl Iterator<Item = TermId> + use<> {
+        (0..self.terms.len()).map(TermId::new)
     }
 
     /// Whether `other` links exactly the same text to the same terms: same ids in the same
@@ -83,8 +92,8 @@ impl Glossary {
     }
 
     /// The terms whose definition differs in `other` (which matches the same way).
-    pub fn changed_definitions(&self, other: &Glossary) -> Vec<usize> {
-        (0..self.terms.len())
+    pub fn changed_definitions(&self, other: &Glossary) -> Vec<TermId> {
+        self.term_ids()
             .filter(|&i| {
                 let (a, b) = (&self.terms[i], &other.terms[i]);
                 a.langs
@@ -187,7 +196,7 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
                 )),
             );
         } else {
-            by_id.insert(term.id.clone(), i);
+            by_id.insert(term.id.clone(), TermId::new(i));
         }
     }
     for term in &terms {

@@ -15,6 +15,7 @@ use crate::model::dates::{Date, TemplateDate};
 use crate::model::frontmatter::FrontMatter;
 use crate::model::translation::last_change;
 use crate::pipeline::glossary;
+use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
 use crate::pipeline::link::Relinked;
 use crate::pipeline::render::Selection;
@@ -52,12 +53,12 @@ struct LangCommon {
 pub struct Contexts<'a> {
     site: &'a Site,
     common: HashMap<&'a str, LangCommon>,
-    /// Every page's list entry, converted for Tera once (on first use): lists share them
-    /// instead of copying.
+    /// Every page's list entry (by [`PageId`]), converted for Tera once (on first use): lists
+    /// share them instead of copying.
     summaries: Vec<OnceLock<tera::Value>>,
-    /// Every section's list ([`Site::listing`]), computed once: each of a long section's list
-    /// pages needs it.
-    listings: Vec<OnceLock<Vec<usize>>>,
+    /// Every section's list ([`Site::listing`], by [`SectionId`]), computed once: each of a
+    /// long section's list pages needs it.
+    listings: Vec<OnceLock<Vec<PageId>>>,
 }
 
 impl<'a> Contexts<'a> {
@@ -150,7 +151,7 @@ impl<'a> Contexts<'a> {
     /// Converts every page's summary up front, in parallel: a full build's lists need most.
     pub fn convert_all_summaries(&self) {
         self.summaries.par_iter().enumerate().for_each(|(i, s)| {
-            s.get_or_init(|| self.convert_summary(i));
+            s.get_or_init(|| self.convert_summary(PageId::new(i)));
         });
     }
 
@@ -253,15 +254,15 @@ impl<'a> Contexts<'a> {
     }
 
     /// `page`, for `page.html`.
-    pub fn page(&self, index: usize) -> PageData<'_> {
+    pub fn page(&self, index: PageId) -> PageData<'_> {
         let site = self.site;
         let page = &site.pages[index];
         let lang = page.source.lang.as_str();
         let meta = page.meta();
-        let related: Vec<usize> = meta
+        let related: Vec<PageId> = meta
             .related
             .iter()
-            .filter_map(|r| site.page_index_for_reader(&normalise_content_path(&r.value), lang))
+            .filter_map(|r| site.page_id_for_reader(&normalise_content_path(&r.value), lang))
             .collect();
         PageData {
             summary: summary(site, page),
@@ -347,7 +348,7 @@ impl<'a> Contexts<'a> {
                 })
                 .collect(),
             translation: site
-                .section_index(&section.dir, &section.lang)
+                .section_id(&section.dir, &section.lang)
                 .and_then(|i| site.section_translation_status(i))
                 .and_then(|t| {
                     let original = &site.sections[t.original];
@@ -367,7 +368,8 @@ impl<'a> Contexts<'a> {
     /// `recent`, for `index.html`: the newest [`RECENT_SHOWN`] pages in `lang`.
     pub fn recent(&self, lang: &str) -> SummaryList {
         let site = self.site;
-        let mut recent: Vec<usize> = (0..site.pages.len())
+        let mut recent: Vec<PageId> = site
+            .page_ids()
             .filter(|&i| site.pages[i].source.lang == lang)
             .collect();
         recent.sort_by(|&a, &b| {
@@ -431,10 +433,9 @@ impl<'a> Contexts<'a> {
     pub fn glossary(&self, lang: &str) -> Option<GlossaryData<'_>> {
         let site = self.site;
         let glossary = site.glossary.as_ref()?;
-        let mut entries: Vec<(String, usize)> = glossary
-            .terms
-            .iter()
-            .enumerate()
+        let mut entries: Vec<(String, TermId)> = glossary
+            .term_ids()
+            .zip(&glossary.terms)
             .filter_map(|(i, t)| t.langs.get(lang).map(|l| (glossary::sort_key(l), i)))
             .collect();
         entries.sort();
@@ -444,17 +445,12 @@ impl<'a> Contexts<'a> {
         for (key, i) in entries {
             let term = &glossary.terms[i];
             let text = &term.langs[lang];
-            let used_by: Vec<usize> = site
-                .term_uses
-                .get(i)
-                .map(|pages| {
-                    pages
-                        .iter()
-                        .copied()
-                        .filter(|&p| site.pages[p].source.lang == lang)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let used_by: Vec<PageId> = site
+                .uses_of(i)
+                .iter()
+                .copied()
+                .filter(|&p| site.pages[p].source.lang == lang)
+                .collect();
             let entry = GlossaryEntry {
                 id: &term.id,
                 term: &text.term,
@@ -517,7 +513,7 @@ impl<'a> Contexts<'a> {
     // One template's whole context per kind of output page.
 
     /// `page.html` (or the page's own `template`) for page `index`.
-    pub fn page_context(&self, index: usize) -> (String, TeraResult<Context>) {
+    pub fn page_context(&self, index: PageId) -> (String, TeraResult<Context>) {
         let site = self.site;
         let page = &site.pages[index];
         let lang = page.source.lang.as_str();
@@ -686,23 +682,23 @@ impl<'a> Contexts<'a> {
     }
 
     /// The pages `section` lists, once per build.
-    fn listing(&self, section: &Section) -> &[usize] {
-        match self.site.section_index(&section.dir, &section.lang) {
-            Some(i) => self.listings[i].get_or_init(|| self.site.listing(section)),
+    fn listing(&self, section: &Section) -> &[PageId] {
+        match self.site.section_id(&section.dir, &section.lang) {
+            Some(i) => self.listings[i.index()].get_or_init(|| self.site.listing(section)),
             None => &[],
         }
     }
 
-    fn convert_summary(&self, index: usize) -> tera::Value {
+    fn convert_summary(&self, index: PageId) -> tera::Value {
         tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
     }
 
     /// A list of page summaries, sharing the converted entries.
-    fn list(&self, pages: &[usize]) -> SummaryList {
+    fn list(&self, pages: &[PageId]) -> SummaryList {
         pages
             .iter()
             .map(|&i| {
-                self.summaries[i]
+                self.summaries[i.index()]
                     .get_or_init(|| self.convert_summary(i))
                     .clone()
             })
@@ -777,7 +773,7 @@ fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
 
 /// The translations of the changed originals in `pages` that record a version: their stale
 /// notice ([`PageData::translation`]) depends on the original's bytes. For a body-only edit.
-pub fn shown_by_bodies(site: &Site, pages: &[usize]) -> Vec<usize> {
+pub fn shown_by_bodies(site: &Site, pages: &[PageId]) -> Vec<PageId> {
     let mut shown = pages.to_vec();
     for &i in pages {
         let page = &site.pages[i];
@@ -787,7 +783,7 @@ pub fn shown_by_bodies(site: &Site, pages: &[usize]) -> Vec<usize> {
         shown.extend(
             site.translations(&page.source.key)
                 .filter(|t| t.meta().translated_from.is_some())
-                .filter_map(|t| site.page_index(&t.source.key, &t.source.lang))
+                .filter_map(|t| site.page_id(&t.source.key, &t.source.lang))
                 .filter(|&t| t != i),
         );
     }
@@ -807,8 +803,8 @@ pub fn shown_by_bodies(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// to disappear, which only a full build does.
 pub fn shown_by_page(
     site: &Site,
-    i: usize,
-    linking: &[usize],
+    i: PageId,
+    linking: &[PageId],
     relinked: &Relinked,
     taxonomy_terms: &[(Taxonomy, String)],
 ) -> Option<Selection> {
@@ -817,12 +813,12 @@ pub fn shown_by_page(
     let mut pages = vec![i];
     pages.extend(
         site.translations(key)
-            .filter_map(|t| site.page_index(&t.source.key, &t.source.lang)),
+            .filter_map(|t| site.page_id(&t.source.key, &t.source.lang)),
     );
     pages.extend(linking);
     pages.extend(&relinked.targets_before);
     pages.extend(&relinked.targets_after);
-    pages.extend((0..site.pages.len()).filter(|&p| {
+    pages.extend(site.page_ids().filter(|&p| {
         site.pages[p]
             .meta()
             .related
@@ -831,14 +827,14 @@ pub fn shown_by_page(
     }));
     pages.sort_unstable();
     pages.dedup();
-    let mut sections: Vec<usize> = site
+    let mut sections: Vec<SectionId> = site
         .config
         .languages
         .iter()
         .flat_map(|l| {
             [
-                site.section_index(section, &l.code),
-                site.section_index("", &l.code),
+                site.section_id(section, &l.code),
+                site.section_id("", &l.code),
             ]
         })
         .flatten()
@@ -876,10 +872,10 @@ pub fn taxonomy_terms_of(meta: &FrontMatter) -> Vec<(Taxonomy, String)> {
 /// Everything that shows the definitions of the glossary terms `terms`: the pages that use
 /// them (their tooltips) and the glossary pages. Section intros may use them too: the caller
 /// adds the sections whose intro came out different.
-pub fn shown_by_terms(site: &Site, terms: &[usize]) -> Selection {
-    let mut pages: Vec<usize> = terms
+pub fn shown_by_terms(site: &Site, terms: &[TermId]) -> Selection {
+    let mut pages: Vec<PageId> = terms
         .iter()
-        .flat_map(|&t| site.term_uses[t].iter().copied())
+        .flat_map(|&t| site.uses_of(t).iter().copied())
         .collect();
     pages.sort_unstable();
     pages.dedup();
@@ -893,13 +889,13 @@ pub fn shown_by_terms(site: &Site, terms: &[usize]) -> Selection {
 /// The lists that may show page `i`, as they stand: its section in every language and the
 /// tags and categories `taxonomy_terms` of its language. Taken before an edit and given to
 /// [`narrow_lists`] after it.
-pub fn lists_of(site: &Site, i: usize, taxonomy_terms: &[(Taxonomy, String)]) -> ListsBefore {
+pub fn lists_of(site: &Site, i: PageId, taxonomy_terms: &[(Taxonomy, String)]) -> ListsBefore {
     let page = &site.pages[i];
     let sections = site
         .config
         .languages
         .iter()
-        .filter_map(|l| site.section_index(&page.source.section, &l.code))
+        .filter_map(|l| site.section_id(&page.source.section, &l.code))
         .map(|s| (s, site.listing(&site.sections[s])))
         .collect();
     let lang = &page.source.lang;
@@ -916,15 +912,15 @@ pub fn lists_of(site: &Site, i: usize, taxonomy_terms: &[(Taxonomy, String)]) ->
 
 /// What [`lists_of`] saw.
 pub struct ListsBefore {
-    sections: Vec<(usize, Vec<usize>)>,
-    terms: Vec<((Taxonomy, String, usize), Vec<usize>)>,
+    sections: Vec<(SectionId, Vec<PageId>)>,
+    terms: Vec<((Taxonomy, String, usize), Vec<PageId>)>,
 }
 
 /// After an edit of page `i` that kept every list's number of list pages: limits `selection`
 /// to the list pages that show something different — those holding an entry that moved or
 /// page `i` itself. A list whose length changed shows a new total on every list page: all of
 /// them stay selected.
-pub fn narrow_lists(site: &Site, i: usize, before: &ListsBefore, selection: &mut Selection) {
+pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mut Selection) {
     use crate::pipeline::render::ListId;
     for (s, old) in &before.sections {
         let section = &site.sections[*s];
@@ -956,9 +952,9 @@ pub fn narrow_lists(site: &Site, i: usize, before: &ListsBefore, selection: &mut
 /// The list pages (first, last) where `old` and `new` differ or that hold `page`; `None`
 /// (all of them) when the lists differ in length.
 fn changed_pages(
-    old: &[usize],
-    new: &[usize],
-    page: usize,
+    old: &[PageId],
+    new: &[PageId],
+    page: PageId,
     per_page: usize,
 ) -> Option<(usize, usize)> {
     if old.len() != new.len() {

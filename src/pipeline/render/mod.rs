@@ -13,6 +13,7 @@ use tera::Context;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::Error;
 use crate::pipeline::claims::Claimant;
+use crate::pipeline::ids::{PageId, SectionId};
 use crate::pipeline::index::{Section, Site, Taxonomy};
 use crate::pipeline::theme::Theme;
 use context::Contexts;
@@ -38,7 +39,7 @@ pub trait Sink: Sync {
 /// A paginated list (a section, a tag or category) is one job per list page, numbered from 1;
 /// page 1 is at the list's own URL, page `n` at `page/n/` below it.
 enum Job<'a> {
-    Page(usize),
+    Page(PageId),
     Section(&'a Section, usize),
     TaxonomyList(Taxonomy, &'a str),
     TaxonomyTerm(Taxonomy, &'a str, usize, usize),
@@ -65,7 +66,7 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Dia
 /// Every HTML file of a full build.
 fn all_jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
-    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(site.page_ids().map(Job::Page));
     for section in &site.sections {
         jobs.extend(section_jobs(site, section));
     }
@@ -142,9 +143,8 @@ fn output_path(site: &Site, job: &Job<'_>) -> String {
 /// What an incremental rebuild renders again.
 #[derive(Debug, Default)]
 pub struct Selection {
-    pub pages: Vec<usize>,
-    /// Indices into `Site::sections`.
-    pub sections: Vec<usize>,
+    pub pages: Vec<PageId>,
+    pub sections: Vec<SectionId>,
     /// Tag and category list pages, by language.
     pub taxonomy_lists: Vec<(Taxonomy, String)>,
     /// Tag and category pages: (kind, language, index into the language's terms).
@@ -156,10 +156,10 @@ pub struct Selection {
     pub list_pages: std::collections::HashMap<ListId, (usize, usize)>,
 }
 
-/// A paginated list: a section (index into `Site::sections`) or a tag or category.
+/// A paginated list: a section or a tag or category.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListId {
-    Section(usize),
+    Section(SectionId),
     Term(Taxonomy, String, usize),
 }
 

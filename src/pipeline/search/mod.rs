@@ -9,10 +9,10 @@
 //! search/f/<doc>.json    {"url","title","section","lang","glossary","alt":{lang:url},"text"}
 //! ```
 //!
-//! Documents are the site's pages (document `i` is page `i`) followed by the glossary entries,
-//! one per term and language. Tokens are cut by [`tokenize`], which `search.js` mirrors.
-//! A token's weight in a document: its count (at most 20), +30 when it is in the title (or the
-//! term, abbreviation, alias), +10 in a heading, the summary or a tag.
+//! Documents ([`DocId`]) are the site's pages (document `i` is page `i`) followed by the
+//! glossary entries, one per term and language. Tokens are cut by [`tokenize`], which
+//! `search.js` mirrors. A token's weight in a document: its count (at most 20), +30 when it is
+//! in the title (or the term, abbreviation, alias), +10 in a heading, the summary or a tag.
 
 pub mod tokenize;
 
@@ -21,6 +21,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use crate::pipeline::ids::{DocId, TermId};
 use crate::pipeline::index::Site;
 use tokenize::{Piece, normalize, pieces, shard_key, shard_of};
 
@@ -147,8 +148,8 @@ impl SearchIndex {
         let mut shards: Vec<Shard> = (0..n).map(|_| Shard::default()).collect();
         let doc_langs: Vec<u8> = (0..count)
             .map(|d| {
-                let lang = match site.pages.get(d) {
-                    Some(p) => p.source.lang.as_str(),
+                let lang = match DocId::new(d).page(site.pages.len()) {
+                    Some(p) => site.pages[p].source.lang.as_str(),
                     None => glossary[d - site.pages.len()].1,
                 };
                 langs.iter().position(|l| l == lang).unwrap_or(0) as u8
@@ -159,6 +160,7 @@ impl SearchIndex {
             let end = (start + BATCH).min(count);
             let batch = (start..end)
                 .into_par_iter()
+                .map(DocId::new)
                 .map(|d| {
                     let doc = document(site, &glossary, d);
                     let mut terms = packed_terms(&doc, n);
@@ -277,12 +279,12 @@ impl SearchIndex {
     pub fn update_doc(
         &mut self,
         site: &Site,
-        d: usize,
+        d: DocId,
         old: &DocTerms,
         new: &DocTerms,
     ) -> Vec<(String, String)> {
         let n = self.shards.len() as u32;
-        let doc = d as u32;
+        let doc = d.index() as u32;
         let mut touched = std::collections::BTreeSet::new();
         for (token, &(w, cjk)) in old {
             if new.get(token).map(|t| t.0) == Some(w) {
@@ -332,11 +334,10 @@ impl SearchIndex {
 
 /// The terms of document `d` (page `d`, or a glossary entry after the pages) as the index
 /// sees them now.
-pub fn doc_terms(site: &Site, d: usize) -> DocTerms {
-    let glossary = if d < site.pages.len() {
-        Vec::new()
-    } else {
-        glossary_docs(site)
+pub fn doc_terms(site: &Site, d: DocId) -> DocTerms {
+    let glossary = match d.page(site.pages.len()) {
+        Some(_) => Vec::new(),
+        None => glossary_docs(site),
     };
     terms(&document(site, &glossary, d))
 }
@@ -375,16 +376,15 @@ fn shard_path(k: usize) -> String {
     format!("{DIR}/s/{k}.json")
 }
 
-fn fragment_path(doc: usize) -> String {
-    format!("{DIR}/f/{doc}.json")
+fn fragment_path(doc: DocId) -> String {
+    format!("{DIR}/f/{}.json", doc.index())
 }
 
 /// The glossary's documents: (term, language), after the pages.
-fn glossary_docs(site: &Site) -> Vec<(usize, &str)> {
+fn glossary_docs(site: &Site) -> Vec<(TermId, &str)> {
     site.glossary.as_ref().map_or_else(Vec::new, |g| {
-        g.terms
-            .iter()
-            .enumerate()
+        g.term_ids()
+            .zip(&g.terms)
             .flat_map(|(i, t)| t.langs.keys().map(move |l| (i, l.as_str())))
             .filter(|(_, l)| site.config.language(l).is_some())
             .collect()
@@ -392,8 +392,9 @@ fn glossary_docs(site: &Site) -> Vec<(usize, &str)> {
 }
 
 /// Document `d`; `glossary` is [`glossary_docs`] (needed only for glossary documents).
-fn document(site: &Site, glossary: &[(usize, &str)], d: usize) -> Doc {
-    if let Some(page) = site.pages.get(d) {
+fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
+    if let Some(page) = d.page(site.pages.len()) {
+        let page = &site.pages[page];
         let meta = page.meta();
         let lang = page.source.lang.clone();
         let mut extra: Vec<String> = page.rendered.toc.iter().map(|t| t.title.clone()).collect();
@@ -418,8 +419,9 @@ fn document(site: &Site, glossary: &[(usize, &str)], d: usize) -> Doc {
             lang,
         };
     }
-    let Some(((term, lang), glossary)) = glossary
-        .get(d - site.pages.len())
+    let Some(((term, lang), glossary)) = d
+        .entry(site.pages.len())
+        .and_then(|e| glossary.get(e))
         .zip(site.glossary.as_ref())
     else {
         return Doc {
