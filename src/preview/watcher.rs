@@ -1,22 +1,37 @@
-//! Watching a site's sources (`content/`, `themes/`, `static/`, `book.toml`) with notify and a
-//! short debounce, so every editor's way of saving — in place, to a temporary file then
-//! renamed, delete then recreate — arrives as one batch of changed paths.
+//! Watching a site's sources (`content/`, `themes/`, `static/`, `book.toml`) with notify.
+//!
+//! A batch starts with the first event that can matter to the site, so a save is acted on at
+//! once rather than after a fixed quiet period. What follows it is coalesced: the batch is
+//! handed over once the files have been quiet for [`SETTLE`] (and, on Linux, every file written
+//! in the batch has been closed), or [`MAX_WAIT`] after its first event, whichever comes
+//! first. That joins the steps of every editor's way of saving — in place (truncate, write,
+//! close), to a temporary file then renamed over the original (vim, JetBrains safe write),
+//! delete then recreate — into one batch of changed paths, and so into one rebuild. Events
+//! that arrive while a rebuild runs wait in the channel and make up the next batch.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::Error;
 use crate::model::content_path::is_ignored;
 
-/// How long the files must be quiet before a batch is handed over: long enough to join the
-/// steps of an editor's save, short enough to stay well inside a 100 ms edit-to-reload budget.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long the files must be quiet after an event before the batch is handed over: longer
+/// than the gaps between the system calls of one editor's save, short enough to add next to
+/// nothing to the time from a save to the reload.
+pub const SETTLE: Duration = Duration::from_millis(4);
+
+/// The longest a batch is held after its first event, however busy the files stay (a large
+/// checkout, a file kept open for writing): the rest comes in the next batch.
+pub const MAX_WAIT: Duration = Duration::from_millis(50);
+
+/// Whether the platform's watcher reports a written file being closed (inotify does), so a
+/// batch can wait for the writes it saw to finish.
+const REPORTS_CLOSES: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 /// The folders watched recursively, when they exist.
 const FOLDERS: [&str; 3] = ["content", "themes", "static"];
@@ -24,9 +39,18 @@ const FOLDERS: [&str; 3] = ["content", "themes", "static"];
 /// A watcher on one site.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
-    events: Receiver<DebounceEventResult>,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
     watched: BTreeSet<&'static str>,
+}
+
+/// The changes gathered for one batch.
+#[derive(Default)]
+struct Batch {
+    /// Root-relative paths of the changed files the site may use.
+    changed: BTreeSet<String>,
+    /// Of those, the files written to (or created) and not closed yet.
+    writing: BTreeSet<String>,
 }
 
 impl Watcher {
@@ -34,17 +58,17 @@ impl Watcher {
     pub fn new(root: &Path) -> Result<Watcher, Error> {
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let (tx, events) = channel();
-        let debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), tx)
+        let watcher = notify::recommended_watcher(tx)
             .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
         let mut watcher = Watcher {
             root,
-            debouncer,
+            watcher,
             events,
             watched: BTreeSet::new(),
         };
         // The root alone, for book.toml and for folders created later.
         watcher
-            .debouncer
+            .watcher
             .watch(&watcher.root, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", watcher.root.display())))?;
         watcher.watch_folders();
@@ -61,15 +85,12 @@ impl Watcher {
             let path = self.root.join(folder);
             if self.watched.contains(folder) && !path.is_dir() {
                 // Gone: watch it again if it comes back.
-                let _ = self.debouncer.unwatch(&path);
+                let _ = self.watcher.unwatch(&path);
                 self.watched.remove(folder);
             }
             if !self.watched.contains(folder)
                 && path.is_dir()
-                && self
-                    .debouncer
-                    .watch(&path, RecursiveMode::Recursive)
-                    .is_ok()
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
             {
                 self.watched.insert(folder);
             }
@@ -79,36 +100,79 @@ impl Watcher {
     /// Waits for the next batch of changes that can matter to the site and returns their
     /// paths relative to the root, `/`-separated and sorted; `None` once the watcher stops.
     pub fn next_batch(&mut self) -> Option<Vec<String>> {
+        let mut batch = Batch::default();
+        // Reads (every build makes many) and changes to ignored files start no batch.
+        while batch.changed.is_empty() {
+            let event = self.events.recv().ok()?;
+            self.take(event, &mut batch);
+        }
+        let first = Instant::now();
+        let mut last = first;
         loop {
-            let batch = self.events.recv().ok()?;
-            let events = match batch {
-                Ok(events) => events,
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watcher: {e}");
-                    }
-                    continue;
-                }
+            let deadline = if batch.writing.is_empty() {
+                (last + SETTLE).min(first + MAX_WAIT)
+            } else {
+                first + MAX_WAIT
             };
-            let mut changed = BTreeSet::new();
-            for event in &events {
-                // Reading a file (as every build does) is no change; closing one written is.
-                if matches!(event.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write))
-                {
-                    continue;
-                }
-                for path in &event.paths {
-                    if let Some(rel) = self.relevant(path) {
-                        changed.insert(rel);
+            let Some(wait) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            match self.events.recv_timeout(wait) {
+                Ok(event) => {
+                    if self.take(event, &mut batch) {
+                        last = Instant::now();
                     }
                 }
-            }
-            // A folder may have appeared (or come back) since the last batch.
-            self.watch_folders();
-            if !changed.is_empty() {
-                return Some(changed.into_iter().collect());
+                Err(RecvTimeoutError::Timeout) => break,
+                // The watcher stopped: hand over what came; the next call returns `None`.
+                Err(RecvTimeoutError::Disconnected) => break,
             }
         }
+        // A folder may have appeared (or come back) with this batch.
+        self.watch_folders();
+        Some(batch.changed.into_iter().collect())
+    }
+
+    /// Adds one event to `batch`; whether it was activity on the files (any change, to an
+    /// ignored file too), as opposed to a read or an error.
+    fn take(&self, event: notify::Result<Event>, batch: &mut Batch) -> bool {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => {
+                eprintln!("warning: file watcher: {e}");
+                return false;
+            }
+        };
+        if event.need_rescan() {
+            // Events were lost: any file may have changed, so everything is rebuilt.
+            batch.changed.extend(FOLDERS.map(String::from));
+            return true;
+        }
+        // Reading a file (as every build does) is no change; closing one written is.
+        if matches!(event.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write)) {
+            return false;
+        }
+        for path in &event.paths {
+            let Some(rel) = self.relevant(path) else {
+                continue;
+            };
+            if REPORTS_CLOSES {
+                match event.kind {
+                    EventKind::Create(CreateKind::File)
+                    | EventKind::Modify(ModifyKind::Data(_)) => {
+                        batch.writing.insert(rel.clone());
+                    }
+                    EventKind::Access(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
+                        batch.writing.remove(&rel);
+                    }
+                    _ => {}
+                }
+            }
+            batch.changed.insert(rel);
+        }
+        true
     }
 
     /// The root-relative path of a changed file the site may use, or `None` for editor swap
@@ -134,5 +198,184 @@ pub fn describe(changed: &[String]) -> String {
         [one] => format!("{one} changed"),
         [first, ..] => format!("{} files changed ({first}, …)", changed.len()),
         [] => "nothing changed".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, RemoveKind};
+    use std::sync::mpsc::Sender;
+
+    /// A watcher on a fresh site, and the site's folder.
+    fn site() -> (tempfile::TempDir, Watcher) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("content/guides")).expect("mkdir");
+        std::fs::write(dir.path().join("book.toml"), "title = \"t\"\n").expect("write");
+        std::fs::write(
+            dir.path().join("content/guides/a.md"),
+            "---\ntitle: A\n---\nA.\n",
+        )
+        .expect("write");
+        let watcher = Watcher::new(dir.path()).expect("watch");
+        (dir, watcher)
+    }
+
+    /// A watcher fed by hand rather than by the file system.
+    fn fed() -> (tempfile::TempDir, Watcher, Sender<notify::Result<Event>>) {
+        let (dir, mut watcher) = site();
+        let (tx, rx) = channel();
+        watcher.events = rx;
+        (dir, watcher, tx)
+    }
+
+    fn event(kind: EventKind, root: &Path, rel: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(root.join(rel)))
+    }
+
+    fn modify() -> EventKind {
+        EventKind::Modify(ModifyKind::Data(DataChange::Any))
+    }
+
+    fn close() -> EventKind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+    }
+
+    #[test]
+    fn events_queued_during_a_rebuild_make_one_batch() {
+        let (_dir, mut watcher, tx) = fed();
+        let root = watcher.root().to_path_buf();
+        let read = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        for (kind, rel) in [
+            (read, "content/guides/a.md"),
+            (modify(), "content/guides/b.md"),
+            (close(), "content/guides/b.md"),
+            (modify(), "content/guides/.b.md.swp"),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "content/guides/a.md",
+            ),
+            (modify(), "public/index.html"),
+            (EventKind::Remove(RemoveKind::File), "book.toml"),
+        ] {
+            tx.send(event(kind, &root, rel)).expect("send");
+        }
+        assert_eq!(
+            watcher.next_batch(),
+            Some(vec![
+                "book.toml".to_string(),
+                "content/guides/a.md".to_string(),
+                "content/guides/b.md".to_string(),
+            ])
+        );
+        drop(tx);
+        assert_eq!(watcher.next_batch(), None);
+    }
+
+    #[test]
+    fn reads_and_ignored_files_start_no_batch() {
+        let (_dir, mut watcher, tx) = fed();
+        let root = watcher.root().to_path_buf();
+        let read = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        tx.send(event(read, &root, "content/guides/a.md"))
+            .expect("send");
+        tx.send(event(modify(), &root, "content/guides/a.md~"))
+            .expect("send");
+        tx.send(event(modify(), &root, "README.md")).expect("send");
+        drop(tx);
+        assert_eq!(watcher.next_batch(), None);
+    }
+
+    #[test]
+    fn a_batch_waits_for_a_written_file_to_be_closed() {
+        if !REPORTS_CLOSES {
+            return;
+        }
+        let (_dir, mut watcher, tx) = fed();
+        let root = watcher.root().to_path_buf();
+        tx.send(event(modify(), &root, "content/guides/a.md"))
+            .expect("send");
+        let writer = std::thread::spawn(move || {
+            // Longer than the quiet period, well inside the longest wait.
+            std::thread::sleep(SETTLE * 3);
+            tx.send(event(modify(), &root, "content/guides/b.md"))
+                .expect("send");
+            tx.send(event(close(), &root, "content/guides/a.md"))
+                .expect("send");
+            tx.send(event(close(), &root, "content/guides/b.md"))
+                .expect("send");
+            tx
+        });
+        let batch = watcher.next_batch();
+        let _tx = writer.join().expect("writer");
+        assert_eq!(
+            batch,
+            Some(vec![
+                "content/guides/a.md".to_string(),
+                "content/guides/b.md".to_string(),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_busy_stream_of_changes_is_cut_into_batches() {
+        let (_dir, mut watcher, tx) = fed();
+        let root = watcher.root().to_path_buf();
+        let writer = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut i = 0;
+            while started.elapsed() < MAX_WAIT * 6 {
+                tx.send(event(modify(), &root, &format!("content/guides/p{i}.md")))
+                    .expect("send");
+                i += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let first = watcher.next_batch().expect("a batch");
+        assert!(!writer.is_finished(), "handed over before the writes ended");
+        assert!(!first.is_empty());
+        writer.join().expect("writer");
+    }
+
+    /// Every editor's way of saving, on the real file system: each is seen as a change of the
+    /// page and nothing else the site uses.
+    #[test]
+    fn every_way_of_saving_is_seen() {
+        let (dir, mut watcher) = site();
+        let page = dir.path().join("content/guides/a.md");
+        let saves: [(&str, &dyn Fn()); 3] = [
+            ("in place", &|| {
+                std::fs::write(&page, "---\ntitle: B\n---\nB.\n").expect("write")
+            }),
+            ("renamed into place", &|| {
+                let tmp = dir.path().join("content/guides/a.md___jb_tmp___");
+                std::fs::write(&tmp, "---\ntitle: C\n---\nC.\n").expect("write");
+                let old = dir.path().join("content/guides/a.md~");
+                std::fs::rename(&page, &old).expect("rename");
+                std::fs::rename(&tmp, &page).expect("rename");
+                std::fs::remove_file(&old).expect("remove");
+            }),
+            ("deleted and recreated", &|| {
+                std::fs::remove_file(&page).expect("remove");
+                std::fs::write(&page, "---\ntitle: D\n---\nD.\n").expect("write");
+            }),
+        ];
+        for (how, save) in saves {
+            save();
+            let batch = watcher.next_batch().expect("a batch");
+            assert_eq!(batch, vec!["content/guides/a.md".to_string()], "{how}");
+            // Whatever of this save came late is taken now, not with the next one.
+            while watcher.events.recv_timeout(MAX_WAIT).is_ok() {}
+        }
+    }
+
+    #[test]
+    fn a_folder_created_later_is_watched() {
+        let (dir, mut watcher) = site();
+        std::fs::create_dir(dir.path().join("static")).expect("mkdir");
+        assert_eq!(watcher.next_batch(), Some(vec!["static".to_string()]));
+        std::fs::write(dir.path().join("static/x.css"), "p {}").expect("write");
+        let batch = watcher.next_batch().expect("a batch");
+        assert!(batch.contains(&"static/x.css".to_string()), "{batch:?}");
     }
 }
