@@ -595,10 +595,10 @@ fn fragment(doc: &Doc) -> String {
 /// Elements marked `role="tooltip"` or `data-search-ignore` (a glossary term's definition),
 /// `<script>` and `<style>` are left out.
 pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     // The tag being skipped and how deep in it we are.
-    let mut skip: Option<(String, usize)> = None;
+    let mut skip: Option<(&str, usize)> = None;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             if skip.is_none() {
@@ -614,15 +614,14 @@ pub fn html_text(html: &str) -> String {
         let tag = &rest[..gt];
         rest = &rest[gt..];
         let closing = tag.starts_with("</");
-        let name: String = tag
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let after = tag.trim_start_matches(['<', '/']);
+        let name = &after[..after
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(after.len())];
         let self_closing = tag.ends_with("/>");
         if let Some((skipped, depth)) = &mut skip {
-            if *skipped == name && !self_closing {
+            if skipped.eq_ignore_ascii_case(name) && !self_closing {
                 if closing {
                     *depth -= 1;
                     if *depth == 0 {
@@ -636,8 +635,8 @@ pub fn html_text(html: &str) -> String {
         }
         if !closing
             && !self_closing
-            && (name == "script"
-                || name == "style"
+            && (name.eq_ignore_ascii_case("script")
+                || name.eq_ignore_ascii_case("style")
                 || tag.contains("role=\"tooltip\"")
                 || tag.contains("data-search-ignore"))
         {
@@ -645,37 +644,41 @@ pub fn html_text(html: &str) -> String {
             continue;
         }
         // Block boundaries separate words.
-        if matches!(
-            name.as_str(),
-            "p" | "br"
-                | "li"
-                | "td"
-                | "th"
-                | "tr"
-                | "div"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "blockquote"
-                | "pre"
-                | "dt"
-                | "dd"
-                | "section"
-                | "table"
-                | "ul"
-                | "ol"
-        ) && !out.ends_with(' ')
-            && !out.is_empty()
-        {
+        if is_block(name) && !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out
+}
+
+/// Whether an element named `name` (any case) is a block, whose boundaries separate words.
+fn is_block(name: &str) -> bool {
+    const BLOCKS: [&str; 21] = [
+        "p",
+        "br",
+        "li",
+        "td",
+        "th",
+        "tr",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dt",
+        "dd",
+        "section",
+        "table",
+        "ul",
+        "ol",
+    ];
+    name.len() <= 10 && BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 fn push_text(out: &mut String, text: &str) {
@@ -716,14 +719,27 @@ fn push_text(out: &mut String, text: &str) {
     push_spaced(out, rest);
 }
 
-/// Appends `text` with runs of ASCII whitespace collapsed to one space.
+/// Appends `text` with runs of ASCII whitespace collapsed to one space (none at the start of
+/// `out`).
 fn push_spaced(out: &mut String, text: &str) {
-    for (n, part) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-        if n > 0 && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            out.push_str(&text[from..i]);
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            from = i;
+        } else {
+            i += 1;
         }
-        out.push_str(part);
     }
+    out.push_str(&text[from..]);
 }
 
 /// A small fast hasher for the index's maps (FxHash), which are never fed untrusted keys
@@ -733,12 +749,34 @@ pub struct Fx(u64);
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
     }
 
     fn finish(&self) -> u64 {

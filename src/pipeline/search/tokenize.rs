@@ -34,14 +34,17 @@ pub fn normalize(text: &str) -> String {
     // The last stable character copied: its byte offset in `text` and the length of `out`
     // before it.
     let mut previous: Option<(usize, usize)> = None;
+    // The start of stable characters not yet copied (copied in one go, lower-cased after).
+    let mut stable = 0;
     for (i, c) in text.char_indices() {
         if is_stable(c) {
             if let Some(start) = run.take() {
                 push_normalized(&mut out, &text[start..i]);
+                stable = i;
             }
-            previous = Some((i, out.len()));
-            out.push(c.to_ascii_lowercase());
+            previous = Some((i, out.len() + (i - stable)));
         } else if run.is_none() {
+            push_lower(&mut out, &text[stable..i]);
             run = Some(match previous {
                 Some((at, len))
                     if at + text[at..].chars().next().map_or(0, char::len_utf8) == i =>
@@ -53,10 +56,18 @@ pub fn normalize(text: &str) -> String {
             });
         }
     }
-    if let Some(start) = run {
-        push_normalized(&mut out, &text[start..]);
+    match run {
+        Some(start) => push_normalized(&mut out, &text[start..]),
+        None => push_lower(&mut out, &text[stable..]),
     }
     out
+}
+
+/// Appends stable characters, ASCII letters lower-cased.
+fn push_lower(out: &mut String, stable: &str) {
+    let from = out.len();
+    out.push_str(stable);
+    out[from..].make_ascii_lowercase();
 }
 
 fn push_normalized(out: &mut String, text: &str) {
@@ -96,6 +107,9 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Whether `c` (already normalised) belongs to a word.
 pub fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() && !is_cjk(c)
 }
 
@@ -159,27 +173,25 @@ pub fn pieces(normalized: &str, emit: &mut dyn FnMut(Piece<'_>)) {
     let mut before_word = false;
     while let Some(c) = rest.chars().next() {
         if is_cjk(c) {
-            let end = rest.find(|c: char| !is_cjk(c)).unwrap_or(rest.len());
-            let run = &rest[..end];
             if before_word {
                 join.clear();
                 join.push_str(&word);
-                join.extend(run.chars().take(2));
+                join.extend(rest.chars().take_while(|&c| is_cjk(c)).take(2));
                 emit(Piece::Join(&join, false));
             }
-            let mut chars = run.chars();
+            // One pass over the run: each character pairs with the one before.
+            let mut end = c.len_utf8();
             let mut last = c;
-            chars.next();
-            match chars.next() {
-                None => emit(Piece::One(c)),
-                Some(second) => {
-                    emit(Piece::Pair(c, second));
-                    last = second;
-                    for next in chars {
-                        emit(Piece::Pair(last, next));
-                        last = next;
-                    }
+            for next in rest[end..].chars() {
+                if !is_cjk(next) {
+                    break;
                 }
+                emit(Piece::Pair(last, next));
+                last = next;
+                end += next.len_utf8();
+            }
+            if end == c.len_utf8() {
+                emit(Piece::One(c));
             }
             before_cjk = Some(last);
             before_word = false;
