@@ -152,8 +152,9 @@ impl Sink for Discard {
 /// the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let (site, theme, warnings) =
+    let (mut site, theme, warnings) =
         load_site(&options.root, options.drafts, options.base_url.as_deref())?;
+    site.drop_bodies();
     let out = output_dir(
         &options.root,
         options.out.as_deref(),
