@@ -283,7 +283,10 @@ fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
         report: Report::default(),
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
     };
-    let rendered = markdown::render(&source.body, &mut links);
+    let mut rendered = markdown::render(&source.body, &mut links);
+    if site.pack_html {
+        rendered.html.pack();
+    }
     (rendered, links.report)
 }
 

@@ -2,6 +2,7 @@
 //! of contents, tables wrapped so they can scroll on phones, emphasis that works next to
 //! Japanese punctuation, and the counts behind the reading time.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 use crate::model::config::HeadingIds;
 use crate::model::slug::{github_heading_id, slugify};
+use crate::pipeline::packed::Packed;
 
 /// One heading in a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -23,7 +25,7 @@ pub struct TocEntry {
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     /// Headings h2–h4, in order.
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page (h1–h6, explicit `{#id}` included), for anchor checks.
@@ -32,6 +34,64 @@ pub struct Rendered {
     pub words: usize,
     /// CJK characters, which are read by the character rather than the word.
     pub cjk_chars: usize,
+}
+
+/// A body's HTML: as rendered, or packed by `serve`, which keeps every page's for as long as
+/// it runs ([`Html::pack`]).
+#[derive(Debug, Clone)]
+pub enum Html {
+    Plain(String),
+    Packed(Packed),
+}
+
+impl Html {
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match self {
+            Html::Plain(html) => Cow::Borrowed(html),
+            Html::Packed(packed) => Cow::Owned(
+                String::from_utf8(packed.to_vec())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self {
+            Html::Plain(html) => html,
+            packed => packed.as_str().into_owned(),
+        }
+    }
+
+    /// Compresses the HTML in place.
+    pub fn pack(&mut self) {
+        if let Html::Plain(html) = self {
+            *self = Html::Packed(Packed::new(html.as_bytes()));
+        }
+    }
+}
+
+impl Default for Html {
+    fn default() -> Self {
+        Html::Plain(String::new())
+    }
+}
+
+impl From<String> for Html {
+    fn from(html: String) -> Self {
+        Html::Plain(html)
+    }
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Html) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<&str> for Html {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 impl Rendered {
@@ -420,11 +480,12 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
         }
     }
     run.flush(&mut events, links, &mut cx);
-    out.html.reserve(src.len() * 2);
-    html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::with_capacity(src.len() * 2);
+    html::push_html(&mut html, events.into_iter());
     // Every page's HTML stays in memory until the site is written: without the slack a
     // growing string leaves, a 10,000-page site holds about 90 MiB less.
-    out.html.shrink_to_fit();
+    html.shrink_to_fit();
+    out.html = Html::Plain(html);
     out
 }
 
@@ -830,6 +891,7 @@ mod tests {
         );
         assert!(
             r.html
+                .as_str()
                 .contains("<h2 id=\"ai推進法の概要\">AI推進法の概要</h2>")
         );
         assert_eq!(r.toc.len(), 6);
@@ -944,7 +1006,7 @@ mod tests {
                    [b]( JaVaScRiPt:x) ![c](data:image/svg+xml;base64,AA) [d](https://ok.example/) \
                    [e](vbscript:x)\n\n## Title {#t .c onclick=\"x()\"}\n";
         let mut strict = Strict::default();
-        let html = render(src, &mut strict).html;
+        let html = render(src, &mut strict).html.into_string();
         assert_eq!(
             html,
             "<p>Text bold <a href=\"\">a</a> <a href=\"\">b</a> <img src=\"\" alt=\"c\" /> \
@@ -982,7 +1044,7 @@ mod tests {
         );
         assert_eq!(found.len(), 8);
         // With raw HTML allowed (NoLinks), everything passes as written.
-        let html = render(src, &mut NoLinks).html;
+        let html = render(src, &mut NoLinks).html.into_string();
         assert!(html.contains("<div onclick=\"x()\">"), "{html}");
         assert!(html.contains("href=\"javascript:alert(1)\""), "{html}");
     }
@@ -1017,12 +1079,13 @@ mod tests {
         );
         assert!(
             r.html
+                .as_str()
                 .starts_with("<div class=\"table-wrap\" tabindex=\"0\">\n<table>")
         );
-        assert!(r.html.contains("</table>\n</div>"));
-        assert!(r.html.contains("<del>old</del>"));
-        assert!(r.html.contains("footnote-definition"));
-        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.as_str().contains("</table>\n</div>"));
+        assert!(r.html.as_str().contains("<del>old</del>"));
+        assert!(r.html.as_str().contains("footnote-definition"));
+        assert!(r.html.as_str().contains("type=\"checkbox\""));
     }
 
     #[test]

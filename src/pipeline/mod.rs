@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod markup;
 pub mod output;
+pub mod packed;
 pub mod render;
 pub mod search;
 pub mod theme;

@@ -804,7 +804,7 @@ impl EventStream {
 /// files: a symlink put in their place is not followed.
 fn read_body(body: &Body) -> std::io::Result<Arc<[u8]>> {
     match body {
-        Body::Bytes(bytes) => Ok(bytes.clone()),
+        Body::Bytes(packed) => Ok(packed.bytes()),
         Body::File(path) => {
             if !std::fs::symlink_metadata(path)?.file_type().is_file() {
                 return Err(std::io::Error::new(

@@ -1,20 +1,21 @@
 //! `tebiki serve`'s output, kept in memory: every file of the last good build, so the server
 //! answers from a complete site while the next build runs and never from the publish output
-//! directory. Rendered files are bytes; static files and content assets stay on disk and are
+//! directory. Rendered files are bytes (compressed: [`Packed`]); static files and content assets stay on disk and are
 //! named by path, read when requested.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use crate::pipeline::output::is_plain_relative;
+pub use crate::pipeline::packed::Packed;
 use crate::pipeline::render::Sink;
 
 /// One output file.
 #[derive(Debug, Clone)]
 pub enum Body {
-    Bytes(Arc<[u8]>),
+    Bytes(Packed),
     /// A file to read from disk when it is requested.
     File(PathBuf),
 }
@@ -101,7 +102,7 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.insert(path, Body::Bytes(bytes.into()))
+        self.insert(path, Body::Bytes(Packed::new(bytes)))
     }
 
     fn copy(&self, path: &str, source: &Path) -> std::io::Result<()> {

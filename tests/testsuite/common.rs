@@ -246,7 +246,7 @@ pub fn snapshot_files(snapshot: &tebiki::preview::snapshot::Snapshot) -> BTreeMa
         .into_iter()
         .map(|path| {
             let bytes = match snapshot.get(path) {
-                Some(Body::Bytes(bytes)) => bytes.to_vec(),
+                Some(Body::Bytes(bytes)) => bytes.bytes().to_vec(),
                 Some(Body::File(file)) => fs::read(file).expect("read served file"),
                 None => Vec::new(),
             };

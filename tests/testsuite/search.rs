@@ -272,7 +272,7 @@ fn a_body_edit_in_serve_updates_the_index() {
         let snapshot = preview.snapshot();
         snapshot.paths().into_iter().any(|p| {
             p.starts_with("search/s/")
-                && matches!(snapshot.get(p), Some(Body::Bytes(b)) if String::from_utf8_lossy(b).contains(&format!("\"{token}\":")))
+                && matches!(snapshot.get(p), Some(Body::Bytes(b)) if String::from_utf8_lossy(&b.bytes()).contains(&format!("\"{token}\":")))
         })
     };
     assert!(!shard_with(&preview, "zebrafish"));

@@ -469,7 +469,9 @@ impl crate::pipeline::markdown::Links for Definition {
 
 /// Renders inline Markdown to HTML without the paragraph around it.
 fn inline_html(markdown: &str, links: &mut Definition) -> String {
-    let html = crate::pipeline::markdown::render(markdown, links).html;
+    let html = crate::pipeline::markdown::render(markdown, links)
+        .html
+        .into_string();
     let html = html.trim();
     html.strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))

@@ -266,7 +266,7 @@ impl<'a> Contexts<'a> {
             .collect();
         PageData {
             summary: summary(site, page),
-            content: &page.rendered.html,
+            content: page.rendered.html.as_str(),
             toc: &page.rendered.toc,
             review_by: date(meta.review_by, lang),
             sources: meta
@@ -331,7 +331,7 @@ impl<'a> Contexts<'a> {
         let data = SectionData {
             title: &section.title,
             summary: section_summary(section),
-            content: &section.rendered.html,
+            content: section.rendered.html.as_str(),
             url: site.url(&section.path),
             pages: self.list(shown),
             subsections: section

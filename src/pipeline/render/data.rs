@@ -4,6 +4,8 @@
 //! converted for Tera once per build ([`Lists`](super::context)), so a section listing
 //! thousands of guides shares them instead of copying.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::dates::TemplateDate;
@@ -140,7 +142,7 @@ pub struct PageData<'a> {
     #[serde(flatten)]
     pub summary: PageSummary<'a>,
     /// The rendered HTML body.
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     /// Headings h2–h4 in order.
     pub toc: &'a [TocEntry],
     pub review_by: Option<TemplateDate>,
@@ -201,7 +203,7 @@ pub struct SectionData<'a> {
     pub title: &'a str,
     pub summary: Option<&'a str>,
     /// The rendered intro.
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     pub url: String,
     /// The section's pages on this list page, in its `sort_by` order, originals standing in
     /// for missing translations where the language falls back (all of them on the home page).

@@ -415,7 +415,7 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
                 .collect(),
             strong: vec![page.title().to_string()],
             meta: extra,
-            body: html_text(&page.rendered.html),
+            body: html_text(&page.rendered.html.as_str()),
             lang,
         };
     }
