@@ -686,7 +686,10 @@ fn push_text(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         push_spaced(out, &rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Bytes, not characters: the window may end inside a Japanese character.
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let c = match entity {
@@ -792,6 +795,13 @@ mod tests {
     fn text_of_html_skips_tooltips_and_decodes() {
         let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
         assert_eq!(html_text(html), "The AISI & METI 次");
+    }
+
+    #[test]
+    fn an_ampersand_before_japanese_text_is_kept() {
+        // A window of 12 bytes after `&` ends inside 会: this once panicked.
+        let html = "<p>&amp;D&DはG7会合に先立ち&#x3042;、&nbsp;公表</p>";
+        assert_eq!(html_text(html), "&D&DはG7会合に先立ちあ、 公表");
     }
 
     #[test]
