@@ -58,14 +58,8 @@ pub struct Prepared {
 /// Runs every stage before rendering: config, theme, load, index, link. Only a book.toml that
 /// cannot be read or parsed stops it early; with a wrong value or an unknown key in it the
 /// content is still read (with the defaults for what was wrong), so one run reports both.
-/// Every problem is collected in `errors`. With `pack_html`, bodies' HTML is kept packed
-/// ([`Site::pack_html`]).
-pub fn prepare(
-    root: &Path,
-    drafts: bool,
-    base_url: Option<&str>,
-    pack_html: bool,
-) -> Result<Prepared, Error> {
+/// Every problem is collected in `errors`.
+pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, Error> {
     let (config, mut errors) = config::load_lenient(root);
     let Some(mut config): Option<Config> = config else {
         return Err(Error::Content(errors));
@@ -79,7 +73,6 @@ pub fn prepare(
     let mut site =
         stage("index", || Site::index(root.to_path_buf(), config, loaded)).take(&mut errors);
     site.glossary = glossary;
-    site.pack_html = pack_html;
     if let Some(theme) = &theme {
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     }
@@ -130,7 +123,7 @@ pub fn load_site(
         theme,
         mut errors,
         warnings,
-    } = prepare(root, drafts, base_url, false)?;
+    } = prepare(root, drafts, base_url)?;
     match theme {
         Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
         theme => {

@@ -110,11 +110,6 @@ pub struct Site {
     pub term_uses: Vec<Vec<PageId>>,
     /// `[build] git_dates`: each content file's last commit date (empty when off).
     pub git_dates: HashMap<String, Date>,
-    /// Whether bodies' HTML is kept packed ([`Html::pack`]), as `serve` does: it holds the
-    /// site for as long as it runs, and unpacks only the pages it renders again.
-    ///
-    /// [`Html::pack`]: crate::pipeline::markdown::Html::pack
-    pub pack_html: bool,
     page_by_key: HashMap<(String, String), PageId>,
     section_by_dir: HashMap<(String, String), SectionId>,
 }
@@ -171,7 +166,6 @@ impl Site {
             markup: InlineMarkup::default(),
             term_uses: Vec::new(),
             git_dates,
-            pack_html: false,
         };
         Reported::new(site, errors)
     }

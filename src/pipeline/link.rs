@@ -284,9 +284,9 @@ fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
     };
     let mut rendered = markdown::render(&source.body, &mut links);
-    if site.pack_html {
-        rendered.html.pack();
-    }
+    // Every body's HTML is held until the site is written (in `serve`, for as long as it
+    // runs): packed, a 10,000-page site holds about 90 MiB less.
+    rendered.html.pack();
     (rendered, links.report)
 }
 

@@ -36,8 +36,8 @@ pub struct Rendered {
     pub cjk_chars: usize,
 }
 
-/// A body's HTML: as rendered, or packed by `serve`, which keeps every page's for as long as
-/// it runs ([`Html::pack`]).
+/// A body's HTML: as rendered, or packed ([`Html::pack`]) by the link stage, because every
+/// page's is held until the site is written, and in `serve` for as long as it runs.
 #[derive(Debug, Clone)]
 pub enum Html {
     Plain(String),
@@ -482,9 +482,6 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     run.flush(&mut events, links, &mut cx);
     let mut html = String::with_capacity(src.len() * 2);
     html::push_html(&mut html, events.into_iter());
-    // Every page's HTML stays in memory until the site is written: without the slack a
-    // growing string leaves, a 10,000-page site holds about 90 MiB less.
-    html.shrink_to_fit();
     out.html = Html::Plain(html);
     out
 }
