@@ -3,10 +3,12 @@
 //! The corpus comes from `benches/gen_corpus.py` (10,000 pages by default; set
 //! `TEBIKI_BENCH_PAGES` or point `TEBIKI_BENCH_CORPUS` at an existing one). Output goes to
 //! `/dev/shm` when it exists. Figures are reported as ratios to the pulldown-cmark-only time,
-//! because absolute times drift on shared machines.
+//! because absolute times drift on shared machines: the median of three runs of each after a
+//! warm-up, alternating. The build is the `tebiki` binary, timed to its exit, with its peak
+//! memory (VmHWM) and its stage times.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -45,22 +47,97 @@ fn main() {
     let out = scratch.join("tebiki-bench-out");
     let runs = 3;
 
-    let markdown = best_of(runs, || pulldown_only(&corpus));
-    let build = best_of(runs, || {
-        let options = tebiki::BuildOptions {
-            root: corpus.clone(),
-            out: Some(out.clone()),
-            ..Default::default()
-        };
-        tebiki::build(&options).expect("corpus builds");
-    });
+    // One warm-up of each (the page cache, the output directory's first creation), then the
+    // median of `runs`, alternating so that a slow spell on a shared machine hits both.
+    pulldown_only(&corpus);
+    build(&corpus, &out);
+    let mut markdown = Vec::new();
+    let mut builds = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        pulldown_only(&corpus);
+        markdown.push(start.elapsed());
+        builds.push(build(&corpus, &out));
+    }
+    let markdown = median(markdown);
+    builds.sort_by_key(|b| b.elapsed);
+    let build = &builds[builds.len() / 2];
     println!("corpus: {} ({pages} pages)", corpus.display());
-    println!("pulldown-cmark only: {:>7.1} ms", ms(markdown));
+    println!("pulldown-cmark only: {:>8.1} ms", ms(markdown));
     println!(
-        "tebiki build:        {:>7.1} ms  = {:.2}x pulldown-cmark (target: 4x)",
-        ms(build),
-        build.as_secs_f64() / markdown.as_secs_f64()
+        "tebiki build:        {:>8.1} ms  = {:.2}x pulldown-cmark (target: 4x), peak {} MiB",
+        ms(build.elapsed),
+        build.elapsed.as_secs_f64() / markdown.as_secs_f64(),
+        build.peak_kib / 1024
     );
+    println!("stages of that build (TEBIKI_TIMINGS):");
+    for line in &build.stages {
+        println!("  {line}");
+    }
+}
+
+/// One `tebiki build` run as a user runs it: the time to exit, the peak memory and the
+/// stage times it printed.
+struct Run {
+    elapsed: Duration,
+    peak_kib: u64,
+    stages: Vec<String>,
+}
+
+fn build(corpus: &Path, out: &Path) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["build", "--root"])
+        .arg(corpus)
+        .arg("-o")
+        .arg(out)
+        .env("TEBIKI_TIMINGS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tebiki build");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        // VmHWM only grows: the last reading before the exit is the peak.
+        if let Some(hwm) = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:").map(str::to_owned))
+            })
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(hwm);
+        }
+        if let Some(status) = child.try_wait().expect("wait for tebiki build") {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    assert!(status.success(), "the corpus builds:\n{stderr}");
+    Run {
+        elapsed,
+        peak_kib,
+        stages: stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("timing: ").map(str::to_owned))
+            .collect(),
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
 }
 
 /// Markdown to HTML in memory with pulldown-cmark and nothing else, in parallel: the floor.
@@ -83,17 +160,6 @@ fn pulldown_only(corpus: &Path) {
         })
         .sum();
     assert!(bytes > 0);
-}
-
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
