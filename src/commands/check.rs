@@ -46,7 +46,7 @@ pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Dia
         theme,
         mut errors,
         warnings: build_warnings,
-    } = prepare(root, false, None)?;
+    } = prepare(root, false, None, true)?;
     errors.extend(build_warnings);
     if let Some(theme) = &theme {
         errors.extend(render::render_all(

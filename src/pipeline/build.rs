@@ -58,8 +58,14 @@ pub struct Prepared {
 /// Runs every stage before rendering: config, theme, load, index, link. Only a book.toml that
 /// cannot be read or parsed stops it early; with a wrong value or an unknown key in it the
 /// content is still read (with the defaults for what was wrong), so one run reports both.
-/// Every problem is collected in `errors`.
-pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, Error> {
+/// Every problem is collected in `errors`. Without `keep_sources` (a one-off build, which
+/// needs only the HTML afterwards), pages' Markdown is freed as it is rendered.
+pub fn prepare(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    keep_sources: bool,
+) -> Result<Prepared, Error> {
     let (config, mut errors) = config::load_lenient(root);
     let Some(mut config): Option<Config> = config else {
         return Err(Error::Content(errors));
@@ -78,7 +84,7 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
     }
     // Every output path claimed once, before anything is written.
     errors.extend(stage("claims", || claims::check(&site, theme.as_ref()))?);
-    errors.extend(stage("link", || link::render_all(&mut site)));
+    errors.extend(stage("link", || link::render_all(&mut site, keep_sources)));
     let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
@@ -123,7 +129,7 @@ pub fn load_site(
         theme,
         mut errors,
         warnings,
-    } = prepare(root, drafts, base_url)?;
+    } = prepare(root, drafts, base_url, false)?;
     match theme {
         Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
         theme => {
@@ -152,9 +158,8 @@ impl Sink for Discard {
 /// the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let (mut site, theme, warnings) =
+    let (site, theme, warnings) =
         load_site(&options.root, options.drafts, options.base_url.as_deref())?;
-    site.drop_bodies();
     let out = output_dir(
         &options.root,
         options.out.as_deref(),

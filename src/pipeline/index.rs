@@ -289,19 +289,6 @@ impl Site {
     }
 
     /// The versions of `key` in every language that has one, in the config's language order.
-    /// Frees the Markdown sources of pages and sections once they are rendered: a one-off
-    /// build needs only the HTML from here on (`serve` keeps them, to compare edits with).
-    pub fn drop_bodies(&mut self) {
-        let sources = self
-            .pages
-            .iter_mut()
-            .map(|p| &mut p.source)
-            .chain(self.sections.iter_mut().filter_map(|s| s.source.as_mut()));
-        for source in sources {
-            source.body = String::new();
-        }
-    }
-
     pub fn translations(&self, key: &str) -> impl Iterator<Item = &Page> {
         self.config
             .languages

@@ -34,7 +34,10 @@ enum BodyOf {
 /// A `#fragment` to check once the target is rendered.
 struct PendingAnchor {
     origin: BodyOf,
+    /// Byte offset in the body; once the body is rendered, the file line and column
+    /// (resolved then, so that the body need not be kept for the check).
     offset: usize,
+    at: (usize, usize),
     target: Target,
     fragment: String,
 }
@@ -50,17 +53,33 @@ struct Report {
     terms: Vec<TermId>,
     /// What `[markdown] unsafe_html = false` left out, with byte offsets in the body.
     dropped: Vec<(markdown::Dropped, usize)>,
+    /// The warnings for `dropped`, once the body is rendered.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Renders every page and section body with links resolved, checks every fragment and fills
 /// in backlinks. Returns every broken link, and a warning for each thing `[markdown]
 /// unsafe_html = false` left out.
-pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
-    let pages: Vec<(Rendered, Report)> = (0..site.pages.len())
-        .into_par_iter()
-        .map(PageId::new)
-        .map(|i| render_one(site, BodyOf::Page(i)))
-        .collect();
+///
+/// Without `keep_sources` (a one-off build), each page's Markdown is freed once its chunk of
+/// pages is rendered: on 100,000 pages that is most of the memory the stage would hold.
+pub fn render_all(site: &mut Site, keep_sources: bool) -> Vec<Diagnostic> {
+    const CHUNK: usize = 4096;
+    let mut pages: Vec<(Rendered, Report)> = Vec::with_capacity(site.pages.len());
+    let ids: Vec<PageId> = site.page_ids().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let site_ref: &Site = site;
+        pages.par_extend(
+            chunk
+                .par_iter()
+                .map(|&i| render_one(site_ref, BodyOf::Page(i))),
+        );
+        if !keep_sources {
+            for &i in chunk {
+                site.pages[i].source.body = String::new();
+            }
+        }
+    }
     let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
         .into_par_iter()
         .map(SectionId::new)
@@ -85,11 +104,8 @@ pub fn render_all(site: &mut Site) -> Vec<Diagnostic> {
     }
 
     let mut errors = Vec::new();
-    for (origin, report) in &mut reports {
-        errors.extend(dropped_warnings(
-            source_of(site, *origin),
-            std::mem::take(&mut report.dropped),
-        ));
+    for (_, report) in &mut reports {
+        errors.append(&mut report.warnings);
     }
     let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); site.pages.len()];
     let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
@@ -284,10 +300,20 @@ fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
     };
     let mut rendered = markdown::render(&source.body, &mut links);
+    let mut report = links.report;
+    // Everything that needs the body's text is resolved now: a one-off build frees it.
+    if !report.anchors.is_empty() {
+        let lines = crate::diag::LineIndex::new(&source.body);
+        for anchor in &mut report.anchors {
+            let (line, col) = lines.line_col(anchor.offset);
+            anchor.at = (source.body_line + line - 1, col);
+        }
+    }
+    report.warnings = dropped_warnings(source, std::mem::take(&mut report.dropped));
     // Every body's HTML is held until the site is written (in `serve`, for as long as it
     // runs): packed, a 10,000-page site holds about 90 MiB less.
     rendered.html.pack();
-    (rendered, links.report)
+    (rendered, report)
 }
 
 /// One warning for each thing `[markdown] unsafe_html = false` left out of a body, at its
@@ -368,7 +394,7 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
         return None;
     }
     let source = source_of(site, anchor.origin);
-    let (line, col) = position(source, anchor.offset);
+    let (line, col) = anchor.at;
     let same_page =
         matches!((anchor.origin, anchor.target), (BodyOf::Page(a), Target::Page(b)) if a == b);
     let place = if same_page {
@@ -426,6 +452,7 @@ impl Links for PageLinks<'_> {
                 self.report.anchors.push(PendingAnchor {
                     origin: self.origin,
                     offset,
+                    at: (0, 0),
                     target: Target::Page(i),
                     fragment: percent_decode(fragment),
                 });
@@ -692,6 +719,7 @@ impl PageLinks<'_> {
             self.report.anchors.push(PendingAnchor {
                 origin: self.origin,
                 offset,
+                at: (0, 0),
                 target,
                 fragment,
             });

@@ -82,7 +82,7 @@ impl Preview {
     pub fn full(&mut self) -> Result<Update, Error> {
         self.last = None;
         self.search = None;
-        let prepared = build::prepare(&self.root, true, Some(&self.base_url))?;
+        let prepared = build::prepare(&self.root, true, Some(&self.base_url), true)?;
         let mut errors = prepared.errors;
         let theme = match prepared.theme {
             Some(theme) if errors.is_empty() => theme,
