@@ -2,8 +2,13 @@
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use crate::model::dates::Date;
 use crate::model::frontmatter::ChangeNote;
+use crate::pipeline::ids::PageId;
 use crate::pipeline::index::{Page, Site};
 use crate::pipeline::render::pagination;
 use crate::pipeline::xml::Xml;
@@ -59,21 +64,58 @@ pub fn paths(site: &Site) -> Vec<(String, Feed<'_>)> {
     paths
 }
 
-/// `(output path, contents)` for every feed and index file of the site.
+/// `(output path, contents)` for every feed and index file of the site, made in parallel.
 pub fn files(site: &Site) -> Vec<(String, String)> {
     paths(site)
-        .into_iter()
+        .into_par_iter()
         .map(|(path, feed)| {
             let text = match feed {
                 Feed::Atom(lang) => atom(site, lang),
                 Feed::SearchIndex(lang) => search_index(site, lang),
                 Feed::Sitemap => sitemap(site),
-                Feed::Robots => format!(
-                    "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-                    site.config.base_url
-                ),
+                Feed::Robots => robots(site),
             };
             (path, text)
+        })
+        .collect()
+}
+
+fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
+}
+
+/// `(output path, contents)` of the feed and index files that show something of the front
+/// matter or headings of `pages` (`serve`, after an edit that changed nothing else): the Atom
+/// feeds and search page lists of their languages, and the sitemap (which shows dates) when
+/// `sitemap`. A search page list is made from the one before the edit (`old`, by output path)
+/// with only the entries of `pages` written again.
+pub fn files_after_edit(
+    site: &Site,
+    pages: &[PageId],
+    sitemap: bool,
+    old: &(dyn Fn(&str) -> Option<Arc<[u8]>> + Sync),
+) -> Vec<(String, String)> {
+    let mut langs: Vec<&str> = pages
+        .iter()
+        .map(|&p| site.pages[p].source.lang.as_str())
+        .collect();
+    langs.sort_unstable();
+    langs.dedup();
+    paths(site)
+        .into_par_iter()
+        .filter_map(|(path, feed)| {
+            let text = match feed {
+                Feed::Atom(lang) if langs.contains(&lang) => atom(site, lang),
+                Feed::SearchIndex(lang) if langs.contains(&lang) => old(&path)
+                    .and_then(|old| search_index_edited(site, lang, &old, pages))
+                    .unwrap_or_else(|| search_index(site, lang)),
+                Feed::Sitemap if sitemap => self::sitemap(site),
+                _ => return None,
+            };
+            Some((path, text))
         })
         .collect()
 }
@@ -190,24 +232,152 @@ fn atom(site: &Site, lang: &str) -> String {
 
 /// A compact JSON list of the pages in `lang` for client-side search: title, URL, summary,
 /// section, tags and headings (not the full text, which would make the file as big as the site).
+/// Made in parallel, a run of pages at a time.
 fn search_index(site: &Site, lang: &str) -> String {
-    let entries: Vec<serde_json::Value> = site
+    const RUN: usize = 256;
+    let pages: Vec<&Page> = site
         .pages
         .iter()
         .filter(|p| p.source.lang == lang)
-        .map(|p| {
-            let headings: Vec<&str> = p.rendered.toc.iter().map(|t| t.title.as_str()).collect();
-            serde_json::json!({
-                "title": p.title(),
-                "url": site.url(&p.path),
-                "summary": p.meta().summary,
-                "section": site.section(&p.source.section, lang).map(|s| s.title.as_str()),
-                "tags": p.meta().tags,
-                "headings": headings,
-            })
+        .collect();
+    let runs: Result<Vec<Vec<u8>>, serde_json::Error> = pages
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut out = Vec::with_capacity(RUN * 512);
+            // The pages of one section come together: look each section up once.
+            let mut section: Option<(&str, Option<&str>)> = None;
+            for p in run {
+                let dir = p.source.section.as_str();
+                let title = match section {
+                    Some((d, title)) if d == dir => title,
+                    _ => {
+                        let title = site.section(dir, lang).map(|s| s.title.as_str());
+                        section = Some((dir, title));
+                        title
+                    }
+                };
+                out.push(b',');
+                serde_json::to_writer(&mut out, &SearchEntry::new(site, p, title))?;
+            }
+            Ok(out)
         })
         .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_string()) + "\n"
+    let Ok(runs) = runs else {
+        return "[]\n".to_string();
+    };
+    let mut json = Vec::with_capacity(runs.iter().map(Vec::len).sum::<usize>() + 3);
+    json.push(b'[');
+    for run in &runs {
+        // Each run starts with a comma; the list's first does not.
+        json.extend_from_slice(if json.len() == 1 { &run[1..] } else { run });
+    }
+    json.extend_from_slice(b"]\n");
+    String::from_utf8(json).unwrap_or_else(|_| "[]\n".to_string())
+}
+
+/// One page's entry in [`search_index`]; the fields in name order, as a JSON object map
+/// writes them.
+#[derive(serde::Serialize)]
+struct SearchEntry<'a> {
+    headings: Vec<&'a str>,
+    section: Option<&'a str>,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    title: &'a str,
+    url: Url<'a>,
+}
+
+impl<'a> SearchEntry<'a> {
+    fn new(site: &'a Site, p: &'a Page, section: Option<&'a str>) -> Self {
+        SearchEntry {
+            headings: p.rendered.toc.iter().map(|t| t.title.as_str()).collect(),
+            section,
+            summary: p.meta().summary.as_deref(),
+            tags: &p.meta().tags,
+            title: p.title(),
+            url: Url(&site.config.base_url, &p.path),
+        }
+    }
+}
+
+/// A page's URL (base URL, path), written without making it first.
+struct Url<'a>(&'a str, &'a str);
+
+impl serde::Serialize for Url<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}{}", self.0, self.1))
+    }
+}
+
+/// [`search_index`] of `lang` after an edit that changed what it shows of `changed` alone:
+/// `old`, the list before, with the entries of the pages of `changed` in `lang` written again
+/// and every other byte kept. `None` when `old` does not have those entries.
+fn search_index_edited(site: &Site, lang: &str, old: &[u8], changed: &[PageId]) -> Option<String> {
+    // Each changed page's place among the pages of `lang`, in order.
+    let mut at: Vec<(usize, &Page)> = Vec::new();
+    let mut k = 0;
+    for (p, page) in site.pages.iter().enumerate() {
+        if page.source.lang != lang {
+            continue;
+        }
+        if changed.contains(&PageId::new(p)) {
+            at.push((k, page));
+        }
+        k += 1;
+    }
+    let bounds = entry_bounds(old, at.last()?.0 + 1)?;
+    let mut json = Vec::with_capacity(old.len() + 1024);
+    let mut from = 0;
+    for (k, page) in at {
+        let (start, end) = bounds[k];
+        json.extend_from_slice(&old[from..start]);
+        let section = site
+            .section(&page.source.section, lang)
+            .map(|s| s.title.as_str());
+        serde_json::to_writer(&mut json, &SearchEntry::new(site, page, section)).ok()?;
+        from = end;
+    }
+    json.extend_from_slice(&old[from..]);
+    String::from_utf8(json).ok()
+}
+
+/// The byte ranges of the first `n` objects of the JSON list of objects `json`; `None` when it
+/// has fewer.
+fn entry_bounds(json: &[u8], n: usize) -> Option<Vec<(usize, usize)>> {
+    let mut bounds = Vec::with_capacity(n);
+    let (mut depth, mut start) = (0usize, 0);
+    let (mut in_string, mut escaped) = (false, false);
+    for (k, &b) in json.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 2 {
+                    start = k;
+                }
+            }
+            b'}' | b']' => {
+                if depth == 2 {
+                    bounds.push((start, k + 1));
+                    if bounds.len() == n {
+                        return Some(bounds);
+                    }
+                }
+                depth = depth.checked_sub(1)?;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn sitemap(site: &Site) -> String {

@@ -267,18 +267,9 @@ impl Site {
     /// that language, sorted together by the section's `sort_by`.
     pub fn listing(&self, section: &Section) -> Vec<PageId> {
         let mut list = section.pages.clone();
-        let fallback = self
-            .config
-            .language(&section.lang)
-            .is_some_and(|l| l.fallback);
-        if !fallback || self.config.is_default(&section.lang) {
-            return list;
-        }
-        if let Some(original) = self.section(&section.dir, &self.config.default_language) {
-            list.extend(original.pages.iter().copied().filter(|&i| {
-                self.page_id(&self.pages[i].source.key, &section.lang)
-                    .is_none()
-            }));
+        let before = list.len();
+        list.extend(self.fallbacks(section));
+        if list.len() > before {
             let sort_by = section
                 .source
                 .as_ref()
@@ -286,6 +277,42 @@ impl Site {
             sort_pages(&mut list, &self.pages, sort_by);
         }
         list
+    }
+
+    /// How many pages [`Site::listing`] lists, without sorting them.
+    pub fn listing_len(&self, section: &Section) -> usize {
+        section.pages.len() + self.fallbacks(section).count()
+    }
+
+    /// The default language's originals a section's list shows besides its own pages.
+    fn fallbacks<'s>(&'s self, section: &'s Section) -> impl Iterator<Item = PageId> + 's {
+        let fallback = self
+            .config
+            .language(&section.lang)
+            .is_some_and(|l| l.fallback)
+            && !self.config.is_default(&section.lang);
+        let original = fallback
+            .then(|| self.section(&section.dir, &self.config.default_language))
+            .flatten();
+        original
+            .into_iter()
+            .flat_map(|o| o.pages.iter().copied())
+            .filter(move |&i| !self.has_version(i, &section.lang))
+    }
+
+    /// Whether page `i`'s content path has a version in `lang` (`i` itself, maybe), as
+    /// [`Site::page_id`] finds it: with the pages sorted by (key, language), the versions of
+    /// one path are neighbours, which spares a lookup of a new key per page.
+    fn has_version(&self, i: PageId, lang: &str) -> bool {
+        let key = &self.pages[i].source.key;
+        let (before, from) = self.pages.split_at(i.index());
+        let same = |p: &&Page| p.source.key == *key;
+        before
+            .iter()
+            .rev()
+            .take_while(same)
+            .chain(from.iter().take_while(same))
+            .any(|p| p.source.lang == lang)
     }
 
     /// The versions of `key` in every language that has one, in the config's language order.
@@ -341,12 +368,73 @@ impl Site {
         Some(SectionTranslation { status, original })
     }
 
-    /// Sorts section lists and rebuilds the tag and category lists again, after pages' front
-    /// matter changed (`serve`'s incremental rebuilds).
-    pub fn refresh_lists(&mut self) {
-        sort_sections(&mut self.sections, &self.pages);
-        self.taxonomies = taxonomies(&self.config, &self.pages);
+    /// Sorts page `i`'s section again and updates the tags and categories `terms` (as
+    /// (taxonomy, slug)) of its language, after its front matter changed (`serve`'s
+    /// incremental rebuilds): `terms` must hold every one it was or is on. Leaves the lists as
+    /// [`Site::index`] makes them from the pages as they are now; a term left with no page is
+    /// removed.
+    pub fn refresh_lists_of(&mut self, i: PageId, terms: &[(Taxonomy, String)]) {
+        let page = &self.pages[i];
+        if let Some(s) = self.section_id(&page.source.section, &page.source.lang) {
+            let section = &mut self.sections[s];
+            let sort_by = section
+                .source
+                .as_ref()
+                .map_or(SortBy::default(), |s| s.meta.sort_by);
+            sort_pages(&mut section.pages, &self.pages, sort_by);
+        }
+        let pages = &self.pages;
+        for (kind, slug) in terms {
+            let Some(list) = self.taxonomies.get_mut(&(*kind, page.source.lang.clone())) else {
+                continue;
+            };
+            let on_it = term_name(page.meta(), *kind, slug).is_some();
+            let at = match list.binary_search_by(|t| t.slug.as_str().cmp(slug)) {
+                Ok(at) => at,
+                Err(_) if !on_it => continue,
+                Err(at) => {
+                    list.insert(
+                        at,
+                        TaxonomyTerm {
+                            name: String::new(),
+                            slug: slug.clone(),
+                            pages: Vec::new(),
+                        },
+                    );
+                    at
+                }
+            };
+            let term = &mut list[at];
+            term.pages.retain(|&p| p != i);
+            if on_it {
+                term.pages.push(i);
+            }
+            // The name is the one the first page (in page order) gives it.
+            match term.pages.iter().min() {
+                Some(&first) => {
+                    if let Some(name) = term_name(pages[first].meta(), *kind, slug) {
+                        term.name = name.to_string();
+                    }
+                    sort_pages(&mut term.pages, pages, SortBy::Date);
+                }
+                None => {
+                    list.remove(at);
+                }
+            }
+        }
     }
+}
+
+/// The first name a page gives the tag or category `slug` of `kind`, if it has it.
+fn term_name<'m>(meta: &'m FrontMatter, kind: Taxonomy, slug: &str) -> Option<&'m str> {
+    let names: Vec<&String> = match kind {
+        Taxonomy::Tags => meta.tags.iter().collect(),
+        Taxonomy::Categories => meta.category.iter().collect(),
+    };
+    names
+        .into_iter()
+        .find(|name| fallback_slug(name) == slug)
+        .map(String::as_str)
 }
 
 /// Sorts every section's pages by the section's `sort_by`.

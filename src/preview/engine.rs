@@ -13,6 +13,7 @@ use crate::diag;
 use crate::error::Error;
 use crate::model::content_path::CONTENT_DIR;
 use crate::pipeline::build;
+use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::ids::{DocId, PageId};
 use crate::pipeline::index::{Site, Taxonomy};
@@ -256,7 +257,7 @@ impl Preview {
                 }
             }
         }
-        publish(site, theme, &selection, false, files, &mut self.snapshot)
+        publish(site, theme, &selection, files, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -334,22 +335,17 @@ impl Preview {
             pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
-        publish(
-            site,
-            theme,
-            &selection,
-            false,
-            search_files,
-            &mut self.snapshot,
-        )
+        publish(site, theme, &selection, search_files, &mut self.snapshot)
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
     /// language, template, draft state and related list: re-renders the page and every page
     /// that shows something of it — its translations, the pages linking to it or to which it
-    /// links, the pages listing it as related, its section and home in every language, its tag
-    /// and category pages, the glossary pages, feeds, sitemap and search index. `None` means a
-    /// full rebuild is needed (the site is then rebuilt from disk, whatever state it was left in).
+    /// links, the pages listing it as related, the list pages of its section, home, tags and
+    /// categories that show it or whose order changed, its language's glossary page when that
+    /// lists it, the feeds and search page lists of its language, the sitemap when its date
+    /// changed, and the search index. `None` means a full rebuild is needed (the site is then
+    /// rebuilt from disk, whatever state it was left in).
     fn page_update(&mut self, i: PageId, new: load::SourceFile) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
         let old = site.pages[i].meta();
@@ -378,6 +374,14 @@ impl Preview {
         }
         let mut taxonomy_terms = context::taxonomy_terms_of(old);
         taxonomy_terms.extend(new_terms);
+        taxonomy_terms.sort_unstable();
+        taxonomy_terms.dedup();
+        // Of the page itself, the sitemap shows only its date (its URL and translations stay).
+        let lastmod = |site: &Site| {
+            let page = &site.pages[i];
+            site.updated(page).or(page.meta().date)
+        };
+        let lastmod_before = lastmod(site);
         let linking = site.pages[i].backlinks.clone();
         let shape = render::pagination::shape(site);
         let lists = context::lists_of(site, i, &taxonomy_terms);
@@ -392,7 +396,7 @@ impl Preview {
         site.pages[i].source = new;
         // Renders `i` and `linking` again, no other page.
         let relinked = link::relink(site, i, &linking)?;
-        site.refresh_lists();
+        site.refresh_lists_of(i, &taxonomy_terms);
         // A list page that appears or disappears (a tag's list growing past a page) changes
         // the set of output files: only a full build claims paths and drops old ones.
         if render::pagination::shape(site) != shape {
@@ -400,13 +404,25 @@ impl Preview {
         }
         let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
         context::narrow_lists(site, i, &lists, &mut selection);
-        let mut files = Vec::new();
+        // The feeds and search page lists of the pages rendered again (a linking page's
+        // headings may show this one's title).
+        let rendered: Vec<PageId> = docs
+            .iter()
+            .filter_map(|d| d.page(site.pages.len()))
+            .collect();
+        let snapshot = &self.snapshot;
+        let old = |path: &str| match snapshot.get(path) {
+            Some(Body::Bytes(bytes)) => Some(bytes.clone()),
+            _ => None,
+        };
+        let dated = lastmod(site) != lastmod_before;
+        let mut files = feeds::files_after_edit(site, &rendered, dated, &old);
         if let Some(index) = self.search.as_mut() {
             for (&d, old) in docs.iter().zip(before) {
                 files.extend(index.update_doc(site, d, &old, &search::doc_terms(site, d)));
             }
         }
-        publish(site, theme, &selection, true, files, &mut self.snapshot)
+        publish(site, theme, &selection, files, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
@@ -419,26 +435,22 @@ impl Preview {
     }
 }
 
-/// Renders `selection` over the last snapshot, with the feeds, sitemap and page lists when
-/// `feeds` and the updated `search` index files, and makes the result the served snapshot.
-/// `None` when rendering failed: the caller then rebuilds everything.
+/// Renders `selection` over the last snapshot, with `files` (feeds and search index files, in
+/// the order they were made), and makes the result the served snapshot. `None` when rendering
+/// failed: the caller then rebuilds everything.
 fn publish(
     site: &Site,
     theme: &Theme,
     selection: &render::Selection,
-    feeds: bool,
-    search: Vec<(String, String)>,
+    files: Vec<(String, String)>,
     snapshot: &mut Arc<Snapshot>,
 ) -> Option<Update> {
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
-    if feeds {
-        build::put_all(&sink, crate::pipeline::feeds::files(site)).ok()?;
-    }
     // A shard that several documents touched comes once per document, oldest first: only its
     // last version may be written (put_all writes in parallel, in no set order).
-    let search: std::collections::BTreeMap<String, String> = search.into_iter().collect();
-    build::put_all(&sink, search.into_iter().collect()).ok()?;
+    let files: std::collections::BTreeMap<String, String> = files.into_iter().collect();
+    build::put_all(&sink, files.into_iter().collect()).ok()?;
     *snapshot = Arc::new(sink.finish());
     Some(Update::Rebuilt {
         snapshot: snapshot.clone(),

@@ -148,14 +148,20 @@ impl State {
     /// Serves `snapshot` from now on and tells every page to reload.
     fn publish(&self, snapshot: Arc<Snapshot>) {
         let mut hub = self.lock_hub();
-        *self
-            .snapshot
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = snapshot;
+        let old = std::mem::replace(
+            &mut *self
+                .snapshot
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            snapshot,
+        );
         hub.generation += 1;
         hub.error = None;
         let generation = hub.generation.to_string();
         hub.broadcast("reload", &generation);
+        drop(hub);
+        // Freeing the last snapshot's files takes a while: not while requests wait for it.
+        drop(old);
     }
 
     fn fail(&self, text: String) {

@@ -20,10 +20,11 @@ pub enum Body {
     File(PathBuf),
 }
 
-/// A complete built site: output path (`guides/ai-act/index.html`) → file.
+/// A complete built site: output path (`guides/ai-act/index.html`) → file. Paths are shared,
+/// not copied, by the next snapshot, which starts as a copy of this one.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
-    files: HashMap<String, Body>,
+    files: HashMap<Arc<str>, Body>,
 }
 
 impl Snapshot {
@@ -33,7 +34,7 @@ impl Snapshot {
 
     /// Every output path, sorted.
     pub fn paths(&self) -> Vec<&str> {
-        let mut paths: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        let mut paths: Vec<&str> = self.files.keys().map(|p| &**p).collect();
         paths.sort_unstable();
         paths
     }
@@ -51,7 +52,7 @@ impl Snapshot {
 /// earlier snapshot (an incremental one replaces just the files it renders).
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<HashMap<String, Body>>,
+    files: Mutex<HashMap<Arc<str>, Body>>,
     html: AtomicUsize,
 }
 
@@ -95,7 +96,7 @@ impl MemorySink {
         self.files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_string(), body);
+            .insert(path.into(), body);
         Ok(())
     }
 }

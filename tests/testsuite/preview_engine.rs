@@ -83,3 +83,139 @@ fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
     }
     assert!(incremental >= 6, "only {incremental} incremental updates");
 }
+
+/// How many guides [`listed_site`] has.
+const LISTED: usize = 40;
+
+/// A guide of [`listed_site`]: `n` from 0, using a glossary term and linking to the next (the
+/// last to the first).
+fn listed_guide(n: usize, title: &str, date: &str, tags: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\ntags: [{tags}]\n---\nThe headquarters decide. See [the next one](g{:02}.md).\n\n## Part one\n\nText {n}.\n",
+        (n + 1) % LISTED
+    )
+}
+
+/// Guide `n`'s date: the later the guide, the newer.
+fn listed_date(n: usize) -> String {
+    format!("2025-{:02}-{:02}", 1 + n / 28, 1 + n % 28)
+}
+
+fn group(n: usize) -> &'static str {
+    if n.is_multiple_of(2) {
+        "\"Common\", \"Even\""
+    } else {
+        "\"Common\", \"Odd\""
+    }
+}
+
+/// Forty guides, each with a translation, in lists of two entries a page: the home page shows
+/// the ten newest as recent, the glossary the first twenty under its term.
+fn listed_site() -> Fixture {
+    let f = Fixture::bilingual();
+    f.write(
+        "book.toml",
+        &format!("{}\n[pagination]\npaginate_by = 2\n", crate::common::BOOK),
+    );
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\ndefinition = \"中心となる組織。\"\n",
+    );
+    for n in 0..LISTED {
+        let date = listed_date(n);
+        f.write(
+            &format!("content/guides/g{n:02}.md"),
+            &listed_guide(n, &format!("Guide {n}"), &date, group(n)),
+        );
+        f.write(
+            &format!("content/guides/g{n:02}.ja.md"),
+            &format!(
+                "---\ntitle: \"ガイド {n}\"\ndate: {date}\ntags: [\"共通\"]\n---\n本部が決める。\n"
+            ),
+        );
+    }
+    f
+}
+
+#[test]
+fn front_matter_edits_re_render_only_the_lists_that_show_them() {
+    let f = listed_site();
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    let steps: Vec<(&str, usize, String, Option<usize>)> = vec![
+        // The guide, its translation, the guide linking to it and the one it links to (their
+        // bodies and backlinks show its title), and the list page of its section and of each
+        // of its two tags that holds it: not the home pages (it is not among the newest), the
+        // Japanese lists, the glossary pages (it is past the pages listed under the term) or
+        // the lists of all tags.
+        (
+            "a title edit of a guide that neither home page nor glossary lists",
+            25,
+            listed_guide(25, "Guide 25 renamed", &listed_date(25), group(25)),
+            Some(7),
+        ),
+        (
+            "a title edit of a guide the glossary lists",
+            1,
+            listed_guide(1, "Guide 1 renamed", &listed_date(1), group(1)),
+            None,
+        ),
+        (
+            "a date edit that makes a guide the newest",
+            25,
+            listed_guide(25, "Guide 25 renamed", "2026-01-01", group(25)),
+            None,
+        ),
+        (
+            "a tag dropped, so that the lists of tags show a new count",
+            25,
+            listed_guide(25, "Guide 25 renamed", "2026-01-01", "\"Common\""),
+            None,
+        ),
+        (
+            "a title edit of a guide whose translation is gone",
+            12,
+            listed_guide(12, "Guide 12 renamed", &listed_date(12), group(12)),
+            None,
+        ),
+    ];
+    for (step, n, text, expected) in steps {
+        let before = sources(&root);
+        if n == 12 {
+            std::fs::remove_file(root.join("content/guides/g12.ja.md")).expect("delete");
+            let changed = changed(&before, &sources(&root));
+            preview.update(&changed).expect("the site builds");
+        }
+        let before = sources(&root);
+        f.write(&format!("content/guides/g{n:02}.md"), &text);
+        let changed = changed(&before, &sources(&root));
+        match preview.update(&changed) {
+            Ok(Update::Rebuilt {
+                full: false,
+                rendered,
+                ..
+            }) => {
+                if let Some(expected) = expected {
+                    assert_eq!(rendered, expected, "after {step}");
+                }
+            }
+            Ok(_) => panic!("after {step}: not an incremental rebuild"),
+            Err(e) => panic!(
+                "after {step}: {}",
+                e.render(&root, None, tebiki::diag::Style::Plain)
+            ),
+        }
+        let got = snapshot_files(&preview.snapshot());
+        let want = full_build(&root);
+        let differ: BTreeSet<&String> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|k| got.get(*k) != want.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after {step}: {differ:?} differ from a full rebuild"
+        );
+    }
+}

@@ -367,20 +367,7 @@ impl<'a> Contexts<'a> {
 
     /// `recent`, for `index.html`: the newest [`RECENT_SHOWN`] pages in `lang`.
     pub fn recent(&self, lang: &str) -> SummaryList {
-        let site = self.site;
-        let mut recent: Vec<PageId> = site
-            .page_ids()
-            .filter(|&i| site.pages[i].source.lang == lang)
-            .collect();
-        recent.sort_by(|&a, &b| {
-            let (a, b) = (&site.pages[a], &site.pages[b]);
-            b.meta()
-                .date
-                .cmp(&a.meta().date)
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        recent.truncate(RECENT_SHOWN);
-        self.list(&recent)
+        self.list(&recent(self.site, lang))
     }
 
     /// `taxonomy`, for `taxonomy_list.html` and `taxonomy_term.html`.
@@ -440,7 +427,7 @@ impl<'a> Contexts<'a> {
             .collect();
         entries.sort();
         let page_url = site.url(&site.glossary_path(lang));
-        let shown = (USED_BY_BUDGET / entries.len().max(1)).clamp(1, USED_BY_SHOWN);
+        let shown = used_by_shown(entries.len());
         let mut groups: Vec<GlossaryGroup<'_>> = Vec::new();
         for (key, i) in entries {
             let term = &glossary.terms[i];
@@ -707,6 +694,33 @@ impl<'a> Contexts<'a> {
     }
 }
 
+/// The newest [`RECENT_SHOWN`] pages in `lang`, newest first.
+fn recent(site: &Site, lang: &str) -> Vec<PageId> {
+    let mut recent: Vec<PageId> = site
+        .page_ids()
+        .filter(|&i| site.pages[i].source.lang == lang)
+        .collect();
+    let newest_first = |a: &PageId, b: &PageId| {
+        let (a, b) = (&site.pages[*a], &site.pages[*b]);
+        b.meta()
+            .date
+            .cmp(&a.meta().date)
+            .then_with(|| a.path.cmp(&b.path))
+    };
+    if recent.len() > RECENT_SHOWN {
+        // Pages have distinct paths: the newest are the same whatever the order of the rest.
+        recent.select_nth_unstable_by(RECENT_SHOWN - 1, newest_first);
+        recent.truncate(RECENT_SHOWN);
+    }
+    recent.sort_by(newest_first);
+    recent
+}
+
+/// How many of the pages that use a term a glossary page of `entries` terms lists.
+fn used_by_shown(entries: usize) -> usize {
+    (USED_BY_BUDGET / entries.max(1)).clamp(1, USED_BY_SHOWN)
+}
+
 /// The breadcrumb trail of the section in folder `dir` in `lang`, its ancestors first, as
 /// (title, path) pairs; empty for the home page.
 fn section_trail<'s>(site: &'s Site, dir: &str, lang: &str) -> Vec<(&'s str, String)> {
@@ -799,8 +813,9 @@ pub fn shown_by_bodies(site: &Site, pages: &[PageId]) -> Vec<PageId> {
 /// ([`PageData::related`]); its section and the home page in every language
 /// ([`SectionData::pages`], [`SubsectionData::count`], `recent`); the tag and category pages
 /// it was or is on (`taxonomy_terms`, with every taxonomy list of its language); the glossary
-/// pages when it uses terms ([`GlossaryEntry::used_by`]). `None` when a tag page would have
-/// to disappear, which only a full build does.
+/// page of its language when that lists it or the terms it uses changed
+/// ([`GlossaryEntry::used_by`]). [`narrow_lists`] then drops the lists that did not change.
+/// `None` when a tag page would have to disappear, which only a full build does.
 pub fn shown_by_page(
     site: &Site,
     i: PageId,
@@ -854,7 +869,10 @@ pub fn shown_by_page(
         sections,
         taxonomy_lists: Taxonomy::ALL.iter().map(|k| (*k, lang.clone())).collect(),
         taxonomy_terms: terms,
-        glossary: !relinked.terms_before.is_empty() || !relinked.terms_after.is_empty(),
+        glossary: glossary_shows(site, i, relinked)
+            .then(|| lang.clone())
+            .into_iter()
+            .collect(),
         list_pages: Default::default(),
     })
 }
@@ -881,22 +899,59 @@ pub fn shown_by_terms(site: &Site, terms: &[TermId]) -> Selection {
     pages.dedup();
     Selection {
         pages,
-        glossary: true,
+        glossary: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect(),
         ..Default::default()
     }
 }
 
-/// The lists that may show page `i`, as they stand: its section in every language and the
-/// tags and categories `taxonomy_terms` of its language. Taken before an edit and given to
-/// [`narrow_lists`] after it.
+/// Whether the glossary page of page `i`'s language shows something of it after an edit
+/// re-linked its body: the terms it uses changed (their counts and lists of pages did), or it
+/// is among the pages listed under a term it uses.
+fn glossary_shows(site: &Site, i: PageId, relinked: &Relinked) -> bool {
+    if relinked.terms_before != relinked.terms_after {
+        return true;
+    }
+    let Some(glossary) = &site.glossary else {
+        return false;
+    };
+    let lang = &site.pages[i].source.lang;
+    let entries = glossary
+        .terms
+        .iter()
+        .filter(|t| t.langs.contains_key(lang))
+        .count();
+    let shown = used_by_shown(entries);
+    relinked.terms_after.iter().any(|&t| {
+        glossary.terms[t].langs.contains_key(lang)
+            && site
+                .uses_of(t)
+                .iter()
+                .filter(|&&p| site.pages[p].source.lang == *lang)
+                .take(shown)
+                .any(|&p| p == i)
+    })
+}
+
+/// The lists that may show page `i`, as they stand: its section and the home page in every
+/// language, the tags and categories `taxonomy_terms` of its language and the lists of all
+/// tags and categories there. Taken before an edit and given to [`narrow_lists`] after it.
 pub fn lists_of(site: &Site, i: PageId, taxonomy_terms: &[(Taxonomy, String)]) -> ListsBefore {
     let page = &site.pages[i];
-    let sections = site
-        .config
-        .languages
+    let languages = &site.config.languages;
+    let sections = languages
         .iter()
         .filter_map(|l| site.section_id(&page.source.section, &l.code))
         .map(|s| (s, site.listing(&site.sections[s])))
+        .collect();
+    let homes = languages
+        .iter()
+        .filter_map(|l| site.section_id("", &l.code))
+        .map(|s| (s, home_lists(site, s)))
         .collect();
     let lang = &page.source.lang;
     let terms = taxonomy_terms
@@ -907,19 +962,69 @@ pub fn lists_of(site: &Site, i: PageId, taxonomy_terms: &[(Taxonomy, String)]) -
             Some(((*kind, lang.clone(), at), list[at].pages.clone()))
         })
         .collect();
-    ListsBefore { sections, terms }
+    let taxonomy_lists = Taxonomy::ALL
+        .iter()
+        .map(|&kind| ((kind, lang.clone()), taxonomy_list(site, kind, lang)))
+        .collect();
+    ListsBefore {
+        sections,
+        homes,
+        terms,
+        taxonomy_lists,
+    }
 }
 
 /// What [`lists_of`] saw.
 pub struct ListsBefore {
     sections: Vec<(SectionId, Vec<PageId>)>,
+    homes: Vec<(SectionId, HomeLists)>,
     terms: Vec<((Taxonomy, String, usize), Vec<PageId>)>,
+    taxonomy_lists: Vec<((Taxonomy, String), TermCounts)>,
+}
+
+/// What a home page shows of pages: its own pages ([`SectionData::pages`]), the newest pages
+/// (`recent`) and how many pages each section lists ([`SubsectionData::count`]).
+#[derive(PartialEq, Eq)]
+struct HomeLists {
+    pages: Vec<PageId>,
+    recent: Vec<PageId>,
+    counts: Vec<usize>,
+}
+
+fn home_lists(site: &Site, home: SectionId) -> HomeLists {
+    let section = &site.sections[home];
+    HomeLists {
+        pages: site.listing(section),
+        recent: recent(site, &section.lang),
+        counts: section
+            .subsections
+            .iter()
+            .map(|&s| site.listing_len(&site.sections[s]))
+            .collect(),
+    }
+}
+
+/// What a list of all tags or categories shows of each ([`TaxonomyTermLink`]): its name and
+/// how many pages it has (its slug is in the name's place in the list).
+type TermCounts = Vec<(String, usize)>;
+
+fn taxonomy_list(site: &Site, kind: Taxonomy, lang: &str) -> TermCounts {
+    site.taxonomies
+        .get(&(kind, lang.to_string()))
+        .map_or_else(Vec::new, |terms| {
+            terms
+                .iter()
+                .map(|t| (t.name.clone(), t.pages.len()))
+                .collect()
+        })
 }
 
 /// After an edit of page `i` that kept every list's number of list pages: limits `selection`
 /// to the list pages that show something different — those holding an entry that moved or
-/// page `i` itself. A list whose length changed shows a new total on every list page: all of
-/// them stay selected.
+/// page `i` itself; a list that holds neither (another language's section, whose order did not
+/// change) is not rendered at all. A list whose length changed shows a new total on every list
+/// page: all of them stay selected. A home page or a list of tags or categories that shows the
+/// same as before is dropped too.
 pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mut Selection) {
     use crate::pipeline::render::ListId;
     for (s, old) in &before.sections {
@@ -929,8 +1034,18 @@ pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mu
         }
         let new = site.listing(section);
         let per_page = pagination::per_page(site, section);
-        if let Some(range) = changed_pages(old, &new, i, per_page) {
-            selection.list_pages.insert(ListId::Section(*s), range);
+        match changed_pages(old, &new, i, per_page) {
+            ListChange::All => {}
+            ListChange::None => selection.sections.retain(|x| x != s),
+            ListChange::Pages(range) => {
+                selection.list_pages.insert(ListId::Section(*s), range);
+            }
+        }
+    }
+    for (s, old) in &before.homes {
+        let shows_i = |lists: &HomeLists| lists.pages.contains(&i) || lists.recent.contains(&i);
+        if !shows_i(old) && home_lists(site, *s) == *old {
+            selection.sections.retain(|x| x != s);
         }
     }
     for ((kind, lang, at), old) in &before.terms {
@@ -941,30 +1056,47 @@ pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mu
         else {
             continue;
         };
-        if let Some(range) = changed_pages(old, &term.pages, i, site.config.paginate_by) {
+        let id = (*kind, lang.clone(), *at);
+        match changed_pages(old, &term.pages, i, site.config.paginate_by) {
+            ListChange::All => {}
+            ListChange::None => selection.taxonomy_terms.retain(|x| *x != id),
+            ListChange::Pages(range) => {
+                selection
+                    .list_pages
+                    .insert(ListId::Term(*kind, lang.clone(), *at), range);
+            }
+        }
+    }
+    for ((kind, lang), old) in &before.taxonomy_lists {
+        if taxonomy_list(site, *kind, lang) == *old {
             selection
-                .list_pages
-                .insert(ListId::Term(*kind, lang.clone(), *at), range);
+                .taxonomy_lists
+                .retain(|(k, l)| (k, l) != (kind, lang));
         }
     }
 }
 
-/// The list pages (first, last) where `old` and `new` differ or that hold `page`; `None`
-/// (all of them) when the lists differ in length.
-fn changed_pages(
-    old: &[PageId],
-    new: &[PageId],
-    page: PageId,
-    per_page: usize,
-) -> Option<(usize, usize)> {
+/// Which list pages of one list an edit changed.
+enum ListChange {
+    /// Every one: the list's length changed.
+    All,
+    /// None: the same entries in the same order, without the edited page.
+    None,
+    /// The list pages (first, last; from 1).
+    Pages((usize, usize)),
+}
+
+/// The list pages where `old` and `new` differ or that hold `page`.
+fn changed_pages(old: &[PageId], new: &[PageId], page: PageId, per_page: usize) -> ListChange {
     if old.len() != new.len() {
-        return None;
+        return ListChange::All;
     }
     let mut positions: Vec<usize> = (0..old.len()).filter(|&k| old[k] != new[k]).collect();
     positions.extend(old.iter().position(|&p| p == page));
     positions.extend(new.iter().position(|&p| p == page));
-    let first = positions.iter().min()?;
-    let last = positions.iter().max()?;
+    let (Some(first), Some(last)) = (positions.iter().min(), positions.iter().max()) else {
+        return ListChange::None;
+    };
     let per_page = per_page.max(1);
-    Some((first / per_page + 1, last / per_page + 1))
+    ListChange::Pages((first / per_page + 1, last / per_page + 1))
 }

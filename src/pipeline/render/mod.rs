@@ -149,7 +149,8 @@ pub struct Selection {
     pub taxonomy_lists: Vec<(Taxonomy, String)>,
     /// Tag and category pages: (kind, language, index into the language's terms).
     pub taxonomy_terms: Vec<(Taxonomy, String, usize)>,
-    pub glossary: bool,
+    /// The languages whose glossary page to render.
+    pub glossary: Vec<String>,
     /// The list pages (first, last; from 1) to render of a section in `sections` or a term in
     /// `taxonomy_terms`, when not all of them: an edit that reorders a few entries of a long
     /// list changes only the list pages they are on.
@@ -198,8 +199,14 @@ pub fn render_selection(
                 .filter(|job| matches!(job, Job::TaxonomyTerm(.., n) if within(id.clone(), *n))),
         );
     }
-    if selection.glossary && site.glossary.is_some() {
-        jobs.extend(site.config.languages.iter().map(|l| Job::Glossary(&l.code)));
+    if site.glossary.is_some() {
+        jobs.extend(
+            site.config
+                .languages
+                .iter()
+                .filter(|l| selection.glossary.contains(&l.code))
+                .map(|l| Job::Glossary(&l.code)),
+        );
     }
     let errors = renderer.run(&jobs, sink)?;
     if errors.is_empty() {

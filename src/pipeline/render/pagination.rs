@@ -30,7 +30,7 @@ pub fn section_pages(site: &Site, section: &Section) -> usize {
     if section.dir.is_empty() {
         return 1;
     }
-    count(site.listing(section).len(), per_page(site, section))
+    count(site.listing_len(section), per_page(site, section))
 }
 
 /// How many list pages tag or category `i` of `lang` has.
