@@ -412,7 +412,7 @@ impl Preview {
             .collect();
         let snapshot = &self.snapshot;
         let old = |path: &str| match snapshot.get(path) {
-            Some(Body::Bytes(bytes)) => Some(bytes.clone()),
+            Some(Body::Bytes(packed)) => Some(packed.bytes()),
             _ => None,
         };
         let dated = lastmod(site) != lastmod_before;
