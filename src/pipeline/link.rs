@@ -80,16 +80,7 @@ pub fn render_all(site: &mut Site, keep_sources: bool) -> Vec<Diagnostic> {
             }
         }
     }
-    let sections: Vec<Option<(Rendered, Report)>> = (0..site.sections.len())
-        .into_par_iter()
-        .map(SectionId::new)
-        .map(|i| {
-            site.sections[i]
-                .source
-                .as_ref()
-                .map(|_| render_one(site, BodyOf::Section(i)))
-        })
-        .collect();
+    let sections = render_section_bodies(site);
 
     let mut reports = Vec::with_capacity(pages.len());
     for (i, (rendered, report)) in site.page_ids().zip(pages) {
@@ -250,22 +241,27 @@ fn insert_sorted(list: &mut Vec<PageId>, value: PageId) {
     }
 }
 
-/// Renders the intro of every section again (after a glossary edit changed definitions).
-/// Returns the sections whose intro came out different.
-pub fn render_sections(site: &mut Site) -> Vec<SectionId> {
-    let rendered: Vec<Option<Rendered>> = (0..site.sections.len())
+/// Renders the body of every section that has an `_index` file, in parallel.
+fn render_section_bodies(site: &Site) -> Vec<Option<(Rendered, Report)>> {
+    (0..site.sections.len())
         .into_par_iter()
         .map(SectionId::new)
         .map(|i| {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, BodyOf::Section(i)).0)
+                .map(|_| render_one(site, BodyOf::Section(i)))
         })
-        .collect();
+        .collect()
+}
+
+/// Renders the intro of every section again (after a glossary edit changed definitions).
+/// Returns the sections whose intro came out different.
+pub fn render_sections(site: &mut Site) -> Vec<SectionId> {
+    let rendered = render_section_bodies(site);
     let mut changed = Vec::new();
     for (i, rendered) in site.section_ids().zip(rendered) {
-        if let Some(rendered) = rendered
+        if let Some((rendered, _)) = rendered
             && rendered.html != site.sections[i].rendered.html
         {
             site.sections[i].rendered = rendered;
