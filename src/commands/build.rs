@@ -1,6 +1,6 @@
 //! `tebiki build`: runs the pipeline and says what it wrote.
 
-use crate::diag::Style;
+use crate::diag;
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 
@@ -8,10 +8,7 @@ use crate::pipeline::build::{BuildOptions, build};
 /// the time taken.
 pub fn run(options: &BuildOptions) -> Result<u8, Error> {
     let report = build(options)?;
-    let style = Style::for_stream(&std::io::stderr());
-    for warning in &report.warnings {
-        eprintln!("{}", warning.render(&options.root, style));
-    }
+    diag::eprint_warnings(&options.root, &report.warnings);
     eprintln!(
         "built {} pages into {} in {} ms",
         report.pages,

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::diag::Style;
+use crate::diag::{self, Style};
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 use crate::preview::watcher::{Watcher, describe};
@@ -29,6 +29,7 @@ fn rebuild_to_disk(options: &BuildOptions, why: &str) {
     let started = Instant::now();
     match build(options) {
         Ok(report) => {
+            diag::eprint_warnings(&options.root, &report.warnings);
             eprintln!(
                 "{why}: built {} pages into {} in {} ms",
                 report.pages,

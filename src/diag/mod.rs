@@ -190,6 +190,15 @@ fn source_line(path: &Path, line: usize) -> Option<String> {
         .map(|l| l.trim_end_matches('\r').to_string())
 }
 
+/// Prints warnings on stderr, each as `tebiki build` prints them (with colour on a terminal).
+/// A build, `watch` and `serve` all show what a build found.
+pub fn eprint_warnings(root: &std::path::Path, warnings: &[Diagnostic]) {
+    let style = Style::for_stream(&std::io::stderr());
+    for warning in warnings {
+        eprintln!("{}", warning.render(root, style));
+    }
+}
+
 /// Sorts diagnostics into a stable order (file, line, column, message) so that output is the
 /// same from run to run although stages run in parallel.
 pub fn sort(diagnostics: &mut [Diagnostic]) {

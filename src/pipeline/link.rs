@@ -142,6 +142,8 @@ pub struct Rerendered {
     /// Broken links and anchors in the body. Anchors are checked against the heading ids the
     /// site holds now, so they are only right if the page's own ids did not change.
     pub errors: Vec<Diagnostic>,
+    /// What `[markdown] unsafe_html = false` left out of the body.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders the bodies of `pages` again (their sources already replaced in `site`), in parallel,
@@ -165,6 +167,7 @@ pub fn render_pages(site: &Site, pages: &[PageId]) -> Vec<Rerendered> {
                 targets,
                 terms,
                 errors,
+                warnings: report.warnings,
             }
         })
         .collect()
@@ -195,6 +198,8 @@ pub struct Relinked {
     /// The glossary terms its body used before and after.
     pub terms_before: Vec<TermId>,
     pub terms_after: Vec<TermId>,
+    /// What `[markdown] unsafe_html = false` left out of the bodies rendered again.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders page `i`'s body again, and the bodies of `linking` (pages that link to it, which
@@ -212,8 +217,10 @@ pub fn relink(site: &mut Site, i: PageId, linking: &[PageId]) -> Option<Relinked
     }
     let targets_after = again[0].targets.clone();
     let terms_after = again[0].terms.clone();
-    for (&p, again) in bodies.iter().zip(again) {
+    let mut warnings = Vec::new();
+    for (&p, mut again) in bodies.iter().zip(again) {
         site.pages[p].rendered = again.rendered;
+        warnings.append(&mut again.warnings);
     }
     for &t in targets_before.iter().filter(|t| !targets_after.contains(t)) {
         site.pages[t].backlinks.retain(|&b| b != i);
@@ -232,6 +239,7 @@ pub fn relink(site: &mut Site, i: PageId, linking: &[PageId]) -> Option<Relinked
         targets_after,
         terms_before,
         terms_after,
+        warnings,
     })
 }
 

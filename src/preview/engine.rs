@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag;
+use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::content_path::CONTENT_DIR;
 use crate::pipeline::build;
@@ -33,6 +33,9 @@ pub enum Update {
         snapshot: Arc<Snapshot>,
         rendered: usize,
         full: bool,
+        /// Problems that do not stop a build, in what was rendered (all of them when `full`),
+        /// sorted: what `[markdown] unsafe_html = false` left out.
+        warnings: Vec<Diagnostic>,
     },
     /// Only stylesheets changed. They are read from disk when served: nothing to rebuild.
     Styles,
@@ -101,6 +104,7 @@ impl Preview {
             snapshot: self.snapshot.clone(),
             rendered,
             full: true,
+            warnings: prepared.warnings,
         })
     }
 
@@ -244,8 +248,10 @@ impl Preview {
         }
         site.markup = markup.value;
         let again = link::render_pages(site, &selection.pages);
-        for (&i, again) in selection.pages.iter().zip(again) {
+        let mut warnings = Vec::new();
+        for (&i, mut again) in selection.pages.iter().zip(again) {
             site.pages[i].rendered = again.rendered;
+            warnings.append(&mut again.warnings);
         }
         selection.sections = link::render_sections(site);
         let mut files = Vec::new();
@@ -257,7 +263,7 @@ impl Preview {
                 }
             }
         }
-        publish(site, theme, &selection, files, &mut self.snapshot)
+        publish(site, theme, &selection, files, warnings, &mut self.snapshot)
     }
 
     /// Re-reads and re-renders `pages` alone, if each edit left everything other pages show
@@ -272,6 +278,7 @@ impl Preview {
             .collect();
         let mut changed = Vec::new();
         let mut search_files = Vec::new();
+        let mut warnings = Vec::new();
         for &i in pages {
             let old = &site.pages[i];
             let rel = old.source.file.strip_prefix("content/")?;
@@ -321,6 +328,7 @@ impl Preview {
                 };
             }
             site.pages[i].rendered = again.rendered;
+            warnings.extend(again.warnings);
             if let (Some(index), Some(old)) = (self.search.as_mut(), old_search) {
                 let new = search::doc_terms(site, DocId::of_page(i));
                 search_files.extend(index.update_doc(site, DocId::of_page(i), &old, &new));
@@ -335,7 +343,14 @@ impl Preview {
             pages: context::shown_by_bodies(site, &changed),
             ..Default::default()
         };
-        publish(site, theme, &selection, search_files, &mut self.snapshot)
+        publish(
+            site,
+            theme,
+            &selection,
+            search_files,
+            warnings,
+            &mut self.snapshot,
+        )
     }
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
@@ -422,7 +437,8 @@ impl Preview {
                 files.extend(index.update_doc(site, d, &old, &search::doc_terms(site, d)));
             }
         }
-        publish(site, theme, &selection, files, &mut self.snapshot)
+        let warnings = relinked.warnings;
+        publish(site, theme, &selection, files, warnings, &mut self.snapshot)
     }
 
     pub fn root(&self) -> &Path {
@@ -437,14 +453,21 @@ impl Preview {
 
 /// Renders `selection` over the last snapshot, with `files` (feeds and search index files, in
 /// the order they were made), and makes the result the served snapshot. `None` when rendering
-/// failed: the caller then rebuilds everything.
+/// failed, or when `[check.levels]` makes one of `warnings` an error: the caller then rebuilds
+/// everything, which reports it as a build does.
 fn publish(
     site: &Site,
     theme: &Theme,
     selection: &render::Selection,
     files: Vec<(String, String)>,
+    warnings: Vec<Diagnostic>,
     snapshot: &mut Arc<Snapshot>,
 ) -> Option<Update> {
+    let mut warnings = build::levels(site).apply(warnings);
+    if warnings.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    diag::sort(&mut warnings);
     let sink = MemorySink::on(snapshot);
     let rendered = render::render_selection(site, theme, selection, &sink).ok()?;
     // A shard that several documents touched comes once per document, oldest first: only its
@@ -456,6 +479,7 @@ fn publish(
         snapshot: snapshot.clone(),
         rendered,
         full: false,
+        warnings,
     })
 }
 

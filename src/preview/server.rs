@@ -279,9 +279,13 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     let started = Instant::now();
     match preview.full() {
         Ok(Update::Rebuilt {
-            snapshot, rendered, ..
+            snapshot,
+            rendered,
+            warnings,
+            ..
         }) => {
             state.publish(snapshot);
+            crate::diag::eprint_warnings(&root, &warnings);
             eprintln!(
                 "built {rendered} pages in {} ms",
                 started.elapsed().as_millis()
@@ -441,8 +445,10 @@ fn rebuild(preview: &mut Preview, state: &State, changed: &[String]) {
             snapshot,
             rendered,
             full,
+            warnings,
         }) => {
             state.publish(snapshot);
+            crate::diag::eprint_warnings(preview.root(), &warnings);
             let how = if full { "full rebuild" } else { "incremental" };
             let s = if rendered == 1 { "" } else { "s" };
             eprintln!("{why}: {rendered} page{s} re-rendered ({how}) in {ms} ms");

@@ -294,6 +294,37 @@ fn edits_renames_replacements_and_deletions_reach_the_browser() {
 }
 
 #[test]
+fn serve_prints_what_unsafe_html_false_left_out_at_start_and_after_an_edit() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/raw.md",
+        "---\ntitle: Raw\n---\nFirst line.\n\n<div onclick=\"x()\">Boxed</div>\n",
+    );
+    let served = Served::start(&f);
+    served.wait_for_log("warning[raw-html]");
+    assert!(
+        served.log().contains("--> content/guides/raw.md:6:1\n"),
+        "{}",
+        served.log()
+    );
+    // A body edit, rendered incrementally: its new raw HTML is reported where it now is.
+    f.write(
+        "content/guides/ai-act.ja.md",
+        &format!(
+            "{}\n本文の追記。<span class=\"x\">強調</span>\n",
+            crate::common::AI_ACT_JA
+        ),
+    );
+    served.wait_for("/ja/guides/ai-act/", "the edited page", |g| {
+        g.text().contains("本文の追記。")
+    });
+    let line = crate::common::AI_ACT_JA.lines().count() + 2;
+    served.wait_for_log(&format!("--> content/guides/ai-act.ja.md:{line}:7\n"));
+    let log = served.log();
+    assert!(log.contains("(incremental)"), "{log}");
+}
+
+#[test]
 fn a_css_edit_swaps_stylesheets_without_a_rebuild() {
     let f = Fixture::bilingual();
     f.write("static/extra.css", "p { color: black }\n");
