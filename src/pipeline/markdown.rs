@@ -845,6 +845,17 @@ mod tests {
     }
 
     #[test]
+    fn packed_html_reads_back_the_same() {
+        let mut html = render_plain(&"長い段落です。**強調**と text.\n\n".repeat(100)).html;
+        let plain = html.as_str().into_owned();
+        html.pack();
+        assert!(matches!(html, Html::Packed(_)));
+        assert_eq!(html.as_str(), plain);
+        assert!(html == Html::Plain(plain.clone()));
+        assert_eq!(html.into_string(), plain);
+    }
+
+    #[test]
     fn japanese_emphasis_next_to_brackets() {
         let r = render_plain("これは**「重要」**です。");
         assert_eq!(r.html, "<p>これは<strong>「重要」</strong>です。</p>\n");
