@@ -5,9 +5,11 @@
 //! are checked against the heading ids the renderer collected, once every page is rendered, so
 //! nothing is parsed twice. Backlinks come from the same pass.
 
+use std::cell::OnceCell;
+
 use rayon::prelude::*;
 
-use crate::diag::{Code, Diagnostic, closest, did_you_mean, line_col};
+use crate::diag::{Code, Diagnostic, LineIndex, closest, did_you_mean};
 use crate::model::config::LinkMode;
 use crate::model::content_path::ContentPath;
 use crate::model::url::percent_decode;
@@ -34,9 +36,7 @@ enum BodyOf {
 /// A `#fragment` to check once the target is rendered.
 struct PendingAnchor {
     origin: BodyOf,
-    /// Byte offset in the body; once the body is rendered, the file line and column
-    /// (resolved then, so that the body need not be kept for the check).
-    offset: usize,
+    /// The link's file line and column.
     at: (usize, usize),
     target: Target,
     fragment: String,
@@ -51,10 +51,8 @@ struct Report {
     targets: Vec<PageId>,
     /// Glossary terms this page uses (linked automatically or explicitly).
     terms: Vec<TermId>,
-    /// What `[markdown] unsafe_html = false` left out, with byte offsets in the body.
-    dropped: Vec<(markdown::Dropped, usize)>,
-    /// The warnings for `dropped`, once the body is rendered.
-    warnings: Vec<Diagnostic>,
+    /// What `[markdown] unsafe_html = false` left out, at its file line and column.
+    dropped: Vec<(markdown::Dropped, (usize, usize))>,
 }
 
 /// Renders every page and section body with links resolved, checks every fragment and fills
@@ -95,8 +93,11 @@ pub fn render_all(site: &mut Site, keep_sources: bool) -> Vec<Diagnostic> {
     }
 
     let mut errors = Vec::new();
-    for (_, report) in &mut reports {
-        errors.append(&mut report.warnings);
+    for (origin, report) in &mut reports {
+        errors.extend(dropped_warnings(
+            source_of(site, *origin),
+            std::mem::take(&mut report.dropped),
+        ));
     }
     let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); site.pages.len()];
     let term_count = site.glossary.as_ref().map_or(0, |g| g.terms.len());
@@ -167,7 +168,7 @@ pub fn render_pages(site: &Site, pages: &[PageId]) -> Vec<Rerendered> {
                 targets,
                 terms,
                 errors,
-                warnings: report.warnings,
+                warnings: dropped_warnings(source_of(site, BodyOf::Page(index)), report.dropped),
             }
         })
         .collect()
@@ -302,40 +303,26 @@ fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
         lang,
         report: Report::default(),
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
+        lines: OnceCell::new(),
     };
     let mut rendered = markdown::render(&source.body, &mut links);
-    let mut report = links.report;
-    // Everything that needs the body's text is resolved now: a one-off build frees it.
-    if !report.anchors.is_empty() {
-        let lines = crate::diag::LineIndex::new(&source.body);
-        for anchor in &mut report.anchors {
-            let (line, col) = lines.line_col(anchor.offset);
-            anchor.at = (source.body_line + line - 1, col);
-        }
-    }
-    report.warnings = dropped_warnings(source, std::mem::take(&mut report.dropped));
     // Every body's HTML is held until the site is written (in `serve`, for as long as it
     // runs): packed, a 10,000-page site holds about 90 MiB less.
     rendered.html.pack();
-    (rendered, report)
+    (rendered, links.report)
 }
 
 /// One warning for each thing `[markdown] unsafe_html = false` left out of a body, at its
 /// file line and column (one line index a body, however many there are).
 fn dropped_warnings(
     source: &SourceFile,
-    dropped: Vec<(markdown::Dropped, usize)>,
+    dropped: Vec<(markdown::Dropped, (usize, usize))>,
 ) -> Vec<Diagnostic> {
-    if dropped.is_empty() {
-        return Vec::new();
-    }
-    let lines = crate::diag::LineIndex::new(&source.body);
     let total = dropped.len();
     let mut warnings: Vec<Diagnostic> = dropped
         .into_iter()
         .take(MAX_DROPPED_WARNINGS)
-        .map(|(what, offset)| {
-            let (line, col) = lines.line_col(offset);
+        .map(|(what, (line, col))| {
             let (code, instead) = match what {
                 markdown::Dropped::Html(_) => (Code::RawHtml, "write it in Markdown"),
                 markdown::Dropped::Url(_) => {
@@ -346,7 +333,7 @@ fn dropped_warnings(
                 }
             };
             Diagnostic::warning(code, &source.file, what.describe())
-                .at(source.body_line + line - 1, col)
+                .at(line, col)
                 .suggest(format!(
                     "{instead}; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml"
                 ))
@@ -371,12 +358,6 @@ fn dropped_warnings(
 
 /// Warnings about left-out HTML shown one by one for a file; the rest are counted in one more.
 const MAX_DROPPED_WARNINGS: usize = 20;
-
-/// The file line and column of a byte offset in a body.
-fn position(source: &SourceFile, offset: usize) -> (usize, usize) {
-    let (line, col) = line_col(&source.body, offset);
-    (source.body_line + line - 1, col)
-}
 
 fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
     let (ids, target_file) = match anchor.target {
@@ -430,6 +411,8 @@ struct PageLinks<'a> {
     /// How often each term was linked on this page so far (by term index): `link = "first"`
     /// skips linked terms, and later occurrences' tooltips get numbered ids.
     linked_terms: Vec<u32>,
+    /// The body's line starts, made the first time a position is needed.
+    lines: OnceCell<LineIndex<'a>>,
 }
 
 impl Links for PageLinks<'_> {
@@ -442,7 +425,8 @@ impl Links for PageLinks<'_> {
     }
 
     fn dropped(&mut self, what: markdown::Dropped, offset: usize) {
-        self.report.dropped.push((what, offset));
+        let at = self.at(offset);
+        self.report.dropped.push((what, at));
     }
 
     fn link(&mut self, dest: &str, title: &str, offset: usize) -> Option<LinkRewrite> {
@@ -455,8 +439,7 @@ impl Links for PageLinks<'_> {
             {
                 self.report.anchors.push(PendingAnchor {
                     origin: self.origin,
-                    offset,
-                    at: (0, 0),
+                    at: self.at(offset),
                     target: Target::Page(i),
                     fragment: percent_decode(fragment),
                 });
@@ -514,8 +497,16 @@ impl Links for PageLinks<'_> {
 }
 
 impl PageLinks<'_> {
+    /// The file line and column of a byte offset in the body. Positions are resolved as they
+    /// are found, so nothing later needs the body (a one-off build frees it).
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_init(|| LineIndex::new(&self.source.body));
+        let (line, col) = lines.line_col(offset);
+        (self.source.body_line + line - 1, col)
+    }
+
     fn report_error(&mut self, mut e: Diagnostic, offset: usize) {
-        let (line, col) = position(self.source, offset);
+        let (line, col) = self.at(offset);
         e.line = line;
         e.column = col;
         self.report.errors.push(e);
@@ -722,8 +713,7 @@ impl PageLinks<'_> {
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             self.report.anchors.push(PendingAnchor {
                 origin: self.origin,
-                offset,
-                at: (0, 0),
+                at: self.at(offset),
                 target,
                 fragment,
             });
