@@ -422,36 +422,24 @@ fn one_run_reports_book_toml_and_content_errors() {
         found.contains(&t("error", "broken-link", "content/reference/_index.md")),
         "{found:?}"
     );
-    // A value that is wrong is replaced by its default for the rest of the run.
-    let book = BOOK.replace(
-        "[languages.en]",
-        "[build]\noutput_dir = \"../out\"\n\n[languages.en]",
-    );
-    let f = site(&book, "---\ntitle: Reference\n---\n[x](nowhere.md)\n");
-    let (_, found) = check_json(&f, &[]);
-    assert!(
-        found.contains(&t("error", "config", "book.toml")),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&t("error", "broken-link", "content/reference/_index.md")),
-        "{found:?}"
-    );
-    // So is a value of the wrong type.
-    let book = BOOK.replace(
-        "[languages.en]",
-        "[build]\ndrafts = \"yes\"\n\n[languages.en]",
-    );
-    let f = site(&book, "---\ntitle: Reference\n---\n[x](nowhere.md)\n");
-    let (_, found) = check_json(&f, &[]);
-    assert!(
-        found.contains(&t("error", "config", "book.toml")),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&t("error", "broken-link", "content/reference/_index.md")),
-        "{found:?}"
-    );
+    // A value that is wrong, or of the wrong type, is replaced by its default for the rest of
+    // the run.
+    for build in ["output_dir = \"../out\"", "drafts = \"yes\""] {
+        let book = BOOK.replace(
+            "[languages.en]",
+            &format!("[build]\n{build}\n\n[languages.en]"),
+        );
+        let f = site(&book, "---\ntitle: Reference\n---\n[x](nowhere.md)\n");
+        let (_, found) = check_json(&f, &[]);
+        assert!(
+            found.contains(&t("error", "config", "book.toml")),
+            "{build}: {found:?}"
+        );
+        assert!(
+            found.contains(&t("error", "broken-link", "content/reference/_index.md")),
+            "{build}: {found:?}"
+        );
+    }
     // A file that is not TOML still stops the run: nothing can be read with it.
     let f = site("[book\n", "---\ntitle: Reference\n---\n");
     let (code, found) = check_json(&f, &[]);
