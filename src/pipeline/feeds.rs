@@ -2,8 +2,6 @@
 //! with `hreflang` alternates, and `robots.txt`. Dates come from the content, never the clock,
 //! so the same input gives the same bytes.
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
 use crate::model::dates::Date;
@@ -90,14 +88,8 @@ fn robots(site: &Site) -> String {
 /// `(output path, contents)` of the feed and index files that show something of the front
 /// matter or headings of `pages` (`serve`, after an edit that changed nothing else): the Atom
 /// feeds and search page lists of their languages, and the sitemap (which shows dates) when
-/// `sitemap`. A search page list is made from the one before the edit (`old`, by output path)
-/// with only the entries of `pages` written again.
-pub fn files_after_edit(
-    site: &Site,
-    pages: &[PageId],
-    sitemap: bool,
-    old: &(dyn Fn(&str) -> Option<Arc<[u8]>> + Sync),
-) -> Vec<(String, String)> {
+/// `sitemap`.
+pub fn files_after_edit(site: &Site, pages: &[PageId], sitemap: bool) -> Vec<(String, String)> {
     let mut langs: Vec<&str> = pages
         .iter()
         .map(|&p| site.pages[p].source.lang.as_str())
@@ -109,9 +101,7 @@ pub fn files_after_edit(
         .filter_map(|(path, feed)| {
             let text = match feed {
                 Feed::Atom(lang) if langs.contains(&lang) => atom(site, lang),
-                Feed::SearchIndex(lang) if langs.contains(&lang) => old(&path)
-                    .and_then(|old| search_index_edited(site, lang, &old, pages))
-                    .unwrap_or_else(|| search_index(site, lang)),
+                Feed::SearchIndex(lang) if langs.contains(&lang) => search_index(site, lang),
                 Feed::Sitemap if sitemap => self::sitemap(site),
                 _ => return None,
             };
@@ -307,77 +297,6 @@ impl serde::Serialize for Url<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{}{}", self.0, self.1))
     }
-}
-
-/// [`search_index`] of `lang` after an edit that changed what it shows of `changed` alone:
-/// `old`, the list before, with the entries of the pages of `changed` in `lang` written again
-/// and every other byte kept. `None` when `old` does not have those entries.
-fn search_index_edited(site: &Site, lang: &str, old: &[u8], changed: &[PageId]) -> Option<String> {
-    // Each changed page's place among the pages of `lang`, in order.
-    let mut at: Vec<(usize, &Page)> = Vec::new();
-    let mut k = 0;
-    for (p, page) in site.pages.iter().enumerate() {
-        if page.source.lang != lang {
-            continue;
-        }
-        if changed.contains(&PageId::new(p)) {
-            at.push((k, page));
-        }
-        k += 1;
-    }
-    let bounds = entry_bounds(old, at.last()?.0 + 1)?;
-    let mut json = Vec::with_capacity(old.len() + 1024);
-    let mut from = 0;
-    for (k, page) in at {
-        let (start, end) = bounds[k];
-        json.extend_from_slice(&old[from..start]);
-        let section = site
-            .section(&page.source.section, lang)
-            .map(|s| s.title.as_str());
-        serde_json::to_writer(&mut json, &SearchEntry::new(site, page, section)).ok()?;
-        from = end;
-    }
-    json.extend_from_slice(&old[from..]);
-    String::from_utf8(json).ok()
-}
-
-/// The byte ranges of the first `n` objects of the JSON list of objects `json`; `None` when it
-/// has fewer.
-fn entry_bounds(json: &[u8], n: usize) -> Option<Vec<(usize, usize)>> {
-    let mut bounds = Vec::with_capacity(n);
-    let (mut depth, mut start) = (0usize, 0);
-    let (mut in_string, mut escaped) = (false, false);
-    for (k, &b) in json.iter().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth == 2 {
-                    start = k;
-                }
-            }
-            b'}' | b']' => {
-                if depth == 2 {
-                    bounds.push((start, k + 1));
-                    if bounds.len() == n {
-                        return Some(bounds);
-                    }
-                }
-                depth = depth.checked_sub(1)?;
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 fn sitemap(site: &Site) -> String {

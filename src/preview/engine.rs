@@ -425,13 +425,8 @@ impl Preview {
             .iter()
             .filter_map(|d| d.page(site.pages.len()))
             .collect();
-        let snapshot = &self.snapshot;
-        let old = |path: &str| match snapshot.get(path) {
-            Some(Body::Bytes(packed)) => Some(packed.bytes()),
-            _ => None,
-        };
         let dated = lastmod(site) != lastmod_before;
-        let mut files = feeds::files_after_edit(site, &rendered, dated, &old);
+        let mut files = feeds::files_after_edit(site, &rendered, dated);
         if let Some(index) = self.search.as_mut() {
             for (&d, old) in docs.iter().zip(before) {
                 files.extend(index.update_doc(site, d, &old, &search::doc_terms(site, d)));
