@@ -28,7 +28,14 @@ pub const MAX_WORD: usize = 40;
 /// copied, and only runs of other characters (with the character before them, which may
 /// compose with them) go through NFKC.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`], appended to `out`.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.reserve(text.len());
     // The start of a run of other characters not yet normalised.
     let mut run: Option<usize> = None;
     // The last stable character copied: its byte offset in `text` and the length of `out`
@@ -39,12 +46,12 @@ pub fn normalize(text: &str) -> String {
     for (i, c) in text.char_indices() {
         if is_stable(c) {
             if let Some(start) = run.take() {
-                push_normalized(&mut out, &text[start..i]);
+                push_normalized(out, &text[start..i]);
                 stable = i;
             }
             previous = Some((i, out.len() + (i - stable)));
         } else if run.is_none() {
-            push_lower(&mut out, &text[stable..i]);
+            push_lower(out, &text[stable..i]);
             run = Some(match previous {
                 Some((at, len))
                     if at + text[at..].chars().next().map_or(0, char::len_utf8) == i =>
@@ -57,10 +64,9 @@ pub fn normalize(text: &str) -> String {
         }
     }
     match run {
-        Some(start) => push_normalized(&mut out, &text[start..]),
-        None => push_lower(&mut out, &text[stable..]),
+        Some(start) => push_normalized(out, &text[start..]),
+        None => push_lower(out, &text[stable..]),
     }
-    out
 }
 
 /// Appends stable characters, ASCII letters lower-cased.
@@ -110,6 +116,10 @@ pub fn is_word(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
+    // Japanese punctuation, the most common non-word character of a Japanese page.
+    if ('\u{3000}'..='\u{3004}').contains(&c) || ('\u{3008}'..='\u{3020}').contains(&c) {
+        return false;
+    }
     c.is_alphanumeric() && !is_cjk(c)
 }
 
@@ -144,7 +154,7 @@ pub enum Piece<'a> {
 /// Calls `emit` with each token of `normalized` (the output of [`normalize`]).
 pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
     let mut buf = String::new();
-    pieces(normalized, &mut |piece| match piece {
+    pieces(normalized, |piece: Piece<'_>| match piece {
         Piece::Pair(a, b) => {
             buf.clear();
             buf.push(a);
@@ -163,7 +173,7 @@ pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
 
 /// The tokens of `normalized` as [`Piece`]s: what [`tokens_into`] gives, without a string
 /// per CJK token (the index builds its postings from these).
-pub fn pieces(normalized: &str, emit: &mut dyn FnMut(Piece<'_>)) {
+pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
     let mut rest = normalized;
     let mut word = String::new();
     let mut join = String::new();
@@ -200,7 +210,7 @@ pub fn pieces(normalized: &str, emit: &mut dyn FnMut(Piece<'_>)) {
             let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
             let run = &rest[..end];
             before_word = false;
-            if run.chars().count() <= MAX_WORD {
+            if run.len() <= MAX_WORD || run.chars().count() <= MAX_WORD {
                 word.clear();
                 stem_into(run, &mut word);
                 if let Some(last) = before_cjk {
