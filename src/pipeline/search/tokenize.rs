@@ -36,32 +36,34 @@ pub fn normalize(text: &str) -> String {
 /// [`normalize`], appended to `out`.
 pub fn normalize_into(text: &str, out: &mut String) {
     out.reserve(text.len());
+    let bytes = text.as_bytes();
     // The start of a run of other characters not yet normalised.
     let mut run: Option<usize> = None;
-    // The last stable character copied: its byte offset in `text` and the length of `out`
-    // before it.
-    let mut previous: Option<(usize, usize)> = None;
     // The start of stable characters not yet copied (copied in one go, lower-cased after).
     let mut stable = 0;
-    for (i, c) in text.char_indices() {
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii() && run.is_none() {
+            at += 1;
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
         if is_stable(c) {
             if let Some(start) = run.take() {
-                push_normalized(out, &text[start..i]);
-                stable = i;
+                push_normalized(out, &text[start..at]);
+                stable = at;
             }
-            previous = Some((i, out.len() + (i - stable)));
         } else if run.is_none() {
-            push_lower(out, &text[stable..i]);
-            run = Some(match previous {
-                Some((at, len))
-                    if at + text[at..].chars().next().map_or(0, char::len_utf8) == i =>
-                {
-                    out.truncate(len);
-                    at
-                }
-                _ => i,
-            });
+            // The stable character just before may compose with this one: it is normalised
+            // with the run.
+            let before = text[..at].char_indices().next_back().map_or(at, |(i, _)| i);
+            let start = before.max(stable);
+            push_lower(out, &text[stable..start]);
+            run = Some(start);
         }
+        at += c.len_utf8();
     }
     match run {
         Some(start) => push_normalized(out, &text[start..]),
