@@ -110,35 +110,20 @@ impl SearchIndex {
             .collect();
         let vocabulary = SharedVocabulary::new();
         let mut postings: Vec<Postings> = Vec::new();
-        // One batch's postings are appended while the next batch is counted.
-        let mut counted: Option<(usize, Vec<Counts>)> = None;
         let mut start = 0;
-        while start < count || counted.is_some() {
+        while start < count {
             let end = (start + BATCH).min(count);
-            let previous = counted.take();
-            let (batch, ()) = rayon::join(
-                || {
-                    (start..end)
-                        .into_par_iter()
-                        .map(DocId::new)
-                        .map(|d| {
-                            let doc = document(site, &glossary, d);
-                            let terms = vocabulary.count(doc.texts());
-                            put(fragment_path(d), fragment(&doc))?;
-                            Ok(terms)
-                        })
-                        .collect::<std::io::Result<Vec<_>>>()
-                },
-                || {
-                    if let Some((first, batch)) = previous {
-                        append_postings(&mut postings, first, &batch);
-                    }
-                },
-            );
-            let batch = batch?;
-            if !batch.is_empty() {
-                counted = Some((start, batch));
-            }
+            let batch = (start..end)
+                .into_par_iter()
+                .map(DocId::new)
+                .map(|d| {
+                    let doc = document(site, &glossary, d);
+                    let terms = vocabulary.count(doc.texts());
+                    put(fragment_path(d), fragment(&doc))?;
+                    Ok(terms)
+                })
+                .collect::<std::io::Result<Vec<_>>>()?;
+            append_postings(&mut postings, start, &batch);
             start = end;
         }
         let vocabulary = vocabulary.into_inner();
