@@ -518,8 +518,9 @@ pub fn html_text(html: &str) -> String {
             && !self_closing
             && (name.eq_ignore_ascii_case("script")
                 || name.eq_ignore_ascii_case("style")
-                || tag.contains("role=\"tooltip\"")
-                || tag.contains("data-search-ignore"))
+                // The shortest tag with either attribute is 17 bytes long.
+                || tag.len() >= 17
+                    && (tag.contains("role=\"tooltip\"") || tag.contains("data-search-ignore")))
         {
             skip = Some((name, 1));
             continue;
