@@ -62,7 +62,11 @@ fn main() {
     let markdown = median(markdown);
     builds.sort_by_key(|b| b.elapsed);
     let build = &builds[builds.len() / 2];
-    println!("corpus: {} ({pages} pages)", corpus.display());
+    println!(
+        "corpus: {} ({} Markdown files)",
+        corpus.display(),
+        markdown_files(&corpus).len()
+    );
     println!("pulldown-cmark only: {:>8.1} ms", ms(markdown));
     println!(
         "tebiki build:        {:>8.1} ms  = {:.2}x pulldown-cmark (target: 4x), peak {} MiB",
@@ -140,14 +144,19 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-/// Markdown to HTML in memory with pulldown-cmark and nothing else, in parallel: the floor.
-fn pulldown_only(corpus: &Path) {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(corpus.join("content"))
+/// The corpus's Markdown files.
+fn markdown_files(corpus: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(corpus.join("content"))
         .into_iter()
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
-        .collect();
+        .collect()
+}
+
+/// Markdown to HTML in memory with pulldown-cmark and nothing else, in parallel: the floor.
+fn pulldown_only(corpus: &Path) {
+    let files = markdown_files(corpus);
     let bytes: usize = files
         .par_iter()
         .map(|f| {
