@@ -279,11 +279,13 @@ pub fn doc_terms(site: &Site, d: DocId) -> DocTerms {
     let doc = document(site, &glossary, d);
     let mut vocabulary = Vocabulary::default();
     let counts = Counter::default().count(doc.texts(), |piece| vocabulary.id(piece));
+    let mut texts = vocabulary.into_texts();
     counts
         .into_iter()
         .map(|(id, w)| {
-            let text = vocabulary.text(id);
-            (text.to_string(), (w, is_cjk_token(text)))
+            let text = std::mem::take(&mut texts[id as usize]).into_string();
+            let cjk = is_cjk_token(&text);
+            (text, (w, cjk))
         })
         .collect()
 }

@@ -116,6 +116,11 @@ impl Vocabulary {
     pub fn len(&self) -> usize {
         self.texts.len()
     }
+
+    /// The tokens' texts, by id.
+    pub fn into_texts(self) -> Vec<Box<str>> {
+        self.texts
+    }
 }
 
 /// Whether a token is keyed as CJK (its first character picks its shard): CJK characters and
