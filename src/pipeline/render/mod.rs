@@ -7,6 +7,8 @@ pub mod data;
 pub mod pagination;
 pub mod structured;
 
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 use tera::Context;
 
@@ -226,13 +228,16 @@ impl Renderer<'_> {
             .map(|job| {
                 let path = output_path(self.site, job);
                 let (template, context) = self.context(job, &path).map_err(Failure::Template)?;
-                let mut html = Vec::with_capacity(32 * 1024);
-                theme
-                    .tera
-                    .render_to(&template, &context, &mut html)
-                    .map_err(|e| Failure::Template(theme.error(&e)))?;
-                sink.put(&path, &html)
-                    .map_err(|e| Failure::Io(Error::io(&sink.path_of(&path), e)))
+                OUTPUT.with(|html| {
+                    let mut html = html.borrow_mut();
+                    html.clear();
+                    theme
+                        .tera
+                        .render_to(&template, &context, &mut *html)
+                        .map_err(|e| Failure::Template(theme.error(&e)))?;
+                    sink.put(&path, &html)
+                        .map_err(|e| Failure::Io(Error::io(&sink.path_of(&path), e)))
+                })
             })
             .collect();
         let mut errors = Vec::new();
@@ -245,6 +250,12 @@ impl Renderer<'_> {
         }
         Ok(errors)
     }
+}
+
+thread_local! {
+    /// A page's HTML on its way to the sink, one buffer per thread for every page it renders:
+    /// an allocation per page left a large site's heap full of holes.
+    static OUTPUT: RefCell<Vec<u8>> = RefCell::default();
 }
 
 /// Why one output file was not made.
