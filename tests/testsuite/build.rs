@@ -1,6 +1,6 @@
 //! Building fixture sites end to end and reading the HTML a visitor gets.
 
-use crate::common::{Fixture, assert_main_snapshot, main_of};
+use crate::common::{Fixture, assert_main_snapshot, files_in, main_of};
 
 #[test]
 fn bilingual_pages_have_lang_alternates_and_canonical() {
@@ -195,27 +195,7 @@ fn same_input_gives_identical_output() {
     let f = Fixture::bilingual();
     f.build_ok(&["-o", "one"]);
     f.build_ok(&["-o", "two"]);
-    let files = |dir: &str| -> Vec<(String, Vec<u8>)> {
-        let root = f.path(dir);
-        let mut out: Vec<_> = walkdir::WalkDir::new(&root)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (rel, std::fs::read(e.path()).unwrap())
-            })
-            .collect();
-        out.sort();
-        out
-    };
-    let (one, two) = (files("one"), files("two"));
+    let (one, two) = (files_in(&f.path("one")), files_in(&f.path("two")));
     assert!(one.len() > 10);
     assert_eq!(one, two);
 }

@@ -7,29 +7,10 @@ use std::path::Path;
 
 use tebiki::preview::engine::{Preview, Update};
 
-use crate::common::{Fixture, snapshot_files};
+use crate::common::{Fixture, files_in, snapshot_files};
 use crate::serve::{equivalence_site, equivalence_steps};
 
 const BASE_URL: &str = "http://127.0.0.1:1111/";
-
-/// Every source file of the site (not the output), with its bytes.
-fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(e.path()).ok()?;
-            Some((rel, bytes))
-        })
-        .collect()
-}
 
 /// The paths a watcher would report: files added, removed or changed.
 fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
@@ -49,6 +30,21 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     snapshot_files(&fresh.snapshot())
 }
 
+/// Fails, naming the files, unless `preview` holds exactly what a full rebuild of `root` makes.
+fn assert_same_as_full_build(preview: &Preview, root: &Path, step: &str) {
+    let got = snapshot_files(&preview.snapshot());
+    let want = full_build(root);
+    let differ: BTreeSet<&String> = want
+        .keys()
+        .chain(got.keys())
+        .filter(|k| got.get(*k) != want.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "after {step}: {differ:?} differ from a full rebuild"
+    );
+}
+
 #[test]
 fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
     let f: Fixture = equivalence_site();
@@ -57,9 +53,9 @@ fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
     preview.full().expect("the site builds");
     let mut incremental = 0;
     for (step, apply) in equivalence_steps() {
-        let before = sources(&root);
+        let before = files_in(&root);
         apply(&f);
-        let changed = changed(&before, &sources(&root));
+        let changed = changed(&before, &files_in(&root));
         let update = preview.update(&changed).unwrap_or_else(|e| {
             panic!(
                 "after {step}: {}",
@@ -69,17 +65,7 @@ fn incremental_updates_equal_a_full_rebuild_after_every_edit() {
         if let Update::Rebuilt { full: false, .. } = update {
             incremental += 1;
         }
-        let got = snapshot_files(&preview.snapshot());
-        let want = full_build(&root);
-        let differ: BTreeSet<&String> = want
-            .keys()
-            .chain(got.keys())
-            .filter(|k| got.get(*k) != want.get(*k))
-            .collect();
-        assert!(
-            differ.is_empty(),
-            "after {step}: {differ:?} differ from a full rebuild"
-        );
+        assert_same_as_full_build(&preview, &root, step);
     }
     assert!(incremental >= 6, "only {incremental} incremental updates");
 }
@@ -181,15 +167,15 @@ fn front_matter_edits_re_render_only_the_lists_that_show_them() {
         ),
     ];
     for (step, n, text, expected) in steps {
-        let before = sources(&root);
+        let before = files_in(&root);
         if n == 12 {
             std::fs::remove_file(root.join("content/guides/g12.ja.md")).expect("delete");
-            let changed = changed(&before, &sources(&root));
+            let changed = changed(&before, &files_in(&root));
             preview.update(&changed).expect("the site builds");
         }
-        let before = sources(&root);
+        let before = files_in(&root);
         f.write(&format!("content/guides/g{n:02}.md"), &text);
-        let changed = changed(&before, &sources(&root));
+        let changed = changed(&before, &files_in(&root));
         match preview.update(&changed) {
             Ok(Update::Rebuilt {
                 full: false,
@@ -206,16 +192,6 @@ fn front_matter_edits_re_render_only_the_lists_that_show_them() {
                 e.render(&root, None, tebiki::diag::Style::Plain)
             ),
         }
-        let got = snapshot_files(&preview.snapshot());
-        let want = full_build(&root);
-        let differ: BTreeSet<&String> = want
-            .keys()
-            .chain(got.keys())
-            .filter(|k| got.get(*k) != want.get(*k))
-            .collect();
-        assert!(
-            differ.is_empty(),
-            "after {step}: {differ:?} differ from a full rebuild"
-        );
+        assert_same_as_full_build(&preview, &root, step);
     }
 }
