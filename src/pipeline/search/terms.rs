@@ -50,62 +50,68 @@ const COUNT: Seen = (1 << 30) - 1;
 const IN_TITLE: Seen = 1 << 30;
 const IN_META: Seen = 1 << 31;
 
-/// The distinct tokens of an index, numbered in the order they were first seen. CJK tokens of
-/// one or two characters (most tokens of a Japanese page) are keyed by an integer, so that
-/// they are found without building a string.
+/// The distinct tokens of an index, numbered in the order they were first seen, with their
+/// texts.
 #[derive(Default)]
 pub struct Vocabulary {
+    ids: Ids,
+    texts: Vec<Box<str>>,
+}
+
+/// Tokens to ids, each kind keyed as cheaply as it allows: CJK characters and pairs and words
+/// of at most 8 bytes (most English words) by an integer, longer words by their text.
+#[derive(Default)]
+struct Ids {
     cjk: FxMap<u64, TokenId>,
-    /// Words of at most 8 bytes (most English words), keyed by their bytes.
     short: FxMap<u64, TokenId>,
     words: FxMap<Box<str>, TokenId>,
-    texts: Vec<Box<str>>,
+}
+
+impl Ids {
+    /// The id of `piece`; `new` gives it one when it has none yet.
+    fn get_or_insert(&mut self, piece: &Piece<'_>, new: impl FnOnce() -> TokenId) -> TokenId {
+        match *piece {
+            Piece::Pair(a, b) => *self.cjk.entry(pack_pair(a, b)).or_insert_with(new),
+            Piece::One(c) => *self.cjk.entry(pack_one(c)).or_insert_with(new),
+            Piece::Word(text) | Piece::Join(text, _) => match pack_short(text) {
+                Some(key) => *self.short.entry(key).or_insert_with(new),
+                None => match self.words.get(text) {
+                    Some(&id) => id,
+                    None => {
+                        let id = new();
+                        self.words.insert(text.into(), id);
+                        id
+                    }
+                },
+            },
+        }
+    }
 }
 
 impl Vocabulary {
     /// The id of `piece`, numbered now if it is new.
     pub fn id(&mut self, piece: &Piece<'_>) -> TokenId {
-        match *piece {
-            Piece::Pair(a, b) => self.cjk_id(pack_pair(a, b)),
-            Piece::One(c) => self.cjk_id(pack_one(c)),
-            Piece::Word(text) | Piece::Join(text, _) => self.word_id(text),
+        let next = self.texts.len() as TokenId;
+        let id = self.ids.get_or_insert(piece, || next);
+        if id == next {
+            self.texts.push(match *piece {
+                Piece::Pair(a, b) => unpack(pack_pair(a, b)).into(),
+                Piece::One(c) => unpack(pack_one(c)).into(),
+                Piece::Word(text) | Piece::Join(text, _) => text.into(),
+            });
         }
+        id
     }
 
     /// The id of the token `text`, numbered now if it is new.
     pub fn id_of(&mut self, text: &str) -> TokenId {
-        match pack(text) {
-            Some(key) => self.cjk_id(key),
-            None => self.word_id(text),
-        }
-    }
-
-    fn cjk_id(&mut self, key: u64) -> TokenId {
-        if let Some(&id) = self.cjk.get(&key) {
-            return id;
-        }
-        let id = self.texts.len() as TokenId;
-        self.texts.push(unpack(key).into());
-        self.cjk.insert(key, id);
-        id
-    }
-
-    fn word_id(&mut self, text: &str) -> TokenId {
-        let next = self.texts.len() as TokenId;
-        let id = match pack_short(text) {
-            Some(key) => *self.short.entry(key).or_insert(next),
-            None => match self.words.get(text) {
-                Some(&id) => id,
-                None => {
-                    self.words.insert(text.into(), next);
-                    next
-                }
-            },
+        let mut chars = text.chars();
+        let piece = match (pack(text), chars.next(), chars.next()) {
+            (Some(_), Some(a), Some(b)) => Piece::Pair(a, b),
+            (Some(_), Some(c), None) => Piece::One(c),
+            _ => Piece::Word(text),
         };
-        if id == next {
-            self.texts.push(text.into());
-        }
-        id
+        self.id(&piece)
     }
 
     /// The text of token `id`.
@@ -190,9 +196,8 @@ pub struct SharedVocabulary {
 #[derive(Default)]
 struct ThreadCache {
     generation: u64,
-    cjk: FxMap<u64, TokenId>,
-    short: FxMap<u64, TokenId>,
-    words: FxMap<Box<str>, TokenId>,
+    /// The ids this thread has seen.
+    ids: Ids,
     counter: Counter,
 }
 
@@ -220,33 +225,14 @@ impl SharedVocabulary {
                     ..ThreadCache::default()
                 };
             }
-            let ThreadCache {
-                cjk,
-                short,
-                words,
-                counter,
-                ..
-            } = &mut *cache;
-            let shared = |piece: &Piece<'_>| {
-                self.vocabulary
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .id(piece)
-            };
-            counter.count(texts, |piece| match *piece {
-                Piece::Pair(a, b) => *cjk.entry(pack_pair(a, b)).or_insert_with(|| shared(piece)),
-                Piece::One(c) => *cjk.entry(pack_one(c)).or_insert_with(|| shared(piece)),
-                Piece::Word(text) | Piece::Join(text, _) => match pack_short(text) {
-                    Some(key) => *short.entry(key).or_insert_with(|| shared(piece)),
-                    None => match words.get(text) {
-                        Some(&id) => id,
-                        None => {
-                            let id = shared(piece);
-                            words.insert(text.into(), id);
-                            id
-                        }
-                    },
-                },
+            let ThreadCache { ids, counter, .. } = &mut *cache;
+            counter.count(texts, |piece| {
+                ids.get_or_insert(piece, || {
+                    self.vocabulary
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .id(piece)
+                })
             })
         })
     }
