@@ -35,8 +35,8 @@ const BATCH: usize = 128;
 /// A token's postings: `(doc << 8) | weight`, sorted by document.
 type Postings = Vec<u32>;
 
-/// The terms of one document: token → (weight, whether it is CJK).
-pub type DocTerms = HashMap<String, (u32, bool), BuildHasherDefault<Fx>>;
+/// The terms of one document: token → weight.
+pub type DocTerms = HashMap<String, u32, BuildHasherDefault<Fx>>;
 
 /// The index of a site, kept by `serve` to update it after an edit.
 pub struct SearchIndex {
@@ -132,7 +132,7 @@ impl SearchIndex {
         let mut shards = vec![Vec::new(); n as usize];
         for id in 0..vocabulary.len() as TokenId {
             let text = vocabulary.text(id);
-            shards[shard_of(shard_key(text, is_cjk_token(text)), n) as usize].push(id);
+            shards[shard_of_token(text, n)].push(id);
         }
         Ok(SearchIndex {
             vocabulary,
@@ -215,18 +215,18 @@ impl SearchIndex {
         let n = self.shards.len() as u32;
         let doc = d.index() as u32;
         let mut touched = std::collections::BTreeSet::new();
-        for (token, &(w, cjk)) in old {
-            if new.get(token).map(|t| t.0) == Some(w) {
+        for (token, &w) in old {
+            if new.get(token) == Some(&w) {
                 continue;
             }
             let list = self.postings_of(token);
             if let Ok(at) = list.binary_search_by_key(&doc, |p| p >> 8) {
                 list.remove(at);
             }
-            touched.insert(shard_of(shard_key(token, cjk), n) as usize);
+            touched.insert(shard_of_token(token, n));
         }
-        for (token, &(w, cjk)) in new {
-            if old.get(token).map(|t| t.0) == Some(w) {
+        for (token, &w) in new {
+            if old.get(token) == Some(&w) {
                 continue;
             }
             let list = self.postings_of(token);
@@ -235,7 +235,7 @@ impl SearchIndex {
                 Ok(at) => list[at] = posting,
                 Err(at) => list.insert(at, posting),
             }
-            touched.insert(shard_of(shard_key(token, cjk), n) as usize);
+            touched.insert(shard_of_token(token, n));
         }
         let mut files: Vec<(String, String)> = touched
             .into_iter()
@@ -254,7 +254,7 @@ impl SearchIndex {
         if id as usize == self.postings.len() {
             self.postings.push(Vec::new());
             let n = self.shards.len() as u32;
-            self.shards[shard_of(shard_key(token, is_cjk_token(token)), n) as usize].push(id);
+            self.shards[shard_of_token(token, n)].push(id);
         }
         &mut self.postings[id as usize]
     }
@@ -282,12 +282,14 @@ pub fn doc_terms(site: &Site, d: DocId) -> DocTerms {
     let mut texts = vocabulary.into_texts();
     counts
         .into_iter()
-        .map(|(id, w)| {
-            let text = std::mem::take(&mut texts[id as usize]).into_string();
-            let cjk = is_cjk_token(&text);
-            (text, (w, cjk))
-        })
+        .map(|(id, w)| (std::mem::take(&mut texts[id as usize]).into_string(), w))
         .collect()
+}
+
+/// The shard of `token` among `shards`: by its first character if it is keyed as CJK, else
+/// by its first two.
+fn shard_of_token(token: &str, shards: u32) -> usize {
+    shard_of(shard_key(token, is_cjk_token(token)), shards) as usize
 }
 
 /// Appends the postings of a batch of documents, the first numbered `first`. Each thread
