@@ -234,12 +234,12 @@ impl<'a> Contexts<'a> {
     }
 
     /// The JSON-LD of a page below a language's home: its breadcrumb trail (home first, the
-    /// page itself last, as (name, path) pairs) and any other `items`.
+    /// page itself last, as (name, path) pairs) after any `items`.
     pub fn json_ld(
         &self,
         lang: &str,
         trail: &[(&str, String)],
-        items: Vec<serde_json::Value>,
+        items: Vec<structured::Item<'_>>,
     ) -> String {
         let site = self.site;
         let home = self
@@ -250,7 +250,7 @@ impl<'a> Contexts<'a> {
         steps.extend(trail.iter().map(|(name, path)| (*name, site.url(path))));
         let mut all = items;
         all.push(structured::breadcrumbs(&steps));
-        structured::to_script(all)
+        structured::to_script(&all)
     }
 
     /// `page`, for `page.html`.
@@ -265,7 +265,6 @@ impl<'a> Contexts<'a> {
             .filter_map(|r| site.page_id_for_reader(&normalise_content_path(&r.value), lang))
             .collect();
         PageData {
-            summary: summary(site, page),
             content: page.rendered.html.as_str(),
             toc: &page.rendered.toc,
             review_by: date(meta.review_by, lang),
@@ -511,17 +510,30 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
         let mut trail = section_trail(site, &page.source.section, lang);
         trail.push((page.title(), page.path.clone()));
-        let article = structured::article(site, page, common.description);
+        let article = structured::article(
+            site,
+            page,
+            common.description,
+            &common.current_url,
+            &common.root_url,
+        );
         common.json_ld = self.json_ld(lang, &trail, vec![article]);
-        let own = PageVars {
-            page: self.page(index),
-        };
         let template = page
             .meta()
             .template
             .as_ref()
             .map_or("page.html".to_string(), |t| t.value.clone());
-        (template, to_context(&Vars { common, own }))
+        let context = fields(&self.page(index)).and_then(|mut data| {
+            // The page's summary, converted once for every list it is in, and the rest.
+            if let Some(summary) = self.summary_of(index).as_map() {
+                data.extend(summary.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            let own = PageVars {
+                page: tera::Value::from(data),
+            };
+            to_context(&Vars { common, own })
+        });
+        (template, context)
     }
 
     /// List page `n` (from 1) of `section.html`, or `index.html` for the home page (or the
@@ -544,7 +556,7 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &path, &versions, section_summary(section));
         let is_home = section.dir.is_empty();
         common.json_ld = if is_home {
-            structured::to_script(vec![structured::website(site, lang)])
+            structured::to_script(&[structured::website(site, lang, &common.root_url)])
         } else {
             let mut trail = section_trail(site, &section.dir, lang);
             if n > 1 {
@@ -680,15 +692,16 @@ impl<'a> Contexts<'a> {
         tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
     }
 
+    /// Page `index`'s summary, converted once per build.
+    fn summary_of(&self, index: PageId) -> &tera::Value {
+        self.summaries[index.index()].get_or_init(|| self.convert_summary(index))
+    }
+
     /// A list of page summaries, sharing the converted entries.
     fn list(&self, pages: &[PageId]) -> SummaryList {
         pages
             .iter()
-            .map(|&i| {
-                self.summaries[i.index()]
-                    .get_or_init(|| self.convert_summary(i))
-                    .clone()
-            })
+            .map(|&i| self.summary_of(i).clone())
             .collect::<Vec<_>>()
             .into()
     }
@@ -738,9 +751,27 @@ fn section_trail<'s>(site: &'s Site, dir: &str, lang: &str) -> Vec<(&'s str, Str
     trail
 }
 
-/// A template's variables as a Tera context.
-fn to_context<T: serde::Serialize>(vars: &T) -> TeraResult<Context> {
-    Context::from_serialize(vars)
+/// A template's variables as a Tera context, field by field. Not with `#[serde(flatten)]`:
+/// serde passes a flattened struct's field names as map keys, and Tera copies each into a
+/// new string, for every field of every page; a struct's own fields keep their static names.
+fn to_context<T: serde::Serialize>(vars: &Vars<'_, T>) -> TeraResult<Context> {
+    let mut context = Context::new();
+    for (key, value) in fields(&vars.common)?.into_iter().chain(fields(&vars.own)?) {
+        match key {
+            tera::value::Key::Str(name) => context.insert_value(name, value),
+            other => context.insert_value(other.to_string(), value),
+        }
+    }
+    Ok(context)
+}
+
+/// The fields of a struct, converted to Tera values.
+fn fields<T: serde::Serialize>(vars: &T) -> TeraResult<tera::Map> {
+    let value = tera::Value::try_from_serializable(vars)?;
+    let kind = value.name();
+    value.into_map().ok_or_else(|| {
+        tera::Error::message(format!("template variables must be a map, not {kind}"))
+    })
 }
 
 fn section_summary(section: &Section) -> Option<&str> {

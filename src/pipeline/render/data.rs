@@ -136,11 +136,9 @@ pub struct TermLink<'a> {
     pub url: String,
 }
 
-/// `page`, in `page.html`: the summary's fields and the rest.
+/// `page`, in `page.html`: the fields of the page's [`PageSummary`] and these.
 #[derive(Serialize)]
 pub struct PageData<'a> {
-    #[serde(flatten)]
-    pub summary: PageSummary<'a>,
     /// The rendered HTML body.
     pub content: Cow<'a, str>,
     /// Headings h2–h4 in order.
@@ -313,19 +311,18 @@ pub struct GlossaryTranslation<'a> {
     pub url: String,
 }
 
-/// The variables of one template: [`Common`] and the template's own.
-#[derive(Serialize)]
+/// The variables of one template: the fields of [`Common`] and of the template's own, side
+/// by side.
 pub struct Vars<'a, T: Serialize> {
-    #[serde(flatten)]
     pub common: Common<'a>,
-    #[serde(flatten)]
     pub own: T,
 }
 
 /// `page.html` (or a page's own `template`).
 #[derive(Serialize)]
-pub struct PageVars<'a> {
-    pub page: PageData<'a>,
+pub struct PageVars {
+    /// The fields of a [`PageSummary`] and of a [`PageData`], in one map.
+    pub page: tera::Value,
 }
 
 /// `section.html` and `index.html` (or a section's own `template`).

@@ -1,7 +1,7 @@
 //! What a page tells search engines and link previews beyond its text: the Open Graph locale
 //! names and the schema.org structured data (JSON-LD) of each kind of page.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::pipeline::index::{Page, Site};
 
@@ -20,91 +20,192 @@ pub fn og_locale(code: &str) -> String {
     }
 }
 
-/// A `BreadcrumbList` from the language's home through `trail` ((name, absolute URL)).
-pub fn breadcrumbs(trail: &[(&str, String)]) -> Value {
-    let items: Vec<Value> = trail
-        .iter()
-        .enumerate()
-        .map(|(i, (name, url))| {
-            json!({"@type": "ListItem", "position": i + 1, "name": name, "item": url})
-        })
-        .collect();
-    json!({"@type": "BreadcrumbList", "itemListElement": items})
+/// One schema.org item. Typed rather than built with `json!`: a `serde_json::Value` object is
+/// a tree of maps and strings allocated for every page; these borrow and are written straight
+/// out. Fields are in alphabetical order, as the `Value` maps wrote them.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Item<'a> {
+    Article(Article<'a>),
+    Breadcrumbs(BreadcrumbList<'a>),
+    WebSite(WebSite<'a>),
 }
 
-/// The organisation that publishes the site: `[book] publisher`, else the site title.
-pub fn publisher(site: &Site, lang: &str) -> Value {
+#[derive(Serialize)]
+pub struct Article<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Organization<'a>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    publisher: Organization<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct BreadcrumbList<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: &'a str,
+    name: &'a str,
+    position: usize,
+}
+
+#[derive(Serialize)]
+pub struct WebSite<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    description: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    name: &'a str,
+    publisher: Organization<'a>,
+    url: String,
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: &'a str,
+}
+
+/// A `BreadcrumbList` from the language's home through `trail` ((name, absolute URL)).
+pub fn breadcrumbs<'a>(trail: &'a [(&'a str, String)]) -> Item<'a> {
+    Item::Breadcrumbs(BreadcrumbList {
+        kind: "BreadcrumbList",
+        items: trail
+            .iter()
+            .enumerate()
+            .map(|(i, (name, url))| ListItem {
+                kind: "ListItem",
+                item: url,
+                name,
+                position: i + 1,
+            })
+            .collect(),
+    })
+}
+
+/// The organisation that publishes the site (`[book] publisher`, else the site title), at
+/// `home`, the language's home page.
+fn publisher<'a>(site: &'a Site, lang: &str, home: &'a str) -> Organization<'a> {
     let name = site
         .config
         .publisher
         .as_deref()
         .unwrap_or_else(|| site.config.title_in(lang));
-    json!({"@type": "Organization", "name": name, "url": site.url(&site.home_path(lang))})
+    Organization {
+        kind: "Organization",
+        name,
+        url: home,
+    }
 }
 
-/// An `Article` for a page.
-pub fn article(site: &Site, page: &Page, description: &str) -> Value {
+/// An `Article` for a page at `url`, published from `home` (absolute URLs).
+pub fn article<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    description: &'a str,
+    url: &'a str,
+    home: &'a str,
+) -> Item<'a> {
     let meta = page.meta();
     let lang = page.source.lang.as_str();
-    let url = site.url(&page.path);
-    let mut article = json!({
-        "@type": "Article",
-        "headline": page.title(),
-        "description": description,
-        "inLanguage": lang,
-        "url": url,
-        "mainEntityOfPage": url,
-        "publisher": publisher(site, lang),
-        "author": publisher(site, lang),
-    });
-    if let Value::Object(map) = &mut article {
-        if let Some(d) = meta.date {
-            map.insert("datePublished".into(), d.iso().into());
-        }
-        if let Some(d) = site.updated(page).or(meta.date) {
-            map.insert("dateModified".into(), d.iso().into());
-        }
-        if !meta.tags.is_empty() {
-            map.insert("keywords".into(), meta.tags.join(", ").into());
-        }
-    }
-    article
+    let publisher = publisher(site, lang, home);
+    Item::Article(Article {
+        kind: "Article",
+        author: publisher,
+        date_modified: site.updated(page).or(meta.date).map(|d| d.iso()),
+        date_published: meta.date.map(|d| d.iso()),
+        description,
+        headline: page.title(),
+        in_language: lang,
+        keywords: (!meta.tags.is_empty()).then(|| meta.tags.join(", ")),
+        main_entity_of_page: url,
+        publisher,
+        url,
+    })
 }
 
-/// A `WebSite` for a language's home page.
-pub fn website(site: &Site, lang: &str) -> Value {
-    json!({
-        "@type": "WebSite",
-        "name": site.config.title_in(lang),
-        "description": site.config.description,
-        "url": site.url(&site.home_path(lang)),
-        "inLanguage": lang,
-        "publisher": publisher(site, lang),
+/// A `WebSite` for a language's home page at `home` (absolute URL).
+pub fn website<'a>(site: &'a Site, lang: &'a str, home: &'a str) -> Item<'a> {
+    Item::WebSite(WebSite {
+        kind: "WebSite",
+        description: &site.config.description,
+        in_language: lang,
+        name: site.config.title_in(lang),
+        publisher: publisher(site, lang, home),
+        url: home.to_string(),
     })
 }
 
 /// The JSON-LD text of `items`, safe inside a `<script>` element: one object, or a `@graph`.
-pub fn to_script(items: Vec<Value>) -> String {
-    if items.is_empty() {
-        return String::new();
+pub fn to_script(items: &[Item<'_>]) -> String {
+    #[derive(Serialize)]
+    struct One<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(flatten)]
+        item: &'a Item<'a>,
     }
-    let mut doc = json!({"@context": "https://schema.org"});
-    if let Value::Object(map) = &mut doc {
-        match <[Value; 1]>::try_from(items) {
-            Ok([Value::Object(one)]) => map.extend(one),
-            Ok([other]) => {
-                map.insert("@graph".into(), Value::Array(vec![other]));
-            }
-            Err(items) => {
-                map.insert("@graph".into(), Value::Array(items));
-            }
+    #[derive(Serialize)]
+    struct Graph<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@graph")]
+        graph: &'a [Item<'a>],
+    }
+    const CONTEXT: &str = "https://schema.org";
+    let json = match items {
+        [] => return String::new(),
+        [item] => serde_json::to_string(&One {
+            context: CONTEXT,
+            item,
+        }),
+        graph => serde_json::to_string(&Graph {
+            context: CONTEXT,
+            graph,
+        }),
+    };
+    script_safe(json.unwrap_or_default())
+}
+
+/// `json` with `<`, `>` and `&` written as `\u` escapes, which JSON reads as the same
+/// characters but HTML cannot take for the end of the element.
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
         }
     }
-    serde_json::to_string(&doc)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    safe
 }
 
 #[cfg(test)]
@@ -120,8 +221,14 @@ mod tests {
 
     #[test]
     fn script_text_cannot_close_the_element() {
-        let text = to_script(vec![json!({"@type": "Thing", "name": "</script><b>"})]);
-        assert!(!text.contains('<'));
-        assert!(text.contains("\"@type\":\"Thing\""));
+        let trail = [("</script><b>&", "https://example.org/".to_string())];
+        let text = to_script(&[breadcrumbs(&trail)]);
+        assert!(!text.contains(['<', '>', '&']), "{text}");
+        assert!(
+            text.contains(r#""name":"\u003c/script\u003e\u003cb\u003e\u0026""#),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(back["itemListElement"][0]["name"], "</script><b>&");
     }
 }
