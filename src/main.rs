@@ -9,6 +9,9 @@ use tebiki::BuildOptions;
 use tebiki::commands::check::{CheckFormat, CheckOptions};
 use tebiki::commands::{self, Format};
 
+/// The hidden command that removes a previous output in the background.
+const REMOVE_PREVIOUS: &str = "remove-previous-output";
+
 #[derive(Parser)]
 #[command(
     name = "tebiki",
@@ -93,6 +96,10 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Remove a previous output that `build` moved aside (`.NAME.tebiki-old`); `build` starts
+    /// this in the background.
+    #[command(name = REMOVE_PREVIOUS, hide = true)]
+    RemovePrevious { dir: PathBuf },
     /// Create a new bilingual site in DIR (default: the current folder).
     Init {
         #[arg(default_value = ".")]
@@ -175,7 +182,7 @@ fn main() -> ExitCode {
         }
     };
     let site_root = match &cli.command {
-        Command::Init { .. } => None,
+        Command::Init { .. } | Command::RemovePrevious { .. } => None,
         Command::Build { site, .. }
         | Command::Check { site, .. }
         | Command::Serve { site, .. }
@@ -201,7 +208,13 @@ fn main() -> ExitCode {
             base_url,
         } => {
             let options = build_options(site.root.clone(), output, base_url);
-            (site.root, commands::build::run(&options))
+            // This program again, to remove the previous output once the build has returned.
+            let remover = std::env::current_exe().ok().map(|exe| {
+                let mut remover = std::process::Command::new(exe);
+                remover.arg(REMOVE_PREVIOUS);
+                remover
+            });
+            (site.root, commands::build::run(&options, remover))
         }
         Command::Check {
             site,
@@ -239,6 +252,10 @@ fn main() -> ExitCode {
         Command::Watch { site, output } => {
             let options = build_options(site.root.clone(), output, None);
             (site.root, commands::watch::watch(&options))
+        }
+        Command::RemovePrevious { dir } => {
+            let result = tebiki::pipeline::output::remove_previous(&dir).map(|()| 0);
+            (dir, result)
         }
         Command::Init { dir } => {
             let result = commands::init::run(&dir);

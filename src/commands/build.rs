@@ -1,13 +1,16 @@
 //! `tebiki build`: runs the pipeline and says what it wrote.
 
+use std::process::Command;
+
 use crate::diag;
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 
 /// Builds the site, prints its warnings, then one line with the page count, the output and
-/// the time taken.
-pub fn run(options: &BuildOptions) -> Result<u8, Error> {
-    let report = build(options)?;
+/// the time taken. The previous output is removed by a process of its own, `tebiki` run again
+/// as `remover` says, so that the command returns as soon as the new output is in place.
+pub fn run(options: &BuildOptions, remover: Option<Command>) -> Result<u8, Error> {
+    let mut report = build(options)?;
     diag::eprint_warnings(&options.root, &report.warnings);
     eprintln!(
         "built {} pages into {} in {} ms",
@@ -15,7 +18,11 @@ pub fn run(options: &BuildOptions) -> Result<u8, Error> {
         report.out.display(),
         report.elapsed.as_millis()
     );
-    if let Some(warning) = &report.warning {
+    let removed = report.previous.take().and_then(|previous| match remover {
+        Some(remover) => previous.remove_in_background(remover),
+        None => previous.remove(),
+    });
+    if let Some(warning) = removed {
         eprintln!("warning: {warning}");
     }
     Ok(0)

@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::diag::{self, Style};
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
+use crate::pipeline::output::Previous;
 use crate::preview::watcher::{Watcher, describe};
 
 /// `tebiki watch`: builds once, then rebuilds the output directory after every change. A
@@ -28,7 +29,7 @@ pub fn watch(options: &BuildOptions) -> Result<u8, Error> {
 fn rebuild_to_disk(options: &BuildOptions, why: &str) {
     let started = Instant::now();
     match build(options) {
-        Ok(report) => {
+        Ok(mut report) => {
             diag::eprint_warnings(&options.root, &report.warnings);
             eprintln!(
                 "{why}: built {} pages into {} in {} ms",
@@ -36,7 +37,7 @@ fn rebuild_to_disk(options: &BuildOptions, why: &str) {
                 report.out.display(),
                 report.elapsed.as_millis()
             );
-            if let Some(warning) = &report.warning {
+            if let Some(warning) = report.previous.take().and_then(Previous::remove) {
                 eprintln!("warning: {warning}");
             }
         }

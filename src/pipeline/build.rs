@@ -14,7 +14,7 @@ use crate::pipeline::index::Site;
 use crate::pipeline::link;
 use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
-use crate::pipeline::output::Staging;
+use crate::pipeline::output::{Previous, Staging};
 use crate::pipeline::render::{self, Sink};
 use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::{StaticFile, Theme};
@@ -38,9 +38,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub pages: usize,
     pub elapsed: Duration,
-    /// Something the user should know although the build succeeded (a previous output that
-    /// could not be removed).
-    pub warning: Option<String>,
+    /// The previous output, moved aside and still to be removed: removed when the report is
+    /// dropped, unless handed to [`Previous::remove_in_background`].
+    pub previous: Option<Previous>,
     /// Warnings found on the way (what `[markdown] unsafe_html = false` left out), sorted.
     pub warnings: Vec<Diagnostic>,
 }
@@ -173,7 +173,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 out: committed.out,
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
-                warning: committed.warning,
+                previous: committed.previous,
                 warnings,
             })
         }

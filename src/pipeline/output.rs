@@ -16,12 +16,85 @@ pub const MARKER: &str = ".tebiki-output";
 const MARKER_TEXT: &str =
     "This directory is written by `tebiki build` and replaced on every build.\n";
 
-/// What `Staging::commit` did: the output directory, and a warning when the previous output
-/// could not be removed after the swap.
+/// What `Staging::commit` did: the output directory, and the previous output, moved aside,
+/// when there was one.
 #[derive(Debug)]
 pub struct Committed {
     pub out: PathBuf,
-    pub warning: Option<String>,
+    pub previous: Option<Previous>,
+}
+
+/// The previous output, moved aside by a successful build's swap and still to be removed.
+/// Removing a large site's output takes as long as writing it (a 100,000-page site is 340,000
+/// files), so `tebiki build` hands it to a process of its own and returns
+/// ([`Previous::remove_in_background`]); dropped, it is removed on the spot.
+#[derive(Debug)]
+pub struct Previous(Option<PathBuf>);
+
+impl Previous {
+    pub fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// Removes it now. Returns a warning naming it when it cannot be removed: the new output
+    /// is in place, and the next build tries again.
+    pub fn remove(mut self) -> Option<String> {
+        let dir = self.0.take()?;
+        remove_ours(&dir).err().map(|e| {
+            format!(
+                "the new output is in place, but the previous one could not be removed: {e}; \
+                 the next build tries again, or remove `{}` by hand",
+                dir.display()
+            )
+        })
+    }
+
+    /// Starts `remover` with the folder's path as its last argument, detached from this
+    /// process (its own process group, no input or output), to remove the folder after this
+    /// process has exited. What it cannot remove, the next build removes or reports. When the
+    /// process cannot be started, removes the folder now, as [`Previous::remove`].
+    pub fn remove_in_background(mut self, mut remover: std::process::Command) -> Option<String> {
+        let dir = self.0.as_deref()?;
+        remover
+            .arg(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut remover, 0);
+        match remover.spawn() {
+            Ok(_) => {
+                self.0 = None;
+                None
+            }
+            Err(_) => self.remove(),
+        }
+    }
+}
+
+impl Drop for Previous {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = remove_ours(&dir);
+        }
+    }
+}
+
+/// Removes a previous output that a build moved aside (the hidden command
+/// [`Previous::remove_in_background`] starts): only a folder named as one (`.NAME.tebiki-old`)
+/// that tebiki made.
+pub fn remove_previous(dir: &Path) -> Result<(), Error> {
+    let named = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n.ends_with(".tebiki-old"));
+    if !named {
+        return Err(Error::Usage(format!(
+            "`{}` is not a previous output that tebiki moved aside",
+            dir.display()
+        )));
+    }
+    remove_ours(dir)
 }
 
 /// A fresh directory the build writes into, swapped in place of the output on `commit`.
@@ -68,8 +141,8 @@ impl Staging {
 
     /// Replaces the output directory with the staging directory. Until the swap, any failure
     /// removes the staging directory and leaves the output as it was. Once the new output is
-    /// in place the build has succeeded: a previous output that cannot be removed afterwards
-    /// is returned as a warning naming it, and the next build tries again.
+    /// in place the build has succeeded; the previous output, moved aside, is returned to be
+    /// removed ([`Previous`]).
     pub fn commit(self) -> Result<Committed, Error> {
         let old = self.sibling("tebiki-old");
         let swapped = self.swap(&old);
@@ -77,16 +150,9 @@ impl Staging {
             let _ = remove_ours(&self.dir);
             return Err(e);
         }
-        let warning = remove_ours(&old).err().map(|e| {
-            format!(
-                "the new output is in place, but the previous one could not be removed: {e}; \
-                 the next build tries again, or remove `{}` by hand",
-                old.display()
-            )
-        });
         Ok(Committed {
+            previous: old.exists().then_some(Previous(Some(old))),
             out: self.out,
-            warning,
         })
     }
 
@@ -223,6 +289,10 @@ fn remove_ours(dir: &Path) -> Result<(), Error> {
         return Ok(());
     }
     if !dir.is_dir() || !(dir.join(MARKER).is_file() || is_empty_dir(dir)) {
+        if fs::symlink_metadata(dir).is_err() {
+            // Removed meanwhile: the process removing a previous output may still be at work.
+            return Ok(());
+        }
         return Err(Error::Usage(format!(
             "`{}` is in the way and was not made by tebiki; remove it by hand",
             dir.display()
@@ -237,20 +307,24 @@ fn remove_ours(dir: &Path) -> Result<(), Error> {
     };
     emptied.map_err(|(path, e)| Error::io(&path, e))?;
     let marker = dir.join(MARKER);
-    if marker.exists() {
-        fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+    gone_or(fs::remove_file(&marker)).map_err(|e| Error::io(&marker, e))?;
+    gone_or(fs::remove_dir(dir)).map_err(|e| Error::io(dir, e))
+}
+
+/// A removal's result, where "it was already gone" is success: two processes may remove the
+/// same previous output at once (a build started while the last one's is still removed).
+fn gone_or(removed: std::io::Result<()>) -> std::io::Result<()> {
+    match removed {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
-    fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Removes everything in `dir` but the marker, folders in parallel (a site's output is tens of
 /// thousands of files, and removing them one by one is most of the time a build takes to
 /// finish once its files are written). Returns the path that failed with the error.
 fn empty(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
-    let entries = fs::read_dir(dir)
-        .and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>())
-        .map_err(|e| (dir.to_path_buf(), e))?;
-    entries
+    entries_of(dir)?
         .par_iter()
         .filter(|entry| entry.file_name() != MARKER)
         .try_for_each(|entry| remove_tree(&entry.path(), entry.file_type().ok()))
@@ -260,15 +334,20 @@ fn empty(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
 /// symbolic link is removed, never followed.
 fn remove_tree(path: &Path, kind: Option<fs::FileType>) -> Result<(), (PathBuf, std::io::Error)> {
     if !kind.is_some_and(|t| t.is_dir()) {
-        return fs::remove_file(path).map_err(|e| (path.to_path_buf(), e));
+        return gone_or(fs::remove_file(path)).map_err(|e| (path.to_path_buf(), e));
     }
-    let entries = fs::read_dir(path)
-        .and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>())
-        .map_err(|e| (path.to_path_buf(), e))?;
-    entries
+    entries_of(path)?
         .par_iter()
         .try_for_each(|entry| remove_tree(&entry.path(), entry.file_type().ok()))?;
-    fs::remove_dir(path).map_err(|e| (path.to_path_buf(), e))
+    gone_or(fs::remove_dir(path)).map_err(|e| (path.to_path_buf(), e))
+}
+
+/// The entries of folder `dir`; none when it is gone.
+fn entries_of(dir: &Path) -> Result<Vec<fs::DirEntry>, (PathBuf, std::io::Error)> {
+    match fs::read_dir(dir).and_then(|entries| entries.collect()) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        other => other.map_err(|e| (dir.to_path_buf(), e)),
+    }
 }
 
 /// Gives the owner write permission on `dir` and every folder under it (never following

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::common::Fixture;
+use crate::common::{Fixture, removed_in_background};
 
 /// Every file under `dir` (relative path → bytes), and every folder (→ `None`), so that a
 /// comparison catches any file or folder added, removed or changed.
@@ -58,6 +58,8 @@ fn fails_leaving_public(
         "the previous output changed:\n{}",
         run.stderr
     );
+    // An earlier successful build's previous output may still be being removed.
+    assert!(removed_in_background(&f.path(".public.tebiki-old")));
     let leftovers: Vec<_> = fs::read_dir(f.root())
         .expect("root")
         .flatten()
@@ -389,17 +391,10 @@ fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
         return;
     };
     stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
-    // The swap succeeds: the build says so and names what it could not remove.
+    // The swap succeeds; the previous output is removed after the build has returned, and
+    // what cannot be removed stays, marked as tebiki's.
     let run = f.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "warning: the new output is in place, but the previous one could not be removed"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains(".public.tebiki-old"), "{}", run.stderr);
     assert!(f.path(".public.tebiki-old/.tebiki-output").is_file());
     let before = tree(&f.path("public"));
     // While it cannot be removed, a build says so, and changes nothing.
@@ -418,8 +413,74 @@ fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
     // Once it can be, the next build cleans it up.
     drop(stuck);
     f.build_ok(&[]);
-    assert!(!f.path(".public.tebiki-old").exists());
+    assert!(removed_in_background(&f.path(".public.tebiki-old")));
     assert!(f.path("public/guides/new/index.html").is_file());
+}
+
+#[test]
+fn watch_reports_an_old_output_it_cannot_remove() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let Some(mut stuck) = Immutable::set(f.path("public/robots.txt")) else {
+        return;
+    };
+    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg("watch")
+        .current_dir(f.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start watch");
+    let stderr = watch.stderr.take().expect("stderr");
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+        let warning = lines
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("warning:"));
+        let _ = send.send(warning);
+    });
+    let warning = receive.recv_timeout(std::time::Duration::from_secs(60));
+    let _ = watch.kill();
+    let _ = watch.wait();
+    let warning = warning
+        .ok()
+        .flatten()
+        .expect("a warning from the first build");
+    assert!(
+        warning.contains("the new output is in place, but the previous one could not be removed")
+            && warning.contains(".public.tebiki-old"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn the_background_removal_removes_only_a_previous_output() {
+    let f = Fixture::bilingual();
+    f.write("notes/.tebiki-output", "");
+    f.write("notes/mine.txt", "mine");
+    f.write(".notes.tebiki-staging/.tebiki-output", "");
+    for dir in ["notes", ".notes.tebiki-staging", "content"] {
+        let run = f.run(&["remove-previous-output", dir]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is not a previous output that tebiki moved aside"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(f.read("notes/mine.txt"), "mine");
+    assert!(f.path(".notes.tebiki-staging/.tebiki-output").is_file());
+    f.write(".notes.tebiki-old/mine.txt", "mine");
+    let run = f.run(&["remove-previous-output", ".notes.tebiki-old"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("was not made by tebiki"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read(".notes.tebiki-old/mine.txt"), "mine");
 }
 
 #[test]
@@ -431,7 +492,7 @@ fn leftovers_of_an_interrupted_build_are_cleaned_only_when_tebiki_made_them() {
     f.write(".public.tebiki-old/guides/index.html", "<p>old");
     f.build_ok(&[]);
     assert!(!f.path(".public.tebiki-staging").exists());
-    assert!(!f.path(".public.tebiki-old").exists());
+    assert!(removed_in_background(&f.path(".public.tebiki-old")));
     assert_eq!(tree(&f.path("public")), before);
 
     // Not made by tebiki: reported, never deleted.
@@ -461,7 +522,7 @@ fn a_read_only_output_is_replaced_whole() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(f.path("public/guides/new/index.html").is_file());
-    assert!(!f.path(".public.tebiki-old").exists());
+    assert!(removed_in_background(&f.path(".public.tebiki-old")));
 }
 
 /// A site with two translations to mark, in two folders.

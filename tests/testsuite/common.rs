@@ -34,6 +34,32 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Waits until `dir`, a previous output that `tebiki build` moved aside and left to a process
+/// of its own to remove, is gone; false if it is still there after 30 s.
+pub fn removed_in_background(dir: &Path) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while dir.exists() {
+        if std::time::Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
+}
+
+impl Drop for Fixture {
+    /// Lets a build's background removal finish before the folder is deleted under it.
+    fn drop(&mut self) {
+        let old = self.path(".public.tebiki-old");
+        if old.join(".tebiki-output").exists() {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while old.exists() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    }
+}
+
 impl Fixture {
     /// An empty site with the standard book.toml.
     pub fn new() -> Self {
