@@ -221,8 +221,8 @@ fn read_source(
             format!("cannot read the file: {e}"),
         )]
     })?;
-    let text = crate::diag::decode(&file, bytes).map_err(|e| vec![e])?;
-    let split = frontmatter::split(&text).map_err(|(line, msg)| {
+    let text = crate::diag::decode_str(&file, &bytes).map_err(|e| vec![e])?;
+    let split = frontmatter::split(text).map_err(|(line, msg)| {
         vec![
             Diagnostic::error(Code::FrontMatter, file.clone(), msg)
                 .at(line, 1)

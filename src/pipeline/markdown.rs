@@ -48,10 +48,21 @@ impl Html {
     pub fn as_str(&self) -> Cow<'_, str> {
         match self {
             Html::Plain(html) => Cow::Borrowed(html),
-            Html::Packed(packed) => Cow::Owned(
-                String::from_utf8(packed.to_vec())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            ),
+            Html::Packed(_) => Cow::Owned(self.with_str(str::to_owned)),
+        }
+    }
+
+    /// Calls `f` with the HTML, unpacked into a buffer kept per thread when it is packed.
+    pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Html::Plain(html) => f(html),
+            // Packed from a `str`, so always UTF-8; checked all the same, with SIMD.
+            Html::Packed(packed) => {
+                packed.with_bytes(|bytes| match simdutf8::basic::from_utf8(bytes) {
+                    Ok(html) => f(html),
+                    Err(_) => f(&String::from_utf8_lossy(bytes)),
+                })
+            }
         }
     }
 

@@ -28,6 +28,7 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::default();
+    static UNPACKED: RefCell<Vec<u8>> = RefCell::default();
 }
 
 impl Packed {
@@ -64,6 +65,21 @@ impl Packed {
         lz4_flex::block::decompress_size_prepended(&self.data).unwrap_or_default()
     }
 
+    /// Calls `f` with the bytes, unpacked into a buffer kept per thread rather than a new one.
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        if !self.compressed {
+            return f(&self.data);
+        }
+        UNPACKED.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut buffer) => {
+                let n = unpack_into(&self.data, &mut buffer);
+                f(&buffer[..n])
+            }
+            // Called from inside `f`: a buffer of its own.
+            Err(_) => f(&self.to_vec()),
+        })
+    }
+
     /// The bytes held in memory.
     pub fn held(&self) -> usize {
         self.data.len()
@@ -81,6 +97,18 @@ fn compress(bytes: &[u8], scratch: &mut Scratch) -> Option<Arc<[u8]>> {
     scratch.out[..4].copy_from_slice(&size.to_le_bytes());
     let n = compress_into_with_table(bytes, &mut scratch.out[4..most], &mut scratch.table).ok()?;
     (4 + n < bytes.len()).then(|| Arc::from(&scratch.out[..4 + n]))
+}
+
+/// Decompresses what `compress` made into `buffer`, grown as needed; returns the length.
+fn unpack_into(packed: &[u8], buffer: &mut Vec<u8>) -> usize {
+    // Only what `compress` made is ever unpacked, so neither step can fail.
+    let Ok((size, rest)) = lz4_flex::block::uncompressed_size(packed) else {
+        return 0;
+    };
+    if buffer.len() < size {
+        buffer.resize(size, 0);
+    }
+    lz4_flex::block::decompress_into(rest, &mut buffer[..size]).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -104,6 +132,14 @@ mod tests {
         let large = "<li>生成AIの利活用と計算資源</li>\n".repeat(3000);
         assert_eq!(Packed::new(large.as_bytes()).to_vec(), large.as_bytes());
         assert_eq!(Packed::new(page.as_bytes()).to_vec(), page.as_bytes());
+        // Unpacked into the thread's buffer: the larger page first, then the smaller one,
+        // which must not see the end of the larger.
+        Packed::new(large.as_bytes()).with_bytes(|b| assert_eq!(b, large.as_bytes()));
+        packed.with_bytes(|b| {
+            assert_eq!(b, page.as_bytes());
+            // Nested, with a buffer of its own.
+            Packed::new(large.as_bytes()).with_bytes(|l| assert_eq!(l, large.as_bytes()));
+        });
         let small = Packed::new(b"<p>short</p>");
         assert_eq!(small.held(), 12);
         assert_eq!(&*small.bytes(), b"<p>short</p>");

@@ -396,7 +396,7 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
                 .collect(),
             strong: vec![page.title().to_string()],
             meta: extra,
-            body: html_text(&page.rendered.html.as_str()),
+            body: page.rendered.html.with_str(html_text),
             lang,
         };
     }
