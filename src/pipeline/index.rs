@@ -110,8 +110,40 @@ pub struct Site {
     pub term_uses: Vec<Vec<PageId>>,
     /// `[build] git_dates`: each content file's last commit date (empty when off).
     pub git_dates: HashMap<String, Date>,
-    page_by_key: HashMap<(String, String), PageId>,
-    section_by_dir: HashMap<(String, String), SectionId>,
+    page_by_key: ByKeyAndLang<PageId>,
+    section_by_dir: ByKeyAndLang<SectionId>,
+}
+
+/// Ids by a key (a page's content path, a section's folder) and a language, found without
+/// allocating: the link stage looks pages up several times for each of a site's links.
+#[derive(Debug)]
+struct ByKeyAndLang<Id> {
+    map: HashMap<String, Vec<(String, Id)>>,
+}
+
+impl<Id: Copy> ByKeyAndLang<Id> {
+    /// The last id given for a key and language counts, as with a map's `insert`.
+    fn new(entries: impl Iterator<Item = (String, String, Id)>) -> Self {
+        let mut map: HashMap<String, Vec<(String, Id)>> = HashMap::new();
+        for (key, lang, id) in entries {
+            let langs = map.entry(key).or_default();
+            match langs.iter_mut().find(|(l, _)| *l == lang) {
+                Some(entry) => entry.1 = id,
+                None => langs.push((lang, id)),
+            }
+        }
+        ByKeyAndLang { map }
+    }
+
+    fn get(&self, key: &str, lang: &str) -> Option<Id> {
+        let langs = self.map.get(key)?;
+        langs.iter().find(|(l, _)| l == lang).map(|&(_, id)| id)
+    }
+
+    /// Every key, once.
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
 }
 
 impl Site {
@@ -127,22 +159,19 @@ impl Site {
         section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
 
         let pages = place_pages(&config, page_sources, &mut errors);
-        let page_by_key: HashMap<(String, String), PageId> = pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    (p.source.key.clone(), p.source.lang.clone()),
-                    PageId::new(i),
-                )
-            })
-            .collect();
+        let page_by_key = ByKeyAndLang::new(
+            pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.source.key.clone(), p.source.lang.clone(), PageId::new(i))),
+        );
         let mut sections = make_sections(&config, &pages, section_sources);
-        let section_by_dir: HashMap<(String, String), SectionId> = sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), SectionId::new(i)))
-            .collect();
+        let section_by_dir = ByKeyAndLang::new(
+            sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.dir.clone(), s.lang.clone(), SectionId::new(i))),
+        );
         fill_sections(&mut sections, &pages, &section_by_dir);
         errors.extend(check_related(&pages, &page_by_key));
         let taxonomies = taxonomies(&config, &pages);
@@ -199,9 +228,7 @@ impl Site {
 
     /// The id of the page with content path `key` in `lang`, if it exists.
     pub fn page_id(&self, key: &str, lang: &str) -> Option<PageId> {
-        self.page_by_key
-            .get(&(key.to_string(), lang.to_string()))
-            .copied()
+        self.page_by_key.get(key, lang)
     }
 
     /// The page with content path `key` in `lang`, if it exists.
@@ -228,14 +255,12 @@ impl Site {
 
     /// The id of the section of folder `dir` in `lang`, if it exists.
     pub fn section_id(&self, dir: &str, lang: &str) -> Option<SectionId> {
-        self.section_by_dir
-            .get(&(dir.to_string(), lang.to_string()))
-            .copied()
+        self.section_by_dir.get(dir, lang)
     }
 
     /// Every content key of a page, for suggestions.
     pub fn page_keys(&self) -> impl Iterator<Item = &str> {
-        self.page_by_key.keys().map(|(k, _)| k.as_str())
+        self.page_by_key.keys()
     }
 
     /// Absolute URL of an output path relative to the base.
@@ -603,12 +628,10 @@ fn make_sections(
 fn fill_sections(
     sections: &mut [Section],
     pages: &[Page],
-    section_by_dir: &HashMap<(String, String), SectionId>,
+    section_by_dir: &ByKeyAndLang<SectionId>,
 ) {
     for (i, page) in pages.iter().enumerate() {
-        if let Some(&s) =
-            section_by_dir.get(&(page.source.section.clone(), page.source.lang.clone()))
-        {
+        if let Some(s) = section_by_dir.get(&page.source.section, &page.source.lang) {
             sections[s].pages.push(PageId::new(i));
         }
     }
@@ -616,11 +639,8 @@ fn fill_sections(
         if sections[i].dir.is_empty() {
             continue;
         }
-        let parent = sections[i]
-            .dir
-            .rsplit_once('/')
-            .map_or(String::new(), |(p, _)| p.to_string());
-        if let Some(&p) = section_by_dir.get(&(parent, sections[i].lang.clone())) {
+        let parent = sections[i].dir.rsplit_once('/').map_or("", |(p, _)| p);
+        if let Some(p) = section_by_dir.get(parent, &sections[i].lang) {
             sections[p].subsections.push(SectionId::new(i));
         }
     }
@@ -628,11 +648,8 @@ fn fill_sections(
 }
 
 /// Every `related` entry must name a page of the site.
-fn check_related(
-    pages: &[Page],
-    page_by_key: &HashMap<(String, String), PageId>,
-) -> Vec<Diagnostic> {
-    let keys: HashSet<&str> = page_by_key.keys().map(|(k, _)| k.as_str()).collect();
+fn check_related(pages: &[Page], page_by_key: &ByKeyAndLang<PageId>) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = page_by_key.keys().collect();
     let mut errors = Vec::new();
     for page in pages {
         for related in &page.source.meta.related {
