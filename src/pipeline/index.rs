@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic, Reported, did_you_mean};
 use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
@@ -12,6 +14,7 @@ use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
 use crate::model::slug::{is_safe_segment, slugify};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
+use crate::pipeline::hash::FxMap;
 use crate::pipeline::ids::{PageId, SectionId, TermId, index_by};
 use crate::pipeline::load::{Asset, Loaded, SourceFile};
 use crate::pipeline::markdown::Rendered;
@@ -118,13 +121,13 @@ pub struct Site {
 /// allocating: the link stage looks pages up several times for each of a site's links.
 #[derive(Debug)]
 struct ByKeyAndLang<Id> {
-    map: HashMap<String, Vec<(String, Id)>>,
+    map: FxMap<String, Vec<(String, Id)>>,
 }
 
 impl<Id: Copy> ByKeyAndLang<Id> {
     /// The last id given for a key and language counts, as with a map's `insert`.
     fn new(entries: impl Iterator<Item = (String, String, Id)>) -> Self {
-        let mut map: HashMap<String, Vec<(String, Id)>> = HashMap::new();
+        let mut map: FxMap<String, Vec<(String, Id)>> = FxMap::default();
         for (key, lang, id) in entries {
             let langs = map.entry(key).or_default();
             match langs.iter_mut().find(|(l, _)| *l == lang) {
@@ -155,7 +158,7 @@ impl Site {
             .sources
             .into_iter()
             .partition(|s| s.kind == Kind::Section);
-        page_sources.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
+        page_sources.par_sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
         section_sources.sort_by(|a, b| (&a.section, &a.lang).cmp(&(&b.section, &b.lang)));
 
         let pages = place_pages(&config, page_sources, &mut errors);
@@ -479,6 +482,8 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
     for kind in Taxonomy::ALL {
         for lang in &config.languages {
             let mut terms: BTreeMap<String, TaxonomyTerm> = BTreeMap::new();
+            // Each name's slug, made once: a large site names its few tags many times over.
+            let mut slugs: FxMap<&str, String> = FxMap::default();
             for (i, page) in pages.iter().enumerate() {
                 let i = PageId::new(i);
                 if page.source.lang != lang.code {
@@ -489,14 +494,19 @@ fn taxonomies(config: &Config, pages: &[Page]) -> BTreeMap<(Taxonomy, String), V
                     Taxonomy::Categories => page.meta().category.iter().collect(),
                 };
                 for name in names {
-                    let slug = fallback_slug(name);
-                    let term = terms.entry(slug.clone()).or_insert_with(|| TaxonomyTerm {
-                        name: name.clone(),
-                        slug,
-                        pages: Vec::new(),
-                    });
+                    let slug = slugs.entry(name).or_insert_with(|| fallback_slug(name));
+                    if !terms.contains_key(slug.as_str()) {
+                        let term = TaxonomyTerm {
+                            name: name.clone(),
+                            slug: slug.clone(),
+                            pages: Vec::new(),
+                        };
+                        terms.insert(slug.clone(), term);
+                    }
                     // Pages come in order, so a page naming a tag twice is the last one added.
-                    if term.pages.last() != Some(&i) {
+                    if let Some(term) = terms.get_mut(slug.as_str())
+                        && term.pages.last() != Some(&i)
+                    {
                         term.pages.push(i);
                     }
                 }
@@ -720,7 +730,7 @@ fn folder_title(dir: &str, config: &Config, lang: &str) -> String {
 /// Sorts a list of pages: by weight (then date, newest first), by date (newest first), or by title;
 /// always ending with the URL so ties are broken the same way every build.
 fn sort_pages(list: &mut [PageId], pages: &[Page], by: SortBy) {
-    list.sort_by(|&a, &b| {
+    list.par_sort_by(|&a, &b| {
         let (a, b) = (&pages[a], &pages[b]);
         let by_date = b.meta().date.cmp(&a.meta().date);
         let order = match by {

@@ -11,6 +11,7 @@ pub mod claims;
 pub mod escape;
 pub mod feeds;
 pub mod glossary;
+pub mod hash;
 pub mod ids;
 pub mod index;
 pub mod link;

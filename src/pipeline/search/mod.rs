@@ -17,11 +17,9 @@
 mod terms;
 pub mod tokenize;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rayon::prelude::*;
 
+use crate::pipeline::hash::FxMap;
 use crate::pipeline::ids::{DocId, TermId};
 use crate::pipeline::index::Site;
 use terms::{Counter, Counts, Field, SharedVocabulary, TokenId, Vocabulary, is_cjk_token};
@@ -36,7 +34,7 @@ const BATCH: usize = 128;
 type Postings = Vec<u32>;
 
 /// The terms of one document: token → weight.
-pub type DocTerms = HashMap<String, u32, BuildHasherDefault<Fx>>;
+pub type DocTerms = FxMap<String, u32>;
 
 /// The index of a site, kept by `serve` to update it after an edit.
 pub struct SearchIndex {
@@ -628,48 +626,6 @@ fn entity(text: &[u8]) -> Option<(char, usize)> {
             .and_then(char::from_u32)?,
     };
     Some((c, end + 1))
-}
-
-/// A small fast hasher for the index's maps (FxHash), which are never fed untrusted keys
-/// a reader could choose.
-#[derive(Default, Clone, Copy)]
-pub struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]

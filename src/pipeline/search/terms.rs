@@ -4,15 +4,11 @@
 //! once, where it occurs.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::Fx;
 use super::tokenize::{Piece, is_cjk, normalize_into, pieces};
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+use crate::pipeline::hash::FxMap;
 
 /// The number of a distinct token in its [`Vocabulary`].
 pub type TokenId = u32;
