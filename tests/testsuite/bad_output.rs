@@ -383,14 +383,21 @@ impl Drop for Immutable {
     }
 }
 
+/// Builds `f`, then makes `public/robots.txt` undeletable wherever a build moves it, so that
+/// the next build's previous output cannot be removed. None where `chattr` is not available.
+fn with_stuck_output(f: &Fixture) -> Option<Immutable> {
+    f.build_ok(&[]);
+    let mut stuck = Immutable::set(f.path("public/robots.txt"))?;
+    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
+    Some(stuck)
+}
+
 #[test]
 fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
     let f = Fixture::bilingual();
-    f.build_ok(&[]);
-    let Some(mut stuck) = Immutable::set(f.path("public/robots.txt")) else {
+    let Some(stuck) = with_stuck_output(&f) else {
         return;
     };
-    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
     // The swap succeeds; the previous output is removed after the build has returned, and
     // what cannot be removed stays, marked as tebiki's.
     let run = f.run(&["build"]);
@@ -420,11 +427,9 @@ fn an_old_output_that_cannot_be_removed_is_reported_and_cleaned_later() {
 #[test]
 fn watch_reports_an_old_output_it_cannot_remove() {
     let f = Fixture::bilingual();
-    f.build_ok(&[]);
-    let Some(mut stuck) = Immutable::set(f.path("public/robots.txt")) else {
+    let Some(_stuck) = with_stuck_output(&f) else {
         return;
     };
-    stuck.0.push(f.path(".public.tebiki-old/robots.txt"));
     let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
         .arg("watch")
         .current_dir(f.root())
