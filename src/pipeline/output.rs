@@ -32,10 +32,6 @@ pub struct Committed {
 pub struct Previous(Option<PathBuf>);
 
 impl Previous {
-    pub fn path(&self) -> &Path {
-        self.0.as_deref().unwrap_or(Path::new(""))
-    }
-
     /// Removes it now. Returns a warning naming it when it cannot be removed: the new output
     /// is in place, and the next build tries again.
     pub fn remove(mut self) -> Option<String> {
