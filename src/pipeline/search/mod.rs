@@ -239,10 +239,7 @@ impl SearchIndex {
             .into_iter()
             .map(|k| (shard_path(k), self.shard_json(k)))
             .collect();
-        files.push((
-            fragment_path(d),
-            fragment(&document(site, &glossary_docs(site), d)),
-        ));
+        files.push((fragment_path(d), fragment(&document_alone(site, d))));
         files
     }
 
@@ -270,11 +267,7 @@ impl SearchIndex {
 /// The terms of document `d` (page `d`, or a glossary entry after the pages) as the index
 /// sees them now.
 pub fn doc_terms(site: &Site, d: DocId) -> DocTerms {
-    let glossary = match d.page(site.pages.len()) {
-        Some(_) => Vec::new(),
-        None => glossary_docs(site),
-    };
-    let doc = document(site, &glossary, d);
+    let doc = document_alone(site, d);
     let mut vocabulary = Vocabulary::default();
     let counts = Counter::default().count(doc.texts(), |piece| vocabulary.id(piece));
     let mut texts = vocabulary.into_texts();
@@ -368,6 +361,16 @@ fn glossary_docs(site: &Site) -> Vec<(TermId, &str)> {
             .filter(|(_, l)| site.config.language(l).is_some())
             .collect()
     })
+}
+
+/// Document `d` on its own (after an edit): the glossary's documents are listed only when it
+/// is one of them.
+fn document_alone(site: &Site, d: DocId) -> Doc {
+    let glossary = match d.page(site.pages.len()) {
+        Some(_) => Vec::new(),
+        None => glossary_docs(site),
+    };
+    document(site, &glossary, d)
 }
 
 /// Document `d`; `glossary` is [`glossary_docs`] (needed only for glossary documents).
