@@ -61,8 +61,10 @@ impl Packed {
         if !self.compressed {
             return self.data.to_vec();
         }
-        // Only what `new` compressed is ever decompressed, so this cannot fail.
-        lz4_flex::block::decompress_size_prepended(&self.data).unwrap_or_default()
+        let mut bytes = Vec::new();
+        let n = unpack_into(&self.data, &mut bytes);
+        bytes.truncate(n);
+        bytes
     }
 
     /// Calls `f` with the bytes, unpacked into a buffer kept per thread rather than a new one.
