@@ -9,9 +9,6 @@ use tebiki::BuildOptions;
 use tebiki::commands::check::{CheckFormat, CheckOptions};
 use tebiki::commands::{self, Format};
 
-/// The hidden command that removes a previous output in the background.
-const REMOVE_PREVIOUS: &str = "remove-previous-output";
-
 #[derive(Parser)]
 #[command(
     name = "tebiki",
@@ -98,7 +95,7 @@ enum Command {
     },
     /// Remove a previous output that `build` moved aside (`.NAME.tebiki-old`); `build` starts
     /// this in the background.
-    #[command(name = REMOVE_PREVIOUS, hide = true)]
+    #[command(name = commands::build::REMOVE_PREVIOUS, hide = true)]
     RemovePrevious { dir: PathBuf },
     /// Create a new bilingual site in DIR (default: the current folder).
     Init {
@@ -208,13 +205,7 @@ fn main() -> ExitCode {
             base_url,
         } => {
             let options = build_options(site.root.clone(), output, base_url);
-            // This program again, to remove the previous output once the build has returned.
-            let remover = std::env::current_exe().ok().map(|exe| {
-                let mut remover = std::process::Command::new(exe);
-                remover.arg(REMOVE_PREVIOUS);
-                remover
-            });
-            (site.root, commands::build::run(&options, remover))
+            (site.root, commands::build::run(&options))
         }
         Command::Check {
             site,

@@ -6,10 +6,14 @@ use crate::diag;
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 
+/// The hidden command that removes a previous output in the background.
+pub const REMOVE_PREVIOUS: &str = "remove-previous-output";
+
 /// Builds the site, prints its warnings, then one line with the page count, the output and
-/// the time taken. The previous output is removed by a process of its own, `tebiki` run again
-/// as `remover` says, so that the command returns as soon as the new output is in place.
-pub fn run(options: &BuildOptions, remover: Option<Command>) -> Result<u8, Error> {
+/// the time taken. The previous output is removed by a process of its own, this program run
+/// again as [`REMOVE_PREVIOUS`], so that the command returns as soon as the new output is in
+/// place.
+pub fn run(options: &BuildOptions) -> Result<u8, Error> {
     let mut report = build(options)?;
     diag::eprint_warnings(&options.root, &report.warnings);
     eprintln!(
@@ -18,6 +22,11 @@ pub fn run(options: &BuildOptions, remover: Option<Command>) -> Result<u8, Error
         report.out.display(),
         report.elapsed.as_millis()
     );
+    let remover = std::env::current_exe().ok().map(|exe| {
+        let mut remover = Command::new(exe);
+        remover.arg(REMOVE_PREVIOUS);
+        remover
+    });
     let removed = report.previous.take().and_then(|previous| match remover {
         Some(remover) => previous.remove_in_background(remover),
         None => previous.remove(),

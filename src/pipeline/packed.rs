@@ -88,7 +88,7 @@ impl Packed {
     }
 }
 
-/// `bytes` compressed with their length in front (as `decompress_size_prepended` reads
+/// `bytes` compressed with their length in front (as [`unpack_into`] reads
 /// them), if that makes them smaller.
 fn compress(bytes: &[u8], scratch: &mut Scratch) -> Option<Arc<[u8]>> {
     let size = u32::try_from(bytes.len()).ok()?;
