@@ -86,7 +86,8 @@ pub fn remove_previous(dir: &Path) -> Result<(), Error> {
         .is_some_and(|n| n.starts_with('.') && n.ends_with(".tebiki-old"));
     if !named {
         return Err(Error::Usage(format!(
-            "`{}` is not a previous output that tebiki moved aside",
+            "`{}` is not a previous output that tebiki moved aside; this command removes only \
+             the `.NAME.tebiki-old` folder a build leaves beside its output `NAME`",
             dir.display()
         )));
     }
