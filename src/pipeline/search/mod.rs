@@ -181,7 +181,7 @@ impl SearchIndex {
             if n > 0 {
                 out.push(',');
             }
-            out.push_str(&serde_json::to_string(token).unwrap_or_default());
+            push_json_str(&mut out, token);
             out.push_str(":[");
             let mut previous = 0;
             for (m, &p) in list.iter().enumerate() {
@@ -446,33 +446,98 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
     }
 }
 
-/// A document's fragment file, as `search.js` reads it.
-#[derive(serde::Serialize)]
-struct Fragment<'a> {
-    url: &'a str,
-    title: &'a str,
-    section: &'a str,
-    lang: &'a str,
-    glossary: bool,
-    alt: std::collections::BTreeMap<&'a str, &'a str>,
-    text: &'a str,
+/// A document's fragment file, as `search.js` reads it:
+/// `{"url","title","section","lang","glossary","alt":{lang:url},"text"}`. Written by hand into
+/// a string sized for the text, which is most of it.
+fn fragment(doc: &Doc) -> String {
+    let mut out = String::with_capacity(doc.body.len() + doc.body.len() / 16 + 256);
+    out.push('{');
+    for (name, value) in [
+        ("url", &doc.url),
+        ("title", &doc.title),
+        ("section", &doc.section),
+        ("lang", &doc.lang),
+    ] {
+        push_json_str(&mut out, name);
+        out.push(':');
+        push_json_str(&mut out, value);
+        out.push(',');
+    }
+    out.push_str(if doc.glossary {
+        "\"glossary\":true,\"alt\":{"
+    } else {
+        "\"glossary\":false,\"alt\":{"
+    });
+    let mut alt: Vec<&(String, String)> = doc.alt.iter().collect();
+    alt.sort_unstable();
+    for (n, (lang, url)) in alt.into_iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        push_json_str(&mut out, lang);
+        out.push(':');
+        push_json_str(&mut out, url);
+    }
+    out.push_str("},\"text\":");
+    push_json_str(&mut out, &doc.body);
+    out.push_str("}\n");
+    out
 }
 
-fn fragment(doc: &Doc) -> String {
-    let fragment = Fragment {
-        url: &doc.url,
-        title: &doc.title,
-        section: &doc.section,
-        lang: &doc.lang,
-        glossary: doc.glossary,
-        alt: doc
-            .alt
-            .iter()
-            .map(|(l, u)| (l.as_str(), u.as_str()))
-            .collect(),
-        text: &doc.body,
-    };
-    serde_json::to_string(&fragment).unwrap_or_default() + "\n"
+/// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
+fn push_json_str(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    // The start of the bytes not yet copied; every escaped byte is ASCII, so a boundary.
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time past the text that needs no escape, which is nearly all of it.
+        if let Some(word) = bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && !needs_escape(u64::from_le_bytes(word))
+        {
+            at += 8;
+            continue;
+        }
+        let byte = bytes[at];
+        at += 1;
+        let escaped = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[run..at - 1]);
+        if escaped.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escaped);
+        }
+        run = at;
+    }
+    out.push_str(&text[run..]);
+    out.push('"');
+}
+
+/// Whether any of the eight bytes of `word` needs escaping in a JSON string: below 0x20, a
+/// quote or a backslash (the bit tricks of "Hacker's Delight", exact for "any").
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    below_space
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 /// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed.
@@ -577,6 +642,19 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
     // The start of the bytes not yet copied.
     let mut run = at;
     while at < bytes.len() {
+        // Eight bytes at a time past text that is copied as it is (a space at the start of the
+        // run is not: it may be one too many).
+        if (at > run || bytes[at] != b' ')
+            && let Some(word) = bytes
+                .get(at..at + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            let plain = plain_bytes(u64::from_le_bytes(word));
+            if plain > 0 {
+                at += plain;
+                continue;
+            }
+        }
         match bytes[at] {
             b'<' => break,
             // A single space between two words is copied with them.
@@ -603,6 +681,28 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
     }
     out.push_str(&html[run..at]);
     at
+}
+
+/// How many of the eight bytes of `word` (from the first) are text that [`push_text`] copies
+/// unchanged: no `<`, no `&`, no control character or white space other than single spaces,
+/// and no space at the end (the byte after it may be white space too). Each byte is tested
+/// exactly, with the bit tricks of "Hacker's Delight".
+fn plain_bytes(word: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero.
+    let zero = |x: u64| !(((x & LOW) + LOW) | x) & HIGH;
+    let equal = |b: u8| zero(word ^ (ONES * u64::from(b)));
+    // Bytes up to 0x20: spaces, white space and other control characters.
+    let up_to_space = !((word | HIGH) - ONES * 0x21) & !word & HIGH;
+    let space = equal(b' ');
+    // A space followed by another white space character, or at the end, where the next is
+    // not known.
+    let space_before_space = space & ((up_to_space >> 8) | HIGH << 56);
+    let stops = equal(b'<') | equal(b'&') | (up_to_space & !space) | space_before_space;
+    // Bytes are in memory order, the first the lowest.
+    (stops.trailing_zeros() / 8) as usize
 }
 
 /// The character an entity at the start of `text` stands for, and the entity's length.
@@ -646,6 +746,92 @@ mod tests {
         // A window of 12 bytes after `&` ends inside 会: this once panicked.
         let html = "<p>&amp;D&DはG7会合に先立ち&#x3042;、&nbsp;公表</p>";
         assert_eq!(html_text(html), "&D&DはG7会合に先立ちあ、 公表");
+    }
+
+    #[test]
+    fn fragments_are_json_with_every_field() {
+        let doc = Doc {
+            lang: "ja".into(),
+            url: "/ja/guides/a/".into(),
+            title: "「AI推進法」の\"要点\"".into(),
+            section: "ガイド".into(),
+            glossary: false,
+            alt: vec![("en".into(), "/guides/a/".into())],
+            strong: Vec::new(),
+            meta: Vec::new(),
+            body: "tab\there \\ back\u{1}slash\n改行 and a longer tail \"quoted\" after".into(),
+        };
+        let text = fragment(&doc);
+        assert!(text.ends_with("}\n"), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("fragment is JSON");
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "url": "/ja/guides/a/",
+                "title": "「AI推進法」の\"要点\"",
+                "section": "ガイド",
+                "lang": "ja",
+                "glossary": false,
+                "alt": {"en": "/guides/a/"},
+                "text": "tab\there \\ back\u{1}slash\n改行 and a longer tail \"quoted\" after",
+            })
+        );
+    }
+
+    #[test]
+    fn json_strings_escape_what_json_requires_anywhere_in_a_word() {
+        for at in 0..12 {
+            for special in ['"', '\\', '\n', '\u{1f}', '\u{0}'] {
+                let mut text: String = "漢字abcdefghij".chars().collect();
+                text.insert(
+                    text.char_indices().nth(at).map_or(text.len(), |(i, _)| i),
+                    special,
+                );
+                let mut out = String::new();
+                push_json_str(&mut out, &text);
+                let back: String = serde_json::from_str(&out).expect("valid JSON");
+                assert_eq!(back, text);
+                assert_eq!(out, serde_json::to_string(&text).expect("serialises"));
+            }
+        }
+    }
+
+    #[test]
+    fn text_of_html_collapses_white_space_anywhere_in_a_word() {
+        // Pieces put together in every order a small generator gives: the text must be the
+        // pieces' own text with tags dropped and white space collapsed, wherever the eight-byte
+        // steps fall.
+        let pieces = [
+            "a",
+            "bcdefg",
+            " ",
+            "  ",
+            "\n",
+            "\t ",
+            "&amp;",
+            "あいう",
+            "<b>",
+            "</b>",
+            "<p>",
+            "x\u{1}y",
+        ];
+        let mut state: u32 = 7;
+        for _ in 0..3000 {
+            let mut html = String::new();
+            for _ in 0..12 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                html.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            let expected = html
+                .replace("<b>", "")
+                .replace("</b>", "")
+                .replace("<p>", " ")
+                .replace("&amp;", "&")
+                .split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(html_text(&html), expected, "{html:?}");
+        }
     }
 
     #[test]

@@ -194,7 +194,42 @@ struct ThreadCache {
     generation: u64,
     /// The ids this thread has seen.
     ids: Ids,
+    recent: Recent,
     counter: Counter,
+}
+
+/// The ids of recently seen CJK tokens and short words, one slot per key hash: most tokens
+/// are found here with one multiplication and one comparison, before [`Ids`] is asked.
+struct Recent {
+    slots: Box<[(u64, TokenId)]>,
+}
+
+const RECENT_BITS: u32 = 14;
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent {
+            slots: vec![(0, 0); 1 << RECENT_BITS].into_boxed_slice(),
+        }
+    }
+}
+
+impl Recent {
+    /// The key of `piece` in this cache (CJK keys and word keys kept apart by their low bit).
+    fn key(piece: &Piece<'_>) -> Option<u64> {
+        match *piece {
+            Piece::Pair(a, b) => Some(pack_pair(a, b) << 1 | 1),
+            Piece::One(c) => Some(pack_one(c) << 1 | 1),
+            Piece::Word(text) | Piece::Join(text, _) if text.len() <= 7 => {
+                pack_short(text).map(|k| k << 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize
+    }
 }
 
 thread_local! {
@@ -221,14 +256,31 @@ impl SharedVocabulary {
                     ..ThreadCache::default()
                 };
             }
-            let ThreadCache { ids, counter, .. } = &mut *cache;
+            let ThreadCache {
+                ids,
+                recent,
+                counter,
+                ..
+            } = &mut *cache;
             counter.count(texts, |piece| {
-                ids.get_or_insert(piece, || {
+                let key = Recent::key(piece);
+                let slot = key.map(|k| (k, Recent::slot(k)));
+                if let Some((k, at)) = slot {
+                    let (seen, id) = recent.slots[at];
+                    if seen == k {
+                        return id;
+                    }
+                }
+                let id = ids.get_or_insert(piece, || {
                     self.vocabulary
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .id(piece)
-                })
+                });
+                if let Some((k, at)) = slot {
+                    recent.slots[at] = (k, id);
+                }
+                id
             })
         })
     }
@@ -256,10 +308,12 @@ fn pack(token: &str) -> Option<u64> {
 /// The key of a word of at most 8 bytes: its bytes, zero-padded (a word has no zero byte).
 fn pack_short(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
+    // Byte by byte: a copy of a length only known at run time would call `memcpy`.
     (bytes.len() <= 8).then(|| {
-        let mut key = [0u8; 8];
-        key[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(key)
+        bytes
+            .iter()
+            .rev()
+            .fold(0, |key, &byte| key << 8 | u64::from(byte))
     })
 }
 

@@ -43,9 +43,20 @@ pub fn normalize_into(text: &str, out: &mut String) {
     let mut stable = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if bytes[at].is_ascii() && run.is_none() {
-            at += 1;
-            continue;
+        if run.is_none() {
+            // Past ASCII eight bytes at a time, then one at a time.
+            if let Some(word) = bytes
+                .get(at..at + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                && u64::from_le_bytes(word) & 0x8080_8080_8080_8080 == 0
+            {
+                at += 8;
+                continue;
+            }
+            if bytes[at].is_ascii() {
+                at += 1;
+                continue;
+            }
         }
         let Some(c) = text[at..].chars().next() else {
             break;
@@ -86,9 +97,13 @@ fn push_normalized(out: &mut String, text: &str) {
 /// Characters that NFKC leaves alone, that have no lower case and that never compose with the
 /// character before them.
 fn is_stable(c: char) -> bool {
-    matches!(c as u32,
-        0x00..=0x7F
-        | 0x3001..=0x3002
+    let c = c as u32;
+    // Most text is ASCII or kanji: both are told apart first.
+    if c < 0x80 || (0x4E00..=0x9FFF).contains(&c) {
+        return true;
+    }
+    matches!(c,
+        0x3001..=0x3002
         | 0x3005..=0x3007
         | 0x300C..=0x3011
         | 0x3041..=0x3096
@@ -99,7 +114,15 @@ fn is_stable(c: char) -> bool {
 
 /// Whether `c` (already normalised) is read character by character: kanji, kana, hangul.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
+    let c = c as u32;
+    // Most text is ASCII or kanji: both are told apart first.
+    if c < 0x3005 {
+        return false;
+    }
+    if (0x4E00..=0x9FFF).contains(&c) {
+        return true;
+    }
+    matches!(c,
         0x3005..=0x3007
         | 0x3041..=0x3096
         | 0x309D..=0x309F
@@ -209,7 +232,19 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
             before_word = false;
             rest = &rest[end..];
         } else if is_word(c) {
-            let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+            // ASCII letters and digits by the byte; the rest of the word, if any, by the
+            // character.
+            let ascii = rest
+                .bytes()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            let end = if rest.as_bytes().get(ascii).is_some_and(|b| !b.is_ascii()) {
+                rest[ascii..]
+                    .find(|c: char| !is_word(c))
+                    .map_or(rest.len(), |i| ascii + i)
+            } else {
+                ascii
+            };
             let run = &rest[..end];
             before_word = false;
             if run.len() <= MAX_WORD || run.chars().count() <= MAX_WORD {
@@ -244,7 +279,11 @@ pub fn stem(word: &str) -> String {
 
 fn stem_into(word: &str, out: &mut String) {
     out.push_str(word);
-    if word.len() <= 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+    // Every rule below removes an ending in `s`, `g`, `d` or `e`: most words are left at once.
+    if word.len() <= 3
+        || !word.ends_with(['s', 'g', 'd', 'e'])
+        || !word.bytes().all(|b| b.is_ascii_lowercase())
+    {
         return;
     }
     let ends = |s: &String, suffix: &str| s.ends_with(suffix);
