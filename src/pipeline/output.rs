@@ -7,8 +7,10 @@ use std::fs;
 
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::error::Error;
+use crate::pipeline::hash::FxMap;
 use crate::pipeline::render::Sink;
 
 /// Marks a directory as tebiki's output, so it may be replaced by the next build.
@@ -98,6 +100,9 @@ pub fn remove_previous(dir: &Path) -> Result<(), Error> {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    /// The folders made so far: most files go into a folder that already exists (the search
+    /// index's thousands), and asking the file system again costs two system calls a file.
+    made: Mutex<FxMap<PathBuf, ()>>,
 }
 
 impl Staging {
@@ -133,7 +138,11 @@ impl Staging {
         })?;
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(&dir, e))?;
-        Ok(Staging { dir, out })
+        Ok(Staging {
+            dir,
+            out,
+            made: Mutex::default(),
+        })
     }
 
     /// Replaces the output directory with the staging directory. Until the swap, any failure
@@ -213,7 +222,18 @@ impl Staging {
         }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+            let made = self
+                .made
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains_key(parent);
+            if !made {
+                fs::create_dir_all(parent)?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(parent.to_path_buf(), ());
+            }
         }
         Ok(target)
     }
