@@ -57,6 +57,12 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 at += 1;
                 continue;
             }
+            // Lead bytes E5 to E9 start kanji U+5000 to U+9FFF, most of Japanese text's, which
+            // are stable: past them without decoding.
+            if (0xE5..=0xE9).contains(&bytes[at]) {
+                at += 3;
+                continue;
+            }
         }
         let Some(c) = text[at..].chars().next() else {
             break;
