@@ -607,30 +607,35 @@ pub fn html_text(html: &str) -> String {
 
 /// Whether an element named `name` (any case) is a block, whose boundaries separate words.
 fn is_block(name: &str) -> bool {
-    const BLOCKS: [&str; 21] = [
-        "p",
-        "br",
-        "li",
-        "td",
-        "th",
-        "tr",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "dt",
-        "dd",
-        "section",
-        "table",
-        "ul",
-        "ol",
-    ];
-    name.len() <= 10 && BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+    let mut lower = [0u8; 10];
+    let Some(lower) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"p" | b"br"
+            | b"li"
+            | b"td"
+            | b"th"
+            | b"tr"
+            | b"div"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"blockquote"
+            | b"pre"
+            | b"dt"
+            | b"dd"
+            | b"section"
+            | b"table"
+            | b"ul"
+            | b"ol"
+    )
 }
 
 /// Appends the text of `html` from `at` to the next tag, entities decoded and runs of ASCII
