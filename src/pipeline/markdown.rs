@@ -580,22 +580,67 @@ fn unique_id(id: String, ids: &mut Ids) -> String {
     }
 }
 
+/// Counts the words and CJK characters of `text` for the reading time: ASCII eight bytes at
+/// a time, kanji by their lead byte, other characters one by one.
 fn count(text: &str, out: &mut Rendered) {
+    let bytes = text.as_bytes();
     let mut in_word = false;
-    for c in text.chars() {
-        let word_char = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else if is_cjk(c) {
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes
+            .get(at..at + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+        {
+            let chunk = u64::from_le_bytes(chunk);
+            if chunk & HIGH == 0 {
+                let alnum = ascii_alphanumeric(chunk);
+                // A word starts where a letter or digit follows anything else.
+                let before = (alnum << 8) | if in_word { 0x80 } else { 0 };
+                out.words += (alnum & !before).count_ones() as usize;
+                in_word = alnum >> 63 != 0;
+                at += 8;
+                continue;
+            }
+        }
+        let lead = bytes[at];
+        let word_char = if lead.is_ascii() {
+            at += 1;
+            lead.is_ascii_alphanumeric()
+        } else if (0xE5..=0xE9).contains(&lead) {
+            // Kanji U+5000 to U+9FFF, most of Japanese text's.
+            at += 3;
             out.cjk_chars += 1;
             false
         } else {
-            c.is_alphanumeric()
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if is_cjk(c) {
+                out.cjk_chars += 1;
+                false
+            } else {
+                c.is_alphanumeric()
+            }
         };
         if word_char && !in_word {
             out.words += 1;
         }
         in_word = word_char;
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `chunk` (eight ASCII bytes) that is a letter or a digit.
+fn ascii_alphanumeric(chunk: u64) -> u64 {
+    // The high bit of each byte at least `low`: exact per byte, as no byte has its high bit.
+    let at_least = |x: u64, low: u8| ((x | HIGH) - ONES * u64::from(low)) & HIGH;
+    let digit = at_least(chunk, b'0') & !at_least(chunk, b'9' + 1);
+    let folded = chunk | (ONES * 0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    digit | letter
 }
 
 /// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).
@@ -1114,5 +1159,49 @@ mod tests {
         let japanese = "日本語".repeat(400);
         assert_eq!(render_plain(&japanese).reading_time(), 2);
         assert_eq!(render_plain("short").reading_time(), 1);
+    }
+
+    #[test]
+    fn words_and_cjk_characters_are_counted_wherever_the_eight_byte_steps_fall() {
+        // Character by character, as the count is defined.
+        fn slow(text: &str) -> (usize, usize) {
+            let (mut words, mut cjk, mut in_word) = (0, 0, false);
+            for c in text.chars() {
+                let word_char = if is_cjk(c) {
+                    cjk += 1;
+                    false
+                } else {
+                    c.is_alphanumeric()
+                };
+                words += usize::from(word_char && !in_word);
+                in_word = word_char;
+            }
+            (words, cjk)
+        }
+        let pieces = [
+            "a",
+            "Zz9",
+            " ",
+            "-",
+            "word",
+            "@[`{",
+            "漢字",
+            "かな",
+            "é",
+            "AI推進法",
+            "０１",
+            "\n",
+        ];
+        let mut state: u32 = 11;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..10 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            let mut out = Rendered::default();
+            count(&text, &mut out);
+            assert_eq!((out.words, out.cjk_chars), slow(&text), "{text:?}");
+        }
     }
 }
