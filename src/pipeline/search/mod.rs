@@ -27,8 +27,9 @@ use tokenize::{shard_key, shard_of};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search";
-/// Documents tokenised at once: bounds the memory a large site's build needs.
-const BATCH: usize = 128;
+/// Documents tokenised at once: bounds the memory a large site's build needs (their counts,
+/// a few MiB), while each batch's wait for its slowest document stays rare.
+const BATCH: usize = 1024;
 
 /// A token's postings: `(doc << 8) | weight`, sorted by document.
 type Postings = Vec<u32>;
