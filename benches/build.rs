@@ -5,7 +5,8 @@
 //! `/dev/shm` when it exists. Figures are reported as ratios to the pulldown-cmark-only time,
 //! because absolute times drift on shared machines: the median of three runs of each after a
 //! warm-up, alternating. The build is the `tebiki` binary, timed to its exit, with its peak
-//! memory (VmHWM) and its stage times.
+//! memory (VmHWM) and its stage times. Then the same corpus is built with `[search] enabled =
+//! false`, alternating with the full build, for what the search index costs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -82,6 +83,63 @@ fn main() {
     for line in &build.stages {
         println!("  {line}");
     }
+
+    // What the full-text search index adds: the same corpus built with and without it,
+    // alternating, each a median of `runs`.
+    match without_search(&corpus, &scratch) {
+        Ok(plain) => {
+            let out_plain = scratch.join("tebiki-bench-out-nosearch");
+            // `build` above is the median run; the function is the crate's.
+            crate::build(&plain, &out_plain);
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            for _ in 0..runs {
+                with.push(crate::build(&corpus, &out).elapsed);
+                without.push(crate::build(&plain, &out_plain).elapsed);
+            }
+            let (with, without) = (median(with), median(without));
+            println!(
+                "search index cost:   {:>8.1} ms with, {:.1} ms without = {:.2}x (target: 1.15x)",
+                ms(with),
+                ms(without),
+                with.as_secs_f64() / without.as_secs_f64()
+            );
+            let _ = std::fs::remove_dir_all(&out_plain);
+        }
+        Err(why) => println!("search index cost: not measured ({why})"),
+    }
+}
+
+/// The corpus with `[search] enabled = false`: a folder beside the scratch output holding a
+/// copy of its book.toml with that table added and a link to its content.
+fn without_search(corpus: &Path, scratch: &Path) -> Result<PathBuf, String> {
+    let toml = std::fs::read_to_string(corpus.join("book.toml")).map_err(|e| e.to_string())?;
+    if toml.lines().any(|l| l.trim() == "[search]") {
+        return Err("its book.toml has a [search] table already".into());
+    }
+    let dir = scratch.join("tebiki-bench-corpus-nosearch");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("book.toml"),
+        format!("{toml}\n[search]\nenabled = false\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    let content = dir.join("content");
+    let _ = std::fs::remove_file(&content);
+    link_dir(
+        &std::path::absolute(corpus.join("content")).map_err(|e| e.to_string())?,
+        &content,
+    )?;
+    Ok(dir)
+}
+
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) -> Result<(), String> {
+    std::os::unix::fs::symlink(target, link).map_err(|e| e.to_string())
+}
+
+#[cfg(not(unix))]
+fn link_dir(_: &Path, _: &Path) -> Result<(), String> {
+    Err("it needs a symbolic link to the corpus's content".into())
 }
 
 /// One `tebiki build` run as a user runs it: the time to exit, the peak memory and the
