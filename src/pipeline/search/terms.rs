@@ -399,6 +399,42 @@ mod tests {
     }
 
     #[test]
+    fn ids_stay_right_when_recent_tokens_share_a_slot() {
+        // Far more distinct tokens than the cache of recent ones has slots, each seen twice:
+        // every id must still name its own token.
+        let shared = SharedVocabulary::new();
+        let words: Vec<String> = (0..20_000).map(|n| format!("w{n}")).collect();
+        let kanji: Vec<String> = (0..20_000u32)
+            .map(|n| {
+                let c = |k: u32| char::from_u32(0x4E00 + k % 0x5000).unwrap_or('一');
+                [c(n), c(n / 7 + 13)].iter().collect()
+            })
+            .collect();
+        let text = |t: &[String]| t.join(" ");
+        for _ in 0..2 {
+            for texts in [&words, &kanji] {
+                let counts = shared.count([(text(texts).as_str(), Field::Body)]);
+                assert_eq!(counts.len(), {
+                    let mut distinct = texts.clone();
+                    distinct.sort();
+                    distinct.dedup();
+                    distinct.len()
+                });
+            }
+        }
+        let counts = shared.count([(text(&words).as_str(), Field::Title)]);
+        let vocabulary = shared.into_inner();
+        let mut seen: Vec<String> = counts
+            .iter()
+            .map(|&(id, _)| vocabulary.text(id).to_string())
+            .collect();
+        seen.sort();
+        let mut expected = words.clone();
+        expected.sort();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
     fn threads_share_one_numbering() {
         let shared = SharedVocabulary::new();
         let texts = ["推進法 guides", "推進 guided", "法 推進"];
