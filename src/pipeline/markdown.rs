@@ -1192,13 +1192,7 @@ mod tests {
             "０１",
             "\n",
         ];
-        let mut state: u32 = 11;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..10 {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
-            }
+        for text in crate::pipeline::testing::generated_texts(&pieces, 3000, 10) {
             let mut out = Rendered::default();
             count(&text, &mut out);
             assert_eq!((out.words, out.cjk_chars), slow(&text), "{text:?}");

@@ -25,3 +25,26 @@ pub mod search;
 pub mod theme;
 pub mod timings;
 pub mod xml;
+
+/// Helpers of the pipeline's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// `count` texts of `length` pieces each, picked by a small fixed generator: the same
+    /// texts on every run, with the pieces side by side in every order, so that a fast path
+    /// that steps over several bytes at a time meets every alignment.
+    pub fn generated_texts<'a>(
+        pieces: &'a [&'a str],
+        count: usize,
+        length: usize,
+    ) -> impl Iterator<Item = String> + 'a {
+        let mut state: u32 = 7;
+        (0..count).map(move |_| {
+            let mut text = String::new();
+            for _ in 0..length {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            text
+        })
+    }
+}

@@ -821,13 +821,7 @@ mod tests {
             "<p>",
             "x\u{1}y",
         ];
-        let mut state: u32 = 7;
-        for _ in 0..3000 {
-            let mut html = String::new();
-            for _ in 0..12 {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                html.push_str(pieces[(state >> 16) as usize % pieces.len()]);
-            }
+        for html in crate::pipeline::testing::generated_texts(&pieces, 3000, 12) {
             let expected = html
                 .replace("<b>", "")
                 .replace("</b>", "")
