@@ -379,6 +379,33 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_equals_nfkc_wherever_the_eight_byte_steps_fall() {
+        let pieces = [
+            "a",
+            "AbCdEfGh",
+            " ",
+            "漢字",
+            "推進法",
+            "かな",
+            "ｶﾞ",
+            "ﾞ",
+            "ＡＩ",
+            "e\u{301}",
+            "Σ",
+            "々",
+            "①",
+        ];
+        for text in crate::pipeline::testing::generated_texts(&pieces, 3000, 10) {
+            let slow: String = text
+                .nfkc()
+                .collect::<String>()
+                .to_lowercase()
+                .replace('ς', "σ");
+            assert_eq!(normalize(&text), slow, "{text:?}");
+        }
+    }
+
+    #[test]
     fn full_width_and_half_width_are_one() {
         assert_eq!(texts("ＡＩ"), texts("AI"));
         assert_eq!(texts("ｶﾞｲﾄﾞ"), texts("ガイド"));
