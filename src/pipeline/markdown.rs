@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::model::config::HeadingIds;
 use crate::model::slug::{github_heading_id, slugify};
 use crate::pipeline::packed::Packed;
+use crate::pipeline::swar;
 
 /// One heading in a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -587,20 +588,16 @@ fn count(text: &str, out: &mut Rendered) {
     let mut in_word = false;
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(chunk) = bytes
-            .get(at..at + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+        if let Some(chunk) = swar::word_at(bytes, at)
+            && swar::is_ascii(chunk)
         {
-            let chunk = u64::from_le_bytes(chunk);
-            if chunk & HIGH == 0 {
-                let alnum = ascii_alphanumeric(chunk);
-                // A word starts where a letter or digit follows anything else.
-                let before = (alnum << 8) | if in_word { 0x80 } else { 0 };
-                out.words += (alnum & !before).count_ones() as usize;
-                in_word = alnum >> 63 != 0;
-                at += 8;
-                continue;
-            }
+            let alnum = ascii_alphanumeric(chunk);
+            // A word starts where a letter or digit follows anything else.
+            let before = (alnum << 8) | if in_word { 0x80 } else { 0 };
+            out.words += (alnum & !before).count_ones() as usize;
+            in_word = alnum >> 63 != 0;
+            at += 8;
+            continue;
         }
         let lead = bytes[at];
         let word_char = if lead.is_ascii() {
@@ -630,17 +627,12 @@ fn count(text: &str, out: &mut Rendered) {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
 /// The high bit of each byte of `chunk` (eight ASCII bytes) that is a letter or a digit.
 fn ascii_alphanumeric(chunk: u64) -> u64 {
-    // The high bit of each byte at least `low`: exact per byte, as no byte has its high bit.
-    let at_least = |x: u64, low: u8| ((x | HIGH) - ONES * u64::from(low)) & HIGH;
-    let digit = at_least(chunk, b'0') & !at_least(chunk, b'9' + 1);
-    let folded = chunk | (ONES * 0x20);
-    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
-    digit | letter
+    let within = |x: u64, low: u8, high: u8| swar::below(x, high + 1) & !swar::below(x, low);
+    // Upper case folded to lower; no other ASCII byte lands among the letters.
+    let folded = chunk | (swar::ONES * 0x20);
+    within(chunk, b'0', b'9') | within(folded, b'a', b'z')
 }
 
 /// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).

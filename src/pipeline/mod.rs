@@ -22,6 +22,7 @@ pub mod output;
 pub mod packed;
 pub mod render;
 pub mod search;
+pub mod swar;
 pub mod theme;
 pub mod timings;
 pub mod xml;

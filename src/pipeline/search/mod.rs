@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use crate::pipeline::hash::FxMap;
 use crate::pipeline::ids::{DocId, TermId};
 use crate::pipeline::index::Site;
+use crate::pipeline::swar;
 use terms::{Counter, Counts, Field, SharedVocabulary, TokenId, Vocabulary, is_cjk_token};
 use tokenize::{shard_key, shard_of};
 
@@ -494,10 +495,10 @@ fn push_json_str(out: &mut String, text: &str) {
     let mut at = 0;
     while at < bytes.len() {
         // Eight bytes at a time past the text that needs no escape, which is nearly all of it.
-        if let Some(word) = bytes
-            .get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            && !needs_escape(u64::from_le_bytes(word))
+        if let Some(word) = swar::word_at(bytes, at)
+            && !(swar::any_below(word, 0x20)
+                | swar::contains(word, b'"')
+                | swar::contains(word, b'\\'))
         {
             at += 8;
             continue;
@@ -526,19 +527,6 @@ fn push_json_str(out: &mut String, text: &str) {
     }
     out.push_str(&text[run..]);
     out.push('"');
-}
-
-/// Whether any of the eight bytes of `word` needs escaping in a JSON string: below 0x20, a
-/// quote or a backslash (the bit tricks of "Hacker's Delight", exact for "any").
-fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    below_space
-        | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\')))
-        != 0
 }
 
 /// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed.
@@ -651,11 +639,9 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
         // Eight bytes at a time past text that is copied as it is (a space at the start of the
         // run is not: it may be one too many).
         if (at > run || bytes[at] != b' ')
-            && let Some(word) = bytes
-                .get(at..at + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && let Some(word) = swar::word_at(bytes, at)
         {
-            let plain = plain_bytes(u64::from_le_bytes(word));
+            let plain = plain_bytes(word);
             if plain > 0 {
                 at += plain;
                 continue;
@@ -691,24 +677,19 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
 
 /// How many of the eight bytes of `word` (from the first) are text that [`push_text`] copies
 /// unchanged: no `<`, no `&`, no control character or white space other than single spaces,
-/// and no space at the end (the byte after it may be white space too). Each byte is tested
-/// exactly, with the bit tricks of "Hacker's Delight".
+/// and no space at the end (the byte after it may be white space too).
 fn plain_bytes(word: u64) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `x` that is zero.
-    let zero = |x: u64| !(((x & LOW) + LOW) | x) & HIGH;
-    let equal = |b: u8| zero(word ^ (ONES * u64::from(b)));
-    // Bytes up to 0x20: spaces, white space and other control characters.
-    let up_to_space = !((word | HIGH) - ONES * 0x21) & !word & HIGH;
-    let space = equal(b' ');
-    // A space followed by another white space character, or at the end, where the next is
-    // not known.
-    let space_before_space = space & ((up_to_space >> 8) | HIGH << 56);
-    let stops = equal(b'<') | equal(b'&') | (up_to_space & !space) | space_before_space;
-    // Bytes are in memory order, the first the lowest.
-    (stops.trailing_zeros() / 8) as usize
+    let up_to_space = swar::below(word, 0x21);
+    let space = swar::equal(word, b' ');
+    // A space followed by another white space character, or the last byte, whose next is not
+    // known.
+    let space_before_space = space & ((up_to_space >> 8) | swar::HIGH << 56);
+    swar::first(
+        swar::equal(word, b'<')
+            | swar::equal(word, b'&')
+            | (up_to_space & !space)
+            | space_before_space,
+    )
 }
 
 /// The character an entity at the start of `text` stands for, and the entity's length.

@@ -19,6 +19,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::pipeline::swar;
+
 /// Longer words are not indexed.
 pub const MAX_WORD: usize = 40;
 
@@ -45,11 +47,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
     while at < bytes.len() {
         if run.is_none() {
             // Past ASCII eight bytes at a time, then one at a time.
-            if let Some(word) = bytes
-                .get(at..at + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                && u64::from_le_bytes(word) & 0x8080_8080_8080_8080 == 0
-            {
+            if swar::word_at(bytes, at).is_some_and(swar::is_ascii) {
                 at += 8;
                 continue;
             }
