@@ -2,11 +2,14 @@
 //! (content paths, tokens), which a reader cannot choose: std's SipHash guards against keys
 //! picked to collide, at several times the cost for short keys.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` with [`Fx`].
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A `HashSet` with [`Fx`].
+pub type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
 
 /// FxHash: each word of the key rotated in and multiplied.
 #[derive(Default, Clone, Copy)]

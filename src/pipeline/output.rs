@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::error::Error;
-use crate::pipeline::hash::FxMap;
+use crate::pipeline::hash::FxSet;
 use crate::pipeline::render::Sink;
 
 /// Marks a directory as tebiki's output, so it may be replaced by the next build.
@@ -102,7 +102,7 @@ pub struct Staging {
     out: PathBuf,
     /// The folders made so far: most files go into a folder that already exists (the search
     /// index's thousands), and asking the file system again costs two system calls a file.
-    made: Mutex<FxMap<PathBuf, ()>>,
+    made: Mutex<FxSet<PathBuf>>,
 }
 
 impl Staging {
@@ -226,13 +226,13 @@ impl Staging {
                 .made
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .contains_key(parent);
+                .contains(parent);
             if !made {
                 fs::create_dir_all(parent)?;
                 self.made
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .insert(parent.to_path_buf(), ());
+                    .insert(parent.to_path_buf());
             }
         }
         Ok(target)

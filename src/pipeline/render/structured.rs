@@ -78,7 +78,7 @@ pub struct WebSite<'a> {
     in_language: &'a str,
     name: &'a str,
     publisher: Organization<'a>,
-    url: String,
+    url: &'a str,
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -155,7 +155,7 @@ pub fn website<'a>(site: &'a Site, lang: &'a str, home: &'a str) -> Item<'a> {
         in_language: lang,
         name: site.config.title_in(lang),
         publisher: publisher(site, lang, home),
-        url: home.to_string(),
+        url: home,
     })
 }
 
