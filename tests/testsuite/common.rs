@@ -37,8 +37,13 @@ pub struct Run {
 /// Waits until `dir`, a previous output that `tebiki build` moved aside and left to a process
 /// of its own to remove, is gone; false if it is still there after 30 s.
 pub fn removed_in_background(dir: &Path) -> bool {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while dir.exists() {
+    gone_within(dir, std::time::Duration::from_secs(30))
+}
+
+/// Waits until `path` is gone, at most `limit`; whether it is.
+fn gone_within(path: &Path, limit: std::time::Duration) -> bool {
+    let until = std::time::Instant::now() + limit;
+    while path.exists() {
         if std::time::Instant::now() > until {
             return false;
         }
@@ -52,10 +57,7 @@ impl Drop for Fixture {
     fn drop(&mut self) {
         let old = self.path(".public.tebiki-old");
         if old.join(".tebiki-output").exists() {
-            let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
-            while old.exists() && std::time::Instant::now() < until {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
+            gone_within(&old, std::time::Duration::from_secs(5));
         }
     }
 }
