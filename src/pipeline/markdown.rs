@@ -603,8 +603,11 @@ fn count(text: &str, out: &mut Rendered) {
         let word_char = if lead.is_ascii() {
             at += 1;
             lead.is_ascii_alphanumeric()
-        } else if (0xE5..=0xE9).contains(&lead) {
-            // Kanji U+5000 to U+9FFF, most of Japanese text's.
+        } else if (0xE5..=0xE9).contains(&lead)
+            || lead == 0xE3 && bytes.get(at + 1).is_some_and(|b| (0x80..=0x83).contains(b))
+        {
+            // Kanji U+5000 to U+9FFF, and U+3000 to U+30FF (kana and Japanese punctuation):
+            // nearly all of Japanese text.
             at += 3;
             out.cjk_chars += 1;
             false
@@ -1179,6 +1182,12 @@ mod tests {
             "@[`{",
             "漢字",
             "かな",
+            // The edges of the kana fast path: U+3001, U+30FF, then U+3105 (a letter, not
+            // CJK) and U+3400.
+            "、",
+            "ヿ",
+            "ㄅ",
+            "㐀",
             "é",
             "AI推進法",
             "０１",
