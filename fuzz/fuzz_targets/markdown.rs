@@ -124,7 +124,7 @@ fuzz_target!(|data: &[u8]| {
     site.glossary = kept
         .take()
         .or_else(|| glossary::parse(GLOSSARY, "content/glossary.toml", &f.config).value);
-    let _ = link::render_all(&mut site);
+    let _ = link::render_all(&mut site, link::Sources::Pack);
     *kept = site.glossary.take();
 });
 

@@ -13,6 +13,7 @@ use crate::model::translation::Status;
 use crate::pipeline::build::{Prepared, prepare};
 use crate::pipeline::glossary::consistency;
 use crate::pipeline::index::Site;
+use crate::pipeline::link::Sources;
 use crate::pipeline::load::SourceFile;
 use crate::pipeline::render;
 
@@ -46,7 +47,7 @@ pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Dia
         theme,
         mut errors,
         warnings: build_warnings,
-    } = prepare(root, false, None, true)?;
+    } = prepare(root, false, None, Sources::Keep)?;
     errors.extend(build_warnings);
     if let Some(theme) = &theme {
         errors.extend(render::render_all(
@@ -217,14 +218,15 @@ pub fn terminology(site: &Site) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (original, translation) in pairs {
+        let (original_body, translation_body) = (original.body.as_str(), translation.body.as_str());
         let missing = consistency::missing_terms(
             glossary,
-            &original.body,
+            &original_body,
             &original.lang,
-            &translation.body,
+            &translation_body,
             &translation.lang,
         );
-        let headings = consistency::sections(&translation.body);
+        let headings = consistency::sections(&translation_body);
         for m in missing {
             let term = &glossary.terms[m.term];
             let (Some(there), Some(here)) = (

@@ -130,9 +130,10 @@ fn in_file(root: &Path, source: &SourceFile) -> Vec<(String, Place)> {
             },
         ));
     }
-    let body = LineIndex::new(&source.body);
+    let text = source.body.as_str();
+    let body = LineIndex::new(&text);
     for (event, range) in
-        Parser::new_ext(&source.body, crate::pipeline::markdown::options()).into_offset_iter()
+        Parser::new_ext(&text, crate::pipeline::markdown::options()).into_offset_iter()
     {
         let dest = match event {
             Event::Start(Tag::Link { dest_url, .. })

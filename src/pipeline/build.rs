@@ -11,7 +11,7 @@ use crate::pipeline::claims::{self, Claimant};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::index::Site;
-use crate::pipeline::link;
+use crate::pipeline::link::{self, Sources};
 use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::output::{Previous, Staging};
@@ -58,13 +58,13 @@ pub struct Prepared {
 /// Runs every stage before rendering: config, theme, load, index, link. Only a book.toml that
 /// cannot be read or parsed stops it early; with a wrong value or an unknown key in it the
 /// content is still read (with the defaults for what was wrong), so one run reports both.
-/// Every problem is collected in `errors`. Without `keep_sources` (a one-off build, which
-/// needs only the HTML afterwards), pages' Markdown is freed as it is rendered.
+/// Every problem is collected in `errors`. Pages' Markdown is freed, packed or kept as it is
+/// rendered, as `sources` says.
 pub fn prepare(
     root: &Path,
     drafts: bool,
     base_url: Option<&str>,
-    keep_sources: bool,
+    sources: Sources,
 ) -> Result<Prepared, Error> {
     let (config, mut errors) = config::load_lenient(root);
     let Some(mut config): Option<Config> = config else {
@@ -84,7 +84,7 @@ pub fn prepare(
     }
     // Every output path claimed once, before anything is written.
     errors.extend(stage("claims", || claims::check(&site, theme.as_ref()))?);
-    errors.extend(stage("link", || link::render_all(&mut site, keep_sources)));
+    errors.extend(stage("link", || link::render_all(&mut site, sources)));
     let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);
@@ -129,7 +129,7 @@ pub fn load_site(
         theme,
         mut errors,
         warnings,
-    } = prepare(root, drafts, base_url, false)?;
+    } = prepare(root, drafts, base_url, Sources::Free)?;
     match theme {
         Some(theme) if errors.is_empty() => Ok((site, theme, warnings)),
         theme => {

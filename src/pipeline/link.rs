@@ -18,6 +18,7 @@ use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::Site;
 use crate::pipeline::load::SourceFile;
 use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
+use crate::pipeline::packed::Text;
 
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,26 +56,45 @@ struct Report {
     dropped: Vec<(markdown::Dropped, (usize, usize))>,
 }
 
+/// What becomes of pages' Markdown once rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    /// Freed: a one-off build needs only the HTML afterwards. On 100,000 pages that is most
+    /// of the memory the stage would hold.
+    Free,
+    /// Packed: `serve` renders a page again after an edit of a page it links to, and holds
+    /// every page's Markdown for as long as it runs (96 MB on 10,000 pages, a third packed).
+    Pack,
+    /// Kept as read: `check` compares originals with their translations.
+    Keep,
+}
+
 /// Renders every page and section body with links resolved, checks every fragment and fills
 /// in backlinks. Returns every broken link, and a warning for each thing `[markdown]
-/// unsafe_html = false` left out.
-///
-/// Without `keep_sources` (a one-off build), each page's Markdown is freed once its chunk of
-/// pages is rendered: on 100,000 pages that is most of the memory the stage would hold.
-pub fn render_all(site: &mut Site, keep_sources: bool) -> Vec<Diagnostic> {
+/// unsafe_html = false` left out. Pages' Markdown is then freed, packed or kept (`sources`),
+/// a chunk of pages at a time.
+pub fn render_all(site: &mut Site, sources: Sources) -> Vec<Diagnostic> {
     const CHUNK: usize = 4096;
     let mut pages: Vec<(Rendered, Report)> = Vec::with_capacity(site.pages.len());
     let ids: Vec<PageId> = site.page_ids().collect();
     for chunk in ids.chunks(CHUNK) {
         let site_ref: &Site = site;
-        pages.par_extend(
-            chunk
-                .par_iter()
-                .map(|&i| render_one(site_ref, BodyOf::Page(i))),
-        );
-        if !keep_sources {
-            for &i in chunk {
-                site.pages[i].source.body = String::new();
+        let done: Vec<((Rendered, Report), Option<Text>)> = chunk
+            .par_iter()
+            .map(|&i| {
+                let body = &site_ref.pages[i].source.body;
+                let after = match sources {
+                    Sources::Free => Some(Text::default()),
+                    Sources::Pack => Some(body.packed()),
+                    Sources::Keep => None,
+                };
+                (render_one(site_ref, BodyOf::Page(i)), after)
+            })
+            .collect();
+        for (&i, (page, after)) in chunk.iter().zip(done) {
+            pages.push(page);
+            if let Some(body) = after {
+                site.pages[i].source.body = body;
             }
         }
     }
@@ -296,16 +316,18 @@ fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
         BodyOf::Page(i) => site.pages[i].source.lang.as_str(),
         BodyOf::Section(i) => site.sections[i].lang.as_str(),
     };
+    let body = source.body.as_str();
     let mut links = PageLinks {
         site,
         source,
+        body: &body,
         origin,
         lang,
         report: Report::default(),
         linked_terms: vec![0; site.glossary.as_ref().map_or(0, |g| g.terms.len())],
         lines: OnceCell::new(),
     };
-    let mut rendered = markdown::render(&source.body, &mut links);
+    let mut rendered = markdown::render(&body, &mut links);
     // Every body's HTML is held until the site is written (in `serve`, for as long as it
     // runs): packed, a 10,000-page site holds about 90 MiB less.
     rendered.html.pack();
@@ -405,6 +427,8 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
 struct PageLinks<'a> {
     site: &'a Site,
     source: &'a SourceFile,
+    /// The source's Markdown, unpacked.
+    body: &'a str,
     origin: BodyOf,
     lang: &'a str,
     report: Report,
@@ -500,7 +524,7 @@ impl PageLinks<'_> {
     /// The file line and column of a byte offset in the body. Positions are resolved as they
     /// are found, so nothing later needs the body (a one-off build frees it).
     fn at(&self, offset: usize) -> (usize, usize) {
-        let lines = self.lines.get_or_init(|| LineIndex::new(&self.source.body));
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.body));
         let (line, col) = lines.line_col(offset);
         (self.source.body_line + line - 1, col)
     }

@@ -12,6 +12,7 @@ use crate::diag::{Code, Diagnostic, Reported, display_path};
 use crate::model::config::Config;
 use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};
+use crate::pipeline::packed::Text;
 
 /// A Markdown file as read from disk, before indexing.
 #[derive(Debug, Clone)]
@@ -30,7 +31,9 @@ pub struct SourceFile {
     /// For a page bundle, its folder (relative to `content/`).
     pub bundle: Option<String>,
     pub meta: FrontMatter,
-    pub body: String,
+    /// The Markdown after the front matter: packed once rendered in `serve`, emptied in a
+    /// one-off build (see [`crate::pipeline::link::Sources`]).
+    pub body: Text,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
     /// For a file in the default language, its git blob id, computed while its bytes are in
@@ -262,7 +265,7 @@ fn read_source(
         file_slug,
         bundle: is_bundle_index.then(|| dir.to_string()),
         meta,
-        body: without_nul(split.body),
+        body: Text::Plain(without_nul(split.body)),
         body_line: split.body_line,
         blob,
     })

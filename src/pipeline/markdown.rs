@@ -2,7 +2,6 @@
 //! of contents, tables wrapped so they can scroll on phones, emphasis that works next to
 //! Japanese punctuation, and the counts behind the reading time.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -11,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::config::HeadingIds;
 use crate::model::slug::{github_heading_id, slugify};
-use crate::pipeline::packed::Packed;
+use crate::pipeline::packed::Text;
 use crate::pipeline::swar;
 
 /// One heading in a page's table of contents.
@@ -26,7 +25,7 @@ pub struct TocEntry {
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: Html,
+    pub html: Text,
     /// Headings h2–h4, in order.
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page (h1–h6, explicit `{#id}` included), for anchor checks.
@@ -35,75 +34,6 @@ pub struct Rendered {
     pub words: usize,
     /// CJK characters, which are read by the character rather than the word.
     pub cjk_chars: usize,
-}
-
-/// A body's HTML: as rendered, or packed ([`Html::pack`]) by the link stage, because every
-/// page's is held until the site is written, and in `serve` for as long as it runs.
-#[derive(Debug, Clone)]
-pub enum Html {
-    Plain(String),
-    Packed(Packed),
-}
-
-impl Html {
-    pub fn as_str(&self) -> Cow<'_, str> {
-        match self {
-            Html::Plain(html) => Cow::Borrowed(html),
-            Html::Packed(_) => Cow::Owned(self.with_str(str::to_owned)),
-        }
-    }
-
-    /// Calls `f` with the HTML, unpacked into a buffer kept per thread when it is packed.
-    pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
-        match self {
-            Html::Plain(html) => f(html),
-            // Packed from a `str`, so always UTF-8; checked all the same, with SIMD.
-            Html::Packed(packed) => {
-                packed.with_bytes(|bytes| match simdutf8::basic::from_utf8(bytes) {
-                    Ok(html) => f(html),
-                    Err(_) => f(&String::from_utf8_lossy(bytes)),
-                })
-            }
-        }
-    }
-
-    pub fn into_string(self) -> String {
-        match self {
-            Html::Plain(html) => html,
-            packed => packed.as_str().into_owned(),
-        }
-    }
-
-    /// Compresses the HTML in place.
-    pub fn pack(&mut self) {
-        if let Html::Plain(html) = self {
-            *self = Html::Packed(Packed::new(html.as_bytes()));
-        }
-    }
-}
-
-impl Default for Html {
-    fn default() -> Self {
-        Html::Plain(String::new())
-    }
-}
-
-impl From<String> for Html {
-    fn from(html: String) -> Self {
-        Html::Plain(html)
-    }
-}
-
-impl PartialEq for Html {
-    fn eq(&self, other: &Html) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<&str> for Html {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
 }
 
 impl Rendered {
@@ -494,7 +424,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     run.flush(&mut events, links, &mut cx);
     let mut html = String::with_capacity(src.len() * 2);
     html::push_html(&mut html, events.into_iter());
-    out.html = Html::Plain(html);
+    out.html = Text::Plain(html);
     out
 }
 
@@ -900,9 +830,9 @@ mod tests {
         let mut html = render_plain(&"長い段落です。**強調**と text.\n\n".repeat(100)).html;
         let plain = html.as_str().into_owned();
         html.pack();
-        assert!(matches!(html, Html::Packed(_)));
+        assert!(matches!(html, Text::Packed(_)));
         assert_eq!(html.as_str(), plain);
-        assert!(html == Html::Plain(plain.clone()));
+        assert!(html == Text::Plain(plain.clone()));
         assert_eq!(html.into_string(), plain);
     }
 

@@ -2,6 +2,7 @@
 //! Markdown's HTML and the search files — and HTML shrinks to about a third; LZ4 packs and
 //! unpacks a page in microseconds, so an edit is not served later for it.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -85,6 +86,85 @@ impl Packed {
     /// The bytes held in memory.
     pub fn held(&self) -> usize {
         self.data.len()
+    }
+}
+
+/// A text as written, or packed ([`Text::pack`]): a body's HTML, held from the link stage
+/// until the site is written (in `serve`, for as long as it runs), and in `serve` a page's
+/// Markdown, kept to render it again after an edit elsewhere.
+#[derive(Debug, Clone)]
+pub enum Text {
+    Plain(String),
+    Packed(Packed),
+}
+
+impl Text {
+    /// The text, unpacked into a new string when it is packed.
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match self {
+            Text::Plain(text) => Cow::Borrowed(text),
+            Text::Packed(_) => Cow::Owned(self.with_str(str::to_owned)),
+        }
+    }
+
+    /// Calls `f` with the text, unpacked into a buffer kept per thread when it is packed.
+    pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Text::Plain(text) => f(text),
+            // Packed from a `str`, so always UTF-8; checked all the same, with SIMD.
+            Text::Packed(packed) => {
+                packed.with_bytes(|bytes| match simdutf8::basic::from_utf8(bytes) {
+                    Ok(text) => f(text),
+                    Err(_) => f(&String::from_utf8_lossy(bytes)),
+                })
+            }
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self {
+            Text::Plain(text) => text,
+            packed => packed.as_str().into_owned(),
+        }
+    }
+
+    /// Compresses the text in place.
+    pub fn pack(&mut self) {
+        if let Text::Plain(_) = self {
+            *self = self.packed();
+        }
+    }
+
+    /// The text, compressed.
+    pub fn packed(&self) -> Text {
+        match self {
+            Text::Plain(text) => Text::Packed(Packed::new(text.as_bytes())),
+            packed => packed.clone(),
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Plain(String::new())
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text::Plain(text)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 

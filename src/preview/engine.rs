@@ -17,7 +17,7 @@ use crate::pipeline::feeds;
 use crate::pipeline::glossary;
 use crate::pipeline::ids::{DocId, PageId};
 use crate::pipeline::index::{Site, Taxonomy};
-use crate::pipeline::link;
+use crate::pipeline::link::{self, Sources};
 use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::render;
@@ -86,7 +86,7 @@ impl Preview {
     pub fn full(&mut self) -> Result<Update, Error> {
         self.last = None;
         self.search = None;
-        let prepared = build::prepare(&self.root, true, Some(&self.base_url), true)?;
+        let prepared = build::prepare(&self.root, true, Some(&self.base_url), Sources::Pack)?;
         let mut errors = prepared.errors;
         let theme = match prepared.theme {
             Some(theme) if errors.is_empty() => theme,

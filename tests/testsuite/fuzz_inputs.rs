@@ -126,7 +126,7 @@ fn markdown_inputs() {
         };
         let mut site = Site::index(root.clone(), config.clone(), loaded).value;
         site.glossary = glossary::parse(glossary_text, "content/glossary.toml", &config).value;
-        let _ = link::render_all(&mut site, true);
+        let _ = link::render_all(&mut site, link::Sources::Pack);
         let _ = std::fs::remove_file(root.join("content").join(rel));
     });
 }

@@ -608,6 +608,15 @@ pub(crate) fn equivalence_site() -> Fixture {
         "content/guides/companion.md",
         "---\ntitle: Companion\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\n---\nA companion.\n",
     );
+    // Long enough for `serve` to keep its Markdown packed: it is rendered again from that when
+    // the act's front matter or the glossary changes.
+    f.write(
+        "content/guides/long.md",
+        &format!(
+            "---\ntitle: Long\n---\n[](ai-act.md) and the headquarters.\n\n{}",
+            "本部が計画を進める。The headquarters steer the plan, step by step.\n\n".repeat(40)
+        ),
+    );
     f.write(
         "content/glossary.toml",
         &hq_glossary("term = \"headquarters\"", "A central body."),
