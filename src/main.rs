@@ -9,6 +9,10 @@ use tebiki::BuildOptions;
 use tebiki::commands::check::{CheckFormat, CheckOptions};
 use tebiki::commands::{self, Format};
 
+/// mimalloc: a build allocates per page on every thread; see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tebiki",
