@@ -6,7 +6,6 @@
 //! nothing is parsed twice. Backlinks come from the same pass.
 
 use std::cell::OnceCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -76,8 +75,6 @@ pub enum Sources {
 /// a chunk of pages at a time.
 pub fn render_all(site: &mut Site, sources: Sources) -> Vec<Diagnostic> {
     const CHUNK: usize = 4096;
-    // `serve` holds the HTML for as long as it runs: all of it packed.
-    let budget = (sources != Sources::Pack).then(|| AtomicUsize::new(PLAIN_HTML));
     let mut pages: Vec<(Rendered, Report)> = Vec::with_capacity(site.pages.len());
     let ids: Vec<PageId> = site.page_ids().collect();
     for chunk in ids.chunks(CHUNK) {
@@ -91,10 +88,7 @@ pub fn render_all(site: &mut Site, sources: Sources) -> Vec<Diagnostic> {
                     Sources::Pack => Some(body.packed()),
                     Sources::Keep => None,
                 };
-                (
-                    render_one(site_ref, BodyOf::Page(i), budget.as_ref()),
-                    after,
-                )
+                (render_one(site_ref, BodyOf::Page(i)), after)
             })
             .collect();
         for (&i, (page, after)) in chunk.iter().zip(done) {
@@ -179,7 +173,7 @@ pub fn render_pages(site: &Site, pages: &[PageId]) -> Vec<Rerendered> {
     pages
         .par_iter()
         .map(|&index| {
-            let (rendered, report) = render_one(site, BodyOf::Page(index), None);
+            let (rendered, report) = render_one(site, BodyOf::Page(index));
             let mut errors = report.errors;
             errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
             let mut targets: Vec<PageId> =
@@ -285,7 +279,7 @@ fn render_section_bodies(site: &Site) -> Vec<Option<(Rendered, Report)>> {
             site.sections[i]
                 .source
                 .as_ref()
-                .map(|_| render_one(site, BodyOf::Section(i), None))
+                .map(|_| render_one(site, BodyOf::Section(i)))
         })
         .collect()
 }
@@ -316,19 +310,7 @@ fn source_of(site: &Site, origin: BodyOf) -> &SourceFile {
     }
 }
 
-/// Bytes of bodies' HTML a one-off build holds as rendered, not packed: packing costs the
-/// link stage a pass over the HTML, and unpacking the render and search stages one each. Past
-/// this, HTML is packed, so that a large site's build stays within its memory bounds (at
-/// 10,000 pages nearly all of it fits: about 100 MiB more at the peak than packing it all).
-const PLAIN_HTML: usize = 128 << 20;
-
-/// Renders one body. Its HTML is packed unless `plain_budget` (bytes a one-off build may still
-/// hold plain) has room for it.
-fn render_one(
-    site: &Site,
-    origin: BodyOf,
-    plain_budget: Option<&AtomicUsize>,
-) -> (Rendered, Report) {
+fn render_one(site: &Site, origin: BodyOf) -> (Rendered, Report) {
     let source = source_of(site, origin);
     let lang = match origin {
         BodyOf::Page(i) => site.pages[i].source.lang.as_str(),
@@ -346,16 +328,9 @@ fn render_one(
         lines: OnceCell::new(),
     };
     let mut rendered = markdown::render(&body, &mut links);
-    let len = rendered.html.as_str().len();
-    let fits = plain_budget.is_some_and(|left| {
-        left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-            left.checked_sub(len)
-        })
-        .is_ok()
-    });
-    if !fits {
-        rendered.html.pack();
-    }
+    // Every body's HTML is held until the site is written (in `serve`, for as long as it
+    // runs): packed, a 10,000-page site holds about 90 MiB less.
+    rendered.html.pack();
     (rendered, links.report)
 }
 
