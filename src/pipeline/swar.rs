@@ -2,13 +2,27 @@
 //! byte of every page's text: the reading-time count, search normalisation, the HTML-to-text
 //! pass and JSON escaping. Each mask has the high bit of a byte set where the byte passes the
 //! test, exactly (the bit tricks of "Hacker's Delight"); a byte's position in the word is its
-//! position in the text, the first byte lowest.
+//! position in the text, the first byte lowest. The same loops decode the three-byte
+//! characters of Japanese text by hand ([`three_byte_char`]).
 
 /// 0x01 in every byte.
 pub const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte.
 pub const HIGH: u64 = 0x8080_8080_8080_8080;
 const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// The character at `at` when it is encoded in three bytes (U+0800 to U+FFFF: kana, kanji,
+/// Japanese punctuation), decoded without the checks of `chars()`, which the text (a `str`)
+/// has passed already.
+#[inline(always)]
+pub fn three_byte_char(text: &[u8], at: usize) -> Option<char> {
+    match *text.get(at..at.checked_add(3)?)? {
+        [a @ 0xE0..=0xEF, b, c] => char::from_u32(
+            u32::from(a & 0x0F) << 12 | u32::from(b & 0x3F) << 6 | u32::from(c & 0x3F),
+        ),
+        _ => None,
+    }
+}
 
 /// The eight bytes of `bytes` from `at`, if there are eight.
 pub fn word_at(bytes: &[u8], at: usize) -> Option<u64> {

@@ -14,6 +14,7 @@ use super::{Glossary, Term};
 use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::ids::TermId;
 use crate::pipeline::markdown::is_cjk;
+use crate::pipeline::swar;
 
 /// What a name in the automaton stands for.
 #[derive(Debug, Clone, Copy)]
@@ -163,12 +164,14 @@ fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
             // U+3000–U+3FFF: Japanese punctuation and kana, decoded by hand because they are
             // most of Japanese text besides the ideographs.
             0xe3 if i + 2 < bytes.len() => {
-                let c =
-                    0x3000 | (u32::from(bytes[i + 1] & 0x3f) << 6) | u32::from(bytes[i + 2] & 0x3f);
-                let kana_or_punctuation = matches!(c,
-                    0x3001..=0x3035 | 0x3037 | 0x303B..=0x303F | 0x3041..=0x3096
-                    | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x3FFF);
-                if !kana_or_punctuation && !char::from_u32(c).is_some_and(&stable) {
+                let c = swar::three_byte_char(bytes, i);
+                let kana_or_punctuation = c.is_some_and(|c| {
+                    matches!(c,
+                        '\u{3001}'..='\u{3035}' | '\u{3037}' | '\u{303B}'..='\u{303F}'
+                        | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'
+                        | '\u{3400}'..='\u{3FFF}')
+                });
+                if !kana_or_punctuation && !c.is_some_and(&stable) {
                     return false;
                 }
                 i += 3;

@@ -62,7 +62,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 continue;
             }
             // The other three-byte characters (kana, Japanese punctuation) decoded by hand.
-            if let Some(c) = three_byte_char(bytes, at)
+            if let Some(c) = swar::three_byte_char(bytes, at)
                 && is_stable(c)
             {
                 at += 3;
@@ -103,19 +103,6 @@ fn push_lower(out: &mut String, stable: &str) {
 fn push_normalized(out: &mut String, text: &str) {
     let lower = text.nfkc().collect::<String>().to_lowercase();
     out.extend(lower.chars().map(|c| if c == 'ς' { 'σ' } else { c }));
-}
-
-/// The character at `at` when it is encoded in three bytes (U+0800 to U+FFFF: kana, kanji,
-/// Japanese punctuation), decoded without the checks of `chars()`, which `text` (a `str`)
-/// has passed already.
-#[inline(always)]
-fn three_byte_char(text: &[u8], at: usize) -> Option<char> {
-    match *text.get(at..at + 3)? {
-        [a @ 0xE0..=0xEF, b, c] => char::from_u32(
-            u32::from(a & 0x0F) << 12 | u32::from(b & 0x3F) << 6 | u32::from(c & 0x3F),
-        ),
-        _ => None,
-    }
 }
 
 /// Characters that NFKC leaves alone, that have no lower case and that never compose with the
