@@ -6,7 +6,11 @@
 //! because absolute times drift on shared machines: the median of three runs of each after a
 //! warm-up, alternating. The build is the `tebiki` binary, timed to its exit, with its peak
 //! memory (VmHWM) and its stage times. Then the same corpus is built with `[search] enabled =
-//! false`, alternating with the full build, for what the search index costs.
+//! false`, alternating with the full build, for what the search index costs, and the build's
+//! own output is written again alone, as files, for what writing costs on this machine.
+//!
+//! `TEBIKI_BENCH_SCALE=100000` adds a corpus of that many pages, built alternately with the
+//! first (each from an empty output folder), for the time ratio between the two sizes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,24 +35,7 @@ fn main() {
     let corpus = std::env::var_os("TEBIKI_BENCH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| scratch.join(format!("tebiki-corpus-{pages}")));
-    if !corpus.join("book.toml").is_file() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_corpus.py");
-        eprintln!("generating {pages} pages into {}", corpus.display());
-        let status = Command::new("python3")
-            .arg(&script)
-            .args([
-                "--pages",
-                &pages.to_string(),
-                "--format",
-                "tebiki",
-                "--force",
-                "--out",
-            ])
-            .arg(&corpus)
-            .status()
-            .expect("run gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
+    generate(&corpus, pages);
     let out = scratch.join("tebiki-bench-out");
     let runs = 3;
 
@@ -111,6 +98,134 @@ fn main() {
         }
         Err(why) => println!("search index cost: not measured ({why})"),
     }
+
+    match write_alone(&out, &scratch, runs) {
+        Ok(w) => println!(
+            "writing that output alone ({} files, {} MB, in parallel): {:.1} ms = {:.2}x pulldown-cmark",
+            w.files,
+            w.bytes / 1_000_000,
+            ms(w.elapsed),
+            w.elapsed.as_secs_f64() / markdown.as_secs_f64()
+        ),
+        Err(why) => println!("writing the output alone: not measured ({why})"),
+    }
+
+    if let Some(large) = std::env::var("TEBIKI_BENCH_SCALE")
+        .ok()
+        .and_then(|p| p.parse::<usize>().ok())
+    {
+        scale(&corpus, large, &scratch, runs);
+    }
+}
+
+/// Generates a corpus of `pages` pages into `corpus` with `gen_corpus.py`, unless it is there.
+fn generate(corpus: &Path, pages: usize) {
+    if corpus.join("book.toml").is_file() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_corpus.py");
+    eprintln!("generating {pages} pages into {}", corpus.display());
+    let status = Command::new("python3")
+        .arg(&script)
+        .args([
+            "--pages",
+            &pages.to_string(),
+            "--format",
+            "tebiki",
+            "--force",
+            "--out",
+        ])
+        .arg(corpus)
+        .status()
+        .expect("run gen_corpus.py");
+    assert!(status.success(), "gen_corpus.py failed");
+}
+
+/// How a build's time grows with the site: `corpus` and a generated corpus of `pages` pages,
+/// built alternately, each from an empty output folder (an output left from the run before
+/// would be moved aside and held in memory on tmpfs while the next is written).
+fn scale(corpus: &Path, pages: usize, scratch: &Path, runs: usize) {
+    let large = scratch.join(format!("tebiki-corpus-{pages}"));
+    generate(&large, pages);
+    let small_out = scratch.join("tebiki-bench-out");
+    let large_out = scratch.join("tebiki-bench-out-scale");
+    let fresh = |corpus: &Path, out: &Path| {
+        let _ = std::fs::remove_dir_all(out);
+        build(corpus, out)
+    };
+    fresh(&large, &large_out);
+    let (mut small, mut big) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        small.push(fresh(corpus, &small_out));
+        big.push(fresh(&large, &large_out));
+    }
+    let _ = std::fs::remove_dir_all(&large_out);
+    let peak = big.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+    let small = median(small.into_iter().map(|r| r.elapsed).collect());
+    let big = median(big.into_iter().map(|r| r.elapsed).collect());
+    println!(
+        "scale: {pages} pages in {:.1} ms, {} files in {:.1} ms = {:.2}x (target: 11x for 10x the pages), peak {} MiB",
+        ms(big),
+        markdown_files(corpus).len(),
+        ms(small),
+        big.as_secs_f64() / small.as_secs_f64(),
+        peak / 1024
+    );
+}
+
+/// Writing a build's output again, as it is, into a new folder: every directory first, then
+/// the files in parallel, median of `runs`. What the build spends on writing at the least;
+/// pulldown-cmark alone writes nothing.
+struct WriteAlone {
+    files: usize,
+    bytes: usize,
+    elapsed: Duration,
+}
+
+fn write_alone(out: &Path, scratch: &Path, runs: usize) -> Result<WriteAlone, String> {
+    /// Held in memory while it is written: larger outputs are not measured.
+    const LIMIT: usize = 1 << 30;
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(out)
+                .map_err(|e| e.to_string())?
+                .to_path_buf();
+            bytes += entry.metadata().map_err(|e| e.to_string())?.len() as usize;
+            if bytes > LIMIT {
+                return Err("the output is over 1 GiB".into());
+            }
+            let text = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+            files.push((rel, text));
+        }
+    }
+    let mut dirs: Vec<&Path> = files.iter().filter_map(|(rel, _)| rel.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    let target = scratch.join("tebiki-bench-write");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(&target);
+        let start = Instant::now();
+        dirs.par_iter()
+            .try_for_each(|dir| std::fs::create_dir_all(target.join(dir)))
+            .map_err(|e| e.to_string())?;
+        files
+            .par_iter()
+            .try_for_each(|(rel, text)| std::fs::write(target.join(rel), text))
+            .map_err(|e| e.to_string())?;
+        times.push(start.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&target);
+    Ok(WriteAlone {
+        files: files.len(),
+        bytes,
+        elapsed: median(times),
+    })
 }
 
 /// The corpus with `[search] enabled = false`: a folder beside the scratch output holding a
