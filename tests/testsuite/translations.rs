@@ -539,6 +539,39 @@ fn hash_object_free(bytes: &[u8]) -> String {
 }
 
 #[test]
+fn an_original_listed_for_readers_of_another_language_gives_its_dates_in_theirs() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/english-only.md",
+        "---\ntitle: English only\ndate: 2026-01-02\nupdated: 2026-03-04\n---\nText.\n",
+    );
+    f.build_ok(&[]);
+    // The Japanese list labels the dates in Japanese: the dates are Japanese too.
+    let ja = f.read("public/ja/guides/index.html");
+    let card = ja
+        .split("<article class=\"card card-other-lang\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .unwrap_or_else(|| panic!("no card in another language:\n{ja}"));
+    assert!(card.contains("English only"), "{card}");
+    assert!(
+        card.contains("公開 <time datetime=\"2026-01-02\">2026年1月2日</time>"),
+        "{card}"
+    );
+    assert!(
+        card.contains("更新 <time datetime=\"2026-03-04\">2026年3月4日</time>"),
+        "{card}"
+    );
+    assert!(!card.contains("January"), "{card}");
+    // Readers of its own language get its dates as before.
+    let en = f.read("public/guides/index.html");
+    assert!(
+        en.contains("<time datetime=\"2026-01-02\">2 January 2026</time>"),
+        "{en}"
+    );
+}
+
+#[test]
 fn check_warns_about_stale_translations() {
     let f = Fixture::bilingual();
     mark_ok(&f, &["content/guides/ai-act.ja.md"]);

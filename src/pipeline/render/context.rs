@@ -53,9 +53,11 @@ struct LangCommon {
 pub struct Contexts<'a> {
     site: &'a Site,
     common: HashMap<&'a str, LangCommon>,
-    /// Every page's list entry (by [`PageId`]), converted for Tera once (on first use): lists
-    /// share them instead of copying.
-    summaries: Vec<OnceLock<tera::Value>>,
+    /// Every page's list entry, by the reader's language (its place in `[languages]`) and
+    /// [`PageId`], converted for Tera once (on first use): lists share them instead of
+    /// copying. A page listed for readers of another language (an original shown where there
+    /// is no translation, a backlink) has its dates written in theirs, as the list's labels are.
+    summaries: Vec<Vec<OnceLock<tera::Value>>>,
     /// Every section's list ([`Site::listing`], by [`SectionId`]), computed once: each of a
     /// long section's list pages needs it.
     listings: Vec<OnceLock<Vec<PageId>>>,
@@ -138,7 +140,11 @@ impl<'a> Contexts<'a> {
                 (l.code.as_str(), lc)
             })
             .collect();
-        let summaries = site.pages.iter().map(|_| OnceLock::new()).collect();
+        let summaries = config
+            .languages
+            .iter()
+            .map(|_| site.pages.iter().map(|_| OnceLock::new()).collect())
+            .collect();
         let listings = site.sections.iter().map(|_| OnceLock::new()).collect();
         Contexts {
             site,
@@ -148,11 +154,16 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// Converts every page's summary up front, in parallel: a full build's lists need most.
+    /// Converts every page's summary for readers of its own language up front, in parallel: a
+    /// full build's lists need most.
     pub fn convert_all_summaries(&self) {
-        self.summaries.par_iter().enumerate().for_each(|(i, s)| {
-            s.get_or_init(|| self.convert_summary(PageId::new(i)));
-        });
+        self.site
+            .pages
+            .par_iter()
+            .enumerate()
+            .for_each(|(i, page)| {
+                self.summary_of(PageId::new(i), &page.source.lang);
+            });
     }
 
     /// The variables every template gets. `versions` are the (language, path) pairs of every
@@ -278,8 +289,8 @@ impl<'a> Contexts<'a> {
                     date: date(s.date, lang),
                 })
                 .collect(),
-            related: self.list(&related),
-            backlinks: self.list(&page.backlinks),
+            related: self.list(&related, lang),
+            backlinks: self.list(&page.backlinks, lang),
             section: site
                 .section(&page.source.section, lang)
                 .map(|s| SectionLink {
@@ -332,7 +343,7 @@ impl<'a> Contexts<'a> {
             summary: section_summary(section),
             content: section.rendered.html.as_str(),
             url: site.url(&section.path),
-            pages: self.list(shown),
+            pages: self.list(shown, &section.lang),
             subsections: section
                 .subsections
                 .iter()
@@ -366,7 +377,7 @@ impl<'a> Contexts<'a> {
 
     /// `recent`, for `index.html`: the newest [`RECENT_SHOWN`] pages in `lang`.
     pub fn recent(&self, lang: &str) -> SummaryList {
-        self.list(&recent(self.site, lang))
+        self.list(&recent(self.site, lang), lang)
     }
 
     /// `taxonomy`, for `taxonomy_list.html` and `taxonomy_term.html`.
@@ -405,7 +416,7 @@ impl<'a> Contexts<'a> {
         let data = TaxonomyTermData {
             name: &term.name,
             url: site.url(&path),
-            pages: self.list(&term.pages[range]),
+            pages: self.list(&term.pages[range], lang),
             count: items,
         };
         (
@@ -476,7 +487,7 @@ impl<'a> Contexts<'a> {
                         url: format!("{}#{}", site.url(&site.glossary_path(code)), term.id),
                     })
                     .collect(),
-                used_by: self.list(&used_by[..used_by.len().min(shown)]),
+                used_by: self.list(&used_by[..used_by.len().min(shown)], lang),
                 used_by_count: used_by.len(),
             };
             let label = glossary::index_group(&key);
@@ -525,7 +536,7 @@ impl<'a> Contexts<'a> {
             .map_or("page.html".to_string(), |t| t.value.clone());
         let context = fields(&self.page(index)).and_then(|mut data| {
             // The page's summary, converted once for every list it is in, and the rest.
-            if let Some(summary) = self.summary_of(index).as_map() {
+            if let Some(summary) = self.summary_of(index, lang).as_map() {
                 data.extend(summary.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             let own = PageVars {
@@ -688,20 +699,20 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    fn convert_summary(&self, index: PageId) -> tera::Value {
-        tera::Value::from_serializable(&summary(self.site, &self.site.pages[index]))
+    /// Page `index`'s summary for readers of `reader`, converted once per build.
+    fn summary_of(&self, index: PageId, reader: &str) -> &tera::Value {
+        let languages = &self.site.config.languages;
+        let at = languages.iter().position(|l| l.code == reader).unwrap_or(0);
+        self.summaries[at][index.index()].get_or_init(|| {
+            tera::Value::from_serializable(&summary(self.site, &self.site.pages[index], reader))
+        })
     }
 
-    /// Page `index`'s summary, converted once per build.
-    fn summary_of(&self, index: PageId) -> &tera::Value {
-        self.summaries[index.index()].get_or_init(|| self.convert_summary(index))
-    }
-
-    /// A list of page summaries, sharing the converted entries.
-    fn list(&self, pages: &[PageId]) -> SummaryList {
+    /// A list of page summaries for readers of `reader`, sharing the converted entries.
+    fn list(&self, pages: &[PageId], reader: &str) -> SummaryList {
         pages
             .iter()
-            .map(|&i| self.summary_of(i).clone())
+            .map(|&i| self.summary_of(i, reader).clone())
             .collect::<Vec<_>>()
             .into()
     }
@@ -785,8 +796,9 @@ fn date(d: Option<Date>, lang: &str) -> Option<TemplateDate> {
     d.map(|d| d.for_template(lang))
 }
 
-/// The fields of a page that every list shows.
-fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
+/// The fields of a page that every list shows, to readers of `reader`: the dates are written
+/// in their language, the rest is the page's own.
+fn summary<'s>(site: &'s Site, page: &'s Page, reader: &str) -> PageSummary<'s> {
     let lang = page.source.lang.as_str();
     let meta = page.meta();
     let term_link = |kind: Taxonomy, name: &'s str| TermLink {
@@ -798,9 +810,9 @@ fn summary<'s>(site: &'s Site, page: &'s Page) -> PageSummary<'s> {
         summary: meta.summary.as_deref(),
         url: site.url(&page.path),
         lang,
-        date: date(meta.date, lang),
-        updated: date(site.updated(page), lang),
-        as_of: date(meta.as_of, lang),
+        date: date(meta.date, reader),
+        updated: date(site.updated(page), reader),
+        as_of: date(meta.as_of, reader),
         reading_time: page.rendered.reading_time(),
         tags: meta
             .tags
