@@ -61,6 +61,9 @@ pub struct Contexts<'a> {
     /// Every section's list ([`Site::listing`], by [`SectionId`]), computed once: each of a
     /// long section's list pages needs it.
     listings: Vec<OnceLock<Vec<PageId>>>,
+    /// Each taxonomy of each language ([`Contexts::taxonomy`], with every term), converted for
+    /// Tera once: every list page of every one of its terms gets it.
+    taxonomies: Vec<((Taxonomy, &'a str), OnceLock<tera::Value>)>,
 }
 
 impl<'a> Contexts<'a> {
@@ -146,11 +149,17 @@ impl<'a> Contexts<'a> {
             .map(|_| site.pages.iter().map(|_| OnceLock::new()).collect())
             .collect();
         let listings = site.sections.iter().map(|_| OnceLock::new()).collect();
+        let taxonomies = site
+            .taxonomies
+            .keys()
+            .map(|(kind, lang)| ((*kind, lang.as_str()), OnceLock::new()))
+            .collect();
         Contexts {
             site,
             common,
             summaries,
             listings,
+            taxonomies,
         }
     }
 
@@ -385,7 +394,7 @@ impl<'a> Contexts<'a> {
         let site = self.site;
         TaxonomyData {
             kind,
-            title: &self.common[lang].taxonomy_titles[kind.slug()],
+            title: self.taxonomy_title(kind, lang),
             url: site.url(&site.taxonomy_path(kind, lang, None)),
             terms: site.taxonomies[&(kind, lang.to_string())]
                 .iter()
@@ -395,6 +404,20 @@ impl<'a> Contexts<'a> {
                     count: t.pages.len(),
                 })
                 .collect(),
+        }
+    }
+
+    /// The translated name of taxonomy `kind` in `lang`.
+    fn taxonomy_title(&self, kind: Taxonomy, lang: &str) -> &str {
+        &self.common[lang].taxonomy_titles[kind.slug()]
+    }
+
+    /// [`Contexts::taxonomy`] as a Tera value, converted once.
+    fn taxonomy_value(&self, kind: Taxonomy, lang: &str) -> tera::Value {
+        let convert = || tera::Value::from_serializable(&self.taxonomy(kind, lang));
+        match self.taxonomies.iter().find(|(key, _)| *key == (kind, lang)) {
+            Some((_, value)) => value.get_or_init(convert).clone(),
+            None => convert(),
         }
     }
 
@@ -612,9 +635,11 @@ impl<'a> Contexts<'a> {
             .map(|l| (l.code.as_str(), site.taxonomy_path(kind, &l.code, None)))
             .collect();
         let mut common = self.common(lang, &path, &versions, None);
-        let taxonomy = self.taxonomy(kind, lang);
-        common.json_ld = self.json_ld(lang, &[(taxonomy.title, path.clone())], Vec::new());
-        let own = TaxonomyVars { taxonomy };
+        let title = self.taxonomy_title(kind, lang);
+        common.json_ld = self.json_ld(lang, &[(title, path.clone())], Vec::new());
+        let own = TaxonomyVars {
+            taxonomy: self.taxonomy_value(kind, lang),
+        };
         (
             "taxonomy_list.html".into(),
             to_context(&Vars { common, own }),
@@ -635,15 +660,17 @@ impl<'a> Contexts<'a> {
         let path = pagination::page_path(&site.taxonomy_path(kind, lang, Some(&term.slug)), n);
         let mut common = self.common(lang, &path, &[(lang, path.clone())], None);
         let (term, paginator) = self.taxonomy_term(kind, lang, i, n);
-        let taxonomy = self.taxonomy(kind, lang);
         let list_path = site.taxonomy_path(kind, lang, None);
         common.json_ld = self.json_ld(
             lang,
-            &[(taxonomy.title, list_path), (term.name, path.clone())],
+            &[
+                (self.taxonomy_title(kind, lang), list_path),
+                (term.name, path.clone()),
+            ],
             Vec::new(),
         );
         let own = TaxonomyTermVars {
-            taxonomy,
+            taxonomy: self.taxonomy_value(kind, lang),
             term,
             paginator,
         };

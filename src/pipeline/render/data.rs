@@ -372,14 +372,17 @@ pub struct PagerLink {
 
 /// `taxonomy_list.html`.
 #[derive(Serialize)]
-pub struct TaxonomyVars<'a> {
-    pub taxonomy: TaxonomyData<'a>,
+pub struct TaxonomyVars {
+    /// A [`TaxonomyData`], converted once per taxonomy and language.
+    pub taxonomy: tera::Value,
 }
 
 /// `taxonomy_term.html`.
 #[derive(Serialize)]
 pub struct TaxonomyTermVars<'a> {
-    pub taxonomy: TaxonomyData<'a>,
+    /// A [`TaxonomyData`], converted once per taxonomy and language: every list page of
+    /// every term has it.
+    pub taxonomy: tera::Value,
     pub term: TaxonomyTermData<'a>,
     /// Where this list page stands among the term's list pages.
     pub paginator: Paginator,
