@@ -150,12 +150,6 @@ impl Default for Text {
     }
 }
 
-impl From<String> for Text {
-    fn from(text: String) -> Self {
-        Text::Plain(text)
-    }
-}
-
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
         self.as_str() == other.as_str()
