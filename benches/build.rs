@@ -164,7 +164,8 @@ fn scale(corpus: &Path, pages: usize, scratch: &Path, runs: usize) {
     let small = median(small.into_iter().map(|r| r.elapsed).collect());
     let big = median(big.into_iter().map(|r| r.elapsed).collect());
     println!(
-        "scale: {pages} pages in {:.1} ms, {} files in {:.1} ms = {:.2}x (target: 11x for 10x the pages), peak {} MiB",
+        "scale: {} Markdown files in {:.1} ms, {} in {:.1} ms = {:.2}x (target: 11x for 10x the pages), peak {} MiB",
+        markdown_files(&large).len(),
         ms(big),
         markdown_files(corpus).len(),
         ms(small),
