@@ -57,7 +57,8 @@ impl Glossary {
         };
         let normal = Normalised::new(text, &matcher.relevant);
         let norm = normal.text.as_ref();
-        let urls = url_runs(text);
+        // Found only when a term is: most runs of text hold none.
+        let mut urls: Option<Vec<Range<usize>>> = None;
         let mut found = Vec::new();
         for m in matcher.automaton.find_iter(norm) {
             let pattern = matcher.patterns[m.pattern().as_usize()];
@@ -77,6 +78,7 @@ impl Glossary {
             let range = normal.original(m.start())..normal.original(m.end());
             // The runs are sorted and apart: only the last one starting before the match's
             // end can overlap it.
+            let urls = urls.get_or_insert_with(|| url_runs(text));
             let before_end = urls.partition_point(|u| u.start < range.end);
             if before_end > 0 && urls[before_end - 1].end > range.start {
                 continue;
