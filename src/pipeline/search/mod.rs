@@ -547,10 +547,7 @@ pub fn html_text(html: &str) -> String {
         if lt == bytes.len() {
             break;
         }
-        let gt = bytes[lt..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(bytes.len(), |i| lt + i + 1);
+        let gt = swar::find(bytes, lt, b'>').map_or(bytes.len(), |i| i + 1);
         let tag = &html[lt..gt];
         at = gt;
         let closing = tag.starts_with("</");
