@@ -273,8 +273,9 @@ impl<'a> Contexts<'a> {
         structured::to_script(&all)
     }
 
-    /// `page`, for `page.html`.
-    pub fn page(&self, index: PageId) -> PageData<'_> {
+    /// `page`, for `page.html`, with its body's HTML `content` (unpacked by the caller into a
+    /// buffer it keeps, so that the body is copied only into the template's value).
+    pub fn page<'s>(&'s self, index: PageId, content: &'s str) -> PageData<'s> {
         let site = self.site;
         let page = &site.pages[index];
         let lang = page.source.lang.as_str();
@@ -285,7 +286,7 @@ impl<'a> Contexts<'a> {
             .filter_map(|r| site.page_id_for_reader(&normalise_content_path(&r.value), lang))
             .collect();
         PageData {
-            content: page.rendered.html.as_str(),
+            content: content.into(),
             toc: &page.rendered.toc,
             review_by: date(meta.review_by, lang),
             sources: meta
@@ -557,16 +558,20 @@ impl<'a> Contexts<'a> {
             .template
             .as_ref()
             .map_or("page.html".to_string(), |t| t.value.clone());
-        let context = fields(&self.page(index)).and_then(|mut data| {
-            // The page's summary, converted once for every list it is in, and the rest.
-            if let Some(summary) = self.summary_of(index, lang).as_map() {
-                data.extend(summary.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            let own = PageVars {
-                page: tera::Value::from(data),
-            };
-            to_context(&Vars { common, own })
-        });
+        let context = page
+            .rendered
+            .html
+            .with_str(|content| fields(&self.page(index, content)))
+            .and_then(|mut data| {
+                // The page's summary, converted once for every list it is in, and the rest.
+                if let Some(summary) = self.summary_of(index, lang).as_map() {
+                    data.extend(summary.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                let own = PageVars {
+                    page: tera::Value::from(data),
+                };
+                to_context(&Vars { common, own })
+            });
         (template, context)
     }
 
