@@ -588,14 +588,12 @@ pub fn html_text(html: &str) -> String {
             && !self_closing
             && (name.eq_ignore_ascii_case("script")
                 || name.eq_ignore_ascii_case("style")
-                // The shortest tag with either attribute is 17 bytes long.
-                || tag.len() >= 17
-                    && (tag.contains("role=\"tooltip\"") || tag.contains("data-search-ignore")))
+                // The shortest tag with either attribute, `<b role=tooltip>`, is 16 bytes long.
+                || tag.len() >= 16 && marked_to_skip(tag, name.len()))
         {
             skip = Some((name, 1));
-            continue;
         }
-        // Block boundaries separate words.
+        // Block boundaries separate words, a left-out block's too.
         if is_block(name) && !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
@@ -603,6 +601,59 @@ pub fn html_text(html: &str) -> String {
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out
+}
+
+/// Whether a start tag (`<` to `>`, its name `name_len` bytes long) has the attribute
+/// `role="tooltip"` or `data-search-ignore`, its attributes read as a browser reads them: the
+/// same words inside another attribute's value (a link's URL) do not count.
+fn marked_to_skip(tag: &str, name_len: usize) -> bool {
+    let bytes = tag.as_bytes();
+    let is_space = |b: u8| b.is_ascii_whitespace();
+    let end = bytes.len() - usize::from(bytes.last() == Some(&b'>'));
+    let mut at = 1 + name_len;
+    loop {
+        while at < end && (is_space(bytes[at]) || bytes[at] == b'/') {
+            at += 1;
+        }
+        if at >= end {
+            return false;
+        }
+        let name_start = at;
+        while at < end && !is_space(bytes[at]) && !matches!(bytes[at], b'=' | b'/') {
+            at += 1;
+        }
+        let name = &tag[name_start..at];
+        while at < end && is_space(bytes[at]) {
+            at += 1;
+        }
+        let mut value = None;
+        if bytes.get(at) == Some(&b'=') && at < end {
+            at += 1;
+            while at < end && is_space(bytes[at]) {
+                at += 1;
+            }
+            let start = at;
+            match bytes.get(at) {
+                Some(&quote @ (b'"' | b'\'')) if at < end => {
+                    let close = swar::find(bytes, at + 1, quote).map_or(end, |i| i.min(end));
+                    value = Some(&tag[start + 1..close]);
+                    at = close + 1;
+                }
+                _ => {
+                    while at < end && !is_space(bytes[at]) {
+                        at += 1;
+                    }
+                    value = Some(&tag[start..at]);
+                }
+            }
+        }
+        if name.eq_ignore_ascii_case("data-search-ignore")
+            || name.eq_ignore_ascii_case("role")
+                && value.is_some_and(|v| v.trim().eq_ignore_ascii_case("tooltip"))
+        {
+            return true;
+        }
+    }
 }
 
 /// Whether an element named `name` (any case) is a block, whose boundaries separate words.
@@ -746,6 +797,28 @@ mod tests {
     fn text_of_html_skips_tooltips_and_decodes() {
         let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
         assert_eq!(html_text(html), "The AISI & METI 次");
+    }
+
+    #[test]
+    fn only_the_attributes_themselves_leave_an_element_out() {
+        for (html, text) in [
+            ("<p>a<span ROLE='Tooltip'>tip</span>b</p>", "ab"),
+            ("<p>a<b role=tooltip>tip</b>b</p>", "ab"),
+            (
+                "<p>a<div class=\"x\" data-search-ignore>no</div>b</p>",
+                "a b",
+            ),
+            ("<p>a<div data-search-ignore=\"\" id=x>no</div>b</p>", "a b"),
+            // The words in a value, or another role, are not the attributes.
+            (
+                "<p><a href=\"/q?role=tooltip&data-search-ignore\">kept</a></p>",
+                "kept",
+            ),
+            ("<p><span title='role=\"tooltip\"'>kept</span></p>", "kept"),
+            ("<p><span role=\"note\">kept</span></p>", "kept"),
+        ] {
+            assert_eq!(html_text(html), text, "{html}");
+        }
     }
 
     #[test]
