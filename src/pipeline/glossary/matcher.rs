@@ -149,18 +149,18 @@ fn at_sentence_start(before: &str, text_starts_sentence: bool) -> bool {
     }
 }
 
-/// Whether NFKC leaves all of `text` as it is. Runs over bytes: ASCII and the ideographs
-/// (lead bytes E4–E9, U+4000–U+9FFF) need no decoding, and they are nearly all of it.
+/// Whether NFKC leaves all of `text` as it is, line breaks aside (each stands for a space, a
+/// byte for a byte). Runs over bytes: ASCII and the ideographs (lead bytes E4–E9,
+/// U+4000–U+9FFF) need no decoding, and they are nearly all of it.
 fn all_stable(text: &str, stable: impl Fn(char) -> bool) -> bool {
     if text.is_ascii() {
-        // std checks ASCII a word at a time; only a line break needs normalising then.
-        return !text.contains('\n');
+        // std checks ASCII a word at a time.
+        return true;
     }
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'\n' => return false,
             0..=0x7f => i += 1,
             0xe4..=0xe9 => i += 3,
             // U+3000–U+3FFF: Japanese punctuation and kana, decoded by hand because they are
@@ -231,8 +231,15 @@ impl<'a> Normalised<'a> {
     fn new(text: &'a str, relevant: &[bool; 128]) -> Self {
         let stable = |c: char| nfkc_stable(c) || inert(c, relevant);
         if all_stable(text, stable) {
+            // A line break (a soft one, inside a paragraph) stands for a space: one byte for
+            // one, so every offset stays as it is.
+            let text = if text.contains('\n') {
+                text.replace('\n', " ").into()
+            } else {
+                text.into()
+            };
             return Normalised {
-                text: text.into(),
+                text,
                 changed: Vec::new(),
             };
         }
