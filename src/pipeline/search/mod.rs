@@ -703,7 +703,8 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
         if (at > run || bytes[at] != b' ')
             && let Some(word) = swar::word_at(bytes, at)
         {
-            let plain = plain_bytes(word);
+            let next_below_space = bytes.get(at + 8).is_none_or(|&b| b < 0x21);
+            let plain = plain_bytes(word, next_below_space);
             if plain > 0 {
                 at += plain;
                 continue;
@@ -738,20 +739,25 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
 }
 
 /// How many of the eight bytes of `word` (from the first) are text that [`push_text`] copies
-/// unchanged: no `<`, no `&`, no control character or white space other than single spaces,
-/// and no space at the end (the byte after it may be white space too).
-fn plain_bytes(word: u64) -> usize {
+/// unchanged: no `<`, no `&`, no control character or white space other than single spaces.
+/// `next_below_space` says whether the byte after the word is white space (or unknown), which
+/// makes a space in the last byte one too many.
+fn plain_bytes(word: u64, next_below_space: bool) -> usize {
     let up_to_space = swar::below(word, 0x21);
     let space = swar::equal(word, b' ');
-    // A space followed by another white space character, or the last byte, whose next is not
-    // known.
-    let space_before_space = space & ((up_to_space >> 8) | swar::HIGH << 56);
-    swar::first(
-        swar::equal(word, b'<')
-            | swar::equal(word, b'&')
-            | (up_to_space & !space)
-            | space_before_space,
-    )
+    let last = if next_below_space {
+        swar::HIGH << 56
+    } else {
+        0
+    };
+    // A space followed by another white space character.
+    let space_before_space = space & ((up_to_space >> 8) | last);
+    let white = (up_to_space & !space) | space_before_space;
+    // Most words of text hold neither `<` nor `&`: told with the cheaper test first.
+    if white == 0 && !swar::contains(word, b'<') && !swar::contains(word, b'&') {
+        return 8;
+    }
+    swar::first(swar::equal(word, b'<') | swar::equal(word, b'&') | white)
 }
 
 /// The character an entity at the start of `text` stands for, and the entity's length.
