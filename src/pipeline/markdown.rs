@@ -534,10 +534,11 @@ fn count(text: &str, out: &mut Rendered) {
             at += 1;
             lead.is_ascii_alphanumeric()
         } else if (0xE5..=0xE9).contains(&lead)
+            || lead == 0xE4 && bytes.get(at + 1) != Some(&0xB7)
             || lead == 0xE3 && bytes.get(at + 1).is_some_and(|b| (0x80..=0x83).contains(b))
         {
-            // Kanji U+5000 to U+9FFF, and U+3000 to U+30FF (kana and Japanese punctuation):
-            // nearly all of Japanese text.
+            // Kanji U+4000 to U+9FFF but for the hexagram symbols U+4DC0 to U+4DFF, and U+3000
+            // to U+30FF (kana and Japanese punctuation): nearly all of Japanese text.
             at += 3;
             out.cjk_chars += 1;
             false
@@ -1118,6 +1119,10 @@ mod tests {
             "ヿ",
             "ㄅ",
             "㐀",
+            // Lead byte E4: U+4DBF and U+4E00 are CJK, the hexagram U+4DC0 between them is not.
+            "䶿",
+            "䷀",
+            "一会",
             "é",
             "AI推進法",
             "０１",
