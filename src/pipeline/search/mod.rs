@@ -627,14 +627,14 @@ fn marked_to_skip(tag: &str, name_len: usize) -> bool {
             at += 1;
         }
         let mut value = None;
-        if bytes.get(at) == Some(&b'=') && at < end {
+        if bytes.get(at) == Some(&b'=') {
             at += 1;
             while at < end && is_space(bytes[at]) {
                 at += 1;
             }
             let start = at;
             match bytes.get(at) {
-                Some(&quote @ (b'"' | b'\'')) if at < end => {
+                Some(&quote @ (b'"' | b'\'')) => {
                     let close = swar::find(bytes, at + 1, quote).map_or(end, |i| i.min(end));
                     value = Some(&tag[start + 1..close]);
                     at = close + 1;
