@@ -109,42 +109,85 @@ fn push_normalized(out: &mut String, text: &str) {
 /// character before them.
 fn is_stable(c: char) -> bool {
     let c = c as u32;
-    // Most text is ASCII or kanji: both are told apart first.
+    // Most text is ASCII or kanji: both are told apart first, then kana by a table.
     if c < 0x80 || (0x4E00..=0x9FFF).contains(&c) {
         return true;
     }
-    matches!(c,
-        0x3001..=0x3002
-        | 0x3005..=0x3007
-        | 0x300C..=0x3011
-        | 0x3041..=0x3096
-        | 0x30A1..=0x30FE
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF)
+    if let Some(bit) = KanaBlock::bit(c) {
+        return STABLE_KANA.has(bit);
+    }
+    (0x3400..=0x4DBF).contains(&c)
 }
 
 /// Whether `c` (already normalised) is read character by character: kanji, kana, hangul.
 pub fn is_cjk(c: char) -> bool {
     let c = c as u32;
-    // Most text is ASCII or kanji: both are told apart first.
-    if c < 0x3005 {
+    // Most text is ASCII or kanji: both are told apart first, then kana by a table.
+    if c < 0x3000 {
         return false;
     }
     if (0x4E00..=0x9FFF).contains(&c) {
         return true;
     }
+    if let Some(bit) = KanaBlock::bit(c) {
+        return CJK_KANA.has(bit);
+    }
     matches!(c,
-        0x3005..=0x3007
-        | 0x3041..=0x3096
-        | 0x309D..=0x309F
-        | 0x30A1..=0x30FA
-        | 0x30FC..=0x30FF
-        | 0x31F0..=0x31FF
+        0x31F0..=0x31FF
         | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
         | 0xAC00..=0xD7AF
         | 0xF900..=0xFAFF
         | 0x20000..=0x3FFFF)
+}
+
+/// The ranges of U+3000 to U+30FF (Japanese punctuation, hiragana, katakana) that
+/// [`is_stable`] and [`is_cjk`] accept.
+const STABLE_KANA_RANGES: &[(u32, u32)] = &[
+    (0x3001, 0x3002),
+    (0x3005, 0x3007),
+    (0x300C, 0x3011),
+    (0x3041, 0x3096),
+    (0x30A1, 0x30FE),
+];
+const CJK_KANA_RANGES: &[(u32, u32)] = &[
+    (0x3005, 0x3007),
+    (0x3041, 0x3096),
+    (0x309D, 0x309F),
+    (0x30A1, 0x30FA),
+    (0x30FC, 0x30FF),
+];
+const STABLE_KANA: KanaBlock = KanaBlock::of(STABLE_KANA_RANGES);
+const CJK_KANA: KanaBlock = KanaBlock::of(CJK_KANA_RANGES);
+
+/// A set of characters of U+3000 to U+30FF, a bit each: a third of a Japanese text's
+/// characters are kana, and one lookup tells them apart where a chain of ranges took one
+/// comparison after another.
+struct KanaBlock([u64; 4]);
+
+impl KanaBlock {
+    const fn of(ranges: &[(u32, u32)]) -> KanaBlock {
+        let mut bits = [0u64; 4];
+        let mut r = 0;
+        while r < ranges.len() {
+            let mut c = ranges[r].0;
+            while c <= ranges[r].1 {
+                let bit = (c - 0x3000) as usize;
+                bits[bit / 64] |= 1 << (bit % 64);
+                c += 1;
+            }
+            r += 1;
+        }
+        KanaBlock(bits)
+    }
+
+    /// The position of `c` in the block, if it is in it.
+    fn bit(c: u32) -> Option<usize> {
+        (c >> 8 == 0x30).then_some((c & 0xFF) as usize)
+    }
+
+    fn has(&self, bit: usize) -> bool {
+        self.0[bit / 64] >> (bit % 64) & 1 != 0
+    }
 }
 
 /// Whether `c` (already normalised) belongs to a word.
@@ -211,17 +254,22 @@ pub fn tokens_into(normalized: &str, emit: &mut dyn FnMut(&str, bool)) {
 /// per CJK token (the index builds its postings from these).
 pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
     let mut rest = normalized;
+    // A stem that ends in an added `y`, written out.
     let mut word = String::new();
     let mut join = String::new();
     // The run just before, when nothing separates it from the next: the last CJK character,
-    // or the last word (in `word`).
+    // or the last word (in `last_word`, as `stem_parts` gives it).
+    let mut last_word: (&str, bool) = ("", false);
     let mut before_cjk: Option<char> = None;
     let mut before_word = false;
     while let Some(c) = rest.chars().next() {
         if is_cjk(c) {
             if before_word {
                 join.clear();
-                join.push_str(&word);
+                join.push_str(last_word.0);
+                if last_word.1 {
+                    join.push('y');
+                }
                 join.extend(rest.chars().take_while(|&c| is_cjk(c)).take(2));
                 emit(Piece::Join(&join, false));
             }
@@ -259,15 +307,25 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
             let run = &rest[..end];
             before_word = false;
             if run.len() <= MAX_WORD || run.chars().count() <= MAX_WORD {
-                word.clear();
-                stem_into(run, &mut word);
+                last_word = stem_parts(run);
+                let (base, y) = last_word;
                 if let Some(last) = before_cjk {
                     join.clear();
                     join.push(last);
-                    join.push_str(&word);
+                    join.push_str(base);
+                    if y {
+                        join.push('y');
+                    }
                     emit(Piece::Join(&join, true));
                 }
-                emit(Piece::Word(&word));
+                if y {
+                    word.clear();
+                    word.push_str(base);
+                    word.push('y');
+                    emit(Piece::Word(&word));
+                } else {
+                    emit(Piece::Word(base));
+                }
                 before_word = true;
             }
             before_cjk = None;
@@ -283,49 +341,64 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
 /// A small English stemmer, the same in `search.js`: plurals, `-ing`, `-ed` and a final `e`.
 /// Only words of ASCII letters longer than three are touched.
 pub fn stem(word: &str) -> String {
-    let mut out = String::new();
-    stem_into(word, &mut out);
+    let (base, y) = stem_parts(word);
+    let mut out = base.to_string();
+    if y {
+        out.push('y');
+    }
     out
 }
 
-fn stem_into(word: &str, out: &mut String) {
-    out.push_str(word);
+/// The stem of `word` without copying it: every rule shortens a word, so the stem is a prefix
+/// of it, followed by a `y` where `-ies` became `-y` (after which no other rule applies).
+fn stem_parts(word: &str) -> (&str, bool) {
     // Every rule below removes an ending in `s`, `g`, `d` or `e`: most words are left at once.
+    let Some(&last) = word.as_bytes().last() else {
+        return (word, false);
+    };
     if word.len() <= 3
-        || !word.ends_with(['s', 'g', 'd', 'e'])
+        || !matches!(last, b's' | b'g' | b'd' | b'e')
         || !word.bytes().all(|b| b.is_ascii_lowercase())
     {
-        return;
+        return (word, false);
     }
-    let ends = |s: &String, suffix: &str| s.ends_with(suffix);
-    if ends(out, "sses") {
-        out.truncate(out.len() - 2);
-    } else if ends(out, "ies") && out.len() > 4 {
-        out.truncate(out.len() - 3);
-        out.push('y');
-    } else if ends(out, "ss") || ends(out, "us") || ends(out, "is") {
-    } else if ends(out, "shes") || ends(out, "ches") || ends(out, "xes") || ends(out, "zes") {
-        out.truncate(out.len() - 2);
-    } else if ends(out, "s") {
-        out.truncate(out.len() - 1);
+    let mut w = word;
+    // Each rule is tried only when the word ends in its last letter.
+    if last == b's' {
+        if w.ends_with("sses") {
+            w = &w[..w.len() - 2];
+        } else if w.ends_with("ies") && w.len() > 4 {
+            return (&w[..w.len() - 3], true);
+        } else if w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        } else if w.ends_with("shes")
+            || w.ends_with("ches")
+            || w.ends_with("xes")
+            || w.ends_with("zes")
+        {
+            w = &w[..w.len() - 2];
+        } else {
+            w = &w[..w.len() - 1];
+        }
     }
     let has_vowel = |s: &str| s.bytes().any(|b| b"aeiouy".contains(&b));
-    let mut cut = false;
-    if ends(out, "ing") && out.len() >= 6 && has_vowel(&out[..out.len() - 3]) {
-        out.truncate(out.len() - 3);
-        cut = true;
-    } else if ends(out, "ed") && out.len() >= 5 && has_vowel(&out[..out.len() - 2]) {
-        out.truncate(out.len() - 2);
-        cut = true;
-    }
-    let b = out.as_bytes();
-    if cut && b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] && !b"lsz".contains(&b[b.len() - 1])
+    let cut = match w.as_bytes().last() {
+        Some(b'g') if w.ends_with("ing") && w.len() >= 6 && has_vowel(&w[..w.len() - 3]) => 3,
+        Some(b'd') if w.ends_with("ed") && w.len() >= 5 && has_vowel(&w[..w.len() - 2]) => 2,
+        _ => 0,
+    };
+    w = &w[..w.len() - cut];
+    let b = w.as_bytes();
+    if cut > 0
+        && b.len() >= 2
+        && b[b.len() - 1] == b[b.len() - 2]
+        && !b"lsz".contains(&b[b.len() - 1])
     {
-        out.truncate(out.len() - 1);
+        w = &w[..w.len() - 1];
     }
-    if ends(out, "e") && out.len() > 3 {
-        out.truncate(out.len() - 1);
+    if w.ends_with('e') && w.len() > 3 {
+        w = &w[..w.len() - 1];
     }
+    (w, false)
 }
 
 /// The part of a token that picks its shard: the first character of a CJK token, the first two
@@ -417,9 +490,124 @@ mod tests {
     }
 
     #[test]
+    fn the_kana_table_agrees_with_the_ranges() {
+        // The sets as ranges, as they were written before the table.
+        for c in (0..=0x3_FFFF).filter_map(char::from_u32) {
+            let n = c as u32;
+            let stable = n < 0x80
+                || matches!(n,
+                    0x3001..=0x3002
+                    | 0x3005..=0x3007
+                    | 0x300C..=0x3011
+                    | 0x3041..=0x3096
+                    | 0x30A1..=0x30FE
+                    | 0x3400..=0x4DBF
+                    | 0x4E00..=0x9FFF);
+            assert_eq!(is_stable(c), stable, "{n:X}");
+            let cjk = matches!(n,
+                0x3005..=0x3007
+                | 0x3041..=0x3096
+                | 0x309D..=0x309F
+                | 0x30A1..=0x30FA
+                | 0x30FC..=0x30FF
+                | 0x31F0..=0x31FF
+                | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF
+                | 0xAC00..=0xD7AF
+                | 0xF900..=0xFAFF
+                | 0x20000..=0x3FFFF);
+            assert_eq!(is_cjk(c), cjk, "{n:X}");
+        }
+        assert!(is_cjk('ー') && is_cjk('ゝ') && !is_cjk('・') && !is_cjk('。'));
+        assert!(is_stable('・') && is_stable('。') && !is_stable('゛') && !is_stable('〜'));
+    }
+
+    #[test]
     fn full_width_and_half_width_are_one() {
         assert_eq!(texts("ＡＩ"), texts("AI"));
         assert_eq!(texts("ｶﾞｲﾄﾞ"), texts("ガイド"));
+    }
+
+    /// The stemmer as it was written first, every rule tried in turn.
+    fn reference_stem(word: &str) -> String {
+        let mut out = word.to_string();
+        if word.len() <= 3
+            || !word.ends_with(['s', 'g', 'd', 'e'])
+            || !word.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            return out;
+        }
+        let ends = |s: &String, suffix: &str| s.ends_with(suffix);
+        if ends(&out, "sses") {
+            out.truncate(out.len() - 2);
+        } else if ends(&out, "ies") && out.len() > 4 {
+            out.truncate(out.len() - 3);
+            out.push('y');
+        } else if ends(&out, "ss") || ends(&out, "us") || ends(&out, "is") {
+        } else if ends(&out, "shes") || ends(&out, "ches") || ends(&out, "xes") || ends(&out, "zes")
+        {
+            out.truncate(out.len() - 2);
+        } else if ends(&out, "s") {
+            out.truncate(out.len() - 1);
+        }
+        let has_vowel = |s: &str| s.bytes().any(|b| b"aeiouy".contains(&b));
+        let mut cut = false;
+        if ends(&out, "ing") && out.len() >= 6 && has_vowel(&out[..out.len() - 3]) {
+            out.truncate(out.len() - 3);
+            cut = true;
+        } else if ends(&out, "ed") && out.len() >= 5 && has_vowel(&out[..out.len() - 2]) {
+            out.truncate(out.len() - 2);
+            cut = true;
+        }
+        let b = out.as_bytes();
+        if cut
+            && b.len() >= 2
+            && b[b.len() - 1] == b[b.len() - 2]
+            && !b"lsz".contains(&b[b.len() - 1])
+        {
+            out.truncate(out.len() - 1);
+        }
+        if ends(&out, "e") && out.len() > 3 {
+            out.truncate(out.len() - 1);
+        }
+        out
+    }
+
+    #[test]
+    fn the_stemmer_tries_only_the_rules_a_word_can_meet() {
+        let starts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "tax",
+            "guid",
+            "plan",
+            "bus",
+            "his",
+            "cla",
+            "fix",
+            "sta",
+            "bed",
+            "ru",
+            "ag",
+            "thi",
+            "Guid",
+            "caf\u{e9}",
+            "2",
+            "str",
+        ];
+        let ends = [
+            "", "s", "es", "ies", "sses", "ss", "us", "is", "shes", "ches", "xes", "zes", "ing",
+            "ings", "ed", "eds", "e", "ned", "nning", "lled", "ssed", "zzed", "y", "d", "g", "ge",
+            "ges", "de", "ded",
+        ];
+        for start in starts {
+            for end in ends {
+                let word = format!("{start}{end}");
+                assert_eq!(stem(&word), reference_stem(&word), "{word}");
+            }
+        }
     }
 
     #[test]
