@@ -140,8 +140,8 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3FFFF)
 }
 
-/// The ranges of U+3000 to U+30FF (Japanese punctuation, hiragana, katakana) that
-/// [`is_stable`] and [`is_cjk`] accept.
+/// The characters of U+3000 to U+30FF (Japanese punctuation, hiragana, katakana) that
+/// [`is_stable`] accepts.
 const STABLE_KANA_RANGES: &[(u32, u32)] = &[
     (0x3001, 0x3002),
     (0x3005, 0x3007),
@@ -149,6 +149,7 @@ const STABLE_KANA_RANGES: &[(u32, u32)] = &[
     (0x3041, 0x3096),
     (0x30A1, 0x30FE),
 ];
+/// Those that [`is_cjk`] accepts.
 const CJK_KANA_RANGES: &[(u32, u32)] = &[
     (0x3005, 0x3007),
     (0x3041, 0x3096),
@@ -266,10 +267,7 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
         if is_cjk(c) {
             if before_word {
                 join.clear();
-                join.push_str(last_word.0);
-                if last_word.1 {
-                    join.push('y');
-                }
+                push_stem(&mut join, last_word);
                 join.extend(rest.chars().take_while(|&c| is_cjk(c)).take(2));
                 emit(Piece::Join(&join, false));
             }
@@ -308,23 +306,19 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
             before_word = false;
             if run.len() <= MAX_WORD || run.chars().count() <= MAX_WORD {
                 last_word = stem_parts(run);
-                let (base, y) = last_word;
                 if let Some(last) = before_cjk {
                     join.clear();
                     join.push(last);
-                    join.push_str(base);
-                    if y {
-                        join.push('y');
-                    }
+                    push_stem(&mut join, last_word);
                     emit(Piece::Join(&join, true));
                 }
-                if y {
-                    word.clear();
-                    word.push_str(base);
-                    word.push('y');
-                    emit(Piece::Word(&word));
-                } else {
-                    emit(Piece::Word(base));
+                match last_word {
+                    (base, false) => emit(Piece::Word(base)),
+                    with_y => {
+                        word.clear();
+                        push_stem(&mut word, with_y);
+                        emit(Piece::Word(&word));
+                    }
                 }
                 before_word = true;
             }
@@ -341,12 +335,17 @@ pub fn pieces(normalized: &str, mut emit: impl FnMut(Piece<'_>)) {
 /// A small English stemmer, the same in `search.js`: plurals, `-ing`, `-ed` and a final `e`.
 /// Only words of ASCII letters longer than three are touched.
 pub fn stem(word: &str) -> String {
-    let (base, y) = stem_parts(word);
-    let mut out = base.to_string();
+    let mut out = String::new();
+    push_stem(&mut out, stem_parts(word));
+    out
+}
+
+/// Appends a stem as [`stem_parts`] gives it.
+fn push_stem(out: &mut String, (base, y): (&str, bool)) {
+    out.push_str(base);
     if y {
         out.push('y');
     }
-    out
 }
 
 /// The stem of `word` without copying it: every rule shortens a word, so the stem is a prefix
