@@ -11,7 +11,7 @@ const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join
     const r = await searcher.results(q, lang, 10, 5);
     console.log(`# ${q} (${r.total})`);
     for (const h of r.own.concat(r.other)) {
-      const s = search.snippet(h.fragment.text, q, r.terms, 80).map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
+      const s = search.snippet(h.fragment.text, q, r.terms, 80).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
       console.log(`  ${h.own ? ' ' : '*'} ${h.fragment.url.replace(/^https?:\/\/[^/]+/, '')}  ${h.fragment.title} | ${s}`);
     }
   }

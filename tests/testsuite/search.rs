@@ -263,6 +263,32 @@ fn another_languages_page_is_offered_when_the_readers_has_none() {
 }
 
 #[test]
+fn snippets_keep_headings_and_cells_apart_from_the_text_after_them() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/compute.md",
+        "---\ntitle: Compute plan\n---\nAn opening paragraph that runs on for a while.\n\n\
+         ## Cloud subsidies\n\nThe ministry pays for GPU time.\n\n\
+         | Programme | Support |\n|---|---|\n| GENIAC | compute |\n",
+    );
+    f.build_ok(&[]);
+    let found = query(&f.path("public"), "en", "ministry");
+    // The snippet starts where the match's paragraph or heading starts, shows a `·` after a
+    // heading and between cells, and only a space after a sentence's full stop.
+    assert!(
+        found.contains(
+            "| … The [ministry] pays for GPU time. Programme · Support · GENIAC · compute"
+        ),
+        "{found}"
+    );
+    let found = query(&f.path("public"), "en", "subsidies");
+    assert!(
+        found.contains("| … Cloud [subsidies] · The ministry pays"),
+        "{found}"
+    );
+}
+
+#[test]
 fn a_body_edit_in_serve_updates_the_index() {
     let f = Fixture::bilingual();
     let root = f.root().canonicalize().expect("root");

@@ -543,7 +543,9 @@ fn push_json_str(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed.
+/// The readable text of rendered HTML: tags dropped, entities decoded, whitespace collapsed,
+/// and one line break (`\n`) where a block (a paragraph, heading, list item or table cell) ends
+/// or starts, so that a snippet can tell a heading or a cell from the text that follows it.
 /// Elements marked `role="tooltip"` or `data-search-ignore` (a glossary term's definition),
 /// `<script>` and `<style>` are left out.
 pub fn html_text(html: &str) -> String {
@@ -594,8 +596,11 @@ pub fn html_text(html: &str) -> String {
             skip = Some((name, 1));
         }
         // Block boundaries separate words, a left-out block's too.
-        if is_block(name) && !out.ends_with(' ') && !out.is_empty() {
-            out.push(' ');
+        if is_block(name) && !out.is_empty() && !out.ends_with('\n') {
+            if out.ends_with(' ') {
+                out.pop();
+            }
+            out.push('\n');
         }
     }
     let trimmed = out.trim_end().len();
@@ -690,8 +695,8 @@ fn is_block(name: &str) -> bool {
 }
 
 /// Appends the text of `html` from `at` to the next tag, entities decoded and runs of ASCII
-/// whitespace collapsed to one space (none at the start of `out`), in one pass over the bytes;
-/// returns where the tag starts (or the length of `html`).
+/// whitespace collapsed to one space (none at the start of `out` or after a line break), in
+/// one pass over the bytes; returns where the tag starts (or the length of `html`).
 fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
     let bytes = html.as_bytes();
     let is_space = |b: u8| b.is_ascii_whitespace();
@@ -719,7 +724,7 @@ fn push_text(out: &mut String, html: &str, mut at: usize) -> usize {
                 while at < bytes.len() && is_space(bytes[at]) {
                     at += 1;
                 }
-                if !out.is_empty() && !out.ends_with(' ') {
+                if !out.is_empty() && !out.ends_with([' ', '\n']) {
                     out.push(' ');
                 }
                 run = at;
@@ -802,7 +807,7 @@ mod tests {
     #[test]
     fn text_of_html_skips_tooltips_and_decodes() {
         let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
-        assert_eq!(html_text(html), "The AISI & METI 次");
+        assert_eq!(html_text(html), "The AISI & METI\n次");
     }
 
     #[test]
@@ -812,9 +817,12 @@ mod tests {
             ("<p>a<b role=tooltip>tip</b>b</p>", "ab"),
             (
                 "<p>a<div class=\"x\" data-search-ignore>no</div>b</p>",
-                "a b",
+                "a\nb",
             ),
-            ("<p>a<div data-search-ignore=\"\" id=x>no</div>b</p>", "a b"),
+            (
+                "<p>a<div data-search-ignore=\"\" id=x>no</div>b</p>",
+                "a\nb",
+            ),
             // The words in a value, or another role, are not the attributes.
             (
                 "<p><a href=\"/q?role=tooltip&data-search-ignore\">kept</a></p>",
@@ -885,8 +893,8 @@ mod tests {
     #[test]
     fn text_of_html_collapses_white_space_anywhere_in_a_word() {
         // Pieces put together in every order a small generator gives: the text must be the
-        // pieces' own text with tags dropped and white space collapsed, wherever the eight-byte
-        // steps fall.
+        // pieces' own text with tags dropped, white space collapsed and one line break for
+        // each run of block boundaries, wherever the eight-byte steps fall.
         let pieces = [
             "a",
             "bcdefg",
@@ -902,14 +910,28 @@ mod tests {
             "x\u{1}y",
         ];
         for html in crate::pipeline::testing::generated_texts(&pieces, 3000, 12) {
-            let expected = html
+            const BLOCK: &str = "\u{2}";
+            let mut expected = String::new();
+            for word in html
                 .replace("<b>", "")
                 .replace("</b>", "")
-                .replace("<p>", " ")
+                .replace("<p>", " \u{2} ")
                 .replace("&amp;", "&")
                 .split_ascii_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+            {
+                let joined = expected.is_empty() || expected.ends_with('\n');
+                if word == BLOCK {
+                    if !joined {
+                        expected.push('\n');
+                    }
+                } else {
+                    if !joined {
+                        expected.push(' ');
+                    }
+                    expected.push_str(word);
+                }
+            }
+            let expected = expected.trim_end();
             assert_eq!(html_text(&html), expected, "{html:?}");
         }
     }

@@ -311,8 +311,22 @@
     return out;
   }
 
+  /* Appends the unmarked `piece` of a snippet to `parts`, each line break of the text (where a
+     heading, paragraph, list item or table cell ended) shown as a separator, or as a space
+     after a sentence's end. */
+  function pushPlain(parts, piece) {
+    piece.split('\n').forEach(function (line, n) {
+      if (n) {
+        var before = parts.length ? parts[parts.length - 1].text : '';
+        if (/[.!?:;。！？：；]$/.test(before)) parts.push({ text: ' ', mark: false });
+        else parts.push({ text: '·', mark: false, sep: true });
+      }
+      if (line) parts.push({ text: line, mark: false });
+    });
+  }
+
   /* About `size` characters of `text` around the first match (of the whole query if it is
-     there): [{text, mark}]. */
+     there), from the start of the match's block when that is in reach: [{text, mark, sep}]. */
   function snippet(text, query, terms, size) {
     var runs = cjkRuns(query);
     var phrase = normalize(query).trim().replace(/\s+/g, ' ');
@@ -326,16 +340,22 @@
     var centre = first.length ? first[0] : ranges[0];
     if (centre) {
       start = Math.max(0, centre[0] - Math.floor(size / 3));
-      // Start at a word: after a space within a few characters, else never inside a word.
-      var space = text.slice(start, centre[0]).search(/\s/);
-      if (space >= 0 && space < 16) start += space + 1;
-      while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
+      var block = centre[0] > 0 ? text.lastIndexOf('\n', centre[0] - 1) : -1;
+      if (block >= start) {
+        start = block + 1;
+      } else {
+        // Start at a word: after a space within a few characters, else never inside a word.
+        var space = text.slice(start, centre[0]).search(/\s/);
+        if (space >= 0 && space < 16) start += space + 1;
+        while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
+      }
     }
     var end = Math.min(text.length, start + size);
     // End at a word: before the last space within a few characters, never inside a word.
     if (end < text.length && isWord(text[end - 1]) && isWord(text[end])) {
       var from = Math.max(start, end - 16);
-      var cut = text.slice(from, end).lastIndexOf(' ');
+      var tail = text.slice(from, end);
+      var cut = Math.max(tail.lastIndexOf(' '), tail.lastIndexOf('\n'));
       if (cut > 0) end = from + cut;
     }
     var parts = [];
@@ -344,11 +364,11 @@
     ranges.forEach(function (r) {
       if (r[1] <= at || r[0] >= end) return;
       var s = Math.max(r[0], at);
-      if (s > at) parts.push({ text: text.slice(at, s), mark: false });
+      if (s > at) pushPlain(parts, text.slice(at, s));
       parts.push({ text: text.slice(s, Math.min(r[1], end)), mark: true });
       at = Math.min(r[1], end);
     });
-    if (at < end) parts.push({ text: text.slice(at, end), mark: false });
+    if (at < end) pushPlain(parts, text.slice(at, end));
     if (end < text.length) parts.push({ text: ' …', mark: false });
     return parts;
   }
@@ -446,7 +466,16 @@
     var p = el('p', 'search-result-snippet');
     if (!h.own) p.lang = f.lang;
     snippet(f.text, query, terms, 110).forEach(function (part) {
-      p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
+      if (part.sep) {
+        // Seen, not read out: a screen reader hears the two pieces as separate words.
+        var sep = el('span', 'search-sep', part.text);
+        sep.setAttribute('aria-hidden', 'true');
+        p.appendChild(document.createTextNode(' '));
+        p.appendChild(sep);
+        p.appendChild(document.createTextNode(' '));
+      } else {
+        p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
+      }
     });
     li.appendChild(p);
     li.addEventListener('mousedown', function (e) { e.preventDefault(); });
