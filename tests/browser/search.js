@@ -57,6 +57,7 @@ async function results(page) {
     title: o.querySelector('.search-result-title').textContent,
     href: o.querySelector('.search-result-title').href,
     marks: Array.from(o.querySelectorAll('mark')).map((m) => m.textContent),
+    heading: (o.querySelector('.search-result-heading') || {}).textContent || '',
     other: o.classList.contains('search-result-other'),
   })));
 }
@@ -136,6 +137,19 @@ async function run(browser) {
     const target = await page.$eval('#search-option-0 a', (a) => a.href);
     await Promise.all([page.waitForURL(target), input.press('Enter')]);
     check(`${width}: Enter opens the chosen result`, page.url() === target, `${page.url()} vs ${target}`);
+    // A result whose match is under a heading opens at that heading.
+    await page.goto(`${root}guides/ai-act/`);
+    found = await typeQuery(page, 'subsidies');
+    const under = found.find((r) => r.href.includes('#') && r.heading);
+    check(`${width}: a result names the heading its match is under`, !!under, JSON.stringify(found.map((r) => [r.href, r.heading])));
+    if (under) {
+      await page.goto(under.href);
+      const heading = await page.evaluate(() => {
+        const h = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        return h && /^H[1-6]$/.test(h.tagName) ? h.textContent : null;
+      });
+      check(`${width}: the result opens at its heading`, heading !== null && heading.includes(under.heading), `${under.href}: ${heading} vs ${under.heading}`);
+    }
 
     // Japanese.
     await page.goto(`${root}ja/`);

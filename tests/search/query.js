@@ -1,5 +1,6 @@
 // Runs queries against a built site's search index from the command line:
 //   node tests/search/query.js PUBLIC_DIR LANG QUERY...
+// Prints each result's address (with the heading its match comes under), title and snippet.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -11,8 +12,11 @@ const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join
     const r = await searcher.results(q, lang, 10, 5);
     console.log(`# ${q} (${r.total})`);
     for (const h of r.own.concat(r.other)) {
-      const s = search.snippet(h.fragment.text, q, r.terms, 80).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
-      console.log(`  ${h.own ? ' ' : '*'} ${h.fragment.url.replace(/^https?:\/\/[^/]+/, '')}  ${h.fragment.title} | ${s}`);
+      const found = search.locate(h.fragment.text, q, r.terms);
+      const s = search.snippet(h.fragment.text, q, r.terms, 80, found).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
+      const under = found.centre && search.headingAt(h.fragment, found.centre[0]);
+      const url = h.fragment.url.replace(/^https?:\/\/[^/]+/, '') + (under ? `#${under.id}` : '');
+      console.log(`  ${h.own ? ' ' : '*'} ${url}  ${h.fragment.title}${under ? ` › ${under.title}` : ''} | ${s}`);
     }
   }
 })();

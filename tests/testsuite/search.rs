@@ -289,6 +289,34 @@ fn snippets_keep_headings_and_cells_apart_from_the_text_after_them() {
 }
 
 #[test]
+fn a_result_links_to_the_heading_its_match_comes_under() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/compute.md",
+        "---\ntitle: Compute plan\n---\nAn opening paragraph.\n\n\
+         ## Cloud subsidies\n\nThe ministry pays for GPU time.\n\n\
+         ### 今後の論点 {#next}\n\nWhat to watch: procurement.\n",
+    );
+    f.build_ok(&[]);
+    let public = f.path("public");
+    for (q, line) in [
+        (
+            "ministry",
+            "/guides/compute/#cloud-subsidies  Compute plan › Cloud subsidies |",
+        ),
+        (
+            "procurement",
+            "/guides/compute/#next  Compute plan › 今後の論点 |",
+        ),
+        // Before the first heading, or in the title only: the page itself.
+        ("opening", "/guides/compute/  Compute plan |"),
+    ] {
+        let found = query(&public, "en", q);
+        assert!(found.contains(line), "{q}:\n{found}");
+    }
+}
+
+#[test]
 fn a_body_edit_in_serve_updates_the_index() {
     let f = Fixture::bilingual();
     let root = f.root().canonicalize().expect("root");

@@ -65,6 +65,8 @@ struct Doc {
     meta: Vec<String>,
     /// The rest: body text.
     body: String,
+    /// The body's headings: how many line breaks of `body` come before each, and its id.
+    anchors: Vec<(u32, String)>,
 }
 
 impl Doc {
@@ -398,6 +400,7 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
         let mut extra: Vec<String> = page.rendered.toc.iter().map(|t| t.title.clone()).collect();
         extra.extend(meta.summary.clone());
         extra.extend(meta.tags.iter().cloned());
+        let PageText { text, anchors } = page.rendered.html.with_str(html_text);
         return Doc {
             url: site.url(&page.path),
             title: page.title().to_string(),
@@ -413,7 +416,8 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
                 .collect(),
             strong: vec![page.title().to_string()],
             meta: extra,
-            body: page.rendered.html.with_str(html_text),
+            body: text,
+            anchors,
             lang,
         };
     }
@@ -432,6 +436,7 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
             strong: Vec::new(),
             meta: Vec::new(),
             body: String::new(),
+            anchors: Vec::new(),
         };
     };
     let entry = &glossary.terms[*term];
@@ -459,12 +464,14 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
         strong,
         meta: text.reading.iter().cloned().collect(),
         body: text.definition.clone(),
+        anchors: Vec::new(),
     }
 }
 
 /// A document's fragment file, as `search.js` reads it:
-/// `{"url","title","section","lang","glossary","alt":{lang:url},"text"}`. Written by hand into
-/// a string sized for the text, which is most of it.
+/// `{"url","title","section","lang","glossary","alt":{lang:url},"anchors":[[n,id],…],"text"}`
+/// (`anchors` only when the page has headings). Written by hand into a string sized for the
+/// text, which is most of it.
 fn fragment(doc: &Doc) -> String {
     let mut out = String::with_capacity(doc.body.len() + doc.body.len() / 16 + 256);
     out.push('{');
@@ -494,7 +501,19 @@ fn fragment(doc: &Doc) -> String {
         out.push(':');
         push_json_str(&mut out, url);
     }
-    out.push_str("},\"text\":");
+    out.push('}');
+    if !doc.anchors.is_empty() {
+        out.push_str(",\"anchors\":[");
+        for (n, (breaks, id)) in doc.anchors.iter().enumerate() {
+            out.push_str(if n > 0 { ",[" } else { "[" });
+            push_number(&mut out, *breaks);
+            out.push(',');
+            push_json_str(&mut out, id);
+            out.push(']');
+        }
+        out.push(']');
+    }
+    out.push_str(",\"text\":");
     push_json_str(&mut out, &doc.body);
     out.push_str("}\n");
     out
@@ -508,14 +527,19 @@ fn push_json_str(out: &mut String, text: &str) {
     let mut run = 0;
     let mut at = 0;
     while at < bytes.len() {
-        // Eight bytes at a time past the text that needs no escape, which is nearly all of it.
-        if let Some(word) = swar::word_at(bytes, at)
-            && !(swar::any_below(word, 0x20)
+        // Eight bytes at a time past the text that needs no escape, which is nearly all of it,
+        // then straight to the first byte that may (the line breaks between blocks are many).
+        if let Some(word) = swar::word_at(bytes, at) {
+            if !(swar::any_below(word, 0x20)
                 | swar::contains(word, b'"')
                 | swar::contains(word, b'\\'))
-        {
-            at += 8;
-            continue;
+            {
+                at += 8;
+                continue;
+            }
+            let special =
+                swar::below(word, 0x20) | swar::equal(word, b'"') | swar::equal(word, b'\\');
+            at += swar::first(special);
         }
         let byte = bytes[at];
         at += 1;
@@ -548,8 +572,10 @@ fn push_json_str(out: &mut String, text: &str) {
 /// or starts, so that a snippet can tell a heading or a cell from the text that follows it.
 /// Elements marked `role="tooltip"` or `data-search-ignore` (a glossary term's definition),
 /// `<script>` and `<style>` are left out.
-pub fn html_text(html: &str) -> String {
+pub fn html_text(html: &str) -> PageText {
     let mut out = String::with_capacity(html.len() / 2);
+    let mut anchors = Vec::new();
+    let mut breaks = 0;
     let bytes = html.as_bytes();
     let mut at = 0;
     // The tag being skipped and how deep in it we are.
@@ -601,27 +627,60 @@ pub fn html_text(html: &str) -> String {
                 out.pop();
             }
             out.push('\n');
+            breaks += 1;
+        }
+        if !closing
+            && skip.is_none()
+            && is_heading(name)
+            && let Some(Some(id)) = attributes(tag, name.len())
+                .find(|(attribute, _)| attribute.eq_ignore_ascii_case("id"))
+                .map(|(_, value)| value)
+        {
+            let mut decoded = String::new();
+            push_text(&mut decoded, id, 0);
+            anchors.push((breaks, decoded));
         }
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
-    out
+    PageText { text: out, anchors }
+}
+
+/// The readable text of a page and where its headings are in it.
+pub struct PageText {
+    pub text: String,
+    /// Each heading with an `id`: how many line breaks of `text` come before it, and the id.
+    pub anchors: Vec<(u32, String)>,
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name.as_bytes(), [b'h' | b'H', b'1'..=b'6'])
 }
 
 /// Whether a start tag (`<` to `>`, its name `name_len` bytes long) has the attribute
-/// `role="tooltip"` or `data-search-ignore`, its attributes read as a browser reads them: the
-/// same words inside another attribute's value (a link's URL) do not count.
+/// `role="tooltip"` or `data-search-ignore`.
 fn marked_to_skip(tag: &str, name_len: usize) -> bool {
+    attributes(tag, name_len).any(|(name, value)| {
+        name.eq_ignore_ascii_case("data-search-ignore")
+            || name.eq_ignore_ascii_case("role")
+                && value.is_some_and(|v| v.trim().eq_ignore_ascii_case("tooltip"))
+    })
+}
+
+/// The attributes of a start tag (`<` to `>`, its name `name_len` bytes long), names with
+/// their values as written (entities not decoded), read as a browser reads them: the same
+/// words inside another attribute's value (a link's URL) are not an attribute.
+fn attributes(tag: &str, name_len: usize) -> impl Iterator<Item = (&str, Option<&str>)> {
     let bytes = tag.as_bytes();
     let is_space = |b: u8| b.is_ascii_whitespace();
     let end = bytes.len() - usize::from(bytes.last() == Some(&b'>'));
     let mut at = 1 + name_len;
-    loop {
+    std::iter::from_fn(move || {
         while at < end && (is_space(bytes[at]) || bytes[at] == b'/') {
             at += 1;
         }
         if at >= end {
-            return false;
+            return None;
         }
         let name_start = at;
         while at < end && !is_space(bytes[at]) && !matches!(bytes[at], b'=' | b'/') {
@@ -652,13 +711,8 @@ fn marked_to_skip(tag: &str, name_len: usize) -> bool {
                 }
             }
         }
-        if name.eq_ignore_ascii_case("data-search-ignore")
-            || name.eq_ignore_ascii_case("role")
-                && value.is_some_and(|v| v.trim().eq_ignore_ascii_case("tooltip"))
-        {
-            return true;
-        }
-    }
+        Some((name, value))
+    })
 }
 
 /// Whether an element named `name` (any case) is a block, whose boundaries separate words.
@@ -807,7 +861,7 @@ mod tests {
     #[test]
     fn text_of_html_skips_tooltips_and_decodes() {
         let html = "<p>The <span class=\"glossary\"><a href=\"#\">AISI</a><span role=\"tooltip\" id=\"t\"><span>AI Safety</span> body</span></span> &amp; METI</p><p>次</p>";
-        assert_eq!(html_text(html), "The AISI & METI\n次");
+        assert_eq!(html_text(html).text, "The AISI & METI\n次");
     }
 
     #[test]
@@ -831,15 +885,40 @@ mod tests {
             ("<p><span title='role=\"tooltip\"'>kept</span></p>", "kept"),
             ("<p><span role=\"note\">kept</span></p>", "kept"),
         ] {
-            assert_eq!(html_text(html), text, "{html}");
+            assert_eq!(html_text(html).text, text, "{html}");
         }
+    }
+
+    #[test]
+    fn headings_are_anchored_at_their_line_of_the_text() {
+        let html = "<p>Intro</p>\n<h2 id=\"cloud-subsidies\">Cloud <em>subsidies</em></h2>\n\
+                    <p>The ministry pays.</p><H3 class=x ID='r&amp;d'>R&amp;D</H3><p>Text</p>\
+                    <h4>No id</h4><h2 id=\"gone\" data-search-ignore>Hidden</h2>\
+                    <h2 title=\"id=fake\" id=\"今後の論点\">今後の論点</h2>";
+        let PageText { text, anchors } = html_text(html);
+        assert_eq!(
+            text,
+            "Intro\nCloud subsidies\nThe ministry pays.\nR&D\nText\nNo id\n今後の論点"
+        );
+        assert_eq!(
+            anchors,
+            [
+                (1, "cloud-subsidies".to_string()),
+                (3, "r&d".to_string()),
+                (6, "今後の論点".to_string()),
+            ]
+        );
+        // Each anchor's line is its heading.
+        let lines: Vec<&str> = text.split('\n').collect();
+        assert_eq!(lines[1], "Cloud subsidies");
+        assert_eq!(lines[6], "今後の論点");
     }
 
     #[test]
     fn an_ampersand_before_japanese_text_is_kept() {
         // A window of 12 bytes after `&` ends inside 会: this once panicked.
         let html = "<p>&amp;D&DはG7会合に先立ち&#x3042;、&nbsp;公表</p>";
-        assert_eq!(html_text(html), "&D&DはG7会合に先立ちあ、 公表");
+        assert_eq!(html_text(html).text, "&D&DはG7会合に先立ちあ、 公表");
     }
 
     #[test]
@@ -854,6 +933,7 @@ mod tests {
             strong: Vec::new(),
             meta: Vec::new(),
             body: "tab\there \\ back\u{1}slash\n改行 and a longer tail \"quoted\" after".into(),
+            anchors: vec![(0, "要点".into()), (3, "a\"b".into())],
         };
         let text = fragment(&doc);
         assert!(text.ends_with("}\n"), "{text}");
@@ -867,6 +947,7 @@ mod tests {
                 "lang": "ja",
                 "glossary": false,
                 "alt": {"en": "/guides/a/"},
+                "anchors": [[0, "要点"], [3, "a\"b"]],
                 "text": "tab\there \\ back\u{1}slash\n改行 and a longer tail \"quoted\" after",
             })
         );
@@ -932,7 +1013,7 @@ mod tests {
                 }
             }
             let expected = expected.trim_end();
-            assert_eq!(html_text(&html), expected, "{html:?}");
+            assert_eq!(html_text(&html).text, expected, "{html:?}");
         }
     }
 

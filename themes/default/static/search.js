@@ -325,9 +325,10 @@
     });
   }
 
-  /* About `size` characters of `text` around the first match (of the whole query if it is
-     there), from the start of the match's block when that is in reach: [{text, mark, sep}]. */
-  function snippet(text, query, terms, size) {
+  /* Where a query matches `text`: the ranges to mark, and the one a snippet centres on (the
+     first place of the whole query if it is there, else of any of its terms; none when only
+     the title matches). */
+  function locate(text, query, terms) {
     var runs = cjkRuns(query);
     var phrase = normalize(query).trim().replace(/\s+/g, ' ');
     var whole = phrase.length > 1 && runs.indexOf(phrase) < 0 ? [phrase] : [];
@@ -336,8 +337,31 @@
     }));
     var ranges = matches(text, all);
     var first = whole.length ? matches(text, [{ text: phrase, run: phrase, cjk: true }]) : [];
+    return { ranges: ranges, centre: first.length ? first[0] : ranges[0] };
+  }
+
+  /* The heading of a fragment that the text at `offset` comes under: {id, title}, or null
+     before the first heading (or when the page has none). */
+  function headingAt(fragment, offset) {
+    var text = fragment.text;
+    var line = 0;
+    for (var i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    var anchor = null;
+    (fragment.anchors || []).forEach(function (a) { if (a[0] <= line) anchor = a; });
+    if (!anchor) return null;
+    var from = 0;
+    for (var n = 0; n < anchor[0]; n++) from = text.indexOf('\n', from) + 1;
+    var to = text.indexOf('\n', from);
+    return { id: anchor[1], title: text.slice(from, to < 0 ? text.length : to) };
+  }
+
+  /* About `size` characters of `text` around the place `locate` found (computed when not
+     given), from the start of that place's block when that is in reach: [{text, mark, sep}]. */
+  function snippet(text, query, terms, size, found) {
+    found = found || locate(text, query, terms);
+    var ranges = found.ranges;
+    var centre = found.centre;
     var start = 0;
-    var centre = first.length ? first[0] : ranges[0];
     if (centre) {
       start = Math.max(0, centre[0] - Math.floor(size / 3));
       var block = centre[0] > 0 ? text.lastIndexOf('\n', centre[0] - 1) : -1;
@@ -375,7 +399,8 @@
 
   var api = {
     normalize: normalize, tokens: tokens, stem: stem, shardKey: shardKey, shardOf: shardOf,
-    queryTerms: queryTerms, Searcher: Searcher, snippet: snippet
+    queryTerms: queryTerms, Searcher: Searcher, locate: locate, snippet: snippet,
+    headingAt: headingAt
   };
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
@@ -448,15 +473,28 @@
     li.setAttribute('role', 'option');
     li.id = 'search-option-' + n;
     li.setAttribute('aria-selected', 'false');
+    var found = locate(f.text, query, terms);
+    // A match under a heading links to that heading, which the result names.
+    var under = found.centre ? headingAt(f, found.centre[0]) : null;
     var a = el('a', 'search-result-title', f.title);
-    a.href = f.url;
+    a.href = under ? f.url + '#' + under.id : f.url;
     a.tabIndex = -1;
     if (!h.own) { a.hreflang = f.lang; a.lang = f.lang; }
     li.appendChild(a);
     var where = f.glossary ? say('glossary') : f.section;
-    if (where || !h.own) {
+    if (where || under || !h.own) {
       var meta = el('span', 'search-result-section');
       if (where) meta.appendChild(document.createTextNode(where));
+      if (under) {
+        if (where) {
+          var arrow = el('span', 'search-sep', '›');
+          arrow.setAttribute('aria-hidden', 'true');
+          meta.appendChild(document.createTextNode(' '));
+          meta.appendChild(arrow);
+          meta.appendChild(document.createTextNode(' '));
+        }
+        meta.appendChild(el('span', 'search-result-heading', under.title));
+      }
       if (!h.own) {
         var badge = el('span', 'lang-badge', box.getAttribute('data-name-' + f.lang) || f.lang);
         meta.appendChild(badge);
@@ -465,7 +503,7 @@
     }
     var p = el('p', 'search-result-snippet');
     if (!h.own) p.lang = f.lang;
-    snippet(f.text, query, terms, 110).forEach(function (part) {
+    snippet(f.text, query, terms, 110, found).forEach(function (part) {
       if (part.sep) {
         // Seen, not read out: a screen reader hears the two pieces as separate words.
         var sep = el('span', 'search-sep', part.text);
@@ -480,7 +518,7 @@
     li.appendChild(p);
     li.addEventListener('mousedown', function (e) { e.preventDefault(); });
     li.addEventListener('click', function (e) {
-      if (e.target !== a) window.location.href = f.url;
+      if (e.target !== a) window.location.href = a.href;
     });
     return li;
   }
