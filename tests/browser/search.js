@@ -141,6 +141,7 @@ async function run(browser) {
     await page.goto(`${root}guides/ai-act/`);
     found = await typeQuery(page, 'subsidies');
     const under = found.find((r) => r.href.includes('#') && r.heading);
+    check(`${width}: a result carries its words as a text fragment`, found.some((r) => /#[^#]*:~:text=[^,]+-,subsid/.test(r.href)), JSON.stringify(found.map((r) => r.href)));
     check(`${width}: a result names the heading its match is under`, !!under, JSON.stringify(found.map((r) => [r.href, r.heading])));
     if (under) {
       await page.goto(under.href);

@@ -1,6 +1,7 @@
 // Runs queries against a built site's search index from the command line:
 //   node tests/search/query.js PUBLIC_DIR LANG QUERY...
-// Prints each result's address (with the heading its match comes under), title and snippet.
+// Prints each result's address (with the heading its match comes under and the words to
+// highlight), title and snippet.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -15,7 +16,7 @@ const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join
       const found = search.locate(h.fragment.text, q, r.terms);
       const s = search.snippet(h.fragment.text, q, r.terms, 80, found).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
       const under = found.centre && search.headingAt(h.fragment, found.centre[0]);
-      const url = h.fragment.url.replace(/^https?:\/\/[^/]+/, '') + (under ? `#${under.id}` : '');
+      const url = search.resultUrl(h.fragment, found).replace(/^https?:\/\/[^/]+/, '');
       console.log(`  ${h.own ? ' ' : '*'} ${url}  ${h.fragment.title}${under ? ` › ${under.title}` : ''} | ${s}`);
     }
   }

@@ -289,29 +289,49 @@ fn snippets_keep_headings_and_cells_apart_from_the_text_after_them() {
 }
 
 #[test]
-fn a_result_links_to_the_heading_its_match_comes_under() {
+fn a_result_links_to_the_heading_and_the_words_its_match_comes_under() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/compute.md",
         "---\ntitle: Compute plan\n---\nAn opening paragraph.\n\n\
          ## Cloud subsidies\n\nThe ministry pays for GPU time.\n\n\
-         ### 今後の論点 {#next}\n\nWhat to watch: procurement.\n",
+         ### 今後の論点 {#next}\n\n記事によれば、国内のAI計算資源を拡充する。\n\n\
+         | Programme |\n|---|\n| procurement |\n",
     );
     f.build_ok(&[]);
     let public = f.path("public");
-    for (q, line) in [
+    // The words matched follow as a text fragment (with the words around them, which tell
+    // this place from another with the same words), that browsers scroll to and highlight.
+    for (q, lang, line) in [
         (
             "ministry",
-            "/guides/compute/#cloud-subsidies  Compute plan › Cloud subsidies |",
+            "en",
+            "/guides/compute/#cloud-subsidies:~:text=The-,ministry,-pays%20for%20GPU%20time.  \
+             Compute plan › Cloud subsidies |",
         ),
         (
+            "計算資源",
+            "en",
+            "/guides/compute/#next:~:text=\
+             %E8%A8%98%E4%BA%8B%E3%81%AB%E3%82%88%E3%82%8C%E3%81%B0%E3%80%81%E5%9B%BD%E5%86%85%E3%81%AEAI-,\
+             %E8%A8%88%E7%AE%97%E8%B3%87%E6%BA%90,\
+             -%E3%82%92%E6%8B%A1%E5%85%85%E3%81%99%E3%82%8B%E3%80%82  Compute plan › 今後の論点 |",
+        ),
+        // A table cell alone has no words around it: the heading only.
+        (
             "procurement",
+            "en",
             "/guides/compute/#next  Compute plan › 今後の論点 |",
         ),
-        // Before the first heading, or in the title only: the page itself.
-        ("opening", "/guides/compute/  Compute plan |"),
+        // Before the first heading: the page; in the title only: the page, no words.
+        (
+            "opening",
+            "en",
+            "/guides/compute/#:~:text=An-,opening,-paragraph.  Compute plan |",
+        ),
+        ("plan", "en", "/guides/compute/  Compute plan |"),
     ] {
-        let found = query(&public, "en", q);
+        let found = query(&public, lang, q);
         assert!(found.contains(line), "{q}:\n{found}");
     }
 }

@@ -355,6 +355,34 @@
     return { id: anchor[1], title: text.slice(from, to < 0 ? text.length : to) };
   }
 
+  /* Where a result leads: its page at the heading the match comes under, with a text
+     fragment (`:~:text=`, the matched words and a few around them) that browsers scroll to
+     and highlight; a browser without text fragments, or one that cannot find the words, stops
+     at the heading. Glossary entries keep their own address. */
+  function resultUrl(fragment, found) {
+    if (fragment.glossary || !found.centre) return fragment.url;
+    var text = fragment.text;
+    var at = found.centre[0];
+    var end = found.centre[1];
+    var under = headingAt(fragment, at);
+    // `-`, `,` and `&` have meanings in a text fragment; encodeURIComponent leaves `-` as is.
+    var enc = function (t) { return encodeURIComponent(t).replace(/-/g, '%2D'); };
+    // The words around the match, from the same paragraph and cut where a word ends, tell
+    // this place from an earlier one (in the page's lead, say) that has the same words.
+    var cut = /[\s、。，．・「」『』（）()]/;
+    var from = Math.max(text.lastIndexOf('\n', at - 1) + 1, at - 24);
+    while (from < at && from > 0 && text[from - 1] !== '\n' && !cut.test(text[from - 1])) from++;
+    var line = text.indexOf('\n', end);
+    var to = Math.min(line < 0 ? text.length : line, end + 24);
+    while (to > end && to < text.length && text[to] !== '\n' && !cut.test(text[to])) to--;
+    var prefix = text.slice(from, at).trim();
+    var suffix = text.slice(end, to).trim();
+    // Words with nothing around them (a table cell) could be found first anywhere else.
+    if (!prefix && !suffix) return under ? fragment.url + '#' + under.id : fragment.url;
+    return fragment.url + '#' + (under ? under.id : '') + ':~:text=' +
+      (prefix ? enc(prefix) + '-,' : '') + enc(text.slice(at, end)) + (suffix ? ',-' + enc(suffix) : '');
+  }
+
   /* About `size` characters of `text` around the place `locate` found (computed when not
      given), from the start of that place's block when that is in reach: [{text, mark, sep}]. */
   function snippet(text, query, terms, size, found) {
@@ -400,7 +428,7 @@
   var api = {
     normalize: normalize, tokens: tokens, stem: stem, shardKey: shardKey, shardOf: shardOf,
     queryTerms: queryTerms, Searcher: Searcher, locate: locate, snippet: snippet,
-    headingAt: headingAt
+    headingAt: headingAt, resultUrl: resultUrl
   };
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
@@ -477,7 +505,7 @@
     // A match under a heading links to that heading, which the result names.
     var under = found.centre ? headingAt(f, found.centre[0]) : null;
     var a = el('a', 'search-result-title', f.title);
-    a.href = under ? f.url + '#' + under.id : f.url;
+    a.href = resultUrl(f, found);
     a.tabIndex = -1;
     if (!h.own) { a.hreflang = f.lang; a.lang = f.lang; }
     li.appendChild(a);
