@@ -495,6 +495,16 @@
     return e;
   }
 
+  /* A separator between two pieces of text: seen, not read out (a screen reader hears the
+     pieces as separate words, by the spaces around it). */
+  function separator(parent, mark) {
+    var sep = el('span', 'search-sep', mark);
+    sep.setAttribute('aria-hidden', 'true');
+    parent.appendChild(document.createTextNode(' '));
+    parent.appendChild(sep);
+    parent.appendChild(document.createTextNode(' '));
+  }
+
   function item(h, query, terms, n) {
     var f = h.fragment;
     var li = el('li', 'search-result' + (h.own ? '' : ' search-result-other'));
@@ -514,13 +524,7 @@
       var meta = el('span', 'search-result-section');
       if (where) meta.appendChild(document.createTextNode(where));
       if (under) {
-        if (where) {
-          var arrow = el('span', 'search-sep', '›');
-          arrow.setAttribute('aria-hidden', 'true');
-          meta.appendChild(document.createTextNode(' '));
-          meta.appendChild(arrow);
-          meta.appendChild(document.createTextNode(' '));
-        }
+        if (where) separator(meta, '›');
         meta.appendChild(el('span', 'search-result-heading', under.title));
       }
       if (!h.own) {
@@ -532,16 +536,8 @@
     var p = el('p', 'search-result-snippet');
     if (!h.own) p.lang = f.lang;
     snippet(f.text, query, terms, 110, found).forEach(function (part) {
-      if (part.sep) {
-        // Seen, not read out: a screen reader hears the two pieces as separate words.
-        var sep = el('span', 'search-sep', part.text);
-        sep.setAttribute('aria-hidden', 'true');
-        p.appendChild(document.createTextNode(' '));
-        p.appendChild(sep);
-        p.appendChild(document.createTextNode(' '));
-      } else {
-        p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
-      }
+      if (part.sep) separator(p, part.text);
+      else p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
     });
     li.appendChild(p);
     li.addEventListener('mousedown', function (e) { e.preventDefault(); });
