@@ -289,6 +289,24 @@ fn snippets_keep_headings_and_cells_apart_from_the_text_after_them() {
 }
 
 #[test]
+fn a_japanese_snippet_starts_after_a_full_stop_or_comma_near_its_match() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/compute.ja.md",
+        "---\ntitle: 計算資源の計画\n---\n\
+         この段落は、検索結果の断片がどこから始まるのかを確かめるために置いた前置きの文章である。\
+         記事によれば国内の半導体と計算基盤を拡充する。\n",
+    );
+    f.build_ok(&[]);
+    let found = query(&f.path("public"), "ja", "計算基盤");
+    // Not in the middle of a word of the sentence before: after its full stop.
+    assert!(
+        found.contains("| … 記事によれば国内の半導体と[計算基盤]を拡充する。"),
+        "{found}"
+    );
+}
+
+#[test]
 fn a_result_links_to_the_heading_and_the_words_its_match_comes_under() {
     let f = Fixture::bilingual();
     f.write(

@@ -355,6 +355,9 @@
     return { id: anchor[1], title: text.slice(from, to < 0 ? text.length : to) };
   }
 
+  /* Where words end in both languages: white space, and Japanese punctuation and brackets. */
+  var BREAK = /[\s、。，．・「」『』（）()]/;
+
   /* Where a result leads: its page at the heading the match comes under, with a text
      fragment (`:~:text=`, the matched words and a few around them) that browsers scroll to
      and highlight; a browser without text fragments, or one that cannot find the words, stops
@@ -369,12 +372,11 @@
     var enc = function (t) { return encodeURIComponent(t).replace(/-/g, '%2D'); };
     // The words around the match, from the same paragraph and cut where a word ends, tell
     // this place from an earlier one (in the page's lead, say) that has the same words.
-    var cut = /[\s、。，．・「」『』（）()]/;
     var from = Math.max(text.lastIndexOf('\n', at - 1) + 1, at - 24);
-    while (from < at && from > 0 && text[from - 1] !== '\n' && !cut.test(text[from - 1])) from++;
+    while (from < at && from > 0 && text[from - 1] !== '\n' && !BREAK.test(text[from - 1])) from++;
     var line = text.indexOf('\n', end);
     var to = Math.min(line < 0 ? text.length : line, end + 24);
-    while (to > end && to < text.length && text[to] !== '\n' && !cut.test(text[to])) to--;
+    while (to > end && to < text.length && text[to] !== '\n' && !BREAK.test(text[to])) to--;
     var prefix = text.slice(from, at).trim();
     var suffix = text.slice(end, to).trim();
     // Words with nothing around them (a table cell) could be found first anywhere else.
@@ -396,8 +398,9 @@
       if (block >= start) {
         start = block + 1;
       } else {
-        // Start at a word: after a space within a few characters, else never inside a word.
-        var space = text.slice(start, centre[0]).search(/\s/);
+        // Start at a word: after a space or a Japanese comma or full stop within a few
+        // characters, else never inside a word.
+        var space = text.slice(start, centre[0]).search(BREAK);
         if (space >= 0 && space < 16) start += space + 1;
         while (start > 0 && start < centre[0] && isWord(text[start - 1]) && isWord(text[start])) start++;
       }
