@@ -1,6 +1,7 @@
 // The search box in a real browser: serves a built site on loopback under a sub-path, drives
 // headless Chromium with playwright-core, types queries in English and Japanese at phone and
-// desktop widths, and checks the results, the keyboard, the live region and the layout.
+// desktop widths, and checks the results, the keyboard, the live region, the layout and, with
+// the results open, axe-core's WCAG rules.
 //
 //   node tests/browser/search.js PUBLIC_DIR PORT BASE_PATH [SCREENSHOT_DIR]
 //
@@ -17,10 +18,12 @@ const port = Number(portArg);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let playwright;
+let axeSource;
 try {
   playwright = require('playwright-core');
+  axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 } catch (e) {
-  console.error('playwright-core is not installed: run `npm ci` in tests/browser (see .ci/run)');
+  console.error('playwright-core or axe-core is not installed: run `npm ci` in tests/browser (see .ci/run)');
   process.exit(2);
 }
 if (!fs.existsSync(executablePath)) {
@@ -55,7 +58,7 @@ const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 async function results(page) {
   return page.$$eval('#search-results [role="option"]', (opts) => opts.map((o) => ({
     title: o.querySelector('.search-result-title').textContent,
-    href: o.querySelector('.search-result-title').href,
+    href: o.href,
     marks: Array.from(o.querySelectorAll('mark')).map((m) => m.textContent),
     heading: (o.querySelector('.search-result-heading') || {}).textContent || '',
     other: o.classList.contains('search-result-other'),
@@ -77,6 +80,19 @@ async function typeQuery(page, text, { slowly = false } = {}) {
     return box.getAttribute('data-search-shown') === q && !document.querySelector('[data-search-panel]').hidden;
   }, text, { timeout: 10000 });
   return results(page);
+}
+
+// axe-core over the page with the results open and one of them chosen: the same WCAG 2.1 A
+// and AA rules as site.mjs runs over every page.
+async function accessible(page, label) {
+  await page.locator('#search-input').press('ArrowDown');
+  if (!page.isClosed() && !(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ content: axeSource });
+  }
+  const violations = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'],
+  }).then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 2).join(' | ')}`)));
+  check(`${label}: no axe violation with the results open`, violations.length === 0, violations.join('; '));
 }
 
 async function layout(page, width, label) {
@@ -115,6 +131,7 @@ async function run(browser) {
     if (width === 390 && shots) await page.screenshot({ path: path.join(shots, 'search-en-390.png') });
     if (width === 1280 && shots) await page.screenshot({ path: path.join(shots, 'search-en-1280.png') });
     await layout(page, width, `${width} en`);
+    await accessible(page, `${width} en`);
 
     found = await typeQuery(page, 'AISI');
     check(`${width}: "AISI" finds the glossary entry`, found.length > 0 && found[0].title === 'AI Safety Institute (AISI)', JSON.stringify(found.map((r) => r.title)));
@@ -125,7 +142,7 @@ async function run(browser) {
     await input.press('ArrowDown');
     await input.press('ArrowDown');
     const active = await input.getAttribute('aria-activedescendant');
-    const selected = await page.$eval(`#${active}`, (o) => [o.getAttribute('aria-selected'), o.querySelector('a').href]);
+    const selected = await page.$eval(`#${active}`, (o) => [o.getAttribute('aria-selected'), o.href]);
     check(`${width}: arrows move through the results`, active === 'search-option-1' && selected[0] === 'true', `${active} ${selected}`);
     await input.press('ArrowUp');
     check(`${width}: ArrowUp goes back`, (await input.getAttribute('aria-activedescendant')) === 'search-option-0');
@@ -134,7 +151,7 @@ async function run(browser) {
     await input.press('ArrowDown');
     await page.waitForFunction(() => !document.querySelector('[data-search-panel]').hidden);
     await input.press('ArrowDown');
-    const target = await page.$eval('#search-option-0 a', (a) => a.href);
+    const target = await page.$eval('#search-option-0', (a) => a.href);
     await Promise.all([page.waitForURL(target), input.press('Enter')]);
     check(`${width}: Enter opens the chosen result`, page.url() === target, `${page.url()} vs ${target}`);
     // A result whose match is under a heading opens at that heading.
@@ -171,6 +188,7 @@ async function run(browser) {
     if (width === 390 && shots) await page.screenshot({ path: path.join(shots, 'search-ja-390.png') });
     if (width === 1280 && shots) await page.screenshot({ path: path.join(shots, 'search-ja-1280.png') });
     await layout(page, width, `${width} ja`);
+    await accessible(page, `${width} ja`);
     found = await typeQuery(page, 'zzqqxx');
     const none = await page.locator('[data-search-status]').textContent();
     check(`${width}: no results is said`, found.length === 0 && none.includes('zzqqxx'), none);

@@ -487,8 +487,7 @@
   function go() {
     var opts = options();
     var target = opts[active >= 0 ? active : 0];
-    var link = target && target.querySelector('a');
-    if (link) window.location.href = link.href;
+    if (target) window.location.href = target.href;
   }
 
   function el(tag, cls, text) {
@@ -508,45 +507,56 @@
     parent.appendChild(document.createTextNode(' '));
   }
 
+  /* One result: a list item holding a single link that is the listbox's option, so that
+     nothing interactive is nested in an option and a click, a middle click or Enter all
+     follow the same address. */
   function item(h, query, terms, n) {
     var f = h.fragment;
-    var li = el('li', 'search-result' + (h.own ? '' : ' search-result-other'));
-    li.setAttribute('role', 'option');
-    li.id = 'search-option-' + n;
-    li.setAttribute('aria-selected', 'false');
+    var li = el('li', '');
+    li.setAttribute('role', 'none');
     var found = locate(f.text, query, terms);
     // A match under a heading links to that heading, which the result names.
     var under = found.centre ? headingAt(f, found.centre[0]) : null;
-    var a = el('a', 'search-result-title', f.title);
+    var a = el('a', 'search-result' + (h.own ? '' : ' search-result-other'));
+    a.setAttribute('role', 'option');
+    a.id = 'search-option-' + n;
+    a.setAttribute('aria-selected', 'false');
     a.href = resultUrl(f, found);
     a.tabIndex = -1;
-    if (!h.own) { a.hreflang = f.lang; a.lang = f.lang; }
-    li.appendChild(a);
+    if (!h.own) a.hreflang = f.lang;
+    var title = el('span', 'search-result-title', f.title);
+    if (!h.own) title.lang = f.lang;
+    a.appendChild(title);
     var where = f.glossary ? say('glossary') : f.section;
     if (where || under || !h.own) {
       var meta = el('span', 'search-result-section');
-      if (where) meta.appendChild(document.createTextNode(where));
+      if (where) {
+        var section = el('span', '', where);
+        if (!h.own && !f.glossary) section.lang = f.lang;
+        meta.appendChild(section);
+      }
       if (under) {
         if (where) separator(meta, '›');
-        meta.appendChild(el('span', 'search-result-heading', under.title));
+        var heading = el('span', 'search-result-heading', under.title);
+        if (!h.own) heading.lang = f.lang;
+        meta.appendChild(heading);
       }
       if (!h.own) {
         var badge = el('span', 'lang-badge', box.getAttribute('data-name-' + f.lang) || f.lang);
         meta.appendChild(badge);
       }
-      li.appendChild(meta);
+      a.appendChild(meta);
     }
-    var p = el('p', 'search-result-snippet');
+    var p = el('span', 'search-result-snippet');
     if (!h.own) p.lang = f.lang;
     snippet(f.text, query, terms, 110, found).forEach(function (part) {
       if (part.sep) separator(p, part.text);
       else p.appendChild(part.mark ? el('mark', '', part.text) : document.createTextNode(part.text));
     });
-    li.appendChild(p);
-    li.addEventListener('mousedown', function (e) { e.preventDefault(); });
-    li.addEventListener('click', function (e) {
-      if (e.target !== a) window.location.href = a.href;
-    });
+    a.appendChild(p);
+    // The box keeps the focus while the pointer is down, so the list stays until the click.
+    a.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    li.appendChild(a);
     return li;
   }
 
