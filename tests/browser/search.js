@@ -169,6 +169,12 @@ async function run(browser) {
       check(`${width}: the result opens at its heading`, heading !== null && heading.includes(under.heading), `${under.href}: ${heading} vs ${under.heading}`);
     }
 
+    // A shared search: `?q=` opens the page with its results.
+    await page.goto(`${root}ja/?q=${encodeURIComponent('推進法')}`);
+    await page.waitForFunction(() => document.querySelector('[data-search]').getAttribute('data-search-shown') === '推進法', null, { timeout: 10000 });
+    found = await results(page);
+    check(`${width}: ?q=推進法 opens the page with its results`, found.length > 0 && found[0].title.startsWith('AI推進法') && (await page.locator('#search-input').inputValue()) === '推進法', JSON.stringify(found.map((r) => r.title)));
+
     // Japanese.
     await page.goto(`${root}ja/`);
     check(`${width}: the Japanese label is visible`, (await page.locator('label[for="search-input"]').textContent()) === '検索');

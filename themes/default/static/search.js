@@ -607,6 +607,13 @@
     }
   });
   document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(); });
+  // A link to a page with `?q=words` opens it with the results for those words, as mdBook's
+  // `?search=` does: a search can be shared, or set up as a browser's site search.
+  var asked = window.URLSearchParams ? new URLSearchParams(window.location.search).get('q') : null;
+  if (asked && asked.trim()) {
+    input.value = asked;
+    run();
+  }
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && document.activeElement !== input && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
       e.preventDefault();
