@@ -13,7 +13,7 @@ const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join
     const r = await searcher.results(q, lang, 10, 5);
     console.log(`# ${q} (${r.total})`);
     for (const h of r.own.concat(r.other)) {
-      const found = search.locate(h.fragment.text, q, r.terms);
+      const found = search.locate(h.fragment.text, q, r.terms, h.fragment.anchors);
       const s = search.snippet(h.fragment.text, q, r.terms, 80, found).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
       const under = found.centre && search.headingAt(h.fragment, found.centre[0]);
       const url = search.resultUrl(h.fragment, found).replace(/^https?:\/\/[^/]+/, '');

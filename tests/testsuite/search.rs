@@ -311,7 +311,7 @@ fn a_result_links_to_the_heading_and_the_words_its_match_comes_under() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/compute.md",
-        "---\ntitle: Compute plan\n---\nAn opening paragraph.\n\n\
+        "---\ntitle: Compute plan\n---\nAn opening paragraph. It names subsidies.\n\n\
          ## Cloud subsidies\n\nThe ministry pays for GPU time.\n\n\
          ### 今後の論点 {#next}\n\n記事によれば、国内のAI計算資源を拡充する。\n\n\
          | Programme |\n|---|\n| procurement |\n",
@@ -335,17 +335,26 @@ fn a_result_links_to_the_heading_and_the_words_its_match_comes_under() {
              %E8%A8%88%E7%AE%97%E8%B3%87%E6%BA%90,\
              -%E3%82%92%E6%8B%A1%E5%85%85%E3%81%99%E3%82%8B%E3%80%82  Compute plan › 今後の論点 |",
         ),
+        // A match in a heading comes before an earlier one in the text.
+        (
+            "subsidies",
+            "en",
+            "/guides/compute/#cloud-subsidies:~:text=Cloud-,subsidies  \
+             Compute plan › Cloud subsidies | … Cloud [subsidies] · The ministry",
+        ),
         // A table cell alone has no words around it: the heading only.
         (
             "procurement",
             "en",
             "/guides/compute/#next  Compute plan › 今後の論点 |",
         ),
-        // Before the first heading: the page; in the title only: the page, no words.
+        // Before the first heading: the page, and a snippet from the text's first word; in
+        // the title only: the page, no words.
         (
             "opening",
             "en",
-            "/guides/compute/#:~:text=An-,opening,-paragraph.  Compute plan |",
+            "/guides/compute/#:~:text=An-,opening,-paragraph.%20It%20names  Compute plan | \
+             An [opening] paragraph.",
         ),
         ("plan", "en", "/guides/compute/  Compute plan |"),
     ] {

@@ -325,10 +325,22 @@
     });
   }
 
+  /* Where line `n` of `text` starts and ends ([start, end)), or null past its last line. */
+  function lineSpan(text, n) {
+    var from = 0;
+    for (var i = 0; i < n; i++) {
+      from = text.indexOf('\n', from) + 1;
+      if (from === 0) return null;
+    }
+    var to = text.indexOf('\n', from);
+    return [from, to < 0 ? text.length : to];
+  }
+
   /* Where a query matches `text`: the ranges to mark, and the one a snippet centres on (the
      first place of the whole query if it is there, else of any of its terms; none when only
-     the title matches). */
-  function locate(text, query, terms) {
+     the title matches). Given a fragment's `anchors`, a place in a heading comes before one
+     in the text, so that a result leads to the section about the words. */
+  function locate(text, query, terms, anchors) {
     var runs = cjkRuns(query);
     var phrase = normalize(query).trim().replace(/\s+/g, ' ');
     var whole = phrase.length > 1 && runs.indexOf(phrase) < 0 ? [phrase] : [];
@@ -337,7 +349,12 @@
     }));
     var ranges = matches(text, all);
     var first = whole.length ? matches(text, [{ text: phrase, run: phrase, cjk: true }]) : [];
-    return { ranges: ranges, centre: first.length ? first[0] : ranges[0] };
+    var places = first.length ? first : ranges;
+    var headings = (anchors || []).map(function (a) { return lineSpan(text, a[0]); });
+    var inHeading = places.filter(function (r) {
+      return headings.some(function (h) { return h && r[0] >= h[0] && r[1] <= h[1]; });
+    });
+    return { ranges: ranges, centre: inHeading[0] || places[0] };
   }
 
   /* The heading of a fragment that the text at `offset` comes under: {id, title}, or null
@@ -348,11 +365,8 @@
     for (var i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
     var anchor = null;
     (fragment.anchors || []).forEach(function (a) { if (a[0] <= line) anchor = a; });
-    if (!anchor) return null;
-    var from = 0;
-    for (var n = 0; n < anchor[0]; n++) from = text.indexOf('\n', from) + 1;
-    var to = text.indexOf('\n', from);
-    return { id: anchor[1], title: text.slice(from, to < 0 ? text.length : to) };
+    var span = anchor && lineSpan(text, anchor[0]);
+    return span ? { id: anchor[1], title: text.slice(span[0], span[1]) } : null;
   }
 
   /* Where words end in both languages: white space, and Japanese punctuation and brackets. */
@@ -397,7 +411,7 @@
       var block = centre[0] > 0 ? text.lastIndexOf('\n', centre[0] - 1) : -1;
       if (block >= start) {
         start = block + 1;
-      } else {
+      } else if (start > 0) {
         // Start at a word: after a space or a Japanese comma or full stop within a few
         // characters, else never inside a word.
         var space = text.slice(start, centre[0]).search(BREAK);
@@ -514,7 +528,7 @@
     var f = h.fragment;
     var li = el('li', '');
     li.setAttribute('role', 'none');
-    var found = locate(f.text, query, terms);
+    var found = locate(f.text, query, terms, f.anchors);
     // A match under a heading links to that heading, which the result names.
     var under = found.centre ? headingAt(f, found.centre[0]) : null;
     var a = el('a', 'search-result' + (h.own ? '' : ' search-result-other'));
