@@ -335,11 +335,12 @@ fn a_result_links_to_the_heading_and_the_words_its_match_comes_under() {
              %E8%A8%88%E7%AE%97%E8%B3%87%E6%BA%90,\
              -%E3%82%92%E6%8B%A1%E5%85%85%E3%81%99%E3%82%8B%E3%80%82  Compute plan › 今後の論点 |",
         ),
-        // A match in a heading comes before an earlier one in the text.
+        // A match in a heading comes before an earlier one in the text, and leads to the
+        // heading alone: its words are also in the table of contents, above it.
         (
             "subsidies",
             "en",
-            "/guides/compute/#cloud-subsidies:~:text=Cloud-,subsidies  \
+            "/guides/compute/#cloud-subsidies  \
              Compute plan › Cloud subsidies | … Cloud [subsidies] · The ministry",
         ),
         // A table cell alone has no words around it: the heading only.

@@ -357,8 +357,9 @@
     return { ranges: ranges, centre: inHeading[0] || places[0] };
   }
 
-  /* The heading of a fragment that the text at `offset` comes under: {id, title}, or null
-     before the first heading (or when the page has none). */
+  /* The heading of a fragment that the text at `offset` comes under: {id, title, start, end}
+     (where its line is in the text), or null before the first heading (or when the page has
+     none). */
   function headingAt(fragment, offset) {
     var text = fragment.text;
     var line = 0;
@@ -366,7 +367,7 @@
     var anchor = null;
     (fragment.anchors || []).forEach(function (a) { if (a[0] <= line) anchor = a; });
     var span = anchor && lineSpan(text, anchor[0]);
-    return span ? { id: anchor[1], title: text.slice(span[0], span[1]) } : null;
+    return span ? { id: anchor[1], title: text.slice(span[0], span[1]), start: span[0], end: span[1] } : null;
   }
 
   /* Where words end in both languages: white space, and Japanese punctuation and brackets. */
@@ -382,6 +383,9 @@
     var at = found.centre[0];
     var end = found.centre[1];
     var under = headingAt(fragment, at);
+    // In the heading itself, the heading is the place; the same words are in the page's table
+    // of contents, which comes first and is where a text fragment would stop.
+    if (under && at >= under.start && end <= under.end) return fragment.url + '#' + under.id;
     // `-`, `,` and `&` have meanings in a text fragment; encodeURIComponent leaves `-` as is.
     var enc = function (t) { return encodeURIComponent(t).replace(/-/g, '%2D'); };
     // The words around the match, from the same paragraph and cut where a word ends, tell
