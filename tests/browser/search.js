@@ -86,7 +86,7 @@ async function typeQuery(page, text, { slowly = false } = {}) {
 // and AA rules as site.mjs runs over every page.
 async function accessible(page, label) {
   await page.locator('#search-input').press('ArrowDown');
-  if (!page.isClosed() && !(await page.evaluate(() => typeof window.axe === 'object'))) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
     await page.addScriptTag({ content: axeSource });
   }
   const violations = await page.evaluate(() => window.axe.run(document, {

@@ -15,7 +15,7 @@ const searcher = new search.Searcher((p) => JSON.parse(fs.readFileSync(path.join
     for (const h of r.own.concat(r.other)) {
       const found = search.locate(h.fragment.text, q, r.terms, h.fragment.anchors);
       const s = search.snippet(h.fragment.text, q, r.terms, 80, found).map((p) => (p.mark ? `[${p.text}]` : p.sep ? ` ${p.text} ` : p.text)).join('');
-      const under = found.centre && search.headingAt(h.fragment, found.centre[0]);
+      const under = found.heading;
       const url = search.resultUrl(h.fragment, found).replace(/^https?:\/\/[^/]+/, '');
       console.log(`  ${h.own ? ' ' : '*'} ${url}  ${h.fragment.title}${under ? ` › ${under.title}` : ''} | ${s}`);
     }

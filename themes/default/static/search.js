@@ -325,21 +325,11 @@
     });
   }
 
-  /* Where line `n` of `text` starts and ends ([start, end)), or null past its last line. */
-  function lineSpan(text, n) {
-    var from = 0;
-    for (var i = 0; i < n; i++) {
-      from = text.indexOf('\n', from) + 1;
-      if (from === 0) return null;
-    }
-    var to = text.indexOf('\n', from);
-    return [from, to < 0 ? text.length : to];
-  }
-
-  /* Where a query matches `text`: the ranges to mark, and the one a snippet centres on (the
+  /* Where a query matches `text`: the ranges to mark, the one a snippet centres on (the
      first place of the whole query if it is there, else of any of its terms; none when only
-     the title matches). Given a fragment's `anchors`, a place in a heading comes before one
-     in the text, so that a result leads to the section about the words. */
+     the title matches) and the heading that place comes under ({id, title, start, end}, from
+     a fragment's `anchors`; null before the first heading). A place in a heading comes before
+     one in the text, so that a result leads to the section about the words. */
   function locate(text, query, terms, anchors) {
     var runs = cjkRuns(query);
     var phrase = normalize(query).trim().replace(/\s+/g, ' ');
@@ -350,24 +340,22 @@
     var ranges = matches(text, all);
     var first = whole.length ? matches(text, [{ text: phrase, run: phrase, cjk: true }]) : [];
     var places = first.length ? first : ranges;
-    var headings = (anchors || []).map(function (a) { return lineSpan(text, a[0]); });
-    var inHeading = places.filter(function (r) {
-      return headings.some(function (h) { return h && r[0] >= h[0] && r[1] <= h[1]; });
+    // The headings' lines, from where each line starts, found in one pass.
+    var starts = [0];
+    if (anchors && anchors.length) {
+      for (var i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    var headings = (anchors || []).filter(function (a) { return a[0] < starts.length; }).map(function (a) {
+      var end = a[0] + 1 < starts.length ? starts[a[0] + 1] - 1 : text.length;
+      return { id: a[1], title: text.slice(starts[a[0]], end), start: starts[a[0]], end: end };
     });
-    return { ranges: ranges, centre: inHeading[0] || places[0] };
-  }
-
-  /* The heading of a fragment that the text at `offset` comes under: {id, title, start, end}
-     (where its line is in the text), or null before the first heading (or when the page has
-     none). */
-  function headingAt(fragment, offset) {
-    var text = fragment.text;
-    var line = 0;
-    for (var i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    var anchor = null;
-    (fragment.anchors || []).forEach(function (a) { if (a[0] <= line) anchor = a; });
-    var span = anchor && lineSpan(text, anchor[0]);
-    return span ? { id: anchor[1], title: text.slice(span[0], span[1]), start: span[0], end: span[1] } : null;
+    var inHeading = places.filter(function (r) {
+      return headings.some(function (h) { return r[0] >= h.start && r[1] <= h.end; });
+    });
+    var centre = inHeading[0] || places[0];
+    var heading = null;
+    if (centre) headings.forEach(function (h) { if (h.start <= centre[0]) heading = h; });
+    return { ranges: ranges, centre: centre, heading: heading };
   }
 
   /* Where words end in both languages: white space, and Japanese punctuation and brackets. */
@@ -382,7 +370,7 @@
     var text = fragment.text;
     var at = found.centre[0];
     var end = found.centre[1];
-    var under = headingAt(fragment, at);
+    var under = found.heading;
     // In the heading itself, the heading is the place; the same words are in the page's table
     // of contents, which comes first and is where a text fragment would stop.
     if (under && at >= under.start && end <= under.end) return fragment.url + '#' + under.id;
@@ -449,7 +437,7 @@
   var api = {
     normalize: normalize, tokens: tokens, stem: stem, shardKey: shardKey, shardOf: shardOf,
     queryTerms: queryTerms, Searcher: Searcher, locate: locate, snippet: snippet,
-    headingAt: headingAt, resultUrl: resultUrl
+    resultUrl: resultUrl
   };
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
@@ -534,7 +522,7 @@
     li.setAttribute('role', 'none');
     var found = locate(f.text, query, terms, f.anchors);
     // A match under a heading links to that heading, which the result names.
-    var under = found.centre ? headingAt(f, found.centre[0]) : null;
+    var under = found.heading;
     var a = el('a', 'search-result' + (h.own ? '' : ' search-result-other'));
     a.setAttribute('role', 'option');
     a.id = 'search-option-' + n;
