@@ -174,25 +174,32 @@ pub fn render_pages(site: &Site, pages: &[PageId]) -> Vec<Rerendered> {
     pages
         .par_iter()
         .map(|&index| {
-            let (rendered, report) = render_one(site, BodyOf::Page(index));
-            let mut errors = report.errors;
-            errors.extend(report.anchors.iter().filter_map(|a| check_anchor(site, a)));
-            let mut targets: Vec<PageId> =
-                report.targets.into_iter().filter(|&t| t != index).collect();
-            targets.sort_unstable();
-            targets.dedup();
-            let mut terms = report.terms;
-            terms.sort_unstable();
-            terms.dedup();
-            Rerendered {
-                rendered,
-                targets,
-                terms,
-                errors,
-                warnings: dropped_warnings(source_of(site, BodyOf::Page(index)), report.dropped),
-            }
+            let (mut again, anchors) = render_page(site, index);
+            again
+                .errors
+                .extend(anchors.iter().filter_map(|a| check_anchor(site, a)));
+            again
         })
         .collect()
+}
+
+/// One page's body rendered again, with its anchors left to check.
+fn render_page(site: &Site, index: PageId) -> (Rerendered, Vec<PendingAnchor>) {
+    let (rendered, report) = render_one(site, BodyOf::Page(index));
+    let mut targets: Vec<PageId> = report.targets.into_iter().filter(|&t| t != index).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let mut terms = report.terms;
+    terms.sort_unstable();
+    terms.dedup();
+    let again = Rerendered {
+        rendered,
+        targets,
+        terms,
+        errors: report.errors,
+        warnings: dropped_warnings(source_of(site, BodyOf::Page(index)), report.dropped),
+    };
+    (again, report.anchors)
 }
 
 /// The pages whose backlinks list page `i` today: the pages its body links to.
@@ -231,16 +238,28 @@ pub struct Relinked {
 pub fn relink(site: &mut Site, i: PageId, linking: &[PageId]) -> Option<Relinked> {
     let targets_before = targets_of(site, i);
     let terms_before = terms_of(site, i);
-    let mut bodies = vec![i];
-    bodies.extend(linking);
-    let again = render_pages(site, &bodies);
-    if again.iter().any(|a| !a.errors.is_empty()) {
+    // The page first, in place: links into its headings, its own included, are checked
+    // against the ids it has now, which the edit may have renamed.
+    let (page, anchors) = render_page(site, i);
+    let Rerendered {
+        rendered,
+        targets: targets_after,
+        terms: terms_after,
+        errors,
+        mut warnings,
+    } = page;
+    if !errors.is_empty() {
         return None;
     }
-    let targets_after = again[0].targets.clone();
-    let terms_after = again[0].terms.clone();
-    let mut warnings = Vec::new();
-    for (&p, mut again) in bodies.iter().zip(again) {
+    let before = std::mem::replace(&mut site.pages[i].rendered, rendered);
+    let again = render_pages(site, linking);
+    if anchors.iter().any(|a| check_anchor(site, a).is_some())
+        || again.iter().any(|a| !a.errors.is_empty())
+    {
+        site.pages[i].rendered = before;
+        return None;
+    }
+    for (&p, mut again) in linking.iter().zip(again) {
         site.pages[p].rendered = again.rendered;
         warnings.append(&mut again.warnings);
     }
@@ -285,10 +304,23 @@ fn render_section_bodies(site: &Site) -> Vec<Option<(Rendered, Report)>> {
         .collect()
 }
 
-/// Renders the intro of every section again (after a glossary edit changed definitions).
-/// Returns the sections whose intro came out different.
-pub fn render_sections(site: &mut Site) -> Vec<SectionId> {
+/// Renders the intro of every section again, after an edit that may change what an intro
+/// shows: a glossary definition, or a page's title or heading ids (an intro's links may show
+/// the title, or point into the headings). Returns the sections whose intro came out
+/// different, or `None` when an intro now has a broken link or anchor (only a full build
+/// reports it).
+pub fn render_sections(site: &mut Site) -> Option<Vec<SectionId>> {
     let rendered = render_section_bodies(site);
+    let broken = |report: &Report| {
+        !report.errors.is_empty()
+            || report
+                .anchors
+                .iter()
+                .any(|a| check_anchor(site, a).is_some())
+    };
+    if rendered.iter().flatten().any(|(_, report)| broken(report)) {
+        return None;
+    }
     let mut changed = Vec::new();
     for (i, rendered) in site.section_ids().zip(rendered) {
         if let Some((rendered, _)) = rendered
@@ -298,7 +330,7 @@ pub fn render_sections(site: &mut Site) -> Vec<SectionId> {
             changed.push(i);
         }
     }
-    changed
+    Some(changed)
 }
 
 fn source_of(site: &Site, origin: BodyOf) -> &SourceFile {

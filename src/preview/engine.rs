@@ -253,7 +253,7 @@ impl Preview {
             site.pages[i].rendered = again.rendered;
             warnings.append(&mut again.warnings);
         }
-        selection.sections = link::render_sections(site);
+        selection.sections = link::render_sections(site)?;
         let mut files = Vec::new();
         if let Some(index) = self.search.as_mut() {
             for (d, old) in entries.zip(before) {
@@ -355,8 +355,8 @@ impl Preview {
 
     /// After an edit of page `i` (now `new`) that changed more than its body but kept its URL,
     /// language, template, draft state and related list: re-renders the page and every page
-    /// that shows something of it — its translations, the pages linking to it or to which it
-    /// links, the pages listing it as related, the list pages of its section, home, tags and
+    /// that shows something of it — its translations, the pages and section intros linking to it
+    /// or to which it links, the pages listing it as related, the list pages of its section, home, tags and
     /// categories that show it or whose order changed, its language's glossary page when that
     /// lists it, the feeds and search page lists of its language, the sitemap when its date
     /// changed, and the search index. `None` means a full rebuild is needed (the site is then
@@ -419,6 +419,13 @@ impl Preview {
         }
         let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
         context::narrow_lists(site, i, &lists, &mut selection);
+        // Section intros may link to the page: they show its title or point into its headings.
+        for s in link::render_sections(site)? {
+            selection.list_pages.remove(&render::ListId::Section(s));
+            selection.sections.push(s);
+        }
+        selection.sections.sort_unstable();
+        selection.sections.dedup();
         // The feeds and search page lists of the pages rendered again (a linking page's
         // headings may show this one's title).
         let rendered: Vec<PageId> = docs

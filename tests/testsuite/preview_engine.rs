@@ -195,3 +195,89 @@ fn front_matter_edits_re_render_only_the_lists_that_show_them() {
         assert_same_as_full_build(&preview, &root, step);
     }
 }
+
+/// Writes `text` to `rel` and applies the change as the watcher reports it; an error as the
+/// user reads it.
+fn apply(preview: &mut Preview, f: &Fixture, rel: &str, text: &str) -> Result<Update, String> {
+    let root = f.root().canonicalize().expect("root");
+    let before = files_in(&root);
+    f.write(rel, text);
+    preview
+        .update(&changed(&before, &files_in(&root)))
+        .map_err(|e| e.render(&root, None, tebiki::diag::Style::Plain))
+}
+
+fn edit(preview: &mut Preview, f: &Fixture, rel: &str, text: &str) -> Update {
+    apply(preview, f, rel, text).unwrap_or_else(|e| panic!("after writing {rel}: {e}"))
+}
+
+#[test]
+fn what_an_edit_changes_on_pages_it_did_not_touch_is_rendered_again() {
+    let f = listed_site();
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+
+    // A section intro shows a guide's title through a link without text.
+    let intro = "---\ntitle: Guides\n---\nStart with [](g05.md).\n";
+    edit(&mut preview, &f, "content/guides/_index.md", intro);
+    let renamed = listed_guide(5, "Guide five, renamed", &listed_date(5), group(5));
+    let update = edit(&mut preview, &f, "content/guides/g05.md", &renamed);
+    assert!(matches!(update, Update::Rebuilt { full: false, .. }));
+    let section = snapshot_files(&preview.snapshot())["guides/index.html"].clone();
+    let section = String::from_utf8(section).expect("UTF-8");
+    assert!(section.contains(">Guide five, renamed</a>"), "{section}");
+    assert_same_as_full_build(&preview, &root, "a title edit of a guide an intro links to");
+
+    // A tag spelt anew on the page whose spelling names it: every list page of the tag shows
+    // the name, not only the one that lists the page.
+    let respelt = listed_guide(0, "Guide 0", &listed_date(0), "\"Common\", \"EVEN\"");
+    let update = edit(&mut preview, &f, "content/guides/g00.md", &respelt);
+    assert!(matches!(update, Update::Rebuilt { full: false, .. }));
+    assert_same_as_full_build(&preview, &root, "a tag spelt anew");
+}
+
+#[test]
+fn renaming_a_heading_that_links_point_to_fails_as_a_full_build_does() {
+    let f = listed_site();
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    let guide = |n: usize| listed_guide(n, &format!("Guide {n}"), &listed_date(n), group(n));
+    let linking = |n: usize, to: &str| {
+        guide(n).replace("Text", &format!("See [part one]({to}#part-one). Text"))
+    };
+    // Guide 7 links into guide 8's heading, guide 9 into its own.
+    edit(
+        &mut preview,
+        &f,
+        "content/guides/g07.md",
+        &linking(7, "g08.md"),
+    );
+    edit(&mut preview, &f, "content/guides/g09.md", &linking(9, ""));
+    assert_same_as_full_build(&preview, &root, "links into headings");
+
+    let renamed = |text: String| text.replace("## Part one", "## Part 1");
+    for (rel, text, link_at) in [
+        (
+            "content/guides/g08.md",
+            guide(8),
+            "content/guides/g07.md:10:5",
+        ),
+        (
+            "content/guides/g09.md",
+            linking(9, ""),
+            "content/guides/g09.md:10:5",
+        ),
+    ] {
+        let Err(e) = apply(&mut preview, &f, rel, &renamed(text.clone())) else {
+            panic!("renaming the heading of {rel} left the link at {link_at} unreported");
+        };
+        assert!(
+            e.contains("`#part-one` is not a heading id") && e.contains(link_at),
+            "{e}"
+        );
+        edit(&mut preview, &f, rel, &text);
+        assert_same_as_full_build(&preview, &root, "the heading put back");
+    }
+}

@@ -1034,7 +1034,11 @@ pub fn lists_of(site: &Site, i: PageId, taxonomy_terms: &[(Taxonomy, String)]) -
         .filter_map(|(kind, slug)| {
             let list = site.taxonomies.get(&(*kind, lang.clone()))?;
             let at = list.iter().position(|t| t.slug == *slug)?;
-            Some(((*kind, lang.clone(), at), list[at].pages.clone()))
+            Some(TermBefore {
+                at: (*kind, lang.clone(), at),
+                pages: list[at].pages.clone(),
+                name: list[at].name.clone(),
+            })
         })
         .collect();
     let taxonomy_lists = Taxonomy::ALL
@@ -1053,8 +1057,16 @@ pub fn lists_of(site: &Site, i: PageId, taxonomy_terms: &[(Taxonomy, String)]) -
 pub struct ListsBefore {
     sections: Vec<(SectionId, Vec<PageId>)>,
     homes: Vec<(SectionId, HomeLists)>,
-    terms: Vec<((Taxonomy, String, usize), Vec<PageId>)>,
+    terms: Vec<TermBefore>,
     taxonomy_lists: Vec<((Taxonomy, String), TermCounts)>,
+}
+
+/// A tag or category as [`lists_of`] saw it: (kind, language, index into the language's
+/// terms), its pages, and its name (the first page's spelling, which all its list pages show).
+struct TermBefore {
+    at: (Taxonomy, String, usize),
+    pages: Vec<PageId>,
+    name: String,
 }
 
 /// What a home page shows of pages: its own pages ([`SectionData::pages`]), the newest pages
@@ -1123,7 +1135,12 @@ pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mu
             selection.sections.retain(|x| x != s);
         }
     }
-    for ((kind, lang, at), old) in &before.terms {
+    for TermBefore {
+        at: (kind, lang, at),
+        pages: old,
+        name: old_name,
+    } in &before.terms
+    {
         let Some(term) = site
             .taxonomies
             .get(&(*kind, lang.clone()))
@@ -1132,7 +1149,13 @@ pub fn narrow_lists(site: &Site, i: PageId, before: &ListsBefore, selection: &mu
             continue;
         };
         let id = (*kind, lang.clone(), *at);
-        match changed_pages(old, &term.pages, i, site.config.paginate_by) {
+        // Every list page of a term carries its name in its heading and title.
+        let change = if term.name == *old_name {
+            changed_pages(old, &term.pages, i, site.config.paginate_by)
+        } else {
+            ListChange::All
+        };
+        match change {
             ListChange::All => {}
             ListChange::None => selection.taxonomy_terms.retain(|x| *x != id),
             ListChange::Pages(range) => {
