@@ -165,7 +165,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         options.out.as_deref(),
         &site.config.output_dir,
     )?;
-    let staging = stage("staging", || Staging::prepare(&out))?;
+    let staging = stage("staging", || {
+        Staging::prepare(&out, |_| {
+            eprintln!(
+                "waiting for the other build writing `{}` to finish",
+                out.display()
+            );
+        })
+    })?;
     match write(&site, &theme, &staging) {
         Ok(_) => {
             let committed = stage("commit", || staging.commit())?;
@@ -198,9 +205,14 @@ pub fn output_dir(root: &Path, out: Option<&Path>, output_dir: &str) -> Result<P
     };
     let site = resolved(root)?;
     let target = resolved(&out)?;
-    let inside = ["content", "static", "themes"]
-        .into_iter()
-        .find(|dir| target.starts_with(site.join(dir)));
+    // Each input folder resolved too: one may be a link to a folder elsewhere.
+    let mut inside = None;
+    for dir in ["content", "static", "themes"] {
+        if target.starts_with(resolved(&site.join(dir))?) {
+            inside = Some(dir);
+            break;
+        }
+    }
     let problem = if let Some(dir) = inside {
         format!(
             "is inside the site's {dir}/ folder, which the build reads: every build would copy the previous output into the next"

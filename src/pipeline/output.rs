@@ -103,12 +103,15 @@ pub struct Staging {
     /// The folders made so far: most files go into a folder that already exists (the search
     /// index's thousands), and asking the file system again costs two system calls a file.
     made: Mutex<FxSet<PathBuf>>,
+    /// Held from before the staging directory is made until the swap is done.
+    _lock: BuildLock,
 }
 
 impl Staging {
     /// Checks that `out` may be replaced and creates an empty staging directory beside it.
-    pub fn prepare(out: &Path) -> Result<Staging, Error> {
-        let out = absolute(out)?;
+    /// Waits, saying so through `waiting`, while another build writes the same output.
+    pub fn prepare(out: &Path, waiting: impl FnOnce(&Path)) -> Result<Staging, Error> {
+        let out = real_output(&absolute(out)?)?;
         check_replaceable(&out)?;
         let parent = out.parent().ok_or_else(|| {
             Error::Usage(format!(
@@ -127,6 +130,7 @@ impl Staging {
             .to_string_lossy()
             .into_owned();
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let lock = BuildLock::take(&parent.join(format!(".{name}.tebiki-lock")), waiting)?;
         let dir = parent.join(format!(".{name}.tebiki-staging"));
         // Left by an interrupted build: ours (it has the marker), so it is cleaned.
         remove_ours(&dir).map_err(|e| {
@@ -142,6 +146,7 @@ impl Staging {
             dir,
             out,
             made: Mutex::default(),
+            _lock: lock,
         })
     }
 
@@ -262,6 +267,86 @@ pub fn is_plain_relative(rel: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// The folder a build replaces: `out`, or where it leads when it is a symbolic link. The swap
+/// renames folders, and renaming the link would leave the folder it points to behind, to be
+/// emptied as the previous output; the site goes into that folder instead, and the link keeps
+/// pointing at it.
+fn real_output(out: &Path) -> Result<PathBuf, Error> {
+    if !fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(out.to_path_buf());
+    }
+    fs::canonicalize(out).map_err(|e| {
+        Error::Usage(format!(
+            "the output directory `{}` is a symbolic link to a folder that cannot be reached ({e}); \
+             create the folder it points to, or remove the link",
+            out.display()
+        ))
+    })
+}
+
+/// An exclusive lock on a file beside the output, so that two builds of one output (`tebiki
+/// watch` running while someone types `tebiki build`, two jobs in one workspace) take turns
+/// instead of removing each other's staging directory. The operating system releases it when
+/// the process ends, however it ends; the file itself is removed when the build is done.
+struct BuildLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl BuildLock {
+    fn take(path: &Path, waiting: impl FnOnce(&Path)) -> Result<BuildLock, Error> {
+        let mut waiting = Some(waiting);
+        loop {
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    if let Some(say) = waiting.take() {
+                        say(path);
+                    }
+                    file.lock().map_err(|e| Error::io(path, e))?;
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+            }
+            // The build before may have removed the file while this one waited for it: a lock
+            // counts only on the file that is at the path now.
+            if is_same_file(&file, path) {
+                return Ok(BuildLock {
+                    file,
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that no other build locks a file about to go.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+#[cfg(unix)]
+fn is_same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
 fn absolute(path: &Path) -> Result<PathBuf, Error> {
     if path.is_absolute() {
         Ok(path.to_path_buf())
@@ -302,10 +387,11 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
 /// tebiki made may have lost their write permission (an output made read-only): it is given
 /// back to them so that they can be emptied.
 fn remove_ours(dir: &Path) -> Result<(), Error> {
-    if fs::symlink_metadata(dir).is_err() {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
         return Ok(());
-    }
-    if !dir.is_dir() || !(dir.join(MARKER).is_file() || is_empty_dir(dir)) {
+    };
+    // A link is never followed: what it points to was not made beside the output.
+    if !meta.is_dir() || !(dir.join(MARKER).is_file() || is_empty_dir(dir)) {
         if fs::symlink_metadata(dir).is_err() {
             // Removed meanwhile: the process removing a previous output may still be at work.
             return Ok(());

@@ -644,3 +644,105 @@ fn files_in_the_search_index_folders_are_errors() {
         ],
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_link_is_built_into_where_it_leads() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let www = elsewhere.path().join("www");
+    f.build_ok(&["-o", www.to_str().expect("UTF-8 path")]);
+    fs::write(elsewhere.path().join("keep.txt"), "beside the output").expect("write");
+    std::os::unix::fs::symlink(&www, f.path("public")).expect("link");
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace("A headquarters.", "推進本部を置く。"),
+    );
+    for round in 0..2 {
+        f.build_ok(&[]);
+        assert!(
+            fs::symlink_metadata(f.path("public"))
+                .expect("public")
+                .file_type()
+                .is_symlink(),
+            "build {round} replaced the link"
+        );
+        assert!(
+            fs::read_to_string(www.join("guides/ai-act/index.html"))
+                .expect("the page, built where the link leads")
+                .contains("推進本部を置く。")
+        );
+        assert!(removed_in_background(
+            &elsewhere.path().join(".www.tebiki-old")
+        ));
+    }
+    assert_eq!(
+        fs::read_to_string(elsewhere.path().join("keep.txt")).expect("kept"),
+        "beside the output"
+    );
+    let names: Vec<_> = fs::read_dir(f.root())
+        .expect("root")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tebiki-"))
+        .collect();
+    assert!(names.is_empty(), "left behind: {names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_inside_a_content_folder_reached_through_a_link_is_refused() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let real = elsewhere.path().join("content");
+    fs::rename(f.path("content"), &real).expect("move content");
+    std::os::unix::fs::symlink(&real, f.path("content")).expect("link");
+    let out = real.join("out");
+    let run = f.run(&["build", "-o", out.to_str().expect("UTF-8 path")]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_names(&run.stderr, &["inside the site's content/ folder"]);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_second_build_of_one_output_waits_for_the_first() {
+    let (f, before) = built();
+    // Another build of `public/` holds the lock.
+    let lock = fs::File::create(f.path(".public.tebiki-lock")).expect("lock file");
+    lock.lock().expect("lock");
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace("A headquarters.", "推進本部を置く。"),
+    );
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg("build")
+        .current_dir(f.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tebiki");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        second.try_wait().expect("wait").is_none(),
+        "the second build did not wait"
+    );
+    assert_eq!(
+        tree(&f.path("public")),
+        before,
+        "written while the lock was held"
+    );
+    assert!(!f.path(".public.tebiki-staging").exists());
+    lock.unlock().expect("unlock");
+    let done = second.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for the other build writing")
+            && stderr.contains("public` to finish"),
+        "{stderr}"
+    );
+    assert!(
+        f.read("public/guides/ai-act/index.html")
+            .contains("推進本部を置く。")
+    );
+    assert!(!f.path(".public.tebiki-lock").exists());
+}
