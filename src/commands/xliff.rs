@@ -10,6 +10,7 @@
 //! target's codes are not the source's.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event as XmlEvent;
@@ -432,6 +433,7 @@ fn unit_xml(
 
 /// `tebiki translations export`: writes the file, says what it holds.
 pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Result<u8, Error> {
+    refuse_to_replace_other_files(out)?;
     let (xml, done) = export(root, lang, paths)?;
     std::fs::write(out, xml).map_err(|e| Error::io(out, e))?;
     eprintln!(
@@ -442,6 +444,24 @@ pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Resu
         out.display()
     );
     Ok(0)
+}
+
+/// An export replaces an earlier export, and nothing else: `-o` naming a page or book.toml by
+/// mistake must not cost the file.
+fn refuse_to_replace_other_files(out: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    let read = std::fs::File::open(out).and_then(|file| file.take(4096).read_to_end(&mut head));
+    if meta.is_file() && read.is_ok() && String::from_utf8_lossy(&head).contains("<xliff") {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "refusing to write over `{}`: it is not an XLIFF file, and an export replaces only an \
+         earlier export; name a new file with -o, such as `ja.xlf`",
+        out.display()
+    )))
 }
 
 // Import.

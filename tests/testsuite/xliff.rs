@@ -251,3 +251,29 @@ fn a_translation_exported_and_imported_unchanged_comes_back_the_same() {
     );
     f.build_ok(&[]);
 }
+
+#[test]
+fn export_replaces_an_earlier_export_and_no_other_file() {
+    let f = site();
+    let first = export(&f, &[]);
+    // Exported again over the first: the same document.
+    assert_eq!(export(&f, &[]), first);
+    for (target, kept) in [
+        ("book.toml", f.read("book.toml")),
+        (
+            "content/guides/ai-act.ja.md",
+            f.read("content/guides/ai-act.ja.md"),
+        ),
+    ] {
+        let run = f.run(&["translations", "export", "--lang", "ja", "-o", target]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("refusing to write over `{target}`"))
+                && run.stderr.contains("not an XLIFF file"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(f.read(target), kept);
+    }
+}
