@@ -481,6 +481,10 @@ impl Links for PageLinks<'_> {
         self.site.config.heading_ids
     }
 
+    fn taken_ids(&self) -> std::sync::Arc<[String]> {
+        self.site.markup.page_ids.clone()
+    }
+
     fn dropped(&mut self, what: markdown::Dropped, offset: usize) {
         let at = self.at(offset);
         self.report.dropped.push((what, at));

@@ -96,6 +96,12 @@ pub trait Links {
         HeadingIds::Github
     }
 
+    /// Ids the page around the body already has (the theme's), sorted: headings and
+    /// footnotes get others.
+    fn taken_ids(&self) -> std::sync::Arc<[String]> {
+        std::sync::Arc::new([])
+    }
+
     /// Told of each thing left out because `unsafe_html` is false, with its byte offset.
     fn dropped(&mut self, _what: Dropped, _offset: usize) {}
 }
@@ -192,7 +198,12 @@ impl Context {
 /// Renders a Markdown body to HTML, in one pass over pulldown-cmark's events.
 pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut out = Rendered::default();
-    let mut seen_ids = Ids::default();
+    let taken = links.taken_ids();
+    let mut seen_ids = Ids {
+        taken: &taken,
+        ..Ids::default()
+    };
+    let mut footnotes = false;
     let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
     let mut run = TextRun::default();
     let mut cx = Context::default();
@@ -418,10 +429,17 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 cx.block_start = true;
                 events.push(event);
             }
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                footnotes = true;
+                events.push(event);
+            }
             other => events.push(other),
         }
     }
     run.flush(&mut events, links, &mut cx);
+    if footnotes {
+        relabel_footnotes(&mut events, &mut seen_ids);
+    }
     let mut html = String::with_capacity(src.len() * 2);
     html::push_html(&mut html, events.into_iter());
     out.html = Text::Plain(html);
@@ -488,9 +506,38 @@ fn heading_slug(text: &str, rule: HeadingIds) -> String {
 
 /// The ids given so far on a page, and for each id that was taken, the suffix to try next.
 #[derive(Default)]
-struct Ids {
+struct Ids<'a> {
     seen: HashSet<String>,
     next: HashMap<String, usize>,
+    /// Ids the page has outside its body, sorted.
+    taken: &'a [String],
+}
+
+impl Ids<'_> {
+    /// Whether `id` was free, and is now given.
+    fn give(&mut self, id: &str) -> bool {
+        self.taken.binary_search_by(|t| t.as_str().cmp(id)).is_err()
+            && self.seen.insert(id.to_string())
+    }
+}
+
+/// A footnote's id is its label (`[^1]` → `id="1"`), which a heading or the theme may have
+/// already: such a footnote gets the next free id, in its references and its definition alike.
+fn relabel_footnotes(events: &mut [Event<'_>], ids: &mut Ids) {
+    let mut labels: HashMap<String, String> = HashMap::new();
+    for event in events {
+        let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+            event
+        else {
+            continue;
+        };
+        let id = labels
+            .entry(label.to_string())
+            .or_insert_with(|| unique_id(label.to_string(), ids));
+        if **label != **id {
+            *label = CowStr::from(id.clone());
+        }
+    }
 }
 
 /// `id` if no heading on the page has it yet, else `id-N` with the smallest free N (`same`,
@@ -498,14 +545,15 @@ struct Ids {
 /// is taken and stays taken, so starting there gives the same answer, and a page of n equal
 /// headings costs O(n) rather than O(n²).
 fn unique_id(id: String, ids: &mut Ids) -> String {
-    if ids.seen.insert(id.clone()) {
+    if ids.give(&id) {
         return id;
     }
-    let next = ids.next.entry(id.clone()).or_insert(1);
+    let mut next = ids.next.get(&id).copied().unwrap_or(1);
     loop {
         let candidate = format!("{id}-{next}");
-        *next += 1;
-        if ids.seen.insert(candidate.clone()) {
+        next += 1;
+        if ids.give(&candidate) {
+            ids.next.insert(id, next);
             return candidate;
         }
     }
@@ -952,6 +1000,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A theme whose page has `main` and `search-results` outside the body.
+    struct ThemeIds;
+
+    impl Links for ThemeIds {
+        fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+            None
+        }
+
+        fn taken_ids(&self) -> std::sync::Arc<[String]> {
+            ["main".to_string(), "search-results".to_string()].into()
+        }
+    }
+
+    #[test]
+    fn headings_and_footnotes_keep_clear_of_the_themes_ids_and_each_other() {
+        let src = "## Main\n\n## Search results\n\n## 1\n\n注[^1]と補足[^注].\n\n[^1]: 一つ目。\n\n[^注]: 二つ目。\n";
+        let r = render(src, &mut ThemeIds);
+        let ids: Vec<_> = r.ids.iter().map(String::as_str).collect();
+        assert_eq!(ids, ["main-1", "search-results-1", "1"]);
+        let html = r.html.into_string();
+        // The footnote labelled `1` gets the next free id, in its reference and definition.
+        assert!(html.contains("<a href=\"#1-1\">1</a>"), "{html}");
+        assert!(html.contains("id=\"1-1\""), "{html}");
+        assert!(html.contains("<a href=\"#注\">2</a>"), "{html}");
+        assert!(html.contains("id=\"注\""), "{html}");
+        assert!(
+            !html.contains("id=\"main\"") && !html.contains("id=\"1\"><sup"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct InlineMarkup {
     terms: Vec<Vec<TermParts>>,
     /// (reader's language, page's language) → the badge after the link, `</a>` included.
     badges: HashMap<(String, String), String>,
+    /// The ids the theme's templates write ([`Theme::page_ids`]), which page bodies avoid.
+    pub page_ids: std::sync::Arc<[String]>,
 }
 
 impl InlineMarkup {
@@ -136,7 +138,12 @@ impl InlineMarkup {
                 terms.push(parts);
             }
         }
-        Reported::new(InlineMarkup { terms, badges }, errors)
+        let markup = InlineMarkup {
+            terms,
+            badges,
+            page_ids: theme.page_ids.as_slice().into(),
+        };
+        Reported::new(markup, errors)
     }
 
     /// Term `term`'s markup for readers in the `reader`-th language, if the theme gave one.

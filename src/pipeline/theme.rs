@@ -34,8 +34,24 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// Interface strings per language code, as TOML tables.
     pub i18n: toml::Table,
+    /// The ids its templates write as they are (`id="main"`, `id="search-results"`), sorted:
+    /// a heading or footnote in a page body may not take one.
+    pub page_ids: Vec<String>,
     origins: BTreeMap<String, FileOrigin>,
     root: PathBuf,
+}
+
+/// The values of `id="…"` attributes written out in `templates`, not made by an expression.
+fn literal_ids<'a>(templates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut ids: Vec<String> = templates
+        .flat_map(|text| text.split(" id=\"").skip(1))
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
+        .filter(|id| !id.is_empty() && !id.contains(['{', '}', '<', '>']))
+        .map(str::to_string)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 impl Theme {
@@ -142,11 +158,13 @@ impl Theme {
         if !errors.is_empty() {
             return Reported::new(None, errors);
         }
+        let page_ids = literal_ids(templates.values().map(|(text, _)| text.as_str()));
         Reported::new(
             Some(Theme {
                 tera,
                 statics,
                 i18n,
+                page_ids,
                 origins,
                 root: theme_root,
             }),

@@ -111,6 +111,30 @@ fn sixteen_thousand_equal_headings_build_quickly() {
     assert!(html.contains("<h2 id=\"same-15999\">Same</h2>"));
 }
 
+#[test]
+fn headings_and_footnotes_never_repeat_an_id_the_page_has() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/ids.md",
+        "---\ntitle: Ids\n---\n## Main\n\n## Search results\n\n## 1\n\nA note.[^1]\n\n[^1]: 脚注。\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/ids/index.html");
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
+        .collect();
+    ids.sort_unstable();
+    let repeated: Vec<_> = ids.windows(2).filter(|w| w[0] == w[1]).collect();
+    assert!(repeated.is_empty(), "repeated ids {repeated:?}");
+    assert!(html.contains("<h2 id=\"main-1\">Main</h2>"), "{html}");
+    assert!(html.contains("<h2 id=\"search-results-1\">Search results</h2>"));
+    assert!(html.contains("<a href=\"#1-1\">1</a>"), "{html}");
+    // The skip link still leads to the page's main content.
+    assert!(html.contains("href=\"#main\"") && html.contains("<main id=\"main\""));
+}
+
 /// Parses `text` as XML, panicking with the parser's message if it is not well-formed.
 fn parse_xml<'a>(name: &str, text: &'a str) -> roxmltree::Document<'a> {
     roxmltree::Document::parse(text)
