@@ -104,6 +104,8 @@ pub struct Site {
     pub taxonomies: BTreeMap<(Taxonomy, String), Vec<TaxonomyTerm>>,
     /// (key, language) of drafts left out of this build.
     pub drafts: HashSet<(String, String)>,
+    /// Content keys of Markdown files left out because they have errors ([`Loaded::unreadable`]).
+    pub unreadable: HashSet<String>,
     pub glossary: Option<Glossary>,
     /// The theme's markup for linked glossary terms and language badges, rendered once per
     /// build (empty when the theme has errors).
@@ -194,6 +196,7 @@ impl Site {
             page_by_key,
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
+            unreadable: loaded.unreadable.into_iter().collect(),
             glossary: None,
             markup: InlineMarkup::default(),
             term_uses: Vec::new(),

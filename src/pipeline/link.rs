@@ -714,6 +714,11 @@ impl PageLinks<'_> {
                 ))
                 .suggest("publish the target (remove `draft: true`) or remove the link"));
         }
+        // The target is there but has errors of its own, reported once, at their lines: a
+        // build with them fails anyway, and a link to it would only repeat them.
+        if site.unreadable.contains(&key) {
+            return Ok(None);
+        }
         if let Some(l) = explicit_lang
             && site.page_id_for_reader(&key, l).is_some()
         {
@@ -725,7 +730,14 @@ impl PageLinks<'_> {
                     "link to `{base}.md` to get the version for the reader's language"
                 )));
         }
-        let suggestion = closest(&key, site.page_keys())
+        // Pages whose file name is near the link's (keys in one folder all look alike), then
+        // the nearest of them by path; never the page the link is on.
+        let name = |k: &str| k.rsplit('/').next().unwrap_or(k).to_string();
+        let wanted = name(&key);
+        let near = site
+            .page_keys()
+            .filter(|k| *k != self.source.key && closest(&wanted, [name(k).as_str()]).is_some());
+        let suggestion = closest(&key, near)
             .map(|target| format!("did you mean `{}`?", self.relative(target, rooted)));
         Err(self
             .error(format!("link to `{path}`, which does not exist"))

@@ -59,6 +59,9 @@ pub struct Loaded {
     /// (content key, language) of drafts left out of this build, so links into them are
     /// reported as links into a draft rather than to a missing file.
     pub drafts: Vec<(String, String)>,
+    /// Content keys of Markdown files that could not be loaded (their errors are reported),
+    /// so that links to them are not reported again as links to a missing file.
+    pub unreadable: Vec<String>,
 }
 
 enum Entry {
@@ -143,13 +146,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
         .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
         .collect();
     let keep_drafts = drafts || config.drafts;
-    for result in results {
+    for (result, rel) in results.into_iter().zip(&markdown) {
         match result {
             Ok(source) if source.meta.draft && !keep_drafts => {
                 loaded.drafts.push((source.key, source.lang));
             }
             Ok(source) => loaded.sources.push(source),
-            Err(mut found) => errors.append(&mut found),
+            Err(mut found) => {
+                errors.append(&mut found);
+                loaded.unreadable.push(ContentPath::parse(rel).key());
+            }
         }
     }
     Reported::new(loaded, errors)

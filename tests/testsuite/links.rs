@@ -160,6 +160,36 @@ fn broken_links_are_errors_with_position_and_suggestion() {
 }
 
 #[test]
+fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
+    let f = linked_site();
+    f.write(
+        "content/guides/typo.md",
+        "---\ntitle: 誤記\nbogus: 1\n---\n本文。\n",
+    );
+    f.write(
+        "content/guides/linker.md",
+        "---\ntitle: Linker\n---\nSee [a](typo.md), [b](@/guides/typo.md) and [c](AI-ACT.md).\n\n[d](linkr.md)\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("unknown key `bogus`") && stderr.contains("content/guides/typo.md:3"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("typo.md`, which does not exist"),
+        "{stderr}"
+    );
+    // A link in another case is told the page's name; a near miss is never told its own page.
+    assert!(stderr.contains("did you mean `ai-act.md`?"), "{stderr}");
+    assert!(
+        stderr.contains("link to `linkr.md`, which does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean `linker.md`?"), "{stderr}");
+    assert!(stderr.contains("error: 3 errors found"), "{stderr}");
+}
+
+#[test]
 fn a_translation_linking_to_an_anchor_only_in_the_original_is_reported_on_the_translation() {
     let f = linked_site();
     f.write(
