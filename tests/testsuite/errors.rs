@@ -206,3 +206,52 @@ fn usage_errors_exit_2() {
         run.stderr
     );
 }
+
+/// Each diagnostic of a build's stderr as (location, message).
+fn located(stderr: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let (_, message) = pair[0].split_once("]: ")?;
+            let location = pair[1].trim_start().strip_prefix("--> ")?;
+            Some((location.to_string(), message.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn each_bad_source_and_change_note_is_reported_at_its_own_entry() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/yaml.md",
+        "---\ntitle: 出典\nsources:\n  - title: AI法の概要\n    publisher: 内閣府\n  - publisher: 経済産業省\n  - title: 基本計画\n    date: 五月\n  - publisher: 総務省\nchanges:\n  - date: 2026-06-01\n    note: 出典を追加した。\n  - date: 2026-06-02\n  - {date: 2026-06-03}\n---\n本文。\n",
+    );
+    f.write(
+        "content/guides/toml.md",
+        "+++\ntitle = \"出典\"\n[[sources]]\ntitle = \"AI法の概要\"\npublisher = \"内閣府\"\n\n[[sources]]\npublisher = \"経済産業省\"\n\n[[changes]]\ndate = 2026-06-01\nnote = \"出典を追加した。\"\n[[changes]]\nnote = \"日付がない。\"\ndate = \"六月\"\n+++\n本文。\n",
+    );
+    let stderr = f.build_err();
+    let title = "every source needs a `title`";
+    let note = "every change note needs a one-line `note` saying what changed";
+    let expected = [
+        ("content/guides/toml.md:7:1", title),
+        (
+            "content/guides/toml.md:15:1",
+            "every change note needs a `date` written YYYY-MM-DD",
+        ),
+        ("content/guides/yaml.md:6:5", title),
+        (
+            "content/guides/yaml.md:8:5",
+            "a source's `date` must be a date written YYYY-MM-DD",
+        ),
+        ("content/guides/yaml.md:9:5", title),
+        ("content/guides/yaml.md:13:5", note),
+        ("content/guides/yaml.md:14:6", note),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(at, message)| (at.to_string(), message.to_string()))
+        .collect();
+    assert_eq!(located(&stderr), expected, "{stderr}");
+}

@@ -4,17 +4,20 @@
 //! check every key and type. The values carry no positions, so each problem is mapped back to
 //! the file's own line here.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use gray_matter::Pod;
 use gray_matter::engine::{Engine, TOML};
+use toml::de::{DeTable, DeValue};
 
 use crate::diag::codes::Level;
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, LineIndex, did_you_mean};
 use crate::model::dates::Date;
 
 mod yaml;
 
+use yaml::{EntryPlace, list_places};
 pub use yaml::{YamlProblem, load_yaml};
 
 /// Front matter keys every page may have (DESIGN.md's table).
@@ -333,8 +336,20 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 Pod::Hash(_) => fm.extra = to_json(value),
                 _ => wrong("a table"),
             },
-            "sources" => fm.sources = sources(value, line, &lines, file, &mut errors),
-            "changes" => fm.changes = changes(value, line, &lines, file, &mut errors),
+            "sources" | "changes" => {
+                let entries = Entries {
+                    format,
+                    matter,
+                    key,
+                    first_line: split.matter_line,
+                    key_line: line,
+                    places: OnceCell::new(),
+                };
+                match key.as_str() {
+                    "sources" => fm.sources = sources(value, &entries, file, &mut errors),
+                    _ => fm.changes = changes(value, &entries, file, &mut errors),
+                }
+            }
             "paginate_by" if kind == Kind::Section => match value {
                 Pod::Integer(i) if *i >= 1 => fm.paginate_by = usize::try_from(*i).ok(),
                 _ => wrong("a whole number of at least 1"),
@@ -411,69 +426,130 @@ struct Shape<'a> {
     list: &'a str,
     /// The message when an entry is not a table.
     entry: &'a str,
-    /// The key whose value finds an entry's line in the file.
-    anchor: &'a str,
     /// The keys an entry may hold.
     keys: &'a [&'a str],
     /// An entry, in messages ("a source").
     what: &'a str,
 }
 
-/// The tables of a list such as `sources` at `line`, each with the file line it starts at;
-/// a value that is not a list, an entry that is not a table and a key not in `shape.keys` are
-/// reported.
+/// Where the entries of a top-level list (`sources`, `changes`) and their keys were written,
+/// as file line and column. Read from the parser, so that each entry's problem is reported at
+/// that entry, and only once a problem is found: most pages have none.
+struct Entries<'a> {
+    format: Format,
+    matter: &'a str,
+    key: &'a str,
+    /// The file line of the front matter's first line.
+    first_line: usize,
+    /// The file line of the list's key, where a place that cannot be found is reported.
+    key_line: usize,
+    places: OnceCell<Vec<EntryPlace>>,
+}
+
+impl Entries<'_> {
+    fn place(&self, i: usize, field: Option<&str>) -> (usize, usize) {
+        let places = self.places.get_or_init(|| match self.format {
+            Format::Yaml => list_places(self.matter, self.key),
+            Format::Toml => toml_list_places(self.matter, self.key),
+        });
+        let Some(entry) = places.get(i) else {
+            return (self.key_line, 1);
+        };
+        let (line, column) = field
+            .and_then(|f| entry.keys.get(f))
+            .copied()
+            .unwrap_or(entry.at);
+        (self.first_line + line - 1, column)
+    }
+
+    /// Where entry `i` starts.
+    fn entry(&self, i: usize) -> (usize, usize) {
+        self.place(i, None)
+    }
+
+    /// Where `field` of entry `i` is written, else where the entry starts.
+    fn field(&self, i: usize, field: &str) -> (usize, usize) {
+        self.place(i, Some(field))
+    }
+}
+
+/// [`list_places`] for TOML front matter: `[[key]]` tables start at their header, inline
+/// tables at their `{`.
+fn toml_list_places(matter: &str, key: &str) -> Vec<EntryPlace> {
+    let Ok(doc) = DeTable::parse(matter) else {
+        return Vec::new();
+    };
+    let Some(DeValue::Array(items)) = doc
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v.get_ref())
+    else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(matter);
+    items
+        .iter()
+        .map(|item| EntryPlace {
+            at: index.line_col(item.span().start),
+            keys: match item.get_ref() {
+                DeValue::Table(table) => table
+                    .iter()
+                    .map(|(k, _)| (k.get_ref().to_string(), index.line_col(k.span().start)))
+                    .collect(),
+                _ => HashMap::new(),
+            },
+        })
+        .collect()
+}
+
+/// The tables of a list such as `sources`, each with its index in the list; a value that is
+/// not a list, an entry that is not a table and a key not in `shape.keys` are reported.
 fn tables<'p>(
     value: &'p Pod,
-    line: usize,
-    lines: &LineFinder<'_>,
+    entries: &Entries<'_>,
     file: &str,
     errors: &mut Vec<Diagnostic>,
     shape: &Shape<'_>,
-) -> Vec<(&'p HashMap<String, Pod>, usize)> {
+) -> Vec<(usize, &'p HashMap<String, Pod>)> {
     let Pod::Array(items) = value else {
-        errors.push(Diagnostic::error(Code::FrontMatterType, file, shape.list).at(line, 1));
+        errors.push(
+            Diagnostic::error(Code::FrontMatterType, file, shape.list).at(entries.key_line, 1),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut search_from = line;
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         let Pod::Hash(map) = item else {
-            errors.push(Diagnostic::error(Code::FrontMatterType, file, shape.entry).at(line, 1));
+            let (line, column) = entries.entry(i);
+            errors
+                .push(Diagnostic::error(Code::FrontMatterType, file, shape.entry).at(line, column));
             continue;
         };
-        let item_line = map
-            .get(shape.anchor)
-            .and_then(string)
-            .and_then(|t| lines.value(&t, search_from))
-            .unwrap_or(search_from);
-        search_from = item_line;
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         for key in keys {
             if !shape.keys.contains(&key.as_str()) {
-                let at = lines
-                    .key(key, item_line.saturating_sub(2))
-                    .unwrap_or(item_line);
+                let (line, column) = entries.field(i, key);
                 errors.push(
                     Diagnostic::error(
                         Code::UnknownKey,
                         file,
                         format!("unknown key `{key}` in {}", shape.what),
                     )
-                    .at(at, 1)
+                    .at(line, column)
                     .maybe_suggest(did_you_mean(key, shape.keys.iter().copied())),
                 );
             }
         }
-        out.push((map, item_line));
+        out.push((i, map));
     }
     out
 }
 
 fn sources(
     value: &Pod,
-    line: usize,
-    lines: &LineFinder<'_>,
+    entries: &Entries<'_>,
     file: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Citation> {
@@ -481,32 +557,24 @@ fn sources(
     let shape = Shape {
         list: "`sources` must be a list of {title, publisher, url, date}",
         entry: "each entry of `sources` must be a table with `title`, `publisher`, `url`, `date`",
-        anchor: "title",
         keys: SOURCE_KEYS,
         what: "a source",
     };
-    for (map, item_line) in tables(value, line, lines, file, errors, &shape) {
+    for (i, map) in tables(value, entries, file, errors, &shape) {
         let field = |k: &str| map.get(k).and_then(string);
-        let date = match map.get("date") {
-            None => None,
-            Some(d) => {
-                let parsed = string(d).and_then(|s| Date::parse(&s));
-                if parsed.is_none() {
-                    let at = lines
-                        .key("date", item_line.saturating_sub(2))
-                        .unwrap_or(item_line);
-                    errors.push(
-                        Diagnostic::error(
-                            Code::FrontMatterType,
-                            file,
-                            "a source's `date` must be a date written YYYY-MM-DD",
-                        )
-                        .at(at, 1),
-                    );
-                }
-                parsed
-            }
+        let mut error = |at: (usize, usize), message: &str| {
+            errors.push(Diagnostic::error(Code::FrontMatterType, file, message).at(at.0, at.1));
         };
+        let date = map.get("date").and_then(|d| {
+            let parsed = string(d).and_then(|s| Date::parse(&s));
+            if parsed.is_none() {
+                error(
+                    entries.field(i, "date"),
+                    "a source's `date` must be a date written YYYY-MM-DD",
+                );
+            }
+            parsed
+        });
         match field("title") {
             Some(title) => out.push(Citation {
                 title,
@@ -514,10 +582,7 @@ fn sources(
                 url: field("url"),
                 date,
             }),
-            None => errors.push(
-                Diagnostic::error(Code::FrontMatterType, file, "every source needs a `title`")
-                    .at(item_line, 1),
-            ),
+            None => error(entries.field(i, "title"), "every source needs a `title`"),
         }
     }
     out
@@ -525,8 +590,7 @@ fn sources(
 
 fn changes(
     value: &Pod,
-    line: usize,
-    lines: &LineFinder<'_>,
+    entries: &Entries<'_>,
     file: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<ChangeNote> {
@@ -535,12 +599,11 @@ fn changes(
     let shape = Shape {
         list,
         entry: list,
-        anchor: "note",
         keys: CHANGE_KEYS,
         what: "a change note",
     };
     let mut out = Vec::new();
-    for (map, item_line) in tables(value, line, lines, file, errors, &shape) {
+    for (i, map) in tables(value, entries, file, errors, &shape) {
         let date = map
             .get("date")
             .and_then(string)
@@ -549,24 +612,23 @@ fn changes(
             .get("note")
             .and_then(string)
             .filter(|n| !n.trim().is_empty());
-        match (date, note) {
-            (Some(date), Some(note)) => out.push(ChangeNote { date, note }),
-            (None, _) => errors.push(
-                Diagnostic::error(
-                    Code::FrontMatterType,
-                    file,
-                    "every change note needs a `date` written YYYY-MM-DD",
-                )
-                .at(item_line, 1),
-            ),
-            (_, None) => errors.push(
-                Diagnostic::error(
-                    Code::FrontMatterType,
-                    file,
-                    "every change note needs a one-line `note` saying what changed",
-                )
-                .at(item_line, 1),
-            ),
+        let mut error = |at: (usize, usize), message: &str| {
+            errors.push(Diagnostic::error(Code::FrontMatterType, file, message).at(at.0, at.1));
+        };
+        if date.is_none() {
+            error(
+                entries.field(i, "date"),
+                "every change note needs a `date` written YYYY-MM-DD",
+            );
+        }
+        if note.is_none() {
+            error(
+                entries.field(i, "note"),
+                "every change note needs a one-line `note` saying what changed",
+            );
+        }
+        if let (Some(date), Some(note)) = (date, note) {
+            out.push(ChangeNote { date, note });
         }
     }
     // Newest first, as the page lists them; stable for notes of one day.
@@ -883,6 +945,22 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("levels deep"), "{errors:?}");
         assert_eq!(errors[0].line, 4);
+    }
+
+    #[test]
+    fn list_entries_are_found_where_they_start() {
+        let yaml = "sources:\n  - title: a\n  - 3\n  -\n    url: u\n  - {date: x}\nother: [1]\n";
+        let places = list_places(yaml, "sources");
+        let starts: Vec<_> = places.iter().map(|p| p.at).collect();
+        assert_eq!(starts, [(2, 5), (3, 5), (5, 5), (6, 6)]);
+        assert_eq!(places[3].keys["date"], (6, 6));
+        assert!(list_places(yaml, "changes").is_empty());
+        let toml = "sources = [{title = \"a\"},\n  {url = \"u\"}]\n";
+        let starts: Vec<_> = toml_list_places(toml, "sources")
+            .iter()
+            .map(|p| p.at)
+            .collect();
+        assert_eq!(starts, [(1, 12), (2, 3)]);
     }
 
     #[test]

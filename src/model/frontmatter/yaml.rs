@@ -157,3 +157,92 @@ fn yaml_scalar(
         _ => (Pod::Null, None),
     }
 }
+
+/// Where one entry of a front matter list was written: its start and each of its keys, as
+/// (line, column), both 1-based.
+#[derive(Debug, Default, PartialEq)]
+pub struct EntryPlace {
+    pub at: (usize, usize),
+    pub keys: HashMap<String, (usize, usize)>,
+}
+
+/// The places of the entries of the top-level list `key` in YAML front matter, in order,
+/// from the parser's positions: the loaded values carry none, and searching the text for a
+/// value finds the wrong entry when one lacks it. An entry that is a table starts at its
+/// first key.
+pub fn list_places(matter: &str, key: &str) -> Vec<EntryPlace> {
+    use yaml_rust2::parser::{Event, Parser};
+
+    /// An open list or table, and for a table whether its next node is a key.
+    struct Frame {
+        mapping: bool,
+        next_is_key: bool,
+    }
+    /// A node is complete: the table holding it now expects the other of key and value.
+    fn done(stack: &mut [Frame]) {
+        if let Some(frame) = stack.last_mut()
+            && frame.mapping
+        {
+            frame.next_is_key = !frame.next_is_key;
+        }
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut places: Vec<EntryPlace> = Vec::new();
+    // The last top-level key read was `key`; then, whether its list is open.
+    let mut is_target = false;
+    let mut in_list = false;
+    let mut parser = Parser::new_from_str(matter);
+    while let Ok((event, mark)) = parser.next_token() {
+        let at = (mark.line().max(1), mark.col() + 1);
+        let is_key = stack.last().is_some_and(|f| f.mapping && f.next_is_key);
+        // Top level is depth 1, the list's entries are nodes at depth 2, their keys at 3.
+        let depth = stack.len();
+        match event {
+            Event::Scalar(text, ..) => {
+                if depth == 1 && is_key {
+                    is_target = text == key;
+                } else if in_list && depth == 2 {
+                    places.push(EntryPlace {
+                        at,
+                        keys: HashMap::new(),
+                    });
+                } else if in_list
+                    && depth == 3
+                    && is_key
+                    && let Some(entry) = places.last_mut()
+                {
+                    if entry.keys.is_empty() {
+                        entry.at = at;
+                    }
+                    entry.keys.entry(text).or_insert(at);
+                }
+                done(&mut stack);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let mapping = matches!(event, Event::MappingStart(..));
+                if depth == 1 && !is_key && is_target && !mapping {
+                    in_list = true;
+                } else if in_list && depth == 2 {
+                    places.push(EntryPlace {
+                        at,
+                        keys: HashMap::new(),
+                    });
+                }
+                stack.push(Frame {
+                    mapping,
+                    next_is_key: true,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                if in_list && stack.len() == 1 {
+                    break;
+                }
+                done(&mut stack);
+            }
+            Event::DocumentEnd | Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+    places
+}
