@@ -91,7 +91,7 @@ macro_rules! codes {
 codes! {
     Config = "config", Deny, false,
         "book.toml is missing, unreadable or has a wrong value",
-        "book.toml could not be read, or one of its values is not what tebiki expects (a base_url that is not an absolute http(s) address, a path that leaves the site folder, a default language without its `[languages.CODE]` table, a value of the wrong type).\n\nFix: correct the value at the line shown; the message says what is expected. Where the rest of the file can be read, tebiki goes on with the default for that value and reports the content's problems in the same run.";
+        "book.toml could not be read, or one of its values is not what tebiki expects (a base_url that is not an absolute http(s) address, a path that leaves the site folder, a `[glossary] file` that does not exist, a default language without its `[languages.CODE]` table, a value of the wrong type).\n\nFix: correct the value at the line shown; the message says what is expected. Where the rest of the file can be read, tebiki goes on with the default for that value and reports the content's problems in the same run.";
     UnknownKey = "unknown-key", Deny, false,
         "a key that tebiki does not know, in book.toml or front matter",
         "A key in book.toml, in a page's front matter or in a source entry is not one tebiki knows. Usually a typo (`tittle`), or a key from another generator.\n\nFix: use the suggested key, or move free-form data under `extra`, which is passed to templates unchecked.";

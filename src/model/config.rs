@@ -46,6 +46,10 @@ pub struct Config {
     pub theme: String,
     pub drafts: bool,
     pub glossary_file: String,
+    /// Where book.toml sets `[glossary] file` (line, column); `None` when it is left at its
+    /// default. A glossary named on purpose must exist, while a site without the default one
+    /// simply has no glossary.
+    pub glossary_file_at: Option<(usize, usize)>,
     pub glossary_link: LinkMode,
     pub port: u16,
     /// `[markdown] unsafe_html`: whether raw HTML and `javascript:`, `vbscript:` and `data:`
@@ -472,6 +476,11 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     }
 
+    // A `file` already reported as wrong is not reported again as missing.
+    let glossary_file_at = find_key(doc.get_ref(), "glossary", "file")
+        .map(&at)
+        .filter(|(line, _)| !errors.iter().any(|e| e.line == *line));
+
     if raw.pagination.paginate_by < 1 {
         let (line, col) = find_key(doc.get_ref(), "pagination", "paginate_by")
             .map(&at)
@@ -580,6 +589,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         theme: raw.build.theme,
         drafts: raw.build.drafts,
         glossary_file: raw.glossary.file,
+        glossary_file_at,
         glossary_link: raw.glossary.link,
         port: raw.serve.port,
         unsafe_html: raw.markdown.unsafe_html,

@@ -299,6 +299,46 @@ fn glossary_errors_name_the_line() {
 }
 
 #[test]
+fn a_glossary_file_set_in_book_toml_must_exist() {
+    let book = crate::common::BOOK.to_string() + "\n[glossary]\nfile = \"glosary.toml\"\n";
+    let f = Fixture::with_book(&book);
+    f.write(
+        "content/_index.md",
+        "---\ntitle: ホーム\n---\n経済産業省の手引き。\n",
+    );
+    f.write("content/glossary.toml", GLOSSARY);
+    let line = crate::common::BOOK.lines().count() + 3;
+    for command in ["build", "check"] {
+        // `check` reports on stdout, `build` on stderr.
+        let run = f.run(&[command]);
+        let report = run.stdout + &run.stderr;
+        assert_eq!(run.code, 1, "{report}");
+        assert!(
+            report.contains(
+                "error[config]: `[glossary] file` names `content/glosary.toml`, which does not exist"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("--> book.toml:{line}:1")),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "help: did you mean `file = \"glossary.toml\"`? The path is relative to content/"
+            ),
+            "{report}"
+        );
+    }
+    assert!(!f.path("public/glossary.toml").exists());
+
+    // Left at its default, a glossary that is not there is no glossary, as before.
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    assert!(!f.path("public/glossary/index.html").exists());
+}
+
+#[test]
 fn check_warns_about_unused_terms_and_missing_languages() {
     let f = site();
     f.write(

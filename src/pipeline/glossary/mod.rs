@@ -122,7 +122,12 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
             Err(e) => return Reported::new(None, vec![e]),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Reported::new(None, Vec::new());
+            let errors = config
+                .glossary_file_at
+                .map(|at| missing(root, config, &rel, at))
+                .into_iter()
+                .collect();
+            return Reported::new(None, errors);
         }
         Err(e) => {
             let e = Diagnostic::error(Code::Io, rel, format!("cannot read the glossary: {e}"));
@@ -130,6 +135,33 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
         }
     };
     parse(&text, &rel, config)
+}
+
+/// The error for a glossary file that book.toml names at `at` but that does not exist: left
+/// unreported, a misspelt name would build a site without its glossary, and publish the real
+/// file as a plain file.
+fn missing(root: &Path, config: &Config, rel: &str, at: (usize, usize)) -> Diagnostic {
+    let content = root.join(crate::model::content_path::CONTENT_DIR);
+    let tomls: Vec<String> = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".toml"))
+        .map(|e| crate::diag::display_path(&content, e.path()))
+        .collect();
+    let fix = match crate::diag::closest(&config.glossary_file, tomls.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `file = \"{near}\"`? The path is relative to content/"),
+        None => format!(
+            "create `{rel}`, or set `file` to the glossary's path relative to content/; remove `file` if the site has no glossary"
+        ),
+    };
+    Diagnostic::error(
+        Code::Config,
+        crate::model::config::CONFIG_FILE,
+        format!("`[glossary] file` names `{rel}`, which does not exist"),
+    )
+    .at(at.0, at.1)
+    .suggest(fix)
 }
 
 /// Parses glossary.toml text. `file` names it in diagnostics.
