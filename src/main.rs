@@ -127,7 +127,8 @@ enum Command {
     /// Create a guide (with --kind, from an archetype), or with --lang the translation of an
     /// existing guide.
     New {
-        /// Path inside content/, such as guides/my-guide.md.
+        /// Path inside content/, such as guides/my-guide.md (guides/_index.md for a section's
+        /// intro).
         path: String,
         /// Create the translation into this language of the guide at PATH (with --kind and
         /// no guide at PATH yet: a new page written in this language).

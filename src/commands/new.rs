@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, display_path};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};
@@ -15,6 +15,9 @@ use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::dates::Date;
 use crate::model::frontmatter_edit;
 use crate::model::slug::{is_safe_segment, slugify};
+use crate::pipeline::claims;
+use crate::pipeline::index::Site;
+use crate::pipeline::load::Loaded;
 
 /// What `new` created.
 #[derive(Debug)]
@@ -65,6 +68,13 @@ pub fn new(
     if let Some(lang) = lang {
         declared(&config, lang)?;
     }
+    // A translation copies an existing page; anything else starts a page that is not there.
+    let copies =
+        lang.is_some() && kind.is_none() && root.join(CONTENT_DIR).join(parsed.key()).is_file();
+    if parsed.is_index() && !copies {
+        return Err(not_a_bundle(&rel, dir));
+    }
+    not_generated(root, &config, &parsed, lang)?;
     if let Some(kind) = kind {
         let key = parsed.key();
         if lang.is_some() && root.join(CONTENT_DIR).join(&key).exists() {
@@ -250,8 +260,9 @@ fn translation(
     })
 }
 
-/// `guides/x.md` from what the user typed: `content/guides/x.md`, `guides/x`, `guides/x/`
-/// (a page bundle's `index.md`). Absolute paths and `..` are refused.
+/// `guides/x.md` from what the user typed: `content/guides/x.md` or `guides/x`. Absolute
+/// paths and `..` are refused, and so is a folder (`guides/`): its `index.md` would make the
+/// folder a page bundle, which may hold no other pages.
 fn content_path(path: &str) -> Result<String, Error> {
     let p = path.replace('\\', "/");
     let p = p.trim_start_matches("./");
@@ -261,9 +272,12 @@ fn content_path(path: &str) -> Result<String, Error> {
             "`{path}` must be a path inside content/, such as `guides/my-guide.md`"
         )));
     }
-    Ok(if p.ends_with('/') {
-        format!("{p}index.md")
-    } else if p.ends_with(".md") {
+    if p.ends_with('/') {
+        return Err(Error::Usage(format!(
+            "`{path}` names a folder, not a page: name the page, such as `tebiki new {p}my-guide.md`, or start the folder's section intro with `tebiki new {p}_index.md`"
+        )));
+    }
+    Ok(if p.ends_with(".md") {
         p.to_string()
     } else {
         format!("{p}.md")
@@ -317,6 +331,92 @@ fn url_safe(
     )))
 }
 
+/// The refusal of a new `index.md`: it would make its folder a page bundle, and a bundle's
+/// folder may hold no other pages (`guides/index.md` would break every guide beside it).
+fn not_a_bundle(rel: &str, dir: &str) -> Error {
+    if dir.is_empty() {
+        return Error::Usage(format!(
+            "`{rel}` is not the home page, which is `_index.md`: `tebiki new _index.md`"
+        ));
+    }
+    Error::Usage(format!(
+        "`{rel}` would make its folder a page bundle, whose folder holds one page only; for a page in `{dir}/`, name it: `tebiki new {dir}/my-guide.md`; for the section's intro: `tebiki new {dir}/_index.md` (to give a page files of its own, move it to `NAME/index.md` yourself)"
+    ))
+}
+
+/// Refuses a page whose output would take a path tebiki generates (`glossary.md` would be
+/// written where the glossary page is), by the rules of the build's output map: the next
+/// build would fail.
+fn not_generated(
+    root: &Path,
+    config: &Config,
+    parsed: &ContentPath<'_>,
+    lang: Option<&str>,
+) -> Result<(), Error> {
+    let lang = lang.filter(|l| !config.is_default(l));
+    // Only the generated paths are wanted: no content, no git.
+    let config = Config {
+        git_dates: false,
+        ..config.clone()
+    };
+    let site = Site::index(root.to_path_buf(), config, Loaded::default()).value;
+    let home = site.home_path(lang.unwrap_or(&site.config.default_language));
+    let file = format!("{CONTENT_DIR}/{}", parsed.file_in(lang));
+    let taken = |path: &str, what: &str, instead: &str| match claims::generated_at(&site, path) {
+        None => Ok(()),
+        Some((claimed, by)) => {
+            let inside = if claimed == path {
+                String::new()
+            } else {
+                format!(", inside `{claimed}`")
+            };
+            Err(Error::Usage(format!(
+                "`{file}` cannot be created: {what} would be written to `{path}` in the output{inside}, the place of {by}; {instead}"
+            )))
+        }
+    };
+    // Each folder the page is in becomes a section, with a list page of its own.
+    let mut dir = String::new();
+    for segment in parsed.dir.split('/').filter(|s| !s.is_empty()) {
+        dir = format!("{dir}{segment}/");
+        let what = format!("the section page of its folder `{dir}`");
+        taken(
+            &format!("{home}{dir}index.html"),
+            &what,
+            "choose another folder",
+        )?;
+    }
+    // A section intro's and a bundle's page are their folder's, checked above.
+    if parsed.is_section() || parsed.is_index() {
+        return Ok(());
+    }
+    let page = format!("{home}{dir}{}/index.html", parsed.base);
+    taken(&page, "its page", "choose another name")
+}
+
+/// Refuses a path that passes through a symbolic link under `content/`: the build does not
+/// follow links, and the file could land outside the site.
+fn no_symlink(root: &Path, rel: &str) -> Result<(), Error> {
+    let mut at = root.join(CONTENT_DIR);
+    for segment in rel.split('/') {
+        at.push(segment);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let shown = display_path(root, &at);
+                let target = std::fs::read_link(&at)
+                    .map(|t| format!(" (to {})", t.display()))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "`{shown}` is a symbolic link{target}, which the build does not follow: create the page in a real folder inside content/"
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
 fn slug_or(text: &str, fallback: &str) -> String {
     let slug = slugify(text);
     if slug.is_empty() {
@@ -327,6 +427,7 @@ fn slug_or(text: &str, fallback: &str) -> String {
 }
 
 fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), Error> {
+    no_symlink(root, rel)?;
     let path = root.join(CONTENT_DIR).join(rel);
     if path.exists() {
         return Err(Error::Usage(format!(
@@ -415,7 +516,7 @@ mod tests {
     fn content_paths() {
         assert_eq!(content_path("content/guides/x.md").unwrap(), "guides/x.md");
         assert_eq!(content_path("guides/x").unwrap(), "guides/x.md");
-        assert_eq!(content_path("guides/x/").unwrap(), "guides/x/index.md");
+        assert!(content_path("guides/x/").is_err());
         assert!(content_path("../x.md").is_err());
         assert!(content_path("/etc/x.md").is_err());
     }

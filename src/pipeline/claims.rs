@@ -146,6 +146,43 @@ pub fn check(site: &Site, theme: Option<&Theme>) -> Result<Vec<Diagnostic>, Erro
     Ok(errors)
 }
 
+/// What tebiki generates at `path` (an output path a new page would claim), or at a folder of
+/// it, which `path` would need to be a folder: that generated path and its maker, described.
+/// `site` may hold no content: every language's glossary page and tag and category lists
+/// count as generated even before the site has a glossary or tags, so that a page made now
+/// does not collide with them later. `tebiki new` refuses such a page before writing it.
+pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
+    if site.config.search && search::owns_folder_of(path) {
+        return Some((path.to_string(), Claimant::SearchIndex.describe(site).text));
+    }
+    let mut claims = render::output_paths(site);
+    for lang in &site.config.languages {
+        let glossary = format!("{}index.html", site.glossary_path(&lang.code));
+        claims.push((glossary, Claimant::Glossary));
+        for kind in Taxonomy::ALL {
+            let list = format!("{}index.html", site.taxonomy_path(kind, &lang.code, None));
+            claims.push((list, Claimant::TaxonomyList(kind)));
+        }
+    }
+    claims.extend(
+        feeds::paths(site)
+            .into_iter()
+            .map(|(path, feed)| (path, Claimant::Feed(feed))),
+    );
+    if site.config.search {
+        claims.push((search::manifest_path(), Claimant::SearchIndex));
+    }
+    claims
+        .into_iter()
+        .find(|(claimed, _)| {
+            path == claimed
+                || path
+                    .strip_prefix(claimed.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .map(|(claimed, claimant)| (claimed, claimant.describe(site).text))
+}
+
 /// The collisions among `claims`, in claim order.
 fn conflicts(site: &Site, claims: &[(String, Claimant<'_>)]) -> Vec<Diagnostic> {
     let mut map: HashMap<&str, usize> = HashMap::with_capacity(claims.len());

@@ -300,6 +300,79 @@ fn new_refuses_a_name_that_cannot_be_a_url() {
     f.build_ok(&["--drafts"]);
 }
 
+#[test]
+fn new_refuses_paths_that_would_break_the_next_build() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial intelligence.\"\n[term.ja]\nterm = \"AI\"\nreading = \"えーあい\"\ndefinition = \"人工知能。\"\n",
+    );
+    let refused = [
+        (
+            "guides/",
+            "`guides/` names a folder, not a page: name the page, such as `tebiki new guides/my-guide.md`, or start the folder's section intro with `tebiki new guides/_index.md`",
+        ),
+        (
+            "guides/index.md",
+            "`guides/index.md` would make its folder a page bundle, whose folder holds one page only",
+        ),
+        (
+            "glossary",
+            "`content/glossary.md` cannot be created: its page would be written to `glossary/index.html` in the output, the place of the glossary page, which tebiki generates from content/glossary.toml; choose another name",
+        ),
+        (
+            "glossary.ja.md",
+            "its page would be written to `ja/glossary/index.html` in the output, the place of the glossary page",
+        ),
+        (
+            "tags/政策.md",
+            "`content/tags/政策.md` cannot be created: the section page of its folder `tags/` would be written to `tags/index.html` in the output, the place of the list of all tags, which tebiki generates; choose another folder",
+        ),
+        (
+            "search-index.json",
+            "its page would be written to `search-index.json/index.html` in the output, inside `search-index.json`, the place of the search index",
+        ),
+    ];
+    for (path, message) in refused {
+        let run = f.run(&["new", path]);
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{path}: {}", run.stderr);
+    }
+    // The translation of an existing bundle page is still made.
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\nText.\n",
+    );
+    let run = f.run(&["new", "guides/report/index.md", "--lang", "ja"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.build_ok(&["--drafts"]);
+    assert!(!f.path("content/guides/index.md").exists());
+    assert!(!f.path("content/glossary.md").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn new_refuses_a_path_through_a_symlink_out_of_content() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink(elsewhere.path(), f.path("content/ext")).expect("symlink");
+    let run = f.run(&["new", "ext/evil"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "`content/ext` is a symbolic link (to {}), which the build does not follow: create the page in a real folder inside content/",
+            elsewhere.path().display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).expect("read").count(),
+        0,
+        "nothing is written outside the site"
+    );
+}
+
 const HOSTILE_PAGE: &str = "---\ntitle: Hostile\n---\nIntro.\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and [click](javascript:alert(3)).\n\n![pic](data:image/svg+xml;base64,AAAA)\n\n## Heading {onclick=alert(4)}\n";
 
 #[test]
