@@ -128,7 +128,7 @@ enum Command {
     /// existing guide.
     New {
         /// Path inside content/, such as guides/my-guide.md (guides/_index.md for a section's
-        /// intro).
+        /// intro, guides/report/ for a page bundle).
         path: String,
         /// Create the translation into this language of the guide at PATH (with --kind and
         /// no guide at PATH yet: a new page written in this language).

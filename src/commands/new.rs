@@ -71,7 +71,7 @@ pub fn new(
     // A translation copies an existing page; anything else starts a page that is not there.
     let copies =
         lang.is_some() && kind.is_none() && root.join(CONTENT_DIR).join(parsed.key()).is_file();
-    if parsed.is_index() && !copies {
+    if parsed.is_index() && !copies && (dir.is_empty() || holds_pages(root, dir)) {
         return Err(not_a_bundle(&rel, dir));
     }
     not_generated(root, &config, &parsed, lang)?;
@@ -260,9 +260,8 @@ fn translation(
     })
 }
 
-/// `guides/x.md` from what the user typed: `content/guides/x.md` or `guides/x`. Absolute
-/// paths and `..` are refused, and so is a folder (`guides/`): its `index.md` would make the
-/// folder a page bundle, which may hold no other pages.
+/// `guides/x.md` from what the user typed: `content/guides/x.md`, `guides/x`, `guides/x/`
+/// (a page bundle's `index.md`). Absolute paths and `..` are refused.
 fn content_path(path: &str) -> Result<String, Error> {
     let p = path.replace('\\', "/");
     let p = p.trim_start_matches("./");
@@ -272,12 +271,9 @@ fn content_path(path: &str) -> Result<String, Error> {
             "`{path}` must be a path inside content/, such as `guides/my-guide.md`"
         )));
     }
-    if p.ends_with('/') {
-        return Err(Error::Usage(format!(
-            "`{path}` names a folder, not a page: name the page, such as `tebiki new {p}my-guide.md`, or start the folder's section intro with `tebiki new {p}_index.md`"
-        )));
-    }
-    Ok(if p.ends_with(".md") {
+    Ok(if p.ends_with('/') {
+        format!("{p}index.md")
+    } else if p.ends_with(".md") {
         p.to_string()
     } else {
         format!("{p}.md")
@@ -331,8 +327,18 @@ fn url_safe(
     )))
 }
 
-/// The refusal of a new `index.md`: it would make its folder a page bundle, and a bundle's
-/// folder may hold no other pages (`guides/index.md` would break every guide beside it).
+/// Whether folder `dir` of content/ holds a Markdown file, at any depth: a page bundle's
+/// folder may hold no page but its own.
+fn holds_pages(root: &Path, dir: &str) -> bool {
+    walkdir::WalkDir::new(root.join(CONTENT_DIR).join(dir))
+        .into_iter()
+        .flatten()
+        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+}
+
+/// The refusal of a new `index.md` in a folder that holds pages: it would make the folder a
+/// page bundle, which may hold no other pages (`guides/index.md` would break every guide
+/// beside it).
 fn not_a_bundle(rel: &str, dir: &str) -> Error {
     if dir.is_empty() {
         return Error::Usage(format!(
@@ -516,7 +522,7 @@ mod tests {
     fn content_paths() {
         assert_eq!(content_path("content/guides/x.md").unwrap(), "guides/x.md");
         assert_eq!(content_path("guides/x").unwrap(), "guides/x.md");
-        assert!(content_path("guides/x/").is_err());
+        assert_eq!(content_path("guides/x/").unwrap(), "guides/x/index.md");
         assert!(content_path("../x.md").is_err());
         assert!(content_path("/etc/x.md").is_err());
     }

@@ -310,7 +310,7 @@ fn new_refuses_paths_that_would_break_the_next_build() {
     let refused = [
         (
             "guides/",
-            "`guides/` names a folder, not a page: name the page, such as `tebiki new guides/my-guide.md`, or start the folder's section intro with `tebiki new guides/_index.md`",
+            "`guides/index.md` would make its folder a page bundle, whose folder holds one page only",
         ),
         (
             "guides/index.md",
@@ -338,13 +338,13 @@ fn new_refuses_paths_that_would_break_the_next_build() {
         assert_eq!(run.code, 2, "{path}: {}", run.stderr);
         assert!(run.stderr.contains(message), "{path}: {}", run.stderr);
     }
-    // The translation of an existing bundle page is still made.
-    f.write(
-        "content/guides/report/index.md",
-        "---\ntitle: Report\n---\nText.\n",
-    );
+    // A new page bundle, in a folder of its own, is made; so is its translation.
+    let run = f.run(&["new", "guides/report/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("content/guides/report/index.md").is_file());
     let run = f.run(&["new", "guides/report/index.md", "--lang", "ja"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("content/guides/report/index.ja.md").is_file());
     f.build_ok(&["--drafts"]);
     assert!(!f.path("content/guides/index.md").exists());
     assert!(!f.path("content/glossary.md").exists());
