@@ -1,5 +1,19 @@
 //! URLs as written in links and requests.
 
+/// `path` with the characters a URL may not hold as written (space, `"`, `#`, `%`, `<`, `>`,
+/// `?`, ASCII controls and a few more) as `%XX`: a file name as an `href`.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_control() || " \"#%<>?[\\]^`{|}".contains(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes (as UTF-8), leaving malformed ones as written.
 pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {

@@ -6,13 +6,14 @@
 //! nothing is parsed twice. Backlinks come from the same pass.
 
 use std::cell::OnceCell;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, LineIndex, closest, did_you_mean};
 use crate::model::config::LinkMode;
-use crate::model::content_path::ContentPath;
-use crate::model::url::percent_decode;
+use crate::model::content_path::{CONTENT_DIR, ContentPath};
+use crate::model::url::{self, percent_decode};
 use crate::pipeline::escape::escape;
 use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::Site;
@@ -516,7 +517,11 @@ impl Links for PageLinks<'_> {
         let rooted = path.strip_prefix("@/");
         let is_content = rooted.is_some() || path.ends_with(".md") || path.ends_with('/');
         if !is_content {
-            return None; // an image, a PDF or another file beside the page
+            // A PDF or another file beside the page.
+            return self.file(&path, suffix, offset).map(|href| LinkRewrite {
+                href,
+                ..LinkRewrite::default()
+            });
         }
         match self.resolve(rooted.unwrap_or(&path), rooted.is_some()) {
             Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, title, offset)),
@@ -526,6 +531,14 @@ impl Links for PageLinks<'_> {
                 None
             }
         }
+    }
+
+    fn image(&mut self, dest: &str, offset: usize) -> Option<String> {
+        if dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
+        self.file(&percent_decode(path), suffix, offset)
     }
 
     fn terms(&mut self, text: &str, sentence_start: bool) -> Vec<TermMarkup> {
@@ -571,6 +584,81 @@ impl PageLinks<'_> {
         e.line = line;
         e.column = col;
         self.report.errors.push(e);
+    }
+
+    /// The address of a file (not a page) that a link or image names, `path` relative to this
+    /// body's file, followed by `suffix` (`?query#fragment` as written). A file beside a page
+    /// bundle's page is copied beside every language version of it, where the address as written
+    /// finds it. A file beside any other page is copied once, to its place under content/, not
+    /// into the page's own folder: the address becomes its URL. A file that is not there is a
+    /// broken link, unless the address climbs out of the folder (`../`) or static/ has it where
+    /// the address leads.
+    fn file(&mut self, path: &str, suffix: &str, offset: usize) -> Option<String> {
+        if path.is_empty() || path.starts_with('/') {
+            return None;
+        }
+        let site = self.site;
+        let base = self.base_dir();
+        let rel = normalise(&if base.is_empty() {
+            path.to_string()
+        } else {
+            format!("{base}/{path}")
+        })?;
+        if let Ok(at) = site.assets.binary_search_by(|a| a.rel.as_str().cmp(&rel)) {
+            let asset = &site.assets[at];
+            let path = match &asset.bundle {
+                None => url::percent_encode_path(&asset.rel),
+                Some(bundle) if self.source.bundle.as_ref() == Some(bundle) => return None,
+                Some(bundle) => {
+                    let page = site.page_id_for_reader(&format!("{bundle}/index.md"), self.lang)?;
+                    let inner = &asset.rel[bundle.len() + 1..];
+                    format!(
+                        "{}{}",
+                        site.pages[page].path,
+                        url::percent_encode_path(inner)
+                    )
+                }
+            };
+            return Some(site.url(&format!("{path}{suffix}")));
+        }
+        if path.split('/').any(|part| part == "..") {
+            return None;
+        }
+        let out_dir = match self.origin {
+            BodyOf::Page(i) => &site.pages[i].path,
+            BodyOf::Section(i) => &site.sections[i].path,
+        };
+        let in_static = |dir: PathBuf| {
+            normalise(&format!("{out_dir}{path}")).is_some_and(|at| dir.join(at).is_file())
+        };
+        let theme_static = site
+            .root
+            .join("themes")
+            .join(&site.config.theme)
+            .join("static");
+        if in_static(site.root.join("static")) || in_static(theme_static) {
+            return None;
+        }
+        // Files in the same folder, by name.
+        let (folder, name) = folder_and_name(&rel);
+        let beside = site
+            .assets
+            .iter()
+            .map(|a| folder_and_name(&a.rel))
+            .filter(|(dir, _)| *dir == folder)
+            .map(|(_, name)| name);
+        let suggestion = did_you_mean(name, beside);
+        let e = self
+            .error(format!(
+                "`{path}` does not exist: there is no file {CONTENT_DIR}/{rel}"
+            ))
+            .maybe_suggest(suggestion.or_else(|| {
+                Some(format!(
+                    "put the file at {CONTENT_DIR}/{rel}, or correct the address"
+                ))
+            }));
+        self.report_error(e, offset);
+        None
     }
 
     /// `[text](term:id)`: a link to the term's glossary entry, with its tooltip.
@@ -830,6 +918,11 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 /// Resolves `.` and `..` in a `/`-separated path. `None` when `..` climbs above the start.
+/// `guides/report.pdf` → (`guides`, `report.pdf`).
+fn folder_and_name(rel: &str) -> (&str, &str) {
+    rel.rsplit_once('/').unwrap_or(("", rel))
+}
+
 fn normalise(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {

@@ -55,6 +55,7 @@ pub struct Asset {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub sources: Vec<SourceFile>,
+    /// Sorted by `rel`.
     pub assets: Vec<Asset>,
     /// (content key, language) of drafts left out of this build, so links into them are
     /// reported as links into a draft rather than to a missing file.
@@ -158,6 +159,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
             }
         }
     }
+    // Sorted, for the link stage to find a linked file by its path.
+    loaded.assets.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     Reported::new(loaded, errors)
 }
 

@@ -96,6 +96,12 @@ pub trait Links {
         HeadingIds::Github
     }
 
+    /// Sees an image's address (`![alt](chart.png)`), with its byte offset, and says how to
+    /// write it (`None` leaves it as written).
+    fn image(&mut self, _dest: &str, _offset: usize) -> Option<String> {
+        None
+    }
+
     /// Ids the page around the body already has (the theme's), sorted: headings and
     /// footnotes get others.
     fn taken_ids(&self) -> std::sync::Arc<[String]> {
@@ -389,7 +395,10 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                         links.dropped(Dropped::Url(scheme.to_string()), range.start);
                         CowStr::Borrowed("")
                     }
-                    None => dest_url,
+                    None => match links.image(&dest_url, range.start) {
+                        Some(href) => CowStr::from(href),
+                        None => dest_url,
+                    },
                 };
                 events.push(Event::Start(Tag::Image {
                     link_type,

@@ -167,6 +167,7 @@ fn terms_are_never_linked_in_headings_links_code_html_or_alt_text() {
         "book.toml",
         &(crate::common::BOOK.to_string() + "\n[markdown]\nunsafe_html = true\n"),
     );
+    f.write_bytes("content/guides/x.png", b"png");
     f.write(
         "content/guides/terms.md",
         "---\ntitle: METI in the title\nsummary: About METI.\n---\n## METI heading\n\n\

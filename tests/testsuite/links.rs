@@ -52,9 +52,12 @@ fn relative_rooted_bundle_section_and_reference_links_resolve() {
          [a](ai-act.md) [b](./ai-act.md#key-dates) [c](../briefs/meti.md#outlook)\n\
          [d](@/guides/ai-act.md?x=1#what-it-creates) [e](report/index.md) [f](report/)\n\
          [g](_index.md) [h](../briefs/_index.md) [i][ref] [j](用語集.md)\n\
-         [k](%E7%94%A8%E8%AA%9E%E9%9B%86.md) [l](https://example.com/x.md) [m](chart.png)\n\n\
+         [k](%E7%94%A8%E8%AA%9E%E9%9B%86.md) [l](https://example.com/x.md) [m](report/chart.png)\n\
+         [n](資料%201.csv)\n\n\
          [ref]: english-only.md#scope\n",
     );
+    f.write_bytes("content/guides/資料 1.csv", b"a,b\n");
+    f.write_bytes("content/guides/report/chart.png", b"png");
     f.build_ok(&[]);
     let links = hrefs(&f.read("public/guides/links/index.html"));
     let expected = [
@@ -70,7 +73,10 @@ fn relative_rooted_bundle_section_and_reference_links_resolve() {
         "https://example.org/guides/%E7%94%A8%E8%AA%9E%E9%9B%86/",
         "https://example.org/guides/%E7%94%A8%E8%AA%9E%E9%9B%86/",
         "https://example.com/x.md",
-        "chart.png",
+        // Files: one in a bundle, beside the bundle's page; one beside this page, in the
+        // section's folder (not in this page's own folder, where `資料 1.csv` would look).
+        "https://example.org/guides/report/chart.png",
+        "https://example.org/guides/%E8%B3%87%E6%96%99%201.csv",
     ];
     for want in expected {
         assert!(
@@ -276,4 +282,52 @@ fn check_reports_errors_and_warnings_as_json_without_writing() {
     // Valid JSON, and exactly the diagnostics a tool gets, keys and all.
     let _: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_snapshot("check/errors-and-warnings.json", &run.stdout);
+}
+
+#[test]
+fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are_errors() {
+    let f = linked_site();
+    f.write_bytes("content/guides/図表.png", b"png");
+    f.write_bytes("content/guides/report.pdf", b"pdf");
+    f.write_bytes("static/files/plan.pdf", b"pdf");
+    f.write(
+        "content/guides/files.md",
+        "---\ntitle: Files\n---\n![Chart](図表.png) [Report](report.pdf#page=2)\n",
+    );
+    f.write(
+        "content/guides/files.ja.md",
+        "---\ntitle: ファイル\n---\n![図表](図表.png)\n",
+    );
+    // A file of static/, where the link leads from the home page.
+    f.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\nThe [plan](files/plan.pdf).\n",
+    );
+    f.build_ok(&[]);
+    let chart = "src=\"https://example.org/guides/%E5%9B%B3%E8%A1%A8.png\"";
+    let en = f.read("public/guides/files/index.html");
+    assert!(en.contains(chart), "{en}");
+    assert!(en.contains("href=\"https://example.org/guides/report.pdf#page=2\""));
+    assert!(f.read("public/ja/guides/files/index.html").contains(chart));
+    assert!(f.path("public/guides/図表.png").is_file());
+    assert!(
+        f.read("public/index.html")
+            .contains("href=\"files/plan.pdf\"")
+    );
+
+    f.write(
+        "content/guides/files.md",
+        "---\ntitle: Files\n---\nSee the [report](reprot.pdf) and ![a chart](chart.png).\n",
+    );
+    let stderr = f.build_err();
+    for expected in [
+        "`reprot.pdf` does not exist: there is no file content/guides/reprot.pdf",
+        "--> content/guides/files.md:4:9",
+        "did you mean `report.pdf`?",
+        "`chart.png` does not exist: there is no file content/guides/chart.png",
+        "--> content/guides/files.md:4:34",
+        "put the file at content/guides/chart.png, or correct the address",
+    ] {
+        assert!(stderr.contains(expected), "{expected}:\n{stderr}");
+    }
 }

@@ -793,7 +793,7 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
         (
             "a bundle asset deleted",
             Box::new(|f: &Fixture| {
-                std::fs::remove_file(f.path("content/guides/report/chart.png")).expect("delete")
+                std::fs::remove_file(f.path("content/guides/report/table.csv")).expect("delete")
             }),
         ),
         (
