@@ -129,7 +129,7 @@ codes! {
         "two things would be written to one output path",
         "Two pages, sections, generated pages or static files would be written to the same file in the output. The message names both.\n\nFix: change the `slug` of one page, or rename one of the files.";
     BrokenLink = "broken-link", Deny, false,
-        "a link to a page that does not exist",
+        "a link to a page or file that does not exist",
         "A relative link (`other.md`, `../briefs/x.md`) or a content link (`@/guides/x.md`) names a file that is not a page of the site.\n\nFix: correct the path (the message suggests the closest existing file), or create the page.";
     MissingAnchor = "missing-anchor", Deny, false,
         "a link to a heading that does not exist",
@@ -167,6 +167,9 @@ codes! {
     NoSource = "no-source", Deny, false,
         "a translation whose source does not exist",
         "A translation `NAME.LANG.md` is matched to its source `NAME.md` by the file name; `tebiki translations mark` and `tebiki new --lang` need that source.\n\nFix: restore the source, or rename the translation after the source it translates.";
+    Symlink = "symlink", Warn, true,
+        "a symbolic link in content/ that the build does not follow",
+        "Pages and files in content/ are read only where they are: a symbolic link there (to a file or a folder) is left out of the site, and links to what it points to are broken. tebiki's commands that write into content/ (`new`, `translations mark` and `import`) do not write through links either. Files in static/ are copied as they are, and links there are followed.\n\nFix: copy the file or folder into content/, or move it there and link the other way round.";
     RawHtml = "raw-html", Warn, true,
         "raw HTML was left out of a page",
         "With `[markdown] unsafe_html = false` (the default), raw HTML in content is dropped, so a writer cannot put scripts or styles on the site.\n\nFix: write it in Markdown; if every writer of the site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml.";

@@ -312,14 +312,19 @@ impl Copied {
 
 /// Every file copied into the output as it is, by output path: the theme's static files (when
 /// `theme` is given), the site's `static/` folder, and the files beside pages in `content/`
-/// (a bundle's files beside every language version of its page). A file in the site's
+/// (a bundle's files beside every language version of its page). Symbolic links in `static/`
+/// are followed, those in `content/` are not (see [`diag::Code::Symlink`]). A file in the site's
 /// `static/` replaces the theme's file of the same name, as in Zola and Hugo: that is an
 /// override, not a clash.
 pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, Copied)>, Error> {
     let mut own = Vec::new();
     let static_dir = site.root.join("static");
     if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+        // Links are followed: a linked file is copied as the file it points to.
+        for entry in walkdir::WalkDir::new(&static_dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&static_dir).to_path_buf();
                 Error::io(&path, e.into())

@@ -104,6 +104,17 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
                 continue;
             }
         };
+        if entry.file_type().is_symlink() {
+            errors.push(
+                Diagnostic::warning(
+                    Code::Symlink,
+                    display_path(root, entry.path()),
+                    "a symbolic link, which the build does not follow: what it points to is not part of the site",
+                )
+                .suggest("copy the file or folder into content/ instead of linking to it"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }

@@ -530,3 +530,33 @@ fn raw_html_in_a_glossary_definition_is_dropped_with_a_warning() {
     assert!(!page.contains("onerror"), "{page}");
     assert!(page.contains("Artificial intelligence."), "{page}");
 }
+
+#[cfg(unix)]
+#[test]
+fn links_in_content_are_reported_and_links_in_static_are_followed() {
+    let f = Fixture::bilingual();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        elsewhere.path().join("page.md"),
+        "---\ntitle: 外部\n---\n本文。\n",
+    )
+    .expect("write");
+    std::fs::write(elsewhere.path().join("plan.pdf"), "pdf").expect("write");
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("page.md"),
+        f.path("content/guides/outside.md"),
+    )
+    .expect("link");
+    std::fs::create_dir_all(f.path("static")).expect("static");
+    std::os::unix::fs::symlink(elsewhere.path(), f.path("static/shared")).expect("link");
+    let run = f.build_ok(&[]);
+    assert!(
+        run.stderr.contains("warning[symlink]")
+            && run.stderr.contains("--> content/guides/outside.md")
+            && run.stderr.contains("copy the file or folder into content/"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("public/guides/outside").exists());
+    assert_eq!(f.read("public/shared/plan.pdf"), "pdf");
+}
