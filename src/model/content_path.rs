@@ -8,7 +8,8 @@ use crate::model::config::{Config, is_language_code};
 /// The folder under the site root that holds the pages.
 pub const CONTENT_DIR: &str = "content";
 
-/// Hidden files and editors' swap and backup files are never content.
+/// Hidden files, editors' swap and backup files and merge tools' leftovers (`x.orig`) are
+/// never content: publishing them would publish old drafts.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
@@ -16,6 +17,8 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
         || name == "4913"
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")

@@ -323,6 +323,8 @@ mod tests {
             "4913",
             "#x#",
             "ai-act.md___jb_tmp___",
+            "ai-act.ja.md.bak",
+            "ai-act.md.orig",
         ] {
             assert!(is_ignored(name), "{name}");
         }
