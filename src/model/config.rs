@@ -44,6 +44,8 @@ pub struct Config {
     pub languages: Vec<Language>,
     pub output_dir: String,
     pub theme: String,
+    /// Where book.toml sets `[build] theme` (line, column), for the error when it is not there.
+    pub theme_at: Option<(usize, usize)>,
     pub drafts: bool,
     pub glossary_file: String,
     /// Where book.toml sets `[glossary] file` (line, column); `None` when it is left at its
@@ -476,6 +478,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     }
 
+    let theme_at = find_key(doc.get_ref(), "build", "theme").map(&at);
     // A `file` already reported as wrong is not reported again as missing.
     let glossary_file_at = find_key(doc.get_ref(), "glossary", "file")
         .map(&at)
@@ -587,6 +590,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         languages,
         output_dir: raw.build.output_dir,
         theme: raw.build.theme,
+        theme_at,
         drafts: raw.build.drafts,
         glossary_file: raw.glossary.file,
         glossary_file_at,

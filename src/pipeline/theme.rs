@@ -56,9 +56,9 @@ fn literal_ids<'a>(templates: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
-    /// built-in default for the rest.
+    /// built-in default for the rest. `at` is where book.toml names it.
     /// `None` when the theme has errors.
-    pub fn load(root: &Path, name: &str) -> Reported<Option<Theme>> {
+    pub fn load(root: &Path, name: &str, at: Option<(usize, usize)>) -> Reported<Option<Theme>> {
         let mut templates: BTreeMap<String, (String, FileOrigin)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n_sources: Vec<(String, FileOrigin)> = Vec::new();
@@ -85,6 +85,7 @@ impl Theme {
                     "book.toml",
                     format!("theme `{name}` not found: there is no themes/{name}/ folder"),
                 )
+                .at(at.map_or(0, |a| a.0), at.map_or(0, |a| a.1))
                 .suggest("create the folder, or set `theme = \"default\"` in [build]"),
             );
             return Reported::new(None, errors);

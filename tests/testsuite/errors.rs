@@ -124,6 +124,27 @@ fn book_toml_unknown_key_and_missing_default_language() {
 }
 
 #[test]
+fn a_missing_theme_is_reported_at_its_line_in_book_toml() {
+    let book = format!(
+        "{}\n[build]\ntheme = \"tebiki-dark\"\n",
+        crate::common::BOOK
+    );
+    let line = book
+        .lines()
+        .position(|l| l.starts_with("theme ="))
+        .expect("line")
+        + 1;
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("theme `tebiki-dark` not found: there is no themes/tebiki-dark/ folder")
+            && stderr.contains(&format!("--> book.toml:{line}:1")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn slug_cannot_escape_the_output_directory() {
     let f = Fixture::bilingual();
     f.write(
