@@ -206,6 +206,8 @@ pub fn output_dir(root: &Path, out: Option<&Path>, output_dir: &str) -> Result<P
             format!("output_dir = \"{output_dir}\" in book.toml"),
         ),
     };
+    // `public/.` is `public`: renaming a path that ends in `.` fails.
+    let out: PathBuf = out.components().collect();
     let site = resolved(root)?;
     let target = resolved(&out)?;
     // Each input folder resolved too: one may be a link to a folder elsewhere.

@@ -746,3 +746,18 @@ fn a_second_build_of_one_output_waits_for_the_first() {
     );
     assert!(!f.path(".public.tebiki-lock").exists());
 }
+
+#[test]
+fn an_output_path_ending_in_a_dot_is_the_folder_itself() {
+    let (f, _) = built();
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace("A headquarters.", "推進本部を置く。"),
+    );
+    f.build_ok(&["-o", "public/."]);
+    assert!(
+        f.read("public/guides/ai-act/index.html")
+            .contains("推進本部を置く。")
+    );
+    assert!(removed_in_background(&f.path(".public.tebiki-old")));
+}
