@@ -544,10 +544,15 @@ fn place_pages(
                         format!("`slug: {}` is not a single safe URL segment", s.value),
                     )
                     .at(s.line, 1)
-                    .suggest(format!(
-                        "use letters, digits and dashes only, such as `{}`",
-                        fallback_slug(&s.value)
-                    )),
+                    .suggest(match fallback_slug(&s.value) {
+                        example if example.is_empty() => {
+                            "use letters, digits and dashes only, or remove `slug` to take the file's name"
+                                .to_string()
+                        }
+                        example => {
+                            format!("use letters, digits and dashes only, such as `{example}`")
+                        }
+                    }),
                 );
                 continue;
             }

@@ -560,3 +560,19 @@ fn links_in_content_are_reported_and_links_in_static_are_followed() {
     assert!(!f.path("public/guides/outside").exists());
     assert_eq!(f.read("public/shared/plan.pdf"), "pdf");
 }
+
+#[test]
+fn an_empty_slug_is_told_how_to_fix_it() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/empty.md",
+        "---\ntitle: 空\nslug: \"\"\n---\n本文。\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("--> content/guides/empty.md:3:1")
+            && stderr.contains("or remove `slug` to take the file's name")
+            && !stderr.contains("such as ``"),
+        "{stderr}"
+    );
+}
