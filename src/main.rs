@@ -164,7 +164,8 @@ enum TranslationsAction {
         /// The language to translate into.
         #[arg(long)]
         lang: Option<String>,
-        /// Only these pages (content paths or files); default: every stale or missing one.
+        /// Only these pages (content paths or files; a folder names every page in it); default:
+        /// every stale or missing one.
         paths: Vec<String>,
         /// The XLIFF file to write.
         #[arg(short = 'o', long = "output", value_name = "FILE.xlf", required = true)]

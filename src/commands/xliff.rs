@@ -65,22 +65,36 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
         )));
     }
     let entries = report(root, Some(lang))?;
-    let wanted: BTreeSet<String> = paths
-        .iter()
-        .map(|p| {
-            let p = p.replace('\\', "/");
-            let p = p.trim_start_matches("./");
-            let rel = p.strip_prefix(&format!("{CONTENT_DIR}/")).unwrap_or(p);
-            ContentPath::parse(rel).key()
-        })
-        .collect();
+    // Pages named by their file, and folders (`guides/`), which name every page in them.
+    let mut wanted = BTreeSet::new();
+    let mut folders = BTreeSet::new();
+    for p in paths {
+        let p = p.replace('\\', "/");
+        let p = p.trim_start_matches("./");
+        let rel = match p.strip_prefix(CONTENT_DIR) {
+            Some("" | "/") => "",
+            Some(rest) if rest.starts_with('/') => &rest[1..],
+            _ => p,
+        };
+        if rel.is_empty() || rel.ends_with('/') || root.join(CONTENT_DIR).join(rel).is_dir() {
+            let folder = rel.trim_end_matches('/');
+            folders.insert(if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            });
+        } else {
+            wanted.insert(ContentPath::parse(rel).key());
+        }
+    }
+    let in_folder = |key: &str| folders.iter().any(|f| key.starts_with(f.as_str()));
     let mut pages = Vec::new();
     for entry in &entries {
         let is_term = entry.kind == crate::commands::translations::ItemKind::Term;
-        let chosen = if wanted.is_empty() {
+        let chosen = if wanted.is_empty() && folders.is_empty() {
             matches!(entry.status, Status::Stale | Status::Missing)
         } else {
-            wanted.contains(&entry.key)
+            wanted.contains(&entry.key) || in_folder(&entry.key)
         };
         if is_term || !chosen {
             continue;
@@ -100,6 +114,14 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
     if let Some(unknown) = wanted.iter().find(|k| !known.contains(k.as_str())) {
         return Err(Error::Usage(format!(
             "`{CONTENT_DIR}/{unknown}` is not a page or section of this site in the default language"
+        )));
+    }
+    if let Some(empty) = folders
+        .iter()
+        .find(|f| !known.iter().any(|k| k.starts_with(f.as_str())))
+    {
+        return Err(Error::Usage(format!(
+            "`{CONTENT_DIR}/{empty}` holds no page or section of this site in the default language"
         )));
     }
     let glossary = glossary::load(root, &config).value;

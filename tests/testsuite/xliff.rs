@@ -277,3 +277,44 @@ fn export_replaces_an_earlier_export_and_no_other_file() {
         assert_eq!(f.read(target), kept);
     }
 }
+
+#[test]
+fn export_of_a_folder_takes_every_page_in_it() {
+    let f = site();
+    f.write("content/briefs/_index.md", "---\ntitle: Briefs\n---\n");
+    f.write(
+        "content/briefs/meti.md",
+        "---\ntitle: METI\nsources: [{title: S}]\n---\nText.\n",
+    );
+    // `guides/` names the section intro and both guides, the translated one included.
+    let xml = export(&f, &["guides/"]);
+    for original in [
+        "content/guides/_index.md",
+        "content/guides/ai-act.md",
+        "content/guides/plan.md",
+    ] {
+        assert!(
+            xml.contains(&format!("original=\"{original}\"")),
+            "{original}"
+        );
+    }
+    assert!(!xml.contains("content/briefs/"), "{xml}");
+    assert_eq!(export(&f, &["content/guides"]), xml);
+    let run = f.run(&[
+        "translations",
+        "export",
+        "--lang",
+        "ja",
+        "-o",
+        "x.xlf",
+        "notes/",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "`content/notes/` holds no page or section of this site in the default language"
+        ),
+        "{}",
+        run.stderr
+    );
+}
