@@ -252,6 +252,32 @@ fn template_error(
             file_of(current),
             format!("template extends `{parent}`, which does not exist"),
         ),
+        ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
+            Code::Template,
+            file_of(tpl),
+            format!(
+                "template `{tpl}` includes itself: {}",
+                include_chain.join(" → ")
+            ),
+        )
+        .suggest("remove the `{% include %}` that closes the loop"),
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Diagnostic::error(
+            Code::Template,
+            file_of(tpl),
+            format!(
+                "template `{tpl}` extends itself: {tpl} → {}",
+                inheritance_chain
+                    .iter()
+                    .skip_while(|t| *t == tpl)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            ),
+        )
+        .suggest("make one template of the loop extend another, or none"),
         ErrorKind::TemplateNotFound(name) => Diagnostic::error(
             Code::MissingTemplate,
             format!("templates/{name}"),

@@ -106,6 +106,34 @@ fn template_errors_name_template_line_and_column() {
 }
 
 #[test]
+fn template_loops_name_the_template() {
+    let f = Fixture::bilingual();
+    f.write(
+        "themes/default/templates/loop.html",
+        "{% include \"loop.html\" %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("template `loop.html` includes itself: loop.html → loop.html")
+            && stderr.contains("--> themes/default/templates/loop.html"),
+        "{stderr}"
+    );
+    f.write(
+        "themes/default/templates/loop.html",
+        "{% extends \"loop2.html\" %}\n",
+    );
+    f.write(
+        "themes/default/templates/loop2.html",
+        "{% extends \"loop.html\" %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("extends itself:") && stderr.contains("--> themes/default/templates/loop"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn book_toml_unknown_key_and_missing_default_language() {
     let f = Fixture::with_book(&crate::common::BOOK.replace("description =", "descripton ="));
     f.write("content/_index.md", "---\ntitle: Home\n---\n");
