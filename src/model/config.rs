@@ -786,7 +786,25 @@ fn find_key(doc: &DeTable<'_>, table: &str, key: &str) -> Option<std::ops::Range
 
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-    Diagnostic::error(Code::Config, CONFIG_FILE, e.message().trim().to_string()).at(line, col)
+    Diagnostic::error(Code::Config, CONFIG_FILE, plain_message(e.message().trim())).at(line, col)
+}
+
+/// The deserializer's message with Rust's type names said as a writer of book.toml reads them
+/// (`expected u16` → `expected a whole number from 0 to 65535`).
+fn plain_message(message: &str) -> String {
+    const TYPES: &[(&str, &str)] = &[
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number of at least 0"),
+        ("expected usize", "expected a whole number of at least 0"),
+        ("expected a boolean", "expected true or false"),
+    ];
+    TYPES.iter().fold(message.to_string(), |m, (rust, plain)| {
+        m.replace(rust, plain)
+    })
 }
 
 #[cfg(test)]
@@ -827,6 +845,20 @@ title = "ガイド"
         let (config, errors) = parse_lenient("[book]\ntitle = \"T\"\n");
         assert!(config.is_none());
         assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn wrong_values_are_said_in_book_toml_terms() {
+        let text = format!("{GOOD}\n[build]\ndrafts = \"yes\"\n[serve]\nport = 99999\n");
+        let (_, errors) = parse_lenient(&text);
+        let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "invalid type: string \"yes\", expected true or false",
+                "invalid value: integer `99999`, expected a whole number from 0 to 65535",
+            ]
+        );
     }
 
     #[test]
