@@ -134,6 +134,9 @@ codes! {
     MissingAnchor = "missing-anchor", Deny, false,
         "a link to a heading that does not exist",
         "A link's `#fragment` names no heading id on the target page. Heading ids are made from the heading text as GitHub makes them (see `[markdown] heading_ids`), so a link written on GitHub keeps working.\n\nFix: use the id suggested, or give the heading an explicit id with `{#my-id}`.";
+    DuplicateFootnote = "duplicate-footnote", Deny, false,
+        "a footnote label defined twice on one page",
+        "Two definitions on one page share a label (`[^1]: …` twice). Every reference to the label shows the first; the second is shown with no reference to it, and readers cannot tell which note a reference means.\n\nFix: give the second definition a label of its own and refer to it, or remove it.";
     UnknownTerm = "unknown-term", Deny, false,
         "a `term:` link to a glossary term that does not exist",
         "`[text](term:id)` links a glossary term explicitly; `id` must be the `id` of a `[[term]]` in the glossary.\n\nFix: use the suggested id, or add the term to the glossary.";

@@ -482,6 +482,16 @@ impl Links for PageLinks<'_> {
         self.site.config.heading_ids
     }
 
+    fn duplicate_footnote(&mut self, label: &str, offset: usize) {
+        let e = Diagnostic::error(
+            Code::DuplicateFootnote,
+            &self.source.file,
+            format!("footnote `[^{label}]` is defined twice; references show the first"),
+        )
+        .suggest("give this definition a label of its own and refer to it, or remove it");
+        self.report_error(e, offset);
+    }
+
     fn taken_ids(&self) -> std::sync::Arc<[String]> {
         self.site.markup.page_ids.clone()
     }

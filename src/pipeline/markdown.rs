@@ -102,6 +102,10 @@ pub trait Links {
         None
     }
 
+    /// Told of a footnote definition whose label an earlier one on the page has, with its
+    /// byte offset.
+    fn duplicate_footnote(&mut self, _label: &str, _offset: usize) {}
+
     /// Ids the page around the body already has (the theme's), sorted: headings and
     /// footnotes get others.
     fn taken_ids(&self) -> std::sync::Arc<[String]> {
@@ -210,6 +214,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
         ..Ids::default()
     };
     let mut footnotes = false;
+    let mut footnotes_defined: HashSet<String> = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(src.len() / 8);
     let mut run = TextRun::default();
     let mut cx = Context::default();
@@ -438,7 +443,14 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 cx.block_start = true;
                 events.push(event);
             }
-            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+            Event::FootnoteReference(_) => {
+                footnotes = true;
+                events.push(event);
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                if !footnotes_defined.insert(label.to_string()) {
+                    links.duplicate_footnote(label, range.start);
+                }
                 footnotes = true;
                 events.push(event);
             }
@@ -532,19 +544,28 @@ impl Ids<'_> {
 
 /// A footnote's id is its label (`[^1]` → `id="1"`), which a heading or the theme may have
 /// already: such a footnote gets the next free id, in its references and its definition alike.
+/// A second definition of a label (an error, reported as it was read) gets an id of its own.
 fn relabel_footnotes(events: &mut [Event<'_>], ids: &mut Ids) {
     let mut labels: HashMap<String, String> = HashMap::new();
+    let mut defined: HashSet<String> = HashSet::new();
     for event in events {
-        let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
-            event
-        else {
-            continue;
+        let (id, label) = match event {
+            Event::FootnoteReference(label) => (labels.get(label.as_ref()).cloned(), label),
+            Event::Start(Tag::FootnoteDefinition(label)) if !defined.insert(label.to_string()) => {
+                (Some(unique_id(label.to_string(), ids)), label)
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                (labels.get(label.as_ref()).cloned(), label)
+            }
+            _ => continue,
         };
-        let id = labels
-            .entry(label.to_string())
-            .or_insert_with(|| unique_id(label.to_string(), ids));
-        if **label != **id {
-            *label = CowStr::from(id.clone());
+        let id = id.unwrap_or_else(|| {
+            let id = unique_id(label.to_string(), ids);
+            labels.insert(label.to_string(), id.clone());
+            id
+        });
+        if **label != *id {
+            *label = CowStr::from(id);
         }
     }
 }
@@ -1038,6 +1059,28 @@ mod tests {
         assert!(html.contains("id=\"注\""), "{html}");
         assert!(
             !html.contains("id=\"main\"") && !html.contains("id=\"1\"><sup"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_footnote_defined_twice_gets_a_second_id_and_is_reported() {
+        struct Twice(Vec<(String, usize)>);
+        impl Links for Twice {
+            fn link(&mut self, _: &str, _: &str, _: usize) -> Option<LinkRewrite> {
+                None
+            }
+            fn duplicate_footnote(&mut self, label: &str, offset: usize) {
+                self.0.push((label.to_string(), offset));
+            }
+        }
+        let src = "a[^n]\n\n[^n]: one\n\n[^n]: two\n";
+        let mut links = Twice(Vec::new());
+        let html = render(src, &mut links).html.into_string();
+        assert_eq!(links.0, [("n".to_string(), src.rfind("[^n]:").unwrap())]);
+        assert!(html.contains("<a href=\"#n\">1</a>"), "{html}");
+        assert!(
+            html.contains("id=\"n\"") && html.contains("id=\"n-1\""),
             "{html}"
         );
     }

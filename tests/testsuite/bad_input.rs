@@ -576,3 +576,18 @@ fn an_empty_slug_is_told_how_to_fix_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_footnote_defined_twice_is_an_error_at_the_second() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/notes.md",
+        "---\ntitle: 注\n---\n本文[^a]。\n\n[^a]: 一つ目。\n\n[^a]: 二つ目。\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[duplicate-footnote]: footnote `[^a]` is defined twice")
+            && stderr.contains("--> content/guides/notes.md:8:1"),
+        "{stderr}"
+    );
+}
