@@ -144,6 +144,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     let mut markdown = Vec::new();
     for entry in entries {
         match entry {
+            Entry::Asset { rel } if !config.unsafe_html && runs_scripts(&rel) => {
+                errors.push(
+                    Diagnostic::warning(
+                        Code::RawHtml,
+                        format!("{CONTENT_DIR}/{rel}"),
+                        "an HTML or script file, left out of the site: with `[markdown] unsafe_html = false` writers cannot put scripts on it",
+                    )
+                    .suggest("put trusted files in static/, or set `unsafe_html = true` under [markdown] if every writer is trusted"),
+                );
+            }
             Entry::Asset { rel } => loaded.assets.push(Asset {
                 source: content.join(&rel),
                 bundle: bundle_of(&rel),
@@ -173,6 +183,14 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     // Sorted, for the link stage to find a linked file by its path.
     loaded.assets.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     Reported::new(loaded, errors)
+}
+
+/// Files a browser runs as a page or script when opened from the site.
+fn runs_scripts(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    [".html", ".htm", ".xhtml", ".js", ".mjs"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Reads one Markdown file (`rel`, relative to `content/`) exactly as `load` would, given the

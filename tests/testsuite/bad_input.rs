@@ -591,3 +591,29 @@ fn a_footnote_defined_twice_is_an_error_at_the_second() {
         "{stderr}"
     );
 }
+
+#[test]
+fn html_and_script_files_in_content_follow_unsafe_html() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/widget.html", "<script>alert(1)</script>");
+    f.write("content/guides/app.js", "alert(1)");
+    f.write_bytes("content/guides/chart.svg", b"<svg/>");
+    let run = f.build_ok(&[]);
+    assert!(
+        run.stderr.contains("warning[raw-html]")
+            && run.stderr.contains("--> content/guides/widget.html")
+            && run.stderr.contains("--> content/guides/app.js")
+            && run.stderr.contains("put trusted files in static/"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("public/guides/widget.html").exists());
+    assert!(!f.path("public/guides/app.js").exists());
+    assert!(f.path("public/guides/chart.svg").is_file());
+    f.write(
+        "book.toml",
+        &(crate::common::BOOK.to_string() + "\n[markdown]\nunsafe_html = true\n"),
+    );
+    f.build_ok(&[]);
+    assert!(f.path("public/guides/widget.html").is_file());
+}
