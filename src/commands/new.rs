@@ -402,7 +402,7 @@ fn not_generated(
 
 /// Refuses a path that passes through a symbolic link under `content/`: the build does not
 /// follow links, and the file could land outside the site.
-fn no_symlink(root: &Path, rel: &str) -> Result<(), Error> {
+pub(crate) fn no_symlink(root: &Path, rel: &str) -> Result<(), Error> {
     let mut at = root.join(CONTENT_DIR);
     for segment in rel.split('/') {
         at.push(segment);

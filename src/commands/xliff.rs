@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event as XmlEvent;
 
+use crate::commands::new::no_symlink;
 use crate::commands::translations::report;
 use crate::commands::xliff_segments::{Tok, Unit, rebuild, units};
 use crate::diag::{Code, Diagnostic};
@@ -501,7 +502,10 @@ enum Piece {
 #[derive(Debug, Default)]
 struct ReadUnit {
     id: String,
+    /// The targets of its segments (and ignorables), joined in order.
     target: Option<Vec<Piece>>,
+    /// A segment of it has no target: a CAT tool split it and left a sentence untranslated.
+    untranslated_segment: bool,
     line: usize,
 }
 
@@ -534,7 +538,12 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
     let mut reader = quick_xml::Reader::from_str(text);
     let mut files: Vec<ReadFile> = Vec::new();
     let mut trg_lang = String::new();
+    // The prefix the document gives tebiki's namespace (`tbk` in an export; a tool that saves
+    // it again may choose another).
+    let mut tbk = "tbk".to_string();
     let mut in_target = false;
+    // Inside a `<segment>`: whether it had a target.
+    let mut segment: Option<bool> = None;
     let mut pieces: Vec<Piece> = Vec::new();
     loop {
         let pos = reader.buffer_position() as usize;
@@ -565,11 +574,23 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                             return Err(bad(line_at(pos), "not an XLIFF 2 document".into()));
                         }
                         trg_lang = a.get("trgLang").cloned().unwrap_or_default();
+                        if let Some((key, _)) = a
+                            .iter()
+                            .find(|(k, v)| k.starts_with("xmlns:") && v.as_str() == TEBIKI_NS)
+                        {
+                            tbk = key["xmlns:".len()..].to_string();
+                        }
                     }
                     "file" => files.push(ReadFile {
                         original: a.get("original").cloned().unwrap_or_default(),
-                        translation: a.get("tbk:translation").cloned().unwrap_or_default(),
-                        version: a.get("tbk:version").cloned().unwrap_or_default(),
+                        translation: a
+                            .get(&format!("{tbk}:translation"))
+                            .cloned()
+                            .unwrap_or_default(),
+                        version: a
+                            .get(&format!("{tbk}:version"))
+                            .cloned()
+                            .unwrap_or_default(),
                         units: Vec::new(),
                         line: line_at(pos),
                     }),
@@ -577,14 +598,18 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                         if let Some(f) = files.last_mut() {
                             f.units.push(ReadUnit {
                                 id: a.get("id").cloned().unwrap_or_default(),
-                                target: None,
                                 line: line_at(pos),
+                                ..ReadUnit::default()
                             });
                         }
                     }
+                    "segment" => segment = Some(false),
                     "target" => {
                         in_target = true;
                         pieces.clear();
+                        if let Some(had) = segment.as_mut() {
+                            *had = true;
+                        }
                     }
                     "pc" if in_target => {
                         pieces.push(Piece::Open(a.get("id").cloned().unwrap_or_default()))
@@ -604,12 +629,12 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                 }
                 // An empty `<target/>` or `<pc/>` ends where it starts.
                 if is_empty {
-                    end_element(&name, &mut in_target, &mut pieces, &mut files);
+                    end_element(&name, &mut in_target, &mut segment, &mut pieces, &mut files);
                 }
             }
             XmlEvent::End(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                end_element(&name, &mut in_target, &mut pieces, &mut files);
+                end_element(&name, &mut in_target, &mut segment, &mut pieces, &mut files);
             }
             XmlEvent::Text(t) if in_target => {
                 let s = t
@@ -655,7 +680,7 @@ fn push_text(pieces: &mut Vec<Piece>, s: &str) {
 
 /// The Markdown of a target, its codes' markup taken from the source unit; `Err` says how the
 /// codes differ.
-fn target_markdown(source: &[Tok], target: &[Piece]) -> Result<String, String> {
+fn target_markdown(source: &[Tok], target: &[Piece], kind: &str) -> Result<String, String> {
     let mut open: BTreeMap<String, String> = BTreeMap::new();
     let mut close: BTreeMap<String, String> = BTreeMap::new();
     let mut ph: BTreeMap<String, String> = BTreeMap::new();
@@ -677,9 +702,15 @@ fn target_markdown(source: &[Tok], target: &[Piece]) -> Result<String, String> {
     let mut stack: Vec<String> = Vec::new();
     let mut used_pc = BTreeSet::new();
     let mut used_ph = BTreeSet::new();
+    let mut box_needs_space = false;
     for piece in target {
+        if std::mem::take(&mut box_needs_space)
+            && !matches!(piece, Piece::Text(s) if s.starts_with(char::is_whitespace))
+        {
+            out.push(' ');
+        }
         match piece {
-            Piece::Text(s) => out.push_str(s),
+            Piece::Text(s) => escape_target_text(s, kind, &mut out),
             Piece::Open(id) => {
                 let m = open.get(id).ok_or_else(|| {
                     format!("the target has a paired code `{id}` the source does not")
@@ -702,6 +733,9 @@ fn target_markdown(source: &[Tok], target: &[Piece]) -> Result<String, String> {
                     return Err(format!("the target uses the placeholder `{id}` twice"));
                 }
                 out.push_str(m);
+                // A task list's box is one only with a space after it.
+                box_needs_space = matches!(m.as_str(), "[ ]" | "[x]" | "[X]");
+                continue;
             }
         }
     }
@@ -720,7 +754,71 @@ fn target_markdown(source: &[Tok], target: &[Piece]) -> Result<String, String> {
                 .join(", ")
         ));
     }
+    // A heading or cell is one line: the spaces a tool left around its text go.
+    if matches!(kind, "heading" | "table cell") {
+        return Ok(out.trim_matches([' ', '\t']).to_string());
+    }
     Ok(out)
+}
+
+/// Appends a target's text to the Markdown being rebuilt, keeping the block the unit is: a
+/// target's text is Markdown text as the source's is (an export writes the source as written,
+/// escapes included), but what would change the page's structure is made harmless. A heading or
+/// table cell stays on one line, a `|` in a cell stays in the cell, and a line may not start
+/// another block (a list item, heading, quote). `kind` is the unit's; front matter values,
+/// kind `""`, are written as strings and need none.
+fn escape_target_text(text: &str, kind: &str, out: &mut String) {
+    if kind.is_empty() {
+        out.push_str(text);
+        return;
+    }
+    let one_line = matches!(kind, "heading" | "table cell");
+    let text = if one_line {
+        // Each line break, with the spaces around it, becomes one space.
+        let mut joined = String::with_capacity(text.len());
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                joined.truncate(joined.trim_end_matches([' ', '\t', '\r']).len());
+                joined.push(' ');
+                joined.push_str(line.trim_start_matches([' ', '\t']));
+            } else {
+                joined.push_str(line);
+            }
+        }
+        joined
+    } else {
+        text.to_string()
+    };
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let at_line_start = out.is_empty() || out.ends_with('\n');
+        let mut rest = line;
+        if at_line_start {
+            let trimmed = line.trim_start();
+            out.push_str(&line[..line.len() - trimmed.len()]);
+            rest = trimmed;
+            // What starts a block: a heading, quote, list item or thematic break.
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let after = rest.as_bytes().get(digits).copied();
+            if digits > 0 && matches!(after, Some(b'.' | b')')) {
+                out.push_str(&rest[..digits]);
+                out.push('\\');
+                rest = &rest[digits..];
+            } else if rest.starts_with(['#', '>', '-', '+', '=', '*']) {
+                out.push('\\');
+            }
+        }
+        let mut escaped = false;
+        for c in rest.chars() {
+            if c == '|' && kind == "table cell" && !escaped {
+                out.push('\\');
+            }
+            escaped = c == '\\' && !escaped;
+            out.push(c);
+        }
+    }
 }
 
 /// A content file named in an XLIFF: relative, inside `content/`, a Markdown file.
@@ -737,6 +835,25 @@ fn content_file(name: &str) -> bool {
 pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
     let config = config::load(root).map_err(Error::Content)?;
     let shown = xliff.display().to_string();
+    // An export of a whole site is a few MB; reading a far larger file would take the memory.
+    const MAX_BYTES: u64 = 64 << 20;
+    let size = std::fs::metadata(xliff)
+        .map_err(|e| Error::io(xliff, e))?
+        .len();
+    if size > MAX_BYTES {
+        return Err(Error::Content(vec![
+            Diagnostic::error(
+                Code::XliffImport,
+                &shown,
+                format!(
+                    "the file is {} MB, more than the {} MB an import reads",
+                    size >> 20,
+                    MAX_BYTES >> 20
+                ),
+            )
+            .suggest("import the file tebiki exported, with the targets filled in"),
+        ]));
+    }
     let text = std::fs::read_to_string(xliff).map_err(|e| Error::io(xliff, e))?;
     let (lang, files) = read_xliff(&text, &shown)?;
     if config.language(&lang).is_none() || config.is_default(&lang) {
@@ -751,6 +868,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
     }
     let mut problems = Vec::new();
     let mut writes: Vec<(String, String, String)> = Vec::new();
+    let mut translations = BTreeSet::new();
     for f in &files {
         let fail = |line: usize, message: String, hint: &str| {
             Diagnostic::error(Code::XliffImport, &shown, message)
@@ -772,6 +890,15 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             ));
             continue;
         }
+        if !translations.insert(f.translation.as_str()) {
+            problems.push(fail(
+                f.line,
+                format!("a second `<file>` for `{}`", f.original),
+                "import one translation of each page: remove the other `<file>`",
+            ));
+            continue;
+        }
+        no_symlink(root, &f.translation[CONTENT_DIR.len() + 1..])?;
         let original = match parse_file(root, &f.original) {
             Ok(p) => p,
             Err(Error::Content(mut d)) => {
@@ -796,10 +923,34 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         }
         let body_units = units(&original.body);
         let by_id: BTreeMap<&str, &ReadUnit> = f.units.iter().map(|u| (u.id.as_str(), u)).collect();
+        // Each unit once, and only the page's: a tool that duplicated or added one would have
+        // one of the copies win unseen.
+        let known = |id: &str| {
+            matches!(id, "title" | "summary")
+                || id
+                    .strip_prefix('u')
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| (1..=body_units.len()).contains(&n))
+        };
+        let mut seen = BTreeSet::new();
+        for u in &f.units {
+            let problem = if !seen.insert(u.id.as_str()) {
+                format!("unit `{}` of `{}` appears twice", u.id, f.original)
+            } else if !known(&u.id) {
+                format!("unit `{}` is not a block of `{}`", u.id, f.original)
+            } else {
+                continue;
+            };
+            problems.push(fail(
+                u.line,
+                problem,
+                "import the units tebiki exported, once each",
+            ));
+        }
         let mut texts = Vec::new();
         let mut fm: Vec<(&str, String)> = Vec::new();
         let mut ok = true;
-        let mut target_of = |id: &str, toks: &[Tok], line: usize| -> Option<String> {
+        let mut target_of = |id: &str, toks: &[Tok], kind: &str, line: usize| -> Option<String> {
             let Some(unit) = by_id.get(id) else {
                 problems.push(fail(
                     line,
@@ -808,6 +959,17 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 ));
                 return None;
             };
+            if unit.untranslated_segment {
+                problems.push(fail(
+                    unit.line,
+                    format!(
+                        "unit `{id}` of `{}` has a segment without a target",
+                        f.original
+                    ),
+                    "translate every segment of every unit before importing",
+                ));
+                return None;
+            }
             let Some(target) = unit.target.as_ref().filter(|t| {
                 t.iter()
                     .any(|p| !matches!(p, Piece::Text(s) if s.trim().is_empty()))
@@ -819,7 +981,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 ));
                 return None;
             };
-            match target_markdown(toks, target) {
+            match target_markdown(toks, target, kind) {
                 Ok(md) => Some(md),
                 Err(message) => {
                     problems.push(fail(
@@ -833,14 +995,14 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         };
         for (key, value) in [("title", &original.title), ("summary", &original.summary)] {
             if value.as_ref().is_some_and(|v| !v.trim().is_empty()) {
-                match target_of(key, &[Tok::Text(String::new())], f.line) {
+                match target_of(key, &[Tok::Text(String::new())], "", f.line) {
                     Some(t) => fm.push((key, t)),
                     None => ok = false,
                 }
             }
         }
         for (i, unit) in body_units.iter().enumerate() {
-            match target_of(&format!("u{}", i + 1), &unit.toks, f.line) {
+            match target_of(&format!("u{}", i + 1), &unit.toks, unit.kind, f.line) {
                 Some(t) => texts.push(t),
                 None => ok = false,
             }
@@ -1113,12 +1275,33 @@ pub fn validate_core(xml: &str) -> Result<(), String> {
 
 /// The end of element `name` in an imported file (`</name>`, or `<name/>`): a `<target>`
 /// hands its pieces to the last unit, a `<pc>` closes its inline code.
-fn end_element(name: &str, in_target: &mut bool, pieces: &mut Vec<Piece>, files: &mut [ReadFile]) {
+fn end_element(
+    name: &str,
+    in_target: &mut bool,
+    segment: &mut Option<bool>,
+    pieces: &mut Vec<Piece>,
+    files: &mut [ReadFile],
+) {
+    let unit = files.last_mut().and_then(|f| f.units.last_mut());
     match name {
         "target" => {
             *in_target = false;
-            if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
-                u.target = Some(std::mem::take(pieces));
+            if let Some(u) = unit {
+                // A unit split into segments has a target in each: they are joined in order.
+                let target = u.target.get_or_insert_with(Vec::new);
+                for piece in std::mem::take(pieces) {
+                    match piece {
+                        Piece::Text(s) => push_text(target, &s),
+                        other => target.push(other),
+                    }
+                }
+            }
+        }
+        "segment" => {
+            if segment.take() == Some(false)
+                && let Some(u) = unit
+            {
+                u.untranslated_segment = true;
             }
         }
         "pc" if *in_target => pieces.push(Piece::Close),

@@ -318,3 +318,119 @@ fn export_of_a_folder_takes_every_page_in_it() {
         run.stderr
     );
 }
+
+/// The plan, exported and filled, with `edit` applied to the XLIFF; imports it and returns
+/// the run.
+fn import_edited(f: &Fixture, edit: impl Fn(String) -> String) -> crate::common::Run {
+    let xml = edit(fill(&export(f, &["guides/plan.md"])));
+    f.write("edited.xlf", &xml);
+    f.run(&["translations", "import", "edited.xlf"])
+}
+
+#[test]
+fn targets_keep_the_block_they_translate() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        xml.replace(">訳 Adopted<", ">前年比 | 今年<")
+            .replace(">訳 Pillars<", ">\n          柱\n        <")
+            .replace(">訳 See ", ">* 注意 See ")
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/plan.ja.md");
+    assert!(ja.contains("| 前年比 \\| 今年 |"), "{ja}");
+    assert!(ja.contains("\n## 柱\n"), "{ja}");
+    assert!(ja.contains("\n\\* 注意 See [the act]"), "{ja}");
+    f.build_ok(&[]);
+    let en = f.read("public/guides/plan/index.html");
+    let ja = f.read("public/ja/guides/plan/index.html");
+    assert_eq!(structure(&ja), structure(&en));
+}
+
+#[test]
+fn a_unit_split_into_segments_is_imported_whole() {
+    let f = site();
+    let split = "訳 Pillars</target>\n      </segment>\n      <segment>\n        <source xml:space=\"preserve\"> and more</source>\n        <target xml:space=\"preserve\">の一覧</target>";
+    let run = import_edited(&f, |xml| xml.replace("訳 Pillars</target>", split));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        f.read("content/guides/plan.ja.md")
+            .contains("## 訳 Pillarsの一覧\n")
+    );
+
+    // A segment left untranslated is refused, and nothing is written.
+    std::fs::remove_file(f.path("content/guides/plan.ja.md")).expect("remove");
+    let untranslated = "訳 Pillars</target>\n      </segment>\n      <segment>\n        <source xml:space=\"preserve\"> and more</source>";
+    let run = import_edited(&f, |xml| xml.replace("訳 Pillars</target>", untranslated));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("unit `u2` of `content/guides/plan.md` has a segment without a target"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
+}
+
+#[test]
+fn import_refuses_repeated_and_unknown_units_and_files_writing_nothing() {
+    let f = site();
+    let unit = |xml: &str| {
+        let start = xml.find("    <unit id=\"u2\"").expect("u2");
+        let end = xml[start..].find("</unit>\n").expect("end") + start + "</unit>\n".len();
+        xml[start..end].to_string()
+    };
+    let file = |xml: &str| {
+        let start = xml.find("  <file ").expect("file");
+        let end = xml.find("</file>\n").expect("end") + "</file>\n".len();
+        xml[start..end].to_string()
+    };
+    for (edit, says) in [
+        (
+            Box::new(|xml: String| xml.replacen(&unit(&xml), &unit(&xml).repeat(2), 1))
+                as Box<dyn Fn(String) -> String>,
+            "unit `u2` of `content/guides/plan.md` appears twice",
+        ),
+        (
+            Box::new(|xml: String| {
+                let extra = unit(&xml).replace("id=\"u2\"", "id=\"u99\"");
+                xml.replacen(&unit(&xml), &(unit(&xml) + &extra), 1)
+            }),
+            "unit `u99` is not a block of `content/guides/plan.md`",
+        ),
+        (
+            Box::new(|xml: String| xml.replacen(&file(&xml), &file(&xml).repeat(2), 1)),
+            "a second `<file>` for `content/guides/plan.md`",
+        ),
+    ] {
+        let run = import_edited(&f, edit);
+        assert_eq!(run.code, 1, "{says}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{says}: {}", run.stderr);
+        assert!(!f.path("content/guides/plan.ja.md").exists(), "{says}");
+    }
+}
+
+#[test]
+fn import_reads_tebikis_attributes_under_any_prefix() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        xml.replace("xmlns:tbk=", "xmlns:ns1=")
+            .replace(" tbk:", " ns1:")
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("content/guides/plan.ja.md").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn import_never_writes_through_a_link_out_of_content() {
+    let f = site();
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("plan.md"), PLAN).expect("write");
+    std::os::unix::fs::symlink(outside.path(), f.path("content/evil")).expect("link");
+    let run = import_edited(&f, |xml| {
+        xml.replace("content/guides/plan", "content/evil/plan")
+    });
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert!(!outside.path().join("plan.ja.md").exists());
+}
