@@ -155,6 +155,42 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             );
         }
     }
+    // Section intros (`_index.ja.md`) are translated and go stale as pages do.
+    for i in site.section_ids() {
+        let Some(t) = site.section_translation_status(i) else {
+            continue;
+        };
+        let (Some(source), Some(original)) = (
+            site.sections[i].source.as_ref(),
+            site.sections[t.original].source.as_ref(),
+        ) else {
+            continue;
+        };
+        if t.status != Status::Stale {
+            continue;
+        }
+        let file = &source.file;
+        let line = source
+            .meta
+            .key_lines
+            .get("translated_from")
+            .copied()
+            .unwrap_or(1);
+        out.push(
+            Diagnostic::warning(
+                Code::StaleTranslation,
+                file,
+                format!(
+                    "`{}` has changed since this translation was made",
+                    original.file
+                ),
+            )
+            .at(line, 1)
+            .suggest(format!(
+                "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
+            )),
+        );
+    }
     if let Some(glossary) = &site.glossary {
         for (i, term) in glossary.term_ids().zip(&glossary.terms) {
             if site.uses_of(i).is_empty() {

@@ -595,3 +595,22 @@ fn check_warns_about_stale_translations() {
         run.stdout
     );
 }
+
+#[test]
+fn check_warns_about_stale_section_intros() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/_index.ja.md"]);
+    assert!(!f.run(&["check"]).stdout.contains("stale-translation"));
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\n---\nEvery guide, newly sorted.\n",
+    );
+    let run = f.run(&["check"]);
+    assert!(
+        run.stdout.contains(
+            "warning[stale-translation]: `content/guides/_index.md` has changed since this translation was made"
+        ) && run.stdout.contains("--> content/guides/_index.ja.md:3:1"),
+        "{}",
+        run.stdout
+    );
+}
