@@ -184,6 +184,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        end_quietly_on_a_closed_pipe();
+    }
     let site_root = match &cli.command {
         Command::Init { .. } | Command::RemovePrevious { .. } => None,
         Command::Build { site, .. }
@@ -307,5 +310,16 @@ fn main() -> ExitCode {
             eprintln!("{}", e.render(&root, Some("nothing was written"), style));
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// Output piped to a reader that stops early (`tebiki translations | head`) ends the process
+/// as it ends `cat` or `grep`, instead of a panic on the next write. Not for `serve`, whose
+/// writes to a closed connection must fail and be handled, not end the server.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -614,3 +614,27 @@ fn check_warns_about_stale_section_intros() {
         run.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_reader_that_went_away_ends_without_a_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    let f = Fixture::bilingual();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["translations", "--format", "json"])
+        .current_dir(f.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tebiki");
+    // The reader goes away before the first line is written.
+    drop(child.stdout.take());
+    let done = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        done.status.success() || done.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        done.status
+    );
+}
