@@ -315,8 +315,13 @@ fn export_file(
         .as_ref()
         .map(|t| aligned_targets(&source_units, t))
         .unwrap_or_default();
+    // The translation as it was exported (`new` when there was none), so that an import does
+    // not overwrite what was written in it since.
+    let translation_version = translation
+        .as_ref()
+        .map_or_else(|| "new".to_string(), |t| blob_id(&t.bytes));
     xml.push_str(&format!(
-        "  <file id=\"f{n}\" original=\"{}\" tbk:translation=\"{}\" tbk:version=\"{}\">\n",
+        "  <file id=\"f{n}\" original=\"{}\" tbk:translation=\"{}\" tbk:version=\"{}\" tbk:translationVersion=\"{translation_version}\">\n",
         attr(&page.original),
         attr(&page.translation),
         blob_id(&original.bytes)
@@ -515,6 +520,9 @@ struct ReadFile {
     original: String,
     translation: String,
     version: String,
+    /// The translation's version when exported, `new` when it had none; absent in an export
+    /// made before tebiki recorded it.
+    translation_version: Option<String>,
     units: Vec<ReadUnit>,
     line: usize,
 }
@@ -591,6 +599,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                             .get(&format!("{tbk}:version"))
                             .cloned()
                             .unwrap_or_default(),
+                        translation_version: a.get(&format!("{tbk}:translationVersion")).cloned(),
                         units: Vec::new(),
                         line: line_at(pos),
                     }),
@@ -918,6 +927,28 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                     &now[..7]
                 ),
                 "export again and have the new file translated; tebiki does not merge translations of an older version",
+            ));
+            continue;
+        }
+        let translation_now = std::fs::read(root.join(&f.translation))
+            .ok()
+            .map_or_else(|| "new".to_string(), |bytes| blob_id(&bytes));
+        if let Some(then) = &f.translation_version
+            && *then != translation_now
+        {
+            let said = |v: &str| match v {
+                "new" => "none".to_string(),
+                v => format!("version {}", v.get(..7).unwrap_or(v)),
+            };
+            problems.push(fail(
+                f.line,
+                format!(
+                    "`{}` has changed since the export (then {}, now {}): importing would overwrite what was written in it since",
+                    f.translation,
+                    said(then),
+                    said(&translation_now)
+                ),
+                "export again, so that the file sent for translation holds those changes",
             ));
             continue;
         }

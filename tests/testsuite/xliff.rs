@@ -434,3 +434,25 @@ fn import_never_writes_through_a_link_out_of_content() {
     assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
     assert!(!outside.path().join("plan.ja.md").exists());
 }
+
+#[test]
+fn import_refuses_to_overwrite_a_translation_edited_since_the_export() {
+    let f = site();
+    assert_eq!(import_edited(&f, |xml| xml).code, 0);
+    let xml = export(&f, &["guides/plan.md"]);
+    f.write("again.xlf", &xml);
+    let edited = f.read("content/guides/plan.ja.md") + "\n訳注：出典を追加した。\n";
+    f.write("content/guides/plan.ja.md", &edited);
+    let run = f.run(&["translations", "import", "again.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`content/guides/plan.ja.md` has changed since the export")
+            && run
+                .stderr
+                .contains("importing would overwrite what was written in it since"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read("content/guides/plan.ja.md"), edited);
+}
