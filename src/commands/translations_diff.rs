@@ -149,6 +149,12 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
     Ok(result)
 }
 
+/// The bytes of blob `id` in the git repository holding `root`, if it has it.
+pub(crate) fn blob(root: &Path, id: &str) -> Option<Vec<u8>> {
+    let out = git(root, &["cat-file", "blob", id]).ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
 fn git(root: &Path, args: &[&str]) -> std::io::Result<Output> {
     Command::new("git").arg("-C").arg(root).args(args).output()
 }

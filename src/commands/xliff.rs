@@ -47,6 +47,8 @@ pub struct Exported {
 struct Page {
     original: String,
     translation: String,
+    /// For a stale translation, the version of the original it was made from.
+    stale_from: Option<String>,
 }
 
 /// Writes the XLIFF for `lang` of the pages in `paths` (content paths or files, originals or
@@ -109,6 +111,9 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
         pages.push(Page {
             original: entry.source.clone(),
             translation,
+            stale_from: (entry.status == Status::Stale)
+                .then(|| entry.translated_from.clone())
+                .flatten(),
         });
     }
     let known: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
@@ -169,6 +174,11 @@ struct Parsed {
 fn parse_file(root: &Path, file: &str) -> Result<Parsed, Error> {
     let path = root.join(file);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    parse_bytes(file, bytes)
+}
+
+/// [`parse_file`] of `bytes` read elsewhere (an earlier version, from git).
+fn parse_bytes(file: &str, bytes: Vec<u8>) -> Result<Parsed, Error> {
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         Error::Content(vec![
             Diagnostic::error(Code::Io, file, "the file is not UTF-8 text")
@@ -310,6 +320,28 @@ fn export_file(
         None
     };
     let source_units = units(&original.body);
+    // A stale translation's text is offered as the target of every unit, but only where the
+    // source unit is as it was when translated is it still a translation: the others are marked
+    // for review (`state="initial"`), and an import refuses them until a translator confirms.
+    // Without the earlier version (no git, never committed) every offered target is marked.
+    let earlier = page.stale_from.as_ref().map(|from| {
+        crate::commands::translations_diff::blob(root, from)
+            .and_then(|bytes| parse_bytes(&page.original, bytes).ok())
+    });
+    let earlier_units = earlier.as_ref().map(|e| e.as_ref().map(|e| units(&e.body)));
+    let unchanged = |toks: &[Tok]| match &earlier_units {
+        None => true,
+        Some(None) => false,
+        Some(Some(units)) => units.iter().any(|u| u.toks == toks),
+    };
+    let unchanged_field = |key: &str, now: &str| match &earlier {
+        None => true,
+        Some(None) => false,
+        Some(Some(e)) => {
+            let then = if key == "title" { &e.title } else { &e.summary };
+            then.as_deref() == Some(now)
+        }
+    };
     let target_units = translation.as_ref().map(|t| units(&t.body));
     let targets = target_units
         .as_ref()
@@ -350,6 +382,7 @@ fn export_file(
             key,
             &toks,
             target.as_deref(),
+            !unchanged_field(key, source),
             glossary,
             &config.default_language,
             lang,
@@ -364,6 +397,7 @@ fn export_file(
             unit.kind,
             &unit.toks,
             target.as_deref(),
+            !unchanged(&unit.toks),
             glossary,
             &config.default_language,
             lang,
@@ -381,6 +415,7 @@ fn unit_xml(
     name: &str,
     toks: &[Tok],
     target: Option<&[Tok]>,
+    review: bool,
     glossary: Option<&Glossary>,
     source_lang: &str,
     lang: &str,
@@ -447,7 +482,11 @@ fn unit_xml(
         }
         xml.push_str("      </originalData>\n");
     }
-    xml.push_str("      <segment>\n");
+    xml.push_str(if review && target.is_some() {
+        "      <segment state=\"initial\">\n"
+    } else {
+        "      <segment>\n"
+    });
     xml.push_str(&format!(
         "        <source xml:space=\"preserve\">{source}</source>\n"
     ));
@@ -511,6 +550,9 @@ struct ReadUnit {
     target: Option<Vec<Piece>>,
     /// A segment of it has no target: a CAT tool split it and left a sentence untranslated.
     untranslated_segment: bool,
+    /// A segment of it is still `state="initial"`: the export offered an old translation of a
+    /// source that has changed, and no translator confirmed it.
+    unreviewed: bool,
     line: usize,
 }
 
@@ -612,7 +654,14 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                             });
                         }
                     }
-                    "segment" => segment = Some(false),
+                    "segment" => {
+                        segment = Some(false);
+                        if a.get("state").is_some_and(|s| s == "initial")
+                            && let Some(u) = files.last_mut().and_then(|f| f.units.last_mut())
+                        {
+                            u.unreviewed = true;
+                        }
+                    }
                     "target" => {
                         in_target = true;
                         pieces.clear();
@@ -990,6 +1039,17 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 ));
                 return None;
             };
+            if unit.unreviewed {
+                problems.push(fail(
+                    unit.line,
+                    format!(
+                        "unit `{id}` of `{}` still has the old translation of a changed source (`state=\"initial\"`)",
+                        f.original
+                    ),
+                    "review the unit against its new source, then confirm it (state `translated`) in your tool",
+                ));
+                return None;
+            }
             if unit.untranslated_segment {
                 problems.push(fail(
                     unit.line,

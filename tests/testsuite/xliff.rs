@@ -456,3 +456,61 @@ fn import_refuses_to_overwrite_a_translation_edited_since_the_export() {
     );
     assert_eq!(f.read("content/guides/plan.ja.md"), edited);
 }
+
+fn git(f: &Fixture, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(f.root())
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[test]
+fn a_stale_pages_old_text_is_offered_for_review_only_where_its_source_changed() {
+    let f = site();
+    assert_eq!(import_edited(&f, |xml| xml).code, 0);
+    git(&f, &["init", "-q"]);
+    git(&f, &["add", "-A"]);
+    git(&f, &["commit", "-qm", "translated"]);
+    f.write(
+        "content/guides/plan.md",
+        &PLAN.replace("- First *pillar*", "- First *pillar*, now funded"),
+    );
+    let xml = export(&f, &[]);
+    let segment_of = |id: &str| {
+        let at = xml.find(&format!("<unit id=\"{id}\"")).expect("unit");
+        let seg = xml[at..].find("<segment").expect("segment") + at;
+        xml[seg..seg + 30].to_string()
+    };
+    // The changed list item is offered its old translation for review; the rest as it was.
+    assert!(
+        segment_of("u3").starts_with("<segment state=\"initial\">"),
+        "{xml}"
+    );
+    for id in ["title", "u1", "u2", "u4"] {
+        assert!(segment_of(id).starts_with("<segment>"), "{id}: {xml}");
+    }
+    f.write("review.xlf", &xml);
+    let run = f.run(&["translations", "import", "review.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "unit `u3` of `content/guides/plan.md` still has the old translation of a changed source"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Confirmed by a translator, it is imported.
+    f.write(
+        "review.xlf",
+        &xml.replace(
+            "<segment state=\"initial\">",
+            "<segment state=\"translated\">",
+        ),
+    );
+    let run = f.run(&["translations", "import", "review.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
