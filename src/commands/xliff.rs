@@ -49,6 +49,9 @@ struct Page {
     translation: String,
     /// For a stale translation, the version of the original it was made from.
     stale_from: Option<String>,
+    /// The translation is a draft (`tebiki new --lang` starts one as a copy of the original):
+    /// none of its text is a confirmed translation.
+    draft: bool,
 }
 
 /// Writes the XLIFF for `lang` of the pages in `paths` (content paths or files, originals or
@@ -114,6 +117,7 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
             stale_from: (entry.status == Status::Stale)
                 .then(|| entry.translated_from.clone())
                 .flatten(),
+            draft: entry.draft,
         });
     }
     let known: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
@@ -382,7 +386,7 @@ fn export_file(
             key,
             &toks,
             target.as_deref(),
-            !unchanged_field(key, source),
+            page.draft || !unchanged_field(key, source),
             glossary,
             &config.default_language,
             lang,
@@ -397,7 +401,7 @@ fn export_file(
             unit.kind,
             &unit.toks,
             target.as_deref(),
-            !unchanged(&unit.toks),
+            page.draft || !unchanged(&unit.toks),
             glossary,
             &config.default_language,
             lang,
@@ -502,6 +506,14 @@ fn unit_xml(
 pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Result<u8, Error> {
     refuse_to_replace_other_files(out)?;
     let (xml, done) = export(root, lang, paths)?;
+    if done.files.is_empty() {
+        // An XLIFF document needs a `<file>`: none is written.
+        eprintln!(
+            "nothing to export: every page and section intro has a current `{lang}` translation; {} was not written",
+            out.display()
+        );
+        return Ok(0);
+    }
     std::fs::write(out, xml).map_err(|e| Error::io(out, e))?;
     eprintln!(
         "exported {} page{} ({} units) for `{lang}` to {}",
@@ -521,7 +533,14 @@ fn refuse_to_replace_other_files(out: &Path) -> Result<(), Error> {
     };
     let mut head = Vec::new();
     let read = std::fs::File::open(out).and_then(|file| file.take(4096).read_to_end(&mut head));
-    if meta.is_file() && read.is_ok() && String::from_utf8_lossy(&head).contains("<xliff") {
+    let head = String::from_utf8_lossy(&head);
+    // An XML document, its root element `<xliff`: a page that mentions XLIFF is not one.
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let root_element = match head.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r.trim_start()),
+        None => head,
+    };
+    if meta.is_file() && read.is_ok() && root_element.starts_with("<xliff") {
         return Ok(());
     }
     Err(Error::Usage(format!(
@@ -1177,9 +1196,22 @@ fn write_all(root: &Path, writes: &[(String, String, String)]) -> Result<(), Err
 pub fn run_import(root: &Path, xliff: &Path) -> Result<u8, Error> {
     let done = import(root, xliff)?;
     for (file, version) in &done.files {
+        // A translation started with `tebiki new --lang` is a draft until an editor publishes it.
+        let draft = std::fs::read_to_string(root.join(file)).is_ok_and(|text| {
+            frontmatter::split(&text).is_ok_and(|split| {
+                frontmatter::parse(&split, file, frontmatter::Kind::Page)
+                    .0
+                    .draft
+            })
+        });
         eprintln!(
-            "  imported {file}, translated from version {}",
-            &version[..7]
+            "  imported {file}, translated from version {}{}",
+            &version[..7],
+            if draft {
+                " (still a draft: remove `draft: true` to publish it)"
+            } else {
+                ""
+            }
         );
     }
     Ok(0)

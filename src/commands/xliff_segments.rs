@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::pipeline::markdown::options;
 
@@ -183,7 +183,18 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
             }
         }
     };
+    // An autolink (`<https://…>`) is its address: nothing in it to translate.
+    let mut autolink_start: Option<usize> = None;
     for (event, r) in events {
+        if let Some(start) = autolink_start {
+            if matches!(event, Event::End(TagEnd::Link)) {
+                next_id += 1;
+                toks.push(Tok::Ph(next_id, body[start..r.end].to_string()));
+                pos = r.end;
+                autolink_start = None;
+            }
+            continue;
+        }
         if image_depth > 0 {
             match event {
                 Event::Start(Tag::Image { .. }) => image_depth += 1,
@@ -213,6 +224,13 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
                 text(&mut toks, pos, r.start);
                 image_depth = 1;
                 image_start = r.start;
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
+                text(&mut toks, pos, r.start);
+                autolink_start = Some(r.start);
             }
             Event::Start(_) => {
                 text(&mut toks, pos, r.start);
@@ -268,6 +286,21 @@ pub fn rebuild(body: &str, units: &[Unit], texts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_autolink_is_one_placeholder() {
+        let u = units("詳しくは <https://www.meti.go.jp/> と <info@example.org> を参照。\n");
+        assert_eq!(
+            u[0].toks,
+            [
+                Tok::Text("詳しくは ".into()),
+                Tok::Ph(1, "<https://www.meti.go.jp/>".into()),
+                Tok::Text(" と ".into()),
+                Tok::Ph(2, "<info@example.org>".into()),
+                Tok::Text(" を参照。".into()),
+            ]
+        );
+    }
 
     #[test]
     fn blocks_and_codes() {

@@ -514,3 +514,68 @@ fn a_stale_pages_old_text_is_offered_for_review_only_where_its_source_changed() 
     let run = f.run(&["translations", "import", "review.xlf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn export_with_nothing_to_translate_writes_no_file() {
+    let f = Fixture::bilingual();
+    for file in [
+        "content/_index.ja.md",
+        "content/guides/_index.ja.md",
+        "content/guides/ai-act.ja.md",
+    ] {
+        let run = f.run(&["translations", "mark", file]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let run = f.run(&["translations", "export", "--lang", "ja", "-o", "ja.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "nothing to export: every page and section intro has a current `ja` translation"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("ja.xlf").exists());
+}
+
+#[test]
+fn export_does_not_take_a_page_about_xliff_for_an_export() {
+    let f = site();
+    let notes = "---\ntitle: Vendors\n---\nVendors send back `<xliff version=\"2.1\">` files.\n";
+    f.write("content/guides/vendors.md", notes);
+    let run = f.run(&[
+        "translations",
+        "export",
+        "--lang",
+        "ja",
+        "-o",
+        "content/guides/vendors.md",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(f.read("content/guides/vendors.md"), notes);
+}
+
+#[test]
+fn importing_into_a_draft_says_it_is_still_a_draft() {
+    let f = site();
+    let run = f.run(&["new", "guides/plan.md", "--lang", "ja"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The draft's text, a copy of the original, is offered for review only.
+    let xml = export(&f, &["guides/plan.md"]);
+    assert!(xml.contains("<unit id=\"u1\" name=\"paragraph\">"), "{xml}");
+    assert!(!xml.contains("<segment>"), "{xml}");
+    let run = import_edited(&f, |xml| {
+        // Every unit translated and confirmed.
+        xml.replace("<segment state=\"initial\">", "<segment>")
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("imported content/guides/plan.ja.md, translated from version")
+            && run
+                .stderr
+                .contains("(still a draft: remove `draft: true` to publish it)"),
+        "{}",
+        run.stderr
+    );
+}
