@@ -171,6 +171,11 @@ fn a_bundle_folder_named_like_a_generated_file_is_a_content_error() {
 #[test]
 fn a_content_file_at_a_page_path_is_an_error() {
     let (f, before) = built();
+    // HTML files in content/ are published only where writers may write HTML.
+    f.write(
+        "book.toml",
+        &(crate::common::BOOK.to_string() + "\n[markdown]\nunsafe_html = true\n"),
+    );
     f.write("content/guides/ai-act/index.html", "<p>old</p>");
     let stderr = fails_leaving_public(&f, &before, &["build"], 1);
     assert_names(
