@@ -214,6 +214,27 @@ impl Access {
             || self.bind.is_unspecified()
     }
 
+    /// The base URL the site is built with: the bound address, `127.0.0.1` when bound to all.
+    fn base_url(&self) -> String {
+        let host = match self.bind {
+            ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(host, self.port))
+    }
+
+    /// The base URL as another machine reaches the server by `host` (`192.0.2.2:1111`), when
+    /// that is not the one the site is built with: its pages' links are then written with it,
+    /// or they would lead that machine's browser to its own `127.0.0.1`. Only when bound beyond
+    /// loopback; `host` has passed [`Access::allows`].
+    fn base_for(&self, host: &str) -> Option<String> {
+        if self.bind.is_loopback() {
+            return None;
+        }
+        let theirs = format!("http://{host}/");
+        (theirs != self.base_url()).then_some(theirs)
+    }
+
     /// The addresses to name in a refusal.
     fn names(&self) -> String {
         let port = self.port;
@@ -254,11 +275,11 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     };
     let listener = bind(options.bind, port)?;
     let port = listener.local_addr().map_or(port, |addr| addr.port());
-    let host = match options.bind {
-        ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        ip => ip,
+    let access = Access {
+        bind: options.bind,
+        port,
     };
-    let url = format!("http://{}/", SocketAddr::new(host, port));
+    let url = access.base_url();
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}, which other machines may reach; the preview is meant for \
@@ -271,10 +292,6 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     let mut watcher = Watcher::new(&options.root)?;
     let root = watcher.root().to_path_buf();
     let mut preview = Preview::new(root.clone(), url.clone());
-    let access = Access {
-        bind: options.bind,
-        port,
-    };
     let state = Arc::new(State::new(Arc::default(), access, Some(root.clone())));
     let started = Instant::now();
     match preview.full() {
@@ -652,10 +669,19 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
         }
     };
     let content_type = content_type(&rel);
-    let body = if content_type.starts_with("text/html") {
-        Reply::bytes(inject(&bytes, state.lock_hub().generation))
-    } else {
-        Reply::bytes(Bytes::from_owner(bytes))
+    let rebased = request_host(request)
+        .and_then(|host| state.access.base_for(host))
+        .filter(|_| content_type.contains("charset"))
+        .and_then(|theirs| {
+            let text = std::str::from_utf8(&bytes).ok()?;
+            Some(text.replace(&state.access.base_url(), &theirs).into_bytes())
+        });
+    let html = content_type.starts_with("text/html");
+    let body = match rebased {
+        Some(text) if html => Reply::bytes(inject(&text, state.lock_hub().generation)),
+        Some(text) => Reply::bytes(text),
+        None if html => Reply::bytes(inject(&bytes, state.lock_hub().generation)),
+        None => Reply::bytes(Bytes::from_owner(bytes)),
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;
@@ -663,6 +689,14 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
     set(&mut response, header::CACHE_CONTROL, "no-store");
     set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     response
+}
+
+/// The server as the request names it: the authority of an absolute-form target, else `Host`.
+fn request_host<B>(request: &Request<B>) -> Option<&str> {
+    match request.uri().authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => request.headers().get(header::HOST)?.to_str().ok(),
+    }
 }
 
 /// `None` when the request names this server; otherwise the refusal: 403 for another name,

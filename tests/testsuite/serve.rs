@@ -1063,3 +1063,54 @@ fn the_review_view_says_when_git_cannot_show_the_changes() {
     assert!(!html.contains("line changed"));
     assert!(html.contains("<mark class=\"term\" title=\"hq\">headquarters</mark>"));
 }
+
+#[test]
+fn bound_to_every_address_pages_link_to_the_address_they_were_asked_at() {
+    let f = Fixture::bilingual();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
+    command
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--root"])
+        .arg(f.root());
+    let (child, log) = spawn_logged(command);
+    let mut served = Served {
+        child,
+        port: 0,
+        log,
+    };
+    let log = served.log.clone();
+    served.port = poll("the server to start", &log, || {
+        let text = log.lock().expect("log").clone();
+        let rest = text.split("serving http://127.0.0.1:").nth(1)?;
+        rest.split('/').next()?.parse().ok()
+    });
+    let page = |host: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
+        write!(
+            stream,
+            "GET /guides/ai-act/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        String::from_utf8_lossy(&raw).into_owned()
+    };
+    let port = served.port;
+    // Another machine, by this machine's address: links lead back to it.
+    let other = page(&format!("192.0.2.2:{port}"));
+    assert!(other.starts_with("HTTP/1.1 200"), "{other}");
+    assert!(
+        other.contains(&format!(
+            "href=\"http://192.0.2.2:{port}/ja/guides/ai-act/\""
+        )),
+        "{other}"
+    );
+    assert!(!other.contains(&format!("127.0.0.1:{port}")), "{other}");
+    // This machine gets the pages as built.
+    let local = page(&format!("127.0.0.1:{port}"));
+    assert!(
+        local.contains(&format!(
+            "href=\"http://127.0.0.1:{port}/ja/guides/ai-act/\""
+        )),
+        "{local}"
+    );
+}
