@@ -1,8 +1,6 @@
 //! `tebiki watch`: a full, safe `build` to disk after each batch of changes, for those who
 //! serve the output with their own server.
 
-use std::time::Instant;
-
 use crate::diag::{self, Style};
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
@@ -18,38 +16,43 @@ pub fn watch(options: &BuildOptions) -> Result<u8, Error> {
         root: root.clone(),
         ..options.clone()
     };
-    rebuild_to_disk(&options, "start");
+    match rebuild_to_disk(&options, "start") {
+        // Refused for how it was asked (an output folder inside content/, one tebiki did not
+        // make): exit 2, as `build` does, since no edit of the content fixes it.
+        Err(e @ Error::Usage(_)) => return Err(e),
+        Err(e) => report_failure(&options, "start", &e),
+        Ok(()) => {}
+    }
     eprintln!("watching {} for changes (Ctrl-C to stop)", root.display());
     while let Some(changed) = watcher.next_batch() {
-        rebuild_to_disk(&options, &describe(&changed));
+        let why = describe(&changed);
+        if let Err(e) = rebuild_to_disk(&options, &why) {
+            report_failure(&options, &why, &e);
+        }
     }
     Ok(0)
 }
 
-fn rebuild_to_disk(options: &BuildOptions, why: &str) {
-    let started = Instant::now();
-    match build(options) {
-        Ok(mut report) => {
-            diag::eprint_warnings(&options.root, &report.warnings);
-            eprintln!(
-                "{why}: built {} pages into {} in {} ms",
-                report.pages,
-                report.out.display(),
-                report.elapsed.as_millis()
-            );
-            if let Some(warning) = report.previous.take().and_then(Previous::remove) {
-                eprintln!("warning: {warning}");
-            }
-        }
-        Err(e) => {
-            eprintln!(
-                "{}",
-                e.render(&options.root, None, Style::for_stream(&std::io::stderr()))
-            );
-            eprintln!(
-                "{why}: build failed in {} ms; the output was left as it was",
-                started.elapsed().as_millis()
-            );
-        }
+/// Builds, and says what was built.
+fn rebuild_to_disk(options: &BuildOptions, why: &str) -> Result<(), Error> {
+    let mut report = build(options)?;
+    diag::eprint_warnings(&options.root, &report.warnings);
+    eprintln!(
+        "{why}: built {} pages into {} in {} ms",
+        report.pages,
+        report.out.display(),
+        report.elapsed.as_millis()
+    );
+    if let Some(warning) = report.previous.take().and_then(Previous::remove) {
+        eprintln!("warning: {warning}");
     }
+    Ok(())
+}
+
+fn report_failure(options: &BuildOptions, why: &str, e: &Error) {
+    eprintln!(
+        "{}",
+        e.render(&options.root, None, Style::for_stream(&std::io::stderr()))
+    );
+    eprintln!("{why}: build failed; the output was left as it was");
 }

@@ -766,3 +766,12 @@ fn an_output_path_ending_in_a_dot_is_the_folder_itself() {
     );
     assert!(removed_in_background(&f.path(".public.tebiki-old")));
 }
+
+#[test]
+fn watch_refuses_an_output_directory_inside_the_input_and_exits_2() {
+    let f = Fixture::bilingual();
+    let run = f.run(&["watch", "-o", "content/out"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_names(&run.stderr, &["inside the site's content/ folder"]);
+    assert!(!run.stderr.contains("watching"), "{}", run.stderr);
+}
