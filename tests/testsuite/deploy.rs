@@ -197,6 +197,25 @@ fn gitlab_ci_checks_and_builds_pages_and_previews() {
         ci["preview"]["pages"]["path_prefix"].as_str(),
         Some("$CI_MERGE_REQUEST_IID")
     );
+    // The gate runs in merge request pipelines, where the preview is built, as well as on
+    // branches: a job without rules would run only in branch pipelines.
+    let rules = |job: &str| -> Vec<String> {
+        ci[job]["rules"]
+            .as_vec()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|r| r["if"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mr = "$CI_PIPELINE_SOURCE == \"merge_request_event\"";
+    assert!(
+        rules("check").iter().any(|r| r == mr),
+        "{:?}",
+        rules("check")
+    );
+    assert!(rules("preview").iter().any(|r| r == mr));
     let sarif: serde_json::Value =
         serde_json::from_str(&f.read("tebiki.sarif")).expect("the check job's SARIF");
     assert_eq!(sarif["version"], "2.1.0");
@@ -384,4 +403,83 @@ fn dockerfile_build_command_builds_tebiki() {
         .output()
         .expect("run it");
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("tebiki "));
+}
+
+/// `deploy/install-tebiki.sh` run with a stand-in `cargo` that records each install and puts a
+/// stand-in `tebiki` on PATH; returns how many installs have run.
+fn install_with_stand_in_cargo(f: &Fixture, env: &[(&str, &str)]) -> usize {
+    let bin = f.path("stand-in");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let cargo = bin.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!(
+            "#!/usr/bin/env bash\necho \"$@\" >> {log}\nprintf '#!/bin/sh\\necho tebiki 0\\n' > {bin}/tebiki\nchmod +x {bin}/tebiki\n",
+            log = f.path("installs.log").display(),
+            bin = bin.display()
+        ),
+    )
+    .expect("write cargo");
+    std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&cargo)
+        .status()
+        .expect("chmod");
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let output = Command::new("bash")
+        .arg("deploy/install-tebiki.sh")
+        .current_dir(f.root())
+        .env("PATH", path)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run bash");
+    assert!(output.status.success(), "{output:?}");
+    std::fs::read_to_string(f.path("installs.log"))
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cached_tebiki_is_used_only_when_built_from_the_same_source() {
+    let f = site();
+    // The tebiki repository: its own source.
+    f.write("Cargo.toml", "[package]\nname = \"tebiki\"\n");
+    f.write("src/main.rs", "fn main() {}\n");
+    assert_eq!(install_with_stand_in_cargo(&f, &[]), 1, "first: built");
+    assert_eq!(
+        install_with_stand_in_cargo(&f, &[]),
+        1,
+        "same source: cached"
+    );
+    f.write("src/main.rs", "fn main() { println!(); }\n");
+    assert_eq!(
+        install_with_stand_in_cargo(&f, &[]),
+        2,
+        "changed source: built again"
+    );
+    // A site in its own repository: the pinned revision decides.
+    std::fs::remove_file(f.path("Cargo.toml")).expect("remove");
+    let pinned = |rev| {
+        [
+            ("TEBIKI_GIT", "https://example.org/tebiki.git"),
+            ("TEBIKI_REV", rev),
+        ]
+    };
+    assert_eq!(
+        install_with_stand_in_cargo(&f, &pinned("v1")),
+        3,
+        "pinned: built"
+    );
+    assert_eq!(
+        install_with_stand_in_cargo(&f, &pinned("v1")),
+        3,
+        "same pin: cached"
+    );
+    assert_eq!(
+        install_with_stand_in_cargo(&f, &pinned("v2")),
+        4,
+        "new pin: built again"
+    );
 }
