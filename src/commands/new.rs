@@ -500,16 +500,25 @@ fn title_from(slug: &str) -> String {
 /// `tebiki new`: creates the page and says what to do next.
 pub fn run(root: &Path, path: &str, lang: Option<&str>, kind: Option<&str>) -> Result<u8, Error> {
     let created = new(root, path, lang, kind, Date::today())?;
-    match created.translation_of {
-        Some((source, version)) => eprintln!(
+    // A section intro, or a site's archetype without `draft: true`, is not a draft.
+    let draft = std::fs::read_to_string(root.join(&created.file))
+        .is_ok_and(|text| crate::model::frontmatter::is_draft(&text, &created.file));
+    match (created.translation_of, draft) {
+        (Some((source, version)), true) => eprintln!(
             "created {} from {source} (version {}), as a draft: translate the title, summary, tags, category and text, then remove `draft: true`",
             created.file,
             &version[..7]
         ),
-        None => eprintln!(
+        (Some((source, version)), false) => eprintln!(
+            "created {} from {source} (version {}): translate the title, summary, tags, category and text",
+            created.file,
+            &version[..7]
+        ),
+        (None, true) => eprintln!(
             "created {}, as a draft: remove `draft: true` to publish it",
             created.file
         ),
+        (None, false) => eprintln!("created {}", created.file),
     }
     Ok(0)
 }

@@ -1197,13 +1197,8 @@ pub fn run_import(root: &Path, xliff: &Path) -> Result<u8, Error> {
     let done = import(root, xliff)?;
     for (file, version) in &done.files {
         // A translation started with `tebiki new --lang` is a draft until an editor publishes it.
-        let draft = std::fs::read_to_string(root.join(file)).is_ok_and(|text| {
-            frontmatter::split(&text).is_ok_and(|split| {
-                frontmatter::parse(&split, file, frontmatter::Kind::Page)
-                    .0
-                    .draft
-            })
-        });
+        let draft = std::fs::read_to_string(root.join(file))
+            .is_ok_and(|text| frontmatter::is_draft(&text, file));
         eprintln!(
             "  imported {file}, translated from version {}{}",
             &version[..7],

@@ -617,3 +617,22 @@ fn html_and_script_files_in_content_follow_unsafe_html() {
     f.build_ok(&[]);
     assert!(f.path("public/guides/widget.html").is_file());
 }
+
+#[test]
+fn new_says_draft_only_of_a_draft() {
+    let f = Fixture::bilingual();
+    let run = f.run(&["new", "notes/_index.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("created content/notes/_index.md") && !run.stderr.contains("draft"),
+        "{}",
+        run.stderr
+    );
+    let run = f.run(&["new", "notes/first.md"]);
+    assert!(
+        run.stderr
+            .contains("as a draft: remove `draft: true` to publish it"),
+        "{}",
+        run.stderr
+    );
+}

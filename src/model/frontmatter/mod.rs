@@ -74,6 +74,12 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// Whether the page `text` (of `file`) says `draft: true`: what a command that wrote it tells
+/// the writer next.
+pub fn is_draft(text: &str, file: &str) -> bool {
+    split(text).is_ok_and(|split| parse(&split, file, Kind::Page).0.draft)
+}
+
 /// Splits `text`. An opening delimiter without a closing one is an error at line 1.
 pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
