@@ -132,20 +132,8 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         if let Some(t) = site.translation_status(i)
             && t.status == Status::Stale
         {
-            out.push(
-                Diagnostic::warning(
-                    Code::StaleTranslation,
-                    file,
-                    format!(
-                        "`{}` has changed since this translation was made",
-                        site.pages[t.original].source.file
-                    ),
-                )
-                .at(line_of("translated_from"), 1)
-                .suggest(format!(
-                    "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
-                )),
-            );
+            let original = &site.pages[t.original].source.file;
+            out.push(stale(file, original, line_of("translated_from")));
         }
         if !linked[i.index()] {
             out.push(
@@ -169,27 +157,13 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         if t.status != Status::Stale {
             continue;
         }
-        let file = &source.file;
         let line = source
             .meta
             .key_lines
             .get("translated_from")
             .copied()
             .unwrap_or(1);
-        out.push(
-            Diagnostic::warning(
-                Code::StaleTranslation,
-                file,
-                format!(
-                    "`{}` has changed since this translation was made",
-                    original.file
-                ),
-            )
-            .at(line, 1)
-            .suggest(format!(
-                "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
-            )),
-        );
+        out.push(stale(&source.file, &original.file, line));
     }
     if let Some(glossary) = &site.glossary {
         for (i, term) in glossary.term_ids().zip(&glossary.terms) {
@@ -364,4 +338,18 @@ pub fn explain(code: &str) -> Result<u8, Error> {
                 ))
         ))),
     }
+}
+
+/// The warning for translation `file`, made from an earlier version of `original`, at the line
+/// of its `translated_from`.
+fn stale(file: &str, original: &str, line: usize) -> Diagnostic {
+    Diagnostic::warning(
+        Code::StaleTranslation,
+        file,
+        format!("`{original}` has changed since this translation was made"),
+    )
+    .at(line, 1)
+    .suggest(format!(
+        "see what changed with `tebiki translations diff {file}`, update the translation, then run `tebiki translations mark {file}`"
+    ))
 }
