@@ -86,9 +86,16 @@ fn poll<T>(what: &str, log: &Mutex<String>, mut check: impl FnMut() -> Option<T>
 
 impl Served {
     pub(crate) fn start(f: &Fixture) -> Served {
+        Served::start_with(f, &[])
+    }
+
+    /// [`Served::start`] with more arguments to `serve`.
+    fn start_with(f: &Fixture, args: &[&str]) -> Served {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
         command
-            .args(["serve", "--port", "0", "--root"])
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("--root")
             .arg(f.root());
         let (child, log) = spawn_logged(command);
         let mut served = Served {
@@ -1067,22 +1074,7 @@ fn the_review_view_says_when_git_cannot_show_the_changes() {
 #[test]
 fn bound_to_every_address_pages_link_to_the_address_they_were_asked_at() {
     let f = Fixture::bilingual();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
-    command
-        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--root"])
-        .arg(f.root());
-    let (child, log) = spawn_logged(command);
-    let mut served = Served {
-        child,
-        port: 0,
-        log,
-    };
-    let log = served.log.clone();
-    served.port = poll("the server to start", &log, || {
-        let text = log.lock().expect("log").clone();
-        let rest = text.split("serving http://127.0.0.1:").nth(1)?;
-        rest.split('/').next()?.parse().ok()
-    });
+    let served = Served::start_with(&f, &["--bind", "0.0.0.0"]);
     let page = |host: &str| {
         let mut stream = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
         write!(
