@@ -579,3 +579,33 @@ fn importing_into_a_draft_says_it_is_still_a_draft() {
         run.stderr
     );
 }
+
+#[test]
+fn an_images_alt_text_is_translated() {
+    let f = site();
+    f.write_bytes("content/guides/chart.png", b"png");
+    f.write(
+        "content/guides/budget.md",
+        "---\ntitle: Budget\nsources: [{title: S}]\n---\n![Chart of the budget](chart.png)\n",
+    );
+    let xml = fill(&export(&f, &["guides/budget.md"]))
+        .replace(">訳 <pc", "><pc")
+        .replace(
+            "Chart of the budget</pc></target>",
+            "予算の図</pc></target>",
+        );
+    f.write("budget.xlf", &xml);
+    let run = f.run(&["translations", "import", "budget.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        f.read("content/guides/budget.ja.md")
+            .contains("![予算の図](chart.png)"),
+        "{}",
+        f.read("content/guides/budget.ja.md")
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/ja/guides/budget/index.html")
+            .contains("alt=\"予算の図\"")
+    );
+}
