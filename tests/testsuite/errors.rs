@@ -304,3 +304,24 @@ fn each_bad_source_and_change_note_is_reported_at_its_own_entry() {
         .collect();
     assert_eq!(located(&stderr), expected, "{stderr}");
 }
+
+#[test]
+fn a_source_field_written_as_a_number_is_an_error_at_it() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/numbers.md",
+        "---\ntitle: 数\nsources:\n  - title: 2025\n    publisher: 内閣府\n  - title: 基本計画\n    url: 5\n---\n本文。\n",
+    );
+    let stderr = f.build_err();
+    let expected = vec![
+        (
+            "content/guides/numbers.md:4:5".to_string(),
+            "a source's `title` must be text: quote it, such as `title: \"…\"`".to_string(),
+        ),
+        (
+            "content/guides/numbers.md:7:5".to_string(),
+            "a source's `url` must be text: quote it, such as `url: \"…\"`".to_string(),
+        ),
+    ];
+    assert_eq!(located(&stderr), expected, "{stderr}");
+}

@@ -581,6 +581,15 @@ fn sources(
             }
             parsed
         });
+        // Text written as a number or a yes/no is an error at its key, not dropped.
+        for key in ["title", "publisher", "url"] {
+            if map.get(key).is_some_and(|v| string(v).is_none()) {
+                error(
+                    entries.field(i, key),
+                    &format!("a source's `{key}` must be text: quote it, such as `{key}: \"…\"`"),
+                );
+            }
+        }
         match field("title") {
             Some(title) => out.push(Citation {
                 title,
@@ -588,7 +597,10 @@ fn sources(
                 url: field("url"),
                 date,
             }),
-            None => error(entries.field(i, "title"), "every source needs a `title`"),
+            None if !map.contains_key("title") => {
+                error(entries.field(i, "title"), "every source needs a `title`")
+            }
+            None => {}
         }
     }
     out
