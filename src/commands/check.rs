@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::diag::{self, Code, Diagnostic, Style};
 use crate::error::Error;
-use crate::model::content_path::normalise_content_path;
+use crate::model::content_path::{CONTENT_DIR, normalise_content_path};
 use crate::model::dates::Date;
 use crate::model::translation::Status;
 use crate::pipeline::build::{Prepared, prepare};
@@ -128,6 +128,25 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                     )),
                 );
             }
+        }
+        // A translation whose original is gone (deleted or renamed) would pass for a page
+        // written in its own language.
+        if meta.translated_from.is_some()
+            && !site.config.is_default(&page.source.lang)
+            && site
+                .page_id(&page.source.key, &site.config.default_language)
+                .is_none()
+        {
+            let original = format!("{CONTENT_DIR}/{}", page.source.key);
+            out.push(
+                Diagnostic::warning(
+                    Code::LostOriginal,
+                    file,
+                    format!("this translation's original `{original}` does not exist"),
+                )
+                .at(line_of("translated_from"), 1)
+                .suggest("restore or rename the original; if this page now stands on its own, remove `translated_from`"),
+            );
         }
         if let Some(t) = site.translation_status(i)
             && t.status == Status::Stale

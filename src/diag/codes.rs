@@ -197,6 +197,9 @@ codes! {
     StaleTranslation = "stale-translation", Warn, true,
         "a translation's source changed since it was translated",
         "The `translated_from` of a translation records the version of its source it matches; the source has changed since.\n\nFix: see what changed with `tebiki translations diff FILE`, update the translation, then run `tebiki translations mark FILE`.";
+    LostOriginal = "lost-original", Warn, true,
+        "a translation whose original does not exist",
+        "The page records `translated_from`, the version of its original it was translated from, but the default language has no page of that name: the original was deleted or renamed. Readers see the translation as a page written in its own language, and no change to the original will ever mark it stale.\n\nFix: restore the original, or rename the translation after the original's new name (`NAME.LANG.md` for `NAME.md`). If the page now stands on its own, remove `translated_from`.";
     UnusedTerm = "unused-term", Warn, true,
         "a glossary term no page uses",
         "A glossary term is defined but no page mentions it (by its term, abbreviation or an alias) or links it with `term:`.\n\nFix: use it in a guide, link it with `[text](term:id)`, or remove it from the glossary.";

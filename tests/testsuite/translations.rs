@@ -638,3 +638,18 @@ fn output_to_a_reader_that_went_away_ends_without_a_panic() {
         done.status
     );
 }
+
+#[test]
+fn a_translation_whose_original_is_gone_is_warned_about() {
+    let f = Fixture::bilingual();
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    std::fs::remove_file(f.path("content/guides/ai-act.md")).expect("remove");
+    let run = f.run(&["check"]);
+    assert!(
+        run.stdout.contains(
+            "warning[lost-original]: this translation's original `content/guides/ai-act.md` does not exist"
+        ) && run.stdout.contains("--> content/guides/ai-act.ja.md:12:1"),
+        "{}",
+        run.stdout
+    );
+}
