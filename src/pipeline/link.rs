@@ -14,6 +14,7 @@ use crate::diag::{Code, Diagnostic, LineIndex, closest, did_you_mean};
 use crate::model::config::LinkMode;
 use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::url::{self, percent_decode};
+use crate::pipeline::claims;
 use crate::pipeline::escape::escape;
 use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::Site;
@@ -601,8 +602,8 @@ impl PageLinks<'_> {
     /// bundle's page is copied beside every language version of it, where the address as written
     /// finds it. A file beside any other page is copied once, to its place under content/, not
     /// into the page's own folder: the address becomes its URL. A file that is not there is a
-    /// broken link, unless the address climbs out of the folder (`../`) or static/ has it where
-    /// the address leads.
+    /// broken link, unless the address climbs out of the folder (`../`), or the build writes a
+    /// file there (a page, a feed) or static/ has one.
     fn file(&mut self, path: &str, suffix: &str, offset: usize) -> Option<String> {
         if path.is_empty() || path.starts_with('/') {
             return None;
@@ -638,9 +639,13 @@ impl PageLinks<'_> {
             BodyOf::Page(i) => &site.pages[i].path,
             BodyOf::Section(i) => &site.sections[i].path,
         };
-        let in_static = |dir: PathBuf| {
-            normalise(&format!("{out_dir}{path}")).is_some_and(|at| dir.join(at).is_file())
-        };
+        let out_path = normalise(&format!("{out_dir}{path}"))?;
+        // A file the build writes there itself (`atom.xml` from the home page), rarely linked
+        // by a relative address: looked up only for a file not found in content/.
+        if claims::generated_at(site, &out_path).is_some() {
+            return None;
+        }
+        let in_static = |dir: PathBuf| dir.join(&out_path).is_file();
         let theme_static = site
             .root
             .join("themes")

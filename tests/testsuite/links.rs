@@ -298,10 +298,9 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
         "content/guides/files.ja.md",
         "---\ntitle: ファイル\n---\n![図表](図表.png)\n",
     );
-    // A file of static/, where the link leads from the home page.
     f.write(
         "content/_index.md",
-        "---\ntitle: Home\n---\nThe [plan](files/plan.pdf).\n",
+        "---\ntitle: Home\n---\nThe [plan](files/plan.pdf) and the [feed](atom.xml).\n",
     );
     f.build_ok(&[]);
     let chart = "src=\"https://example.org/guides/%E5%9B%B3%E8%A1%A8.png\"";
@@ -310,10 +309,9 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     assert!(en.contains("href=\"https://example.org/guides/report.pdf#page=2\""));
     assert!(f.read("public/ja/guides/files/index.html").contains(chart));
     assert!(f.path("public/guides/図表.png").is_file());
-    assert!(
-        f.read("public/index.html")
-            .contains("href=\"files/plan.pdf\"")
-    );
+    // A file of static/, and one the build writes, where the links lead from the home page.
+    let home = f.read("public/index.html");
+    assert!(home.contains("href=\"files/plan.pdf\"") && home.contains("href=\"atom.xml\""));
 
     f.write(
         "content/guides/files.md",
