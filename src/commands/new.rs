@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, display_path};
 use crate::error::Error;
-use crate::model::blob::blob_id;
+use crate::model::blob::version_to_record;
 use crate::model::config::{self, Config};
 use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::dates::Date;
@@ -241,7 +241,7 @@ fn translation(
                 .suggest("save the file as UTF-8"),
         ])
     })?;
-    let version = blob_id(&bytes);
+    let version = version_to_record(root, &source_path, &bytes);
     let edit = |text: &str, key: &str, literal: &str| {
         frontmatter_edit::set_key(text, key, literal).map_err(|(line, message)| {
             Error::Content(vec![

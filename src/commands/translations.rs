@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::commands::Format;
 use crate::diag::{Code, Diagnostic, Reported};
 use crate::error::Error;
-use crate::model::blob::blob_id;
+use crate::model::blob::{Version, version_to_record};
 use crate::model::config::{self, Config};
 use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::frontmatter::Kind;
@@ -114,7 +114,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
             (!original.meta.draft).then_some((*original, versions))
         })
         .collect();
-    let blobs: Vec<Option<String>> = originals.iter().map(|(s, _)| s.blob.clone()).collect();
+    let blobs: Vec<Option<Version>> = originals.iter().map(|(s, _)| s.blob.clone()).collect();
     let terms = glossary_terms(root, &config)?;
 
     let mut entries = Vec::new();
@@ -139,7 +139,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
                 translation: translation.map(|t| t.file.clone()),
                 title: original.meta.title.clone().unwrap_or_default(),
                 source_updated: last_change(&original.meta).map(|d| d.iso()),
-                source_version: blob.clone(),
+                source_version: blob.as_ref().map(|v| v.id.clone()),
                 translated_from: translation.and_then(|t| t.meta.translated_from.clone()),
                 draft,
             });
@@ -404,7 +404,7 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
         let path = root.join(&pair.file);
         let source_path = root.join(&pair.source);
         let version = std::fs::read(&source_path)
-            .map(|b| blob_id(&b))
+            .map(|b| version_to_record(root, &source_path, &b))
             .map_err(|e| Error::io(&source_path, e))?;
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use crate::commands::translations::pair;
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
-use crate::model::blob::{blob_id, is_blob_id};
+use crate::model::blob::{Version, is_blob_id};
 use crate::model::config;
 use crate::model::frontmatter;
 
@@ -71,14 +71,15 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
     }
     let source_path = root.join(&pair.source);
     let current = std::fs::read(&source_path).map_err(|e| Error::io(&source_path, e))?;
-    let to = blob_id(&current);
+    let now = Version::of(&current);
+    let to = now.id.clone();
     let mut result = SourceDiff {
         source: pair.source.clone(),
         from: from.clone(),
         to: to.clone(),
         diff: String::new(),
     };
-    if from == to {
+    if now.is(&from) {
         return Ok(result);
     }
     let by_hand = "compare the source with the translation by hand; when they match, run `tebiki translations mark` on the translation";

@@ -20,7 +20,7 @@ use crate::commands::translations::report;
 use crate::commands::xliff_segments::{Tok, Unit, rebuild, units};
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
-use crate::model::blob::{blob_id, is_blob_id};
+use crate::model::blob::{blob_id, is_blob_id, version_to_record};
 use crate::model::config::{self, Config};
 use crate::model::content_path::{CONTENT_DIR, ContentPath};
 use crate::model::frontmatter;
@@ -1138,7 +1138,9 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::from(v.trim()).to_string()))
             .collect();
-        edits.push(("translated_from", format!("\"{}\"", f.version)));
+        // As `mark` records it: git's version of the original (the same text as exported).
+        let recorded = version_to_record(root, &root.join(&f.original), &original.bytes);
+        edits.push(("translated_from", format!("\"{recorded}\"")));
         for (key, literal) in edits {
             match frontmatter_edit::set_key(&new, key, &literal) {
                 Ok(text) => new = text,
@@ -1152,7 +1154,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             }
         }
         if ok {
-            writes.push((f.translation.clone(), f.version.clone(), new));
+            writes.push((f.translation.clone(), recorded, new));
         }
     }
     if !problems.is_empty() {

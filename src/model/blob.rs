@@ -18,6 +18,74 @@ pub fn blob_id(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A source's version as a translation may record it. A file checked out with CRLF line ends
+/// from a repository that stores LF (`core.autocrlf`, the Git for Windows default) has one id
+/// as it is on disk and another as git stores it; a translation marked in either kind of
+/// checkout records one of them, and both mean the same text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The id of the bytes as they are.
+    pub id: String,
+    /// For bytes with CRLF line ends, the id of the same text with LF ones.
+    pub lf: Option<String>,
+}
+
+impl Version {
+    pub fn of(bytes: &[u8]) -> Version {
+        let has_crlf = bytes.windows(2).any(|w| w == b"\r\n");
+        Version {
+            id: blob_id(bytes),
+            lf: has_crlf.then(|| blob_id(&lf(bytes))),
+        }
+    }
+
+    /// [`Version::of`] for text known to be UTF-8 (the search for CRLF is faster on it).
+    pub fn of_text(text: &str) -> Version {
+        Version {
+            id: blob_id(text.as_bytes()),
+            lf: text.contains("\r\n").then(|| blob_id(&lf(text.as_bytes()))),
+        }
+    }
+
+    /// Whether a translation that records `recorded` was made from this version.
+    pub fn is(&self, recorded: &str) -> bool {
+        self.id == recorded || self.lf.as_deref() == Some(recorded)
+    }
+}
+
+/// `bytes` with each CRLF as LF.
+fn lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The version to record for the source file `path` (with these bytes) in a site at `root`:
+/// the id of the blob git stores for it (`git hash-object` applies the line-end conversion the
+/// repository is set to), so that a translation marked on Windows and one marked on Linux
+/// record the same version and `git cat-file` finds it. Outside git, the id of its text with
+/// LF line ends, which is what git stores unless told to keep CRLF.
+pub fn version_to_record(root: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -> String {
+    let from_git = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["hash-object", "--"])
+        .arg(path)
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|id| is_blob_id(id));
+    from_git.unwrap_or_else(|| {
+        let version = Version::of(bytes);
+        version.lf.unwrap_or(version.id)
+    })
+}
+
 /// Whether `text` looks like a full blob id (40 hex digits).
 pub fn is_blob_id(text: &str) -> bool {
     text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit())

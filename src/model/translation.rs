@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::model::blob::Version;
 use crate::model::dates::Date;
 use crate::model::frontmatter::FrontMatter;
 
@@ -39,12 +40,12 @@ impl Status {
     }
 }
 
-/// The status of an existing translation with front matter `meta`, whose source's blob id is
-/// `source_blob` (computed only when the translation records a version).
-pub fn status_of(meta: &FrontMatter, source_blob: impl FnOnce() -> Option<String>) -> Status {
+/// The status of an existing translation with front matter `meta`, whose source's version is
+/// `source` (computed only when the translation records a version).
+pub fn status_of(meta: &FrontMatter, source: impl FnOnce() -> Option<Version>) -> Status {
     match &meta.translated_from {
         None => Status::Untracked,
-        Some(recorded) if source_blob().is_some_and(|b| b == recorded.trim()) => Status::Current,
+        Some(recorded) if source().is_some_and(|v| v.is(recorded.trim())) => Status::Current,
         Some(_) => Status::Stale,
     }
 }

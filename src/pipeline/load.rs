@@ -36,9 +36,9 @@ pub struct SourceFile {
     pub body: Text,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
-    /// For a file in the default language, its git blob id, computed while its bytes are in
+    /// For a file in the default language, its version, computed while its bytes are in
     /// memory: translations record it to know when they fall behind.
-    pub blob: Option<String>,
+    pub blob: Option<crate::model::blob::Version>,
 }
 
 /// A non-Markdown file to copy into the output.
@@ -281,7 +281,7 @@ fn read_source(
     }
     let blob = config
         .is_default(&lang)
-        .then(|| crate::model::blob::blob_id(text.as_bytes()));
+        .then(|| crate::model::blob::Version::of_text(text));
     let (key, section, file_slug) = match kind {
         Kind::Section => (path.key(), dir.to_string(), String::new()),
         Kind::Page if is_bundle_index => {

@@ -14,7 +14,7 @@ use crate::commands::translations::{ItemKind, pair, report};
 use crate::commands::translations_diff::diff;
 use crate::diag::Style;
 use crate::error::Error;
-use crate::model::blob::blob_id;
+use crate::model::blob::Version;
 use crate::model::config;
 use crate::model::content_path::CONTENT_DIR;
 use crate::model::frontmatter::{self, FrontMatter};
@@ -153,7 +153,7 @@ fn side_by_side(root: &Path, rel: &str) -> Result<String, (u16, String)> {
     original.lang = config.default_language.clone();
     let mut translation = read_side(root, &pair.file, pair.kind)?;
     translation.lang = pair.lang.clone();
-    let status = status_of(&translation.meta, || Some(blob_id(&original.bytes)));
+    let status = status_of(&translation.meta, || Some(Version::of(&original.bytes)));
 
     let (changed, note) = changes(root, &file, &original);
     let glossary = glossary::load(root, &config).value;

@@ -653,3 +653,32 @@ fn a_translation_whose_original_is_gone_is_warned_about() {
         run.stdout
     );
 }
+
+#[test]
+fn a_checkout_with_crlf_line_ends_agrees_with_one_with_lf() {
+    let f = Fixture::bilingual();
+    git_init(&f);
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    git(&f, &["add", "-A"]);
+    git(&f, &["commit", "-qm", "marked"]);
+    let lf_version = hash_object(&f, "content/guides/ai-act.md");
+    assert!(f.read("content/guides/ai-act.ja.md").contains(&lf_version));
+    // The same repository checked out on Windows (`core.autocrlf = true`): the source is on
+    // disk with CRLF line ends, its text unchanged.
+    git(&f, &["config", "core.autocrlf", "true"]);
+    f.write("content/guides/ai-act.md", &AI_ACT_EN.replace('\n', "\r\n"));
+    let entries = json(&f, &[]);
+    assert_eq!(entry(&entries, "guides/ai-act.md")["status"], "current");
+    assert!(!f.run(&["check"]).stdout.contains("stale-translation"));
+    let diff = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(diff.stderr.contains("has not changed"), "{}", diff.stderr);
+    // Marked there, it records the version git stores, which an LF checkout shares.
+    f.write(
+        "content/guides/ai-act.ja.md",
+        &f.read("content/guides/ai-act.ja.md")
+            .replace(&lf_version, "0000000000000000000000000000000000000000"),
+    );
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    assert!(f.read("content/guides/ai-act.ja.md").contains(&lf_version));
+}
