@@ -106,4 +106,17 @@ mod tests {
         assert!(is_blob_id(&blob_id("日本語\r\n".as_bytes())));
         assert!(!is_blob_id("ce01362"));
     }
+
+    #[test]
+    fn a_crlf_text_is_also_its_lf_twin() {
+        let crlf = Version::of("日本語\r\nline\r\nlone\r".as_bytes());
+        assert_eq!(crlf, Version::of_text("日本語\r\nline\r\nlone\r"));
+        // A lone CR is not a line end git converts: it stays.
+        let lf_id = blob_id("日本語\nline\nlone\r".as_bytes());
+        assert!(crlf.is(&crlf.id) && crlf.is(&lf_id));
+        assert!(!crlf.is(&blob_id(b"other")));
+        let lf = Version::of(b"hello\n");
+        assert_eq!(lf.lf, None);
+        assert!(lf.is("ce013625030ba8dba906f756967f9e9ca394464a"));
+    }
 }
