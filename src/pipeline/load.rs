@@ -118,6 +118,23 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
         if !entry.file_type().is_file() {
             continue;
         }
+        // On Windows `\` separates folders; in a name it would be read as one, and cannot be
+        // part of a URL either.
+        let name = entry.file_name().to_string_lossy();
+        if cfg!(unix) && name.contains('\\') {
+            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            errors.push(
+                Diagnostic::error(
+                    Code::BadSlug,
+                    shown.to_string_lossy().into_owned(),
+                    format!(
+                        "the file name `{name}` holds a `\\`, which no URL or Windows path can"
+                    ),
+                )
+                .suggest("rename the file without `\\` (use `-` between words)"),
+            );
+            continue;
+        }
         let rel = display_path(&content, entry.path());
         if rel == config.glossary_file {
             continue;

@@ -636,3 +636,19 @@ fn new_says_draft_only_of_a_draft() {
         run.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_named_as_it_is() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/back\\slash.md",
+        "---\ntitle: x\n---\n本文。\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[bad-slug]: the file name `back\\slash.md` holds a `\\`")
+            && stderr.contains("--> content/guides/back\\slash.md"),
+        "{stderr}"
+    );
+}
