@@ -662,7 +662,12 @@ impl PageLinks<'_> {
             .map(|a| folder_and_name(&a.rel))
             .filter(|(dir, _)| *dir == folder)
             .map(|(_, name)| name);
-        let suggestion = did_you_mean(name, beside);
+        // Said as the link writes it: `guides/Report.pdf` for `guides/report.pdf`.
+        let written_dir = path.rsplit_once('/').map(|(dir, _)| dir);
+        let suggestion = closest(name, beside).map(|near| match written_dir {
+            Some(dir) => format!("did you mean `{dir}/{near}`?"),
+            None => format!("did you mean `{near}`?"),
+        });
         let e = self
             .error(format!(
                 "`{path}` does not exist: there is no file {CONTENT_DIR}/{rel}"

@@ -328,4 +328,20 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     ] {
         assert!(stderr.contains(expected), "{expected}:\n{stderr}");
     }
+    // From another folder, the suggestion keeps the link's own path.
+    f.write(
+        "content/guides/files.md",
+        "---\ntitle: Files\n---\nFiles.\n",
+    );
+    f.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\nThe [report](guides/reprot.pdf).\n",
+    );
+    let stderr = f.build_err();
+    for expected in [
+        "`guides/reprot.pdf` does not exist: there is no file content/guides/reprot.pdf",
+        "did you mean `guides/report.pdf`?",
+    ] {
+        assert!(stderr.contains(expected), "{expected}:\n{stderr}");
+    }
 }
