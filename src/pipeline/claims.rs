@@ -118,12 +118,7 @@ impl Claimant<'_> {
 /// theme loaded) and returns an error for each path claimed twice and each file that sits
 /// where another claim needs a folder.
 pub fn check(site: &Site, theme: Option<&Theme>) -> Result<Vec<Diagnostic>, Error> {
-    let mut claims: Vec<(String, Claimant<'_>)> = render::output_paths(site);
-    claims.extend(
-        feeds::paths(site)
-            .into_iter()
-            .map(|(path, feed)| (path, Claimant::Feed(feed))),
-    );
+    let mut claims = generated(site);
     claims.extend(
         build::copied_files(site, theme)?
             .into_iter()
@@ -155,7 +150,7 @@ pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
     if site.config.search && search::owns_folder_of(path) {
         return Some((path.to_string(), Claimant::SearchIndex.describe(site).text));
     }
-    let mut claims = render::output_paths(site);
+    let mut claims = generated(site);
     for lang in &site.config.languages {
         let glossary = format!("{}index.html", site.glossary_path(&lang.code));
         claims.push((glossary, Claimant::Glossary));
@@ -164,11 +159,6 @@ pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
             claims.push((list, Claimant::TaxonomyList(kind)));
         }
     }
-    claims.extend(
-        feeds::paths(site)
-            .into_iter()
-            .map(|(path, feed)| (path, Claimant::Feed(feed))),
-    );
     if site.config.search {
         claims.push((search::manifest_path(), Claimant::SearchIndex));
     }
@@ -181,6 +171,17 @@ pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
                     .is_some_and(|rest| rest.starts_with('/'))
         })
         .map(|(claimed, claimant)| (claimed, claimant.describe(site).text))
+}
+
+/// The pages, lists and feeds the build writes, with what writes each.
+fn generated(site: &Site) -> Vec<(String, Claimant<'_>)> {
+    let mut claims = render::output_paths(site);
+    claims.extend(
+        feeds::paths(site)
+            .into_iter()
+            .map(|(path, feed)| (path, Claimant::Feed(feed))),
+    );
+    claims
 }
 
 /// The collisions among `claims`, in claim order.
