@@ -591,8 +591,8 @@ struct ReadFile {
 /// What `import` wrote.
 #[derive(Debug)]
 pub struct Imported {
-    /// (translation written, version it records).
-    pub files: Vec<(String, String)>,
+    /// (translation written, version it records, whether it is still a draft).
+    pub files: Vec<(String, String, bool)>,
 }
 
 fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> {
@@ -998,9 +998,11 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             ));
             continue;
         }
-        let translation_now = std::fs::read(root.join(&f.translation))
-            .ok()
-            .map_or_else(|| "new".to_string(), |bytes| blob_id(&bytes));
+        // Read once: its version now, and below the front matter it keeps.
+        let existing = std::fs::read(root.join(&f.translation)).ok();
+        let translation_now = existing
+            .as_deref()
+            .map_or_else(|| "new".to_string(), blob_id);
         if let Some(then) = &f.translation_version
             && *then != translation_now
         {
@@ -1123,10 +1125,9 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         let body = rebuild(&original.body, &body_units, &texts);
         // The translation keeps its own front matter where it has one (tags, category in its
         // language); a new one starts from the original's.
-        let base = match std::fs::read_to_string(root.join(&f.translation)) {
-            Ok(text) => text,
-            Err(_) => original.text.clone(),
-        };
+        let base = existing
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_else(|| original.text.clone());
         let mut new = match frontmatter::split(&base) {
             Ok(split) => {
                 let head_len = base.len() - split.body.len();
@@ -1162,7 +1163,13 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
     }
     write_all(root, &writes)?;
     Ok(Imported {
-        files: writes.into_iter().map(|(f, v, _)| (f, v)).collect(),
+        files: writes
+            .into_iter()
+            .map(|(f, v, text)| {
+                let draft = frontmatter::is_draft(&text, &f);
+                (f, v, draft)
+            })
+            .collect(),
     })
 }
 
@@ -1197,14 +1204,12 @@ fn write_all(root: &Path, writes: &[(String, String, String)]) -> Result<(), Err
 /// `tebiki translations import`.
 pub fn run_import(root: &Path, xliff: &Path) -> Result<u8, Error> {
     let done = import(root, xliff)?;
-    for (file, version) in &done.files {
-        // A translation started with `tebiki new --lang` is a draft until an editor publishes it.
-        let draft = std::fs::read_to_string(root.join(file))
-            .is_ok_and(|text| frontmatter::is_draft(&text, file));
+    // A translation started with `tebiki new --lang` is a draft until an editor publishes it.
+    for (file, version, draft) in &done.files {
         eprintln!(
             "  imported {file}, translated from version {}{}",
             &version[..7],
-            if draft {
+            if *draft {
                 " (still a draft: remove `draft: true` to publish it)"
             } else {
                 ""
