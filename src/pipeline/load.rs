@@ -298,7 +298,7 @@ fn read_source(
     }
     let blob = config
         .is_default(&lang)
-        .then(|| crate::model::blob::Version::of_text(text));
+        .then(|| crate::model::blob::Version::of(text.as_bytes()));
     let (key, section, file_slug) = match kind {
         Kind::Section => (path.key(), dir.to_string(), String::new()),
         Kind::Page if is_bundle_index => {
