@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::diag;
 use crate::error::Error;
-use crate::pipeline::build::{BuildOptions, build};
+use crate::pipeline::build::{BuildOptions, BuildReport, build};
 
 /// The hidden command that removes a previous output in the background.
 pub const REMOVE_PREVIOUS: &str = "remove-previous-output";
@@ -15,13 +15,7 @@ pub const REMOVE_PREVIOUS: &str = "remove-previous-output";
 /// place.
 pub fn run(options: &BuildOptions) -> Result<u8, Error> {
     let mut report = build(options)?;
-    diag::eprint_warnings(&options.root, &report.warnings);
-    eprintln!(
-        "built {} pages into {} in {} ms",
-        report.pages,
-        report.out.display(),
-        report.elapsed.as_millis()
-    );
+    report_built(options, &report, "");
     let remover = std::env::current_exe().ok().map(|exe| {
         let mut remover = Command::new(exe);
         remover.arg(REMOVE_PREVIOUS);
@@ -35,4 +29,15 @@ pub fn run(options: &BuildOptions) -> Result<u8, Error> {
         eprintln!("warning: {warning}");
     }
     Ok(0)
+}
+
+/// Prints a finished build's warnings, then `{prefix}built N pages into OUT in T ms`.
+pub fn report_built(options: &BuildOptions, report: &BuildReport, prefix: &str) {
+    diag::eprint_warnings(&options.root, &report.warnings);
+    eprintln!(
+        "{prefix}built {} pages into {} in {} ms",
+        report.pages,
+        report.out.display(),
+        report.elapsed.as_millis()
+    );
 }

@@ -1,7 +1,8 @@
 //! `tebiki watch`: a full, safe `build` to disk after each batch of changes, for those who
 //! serve the output with their own server.
 
-use crate::diag::{self, Style};
+use crate::commands::build::report_built;
+use crate::diag::Style;
 use crate::error::Error;
 use crate::pipeline::build::{BuildOptions, build};
 use crate::pipeline::output::Previous;
@@ -36,13 +37,7 @@ pub fn watch(options: &BuildOptions) -> Result<u8, Error> {
 /// Builds, and says what was built.
 fn rebuild_to_disk(options: &BuildOptions, why: &str) -> Result<(), Error> {
     let mut report = build(options)?;
-    diag::eprint_warnings(&options.root, &report.warnings);
-    eprintln!(
-        "{why}: built {} pages into {} in {} ms",
-        report.pages,
-        report.out.display(),
-        report.elapsed.as_millis()
-    );
+    report_built(options, &report, &format!("{why}: "));
     if let Some(warning) = report.previous.take().and_then(Previous::remove) {
         eprintln!("warning: {warning}");
     }
