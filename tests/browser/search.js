@@ -178,6 +178,28 @@ async function run(browser) {
     // Japanese.
     await page.goto(`${root}ja/`);
     check(`${width}: the Japanese label is visible`, (await page.locator('label[for="search-input"]').textContent()) === '検索');
+    // Japanese is typed as a reading that an input method converts: Enter and the arrows
+    // convert and choose while it composes, so they must not open or move through results,
+    // and the reading is searched only once it is settled.
+    await typeQuery(page, 'AI');
+    const ime = await context.newCDPSession(page);
+    const here = page.url();
+    await ime.send('Input.imeSetComposition', { text: 'すいしん', selectionStart: 4, selectionEnd: 4 });
+    // As an input method sends them: key code 229 and no character, so no form submission.
+    for (const key of ['ArrowDown', 'Enter']) {
+      for (const type of ['rawKeyDown', 'keyUp']) {
+        await ime.send('Input.dispatchKeyEvent', { type, key, code: key, windowsVirtualKeyCode: 229 });
+      }
+    }
+    await page.waitForTimeout(400);
+    check(`${width}: Enter and arrows while composing stay with the input method`, page.url() === here && (await input.getAttribute('aria-activedescendant')) === null, page.url());
+    check(`${width}: a reading being composed is not searched`, (await page.$eval('[data-search]', (b) => b.getAttribute('data-search-shown'))) === 'AI');
+    await ime.send('Input.insertText', { text: '推進法' });
+    await page.waitForFunction(() => document.querySelector('[data-search]').getAttribute('data-search-shown') === 'AI推進法', null, { timeout: 10000 });
+    found = await results(page);
+    check(`${width}: the converted word is searched`, found.length > 0 && found[0].title.startsWith('AI推進法'), JSON.stringify(found.map((r) => r.title)));
+    await ime.detach();
+
     found = await typeQuery(page, '推進法');
     check(`${width}: "推進法" finds the AI推進法 guide first`, found.length > 0 && found[0].title.startsWith('AI推進法'), JSON.stringify(found.map((r) => r.title)));
     check(`${width}: "推進法" is highlighted whole`, found[0] && found[0].marks.includes('推進法'), JSON.stringify(found[0] && found[0].marks));

@@ -598,12 +598,21 @@
     });
   }
 
-  input.addEventListener('input', function () {
+  function later() {
     clearTimeout(timer);
     timer = setTimeout(run, 60);
-  });
+  }
+  // While an input method composes a word (Japanese is typed as a reading, then converted),
+  // the box holds a reading the reader has not chosen yet: search once the word is settled,
+  // and leave Enter, the arrows and Escape to the input method, which uses them to convert,
+  // pick a candidate and cancel. Chromium and Firefox mark those events `isComposing`; Safari
+  // ends the composition first and marks its Enter with keyCode 229 instead.
+  function composing(e) { return e.isComposing || e.keyCode === 229; }
+  input.addEventListener('input', function (e) { if (!composing(e)) later(); });
+  input.addEventListener('compositionend', later);
   input.addEventListener('focus', function () { if (input.value.trim() && list.children.length) open(); });
   input.addEventListener('keydown', function (e) {
+    if (composing(e)) return;
     if (e.key === 'ArrowDown') { e.preventDefault(); if (panel.hidden) run(); else highlight(active + 1); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(active - 1); }
     else if (e.key === 'Enter') { e.preventDefault(); go(); }
