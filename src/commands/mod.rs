@@ -11,7 +11,6 @@ pub mod translations;
 pub mod translations_diff;
 pub mod watch;
 pub mod xliff;
-pub mod xliff_segments;
 
 /// How a command prints its report.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]

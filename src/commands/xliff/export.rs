@@ -1,0 +1,482 @@
+//! `tebiki translations export`: the pages to translate, as XLIFF.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use super::{TEBIKI_NS, XLIFF_NS, parse_bytes, parse_file};
+use crate::commands::translations::report;
+use crate::commands::xliff::segments::{Tok, Unit, units};
+use crate::error::Error;
+use crate::model::blob::blob_id;
+use crate::model::config::{self, Config};
+use crate::model::content_path::{CONTENT_DIR, ContentPath};
+use crate::model::translation::Status;
+use crate::pipeline::escape::escape_into;
+use crate::pipeline::glossary::{self, Glossary};
+use crate::pipeline::ids::TermId;
+
+/// What `export` wrote.
+#[derive(Debug)]
+pub struct Exported {
+    /// The originals exported, relative to the site root.
+    pub files: Vec<String>,
+    pub units: usize,
+}
+
+/// One page to export: its original and its translation's file (which may not exist).
+struct Page {
+    original: String,
+    translation: String,
+    /// For a stale translation, the version of the original it was made from.
+    stale_from: Option<String>,
+    /// The translation is a draft (`tebiki new --lang` starts one as a copy of the original):
+    /// none of its text is a confirmed translation.
+    draft: bool,
+}
+
+/// Writes the XLIFF for `lang` of the pages in `paths` (content paths or files, originals or
+/// translations), or of every stale and missing page and section intro when `paths` is empty.
+pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Exported), Error> {
+    let config = config::load(root).map_err(Error::Content)?;
+    if config.is_default(lang) || config.language(lang).is_none() {
+        let others: Vec<&str> = config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .filter(|l| !config.is_default(l))
+            .collect();
+        return Err(Error::Usage(format!(
+            "`{lang}` is not a translation language of this site; choose one of: {}",
+            others.join(", ")
+        )));
+    }
+    let entries = report(root, Some(lang))?;
+    // Pages named by their file, and folders (`guides/`), which name every page in them.
+    let mut wanted = BTreeSet::new();
+    let mut folders = BTreeSet::new();
+    for p in paths {
+        let p = p.replace('\\', "/");
+        let p = p.trim_start_matches("./");
+        let rel = match p.strip_prefix(CONTENT_DIR) {
+            Some("" | "/") => "",
+            Some(rest) if rest.starts_with('/') => &rest[1..],
+            _ => p,
+        };
+        if rel.is_empty() || rel.ends_with('/') || root.join(CONTENT_DIR).join(rel).is_dir() {
+            let folder = rel.trim_end_matches('/');
+            folders.insert(if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            });
+        } else {
+            wanted.insert(ContentPath::parse(rel).key());
+        }
+    }
+    let in_folder = |key: &str| folders.iter().any(|f| key.starts_with(f.as_str()));
+    let mut pages = Vec::new();
+    for entry in &entries {
+        let is_term = entry.kind == crate::commands::translations::ItemKind::Term;
+        let chosen = if wanted.is_empty() && folders.is_empty() {
+            matches!(entry.status, Status::Stale | Status::Missing)
+        } else {
+            wanted.contains(&entry.key) || in_folder(&entry.key)
+        };
+        if is_term || !chosen {
+            continue;
+        }
+        let translation = entry.translation.clone().unwrap_or_else(|| {
+            format!(
+                "{CONTENT_DIR}/{}",
+                ContentPath::parse(&entry.key).file_in(Some(lang))
+            )
+        });
+        pages.push(Page {
+            original: entry.source.clone(),
+            translation,
+            stale_from: (entry.status == Status::Stale)
+                .then(|| entry.translated_from.clone())
+                .flatten(),
+            draft: entry.draft,
+        });
+    }
+    let known: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    if let Some(unknown) = wanted.iter().find(|k| !known.contains(k.as_str())) {
+        return Err(Error::Usage(format!(
+            "`{CONTENT_DIR}/{unknown}` is not a page or section of this site in the default language"
+        )));
+    }
+    if let Some(empty) = folders
+        .iter()
+        .find(|f| !known.iter().any(|k| k.starts_with(f.as_str())))
+    {
+        return Err(Error::Usage(format!(
+            "`{CONTENT_DIR}/{empty}` holds no page or section of this site in the default language"
+        )));
+    }
+    let glossary = glossary::load(root, &config).value;
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"{XLIFF_NS}\" xmlns:tbk=\"{TEBIKI_NS}\" version=\"2.1\" srcLang=\"{}\" trgLang=\"{}\">\n",
+        attr(&config.default_language),
+        attr(lang)
+    );
+    let mut done = Exported {
+        files: Vec::new(),
+        units: 0,
+    };
+    for (n, page) in pages.iter().enumerate() {
+        done.units += export_file(
+            root,
+            &config,
+            lang,
+            glossary.as_ref(),
+            page,
+            n + 1,
+            &mut xml,
+        )?;
+        done.files.push(page.original.clone());
+    }
+    xml.push_str("</xliff>\n");
+    Ok((xml, done))
+}
+
+fn attr(text: &str) -> String {
+    let mut out = String::new();
+    escape_into(&mut out, text);
+    out
+}
+
+/// The inline codes of `toks` as XLIFF, with `markup` collecting their `<data>`.
+fn inline_xml(toks: &[Tok], out: &mut String, data: &mut Vec<(String, String)>) {
+    for tok in toks {
+        match tok {
+            Tok::Text(s) => escape_into(out, s),
+            Tok::Open(id, m) => {
+                data.push((format!("d{id}s"), m.clone()));
+                out.push_str(&format!(
+                    "<pc id=\"{id}\" dataRefStart=\"d{id}s\" dataRefEnd=\"d{id}e\">"
+                ));
+            }
+            Tok::Close(id, m) => {
+                data.push((format!("d{id}e"), m.clone()));
+                out.push_str("</pc>");
+            }
+            Tok::Ph(id, m) => {
+                data.push((format!("d{id}"), m.clone()));
+                out.push_str(&format!("<ph id=\"{id}\" dataRef=\"d{id}\"/>"));
+            }
+        }
+    }
+}
+
+/// The codes of a unit, in order, as (kind, id): what a target must have.
+fn code_shape(toks: &[Tok]) -> Vec<(u8, usize)> {
+    toks.iter()
+        .filter_map(|t| match t {
+            Tok::Text(_) => None,
+            Tok::Open(id, _) => Some((b'o', *id)),
+            Tok::Close(id, _) => Some((b'c', *id)),
+            Tok::Ph(id, _) => Some((b'p', *id)),
+        })
+        .collect()
+}
+
+/// The section of each unit: how many headings come before it (a heading opens its own).
+fn section_of(units: &[Unit]) -> Vec<usize> {
+    let mut k = 0;
+    units
+        .iter()
+        .map(|u| {
+            if u.kind == "heading" {
+                k += 1;
+            }
+            k
+        })
+        .collect()
+}
+
+/// For each unit of the original, the translation's unit that translates it, where that can be
+/// told: sections are aligned by heading order; within a section whose blocks are of the same
+/// kinds in the same order, block by block; otherwise only the heading. A block whose inline
+/// codes differ from the original's gets no target.
+fn aligned_targets(source: &[Unit], target: &[Unit]) -> Vec<Option<Vec<Tok>>> {
+    let (ls, rs) = (section_of(source), section_of(target));
+    let group = |units: &[Unit], of: &[usize], k: usize| -> Vec<usize> {
+        (0..units.len()).filter(|&i| of[i] == k).collect()
+    };
+    let mut out = vec![None; source.len()];
+    let sections = ls
+        .last()
+        .copied()
+        .unwrap_or(0)
+        .max(rs.last().copied().unwrap_or(0));
+    for k in 0..=sections {
+        let (l, r) = (group(source, &ls, k), group(target, &rs, k));
+        let same = l.len() == r.len()
+            && l.iter()
+                .zip(&r)
+                .all(|(&a, &b)| source[a].kind == target[b].kind);
+        let pairs: Vec<(usize, usize)> = if same {
+            l.iter().copied().zip(r.iter().copied()).collect()
+        } else {
+            match (l.first(), r.first()) {
+                (Some(&a), Some(&b))
+                    if source[a].kind == "heading" && target[b].kind == "heading" =>
+                {
+                    vec![(a, b)]
+                }
+                _ => Vec::new(),
+            }
+        };
+        for (a, b) in pairs {
+            if code_shape(&source[a].toks) == code_shape(&target[b].toks) {
+                out[a] = Some(target[b].toks.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Writes one `<file>`; returns its number of units.
+fn export_file(
+    root: &Path,
+    config: &Config,
+    lang: &str,
+    glossary: Option<&Glossary>,
+    page: &Page,
+    n: usize,
+    xml: &mut String,
+) -> Result<usize, Error> {
+    let original = parse_file(root, &page.original)?;
+    let translation = if root.join(&page.translation).is_file() {
+        Some(parse_file(root, &page.translation)?)
+    } else {
+        None
+    };
+    let source_units = units(&original.body);
+    // A stale translation's text is offered as the target of every unit, but only where the
+    // source unit is as it was when translated is it still a translation: the others are marked
+    // for review (`state="initial"`), and an import refuses them until a translator confirms.
+    // Without the earlier version (no git, never committed) every offered target is marked.
+    let earlier = page.stale_from.as_ref().map(|from| {
+        crate::commands::translations_diff::blob(root, from)
+            .and_then(|bytes| parse_bytes(&page.original, bytes).ok())
+    });
+    let earlier_units = earlier.as_ref().map(|e| e.as_ref().map(|e| units(&e.body)));
+    let unchanged = |toks: &[Tok]| match &earlier_units {
+        None => true,
+        Some(None) => false,
+        Some(Some(units)) => units.iter().any(|u| u.toks == toks),
+    };
+    let unchanged_field = |key: &str, now: &str| match &earlier {
+        None => true,
+        Some(None) => false,
+        Some(Some(e)) => {
+            let then = if key == "title" { &e.title } else { &e.summary };
+            then.as_deref() == Some(now)
+        }
+    };
+    let target_units = translation.as_ref().map(|t| units(&t.body));
+    let targets = target_units
+        .as_ref()
+        .map(|t| aligned_targets(&source_units, t))
+        .unwrap_or_default();
+    // The translation as it was exported (`new` when there was none), so that an import does
+    // not overwrite what was written in it since.
+    let translation_version = translation
+        .as_ref()
+        .map_or_else(|| "new".to_string(), |t| blob_id(&t.bytes));
+    xml.push_str(&format!(
+        "  <file id=\"f{n}\" original=\"{}\" tbk:translation=\"{}\" tbk:version=\"{}\" tbk:translationVersion=\"{translation_version}\">\n",
+        attr(&page.original),
+        attr(&page.translation),
+        blob_id(&original.bytes)
+    ));
+    let mut count = 0;
+    for (key, source, target) in [
+        (
+            "title",
+            &original.title,
+            translation.as_ref().and_then(|t| t.title.clone()),
+        ),
+        (
+            "summary",
+            &original.summary,
+            translation.as_ref().and_then(|t| t.summary.clone()),
+        ),
+    ] {
+        let Some(source) = source.as_ref().filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let toks = [Tok::Text(source.clone())];
+        let target = target.map(|t| vec![Tok::Text(t)]);
+        unit_xml(
+            xml,
+            key,
+            key,
+            &toks,
+            target.as_deref(),
+            page.draft || !unchanged_field(key, source),
+            glossary,
+            &config.default_language,
+            lang,
+        );
+        count += 1;
+    }
+    for (i, unit) in source_units.iter().enumerate() {
+        let target = targets.get(i).cloned().flatten();
+        unit_xml(
+            xml,
+            &format!("u{}", i + 1),
+            unit.kind,
+            &unit.toks,
+            target.as_deref(),
+            page.draft || !unchanged(&unit.toks),
+            glossary,
+            &config.default_language,
+            lang,
+        );
+        count += 1;
+    }
+    xml.push_str("  </file>\n");
+    Ok(count)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn unit_xml(
+    xml: &mut String,
+    id: &str,
+    name: &str,
+    toks: &[Tok],
+    target: Option<&[Tok]>,
+    review: bool,
+    glossary: Option<&Glossary>,
+    source_lang: &str,
+    lang: &str,
+) {
+    xml.push_str(&format!(
+        "    <unit id=\"{}\" name=\"{}\">\n",
+        attr(id),
+        attr(name)
+    ));
+    if let Some(g) = glossary {
+        let plain: String = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        let found: BTreeSet<TermId> = g
+            .find(&plain, source_lang, true, |_| false)
+            .into_iter()
+            .map(|f| f.term)
+            .collect();
+        let notes: Vec<String> = found
+            .into_iter()
+            .filter_map(|t| {
+                let term = &g.terms[t];
+                let (from, to) = (term.langs.get(source_lang)?, term.langs.get(lang)?);
+                let mut also: Vec<&str> = to.abbr.iter().map(String::as_str).collect();
+                also.extend(to.aliases.iter().map(String::as_str));
+                let also = if also.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also: {})", also.join(", "))
+                };
+                Some(format!("{} → {}{also}", from.term, to.term))
+            })
+            .collect();
+        if !notes.is_empty() {
+            xml.push_str("      <notes>\n");
+            for note in notes {
+                xml.push_str(&format!(
+                    "        <note category=\"glossary\">{}</note>\n",
+                    attr(&note)
+                ));
+            }
+            xml.push_str("      </notes>\n");
+        }
+    }
+    let mut data = Vec::new();
+    let mut source = String::new();
+    inline_xml(toks, &mut source, &mut data);
+    let mut target_xml = String::new();
+    if let Some(target) = target {
+        let mut ignored = Vec::new();
+        inline_xml(target, &mut target_xml, &mut ignored);
+    }
+    if !data.is_empty() {
+        xml.push_str("      <originalData>\n");
+        for (id, markup) in &data {
+            xml.push_str(&format!(
+                "        <data id=\"{id}\" xml:space=\"preserve\">{}</data>\n",
+                attr(markup)
+            ));
+        }
+        xml.push_str("      </originalData>\n");
+    }
+    xml.push_str(if review && target.is_some() {
+        "      <segment state=\"initial\">\n"
+    } else {
+        "      <segment>\n"
+    });
+    xml.push_str(&format!(
+        "        <source xml:space=\"preserve\">{source}</source>\n"
+    ));
+    if target.is_some() {
+        xml.push_str(&format!(
+            "        <target xml:space=\"preserve\">{target_xml}</target>\n"
+        ));
+    }
+    xml.push_str("      </segment>\n    </unit>\n");
+}
+
+/// `tebiki translations export`: writes the file, says what it holds.
+pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Result<u8, Error> {
+    refuse_to_replace_other_files(out)?;
+    let (xml, done) = export(root, lang, paths)?;
+    if done.files.is_empty() {
+        // An XLIFF document needs a `<file>`: none is written.
+        eprintln!(
+            "nothing to export: every page and section intro has a current `{lang}` translation; {} was not written",
+            out.display()
+        );
+        return Ok(0);
+    }
+    std::fs::write(out, xml).map_err(|e| Error::io(out, e))?;
+    eprintln!(
+        "exported {} page{} ({} units) for `{lang}` to {}",
+        done.files.len(),
+        if done.files.len() == 1 { "" } else { "s" },
+        done.units,
+        out.display()
+    );
+    Ok(0)
+}
+
+/// An export replaces an earlier export, and nothing else: `-o` naming a page or book.toml by
+/// mistake must not cost the file.
+fn refuse_to_replace_other_files(out: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    let read = std::fs::File::open(out).and_then(|file| file.take(4096).read_to_end(&mut head));
+    let head = String::from_utf8_lossy(&head);
+    // An XML document, its root element `<xliff`: a page that mentions XLIFF is not one.
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let root_element = match head.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r.trim_start()),
+        None => head,
+    };
+    if meta.is_file() && read.is_ok() && root_element.starts_with("<xliff") {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "refusing to write over `{}`: it is not an XLIFF file, and an export replaces only an \
+         earlier export; name a new file with -o, such as `ja.xlf`",
+        out.display()
+    )))
+}
