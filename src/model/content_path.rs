@@ -11,7 +11,13 @@ pub const CONTENT_DIR: &str = "content";
 /// Hidden files, editors' swap and backup files and merge tools' leftovers (`x.orig`) are
 /// never content: publishing them would publish old drafts.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || is_editor_file(name)
+}
+
+/// What an editor, a merge tool or a file manager leaves beside the files it works on: swap
+/// and backup files, lock files, `x.orig`, Finder's `.DS_Store`.
+fn is_editor_file(name: &str) -> bool {
+    name.starts_with(".#")
         || name.starts_with('#')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -20,8 +26,38 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".bak")
         || name.ends_with(".orig")
         || name == "4913"
+        || name == ".DS_Store"
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+}
+
+/// Files in `static/` (the site's or a theme's) are published as they are, hidden ones too:
+/// `.well-known/security.txt`, `.nojekyll` and `.htaccess` are there to be published, as Hugo
+/// and Zola publish them. Editors' files are still left out, and so is git's own (`.git/`,
+/// `.gitkeep`, `.gitignore`).
+pub fn is_ignored_in_static(name: &str) -> bool {
+    is_editor_file(name) || name.starts_with(".git")
+}
+
+/// Whether the file at `rel` (`/`-separated, from the site's root or a theme's folder) is
+/// left out of the site: inside a `static/` folder by [`is_ignored_in_static`], elsewhere by
+/// [`is_ignored`], in its own name and every folder's on the way.
+pub fn is_ignored_path(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let statics = match parts.as_slice() {
+        ["static", ..] => 1,
+        ["themes", _, "static", ..] => 3,
+        _ => 0,
+    };
+    let (outer, inner) = parts.split_at(statics);
+    outer.iter().any(|p| is_ignored(p))
+        || inner.iter().any(|p| {
+            if statics > 0 {
+                is_ignored_in_static(p)
+            } else {
+                is_ignored(p)
+            }
+        })
 }
 
 /// A Markdown file's path inside `content/`, taken apart: `guides/ai-act.ja.md` is the file

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
+use crate::model::content_path::is_ignored_in_static;
 use crate::pipeline::claims::{self, Claimant};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
@@ -329,6 +330,10 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
         for entry in walkdir::WalkDir::new(&static_dir)
             .follow_links(true)
             .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !is_ignored_in_static(&e.file_name().to_string_lossy())
+            })
         {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&static_dir).to_path_buf();

@@ -8,6 +8,7 @@ use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic, Reported, display_path};
+use crate::model::content_path::is_ignored_path;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -92,13 +93,11 @@ impl Theme {
         }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
-                if !entry.file_type().is_file()
-                    || crate::model::content_path::is_ignored(&entry.file_name().to_string_lossy())
-                {
-                    continue;
-                }
                 let path = entry.path().to_path_buf();
                 let rel = display_path(&dir, &path);
+                if !entry.file_type().is_file() || is_ignored_path(&rel) {
+                    continue;
+                }
                 if let Some(t) = rel.strip_prefix("templates/") {
                     match std::fs::read_to_string(&path) {
                         Ok(text) => {

@@ -107,8 +107,10 @@ impl Sink for MemorySink {
     }
 
     fn copy(&self, path: &str, source: &Path) -> std::io::Result<()> {
-        // Fail now, as a build would, rather than when the file is first requested.
-        std::fs::metadata(source)?;
-        self.insert(path, Body::File(source.to_path_buf()))
+        // Fail now, as a build would, rather than when the file is first requested. A link
+        // in `static/` is published as the file it points to, as the build copies it, so the
+        // file is kept by its real path: the server reads only regular files, never links.
+        let real = source.canonicalize()?;
+        self.insert(path, Body::File(real))
     }
 }

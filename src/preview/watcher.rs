@@ -18,7 +18,7 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::Error;
-use crate::model::content_path::is_ignored;
+use crate::model::content_path::is_ignored_path;
 
 /// How long the files must be quiet after an event before the batch is handed over: longer
 /// than the gaps between the system calls of one editor's save, short enough to add next to
@@ -51,6 +51,10 @@ struct Batch {
     changed: BTreeSet<String>,
     /// Of those, the files written to (or created) and not closed yet.
     writing: BTreeSet<String>,
+    /// Watched folders that were themselves created, removed or renamed: one deleted and made
+    /// again within the batch (`rm -rf content && cp -r backup content`) is a new folder, and
+    /// the watch on the old one would report nothing more.
+    replaced: BTreeSet<&'static str>,
 }
 
 impl Watcher {
@@ -71,7 +75,7 @@ impl Watcher {
             .watcher
             .watch(&watcher.root, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", watcher.root.display())))?;
-        watcher.watch_folders();
+        watcher.watch_folders(&BTreeSet::new());
         Ok(watcher)
     }
 
@@ -80,11 +84,12 @@ impl Watcher {
         &self.root
     }
 
-    fn watch_folders(&mut self) {
+    /// Watches the folders that exist and are not watched yet, and again those in `replaced`.
+    fn watch_folders(&mut self, replaced: &BTreeSet<&'static str>) {
         for folder in FOLDERS {
             let path = self.root.join(folder);
-            if self.watched.contains(folder) && !path.is_dir() {
-                // Gone: watch it again if it comes back.
+            if self.watched.contains(folder) && (!path.is_dir() || replaced.contains(folder)) {
+                // Gone, or a new folder in its place: watch it again as it is now.
                 let _ = self.watcher.unwatch(&path);
                 self.watched.remove(folder);
             }
@@ -129,7 +134,7 @@ impl Watcher {
             }
         }
         // A folder may have appeared (or come back) with this batch.
-        self.watch_folders();
+        self.watch_folders(&batch.replaced);
         Some(batch.changed.into_iter().collect())
     }
 
@@ -156,6 +161,15 @@ impl Watcher {
             let Some(rel) = self.relevant(path) else {
                 continue;
             };
+            if matches!(
+                event.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Name(_))
+            ) && let Some(folder) = FOLDERS.into_iter().find(|f| *f == rel)
+            {
+                batch.replaced.insert(folder);
+            }
             if REPORTS_CLOSES {
                 match event.kind {
                     EventKind::Create(CreateKind::File)
@@ -176,7 +190,8 @@ impl Watcher {
     }
 
     /// The root-relative path of a changed file the site may use, or `None` for editor swap
-    /// and backup files, hidden files and anything outside the watched sources.
+    /// and backup files, hidden files outside `static/` and anything outside the watched
+    /// sources: what the build leaves out, by the same rule.
     fn relevant(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let parts: Vec<String> = rel
@@ -185,10 +200,11 @@ impl Watcher {
             .collect();
         let first = parts.first()?;
         let wanted = first == "book.toml" && parts.len() == 1 || FOLDERS.contains(&first.as_str());
-        if !wanted || parts.iter().any(|p| is_ignored(p)) {
+        let rel = parts.join("/");
+        if !wanted || is_ignored_path(&rel) {
             return None;
         }
-        Some(parts.join("/"))
+        Some(rel)
     }
 }
 
@@ -377,5 +393,54 @@ mod tests {
         std::fs::write(dir.path().join("static/x.css"), "p {}").expect("write");
         let batch = watcher.next_batch().expect("a batch");
         assert!(batch.contains(&"static/x.css".to_string()), "{batch:?}");
+    }
+
+    /// A folder deleted and made again between two batches (`rm -rf content && cp -r saved
+    /// content`) is watched as the new folder it is.
+    #[test]
+    fn a_folder_replaced_within_one_batch_is_watched_again() {
+        let (dir, mut watcher) = site();
+        let content = dir.path().join("content");
+        let saved = dir.path().join("saved");
+        std::fs::create_dir_all(saved.join("guides")).expect("mkdir");
+        std::fs::write(saved.join("guides/a.md"), "---\ntitle: S\n---\nS.\n").expect("write");
+        std::fs::remove_dir_all(&content).expect("rm");
+        std::fs::rename(&saved, &content).expect("mv");
+        let batch = watcher.next_batch().expect("a batch");
+        assert!(batch.contains(&"content".to_string()), "{batch:?}");
+        while watcher.events.recv_timeout(MAX_WAIT).is_ok() {}
+        std::fs::write(content.join("guides/a.md"), "---\ntitle: T\n---\nT.\n").expect("write");
+        assert_eq!(
+            watcher.next_batch(),
+            Some(vec!["content/guides/a.md".to_string()])
+        );
+    }
+
+    /// The watcher leaves out what the build leaves out: hidden files everywhere but in
+    /// `static/`, editors' files everywhere.
+    #[test]
+    fn hidden_files_in_static_are_seen_and_editors_files_are_not() {
+        let (dir, watcher) = site();
+        let seen = |rel: &str| watcher.relevant(&dir.path().join(rel));
+        assert_eq!(
+            seen("static/.well-known/security.txt").as_deref(),
+            Some("static/.well-known/security.txt")
+        );
+        assert_eq!(
+            seen("themes/t/static/.nojekyll").as_deref(),
+            Some("themes/t/static/.nojekyll")
+        );
+        for ignored in [
+            "static/.a.js.swp",
+            "static/a.js~",
+            "static/a.js.bak",
+            "static/.DS_Store",
+            "static/.gitkeep",
+            "content/.hidden.md",
+            "themes/t/templates/.page.html.swp",
+            "themes/t/.git/config",
+        ] {
+            assert_eq!(seen(ignored), None, "{ignored}");
+        }
     }
 }

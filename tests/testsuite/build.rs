@@ -306,3 +306,51 @@ fn site_static_files_are_copied_and_win_over_the_theme() {
     assert!(f.path("public/images/logo.svg").is_file());
     assert_eq!(f.read("public/style.css"), "body { color: black; }");
 }
+
+/// static/ is published as it is, hidden files too (`.well-known/`, `.nojekyll` and
+/// `.htaccess` are there for the host), but not what editors and git leave in it.
+#[test]
+fn static_hidden_files_are_published_and_editors_files_are_not() {
+    let f = Fixture::bilingual();
+    for rel in [
+        "static/.well-known/security.txt",
+        "static/.nojekyll",
+        "static/.htaccess",
+        "static/app.js",
+        "static/app.js~",
+        "static/.app.js.swp",
+        "static/app.js.bak",
+        "static/.#app.js",
+        "static/.DS_Store",
+        "static/.gitkeep",
+        "static/.git/config",
+    ] {
+        f.write(rel, "x");
+    }
+    f.build_ok(&[]);
+    for published in [
+        ".well-known/security.txt",
+        ".nojekyll",
+        ".htaccess",
+        "app.js",
+    ] {
+        assert!(
+            f.path(&format!("public/{published}")).is_file(),
+            "{published}"
+        );
+    }
+    for left_out in [
+        "app.js~",
+        ".app.js.swp",
+        "app.js.bak",
+        ".#app.js",
+        ".DS_Store",
+        ".gitkeep",
+        ".git",
+    ] {
+        assert!(
+            !f.path(&format!("public/{left_out}")).exists(),
+            "{left_out}"
+        );
+    }
+}

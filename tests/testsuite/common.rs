@@ -247,9 +247,11 @@ AI戦略本部を置く。
 "#;
 
 /// Every file under `dir` (an output directory) by its `/`-separated path, without tebiki's
-/// `.tebiki-output` marker: what a visitor of the built site can fetch.
+/// `.tebiki-output` marker: what a visitor of the built site can fetch. A link counts as the
+/// file it leads to.
 pub fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())

@@ -819,6 +819,43 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
             }),
         ),
         (
+            "hidden files and editors' files put in static/",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "static/.well-known/security.txt",
+                    "Contact: mailto:a@example.org\n",
+                );
+                f.write("static/.nojekyll", "");
+                f.write("static/app.js", "let a = 1;\n");
+                f.write("static/app.js~", "let a = 0;\n");
+                f.write("static/.app.js.swp", "swap");
+                f.write("static/app.js.bak", "let a = 0;\n");
+                f.write("static/.gitkeep", "");
+            }),
+        ),
+        (
+            "a file in static/ that is a link to a file elsewhere",
+            Box::new(|f: &Fixture| {
+                f.write("elsewhere/notice.txt", "Linked in.\n");
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(
+                    f.path("elsewhere/notice.txt"),
+                    f.path("static/notice.txt"),
+                )
+                .expect("symlink");
+            }),
+        ),
+        (
+            "content/ deleted and made again in one go",
+            Box::new(|f: &Fixture| {
+                for (rel, bytes) in crate::common::files_in(&f.path("content")) {
+                    f.write_bytes(&format!("saved/{rel}"), &bytes);
+                }
+                std::fs::remove_dir_all(f.path("content")).expect("rm");
+                rename(f, "saved", "content");
+            }),
+        ),
+        (
             "a folder renamed",
             Box::new(|f: &Fixture| rename(f, "content/notes", "content/later")),
         ),
