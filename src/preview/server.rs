@@ -145,6 +145,14 @@ impl State {
             .clone()
     }
 
+    /// The snapshot served now and the generation its pages carry, taken together: a page
+    /// must never carry a newer generation than its content, or the reload that brings the
+    /// new content would be taken as already seen.
+    fn current(&self) -> (Arc<Snapshot>, u64) {
+        let hub = self.lock_hub();
+        (self.snapshot(), hub.generation)
+    }
+
     /// Serves `snapshot` from now on and tells every page to reload.
     fn publish(&self, snapshot: Arc<Snapshot>) {
         let mut hub = self.lock_hub();
@@ -617,7 +625,7 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
         set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
         return response;
     }
-    let snapshot = state.snapshot();
+    let (snapshot, generation) = state.current();
     if path == FILES_PATH {
         let list = serde_json::Value::from(snapshot.paths()).to_string();
         let mut response = Response::new(Reply::bytes(list));
@@ -645,7 +653,6 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
     let bytes = match snapshot.get(&rel).map(read_body) {
         Some(Ok(bytes)) => bytes,
         _ => {
-            let generation = state.lock_hub().generation;
             // No build yet (the first one failed) or no 404 page: a bare page that still
             // carries the live-reload script, so the error overlay shows.
             let page = format!(
@@ -678,9 +685,9 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
         });
     let html = content_type.starts_with("text/html");
     let body = match rebased {
-        Some(text) if html => Reply::bytes(inject(&text, state.lock_hub().generation)),
+        Some(text) if html => Reply::bytes(inject(&text, generation)),
         Some(text) => Reply::bytes(text),
-        None if html => Reply::bytes(inject(&bytes, state.lock_hub().generation)),
+        None if html => Reply::bytes(inject(&bytes, generation)),
         None => Reply::bytes(Bytes::from_owner(bytes)),
     };
     let mut response = Response::new(body);
