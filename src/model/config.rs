@@ -138,6 +138,14 @@ impl Config {
         self.language(lang).map_or(&self.title, |l| &l.title)
     }
 
+    /// Who publishes the site, as structured data and feeds name it: `[book] publisher`,
+    /// else the site's title in `lang`.
+    pub fn publisher_in(&self, lang: &str) -> &str {
+        self.publisher
+            .as_deref()
+            .unwrap_or_else(|| self.title_in(lang))
+    }
+
     /// Replaces the base URL (from `--base-url` or `serve`), normalised like the one in the file.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         self.base_url = normalise_base_url(url)?;

@@ -14,6 +14,25 @@ pub fn percent_encode_path(path: &str) -> String {
     out
 }
 
+/// `url` as a URI: every byte of a character outside ASCII, and the ASCII characters a URL
+/// may not hold as written, as `%XX` (`/ja/tags/ai推進法/` → `/ja/tags/ai%E6%8E%A8…/`), for
+/// formats that take URIs, not IRIs, as the sitemap protocol does. Escapes already there and
+/// the URL's own structure (`%`, `#`, `?`) are kept.
+pub fn uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() && !c.is_ascii_control() && !" \"<>\\^`{|}".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes (as UTF-8), leaving malformed ones as written.
 pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
@@ -36,4 +55,23 @@ pub fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_escapes_what_is_not_ascii_and_keeps_the_structure() {
+        assert_eq!(
+            uri("https://example.org/ja/tags/ai推進法/"),
+            "https://example.org/ja/tags/ai%E6%8E%A8%E9%80%B2%E6%B3%95/"
+        );
+        assert_eq!(
+            uri("https://example.org/a%20b/?q=1#x"),
+            "https://example.org/a%20b/?q=1#x"
+        );
+        assert_eq!(uri("/a b/\"c\"/"), "/a%20b/%22c%22/");
+        assert_eq!(uri("/café/"), "/caf%C3%A9/");
+    }
 }

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use crate::model::dates::Date;
 use crate::model::frontmatter::ChangeNote;
+use crate::model::url::uri;
 use crate::pipeline::ids::PageId;
 use crate::pipeline::index::{Page, Site};
 use crate::pipeline::render::pagination;
@@ -156,6 +157,11 @@ fn atom(site: &Site, lang: &str) -> String {
         &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", lang)],
     );
     xml.text("title", site.config.title_in(lang));
+    // RFC 4287 asks for an author of every entry, given once for the feed: the publisher, as
+    // the pages' structured data names it.
+    xml.open("author", &[]);
+    xml.text("name", site.config.publisher_in(lang));
+    xml.close("author");
     xml.empty(
         "link",
         &[
@@ -310,7 +316,7 @@ fn sitemap(site: &Site) -> String {
     );
     let mut entry = |path: &str, lastmod: Option<String>, alternates: Vec<(String, String)>| {
         xml.open("url", &[]);
-        xml.text("loc", &site.url(path));
+        xml.text("loc", &uri(&site.url(path)));
         if let Some(d) = lastmod {
             xml.text("lastmod", &d);
         }
@@ -320,7 +326,7 @@ fn sitemap(site: &Site) -> String {
                 &[
                     ("rel", "alternate"),
                     ("hreflang", &lang),
-                    ("href", &site.url(&alt)),
+                    ("href", &uri(&site.url(&alt))),
                 ],
             );
         }
@@ -339,14 +345,41 @@ fn sitemap(site: &Site) -> String {
             entry(&pagination::page_path(&section.path, n), None, Vec::new());
         }
     }
+    // Alternates as each page's <head> gives them: only where more than one language has it.
+    let several = |versions: Vec<(&str, String)>| -> Vec<(String, String)> {
+        if versions.len() > 1 {
+            versions
+                .into_iter()
+                .map(|(l, p)| (l.to_string(), p))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    };
     for ((kind, lang), terms) in &site.taxonomies {
         let list = site.taxonomy_path(*kind, lang, None);
-        entry(&list, None, Vec::new());
+        entry(&list, None, several(site.taxonomy_list_versions(*kind)));
         for (i, term) in terms.iter().enumerate() {
             let path = site.taxonomy_path(*kind, lang, Some(&term.slug));
-            for n in 1..=pagination::term_pages(site, *kind, lang, i) {
+            entry(
+                &path,
+                None,
+                several(site.taxonomy_term_versions(*kind, &term.slug)),
+            );
+            for n in 2..=pagination::term_pages(site, *kind, lang, i) {
                 entry(&pagination::page_path(&path, n), None, Vec::new());
             }
+        }
+    }
+    if site.glossary.is_some() {
+        let versions: Vec<(&str, String)> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
+            .collect();
+        for (_, path) in &versions {
+            entry(path, None, several(versions.clone()));
         }
     }
     for page in &site.pages {

@@ -288,6 +288,41 @@ impl Site {
         }
     }
 
+    /// The (language, path) of every language's list of `kind` (`/tags/`, `/ja/tags/`): the
+    /// languages that have one, in the order of `book.toml`.
+    pub fn taxonomy_list_versions(&self, kind: Taxonomy) -> Vec<(&str, String)> {
+        self.config
+            .languages
+            .iter()
+            .filter(|l| self.taxonomies.contains_key(&(kind, l.code.clone())))
+            .map(|l| (l.code.as_str(), self.taxonomy_path(kind, &l.code, None)))
+            .collect()
+    }
+
+    /// The (language, path) of every language's page of the tag or category `slug`: a name
+    /// that both languages use (`AISI`) has a page in each.
+    pub fn taxonomy_term_versions(&self, kind: Taxonomy, slug: &str) -> Vec<(&str, String)> {
+        self.config
+            .languages
+            .iter()
+            .filter(|l| {
+                self.taxonomies
+                    .get(&(kind, l.code.clone()))
+                    .is_some_and(|terms| {
+                        terms
+                            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+                            .is_ok()
+                    })
+            })
+            .map(|l| {
+                (
+                    l.code.as_str(),
+                    self.taxonomy_path(kind, &l.code, Some(slug)),
+                )
+            })
+            .collect()
+    }
+
     /// Path of a language's glossary page relative to the base.
     pub fn glossary_path(&self, lang: &str) -> String {
         format!("{}glossary/", lang_prefix(&self.config, lang))

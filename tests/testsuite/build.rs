@@ -354,3 +354,81 @@ fn static_hidden_files_are_published_and_editors_files_are_not() {
         );
     }
 }
+
+/// The sitemap lists every page a reader can reach, the glossary too, by escaped URLs, with
+/// each page's other languages as its `<head>` gives them; a tag page's language switch leads
+/// to the same tag in the other language, or to that language's tags; feeds name an author.
+#[test]
+fn sitemap_feeds_and_tag_pages_name_their_languages() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\ndefinition = \"中心となる組織。\"\n",
+    );
+    f.write(
+        "content/guides/aisi.md",
+        "---\ntitle: AISI\ntags: [\"AISI\"]\n---\nThe institute.\n",
+    );
+    f.write(
+        "content/guides/aisi.ja.md",
+        "---\ntitle: AISI\ntags: [\"AISI\"]\n---\n研究所。\n",
+    );
+    f.build_ok(&[]);
+    let sitemap = f.read("public/sitemap.xml");
+    let entry = |loc: &str| -> String {
+        let at = sitemap
+            .find(&format!("<loc>{loc}</loc>"))
+            .unwrap_or_else(|| panic!("no entry for {loc}:\n{sitemap}"));
+        sitemap[at..at + sitemap[at..].find("</url>").expect("end")].to_string()
+    };
+    let alternate = |lang: &str, href: &str| {
+        format!("<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>")
+    };
+    assert!(
+        entry("https://example.org/glossary/")
+            .contains(&alternate("ja", "https://example.org/ja/glossary/"))
+    );
+    assert!(
+        entry("https://example.org/ja/glossary/")
+            .contains(&alternate("en", "https://example.org/glossary/"))
+    );
+    assert!(
+        entry("https://example.org/tags/")
+            .contains(&alternate("ja", "https://example.org/ja/tags/"))
+    );
+    assert!(
+        entry("https://example.org/tags/aisi/")
+            .contains(&alternate("ja", "https://example.org/ja/tags/aisi/"))
+    );
+    // A tag only one language uses has no alternates.
+    assert!(!entry("https://example.org/tags/ai-act/").contains("xhtml:link"));
+    // Japanese addresses escaped, as the sitemap protocol asks.
+    entry("https://example.org/ja/tags/ai%E6%8E%A8%E9%80%B2%E6%B3%95/");
+    assert!(!sitemap.contains("推進法"), "{sitemap}");
+
+    let aisi = f.read("public/tags/aisi/index.html");
+    assert!(
+        aisi.contains(
+            "<a href=\"https://example.org/ja/tags/aisi/\" hreflang=\"ja\" lang=\"ja\">日本語</a>"
+        ),
+        "{aisi}"
+    );
+    assert!(
+        aisi.contains("hreflang=\"ja\" href=\"https://example.org/ja/tags/aisi/\""),
+        "{aisi}"
+    );
+    let act = f.read("public/tags/ai-act/index.html");
+    assert!(
+        act.contains("class=\"lang-untranslated\" href=\"https://example.org/ja/tags/\""),
+        "{act}"
+    );
+
+    assert!(
+        f.read("public/atom.xml")
+            .contains("<author>\n    <name>Test Guides</name>\n  </author>")
+    );
+    assert!(
+        f.read("public/ja/atom.xml")
+            .contains("<author>\n    <name>テストガイド</name>\n  </author>")
+    );
+}

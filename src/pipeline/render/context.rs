@@ -633,12 +633,7 @@ impl<'a> Contexts<'a> {
     ) -> (String, TeraResult<Context>) {
         let site = self.site;
         let path = site.taxonomy_path(kind, lang, None);
-        let versions: Vec<(&str, String)> = site
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.code.as_str(), site.taxonomy_path(kind, &l.code, None)))
-            .collect();
+        let versions = site.taxonomy_list_versions(kind);
         let mut common = self.common(lang, &path, &versions, None);
         let title = self.taxonomy_title(kind, lang);
         common.json_ld = self.json_ld(lang, &[(title, path.clone())], Vec::new());
@@ -663,7 +658,20 @@ impl<'a> Contexts<'a> {
         let site = self.site;
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
         let path = pagination::page_path(&site.taxonomy_path(kind, lang, Some(&term.slug)), n);
-        let mut common = self.common(lang, &path, &[(lang, path.clone())], None);
+        // A later list page exists in other languages only by chance: it names itself.
+        let versions = if n > 1 {
+            vec![(lang, path.clone())]
+        } else {
+            site.taxonomy_term_versions(kind, &term.slug)
+        };
+        let mut common = self.common(lang, &path, &versions, None);
+        // A language without this tag is offered its list of tags, not its home page.
+        let lists = site.taxonomy_list_versions(kind);
+        for link in common.languages.iter_mut().filter(|l| !l.translated) {
+            if let Some((_, list)) = lists.iter().find(|(code, _)| *code == link.code) {
+                link.url = site.url(list);
+            }
+        }
         let (term, paginator) = self.taxonomy_term(kind, lang, i, n);
         let list_path = site.taxonomy_path(kind, lang, None);
         common.json_ld = self.json_ld(

@@ -109,14 +109,9 @@ pub fn breadcrumbs<'a>(trail: &'a [(&'a str, String)]) -> Item<'a> {
 /// The organisation that publishes the site (`[book] publisher`, else the site title), at
 /// `home`, the language's home page.
 fn publisher<'a>(site: &'a Site, lang: &str, home: &'a str) -> Organization<'a> {
-    let name = site
-        .config
-        .publisher
-        .as_deref()
-        .unwrap_or_else(|| site.config.title_in(lang));
     Organization {
         kind: "Organization",
-        name,
+        name: site.config.publisher_in(lang),
         url: home,
     }
 }
