@@ -226,7 +226,7 @@ fn translation(
     declared(config, lang)?;
     let source = format!("{CONTENT_DIR}/{source_rel}");
     let source_path = root.join(&source);
-    let bytes = match std::fs::read(&source_path) {
+    let bytes = match crate::model::read_regular(&source_path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(

@@ -381,7 +381,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 /// parsed at all.
 pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read(&path) {
+    let text = match crate::model::read_regular(&path) {
         Ok(bytes) => match crate::diag::decode(CONFIG_FILE, bytes) {
             Ok(text) => text,
             Err(e) => return (None, vec![e]),
@@ -391,10 +391,14 @@ pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
                 None,
                 vec![
                     Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
-                        .suggest(format!(
-                            "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
-                            root.display()
-                        )),
+                        .suggest(if e.kind() == std::io::ErrorKind::NotFound {
+                            format!(
+                                "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
+                                root.display()
+                            )
+                        } else {
+                            "make book.toml a file tebiki can read (see `tebiki init` for one to start from)".to_string()
+                        }),
                 ],
             );
         }

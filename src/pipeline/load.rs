@@ -116,6 +116,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
             continue;
         }
         if !entry.file_type().is_file() {
+            if !entry.file_type().is_dir() {
+                errors.push(
+                    Diagnostic::error(
+                        Code::Io,
+                        display_path(root, entry.path()),
+                        "not a regular file but a named pipe, socket or device, which the build cannot read",
+                    )
+                    .suggest("remove it from content/, or put the file it stands for there"),
+                );
+            }
             continue;
         }
         // On Windows `\` separates folders; in a name it would be read as one, and cannot be
@@ -272,7 +282,7 @@ fn read_source(
         ]);
     }
 
-    let bytes = std::fs::read(content.join(rel)).map_err(|e| {
+    let bytes = crate::model::read_regular(&content.join(rel)).map_err(|e| {
         vec![Diagnostic::error(
             Code::Io,
             file.clone(),

@@ -652,3 +652,62 @@ fn a_backslash_in_a_file_name_is_named_as_it_is() {
         "{stderr}"
     );
 }
+
+/// A named pipe where the build expects a file (left by a tool, or made by mistake) would make
+/// the build wait forever for a writer: it is an error naming the file, and the build goes on
+/// to report the rest.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_place_of_a_file_is_an_error_not_a_hang() {
+    for (rel, says) in [
+        ("book.toml", "book.toml"),
+        ("content/glossary.toml", "content/glossary.toml"),
+        ("content/guides/pipe.md", "content/guides/pipe.md"),
+    ] {
+        let f = Fixture::bilingual();
+        f.write("content/glossary.toml", "");
+        let _ = std::fs::remove_file(f.path(rel));
+        let made = std::process::Command::new("mkfifo")
+            .arg(f.path(rel))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+            .arg("build")
+            .current_dir(f.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run tebiki");
+        let start = Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("the build hung on a named pipe at {rel}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("output");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{rel}: {stderr}");
+        assert!(stderr.contains(says), "{rel}: {stderr}");
+        assert!(
+            stderr.contains("named pipe, socket or device"),
+            "{rel}: {stderr}"
+        );
+    }
+}
+
+/// A NUL in the front matter is an error at its place, not the silent end of the front
+/// matter (the YAML reader would stop there and drop the keys after it).
+#[test]
+fn nul_in_the_front_matter_is_an_error_at_its_place() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/nul.md",
+        "---\ntitle: A\0B\nsummary: Kept\n---\nBody.\n",
+    );
+    let out = f.build_err();
+    assert!(out.contains("content/guides/nul.md:2:9"), "{out}");
+    assert!(out.contains("NUL character"), "{out}");
+}

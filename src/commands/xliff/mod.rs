@@ -44,7 +44,7 @@ struct Parsed {
 
 fn parse_file(root: &Path, file: &str) -> Result<Parsed, Error> {
     let path = root.join(file);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = crate::model::read_regular(&path).map_err(|e| Error::io(&path, e))?;
     parse_bytes(file, bytes)
 }
 

@@ -46,6 +46,22 @@ pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
         message,
         suggestion: Some(suggestion.to_string()),
     };
+    // The YAML reader takes a NUL for the end of its input and would drop the rest of the
+    // front matter without a word.
+    if let Some(at) = matter.find('\0') {
+        let before = &matter[..at];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        return Err(YamlProblem {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            message: "the front matter holds a NUL character (U+0000), which YAML does not allow"
+                .to_string(),
+            suggestion: Some(
+                "delete it: a NUL comes from a damaged file or text pasted from a binary one"
+                    .to_string(),
+            ),
+        });
+    }
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(matter);
     loop {

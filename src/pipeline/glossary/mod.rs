@@ -116,7 +116,7 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
         crate::model::content_path::CONTENT_DIR,
         config.glossary_file
     );
-    let text = match std::fs::read(root.join(&rel)) {
+    let text = match crate::model::read_regular(&root.join(&rel)) {
         Ok(bytes) => match crate::diag::decode(&rel, bytes) {
             Ok(text) => text,
             Err(e) => return Reported::new(None, vec![e]),
