@@ -178,7 +178,12 @@ impl Site {
                 .map(|(i, s)| (s.dir.clone(), s.lang.clone(), SectionId::new(i))),
         );
         fill_sections(&mut sections, &pages, &section_by_dir);
-        errors.extend(check_related(&pages, &page_by_key));
+        errors.extend(check_related(
+            &pages,
+            &page_by_key,
+            &loaded.unreadable,
+            &loaded.drafts,
+        ));
         let taxonomies = taxonomies(&config, &pages);
         let git_dates = if config.git_dates {
             crate::model::git_dates::last_commit_dates(&root)
@@ -700,14 +705,36 @@ fn fill_sections(
     sort_sections(sections, pages);
 }
 
-/// Every `related` entry must name a page of the site.
-fn check_related(pages: &[Page], page_by_key: &ByKeyAndLang<PageId>) -> Vec<Diagnostic> {
+/// Every `related` entry must name a page of the site. A page left out for errors of its own
+/// is not named again (its errors are reported at their lines); a draft is named as one.
+fn check_related(
+    pages: &[Page],
+    page_by_key: &ByKeyAndLang<PageId>,
+    unreadable: &[String],
+    drafts: &[(String, String)],
+) -> Vec<Diagnostic> {
     let keys: HashSet<&str> = page_by_key.keys().collect();
     let mut errors = Vec::new();
     for page in pages {
         for related in &page.source.meta.related {
             let key = normalise_content_path(&related.value);
-            if !keys.contains(key.as_str()) {
+            if keys.contains(key.as_str()) || unreadable.contains(&key) {
+                continue;
+            }
+            if drafts.iter().any(|(k, _)| *k == key) {
+                errors.push(
+                    Diagnostic::error(
+                        Code::Related,
+                        &page.source.file,
+                        format!(
+                            "related guide `{}` is a draft and is not published",
+                            related.value
+                        ),
+                    )
+                    .at(related.line, 1)
+                    .suggest("publish it (remove `draft: true`) or remove it from `related`"),
+                );
+            } else {
                 errors.push(
                     Diagnostic::error(
                         Code::Related,

@@ -174,7 +174,11 @@ fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
     );
     f.write(
         "content/guides/linker.md",
-        "---\ntitle: Linker\n---\nSee [a](typo.md), [b](@/guides/typo.md) and [c](AI-ACT.md).\n\n[d](linkr.md)\n",
+        "---\ntitle: Linker\nrelated: [\"guides/typo.md\", \"guides/later.md\"]\n---\nSee [a](typo.md), [b](@/guides/typo.md) and [c](AI-ACT.md).\n\n[d](linkr.md)\n",
+    );
+    f.write(
+        "content/guides/later.md",
+        "---\ntitle: Later\ndraft: true\n---\nNot yet.\n",
     );
     let stderr = f.build_err();
     assert!(
@@ -192,7 +196,16 @@ fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
         "{stderr}"
     );
     assert!(!stderr.contains("did you mean `linker.md`?"), "{stderr}");
-    assert!(stderr.contains("error: 3 errors found"), "{stderr}");
+    // Nor is it a related guide that "does not exist"; a draft is named as a draft.
+    assert!(
+        !stderr.contains("`guides/typo.md` does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("related guide `guides/later.md` is a draft and is not published"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 4 errors found"), "{stderr}");
 }
 
 #[test]
