@@ -19,6 +19,19 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// The slug of a tag's or category's name: [`slugify`] of the name in NFKC, as search takes
+/// it, so that a name typed on a Mac (decomposed: `ガ` as `カ` and a combining mark) or in
+/// full-width letters (`ＡＩ`) has the slug of the name as usually written, and one tag is
+/// one page.
+pub fn name_slug(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if name.is_ascii() {
+        slugify(name)
+    } else {
+        slugify(&name.nfkc().collect::<String>())
+    }
+}
+
 /// A heading's id as GitHub makes it (and mdBook, for ASCII text): lower-cased; letters,
 /// marks and digits of every script kept, and `_` and `-`; each space a `-`; everything else
 /// (punctuation, symbols, Japanese brackets and stops such as 「」、。・) dropped. Runs are not
@@ -97,6 +110,19 @@ mod tests {
         assert_eq!(slugify("What the Act creates"), "what-the-act-creates");
         assert_eq!(slugify("Japan's AI Act (2025)"), "japans-ai-act-2025");
         assert_eq!(slugify("「重要」なポイント"), "重要-なポイント");
+    }
+
+    #[test]
+    fn a_name_has_one_slug_however_it_is_written() {
+        // Decomposed, as macOS writes names: カ + U+3099 is ガ.
+        assert_eq!(
+            name_slug("\u{30AB}\u{3099}イト\u{3099}ライン"),
+            "ガイドライン"
+        );
+        assert_eq!(name_slug("Ca\u{0301}t"), "cát");
+        assert_eq!(name_slug("ＡＩ Act"), "ai-act");
+        assert_eq!(name_slug("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(name_slug("AI推進法"), "ai推進法");
     }
 
     #[test]

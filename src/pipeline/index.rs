@@ -11,7 +11,7 @@ use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
-use crate::model::slug::{is_safe_segment, slugify};
+use crate::model::slug::{is_safe_segment, name_slug};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
 use crate::pipeline::hash::FxMap;
@@ -770,10 +770,10 @@ fn dir_prefix(dir: &str) -> String {
     }
 }
 
-/// A safe slug for a taxonomy term or a rejected slug: its slugified form, or a hex form of
-/// its bytes if nothing is left.
+/// A safe slug for a taxonomy term or a rejected slug: its slugified form (by
+/// [`name_slug`]), or a hex form of its bytes if nothing is left.
 pub fn fallback_slug(name: &str) -> String {
-    let slug = slugify(name);
+    let slug = name_slug(name);
     if slug.is_empty() {
         name.bytes().map(|b| format!("{b:02x}")).collect()
     } else {

@@ -432,3 +432,42 @@ fn sitemap_feeds_and_tag_pages_name_their_languages() {
             .contains("<author>\n    <name>テストガイド</name>\n  </author>")
     );
 }
+
+/// A tag written decomposed (as macOS writes text), or in full-width letters, is the same tag
+/// as the one written as usual: one page, listing every guide that names it.
+#[test]
+fn a_tag_is_one_page_however_its_name_is_written() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/mac.md",
+        "---\ntitle: Mac\ntags: [\"\u{30AB}\u{3099}イト\u{3099}ライン\", \"ＡＩ Act\"]\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/pc.md",
+        "---\ntitle: PC\ntags: [\"ガイドライン\"]\n---\nText.\n",
+    );
+    f.build_ok(&[]);
+    let tags: Vec<String> = std::fs::read_dir(f.path("public/tags"))
+        .expect("tags")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(tags.contains(&"ガイドライン".to_string()), "{tags:?}");
+    assert_eq!(
+        tags.iter().filter(|t| t.contains("イ")).count(),
+        1,
+        "{tags:?}"
+    );
+    assert!(!tags.iter().any(|t| t.contains('ａ')), "{tags:?}");
+    let page = f.read("public/tags/ガイドライン/index.html");
+    assert!(
+        page.contains("/guides/mac/") && page.contains("/guides/pc/"),
+        "{page}"
+    );
+    let act = f.read("public/tags/ai-act/index.html");
+    assert!(
+        act.contains("/guides/mac/") && act.contains("/guides/ai-act/"),
+        "{act}"
+    );
+}
