@@ -90,14 +90,62 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 /// Whether `slug` can be used as one path segment of an output URL: nothing that could climb
-/// out of the output directory or be read as another path.
+/// out of the output directory or be read as another path, nothing a URL must escape or a
+/// Windows checkout cannot name (`"`, `<`, `>`, `|`, `*`), and nothing invisible (controls,
+/// spaces, and the format characters: zero-width spaces and joiners, direction overrides, the
+/// byte order mark), which would make two addresses that look the same.
 pub fn is_safe_segment(slug: &str) -> bool {
     !slug.is_empty()
         && slug != "."
         && slug != ".."
         && !slug.starts_with('.')
-        && !slug.contains(['/', '\\', ':', '?', '#', '%'])
-        && !slug.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !slug.contains(['/', '\\', ':', '?', '#', '%', '"', '<', '>', '|', '*'])
+        && !slug
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || is_format_character(c))
+}
+
+/// `text` with what cannot be seen (controls, format characters, spaces other than the
+/// plain one) written as `\u{…}`, for a message about a name that looks right but is not.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_format_character(c) || (c.is_whitespace() && c != ' ') {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Unicode's format characters (general category Cf): invisible, they change how the text
+/// around them is shown or joined.
+fn is_format_character(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 #[cfg(test)]
@@ -156,7 +204,22 @@ mod tests {
 
     #[test]
     fn rejects_unsafe_segments() {
-        for bad in ["", "..", "../x", "a/b", "a\\b", ".hidden", "a b"] {
+        for bad in [
+            "",
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "a b",
+            "zw\u{200B}sp",
+            "bidi\u{202E}",
+            "\u{FEFF}bom",
+            "soft\u{00AD}hyphen",
+            "q\"<b>",
+            "a|b",
+            "a*b",
+        ] {
             assert!(!is_safe_segment(bad), "{bad}");
         }
         assert!(is_safe_segment("ai-act"));

@@ -11,7 +11,7 @@ use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
-use crate::model::slug::{is_safe_segment, name_slug};
+use crate::model::slug::{is_safe_segment, name_slug, visible};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
 use crate::pipeline::hash::FxMap;
@@ -581,7 +581,10 @@ fn place_pages(
                     Diagnostic::error(
                         Code::BadSlug,
                         &source.file,
-                        format!("`slug: {}` is not a single safe URL segment", s.value),
+                        format!(
+                            "`slug: {}` is not a single safe URL segment",
+                            visible(&s.value)
+                        ),
                     )
                     .at(s.line, 1)
                     .suggest(match fallback_slug(&s.value) {
@@ -602,9 +605,20 @@ fn place_pages(
                     Diagnostic::error(
                         Code::BadSlug,
                         &source.file,
-                        "the file name cannot be used in a URL",
+                        format!(
+                            "the file name `{}` cannot be used in a URL",
+                            visible(&source.file_slug)
+                        ),
                     )
-                    .suggest("rename the file with letters, digits and dashes, or set `slug`"),
+                    .suggest(match fallback_slug(&source.file_slug) {
+                        example if example.is_empty() => {
+                            "rename the file with letters, digits and dashes, or set `slug`"
+                                .to_string()
+                        }
+                        example => format!(
+                            "rename the file with letters, digits and dashes (such as `{example}.md`), or set `slug`"
+                        ),
+                    }),
                 );
                 continue;
             }

@@ -711,3 +711,38 @@ fn nul_in_the_front_matter_is_an_error_at_its_place() {
     assert!(out.contains("content/guides/nul.md:2:9"), "{out}");
     assert!(out.contains("NUL character"), "{out}");
 }
+
+/// Invisible characters (a zero-width space, a direction override) and characters a URL must
+/// escape make addresses that look like others: they are refused in slugs and file names,
+/// and the message shows them.
+#[test]
+fn invisible_and_unsafe_characters_in_slugs_are_refused_and_shown() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/zw.md",
+        "---\ntitle: ZW\nslug: \"zw\u{200B}sp\"\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/quote.md",
+        "---\ntitle: Q\nslug: 'q\"<b>'\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/bidi\u{202E}txt.md",
+        "---\ntitle: B\n---\nText.\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`slug: zw\\u{200B}sp` is not a single safe URL segment")
+            && stderr.contains("such as `zw-sp`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`slug: q\"<b>` is not a single safe URL segment"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the file name `bidi\\u{202E}txt` cannot be used in a URL")
+            && stderr.contains("such as `bidi-txt.md`"),
+        "{stderr}"
+    );
+}
