@@ -299,6 +299,28 @@ fn glossary_errors_name_the_line() {
     assert_snapshot("glossary/glossary_errors_name_the_line.txt", &stderr);
 }
 
+/// A term's id is its anchor on the glossary page and in `term:` links: one that cannot be
+/// (a space, a `/`) is an error at its line with a usable id, and only that error.
+#[test]
+fn a_term_id_that_cannot_be_an_anchor_is_an_error_at_its_line() {
+    let f = site();
+    f.write(
+        "content/glossary.toml",
+        &(GLOSSARY.to_string()
+            + "\n[[term]]\nid = \"a b/../c\"\n[term.en]\nterm = \"Alpha\"\ndefinition = \"d\"\n"),
+    );
+    let stderr = f.build_err();
+    let line = GLOSSARY.lines().count() + 3;
+    assert!(
+        stderr.contains("`id = \"a b/../c\"` cannot be an anchor in a URL")
+            && stderr.contains(&format!("content/glossary.toml:{line}:"))
+            && stderr.contains("such as `id = \"a-b-c\"`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("has no `id`"), "{stderr}");
+    assert!(stderr.contains("error: 1 error found"), "{stderr}");
+}
+
 #[test]
 fn a_glossary_file_set_in_book_toml_must_exist() {
     let book = crate::common::BOOK.to_string() + "\n[glossary]\nfile = \"glosary.toml\"\n";

@@ -281,14 +281,42 @@ fn parse_term(
 ) -> Option<Term> {
     let line = err(span.clone(), String::new()).line;
     let mut id = None;
+    // An `id` that is there but wrong has its own error: not also "has no `id`".
+    let mut bad_id = false;
     let mut see_also = Vec::new();
     let mut langs = BTreeMap::new();
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         match name {
             "id" => match value.get_ref() {
-                DeValue::String(s) if !s.trim().is_empty() => id = Some(s.to_string()),
-                _ => errors.push(err(value.span(), "`id` must be a non-empty string".into())),
+                // The id is the entry's anchor on the glossary page and in `term:` links.
+                DeValue::String(s) if crate::model::slug::is_safe_segment(s) => {
+                    id = Some(s.to_string())
+                }
+                DeValue::String(s) if !s.trim().is_empty() => {
+                    bad_id = true;
+                    let example = crate::model::slug::name_slug(s);
+                    errors.push(
+                        err(
+                            value.span(),
+                            format!(
+                                "`id = \"{}\"` cannot be an anchor in a URL",
+                                crate::model::slug::visible(s)
+                            ),
+                        )
+                        .suggest(if example.is_empty() {
+                            "use letters, digits and dashes only".to_string()
+                        } else {
+                            format!(
+                                "use letters, digits and dashes only, such as `id = \"{example}\"`"
+                            )
+                        }),
+                    );
+                }
+                _ => {
+                    bad_id = true;
+                    errors.push(err(value.span(), "`id` must be a non-empty string".into()));
+                }
             },
             "see_also" => match strings(value.get_ref()) {
                 Some(list) => see_also = list,
@@ -337,9 +365,12 @@ fn parse_term(
         }
     }
     let Some(id) = id else {
-        errors.push(
-            err(span, "this `[[term]]` has no `id`".into()).suggest("add `id = \"short-name\"`"),
-        );
+        if !bad_id {
+            errors.push(
+                err(span, "this `[[term]]` has no `id`".into())
+                    .suggest("add `id = \"short-name\"`"),
+            );
+        }
         return None;
     };
     if langs.is_empty() {
