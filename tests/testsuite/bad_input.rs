@@ -746,3 +746,21 @@ fn invisible_and_unsafe_characters_in_slugs_are_refused_and_shown() {
         "{stderr}"
     );
 }
+
+/// In TOML front matter a table header or a dotted key names a key too: an unknown one is
+/// reported at that line, not at the front matter's first.
+#[test]
+fn unknown_toml_tables_and_dotted_keys_are_reported_at_their_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/t.md",
+        "+++\ntitle = \"T\"\n\n[extr]\na = 1\n+++\nBody.\n",
+    );
+    f.write(
+        "content/guides/d.md",
+        "+++\ntitle = \"D\"\nsummary = \"S\"\nbogus.inner = 1\n+++\nBody.\n",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("content/guides/t.md:4:1"), "{stderr}");
+    assert!(stderr.contains("content/guides/d.md:4:1"), "{stderr}");
+}

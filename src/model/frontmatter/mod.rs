@@ -216,7 +216,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         }
         return (fm, errors);
     };
-    let lines = LineFinder::new(matter, split.matter_line);
+    let lines = LineFinder::new(matter, split.matter_line, format == Format::Toml);
     let parsed = match format {
         Format::Yaml => load_yaml(matter),
         Format::Toml => TOML::parse(matter).map_err(|e| {
@@ -724,16 +724,30 @@ struct LineFinder<'a> {
 }
 
 impl<'a> LineFinder<'a> {
-    fn new(matter: &'a str, first_line: usize) -> Self {
+    /// `toml`: the front matter is TOML, where a table header (`[extra]`, `[[extra]]`) or a
+    /// dotted key (`extra.note = …`) also defines its first key.
+    fn new(matter: &'a str, first_line: usize, toml: bool) -> Self {
         let lines: Vec<&str> = matter.lines().collect();
         let mut top_level = HashMap::new();
         for (i, line) in lines.iter().enumerate() {
+            if toml && line.starts_with('[') {
+                let name = line.trim_start_matches('[');
+                let end = name.find([']', '.']).unwrap_or(name.len());
+                let key = name[..end].trim().trim_matches(['"', '\'']);
+                top_level.entry(key).or_insert(first_line + i);
+                continue;
+            }
             if line.starts_with(|c: char| c.is_whitespace() || matches!(c, '-' | '#' | '[')) {
                 continue;
             }
             if let Some(end) = line.find([':', '=']) {
                 let key = line[..end].trim().trim_matches(['"', '\'']);
                 top_level.entry(key).or_insert(first_line + i);
+                if toml && let Some((first, _)) = key.split_once('.') {
+                    top_level
+                        .entry(first.trim().trim_matches(['"', '\'']))
+                        .or_insert(first_line + i);
+                }
             }
         }
         LineFinder {
