@@ -449,3 +449,27 @@ fn a_term_component_that_drops_the_linked_text_is_an_error() {
         &stderr,
     );
 }
+
+/// One mistake, one error: an empty `term` is not also an entry missing its term, nor a term
+/// with no entry in any language; a missing key is named in the help.
+#[test]
+fn an_empty_or_missing_term_key_is_one_error() {
+    let f = site();
+    f.write(
+        "content/glossary.toml",
+        &(GLOSSARY.to_string()
+            + "\n[[term]]\nid = \"empty\"\n[term.en]\nterm = \"\"\ndefinition = \"d\"\n\n[[term]]\nid = \"half\"\n[term.en]\nterm = \"Half\"\n"),
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`term` must be a non-empty string"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the `en` entry needs both `term` and `definition`")
+            && stderr.contains("add `definition = \"…\"`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("has no entry in any language"), "{stderr}");
+    assert!(stderr.contains("error: 2 errors found"), "{stderr}");
+}

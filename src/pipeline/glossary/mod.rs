@@ -283,6 +283,8 @@ fn parse_term(
     let mut id = None;
     // An `id` that is there but wrong has its own error: not also "has no `id`".
     let mut bad_id = false;
+    // Likewise an entry in a language that has errors: not also "no entry in any language".
+    let mut written_lang = false;
     let mut see_also = Vec::new();
     let mut langs = BTreeMap::new();
     for (key, value) in table {
@@ -326,6 +328,7 @@ fn parse_term(
                 )),
             },
             code if config.language(code).is_some() => {
+                written_lang = true;
                 let DeValue::Table(entry) = value.get_ref() else {
                     errors.push(err(
                         value.span(),
@@ -374,6 +377,9 @@ fn parse_term(
         return None;
     };
     if langs.is_empty() {
+        if written_lang {
+            return None;
+        }
         errors.push(
             err(span, format!("term `{id}` has no entry in any language")).suggest(format!(
                 "add `[term.{}]` with `term` and `definition`",
@@ -404,6 +410,8 @@ fn parse_lang(
     let mut definition = None;
     let mut reading = None;
     let mut definition_span = span.clone();
+    // Keys that are there but wrong have errors of their own: not also "needs both".
+    let mut wrong = false;
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         if name == "definition" {
@@ -453,20 +461,26 @@ fn parse_lang(
         };
         match string() {
             Some(s) => *slot = Some(s),
-            None => errors.push(err(
-                value.span(),
-                format!("`{name}` must be a non-empty string"),
-            )),
+            None => {
+                wrong |= name == "term" || name == "definition";
+                errors.push(err(
+                    value.span(),
+                    format!("`{name}` must be a non-empty string"),
+                ));
+            }
         }
     }
+    let missing = if term.is_none() { "term" } else { "definition" };
     let (Some(term), Some(definition)) = (term, definition) else {
-        errors.push(
-            err(
-                span,
-                format!("the `{code}` entry needs both `term` and `definition`"),
-            )
-            .suggest("add the missing key"),
-        );
+        if !wrong {
+            errors.push(
+                err(
+                    span,
+                    format!("the `{code}` entry needs both `term` and `definition`"),
+                )
+                .suggest(format!("add `{missing} = \"…\"`")),
+            );
+        }
         return None;
     };
     let mut sanitise = Definition {
