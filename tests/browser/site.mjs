@@ -4,6 +4,7 @@
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
+//   - every link, focused, is black on the yellow focus colour, in light and dark schemes;
 //   - 0 errors from the Nu HTML checker (vnu-jar, run with the machine's Java) in every page.
 //
 // Usage: node site.mjs --dir BUILT_SITE --port PORT [--report report.json]
@@ -218,10 +219,53 @@ async function checkTouch() {
   return checked;
 }
 
+// Keyboard focus: every link, focused, shows the focus colours (dark text on yellow) in both
+// colour schemes, whatever colours the link has of its own.
+const FOCUS_PAGES = ["/", "/guides/ai-act/", "/glossary/", "/ja/guides/ai-act/", "/404.html"];
+async function checkFocus() {
+  let checked = 0;
+  for (const colorScheme of ["light", "dark"]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+    const page = await context.newPage();
+    for (const url of FOCUS_PAGES.filter((u) => pages.includes(u))) {
+      await page.goto(origin + url, { waitUntil: "load" });
+      const bad = await page.evaluate(() => {
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const ratio = (a, b) => {
+          const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+          return (x + 0.05) / (y + 0.05);
+        };
+        const out = [];
+        for (const a of document.querySelectorAll("a[href]")) {
+          if (!a.getClientRects().length || a.closest(".glossary-tip, [hidden]")) continue;
+          a.focus();
+          if (document.activeElement !== a || !a.matches(":focus-visible")) continue;
+          const style = getComputedStyle(a);
+          const bg = rgb(style.backgroundColor);
+          const contrast = ratio(rgb(style.color), bg);
+          if ((bg.length === 4 && bg[3] < 1) || contrast < 4.5) {
+            out.push(`${a.className ? "a." + a.className.split(" ").join(".") : "a"} "${a.textContent.trim().slice(0, 30)}": ${style.color} on ${style.backgroundColor} (${contrast.toFixed(2)}:1)`);
+          }
+        }
+        return { out, count: document.querySelectorAll("a[href]").length };
+      });
+      checked += bad.count;
+      for (const b of bad.out.slice(0, 5)) problem(url, 1280, `focus (${colorScheme})`, b);
+    }
+    await context.close();
+  }
+  if (checked === 0) problem("(site)", 1280, "focus", "no link to focus");
+}
+
 let touchPages = 0;
 try {
   for (const width of OVERFLOW_WIDTHS) await checkWidth(width);
   touchPages = await checkTouch();
+  await checkFocus();
 } finally {
   await browser.close();
   server.close();
