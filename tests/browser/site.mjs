@@ -4,6 +4,7 @@
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
+//   - Escape hides a definition shown by hover or focus (1280 px);
 //   - every link, focused, is black on the yellow focus colour, in light and dark schemes;
 //   - 0 errors from the Nu HTML checker (vnu-jar, run with the machine's Java) in every page.
 //
@@ -261,11 +262,45 @@ async function checkFocus() {
   if (checked === 0) problem("(site)", 1280, "focus", "no link to focus");
 }
 
+// Tooltips with a mouse and a keyboard (WCAG 1.4.13): Escape hides a definition shown by
+// hover or focus without moving the focus, and it shows again when the pointer or the focus
+// comes back to the term.
+async function checkTooltipKeys() {
+  const url = "/guides/ai-act/";
+  if (!pages.includes(url)) return problem("(site)", 1280, "tooltip", `${url} is not in the site`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(origin + url, { waitUntil: "load" });
+  const term = page.locator(".prose .glossary-term").first();
+  const tip = page.locator(".prose .glossary-tip").first();
+  const say = (what) => problem(url, 1280, "tooltip", what);
+  await term.hover();
+  if (!(await tip.isVisible())) say("hovering a term did not show its definition");
+  await page.keyboard.press("Escape");
+  if (await tip.isVisible()) say("Escape did not hide a definition shown by hover");
+  await page.mouse.move(5, 5);
+  await term.hover();
+  if (!(await tip.isVisible())) say("the definition did not show again when the pointer came back");
+  await page.mouse.move(5, 5);
+  await term.focus();
+  if (!(await tip.isVisible())) say("focusing a term did not show its definition");
+  await page.keyboard.press("Escape");
+  if (await tip.isVisible()) say("Escape did not hide a definition shown by focus");
+  if (!(await term.evaluate((a) => document.activeElement === a))) say("Escape moved the focus off the term");
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Tab");
+  if (!(await term.evaluate((a) => document.activeElement === a)) || !(await tip.isVisible())) {
+    say("the definition did not show again when the focus came back");
+  }
+  await context.close();
+}
+
 let touchPages = 0;
 try {
   for (const width of OVERFLOW_WIDTHS) await checkWidth(width);
   touchPages = await checkTouch();
   await checkFocus();
+  await checkTooltipKeys();
 } finally {
   await browser.close();
   server.close();

@@ -1,6 +1,6 @@
 // tebiki default theme: glossary tooltips on touch screens, and kept inside the window.
 // Without this script the definitions still show on hover and keyboard focus, and a tap on
-// a term opens its glossary entry.
+// a term opens its glossary entry. With it, Escape hides a definition shown any way.
 (function () {
   "use strict";
   var open = null;
@@ -39,6 +39,7 @@
       // First tap shows the definition; a second tap on the term follows the link.
       e.preventDefault();
       close();
+      wrap.classList.remove("is-dismissed");
       wrap.classList.add("is-open");
       open = wrap;
       place(wrap);
@@ -47,13 +48,22 @@
     if (open && wrap !== open) close();
   });
 
+  // Escape hides a definition however it is shown: a tap, or hover or focus, which the
+  // stylesheet answers and the script cannot undo; `is-dismissed` hides it until the pointer
+  // or the focus comes back to the term. The focus stays where it is.
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") close();
+    if (e.key !== "Escape") return;
+    close();
+    var shown = document.querySelectorAll(".glossary:hover, .glossary:focus-within");
+    for (var i = 0; i < shown.length; i++) shown[i].classList.add("is-dismissed");
   });
 
   function onShow(e) {
     var wrap = glossaryOf(e.target);
-    if (wrap) place(wrap);
+    if (!wrap) return;
+    // From outside the term and its tip: a new hover or focus, which shows it again.
+    if (!wrap.contains(e.relatedTarget)) wrap.classList.remove("is-dismissed");
+    place(wrap);
   }
   document.addEventListener("mouseover", onShow);
   document.addEventListener("focusin", onShow);
