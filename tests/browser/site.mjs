@@ -4,6 +4,8 @@
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
+//   - with a mouse, the pointer can move from a term onto its definition, which stays in the
+//     window, at 320 to 1280 px;
 //   - Escape hides a definition shown by hover or focus (1280 px);
 //   - every link, focused, is black on the yellow focus colour, in light and dark schemes;
 //   - 0 errors from the Nu HTML checker (vnu-jar, run with the machine's Java) in every page.
@@ -33,6 +35,7 @@ const reportFile = arg("report", "");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const java = process.env.JAVA || "java";
 const OVERFLOW_WIDTHS = [320, 390, 768, 1280];
+const OVERFLOW_WIDTHS_ALL = OVERFLOW_WIDTHS;
 const AXE_WIDTHS = [390, 1280];
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -295,12 +298,54 @@ async function checkTooltipKeys() {
   await context.close();
 }
 
+// Tooltips under a mouse (WCAG 1.4.13): the pointer can move from a term onto its
+// definition without the definition going, at every width; the definition stays inside the
+// window and does not make the page scroll sideways.
+async function checkTooltipHover() {
+  let checked = 0;
+  for (const url of ["/guides/ai-act/", "/ja/guides/ai-act/"].filter((u) => pages.includes(u))) {
+    for (const width of OVERFLOW_WIDTHS_ALL) {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(origin + url, { waitUntil: "load" });
+      const say = (what) => problem(url, width, "tooltip hover", what);
+      const terms = page.locator(".prose .glossary-term");
+      const count = Math.min(await terms.count(), 4);
+      for (let i = 0; i < count; i++) {
+        const term = terms.nth(i);
+        const tip = page.locator(".prose .glossary-tip").nth(i);
+        await term.scrollIntoViewIfNeeded();
+        const rects = await term.evaluate((a) => [...a.getClientRects()].map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+        if (rects.length !== 1) continue; // a term broken over two lines
+        const r = rects[0];
+        const x = r.x + r.w / 2;
+        await page.mouse.move(x, r.y + r.h / 2);
+        if (!(await tip.isVisible())) { say(`hovering term ${i + 1} did not show its definition`); continue; }
+        const box = await tip.boundingBox();
+        if (box.x < 0 || box.x + box.width > width) say(`the definition of term ${i + 1} runs out of the window: ${JSON.stringify(box)}`);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+        if (wide) say(`the definition of term ${i + 1} makes the page scroll sideways`);
+        // Down onto the definition, then across it, as a hand moves a mouse.
+        const inside = Math.min(box.y + 12, box.y + box.height / 2);
+        await page.mouse.move(x, inside, { steps: Math.max(2, Math.ceil((inside - r.y) / 3)) });
+        await page.mouse.move(box.x + box.width / 2, inside, { steps: 4 });
+        if (!(await tip.isVisible())) say(`the definition of term ${i + 1} went when the pointer moved onto it`);
+        await page.mouse.move(1, 1);
+        checked++;
+      }
+      await context.close();
+    }
+  }
+  if (checked === 0) problem("(site)", 0, "tooltip hover", "no glossary term to hover");
+}
+
 let touchPages = 0;
 try {
   for (const width of OVERFLOW_WIDTHS) await checkWidth(width);
   touchPages = await checkTouch();
   await checkFocus();
   await checkTooltipKeys();
+  await checkTooltipHover();
 } finally {
   await browser.close();
   server.close();

@@ -13,15 +13,22 @@
     }
   }
 
-  // Turns a tip to end at its term when it would run past the right edge of the window.
+  // Turns a tip to end at its term when it would run past the right edge of the window, and
+  // when it would then run past the left edge (a narrow window), moves it to fit.
   function place(wrap) {
     var tip = wrap.querySelector(".glossary-tip");
     if (!tip) return;
     tip.classList.remove("tip-end");
+    tip.style.left = "";
+    if (getComputedStyle(tip).position === "fixed") return; // the bottom sheet of touch screens
+    var edge = document.documentElement.clientWidth - 8;
     var box = tip.getBoundingClientRect();
-    if (box.width && box.right > document.documentElement.clientWidth - 8) {
-      tip.classList.add("tip-end");
-    }
+    if (!box.width || box.right <= edge) return;
+    tip.classList.add("tip-end");
+    var end = tip.getBoundingClientRect();
+    if (end.left >= 8) return;
+    tip.classList.remove("tip-end");
+    tip.style.left = Math.max(8, edge - box.width) - box.left + "px";
   }
 
   function glossaryOf(target) {
