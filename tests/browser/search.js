@@ -138,6 +138,13 @@ async function run(browser) {
 
     // Keyboard: arrows, Enter, Escape.
     const input = page.locator('#search-input');
+    // Tab away from the box: the results (for "AISI") close instead of covering what has the
+    // focus next.
+    await input.press('Tab');
+    check(`${width}: Tab away closes the results`, await page.locator('[data-search-panel]').isHidden() &&
+      (await page.evaluate(() => !document.querySelector('[data-search]').contains(document.activeElement))));
+    await input.focus();
+    check(`${width}: back in the box, the results show again`, await page.locator('[data-search-panel]').isVisible());
     found = await typeQuery(page, 'geniac');
     await input.press('ArrowDown');
     await input.press('ArrowDown');

@@ -622,6 +622,9 @@
     }
   });
   document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(); });
+  // The focus leaving the box (Tab, or the window losing it) closes the results, which would
+  // otherwise cover what has the focus next; coming back to the box shows them again.
+  box.addEventListener('focusout', function (e) { if (!box.contains(e.relatedTarget)) close(); });
   // A link to a page with `?q=words` opens it with the results for those words, as mdBook's
   // `?search=` does: a search can be shared, or set up as a browser's site search.
   var asked = window.URLSearchParams ? new URLSearchParams(window.location.search).get('q') : null;
