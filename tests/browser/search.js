@@ -155,6 +155,17 @@ async function run(browser) {
     check(`${width}: ArrowUp goes back`, (await input.getAttribute('aria-activedescendant')) === 'search-option-0');
     await input.press('Escape');
     check(`${width}: Escape closes the results`, await page.locator('[data-search-panel]').isHidden());
+    // ArrowUp, like ArrowDown, opens closed results rather than choosing one unseen; then,
+    // with none chosen, it chooses the last.
+    await input.press('ArrowUp');
+    await page.waitForFunction(() => !document.querySelector('[data-search-panel]').hidden, null, { timeout: 3000 }).catch(() => {});
+    check(`${width}: ArrowUp opens closed results, choosing none`, await page.locator('[data-search-panel]').isVisible() &&
+      (await input.getAttribute('aria-activedescendant')) === null, await input.getAttribute('aria-activedescendant'));
+    await input.press('ArrowUp');
+    const last = `search-option-${(await results(page)).length - 1}`;
+    check(`${width}: ArrowUp with none chosen chooses the last result`, (await input.getAttribute('aria-activedescendant')) === last,
+      `${await input.getAttribute('aria-activedescendant')} vs ${last}`);
+    await input.press('Escape');
     await input.press('ArrowDown');
     await page.waitForFunction(() => !document.querySelector('[data-search-panel]').hidden);
     await input.press('ArrowDown');

@@ -613,8 +613,10 @@
   input.addEventListener('focus', function () { if (input.value.trim() && list.children.length) open(); });
   input.addEventListener('keydown', function (e) {
     if (composing(e)) return;
+    // With the results closed, either arrow opens them; open, ArrowUp from none chosen
+    // chooses the last.
     if (e.key === 'ArrowDown') { e.preventDefault(); if (panel.hidden) run(); else highlight(active + 1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(active - 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); if (panel.hidden) run(); else highlight(active < 0 ? -1 : active - 1); }
     else if (e.key === 'Enter') { e.preventDefault(); go(); }
     else if (e.key === 'Escape') {
       if (!panel.hidden) { e.preventDefault(); close(); }
