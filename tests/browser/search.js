@@ -246,6 +246,19 @@ async function run(browser) {
     found = await typeQuery(page, 'zzqqxx');
     const none = await page.locator('[data-search-status]').textContent();
     check(`${width}: no results is said`, found.length === 0 && none.includes('zzqqxx'), none);
+    // And shown: the panel holds the message, which the live region (not the panel) reads out.
+    const message = page.locator('[data-search-panel] .search-message');
+    check(`${width}: no results is shown`, (await message.isVisible()) && (await message.textContent()) === none &&
+      (await message.getAttribute('aria-hidden')) === 'true', `${await message.count()} ${await page.locator('[data-search-panel]').boundingBox().then((b) => b && b.height)}`);
+    // A search that cannot load its index says so, on screen too.
+    await page.route('**/search/**', (route) => route.abort());
+    await page.goto(`${root}guides/ai-act/`);
+    await input.fill('geniac');
+    await page.waitForFunction(() => document.querySelector('[data-search-status]').textContent !== '', null, { timeout: 10000 });
+    const error = await page.locator('[data-search-status]').textContent();
+    check(`${width}: an index that cannot load is said and shown`, error === 'Search is not available right now.' &&
+      (await message.isVisible()) && (await message.textContent()) === error, error);
+    await page.unroute('**/search/**');
 
     check(`${width}: no script errors`, errors.length === 0, errors.join('; '));
     await context.close();

@@ -453,6 +453,15 @@
   var status = box.querySelector('[data-search-status]');
   var panel = box.querySelector('[data-search-panel]');
   if (!input || !list || !status || !panel) return;
+  // What the panel shows when it has no results to list (none found, no index): the live
+  // region reads it out, so this copy is for the eyes only.
+  var message = panel.querySelector('[data-search-message]');
+  if (!message) {
+    message = document.createElement('p');
+    message.className = 'search-message';
+    message.setAttribute('aria-hidden', 'true');
+    panel.insertBefore(message, panel.firstChild);
+  }
   var base = box.getAttribute('data-index');
   var lang = box.getAttribute('data-lang') || document.documentElement.lang;
   var say = function (name) { return box.getAttribute('data-t-' + name) || ''; };
@@ -585,18 +594,25 @@
       : (count === 1 ? say('one') : say('many').replace('{n}', String(count)));
     if (count === 0 && found.other.length) text += ' ' + say('offer');
     status.textContent = text;
+    tell(count === 0 ? text : '');
     box.setAttribute('data-search-shown', query);
     open();
+  }
+
+  /* Shows `text` in the panel above the list, or nothing when it is empty. */
+  function tell(text) {
+    message.textContent = text;
+    message.hidden = !text;
   }
 
   function run() {
     var query = input.value;
     var mine = ++serial;
-    if (!query.trim()) { list.textContent = ''; status.textContent = ''; close(); return; }
+    if (!query.trim()) { list.textContent = ''; status.textContent = ''; tell(''); close(); return; }
     searcher.results(query, lang, 10, 5).then(function (found) {
       if (mine === serial) show(query, found);
     }, function () {
-      if (mine === serial) { list.textContent = ''; status.textContent = say('error'); open(); }
+      if (mine === serial) { list.textContent = ''; status.textContent = say('error'); tell(say('error')); open(); }
     });
   }
 
