@@ -141,6 +141,13 @@ async function run(browser) {
     await layout(page, width, `${width} en`);
     await accessible(page, `${width} en`);
 
+    // More results than the box lists: the count says how many of them it shows.
+    found = await typeQuery(page, 'AI');
+    const many = await page.locator('[data-search-status]').textContent();
+    const manyOf = /^Showing (\d+) of (\d+) results$/.exec(many);
+    check(`${width}: more results than are listed are counted honestly`, manyOf !== null &&
+      Number(manyOf[1]) === found.filter((r) => !r.other).length && Number(manyOf[2]) > Number(manyOf[1]), `${many}, ${found.length} listed`);
+
     found = await typeQuery(page, 'AISI');
     check(`${width}: "AISI" finds the glossary entry`, found.length > 0 && found[0].title === 'AI Safety Institute (AISI)', JSON.stringify(found.map((r) => r.title)));
 
@@ -230,7 +237,12 @@ async function run(browser) {
     check(`${width}: "推進法" finds the AI推進法 guide first`, found.length > 0 && found[0].title.startsWith('AI推進法'), JSON.stringify(found.map((r) => r.title)));
     check(`${width}: "推進法" is highlighted whole`, found[0] && found[0].marks.includes('推進法'), JSON.stringify(found[0] && found[0].marks));
     const jaStatus = await page.locator('[data-search-status]').textContent();
-    check(`${width}: the count is announced in Japanese`, /^\d+件の結果$/.test(jaStatus), jaStatus);
+    check(`${width}: the count is announced in Japanese`, /^(\d+件の結果|\d+件中\d+件を表示)$/.test(jaStatus), jaStatus);
+    found = await typeQuery(page, 'AI');
+    const jaMany = await page.locator('[data-search-status]').textContent();
+    const jaOf = /^(\d+)件中(\d+)件を表示$/.exec(jaMany);
+    check(`${width}: and in Japanese`, jaOf !== null && Number(jaOf[2]) === found.filter((r) => !r.other).length &&
+      Number(jaOf[1]) > Number(jaOf[2]), `${jaMany}, ${found.length} listed`);
     found = await typeQuery(page, '計算資源');
     check(`${width}: "計算資源" finds the compute guide`, found.slice(0, 3).some((r) => r.title.startsWith('半導体と計算資源')), JSON.stringify(found.map((r) => r.title)));
     found = await typeQuery(page, 'ＡＩ推進法');

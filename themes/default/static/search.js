@@ -589,9 +589,14 @@
       list.appendChild(head);
       found.other.forEach(function (h) { list.appendChild(item(h, query, found.terms, n++)); });
     }
+    // The count of pages found in the reader's language; when the box lists fewer, how many
+    // of them it lists.
     var count = found.total;
+    var listed = found.own.length;
     var text = count === 0 ? say('none').replace('{q}', query)
-      : (count === 1 ? say('one') : say('many').replace('{n}', String(count)));
+      : count === 1 ? say('one')
+      : listed < count && say('shown') ? say('shown').replace('{shown}', String(listed)).replace('{n}', String(count))
+      : say('many').replace('{n}', String(count));
     if (count === 0 && found.other.length) text += ' ' + say('offer');
     status.textContent = text;
     tell(count === 0 ? text : '');
