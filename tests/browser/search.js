@@ -255,6 +255,23 @@ async function run(browser) {
     if (width === 1280 && shots) await page.screenshot({ path: path.join(shots, 'search-ja-1280.png') });
     await layout(page, width, `${width} ja`);
     await accessible(page, `${width} ja`);
+    // A page the reader's language lacks (made so by dropping its translations from the
+    // index): offered with a badge naming its language, in that language.
+    await page.route('**/search/f/*.json', async (route) => {
+      const json = await (await route.fetch()).json();
+      delete json.alt;
+      await route.fulfill({ json });
+    });
+    await page.goto(`${root}ja/`);
+    found = await typeQuery(page, 'subsidies');
+    const badges = await page.$$eval('.search-result-other', (as) => as.map((a) => {
+      const b = a.querySelector('.lang-badge');
+      return b && [b.textContent, b.closest('[lang]').lang, a.hreflang];
+    }));
+    check(`${width}: another language's page has a badge in that language`, badges.length > 0 &&
+      badges.every((b) => b && b[0] === 'English' && b[1] === 'en' && b[2] === 'en'), JSON.stringify(badges));
+    await page.unroute('**/search/f/*.json');
+    await page.goto(`${root}ja/`);
     found = await typeQuery(page, 'zzqqxx');
     const none = await page.locator('[data-search-status]').textContent();
     check(`${width}: no results is said`, found.length === 0 && none.includes('zzqqxx'), none);

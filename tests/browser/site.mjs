@@ -1,6 +1,7 @@
 // Checks every page of a built site in headless Chromium, as readers meet it:
 //
 //   - no sideways scroll at 320, 390, 768 and 1280 px;
+//   - a language's own name (a badge, a glossary label) marked with that language;
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
@@ -177,6 +178,19 @@ async function checkWidth(width) {
         .slice(0, 3)
         .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`),
     }));
+    if (width === 1280) {
+      // A language's own name (a badge, a glossary label) is written in that language and
+      // marked so, for screen readers to say it right: the names are the language switch's.
+      const unmarked = await page.evaluate(() => {
+        const names = new Map([...document.querySelectorAll(".lang-switch [lang]")].map((e) => [e.firstChild.textContent.trim(), e.lang]));
+        return [...document.querySelectorAll("body *")]
+          .filter((e) => e.childElementCount === 0 && names.has(e.textContent.trim()))
+          .filter((e) => e.closest("[lang]").lang !== names.get(e.textContent.trim()))
+          .slice(0, 3)
+          .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} "${e.textContent.trim()}" in lang ${e.closest("[lang]").lang}`);
+      });
+      for (const u of unmarked) problem(url, width, "language name", u);
+    }
     if (size.scroll > size.client) {
       problem(url, width, "sideways scroll", `document ${size.scroll} px wide in ${size.client} px: ${size.wide.join(", ")}`);
     }

@@ -559,7 +559,9 @@
         meta.appendChild(heading);
       }
       if (!h.own) {
+        // The language's own name, in that language.
         var badge = el('span', 'lang-badge', box.getAttribute('data-name-' + f.lang) || f.lang);
+        badge.lang = f.lang;
         meta.appendChild(badge);
       }
       a.appendChild(meta);
