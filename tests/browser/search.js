@@ -121,6 +121,20 @@ async function run(browser) {
 
     // English.
     await page.goto(`${root}guides/ai-act/`);
+    // The header's controls are in the Tab order as they are seen: row by row, left to right.
+    const order = await page.$$eval('.header-inner :is(a[href], input)', (els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { name: e.id || e.textContent.trim(), top: r.top, bottom: r.bottom, left: r.left };
+    }));
+    const outOfOrder = order.filter((e, i) => {
+      if (i === 0) return false;
+      const before = order[i - 1];
+      const below = e.top >= before.bottom - 1;
+      const besideAfter = e.top < before.bottom && e.bottom > before.top && e.left > before.left;
+      return !(below || besideAfter);
+    });
+    check(`${width}: the header's Tab order is its visual order`, order.length >= 3 && outOfOrder.length === 0,
+      JSON.stringify(order.map((e) => [e.name, Math.round(e.top), Math.round(e.left)])));
     const label = page.locator('label[for="search-input"]');
     check(`${width}: the English label is visible`, await label.isVisible() && (await label.textContent()) === 'Search');
     let found = await typeQuery(page, 'subsidies', { slowly: true });
