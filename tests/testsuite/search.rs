@@ -229,7 +229,7 @@ fn every_page_has_a_labelled_search_box_hidden_without_javascript() {
     ] {
         let html = f.read(page);
         assert!(
-            html.contains("<input class=\"search-input\" id=\"search-input\" type=\"text\""),
+            html.contains("<input class=\"search-input\" id=\"search-input\" type=\"search\""),
             "{page}"
         );
         assert!(html.contains(label), "{page} lacks its label");

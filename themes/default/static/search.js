@@ -448,7 +448,7 @@
   // ---------- The search box ----------
   var box = document.querySelector('[data-search]');
   if (!box || !window.fetch || !window.Promise) return;
-  var input = box.querySelector('input[role="combobox"], input[type="search"]');
+  var input = box.querySelector('input[type="search"]');
   var list = box.querySelector('[data-search-results]');
   var status = box.querySelector('[data-search-status]');
   var panel = box.querySelector('[data-search-panel]');
@@ -482,14 +482,12 @@
 
   function close() {
     panel.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
     active = -1;
   }
 
   function open() {
     panel.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
   }
 
   function highlight(n) {
