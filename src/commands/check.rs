@@ -70,6 +70,11 @@ pub fn check(root: &Path, today: Date, options: &CheckOptions) -> Result<Vec<Dia
 
 fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     let mut linked = vec![false; site.pages.len()];
+    for section in &site.sections {
+        for target in &section.links_to {
+            linked[target.index()] = true;
+        }
+    }
     for (i, page) in site.page_ids().zip(&site.pages) {
         if !page.backlinks.is_empty() {
             linked[i.index()] = true;
@@ -158,7 +163,7 @@ fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(Code::Orphan, file, "no other page links to this page")
                     .at(line_of("title"), 1)
-                    .suggest("link to it from a related guide, or add it to a `related` list"),
+                    .suggest("link to it from another page or a section's intro, or list it under `related` (a book read in order can set `orphan = \"allow\"` under [check.levels])"),
             );
         }
     }

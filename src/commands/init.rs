@@ -71,9 +71,9 @@ pub fn run(dir: &Path) -> Result<u8, Error> {
     for f in init(dir)? {
         eprintln!("  created {}", dir.join(f).display());
     }
+    let root = dir.display();
     eprintln!(
-        "a new site is ready: build it with `tebiki build --root {}`",
-        dir.display()
+        "a new site is ready. Next:\n  cd {root}\n  git init                 (git shows translators what changed in an original)\n  tebiki serve             (preview at http://127.0.0.1:1111/, updated as you save)\n  tebiki new guides/x.md   (a new guide; `--lang ja` starts its translation)\n  tebiki check             (every problem, as the deploy gate sees them)\n  tebiki build             (the site, into public/)"
     );
     Ok(0)
 }

@@ -193,7 +193,7 @@ codes! {
         "A policy guide should list the primary documents it relies on under `sources`, so readers can check it.\n\nFix: add `sources: [{title, publisher, url, date}]`. A section that does not need sources (a reference or about section) can set `levels: {no-sources: allow}` in its `_index.md`, and a whole book can set `no-sources = \"allow\"` under `[check.levels]`.";
     Orphan = "orphan", Warn, true,
         "no other page links to this page",
-        "No page links to this one and no page lists it under `related`: readers reach it only through section lists and search.\n\nFix: link to it from a related guide or add it to a `related` list. A book read in order, where every page is reached through the section lists, can set `orphan = \"allow\"` under `[check.levels]`.";
+        "No page or section intro links to this one and no page lists it under `related`: readers reach it only through section lists and search.\n\nFix: link to it from a related guide or add it to a `related` list. A book read in order, where every page is reached through the section lists, can set `orphan = \"allow\"` under `[check.levels]`.";
     StaleTranslation = "stale-translation", Warn, true,
         "a translation's source changed since it was translated",
         "The `translated_from` of a translation records the version of its source it matches; the source has changed since.\n\nFix: see what changed with `tebiki translations diff FILE`, update the translation, then run `tebiki translations mark FILE`.";

@@ -54,6 +54,9 @@ pub struct Section {
     pub title: String,
     pub path: String,
     pub rendered: Rendered,
+    /// The pages its intro links to, sorted: a page linked only from an intro is not an
+    /// orphan.
+    pub links_to: Vec<PageId>,
     /// The pages in this section and language, sorted.
     pub pages: Vec<PageId>,
     /// The direct subsections in this language.
@@ -689,6 +692,7 @@ fn make_sections(
                 source,
                 title,
                 rendered: Rendered::default(),
+                links_to: Vec::new(),
                 pages: Vec::new(),
                 subsections: Vec::new(),
             }

@@ -132,21 +132,22 @@ pub fn render_all(site: &mut Site, sources: Sources) -> Vec<Diagnostic> {
                 errors.push(e);
             }
         }
-        if let BodyOf::Page(from) = origin {
-            for target in report.targets {
-                if target != from {
-                    backlinks[target.index()].push(from);
+        match origin {
+            BodyOf::Page(from) => {
+                for target in report.targets {
+                    if target != from {
+                        backlinks[target.index()].push(from);
+                    }
+                }
+                for term in report.terms {
+                    term_uses[term.index()].push(from);
                 }
             }
-            for term in report.terms {
-                term_uses[term.index()].push(from);
-            }
+            BodyOf::Section(i) => site.sections[i].links_to = sorted(report.targets),
         }
     }
-    for (page, mut list) in site.pages.iter_mut().zip(backlinks) {
-        list.sort_unstable();
-        list.dedup();
-        page.backlinks = list;
+    for (page, list) in site.pages.iter_mut().zip(backlinks) {
+        page.backlinks = sorted(list);
     }
     for list in &mut term_uses {
         list.sort_unstable();
@@ -325,14 +326,22 @@ pub fn render_sections(site: &mut Site) -> Option<Vec<SectionId>> {
     }
     let mut changed = Vec::new();
     for (i, rendered) in site.section_ids().zip(rendered) {
-        if let Some((rendered, _)) = rendered
+        if let Some((rendered, report)) = rendered
             && rendered.html != site.sections[i].rendered.html
         {
             site.sections[i].rendered = rendered;
+            site.sections[i].links_to = sorted(report.targets);
             changed.push(i);
         }
     }
     Some(changed)
+}
+
+/// `targets` sorted, each once.
+fn sorted(mut targets: Vec<PageId>) -> Vec<PageId> {
+    targets.sort_unstable();
+    targets.dedup();
+    targets
 }
 
 fn source_of(site: &Site, origin: BodyOf) -> &SourceFile {
@@ -387,6 +396,11 @@ fn dropped_warnings(
                 }
                 markdown::Dropped::Attributes(_) => {
                     (Code::HeadingAttributes, "keep only `#id` and `.class`")
+                }
+                markdown::Dropped::More => {
+                    return Diagnostic::warning(Code::RawHtml, &source.file, what.describe())
+                        .at(line, col)
+                        .suggest("write the summary as `summary` in the front matter, and remove the marker");
                 }
             };
             Diagnostic::warning(code, &source.file, what.describe())

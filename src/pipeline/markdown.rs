@@ -125,9 +125,26 @@ pub enum Dropped {
     Url(String),
     /// Heading attributes other than `#id` and `.class`; their names.
     Attributes(Vec<String>),
+    /// Zola's and Hugo's summary separator, `<!-- more -->`, which tebiki does not have.
+    More,
 }
 
 impl Dropped {
+    /// What leaving out the raw HTML `html` is worth saying: nothing for a comment, which no
+    /// reader sees either way (a note to other writers), except the summary separator of Zola
+    /// and Hugo, which a moved site expects to mark its summary.
+    fn of_html(html: &str) -> Option<Self> {
+        let trimmed = html.trim();
+        match trimmed
+            .strip_prefix("<!--")
+            .and_then(|c| c.strip_suffix("-->"))
+        {
+            Some(comment) if comment.trim().eq_ignore_ascii_case("more") => Some(Dropped::More),
+            Some(comment) if !comment.contains("-->") => None,
+            _ => Some(Dropped::html(html)),
+        }
+    }
+
     /// Raw HTML, kept as its first 40 characters (a block may be long).
     fn html(html: &str) -> Self {
         let line = html.trim().lines().next().unwrap_or_default();
@@ -142,6 +159,9 @@ impl Dropped {
     pub fn describe(&self) -> String {
         match self {
             Dropped::Html(html) => format!("raw HTML `{html}` was left out"),
+            Dropped::More => {
+                "`<!-- more -->` marks no summary: tebiki has no summary separator".to_string()
+            }
             Dropped::Url(scheme) => {
                 format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
             }
@@ -253,7 +273,9 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 Event::Start(Tag::HtmlBlock) => {
                     in_html_block = true;
                     let html = src.get(range.clone()).unwrap_or_default();
-                    links.dropped(Dropped::html(html), range.start);
+                    if let Some(dropped) = Dropped::of_html(html) {
+                        links.dropped(dropped, range.start);
+                    }
                     continue;
                 }
                 Event::End(TagEnd::HtmlBlock) => {
@@ -261,8 +283,8 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                     continue;
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
-                    if !in_html_block {
-                        links.dropped(Dropped::html(html), range.start);
+                    if !in_html_block && let Some(dropped) = Dropped::of_html(html) {
+                        links.dropped(dropped, range.start);
                     }
                     continue;
                 }

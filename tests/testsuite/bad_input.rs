@@ -764,3 +764,58 @@ fn unknown_toml_tables_and_dotted_keys_are_reported_at_their_line() {
     assert!(stderr.contains("content/guides/t.md:4:1"), "{stderr}");
     assert!(stderr.contains("content/guides/d.md:4:1"), "{stderr}");
 }
+
+/// A page moved from Hugo or Zola: each key tebiki names differently is an error that says
+/// what to write instead, not "put it under `extra`", which would lose what it does.
+#[test]
+fn keys_from_hugo_and_zola_say_what_tebiki_calls_them() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/hugo.md",
+        "---\ntitle: From Hugo\ndescription: The standfirst.\nlastmod: 2026-01-02\naliases: [/old/]\ncategory: [Policy, Energy]\n---\nText.\n",
+    );
+    let stderr = f.build_err();
+    for (key, help) in [
+        ("description", "write it as `summary`"),
+        ("lastmod", "write it as `updated`"),
+        ("aliases", "tebiki writes no redirects"),
+    ] {
+        assert!(
+            stderr.contains(&format!("unknown key `{key}`")) && stderr.contains(help),
+            "{key}: {stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("`category` must be one name, not a list")
+            && stderr.contains("put the others in `tags`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("under `extra`"), "{stderr}");
+}
+
+/// A comment is a note between writers that no reader sees, with or without raw HTML: it is
+/// left out without a warning, except Zola's and Hugo's summary separator, which a moved site
+/// expects to mark its summary.
+#[test]
+fn comments_are_left_out_quietly_but_the_summary_separator_is_named() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/notes.md",
+        "---\ntitle: Notes\n---\nFirst paragraph.\n\n<!-- more -->\n\nText <!-- check this figure --> here.\n\n<!--\nA longer note\nfor other writers.\n-->\n",
+    );
+    let out = f.run(&["check"]).stdout;
+    assert!(
+        out.contains("`<!-- more -->` marks no summary")
+            && out.contains("content/guides/notes.md:6:1")
+            && out.contains("write the summary as `summary`"),
+        "{out}"
+    );
+    assert!(!out.contains("check this figure"), "{out}");
+    assert!(!out.contains("A longer note"), "{out}");
+    f.build_ok(&[]);
+    let html = f.read("public/guides/notes/index.html");
+    assert!(
+        !html.contains("more -->") && !html.contains("check this figure"),
+        "{html}"
+    );
+}

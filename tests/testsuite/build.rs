@@ -273,8 +273,12 @@ fn init_scaffolds_a_site_that_builds() {
     let f = Fixture::new();
     let run = f.run(&["init", "newsite"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("tebiki serve"), "{}", run.stderr);
     let run = f.run(&["build", "--root", "newsite"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // It passes the deploy recipes' gate as it is: no page is left unlinked.
+    let gate = f.run(&["check", "--root", "newsite", "--deny", "warnings"]);
+    assert_eq!(gate.code, 0, "{}{}", gate.stdout, gate.stderr);
     let ja = f.read("newsite/public/ja/guides/first-guide/index.html");
     assert!(ja.contains("<html lang=\"ja\""));
     assert!(ja.contains("<strong>「すべて」</strong>"));

@@ -44,6 +44,61 @@ pub const PAGE_KEYS: &[&str] = &[
 /// Extra keys a section's `_index.md` may have.
 pub const SECTION_KEYS: &[&str] = &["sort_by", "levels", "paginate_by"];
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "url", "date"];
+
+/// What Zola's and Hugo's front matter keys are in tebiki, for a site moved from them: the key
+/// and what to write instead.
+const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
+    (
+        "description",
+        "write it as `summary`: the standfirst, meta description and feed summary",
+    ),
+    ("lastmod", "write it as `updated`"),
+    ("publishDate", "write it as `date`"),
+    (
+        "expiryDate",
+        "tebiki does not unpublish by date: set `draft: true` when a guide is withdrawn",
+    ),
+    (
+        "categories",
+        "write one `category` (a string); put the other names in `tags`",
+    ),
+    (
+        "taxonomies",
+        "write `tags: [\"…\"]` and `category: \"…\"` at the top level",
+    ),
+    (
+        "path",
+        "write the last part as `slug`; the folder gives the rest of the address",
+    ),
+    (
+        "url",
+        "write the last part as `slug`; the folder gives the rest of the address",
+    ),
+    (
+        "aliases",
+        "tebiki writes no redirects: set them up at the host (netlify.toml `[[redirects]]`, say)",
+    ),
+    (
+        "redirect_to",
+        "tebiki writes no redirects: set them up at the host (netlify.toml `[[redirects]]`, say)",
+    ),
+    (
+        "page_template",
+        "set `template` in each page, or override `page.html` in the theme",
+    ),
+    (
+        "author",
+        "put it under `extra` (`extra: {author: \"…\"}`), where templates read it",
+    ),
+    (
+        "authors",
+        "put it under `extra` (`extra: {authors: […]}`), where templates read it",
+    ),
+    (
+        "summary_separator",
+        "tebiki has no summary separator: write the standfirst as `summary`",
+    ),
+];
 const CHANGE_KEYS: &[&str] = &["date", "note"];
 
 /// The front matter format, chosen by the opening delimiter.
@@ -285,6 +340,17 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
             },
             "category" => match string(value) {
                 Some(s) if !s.trim().is_empty() => fm.category = Some(s),
+                _ if matches!(value, Pod::Array(_)) => errors.push(
+                    Diagnostic::error(
+                        Code::FrontMatterType,
+                        file,
+                        "`category` must be one name, not a list",
+                    )
+                    .at(line, 1)
+                    .suggest(
+                        "a page has one category: keep the main one, and put the others in `tags`",
+                    ),
+                ),
                 _ => wrong("a non-empty string"),
             },
             "translated_from" => match string(value) {
@@ -405,7 +471,11 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                     Diagnostic::error(Code::UnknownKey, file, format!("unknown key `{key}`"))
                         .at(line, 1)
                         .maybe_suggest(
-                            did_you_mean(key, known.iter().copied())
+                            OTHER_TOOLS_KEYS
+                                .iter()
+                                .find(|(other, _)| *other == key)
+                                .map(|(_, instead)| instead.to_string())
+                                .or_else(|| did_you_mean(key, known.iter().copied()))
                                 .or_else(|| Some("put free-form values under `extra`".to_string())),
                         ),
                 );
