@@ -609,3 +609,103 @@ fn an_images_alt_text_is_translated() {
             .contains("alt=\"予算の図\"")
     );
 }
+
+/// The blocks of a page's article, in order: what a translation must keep.
+fn blocks(html: &str) -> Vec<String> {
+    let main = crate::common::main_of(html);
+    main.split('<')
+        .skip(1)
+        .map(|part| {
+            part.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect::<String>()
+        })
+        .filter(|tag| {
+            matches!(
+                tag.trim_start_matches('/'),
+                "p" | "h2"
+                    | "h3"
+                    | "pre"
+                    | "ul"
+                    | "ol"
+                    | "li"
+                    | "blockquote"
+                    | "hr"
+                    | "table"
+                    | "tr"
+                    | "td"
+                    | "th"
+                    | "div"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_target_cannot_open_a_block_of_its_own() {
+    let f = site();
+    f.write(
+        "content/guides/src.md",
+        "---\ntitle: Src\nsources: [{title: S}]\n---\n\nFirst para.\n\n## Heading\n\n- one\n- two\n\n> Quoted.\n\nPlain para.\n",
+    );
+    let xml = export(&f, &["guides/src.md"]);
+    let mut filled = xml.clone();
+    for (source, target) in [
+        ("Src", "ソ"),
+        ("First para.", "最初\n\n```\nfence"),
+        ("Heading", "見出し"),
+        ("one", "一\n\n1. 二"),
+        ("two", "二\n    コード\n---"),
+        ("Quoted.", "引用\n&lt;div>\n[a]: /u"),
+        ("Plain para.", "段落\n~~~\n***"),
+    ] {
+        let at = format!(">{source}</source>");
+        filled = filled.replacen(&at, &format!("{at}<target>{target}</target>"), 1);
+    }
+    f.write("filled.xlf", &filled);
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/src.ja.md");
+    assert!(ja.contains("\n最初\n\\```\nfence\n\n## 見出し\n"), "{ja}");
+    assert!(
+        ja.contains("\n- 一\n1\\. 二\n- 二\nコード\n\\---\n"),
+        "{ja}"
+    );
+    assert!(ja.contains("\n> 引用\n\\<div>\n\\[a]: /u\n"), "{ja}");
+    assert!(ja.contains("\n段落\n\\~~~\n\\***\n"), "{ja}");
+    f.build_ok(&[]);
+    let en = f.read("public/guides/src/index.html");
+    let ja = f.read("public/ja/guides/src/index.html");
+    assert_eq!(blocks(&ja), blocks(&en), "{}", crate::common::main_of(&ja));
+    assert!(ja.contains("```"), "{ja}");
+}
+
+#[test]
+fn a_target_whose_codes_would_open_a_block_is_refused() {
+    let f = site();
+    f.write(
+        "content/guides/src.md",
+        "---\ntitle: Src\nsources: [{title: S}]\n---\n\nLine one\\\ntwo with <!-- c --> a comment.\n",
+    );
+    let xml = fill(&export(&f, &["guides/src.md"])).replace(
+        ">訳 Line one<ph id=\"1\" dataRef=\"d1\"/>two with <ph id=\"2\" dataRef=\"d2\"/> a comment.</target>",
+        ">一行目<ph id=\"1\" dataRef=\"d1\"/><ph id=\"2\" dataRef=\"d2\"/>二行目</target>",
+    );
+    assert!(xml.contains(">一行目<"), "{xml}");
+    f.write("filled.xlf", &xml);
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = xml
+        .lines()
+        .position(|l| l.contains("<unit id=\"u1\""))
+        .expect("u1")
+        + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "error[xliff-import]: unit `u1` of `content/guides/src.md`: its target would not stay one paragraph, as its source is\n  --> filled.xlf:{line}:"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/src.ja.md").exists());
+}

@@ -7,7 +7,7 @@ use quick_xml::events::Event as XmlEvent;
 
 use super::{TEBIKI_NS, parse_file};
 use crate::commands::new::no_symlink;
-use crate::commands::xliff::segments::{Tok, rebuild, units};
+use crate::commands::xliff::segments::{Tok, block_structure, rebuild, to_markdown, units};
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::{blob_id, is_blob_id, version_to_record};
@@ -245,15 +245,34 @@ fn target_markdown(source: &[Tok], target: &[Piece], kind: &str) -> Result<Strin
     let mut stack: Vec<String> = Vec::new();
     let mut used_pc = BTreeSet::new();
     let mut used_ph = BTreeSet::new();
-    let mut box_needs_space = false;
+    // Where the last code's markup ends: a line break after it is the target's text.
+    let mut markup_end = 0;
+    // After a code's opening markup at a line's start (space there would make `* ` a list
+    // item) and after a task's box (which its text follows on its line).
+    let mut skip_space = false;
     for piece in target {
-        if std::mem::take(&mut box_needs_space)
-            && !matches!(piece, Piece::Text(s) if s.starts_with(char::is_whitespace))
-        {
-            out.push(' ');
+        // A soft line break's placeholder is a line break in the text, escaped as one.
+        let soft_break = matches!(piece, Piece::Ph(id)
+            if ph.get(id).is_some_and(|m| matches!(m.as_str(), "\n" | "\r\n" | " \n" | " \r\n")));
+        if !matches!(piece, Piece::Text(_)) && !soft_break {
+            // A code's markup cannot be escaped: a line break of the text before it becomes a
+            // space (as a reader sees it), so that the markup cannot start a block.
+            if out.len() > markup_end && out.ends_with('\n') {
+                out.pop();
+                out.push(' ');
+            }
+            skip_space = matches!(piece, Piece::Open(_)) && (out.is_empty() || out.ends_with('\n'));
         }
         match piece {
-            Piece::Text(s) => escape_target_text(s, kind, &mut out),
+            Piece::Text(s) => {
+                let s = if std::mem::take(&mut skip_space) {
+                    s.trim_start_matches([' ', '\t', '\r', '\n'])
+                } else {
+                    s
+                };
+                escape_target_text(s, kind, &mut out);
+                continue;
+            }
             Piece::Open(id) => {
                 let m = open.get(id).ok_or_else(|| {
                     format!("the target has a paired code `{id}` the source does not")
@@ -275,12 +294,19 @@ fn target_markdown(source: &[Tok], target: &[Piece], kind: &str) -> Result<Strin
                 if !used_ph.insert(id.clone()) {
                     return Err(format!("the target uses the placeholder `{id}` twice"));
                 }
+                if soft_break {
+                    escape_target_text("\n", kind, &mut out);
+                    continue;
+                }
                 out.push_str(m);
-                // A task list's box is one only with a space after it.
-                box_needs_space = matches!(m.as_str(), "[ ]" | "[x]" | "[X]");
-                continue;
+                // A task list's box is one only with a space, and text, after it on its line.
+                if matches!(m.as_str(), "[ ]" | "[x]" | "[X]") {
+                    out.push(' ');
+                    skip_space = true;
+                }
             }
         }
+        markup_end = out.len();
     }
     let lost: Vec<&String> = open
         .keys()
@@ -301,27 +327,38 @@ fn target_markdown(source: &[Tok], target: &[Piece], kind: &str) -> Result<Strin
     if matches!(kind, "heading" | "table cell") {
         return Ok(out.trim_matches([' ', '\t']).to_string());
     }
-    Ok(out)
+    // A paragraph or list item ends where its text does: a line break after it would make the
+    // next line a blank one (a tight list loose).
+    if kind.is_empty() {
+        Ok(out)
+    } else {
+        Ok(out.trim_end_matches([' ', '\t', '\n']).to_string())
+    }
 }
 
 /// Appends a target's text to the Markdown being rebuilt, keeping the block the unit is: a
 /// target's text is Markdown text as the source's is (an export writes the source as written,
 /// escapes included), but what would change the page's structure is made harmless. A heading or
-/// table cell stays on one line, a `|` in a cell stays in the cell, and a line may not start
-/// another block (a list item, heading, quote). `kind` is the unit's; front matter values,
-/// kind `""`, are written as strings and need none.
+/// table cell stays on one line, a `|` in a cell stays in the cell; in a paragraph or list item
+/// a blank line (which would end the block) is folded away, no line starts with the 4 spaces of
+/// indented code, and a line may not start another block: a list item, heading, quote, code
+/// fence, HTML block, link reference definition, thematic break or setext underline, or a
+/// table's delimiter row. `kind` is the unit's; front matter values, kind `""`, are written as
+/// strings and need none.
 fn escape_target_text(text: &str, kind: &str, out: &mut String) {
     if kind.is_empty() {
         out.push_str(text);
         return;
     }
+    // A carriage return ends a line in Markdown as a line feed does.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let one_line = matches!(kind, "heading" | "table cell");
     let text = if one_line {
         // Each line break, with the spaces around it, becomes one space.
         let mut joined = String::with_capacity(text.len());
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
-                joined.truncate(joined.trim_end_matches([' ', '\t', '\r']).len());
+                joined.truncate(joined.trim_end_matches([' ', '\t']).len());
                 joined.push(' ');
                 joined.push_str(line.trim_start_matches([' ', '\t']));
             } else {
@@ -330,27 +367,28 @@ fn escape_target_text(text: &str, kind: &str, out: &mut String) {
         }
         joined
     } else {
-        text.to_string()
+        text
     };
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
-            out.push('\n');
+            // A line with nothing on it yet (the unit's start, or a blank line) is not ended:
+            // a blank line would end the paragraph or list item.
+            let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+            if out[line_start..].trim_matches([' ', '\t']).is_empty() {
+                out.truncate(line_start);
+            } else {
+                out.push('\n');
+            }
         }
-        let at_line_start = out.is_empty() || out.ends_with('\n');
         let mut rest = line;
-        if at_line_start {
-            let trimmed = line.trim_start();
-            out.push_str(&line[..line.len() - trimmed.len()]);
-            rest = trimmed;
-            // What starts a block: a heading, quote, list item or thematic break.
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            let after = rest.as_bytes().get(digits).copied();
-            if digits > 0 && matches!(after, Some(b'.' | b')')) {
+        if out.is_empty() || out.ends_with('\n') {
+            // Spaces at a line's start mean nothing in a paragraph, but four make code.
+            rest = rest.trim_start_matches([' ', '\t']);
+            escape_block_start(rest, out);
+            if let Some(digits) = ordered_marker(rest) {
                 out.push_str(&rest[..digits]);
                 out.push('\\');
                 rest = &rest[digits..];
-            } else if rest.starts_with(['#', '>', '-', '+', '=', '*']) {
-                out.push('\\');
             }
         }
         let mut escaped = false;
@@ -361,6 +399,41 @@ fn escape_target_text(text: &str, kind: &str, out: &mut String) {
             escaped = c == '\\' && !escaped;
             out.push(c);
         }
+    }
+}
+
+/// The number of digits of an ordered list's marker (`1.`, `2)`) that `line` starts with.
+fn ordered_marker(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))).then_some(digits)
+}
+
+/// Pushes a `\\` when `line`, at the start of a line, would start a block of its own (an
+/// ordered list's marker is escaped after its digits, by the caller).
+fn escape_block_start(line: &str, out: &mut String) {
+    let bytes = line.as_bytes();
+    let only = |allowed: &[u8]| bytes.iter().all(|b| allowed.contains(b));
+    let opens = match bytes.first() {
+        // Heading, quote, list item, setext underline, thematic break.
+        Some(b'#' | b'>' | b'-' | b'+' | b'=' | b'*') => true,
+        Some(b'_') => only(b"_ \t") && bytes.iter().filter(|&&b| b == b'_').count() >= 3,
+        // Code fence.
+        Some(b'`') => line.starts_with("```"),
+        Some(b'~') => line.starts_with("~~~"),
+        // HTML block: a tag, a closing tag, a comment, a declaration, a processing instruction.
+        Some(b'<') => bytes
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?')),
+        // Link reference or footnote definition: `[label]:`.
+        Some(b'[') => line[1..]
+            .find(']')
+            .is_some_and(|end| line[1 + end + 1..].starts_with(':')),
+        // A table's delimiter row (`|---|`, `:--|--`).
+        Some(b'|' | b':') => only(b"|-: \t") && bytes.contains(&b'-'),
+        _ => false,
+    };
+    if opens {
+        out.push('\\');
     }
 }
 
@@ -589,6 +662,41 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             continue;
         }
         let body = rebuild(&original.body, &body_units, &texts);
+        // Escaping keeps text from starting a block; a code's markup moved to a line's start
+        // (an HTML comment after a line break) cannot be escaped, and is refused.
+        let blocks = block_structure(&original.body);
+        if block_structure(&body) != blocks {
+            let mut found = false;
+            for (i, unit) in body_units.iter().enumerate() {
+                let mut alone: Vec<String> =
+                    body_units.iter().map(|u| to_markdown(&u.toks)).collect();
+                alone[i] = texts[i].clone();
+                if block_structure(&rebuild(&original.body, &body_units, &alone)) != blocks {
+                    found = true;
+                    let id = format!("u{}", i + 1);
+                    let line = by_id.get(id.as_str()).map_or(f.line, |u| u.line);
+                    problems.push(fail(
+                        line,
+                        format!(
+                            "unit `{id}` of `{}`: its target would not stay one {}, as its source is",
+                            f.original, unit.kind
+                        ),
+                        "keep the target's inline codes off the start of a line",
+                    ));
+                }
+            }
+            if !found {
+                problems.push(fail(
+                    f.line,
+                    format!(
+                        "the targets of `{}` would change the page's blocks",
+                        f.original
+                    ),
+                    "keep the targets' inline codes off the start of a line",
+                ));
+            }
+            continue;
+        }
         // The translation keeps its own front matter where it has one (tags, category in its
         // language); a new one starts from the original's.
         let base = existing
@@ -718,5 +826,147 @@ fn end_element(
         }
         "pc" if *in_target => pieces.push(Piece::Close),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Targets that would each open a block of their own, or end the one they are in, if
+    /// written as they are.
+    const HOSTILE: &[&str] = &[
+        "最初\n\n```\nfence",
+        "x\n```",
+        "x\n  ~~~",
+        "```",
+        "x\n<div>",
+        "<div>",
+        "x\n</div>",
+        "x\n<!-- c -->",
+        "x\n<?php ?>",
+        "x\n<!DOCTYPE html>",
+        "x\n<script>",
+        "[a]: /u",
+        "x\n[a]: /u \"t\"",
+        "x\n[^1]: note",
+        "x\n---",
+        "x\n===",
+        "x\n***",
+        "x\n___",
+        "x\n* * *",
+        "x\n- - -",
+        "x\n1. one",
+        "x\n1) one",
+        "7. seven",
+        "x\n    code",
+        "    code",
+        "\tcode",
+        "x\n\tcode",
+        "x\n- item",
+        "x\n+ item",
+        "x\n* item",
+        "x\n-",
+        "x\n# h",
+        "x\n> q",
+        "- a",
+        "> a",
+        "# a",
+        "x\n| a | b |\n|---|---|",
+        "a | b\n:--|--",
+        "x\r\ry",
+        "x\r\n\r\ny",
+        "\n\nx",
+        "x\n\n",
+        "x\n \n y",
+        "x  \n---",
+        "x\\\n```",
+    ];
+
+    /// Bodies with a unit in each kind of place a paragraph or list item can be.
+    const BODIES: &[&str] = &[
+        "First para.\n\n## Heading\n\nPlain para.\n",
+        "Intro.\n\n- one\n- two\n\nAfter.\n",
+        "- one\n\n- two\n\nAfter.\n",
+        "- one\n  - sub\n- two\n",
+        "1. one\n2. two\n",
+        "> quoted\n> more\n\nAfter.\n",
+        "Para.\n\n| a | b |\n|---|---|\n| c | d |\n",
+        "# Title\n\nText with **bold** and `code` and <span>html</span>.\n\nEnd.\n",
+        "Line one\\\ntwo with <!-- c --> a comment.\n\n- [ ] task\n",
+    ];
+
+    /// The target of `unit` with its text replaced by `text`, its codes kept in order and
+    /// placed by `at`: before the text, after it, or around a line break in it.
+    fn targets(unit: &Unit, text: &str) -> Vec<Vec<Piece>> {
+        let codes: Vec<Piece> = unit
+            .toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Open(id, _) => Some(Piece::Open(id.to_string())),
+                Tok::Close(..) => Some(Piece::Close),
+                Tok::Ph(id, _) => Some(Piece::Ph(id.to_string())),
+                Tok::Text(_) => None,
+            })
+            .collect();
+        let text = Piece::Text(text.to_string());
+        let between = |code: &Piece| match code {
+            Piece::Open(_) => vec![code.clone(), Piece::Text(" in\n".into())],
+            _ => vec![Piece::Text("\n".into()), code.clone()],
+        };
+        let spread: Vec<Piece> = codes.iter().flat_map(between).collect();
+        vec![
+            [vec![text.clone()], codes.clone()].concat(),
+            [codes.clone(), vec![text.clone()]].concat(),
+            [vec![text.clone()], spread.clone()].concat(),
+            [spread, vec![text]].concat(),
+        ]
+    }
+
+    use crate::commands::xliff::segments::Unit;
+
+    #[test]
+    fn a_target_stays_the_one_block_it_translates() {
+        for body in BODIES {
+            let units = units(body);
+            let blocks = block_structure(body);
+            let sources: Vec<String> = units.iter().map(|u| to_markdown(&u.toks)).collect();
+            for (i, unit) in units.iter().enumerate() {
+                for hostile in HOSTILE {
+                    for target in targets(unit, hostile) {
+                        let mut texts = sources.clone();
+                        texts[i] = target_markdown(&unit.toks, &target, unit.kind)
+                            .expect("the codes are the source's");
+                        let rebuilt = rebuild(body, &units, &texts);
+                        // Only where a code's markup itself would start a block is the
+                        // target refused (the HTML comment after a line break).
+                        let refusable = rebuilt.contains("\\\n<!--");
+                        assert!(
+                            refusable || block_structure(&rebuilt) == blocks,
+                            "{} {hostile:?} {target:?} in\n{body}\nmade\n{rebuilt}",
+                            unit.kind
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_keep_what_a_reader_sees() {
+        let md = |text: &str, kind: &str| {
+            target_markdown(&[], &[Piece::Text(text.into())], kind).expect("no codes")
+        };
+        assert_eq!(md("最初\n\n```\nfence", "paragraph"), "最初\n\\```\nfence");
+        assert_eq!(md("x\n    <div>", "paragraph"), "x\n\\<div>");
+        assert_eq!(md("x\n[a]: /u", "list item"), "x\n\\[a]: /u");
+        assert_eq!(md("x\n12) y", "paragraph"), "x\n12\\) y");
+        assert_eq!(md("x\n___", "paragraph"), "x\n\\___");
+        // What opens no block is left as written: emphasis, a link, a tag inside a line.
+        assert_eq!(
+            md("_a_ [b](c.md)\n<5 and a<b>", "paragraph"),
+            "_a_ [b](c.md)\n<5 and a<b>"
+        );
+        assert_eq!(md("a\r\n\r\nb", "heading"), "a b");
     }
 }

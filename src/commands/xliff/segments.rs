@@ -261,6 +261,53 @@ pub fn rebuild(body: &str, units: &[Unit], texts: &[String]) -> String {
     out
 }
 
+/// The blocks of `body`, in order and nested as they are (`paragraph`, `heading 2`, `list`,
+/// `item`, `code`, `html`, …, each opened and closed), without their text: what a translation
+/// rebuilt from the body's units must keep.
+pub fn block_structure(body: &str) -> Vec<String> {
+    let name = |tag: &Tag<'_>| -> Option<String> {
+        Some(match tag {
+            Tag::Paragraph => "paragraph".into(),
+            Tag::Heading { level, .. } => format!("heading {}", *level as usize),
+            Tag::BlockQuote(_) => "quote".into(),
+            Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_)) => "fenced code".into(),
+            Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented) => "indented code".into(),
+            Tag::HtmlBlock => "html".into(),
+            Tag::List(None) => "list".into(),
+            Tag::List(Some(_)) => "ordered list".into(),
+            Tag::Item => "item".into(),
+            Tag::FootnoteDefinition(_) => "footnote".into(),
+            Tag::Table(columns) => format!("table of {}", columns.len()),
+            Tag::TableHead => "table head".into(),
+            Tag::TableRow => "row".into(),
+            Tag::TableCell => "cell".into(),
+            Tag::MetadataBlock(_) => "metadata".into(),
+            _ => return None,
+        })
+    };
+    let mut open: Vec<Option<String>> = Vec::new();
+    let mut out = Vec::new();
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(tag) => {
+                let block = name(&tag);
+                if let Some(b) = &block {
+                    out.push(b.clone());
+                }
+                open.push(block);
+            }
+            Event::End(_) => {
+                if let Some(Some(b)) = open.pop() {
+                    out.push(format!("/{b}"));
+                }
+            }
+            Event::Rule => out.push("rule".into()),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
