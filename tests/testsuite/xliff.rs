@@ -137,6 +137,7 @@ fn validation_catches_broken_documents() {
             "</unit><unit id=\"u\"><segment><source>y</source></segment></unit>",
         ),
         good.replace("<segment>", "<segment><notes/>"),
+        good.replace("<unit id=\"u\">", "<unit id=\"u\" id=\"v\">"),
     ] {
         assert!(validate_core(&bad).is_err(), "{bad}");
     }
@@ -708,4 +709,31 @@ fn a_target_whose_codes_would_open_a_block_is_refused() {
         run.stderr
     );
     assert!(!f.path("content/guides/src.ja.md").exists());
+}
+
+#[test]
+fn import_refuses_an_attribute_given_twice() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        xml.replacen(
+            "<unit id=\"u2\" name=\"heading\">",
+            "<unit id=\"u2\" name=\"heading\" id=\"u1\">",
+            1,
+        )
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let xml = f.read("edited.xlf");
+    let line = xml
+        .lines()
+        .position(|l| l.contains("<unit id=\"u2\""))
+        .expect("u2")
+        + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "error[xliff-import]: this is not well-formed XML: the attribute `id` is given twice\n  --> edited.xlf:{line}:"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
 }

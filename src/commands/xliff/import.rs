@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event as XmlEvent;
 
-use super::{TEBIKI_NS, parse_file};
+use super::{TEBIKI_NS, attributes, parse_file};
 use crate::commands::new::no_symlink;
 use crate::commands::xliff::segments::{Tok, block_structure, rebuild, to_markdown, units};
 use crate::diag::{Code, Diagnostic};
@@ -85,22 +85,20 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
         let event = reader
             .read_event()
             .map_err(|e| bad(line_at(pos), format!("this is not well-formed XML: {e}")))?;
-        let attrs = |e: &quick_xml::events::BytesStart<'_>| -> BTreeMap<String, String> {
-            e.attributes()
-                .flatten()
-                .filter_map(|a| {
-                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-                    let value = a.unescape_value().ok()?.into_owned();
-                    Some((key, value))
-                })
-                .collect()
+        let attrs = |e: &quick_xml::events::BytesStart<'_>| {
+            attributes(e).map_err(|bad_attribute| {
+                bad(
+                    line_at(pos),
+                    format!("this is not well-formed XML: {}", bad_attribute.message),
+                )
+            })
         };
         match event {
             XmlEvent::Eof => break,
             XmlEvent::Start(ref e) | XmlEvent::Empty(ref e) => {
                 let is_empty = matches!(event, XmlEvent::Empty(_));
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                let a = attrs(e);
+                let a = attrs(e)?;
                 match name.as_str() {
                     "xliff" => {
                         if a.get("version").map(String::as_str) != Some("2.1")

@@ -17,6 +17,7 @@ mod import;
 pub mod schema;
 pub mod segments;
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
@@ -32,6 +33,90 @@ pub const TEBIKI_NS: &str = "urn:tebiki:xliff:1";
 pub use export::{Exported, export, run_export};
 pub use import::{Imported, import, run_import};
 pub use schema::validate_core;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(xml: &str) -> Result<BTreeMap<String, String>, BadAttribute> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                attributes(&e)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_attribute_given_twice_is_refused_where_it_is() {
+        let map = start("<unit id=\"u1\" name=\"a &amp; b\"/>").expect("well-formed");
+        assert_eq!(map.get("name").map(String::as_str), Some("a & b"));
+        assert_eq!(
+            start("<unit id=\"u1\" name=\"p\" id=\"u2\">"),
+            Err(BadAttribute {
+                at: 22,
+                message: "the attribute `id` is given twice".into()
+            })
+        );
+        // Compared by name as written: `x:id` is another attribute.
+        assert!(start("<unit id=\"u1\" x:id=\"u2\">").is_ok());
+        assert!(start("<unit id=u1>").is_err());
+    }
+}
+
+/// An attribute that makes its element not well-formed XML: `at` is its byte offset from the
+/// start of the element's name (just after `<`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct BadAttribute {
+    pub at: usize,
+    pub message: String,
+}
+
+/// The attributes of element `e`, by name. XML allows an attribute once in an element: a second
+/// makes the document not well-formed, and is an error, as is an attribute written wrong. The
+/// repeat is found by the map; quick-xml's own check compares each attribute with all those
+/// before it, which takes hours for the hundreds of thousands of attributes a 64 MB file holds.
+/// A value with an unknown entity is left out.
+pub fn attributes(
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Result<BTreeMap<String, String>, BadAttribute> {
+    use quick_xml::events::attributes::AttrError;
+    let element: &[u8] = e;
+    let mut out = BTreeMap::new();
+    let mut seen = HashSet::new();
+    let mut iter = e.attributes();
+    iter.with_checks(false);
+    for a in iter {
+        let a = a.map_err(|err| {
+            let at = match err {
+                AttrError::ExpectedEq(at)
+                | AttrError::ExpectedValue(at)
+                | AttrError::UnquotedValue(at)
+                | AttrError::ExpectedQuote(at, _)
+                | AttrError::Duplicated(at, _) => at,
+            };
+            BadAttribute {
+                at,
+                message: err.to_string(),
+            }
+        })?;
+        let key = a.key.into_inner();
+        let name = String::from_utf8_lossy(key).into_owned();
+        if !seen.insert(key) {
+            // The key is a part of the element's bytes: its offset in them.
+            let at = (key.as_ptr() as usize).saturating_sub(element.as_ptr() as usize);
+            return Err(BadAttribute {
+                at,
+                message: format!("the attribute `{name}` is given twice"),
+            });
+        }
+        if let Ok(value) = a.unescape_value() {
+            out.insert(name, value.into_owned());
+        }
+    }
+    Ok(out)
+}
 
 /// A Markdown file's front matter title and summary, body, and bytes.
 struct Parsed {

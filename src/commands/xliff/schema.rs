@@ -1,10 +1,10 @@
 //! The rules of the XLIFF 2.1 core schema that an export could break.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use quick_xml::events::Event as XmlEvent;
 
-use super::XLIFF_NS;
+use super::{XLIFF_NS, attributes};
 
 /// Checks `xml` against the rules of the XLIFF 2.1 core schema that a tebiki export can break:
 /// the root element, namespace, version and languages; `<file>` holding `<notes>` then units;
@@ -32,16 +32,8 @@ pub fn validate_core(xml: &str) -> Result<(), String> {
         };
         if let Some(e) = start {
             let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-            let a: BTreeMap<String, String> = e
-                .attributes()
-                .flatten()
-                .filter_map(|a| {
-                    Some((
-                        String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                        a.unescape_value().ok()?.into_owned(),
-                    ))
-                })
-                .collect();
+            let a = attributes(&e)
+                .map_err(|bad| format!("not well-formed: <{name}>: {}", bad.message))?;
             let parent = path.last().cloned().unwrap_or_default();
             let need = |attr: &str| -> Result<String, String> {
                 a.get(attr)
