@@ -696,14 +696,10 @@ fn a_target_whose_codes_would_open_a_block_is_refused() {
     f.write("filled.xlf", &xml);
     let run = f.run(&["translations", "import", "filled.xlf"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let line = xml
-        .lines()
-        .position(|l| l.contains("<unit id=\"u1\""))
-        .expect("u1")
-        + 1;
+    let (line, column) = place(&xml, "<unit id=\"u1\"");
     assert!(
         run.stderr.contains(&format!(
-            "error[xliff-import]: unit `u1` of `content/guides/src.md`: its target would not stay one paragraph, as its source is\n  --> filled.xlf:{line}:"
+            "error[xliff-import]: unit `u1` of `content/guides/src.md`: its target would not stay one paragraph, as its source is\n  --> filled.xlf:{line}:{column}\n"
         )),
         "{}",
         run.stderr
@@ -723,17 +719,77 @@ fn import_refuses_an_attribute_given_twice() {
     });
     assert_eq!(run.code, 1, "{}", run.stderr);
     let xml = f.read("edited.xlf");
-    let line = xml
-        .lines()
-        .position(|l| l.contains("<unit id=\"u2\""))
-        .expect("u2")
-        + 1;
+    let (line, column) = place(&xml, " id=\"u1\">");
+    let column = column + 1;
     assert!(
         run.stderr.contains(&format!(
-            "error[xliff-import]: this is not well-formed XML: the attribute `id` is given twice\n  --> edited.xlf:{line}:"
+            "error[xliff-import]: this is not well-formed XML: the attribute `id` is given twice\n  --> edited.xlf:{line}:{column}\n"
         )),
         "{}",
         run.stderr
     );
     assert!(!f.path("content/guides/plan.ja.md").exists());
+}
+
+/// Line and column (in characters) of the first `what` in `text`, as an error shows them.
+fn place(text: &str, what: &str) -> (usize, usize) {
+    let at = text
+        .find(what)
+        .unwrap_or_else(|| panic!("{what} in {text}"));
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    (
+        text[..at].matches('\n').count() + 1,
+        text[line_start..at].chars().count() + 1,
+    )
+}
+
+#[test]
+fn import_errors_point_at_the_element_or_attribute() {
+    let f = site();
+    type Edit = Box<dyn Fn(String) -> String>;
+    let cases: [(Edit, &str, &str); 5] = [
+        (
+            Box::new(|xml: String| xml.replacen(">訳 Pillars</target>", ">柱</targe>", 1)),
+            "</targe>",
+            "this is not well-formed XML: ill-formed document: expected `</target>`",
+        ),
+        (
+            // After Japanese text on its line: the column counts characters.
+            Box::new(|xml: String| xml.replacen(">訳 Pillars<", ">柱の<b>一覧</b><", 1)),
+            "<b>",
+            "`<b>` in a target: only text, `<pc>` and `<ph>` can be imported",
+        ),
+        (
+            Box::new(|xml: String| xml.replacen("trgLang=\"ja\"", "trgLang=\"jp\"", 1)),
+            "trgLang=",
+            "`trgLang` is `jp`, not a translation language of this site",
+        ),
+        (
+            Box::new(|xml: String| xml.replacen(">訳 Pillars<", ">柱 &nbsp;<", 1)),
+            "&nbsp;",
+            "unknown entity `&nbsp;`",
+        ),
+        (
+            Box::new(|xml: String| {
+                xml.replacen("<unit id=\"u2\"", "<unit id=\"u2\" state=\"initial\"", 1)
+                    .replacen("<segment>", "<segment state=\"initial\">", 3)
+            }),
+            "<unit id=\"title\"",
+            "unit `title` of `content/guides/plan.md` still has the old translation",
+        ),
+    ];
+    for (edit, at, says) in cases {
+        let run = import_edited(&f, edit);
+        assert_eq!(run.code, 1, "{says}: {}", run.stderr);
+        let xml = f.read("edited.xlf");
+        let (line, column) = place(&xml, at);
+        assert!(column > 1, "{at} starts its line");
+        assert!(run.stderr.contains(says), "{says}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("> edited.xlf:{line}:{column}\n")),
+            "{says} at {line}:{column}: {}",
+            run.stderr
+        );
+    }
 }

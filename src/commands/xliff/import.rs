@@ -38,7 +38,8 @@ struct ReadUnit {
     /// A segment of it is still `state="initial"`: the export offered an old translation of a
     /// source that has changed, and no translator confirmed it.
     unreviewed: bool,
-    line: usize,
+    /// Line and column of its `<unit>` in the XLIFF file.
+    at: (usize, usize),
 }
 
 /// One `<file>` read back.
@@ -51,7 +52,8 @@ struct ReadFile {
     /// made before tebiki recorded it.
     translation_version: Option<String>,
     units: Vec<ReadUnit>,
-    line: usize,
+    /// Line and column of its `<file>` in the XLIFF file.
+    at: (usize, usize),
 }
 
 /// What `import` wrote.
@@ -61,18 +63,58 @@ pub struct Imported {
     pub files: Vec<(String, String, bool)>,
 }
 
-fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> {
-    let bad = |line: usize, message: String| {
+/// Line and column (1-based, the column in characters) of byte offsets in a text, asked for in
+/// the order a reader goes through it: each byte is counted once, however long its line.
+struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        let offset = self.text.floor_char_boundary(offset);
+        if offset < self.offset {
+            *self = Cursor::new(self.text);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
+/// The `<xliff>` element's target language, with the line and column of its `trgLang`.
+type TargetLanguage = (String, (usize, usize));
+
+fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>), Error> {
+    let bad = |(line, column): (usize, usize), message: String| {
         Error::Content(vec![
             Diagnostic::error(Code::XliffImport, file, message)
-                .at(line, 1)
+                .at(line, column)
                 .suggest("import the file tebiki exported, with the targets filled in"),
         ])
     };
-    let line_at = |pos: usize| text[..pos.min(text.len())].matches('\n').count() + 1;
+    let mut cursor = Cursor::new(text);
     let mut reader = quick_xml::Reader::from_str(text);
     let mut files: Vec<ReadFile> = Vec::new();
-    let mut trg_lang = String::new();
+    let mut trg_lang = (String::new(), (1, 1));
     // The prefix the document gives tebiki's namespace (`tbk` in an export; a tool that saves
     // it again may choose another).
     let mut tbk = "tbk".to_string();
@@ -81,32 +123,48 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
     let mut segment: Option<bool> = None;
     let mut pieces: Vec<Piece> = Vec::new();
     loop {
+        // Where the event starts: a `<`, a `&`, the first byte of text.
         let pos = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| bad(line_at(pos), format!("this is not well-formed XML: {e}")))?;
-        let attrs = |e: &quick_xml::events::BytesStart<'_>| {
-            attributes(e).map_err(|bad_attribute| {
-                bad(
-                    line_at(pos),
-                    format!("this is not well-formed XML: {}", bad_attribute.message),
-                )
-            })
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => {
+                let at = cursor.at(reader.error_position() as usize);
+                return Err(bad(at, format!("this is not well-formed XML: {e}")));
+            }
         };
+        let here = cursor.at(pos);
         match event {
             XmlEvent::Eof => break,
             XmlEvent::Start(ref e) | XmlEvent::Empty(ref e) => {
                 let is_empty = matches!(event, XmlEvent::Empty(_));
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                let a = attrs(e)?;
+                // Past the `<`, where the attributes' offsets start.
+                let inside = pos + 1;
+                let a = attributes(e).map_err(|wrong| {
+                    bad(
+                        cursor.at(inside + wrong.at),
+                        format!("this is not well-formed XML: {}", wrong.message),
+                    )
+                })?;
+                let attribute_at = |cursor: &mut Cursor<'_>, key: &str| {
+                    cursor.at(inside + attribute_offset(e, key).unwrap_or(0))
+                };
                 match name.as_str() {
                     "xliff" => {
                         if a.get("version").map(String::as_str) != Some("2.1")
                             && a.get("version").map(String::as_str) != Some("2.0")
                         {
-                            return Err(bad(line_at(pos), "not an XLIFF 2 document".into()));
+                            let at = match a.contains_key("version") {
+                                true => attribute_at(&mut cursor, "version"),
+                                false => here,
+                            };
+                            return Err(bad(at, "not an XLIFF 2 document".into()));
                         }
-                        trg_lang = a.get("trgLang").cloned().unwrap_or_default();
+                        let lang_at = match a.contains_key("trgLang") {
+                            true => attribute_at(&mut cursor, "trgLang"),
+                            false => here,
+                        };
+                        trg_lang = (a.get("trgLang").cloned().unwrap_or_default(), lang_at);
                         if let Some((key, _)) = a
                             .iter()
                             .find(|(k, v)| k.starts_with("xmlns:") && v.as_str() == TEBIKI_NS)
@@ -126,13 +184,13 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                             .unwrap_or_default(),
                         translation_version: a.get(&format!("{tbk}:translationVersion")).cloned(),
                         units: Vec::new(),
-                        line: line_at(pos),
+                        at: here,
                     }),
                     "unit" => {
                         if let Some(f) = files.last_mut() {
                             f.units.push(ReadUnit {
                                 id: a.get("id").cloned().unwrap_or_default(),
-                                line: line_at(pos),
+                                at: here,
                                 ..ReadUnit::default()
                             });
                         }
@@ -160,7 +218,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                     }
                     other if in_target => {
                         return Err(bad(
-                            line_at(pos),
+                            here,
                             format!(
                                 "`<{other}>` in a target: only text, `<pc>` and `<ph>` can be imported"
                             ),
@@ -180,7 +238,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
             XmlEvent::Text(t) if in_target => {
                 let s = t
                     .decode()
-                    .map_err(|e| bad(line_at(pos), format!("bad text: {e}")))?
+                    .map_err(|e| bad(here, format!("bad text: {e}")))?
                     .into_owned();
                 push_text(&mut pieces, &s);
             }
@@ -198,7 +256,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(String, Vec<ReadFile>), Error> 
                         b"apos" => "'".into(),
                         other => {
                             return Err(bad(
-                                line_at(pos),
+                                here,
                                 format!("unknown entity `&{};`", String::from_utf8_lossy(other)),
                             ));
                         }
@@ -435,6 +493,18 @@ fn escape_block_start(line: &str, out: &mut String) {
     }
 }
 
+/// The byte offset of attribute `key` in element `e`, from just after its `<`.
+fn attribute_offset(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<usize> {
+    let element: &[u8] = e;
+    let mut iter = e.attributes();
+    iter.with_checks(false);
+    iter.flatten().find_map(|a| {
+        let name = a.key.into_inner();
+        (name == key.as_bytes())
+            .then(|| (name.as_ptr() as usize).saturating_sub(element.as_ptr() as usize))
+    })
+}
+
 /// A content file named in an XLIFF: relative, inside `content/`, a Markdown file.
 fn content_file(name: &str) -> bool {
     name.starts_with(&format!("{CONTENT_DIR}/"))
@@ -469,7 +539,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         ]));
     }
     let text = std::fs::read_to_string(xliff).map_err(|e| Error::io(xliff, e))?;
-    let (lang, files) = read_xliff(&text, &shown)?;
+    let ((lang, lang_at), files) = read_xliff(&text, &shown)?;
     if config.language(&lang).is_none() || config.is_default(&lang) {
         return Err(Error::Content(vec![
             Diagnostic::error(
@@ -477,16 +547,16 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 &shown,
                 format!("`trgLang` is `{lang}`, not a translation language of this site"),
             )
-            .at(1, 1),
+            .at(lang_at.0, lang_at.1),
         ]));
     }
     let mut problems = Vec::new();
     let mut writes: Vec<(String, String, String)> = Vec::new();
     let mut translations = BTreeSet::new();
     for f in &files {
-        let fail = |line: usize, message: String, hint: &str| {
+        let fail = |(line, column): (usize, usize), message: String, hint: &str| {
             Diagnostic::error(Code::XliffImport, &shown, message)
-                .at(line, 1)
+                .at(line, column)
                 .suggest(hint.to_string())
         };
         let expected = content_file(&f.original).then(|| {
@@ -498,7 +568,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         });
         if expected.as_deref() != Some(f.translation.as_str()) || !is_blob_id(&f.version) {
             problems.push(fail(
-                f.line,
+                f.at,
                 format!("`<file original=\"{}\">` does not name a page of this site with its translation and version", f.original),
                 "import the file tebiki exported, without changing its `<file>` attributes",
             ));
@@ -506,7 +576,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         }
         if !translations.insert(f.translation.as_str()) {
             problems.push(fail(
-                f.line,
+                f.at,
                 format!("a second `<file>` for `{}`", f.original),
                 "import one translation of each page: remove the other `<file>`",
             ));
@@ -524,7 +594,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         let now = blob_id(&original.bytes);
         if now != f.version {
             problems.push(fail(
-                f.line,
+                f.at,
                 format!(
                     "`{}` has changed since the export (exported version {}, now {})",
                     f.original,
@@ -548,7 +618,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 v => format!("version {}", v.get(..7).unwrap_or(v)),
             };
             problems.push(fail(
-                f.line,
+                f.at,
                 format!(
                     "`{}` has changed since the export (then {}, now {}): importing would overwrite what was written in it since",
                     f.translation,
@@ -580,7 +650,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 continue;
             };
             problems.push(fail(
-                u.line,
+                u.at,
                 problem,
                 "import the units tebiki exported, once each",
             ));
@@ -588,10 +658,14 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         let mut texts = Vec::new();
         let mut fm: Vec<(&str, String)> = Vec::new();
         let mut ok = true;
-        let mut target_of = |id: &str, toks: &[Tok], kind: &str, line: usize| -> Option<String> {
+        let mut target_of = |id: &str,
+                             toks: &[Tok],
+                             kind: &str,
+                             at: (usize, usize)|
+         -> Option<String> {
             let Some(unit) = by_id.get(id) else {
                 problems.push(fail(
-                    line,
+                    at,
                     format!("unit `{id}` of `{}` is missing from the file", f.original),
                     "export again",
                 ));
@@ -599,7 +673,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             };
             if unit.unreviewed {
                 problems.push(fail(
-                    unit.line,
+                    unit.at,
                     format!(
                         "unit `{id}` of `{}` still has the old translation of a changed source (`state=\"initial\"`)",
                         f.original
@@ -610,7 +684,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             }
             if unit.untranslated_segment {
                 problems.push(fail(
-                    unit.line,
+                    unit.at,
                     format!(
                         "unit `{id}` of `{}` has a segment without a target",
                         f.original
@@ -624,7 +698,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                     .any(|p| !matches!(p, Piece::Text(s) if s.trim().is_empty()))
             }) else {
                 problems.push(fail(
-                    unit.line,
+                    unit.at,
                     format!("unit `{id}` of `{}` has no target", f.original),
                     "translate every unit before importing",
                 ));
@@ -634,7 +708,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 Ok(md) => Some(md),
                 Err(message) => {
                     problems.push(fail(
-                        unit.line,
+                        unit.at,
                         format!("unit `{id}` of `{}`: {message}", f.original),
                         "keep every inline code of the source in the target, once each",
                     ));
@@ -644,14 +718,14 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         };
         for (key, value) in [("title", &original.title), ("summary", &original.summary)] {
             if value.as_ref().is_some_and(|v| !v.trim().is_empty()) {
-                match target_of(key, &[Tok::Text(String::new())], "", f.line) {
+                match target_of(key, &[Tok::Text(String::new())], "", f.at) {
                     Some(t) => fm.push((key, t)),
                     None => ok = false,
                 }
             }
         }
         for (i, unit) in body_units.iter().enumerate() {
-            match target_of(&format!("u{}", i + 1), &unit.toks, unit.kind, f.line) {
+            match target_of(&format!("u{}", i + 1), &unit.toks, unit.kind, f.at) {
                 Some(t) => texts.push(t),
                 None => ok = false,
             }
@@ -672,9 +746,9 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 if block_structure(&rebuild(&original.body, &body_units, &alone)) != blocks {
                     found = true;
                     let id = format!("u{}", i + 1);
-                    let line = by_id.get(id.as_str()).map_or(f.line, |u| u.line);
+                    let at = by_id.get(id.as_str()).map_or(f.at, |u| u.at);
                     problems.push(fail(
-                        line,
+                        at,
                         format!(
                             "unit `{id}` of `{}`: its target would not stay one {}, as its source is",
                             f.original, unit.kind
@@ -685,7 +759,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             }
             if !found {
                 problems.push(fail(
-                    f.line,
+                    f.at,
                     format!(
                         "the targets of `{}` would change the page's blocks",
                         f.original
