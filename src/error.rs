@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Style};
+use crate::diag::{Diagnostic, Sources, Style};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -32,9 +32,10 @@ impl Error {
     pub fn render(&self, root: &Path, outcome: Option<&str>, style: Style) -> String {
         match self {
             Error::Content(diagnostics) => {
+                let mut sources = Sources::new(root);
                 let mut text: String = diagnostics
                     .iter()
-                    .map(|d| d.render(root, style) + "\n")
+                    .map(|d| d.render_in(&mut sources, style) + "\n")
                     .collect();
                 text.push_str(&format!("error: {self}"));
                 if let Some(outcome) = outcome {

@@ -329,8 +329,9 @@ pub fn report(root: &Path, format: CheckFormat, found: &[Diagnostic]) -> String 
         CheckFormat::Text => {
             let style = Style::for_stream(&std::io::stdout());
             let mut out = String::new();
+            let mut sources = crate::diag::Sources::new(root);
             for d in found {
-                out.push_str(&d.render(root, style));
+                out.push_str(&d.render_in(&mut sources, style));
                 out.push('\n');
             }
             let errors = found.iter().filter(|d| d.is_error()).count();

@@ -2,6 +2,7 @@
 //! column), a message and, where one is likely, a suggestion. They are collected, never
 //! thrown, so a build reports everything it found in one run.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,16 @@ impl Diagnostic {
     /// location, the source line and a caret under the column, wide Japanese characters
     /// counted as two. `root` is the site root the `file` path is relative to.
     pub fn render(&self, root: &Path, style: Style) -> String {
+        self.render_in(&mut Sources::new(root), style)
+    }
+
+    /// [`render`](Self::render) with the files already read for other diagnostics of the
+    /// report: a report of many diagnostics reads each file once.
+    pub fn render_in(&self, sources: &mut Sources<'_>, style: Style) -> String {
+        self.render_window(sources, style, WINDOW)
+    }
+
+    fn render_window(&self, sources: &mut Sources<'_>, style: Style, window: usize) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -98,11 +109,14 @@ impl Diagnostic {
             .primary_title(self.message.as_str())
             .id(self.code.name());
         let source = (self.line > 0)
-            .then(|| source_line(&root.join(&self.file), self.line))
+            .then(|| sources.window(&self.file, self.line, self.column, window))
             .flatten();
-        let place: Element<'_> = match &source {
-            Some(text) => {
-                let snippet = Snippet::source(text.as_str())
+        // The characters cut from the line's start, and the column the renderer will write
+        // for the caret, counted in what it was given.
+        let mut cut_and_shown = (0, 0);
+        let place: Element<'_> = match source {
+            Some((text, cut)) => {
+                let snippet = Snippet::source(text)
                     .line_start(self.line)
                     .path(self.file.as_str());
                 // A known column gets a caret; a whole-line problem underlines the line.
@@ -111,8 +125,10 @@ impl Diagnostic {
                     column => {
                         let at = text
                             .char_indices()
-                            .nth(column - 1)
+                            .nth(column - 1 - cut)
                             .map_or(text.len(), |(at, _)| at);
+                        let shown = text[..at].chars().count() + 1;
+                        cut_and_shown = (cut, shown);
                         at..at
                     }
                 };
@@ -138,7 +154,19 @@ impl Diagnostic {
             Style::Colour => Renderer::styled(),
         };
         // A blank line after each, as rustc leaves between diagnostics.
-        renderer.render(&[group]) + "\n"
+        let text = renderer.render(&[group]) + "\n";
+        let (cut, shown) = cut_and_shown;
+        if cut == 0 {
+            return text;
+        }
+        // The renderer counts the column in what it was given: the location it writes is put
+        // back to the column in the file.
+        let line = self.line;
+        text.replacen(
+            &format!("{}:{line}:{shown}", self.file),
+            &format!("{}:{line}:{}", self.file, cut + shown),
+            1,
+        )
     }
 }
 
@@ -183,19 +211,99 @@ impl Style {
     }
 }
 
-fn source_line(path: &Path, line: usize) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .nth(line - 1)
-        .map(|l| l.trim_end_matches('\r').to_string())
+/// How many characters of a line are shown on each side of the column: more than a terminal
+/// shows (the renderer cuts the line again to its width, the same with or without this cut),
+/// but not a whole minified line handed to the renderer for every diagnostic on it.
+const WINDOW: usize = 256;
+
+/// The files that diagnostics point into, each read once and its lines indexed, so that a
+/// report of many diagnostics in one file (thousands of broken links on one line) costs what
+/// they show, not a reading of the file each.
+pub struct Sources<'r> {
+    root: &'r Path,
+    files: HashMap<String, Option<Source>>,
+}
+
+struct Source {
+    text: String,
+    /// Where each line starts.
+    starts: Vec<usize>,
+    /// Where each character starts, in the long lines shown so far, by line.
+    chars: HashMap<usize, Vec<usize>>,
+}
+
+impl<'r> Sources<'r> {
+    /// The files of the site at `root` (diagnostics name their files relative to it).
+    pub fn new(root: &'r Path) -> Self {
+        Sources {
+            root,
+            files: HashMap::new(),
+        }
+    }
+
+    /// Line `line` (1-based) of `file` cut to `window` characters on each side of `column`
+    /// (1-based; 0 for the whole line, cut after `2 * window`), and how many characters were cut
+    /// from its start; `None` when the file cannot be read or has no such line.
+    fn window(
+        &mut self,
+        file: &str,
+        line: usize,
+        column: usize,
+        window: usize,
+    ) -> Option<(&str, usize)> {
+        let root = self.root;
+        let source = self
+            .files
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(root.join(file)).ok()?;
+                let starts = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                Some(Source {
+                    text,
+                    starts,
+                    chars: HashMap::new(),
+                })
+            })
+            .as_mut()?;
+        let start = *source.starts.get(line.checked_sub(1)?)?;
+        if start == source.text.len() {
+            return None;
+        }
+        let end = source
+            .starts
+            .get(line)
+            .map_or(source.text.len(), |next| next - 1);
+        let text = source.text[start..end].trim_end_matches('\r');
+        let (first, last) = match column {
+            0 => (0, window.saturating_mul(2)),
+            c => (
+                (c - 1).saturating_sub(window),
+                (c - 1).saturating_add(window),
+            ),
+        };
+        // A line short enough in bytes is short enough in characters.
+        if first == 0 && text.len() <= last {
+            return Some((text, 0));
+        }
+        let chars = source
+            .chars
+            .entry(line)
+            .or_insert_with(|| text.char_indices().map(|(i, _)| i).collect());
+        let from = chars.get(first).map_or(text.len(), |&i| i);
+        let to = chars.get(last).map_or(text.len(), |&i| i);
+        Some((&text[from..to], first.min(chars.len())))
+    }
 }
 
 /// Prints warnings on stderr, each as `tebiki build` prints them (with colour on a terminal).
 /// A build, `watch` and `serve` all show what a build found.
 pub fn eprint_warnings(root: &std::path::Path, warnings: &[Diagnostic]) {
     let style = Style::for_stream(&std::io::stderr());
+    let mut sources = Sources::new(root);
     for warning in warnings {
-        eprintln!("{}", warning.render(root, style));
+        eprintln!("{}", warning.render_in(&mut sources, style));
     }
 }
 
@@ -331,6 +439,66 @@ mod tests {
             caret_line.chars().position(|c| c == '^'),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_that_shows_the_same() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cjk = "日本語のリンク".repeat(400);
+        let long = format!("{}[^]{}", "x".repeat(3000) + &cjk, "y".repeat(3000));
+        let short = "短い行 [x](y.md)";
+        std::fs::write(
+            dir.path().join("long.md"),
+            format!("---\n{long}\n{short}\n"),
+        )
+        .expect("write");
+        let caret = long.chars().position(|c| c == '^').expect("caret") + 1;
+        let mut sources = Sources::new(dir.path());
+        for (line, column) in [
+            (2, caret),
+            (2, 1),
+            (2, 40),
+            (2, 3000 + 5),
+            (2, long.chars().count()),
+            (2, long.chars().count() + 1),
+            (3, 5),
+            (3, 0),
+        ] {
+            let d = Diagnostic::error(Code::BrokenLink, "long.md", "no such page").at(line, column);
+            let whole =
+                d.render_window(&mut Sources::new(dir.path()), Style::Plain, usize::MAX / 4);
+            // The window, with the file read once for every diagnostic of the report: what
+            // the renderer shows of the whole line.
+            let cut = d.render_in(&mut sources, Style::Plain);
+            assert!(cut == whole, "{line}:{column}: {cut}");
+        }
+        // A whole-line problem underlines the line's start, not all of a minified line.
+        let d = Diagnostic::error(Code::BrokenLink, "long.md", "no such page").at(2, 0);
+        let text = d.render_in(&mut sources, Style::Plain);
+        assert!(text.contains("--> long.md:2:1\n"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() < 1000), "{text}");
+        let d = Diagnostic::error(Code::BrokenLink, "long.md", "no such page").at(2, caret);
+        let text = d.render_in(&mut sources, Style::Plain);
+        assert!(text.contains(&format!("--> long.md:2:{caret}\n")), "{text}");
+        // The caret stands under the `^` of the line, wide characters counted as two.
+        let width = |l: &str, upto: usize| -> usize {
+            l.chars()
+                .take(upto)
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum()
+        };
+        let source = text.lines().find(|l| l.contains("[^]")).expect("source");
+        let under = text
+            .lines()
+            .find(|l| l.trim_end().ends_with('^') && !l.contains('['))
+            .expect("caret line");
+        let at = source.chars().position(|c| c == '^').expect("^");
+        assert_eq!(
+            width(source, at),
+            width(under, under.chars().position(|c| c == '^').expect("caret")),
+            "{text}"
+        );
+        assert!(source.contains("リンク[^]yyy"), "{text}");
     }
 
     #[test]
