@@ -173,6 +173,14 @@ pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
         .map(|(claimed, claimant)| (claimed, claimant.describe(site).text))
 }
 
+/// Whether the build writes the file `path` itself, not a page: a feed, the sitemap,
+/// `robots.txt`, `404.html`, or a file of the search index.
+pub fn generated_file(site: &Site, path: &str) -> bool {
+    path == "404.html"
+        || (site.config.search && search::owns_folder_of(path))
+        || feeds::paths(site).iter().any(|(p, _)| p == path)
+}
+
 /// The pages, lists and feeds the build writes, with what writes each.
 fn generated(site: &Site) -> Vec<(String, Claimant<'_>)> {
     let mut claims = render::output_paths(site);

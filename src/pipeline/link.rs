@@ -337,6 +337,61 @@ pub fn render_sections(site: &mut Site) -> Option<Vec<SectionId>> {
     Some(changed)
 }
 
+/// Whether the build writes something at `path` (from the site's root, `/` removed): a file
+/// from static/ or the theme, a file from content/, a generated file (feeds, the sitemap, the
+/// search index), or a page's, section's or list's address (`guides/x/`, with or without its
+/// `/` or `index.html`). Pages and sections are looked up one by one: addresses written from
+/// the root are rare beside `@/` links, and this keeps to what the site holds now.
+fn site_writes(site: &Site, path: &str) -> bool {
+    let file = path.trim_end_matches('/');
+    if site.root.join("static").join(file).is_file()
+        || site.markup.statics.contains(file)
+        || site
+            .assets
+            .binary_search_by(|a| a.rel.as_str().cmp(file))
+            .is_ok_and(|at| site.assets[at].bundle.is_none())
+        || claims::generated_file(site, file)
+    {
+        return true;
+    }
+    let page = match path.strip_suffix("index.html") {
+        Some(dir) => dir.to_string(),
+        None if path.is_empty() || path.ends_with('/') => path.to_string(),
+        None => format!("{path}/"),
+    };
+    site.pages.iter().any(|p| p.path == page)
+        || site.sections.iter().any(|s| {
+            page.strip_prefix(s.path.as_str()).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix("page/")
+                        .and_then(|n| n.trim_end_matches('/').parse::<usize>().ok())
+                        .is_some_and(|n| {
+                            n >= 2
+                                && n <= crate::pipeline::render::pagination::section_pages(site, s)
+                        })
+            })
+        })
+        || site.config.languages.iter().any(|l| {
+            page == site.glossary_path(&l.code) && site.glossary.is_some()
+                || crate::pipeline::index::Taxonomy::ALL.iter().any(|&kind| {
+                    let list = site.taxonomy_path(kind, &l.code, None);
+                    page.strip_prefix(list.as_str()).is_some_and(|rest| {
+                        rest.is_empty()
+                            || site
+                                .taxonomies
+                                .get(&(kind, l.code.clone()))
+                                .is_some_and(|terms| {
+                                    terms.iter().any(|t| {
+                                        rest.strip_prefix(t.slug.as_str())
+                                            .is_some_and(|r| r == "/" || r.starts_with("/page/"))
+                                    })
+                                })
+                    })
+                })
+        })
+}
+
 /// `targets` sorted, each once.
 fn sorted(mut targets: Vec<PageId>) -> Vec<PageId> {
     targets.sort_unstable();
@@ -533,8 +588,14 @@ impl Links for PageLinks<'_> {
             }
             return None;
         }
-        if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
+        if has_scheme(dest) || dest.starts_with("//") {
             return None;
+        }
+        if let Some(rooted) = dest.strip_prefix('/') {
+            return self.rooted(rooted, offset).map(|href| LinkRewrite {
+                href,
+                ..LinkRewrite::default()
+            });
         }
         let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
         let fragment = suffix.split_once('#').map(|(_, f)| percent_decode(f));
@@ -561,6 +622,9 @@ impl Links for PageLinks<'_> {
     fn image(&mut self, dest: &str, offset: usize) -> Option<String> {
         if dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
             return None;
+        }
+        if let Some(rooted) = dest.strip_prefix('/') {
+            return self.rooted(rooted, offset);
         }
         let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
         self.file(&percent_decode(path), suffix, offset)
@@ -693,6 +757,32 @@ impl PageLinks<'_> {
             }));
         self.report_error(e, offset);
         None
+    }
+
+    /// The address of `/rooted` (written from the site's root, as Zola's and Hugo's sites
+    /// often write them): the site's own address, `base_url`'s path included, so that it
+    /// still leads there when the site is published under a sub-path. What the build does not
+    /// write there is a broken link.
+    fn rooted(&mut self, rooted: &str, offset: usize) -> Option<String> {
+        let site = self.site;
+        let path = &rooted[..rooted.find(['?', '#']).unwrap_or(rooted.len())];
+        let decoded = percent_decode(path);
+        if !site_writes(site, &decoded) {
+            // Written with base_url's path already (`/policy/guides/x/`), which tebiki adds.
+            let base = site.config.base_path().trim_start_matches('/');
+            let suggestion = match decoded.strip_prefix(base) {
+                Some(rest) if !base.is_empty() && site_writes(site, rest) => format!(
+                    "write it as `/{rest}`: tebiki adds base_url's path (`/{base}`) itself"
+                ),
+                _ => "link a page as `@/guides/x.md` and a file by its path from static/ (`/img/x.png`); a page of another site needs its full `https://` address".to_string(),
+            };
+            let e = self
+                .error(format!("`/{path}` is not an address of this site"))
+                .suggest(suggestion);
+            self.report_error(e, offset);
+            return None;
+        }
+        Some(site.url(rooted))
     }
 
     /// `[text](term:id)`: a link to the term's glossary entry, with its tooltip.

@@ -50,6 +50,8 @@ pub struct InlineMarkup {
     badges: HashMap<(String, String), String>,
     /// The ids the theme's templates write ([`Theme::page_ids`]), which page bodies avoid.
     pub page_ids: std::sync::Arc<[String]>,
+    /// The theme's static files (`style.css`, …), which a root-relative address may name.
+    pub statics: std::collections::BTreeSet<String>,
 }
 
 impl InlineMarkup {
@@ -142,6 +144,7 @@ impl InlineMarkup {
             terms,
             badges,
             page_ids: theme.page_ids.as_slice().into(),
+            statics: theme.statics.keys().cloned().collect(),
         };
         Reported::new(markup, errors)
     }

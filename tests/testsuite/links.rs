@@ -358,3 +358,50 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
         assert!(stderr.contains(expected), "{expected}:\n{stderr}");
     }
 }
+
+/// Addresses written from the site's root (`/img/logo.gif`, as Zola and Hugo sites write them)
+/// get base_url's path, so they still lead there under a sub-path, and one the build does not
+/// write is a broken link like any other.
+#[test]
+fn addresses_from_the_root_get_the_base_path_and_are_checked() {
+    let f = Fixture::bilingual();
+    f.write_bytes("static/img/logo.gif", b"GIF89a");
+    f.write(
+        "content/guides/rooted.md",
+        "---\ntitle: Rooted\n---\n![logo](/img/logo.gif) [act](/guides/ai-act/) [tags](/tags/) [feed](/atom.xml) [home](/) [style](/style.css) [q](/guides/ai-act/?x=1#key-dates)\n",
+    );
+    f.build_ok(&["--base-url", "https://example.org/policy/"]);
+    let html = f.read("public/guides/rooted/index.html");
+    for href in [
+        "src=\"https://example.org/policy/img/logo.gif\"",
+        "href=\"https://example.org/policy/guides/ai-act/\"",
+        "href=\"https://example.org/policy/tags/\"",
+        "href=\"https://example.org/policy/atom.xml\"",
+        "href=\"https://example.org/policy/\"",
+        "href=\"https://example.org/policy/style.css\"",
+        "href=\"https://example.org/policy/guides/ai-act/?x=1#key-dates\"",
+    ] {
+        assert!(html.contains(href), "{href}: {html}");
+    }
+    f.write(
+        "content/guides/rooted.md",
+        "---\ntitle: Rooted\n---\n[gone](/no/such/page/)\n\n[twice](/policy/guides/ai-act/)\n",
+    );
+    let run = f.run(&["build", "--base-url", "https://example.org/policy/"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`/no/such/page/` is not an address of this site")
+            && run.stderr.contains("content/guides/rooted.md:4:1")
+            && run.stderr.contains("link a page as `@/guides/x.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "write it as `/guides/ai-act/`: tebiki adds base_url's path (`/policy/`) itself"
+        ),
+        "{}",
+        run.stderr
+    );
+}
