@@ -29,6 +29,13 @@ if command -v tebiki >/dev/null 2>&1 \
   exit 0
 fi
 
+if [ -z "${TEBIKI_GIT:-}" ] && [ ! -f Cargo.toml ]; then
+  echo "install-tebiki.sh: no tebiki on PATH and nothing to build it from: a site in its own" >&2
+  echo "repository sets TEBIKI_GIT (the tebiki repository's address) and TEBIKI_REV (the tag or" >&2
+  echo "commit to build); on GitHub, set them as repository variables, which the recipe passes on." >&2
+  exit 1
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
   # Build images without Rust (Cloudflare Pages): a minimal stable toolchain.
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal

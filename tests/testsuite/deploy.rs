@@ -126,6 +126,18 @@ fn github_pages_workflow_checks_builds_and_uploads() {
         Some("actions/deploy-pages@v4")
     );
 
+    // GitHub passes repository variables to a step only through its `env`: a site in its own
+    // repository pins tebiki with them.
+    let install = steps
+        .iter()
+        .find(|s| s["run"].as_str() == Some("bash deploy/install-tebiki.sh"))
+        .expect("install step");
+    for name in ["TEBIKI_GIT", "TEBIKI_REV"] {
+        assert_eq!(
+            install["env"][name].as_str(),
+            Some(format!("${{{{ vars.{name} }}}}").as_str())
+        );
+    }
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     assert!(runs.contains(&"tebiki check --format github --deny warnings"));
     let f = site();
@@ -438,6 +450,32 @@ fn install_with_stand_in_cargo(f: &Fixture, env: &[(&str, &str)]) -> usize {
         .unwrap_or_default()
         .lines()
         .count()
+}
+
+/// A site in its own repository that forgot to say where tebiki comes from is told so, not
+/// handed cargo's complaint about a missing Cargo.toml.
+#[cfg(unix)]
+#[test]
+fn install_says_what_to_set_when_there_is_nothing_to_build_from() {
+    let f = site();
+    std::fs::create_dir_all(f.path("deploy")).expect("mkdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/install-tebiki.sh"),
+        f.path("deploy/install-tebiki.sh"),
+    )
+    .expect("copy");
+    let output = Command::new("bash")
+        .arg("deploy/install-tebiki.sh")
+        .current_dir(f.root())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("run bash");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("TEBIKI_GIT") && stderr.contains("TEBIKI_REV"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]
