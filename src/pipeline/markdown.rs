@@ -704,6 +704,34 @@ impl<'a> TextRun<'a> {
         self.pieces.is_empty()
     }
 
+    /// Removes the soft line breaks between two Chinese or Japanese characters: there the
+    /// writer only wrapped the source, and Japanese has no space between words, but browsers
+    /// show a soft break as a space (CSS's rule to drop it between such characters is not
+    /// implemented by Chromium or Safari). Korean, which spaces its words, keeps them.
+    fn drop_breaks_between_cjk(&mut self) {
+        if !self.pieces.iter().any(Option::is_none) {
+            return;
+        }
+        let joins = |c: char| is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c);
+        let pieces = std::mem::take(&mut self.pieces);
+        for (k, piece) in pieces.iter().enumerate() {
+            if piece.is_none() {
+                let before = k
+                    .checked_sub(1)
+                    .and_then(|j| pieces[j].as_deref())
+                    .and_then(|t| t.chars().next_back());
+                let after = pieces
+                    .get(k + 1)
+                    .and_then(|p| p.as_deref())
+                    .and_then(|t| t.chars().next());
+                if before.is_some_and(joins) && after.is_some_and(joins) {
+                    continue;
+                }
+            }
+            self.pieces.push(piece.clone());
+        }
+    }
+
     fn push(&mut self, text: Option<CowStr<'a>>, range: &Range<usize>, src: &str) {
         if self.pieces.is_empty() {
             self.literal = true;
@@ -725,6 +753,7 @@ impl<'a> TextRun<'a> {
         if self.pieces.is_empty() {
             return;
         }
+        self.drop_breaks_between_cjk();
         let terms = cx.terms_allowed();
         let sentence_start = std::mem::take(&mut cx.block_start);
         if !(terms || self.has_star && self.literal) {

@@ -475,3 +475,24 @@ fn a_tag_is_one_page_however_its_name_is_written() {
         "{act}"
     );
 }
+
+/// A Japanese paragraph wrapped in the source reads as one line: the break between two
+/// Japanese characters is dropped (browsers would show it as a space, which Japanese does not
+/// have); English, Korean and a break beside a Latin letter keep theirs.
+#[test]
+fn a_line_break_between_japanese_characters_is_not_a_space() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/wrapped.md",
+        "---\ntitle: Wrapped\n---\n日本語の文章を途中で\n改行しました。「引用」も\n（括弧）も同じ。\n\nEnglish wrapped\nhere.\n\n한국어\n문장.\n\n生成\nAI と AI\n推進法。\n",
+    );
+    f.build_ok(&[]);
+    let html = f.read("public/guides/wrapped/index.html");
+    assert!(
+        html.contains("<p>日本語の文章を途中で改行しました。「引用」も（括弧）も同じ。</p>"),
+        "{html}"
+    );
+    assert!(html.contains("English wrapped\nhere."), "{html}");
+    assert!(html.contains("한국어\n문장."), "{html}");
+    assert!(html.contains("生成\nAI と AI\n推進法。"), "{html}");
+}
