@@ -34,10 +34,17 @@ pub fn run(options: &BuildOptions) -> Result<u8, Error> {
 /// Prints a finished build's warnings, then `{prefix}built N pages into OUT in T ms`.
 pub fn report_built(options: &BuildOptions, report: &BuildReport, prefix: &str) {
     diag::eprint_warnings(&options.root, &report.warnings);
+    // `--root .` makes `./public`: shown as `public`.
+    let out: std::path::PathBuf = report
+        .out
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     eprintln!(
-        "{prefix}built {} pages into {} in {} ms",
+        "{prefix}built {} page{} into {} in {} ms",
         report.pages,
-        report.out.display(),
+        if report.pages == 1 { "" } else { "s" },
+        out.display(),
         report.elapsed.as_millis()
     );
 }

@@ -392,10 +392,19 @@ pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
                 vec![
                     Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
                         .suggest(if e.kind() == std::io::ErrorKind::NotFound {
-                            format!(
-                                "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
-                                root.display()
-                            )
+                            match ["config.toml", "hugo.toml", "config.yaml", "hugo.yaml", "zola.toml"]
+                                .iter()
+                                .find(|other| root.join(other).is_file())
+                            {
+                                // A site moved from Zola or Hugo, whose content/ may serve as it is.
+                                Some(other) => format!(
+                                    "tebiki reads book.toml, not {other}: write one beside it, at least `[book]`, `title = \"…\"` and `base_url = \"https://…/\"` (the README's book.toml lists the rest)"
+                                ),
+                                None => format!(
+                                    "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
+                                    root.display()
+                                ),
+                            }
                         } else {
                             "make book.toml a file tebiki can read (see `tebiki init` for one to start from)".to_string()
                         }),

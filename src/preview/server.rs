@@ -311,8 +311,9 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         }) => {
             state.publish(snapshot);
             crate::diag::eprint_warnings(&root, &warnings);
+            let s = if rendered == 1 { "" } else { "s" };
             eprintln!(
-                "built {rendered} pages in {} ms",
+                "built {rendered} page{s} in {} ms",
                 started.elapsed().as_millis()
             );
         }

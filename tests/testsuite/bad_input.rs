@@ -819,3 +819,26 @@ fn comments_are_left_out_quietly_but_the_summary_separator_is_named() {
         "{html}"
     );
 }
+
+/// A Zola or Hugo site has its own configuration file: the missing book.toml is named with
+/// what to write in it, not only "create one with `tebiki init`", which refuses a folder that
+/// is not empty.
+#[test]
+fn a_zola_site_without_book_toml_is_told_what_to_write() {
+    let f = Fixture::new();
+    std::fs::remove_file(f.path("book.toml")).expect("rm");
+    f.write(
+        "config.toml",
+        "base_url = \"https://x.org\"\ntitle = \"Z\"\n",
+    );
+    f.write("content/p.md", "+++\ntitle = \"P\"\n+++\nText.\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("tebiki reads book.toml, not config.toml")
+            && run.stderr.contains("`[book]`"),
+        "{}",
+        run.stderr
+    );
+}
