@@ -182,6 +182,9 @@ codes! {
     HeadingAttributes = "heading-attributes", Warn, true,
         "heading attributes other than `#id` and `.class` were left out",
         "`{#id .class key=value}` after a heading sets its id and classes; other attributes are dropped unless `[markdown] unsafe_html = true`.\n\nFix: keep only `#id` and `.class`.";
+    Shortcode = "shortcode", Warn, true,
+        "a Zola or Hugo shortcode is shown as text",
+        "`{{ youtube(id=\"…\") }}`, `{% note() %}` (Zola) and `{{< ref \"x.md\" >}}`, `{{% notice %}}` (Hugo) are their templates' calls from Markdown. tebiki has no shortcodes: such text reaches the page as it is written, and a `ref` inside a link is no link.\n\nFix: write a link to a page as `[text](@/guides/x.md)`, an image as `![text](file.png)`, and anything else in Markdown; a theme can style a blockquote or a list where a shortcode made a box.";
     UnexplainedUpdate = "unexplained-update", Warn, true,
         "a guide's `updated` date moved without a change note",
         "A guide's `changes` list tells readers what changed and when (\"See all updates\"). When `updated` is later than every note, readers see a new date with nothing to say why.\n\nFix: add a `changes` entry with that date and one line saying what changed, or leave `updated` as it was for a correction that does not change the guide's substance.";
@@ -193,7 +196,7 @@ codes! {
         "A policy guide should list the primary documents it relies on under `sources`, so readers can check it.\n\nFix: add `sources: [{title, publisher, url, date}]`. A section that does not need sources (a reference or about section) can set `levels: {no-sources: allow}` in its `_index.md`, and a whole book can set `no-sources = \"allow\"` under `[check.levels]`.";
     Orphan = "orphan", Warn, true,
         "no other page links to this page",
-        "No page or section intro links to this one and no page lists it under `related`: readers reach it only through section lists and search.\n\nFix: link to it from a related guide or add it to a `related` list. A book read in order, where every page is reached through the section lists, can set `orphan = \"allow\"` under `[check.levels]`.";
+        "No page or section intro links to this one and no page lists it under `related`: readers reach it only through section lists and search.\n\nFix: link to it from another page or a section's intro, or add it to a `related` list. A book read in order, where every page is reached through the section lists, can set `orphan = \"allow\"` under `[check.levels]`.";
     StaleTranslation = "stale-translation", Warn, true,
         "a translation's source changed since it was translated",
         "The `translated_from` of a translation records the version of its source it matches; the source has changed since.\n\nFix: see what changed with `tebiki translations diff FILE`, update the translation, then run `tebiki translations mark FILE`.";

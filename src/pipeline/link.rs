@@ -452,6 +452,11 @@ fn dropped_warnings(
                 markdown::Dropped::Attributes(_) => {
                     (Code::HeadingAttributes, "keep only `#id` and `.class`")
                 }
+                markdown::Dropped::Shortcode(_) => {
+                    return Diagnostic::warning(Code::Shortcode, &source.file, what.describe())
+                        .at(line, col)
+                        .suggest("tebiki has no shortcodes: write a link to a page as `[text](@/guides/x.md)`, an image as `![text](file.png)`, the rest in Markdown");
+                }
                 markdown::Dropped::More => {
                     return Diagnostic::warning(Code::RawHtml, &source.file, what.describe())
                         .at(line, col)

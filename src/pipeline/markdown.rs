@@ -127,6 +127,8 @@ pub enum Dropped {
     Attributes(Vec<String>),
     /// Zola's and Hugo's summary separator, `<!-- more -->`, which tebiki does not have.
     More,
+    /// A Zola or Hugo shortcode (`{{ youtube(…) }}`, `{{< ref … >}}`), kept as text: its start.
+    Shortcode(String),
 }
 
 impl Dropped {
@@ -161,6 +163,9 @@ impl Dropped {
             Dropped::Html(html) => format!("raw HTML `{html}` was left out"),
             Dropped::More => {
                 "`<!-- more -->` marks no summary: tebiki has no summary separator".to_string()
+            }
+            Dropped::Shortcode(call) => {
+                format!("`{call}` looks like a Zola or Hugo shortcode, which tebiki shows as text")
             }
             Dropped::Url(scheme) => {
                 format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
@@ -257,6 +262,14 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 if cx.code_block {
                     events.push(Event::Text(text));
                 } else {
+                    // Read in the source, where the call goes on past this text when
+                    // pulldown-cmark cut it (at `<`, which could open HTML).
+                    if let Some(at) = src.get(range.clone()).and_then(|t| t.find('{'))
+                        && let Some((found, call)) =
+                            shortcode(&src[range.start + at..], range.end - range.start - at)
+                    {
+                        links.dropped(Dropped::Shortcode(call), range.start + at + found);
+                    }
                     run.push(Some(text), &range, src);
                 }
                 continue;
@@ -667,6 +680,48 @@ fn ascii_alphanumeric(chunk: u64) -> u64 {
     // Upper case folded to lower; no other ASCII byte lands among the letters.
     let folded = chunk | (swar::ONES * 0x20);
     within(chunk, b'0', b'9') | within(folded, b'a', b'z')
+}
+
+/// The first Zola or Hugo shortcode starting in the first `within` bytes of `text`, as its
+/// byte offset and its start (up to 40 characters): `{{ name(` and `{% name` (Zola, but not
+/// the `{% end %}` that closes one), `{{<` and `{{%` (Hugo). Prose has no `{{`.
+fn shortcode(text: &str, within: usize) -> Option<(usize, String)> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find('{') {
+        let at = from + found;
+        if at >= within {
+            return None;
+        }
+        let rest = &text[at + 1..];
+        let call = if let Some(inner) = rest.strip_prefix('{') {
+            let inner = inner.trim_start();
+            inner.starts_with(['<', '%'])
+                || inner
+                    .split_once('(')
+                    .is_some_and(|(name, _)| is_shortcode_name(name))
+        } else if let Some(inner) = rest.strip_prefix('%') {
+            let inner = inner.trim_start();
+            inner
+                .split_once(['(', ' '])
+                .is_some_and(|(name, _)| is_shortcode_name(name) && name != "end")
+        } else {
+            false
+        };
+        if call {
+            let shown: String = text[at..].chars().take(40).collect();
+            let shown = match shown.find("}}").or_else(|| shown.find("%}")) {
+                Some(end) => shown[..end + 2].to_string(),
+                None => format!("{shown}…"),
+            };
+            return Some((at, shown));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn is_shortcode_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).

@@ -842,3 +842,36 @@ fn a_zola_site_without_book_toml_is_told_what_to_write() {
         run.stderr
     );
 }
+
+/// Zola's and Hugo's shortcodes are their templates' calls; tebiki has none, and says so at
+/// each rather than putting the call on the page without a word. Code keeps them quietly.
+#[test]
+fn shortcodes_from_zola_and_hugo_are_named() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/moved.md",
+        "---\ntitle: Moved\n---\nA video: {{ youtube(id=\"dQw4w9WgXcQ\") }}\n\nSee {{< ref \"second.md\" >}} and {{% notice %}}.\n\n{% note() %}\nBody\n{% end %}\n\n`{{ not_a_call() }}` and\n\n```\n{{< also code >}}\n```\n\nSets like {a, b} and {{braces}} are prose.\n",
+    );
+    let out = f.run(&["check"]).stdout;
+    for (place, call) in [
+        (
+            "moved.md:4:10",
+            "`{{ youtube(id=\"dQw4w9WgXcQ\") }}` looks like a Zola or Hugo shortcode",
+        ),
+        ("moved.md:6:5", "`{{< ref \"second.md\" >}}` looks like"),
+        ("moved.md:8:1", "`{% note() %}` looks like"),
+    ] {
+        assert!(out.contains(place) && out.contains(call), "{place}: {out}");
+    }
+    assert!(out.contains("tebiki has no shortcodes"), "{out}");
+    assert!(
+        !out.contains("not_a_call") && !out.contains("also code"),
+        "{out}"
+    );
+    assert!(!out.contains("{{braces}}"), "{out}");
+    assert!(
+        out.contains("moved.md:6:33") && out.contains("`{{% notice %}}` looks like"),
+        "{out}"
+    );
+    assert_eq!(out.matches("warning[shortcode]").count(), 4, "{out}");
+}
