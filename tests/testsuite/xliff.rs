@@ -793,3 +793,36 @@ fn import_errors_point_at_the_element_or_attribute() {
         );
     }
 }
+
+/// The current translation is offered as the target of a block only where it has the same
+/// inline codes: where the original wraps a line the translation does not (a soft break is
+/// text, not a code), the translation is still offered; where it made a glossary link of the
+/// original's bold, it is not, or import would turn the link into bold.
+#[test]
+fn targets_are_offered_by_their_markup_not_by_line_wrapping() {
+    let f = site();
+    f.write(
+        "content/guides/wrap.md",
+        "---\ntitle: \"Wrap\"\n---\n\nThe smart meter data is\nwrapped here.\n\nThe **smart meter** data counts.\n",
+    );
+    f.write(
+        "content/guides/wrap.ja.md",
+        "---\ntitle: \"折り返し\"\n---\n\nスマートメーターのデータはここで折り返さない。\n\n[スマートメーター](term:hq)のデータを数える。\n",
+    );
+    let xml = export(&f, &["guides/wrap.md"]);
+    let unit = |n: &str| {
+        let at = xml.find(&format!("<unit id=\"{n}\"")).expect("unit");
+        xml[at..at + xml[at..].find("</unit>").expect("end")].to_string()
+    };
+    // The wrapped paragraph: no code for the break, and the translation is its target.
+    assert!(!unit("u1").contains("<ph"), "{}", unit("u1"));
+    assert!(
+        unit("u1").contains(
+            "<target xml:space=\"preserve\">スマートメーターのデータはここで折り返さない。</target>"
+        ),
+        "{}",
+        unit("u1")
+    );
+    // Bold in the original, a glossary link in the translation: no target.
+    assert!(!unit("u2").contains("<target"), "{}", unit("u2"));
+}

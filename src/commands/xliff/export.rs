@@ -170,16 +170,49 @@ fn inline_xml(toks: &[Tok], out: &mut String, data: &mut Vec<(String, String)>) 
     }
 }
 
-/// The codes of a unit, in order, as (kind, id): what a target must have.
-fn code_shape(toks: &[Tok]) -> Vec<(u8, usize)> {
+/// The codes of a unit, in order, as (kind, id, what markup): what a target must have. The
+/// markup's sort counts, not only its place: a translation that made a glossary link where
+/// the original has bold has other codes, though as many.
+fn code_shape(toks: &[Tok]) -> Vec<(u8, usize, &'static str)> {
     toks.iter()
         .filter_map(|t| match t {
             Tok::Text(_) => None,
-            Tok::Open(id, _) => Some((b'o', *id)),
-            Tok::Close(id, _) => Some((b'c', *id)),
-            Tok::Ph(id, _) => Some((b'p', *id)),
+            Tok::Open(id, m) => Some((b'o', *id, markup_kind(m))),
+            Tok::Close(id, m) => Some((b'c', *id, markup_kind(m))),
+            Tok::Ph(id, m) => Some((b'p', *id, markup_kind(m))),
         })
         .collect()
+}
+
+/// What inline markup a code's Markdown is: a link (a glossary link apart), an image, bold,
+/// emphasis, strikethrough, code, a footnote reference, a line break or HTML.
+fn markup_kind(markup: &str) -> &'static str {
+    let m = markup.trim_start();
+    if m.starts_with("](term:") {
+        "term link"
+    } else if m.starts_with("](") || m.starts_with("][") || m == "]" {
+        "link end"
+    } else if m.starts_with("![") {
+        "image"
+    } else if m.starts_with("[^") {
+        "footnote"
+    } else if m.starts_with('[') {
+        "link"
+    } else if m.starts_with("**") || m.starts_with("__") {
+        "strong"
+    } else if m.starts_with('*') || m.starts_with('_') {
+        "emphasis"
+    } else if m.starts_with('~') {
+        "strikethrough"
+    } else if m.starts_with('`') {
+        "code"
+    } else if m.starts_with('<') {
+        "html"
+    } else if markup.contains('\n') {
+        "line break"
+    } else {
+        "other"
+    }
 }
 
 /// The section of each unit: how many headings come before it (a heading opens its own).

@@ -232,7 +232,9 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
                 }
                 pos = r.end;
             }
-            Event::Text(_) => {
+            // A soft line break is where the source was wrapped: text, which a translation
+            // wraps elsewhere or not at all, not a code it must keep.
+            Event::Text(_) | Event::SoftBreak => {
                 text(&mut toks, pos, r.end);
                 pos = r.end;
             }
