@@ -251,7 +251,17 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut in_html_block = false;
     // The open links' rewrites and the index of their start events.
     let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
+    // The open table's wrapper (its event index) and the text of its header row so far.
+    let mut table: Option<(usize, String)> = None;
+    let mut in_table_head = false;
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        if in_table_head && let Some((_, head)) = &mut table {
+            match &event {
+                Event::Text(t) | Event::Code(t) => head.push_str(t),
+                Event::End(TagEnd::TableCell) => head.push_str(", "),
+                _ => {}
+            }
+        }
         match event {
             Event::Text(text) => {
                 if let Some((_, heading_text)) = &mut heading {
@@ -456,13 +466,37 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 events.push(event);
             }
             Event::Start(Tag::Table(alignments)) => {
-                // Focusable, so a keyboard can scroll a table wider than a phone's screen.
-                events.push(Event::Html(
-                    "<div class=\"table-wrap\" tabindex=\"0\">\n".into(),
-                ));
+                // Written when the table ends, named by its header row.
+                table = Some((events.len(), String::new()));
+                events.push(Event::Html(String::new().into()));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
+            Event::Start(Tag::TableHead) => {
+                in_table_head = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_table_head = false;
+                events.push(event);
+            }
             Event::End(TagEnd::Table) => {
+                // Focusable, so a keyboard can scroll a table wider than a phone's screen; a
+                // region named by its columns (`Step, When`), as a screen reader announces a
+                // focusable box by its role and name.
+                if let Some((at, head)) = table.take() {
+                    let name = head.trim().trim_end_matches(',').trim();
+                    events[at] = Event::Html(
+                        if name.is_empty() {
+                            "<div class=\"table-wrap\" tabindex=\"0\">\n".to_string()
+                        } else {
+                            format!(
+                                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                                crate::pipeline::escape::escape(name)
+                            )
+                        }
+                        .into(),
+                    );
+                }
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
@@ -1304,11 +1338,9 @@ mod tests {
         let r = render_plain(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and a note[^1]\n\n[^1]: The note.\n\n- [x] done\n",
         );
-        assert!(
-            r.html
-                .as_str()
-                .starts_with("<div class=\"table-wrap\" tabindex=\"0\">\n<table>")
-        );
+        assert!(r.html.as_str().starts_with(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"a, b\">\n<table>"
+        ));
         assert!(r.html.as_str().contains("</table>\n</div>"));
         assert!(r.html.as_str().contains("<del>old</del>"));
         assert!(r.html.as_str().contains("footnote-definition"));

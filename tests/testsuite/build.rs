@@ -62,7 +62,10 @@ fn guide_anatomy_dates_sources_tables_footnotes() {
     assert!(main.contains("Cabinet Office"));
     assert!(main.contains("AI Act overview"));
     assert!(main.contains("href=\"https://www8.cao.go.jp/cstp/ai/\""));
-    assert!(main.contains("<div class=\"table-wrap\" tabindex=\"0\">\n<table>"));
+    // A table scrolls inside a focusable region named by its columns.
+    assert!(main.contains(
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Step, Date\">\n<table>"
+    ), "{main}");
     assert!(main.contains("<td>28 May 2025</td>"));
     assert!(main.contains("footnote-definition"));
     assert!(main.contains("href=\"https://example.org/tags/ai-act/\""));
