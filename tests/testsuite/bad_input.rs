@@ -760,9 +760,12 @@ fn unknown_toml_tables_and_dotted_keys_are_reported_at_their_line() {
         "content/guides/d.md",
         "+++\ntitle = \"D\"\nsummary = \"S\"\nbogus.inner = 1\n+++\nBody.\n",
     );
+    f.write("content/guides/n.md", "+++\nsummary = \"S\"\n+++\nBody.\n");
     let stderr = f.build_err();
     assert!(stderr.contains("content/guides/t.md:4:1"), "{stderr}");
     assert!(stderr.contains("content/guides/d.md:4:1"), "{stderr}");
+    // Help in the front matter's own syntax.
+    assert!(stderr.contains("add `title = \"…\"` to the front matter"), "{stderr}");
 }
 
 /// A page moved from Hugo or Zola: each key tebiki names differently is an error that says

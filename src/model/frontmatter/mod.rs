@@ -490,7 +490,10 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
         errors.push(
             Diagnostic::error(Code::MissingTitle, file, "this page has no `title`")
                 .at(split.matter_line, 1)
-                .suggest("add `title: \"…\"` to the front matter"),
+                .suggest(match format {
+                    Format::Yaml => "add `title: \"…\"` to the front matter",
+                    Format::Toml => "add `title = \"…\"` to the front matter",
+                }),
         );
     }
     (fm, errors)
