@@ -66,6 +66,13 @@ pub struct Section {
 index_by!(PageId => Page);
 index_by!(SectionId => Section);
 
+/// What is at an address of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressed {
+    Page(PageId),
+    Section(SectionId),
+}
+
 /// One tag or category in one language.
 #[derive(Debug)]
 pub struct TaxonomyTerm {
@@ -109,6 +116,10 @@ pub struct Site {
     pub drafts: HashSet<(String, String)>,
     /// Content keys of Markdown files left out because they have errors ([`Loaded::unreadable`]).
     pub unreadable: HashSet<String>,
+    /// Every page's and section's address, made the first time a link written from the site's
+    /// root asks ([`Site::at_address`]). Addresses change only with a slug, a file or a
+    /// draft, which `serve` rebuilds in full, so it stays right for the site's life.
+    addresses: std::sync::OnceLock<HashMap<String, Addressed>>,
     pub glossary: Option<Glossary>,
     /// The theme's markup for linked glossary terms and language badges, rendered once per
     /// build (empty when the theme has errors).
@@ -205,6 +216,7 @@ impl Site {
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
             unreadable: loaded.unreadable.into_iter().collect(),
+            addresses: std::sync::OnceLock::new(),
             glossary: None,
             markup: InlineMarkup::default(),
             term_uses: Vec::new(),
@@ -294,6 +306,22 @@ impl Site {
             Some(slug) => format!("{base}{slug}/"),
             None => base,
         }
+    }
+
+    /// The page or section whose address is `path` (`guides/x/`, `ja/guides/`).
+    pub fn at_address(&self, path: &str) -> Option<Addressed> {
+        self.addresses
+            .get_or_init(|| {
+                let pages = self
+                    .page_ids()
+                    .map(|i| (self.pages[i].path.clone(), Addressed::Page(i)));
+                let sections = self
+                    .section_ids()
+                    .map(|i| (self.sections[i].path.clone(), Addressed::Section(i)));
+                pages.chain(sections).collect()
+            })
+            .get(path)
+            .copied()
     }
 
     /// The (language, path) of every language's list of `kind` (`/tags/`, `/ja/tags/`): the

@@ -12,15 +12,16 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, LineIndex, closest, did_you_mean};
 use crate::model::config::LinkMode;
-use crate::model::content_path::{CONTENT_DIR, ContentPath};
+use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored_in_static};
 use crate::model::url::{self, percent_decode};
 use crate::pipeline::claims;
 use crate::pipeline::escape::escape;
 use crate::pipeline::ids::{PageId, SectionId, TermId};
-use crate::pipeline::index::Site;
+use crate::pipeline::index::{Addressed, Site, Taxonomy};
 use crate::pipeline::load::SourceFile;
 use crate::pipeline::markdown::{self, LinkRewrite, Links, Rendered, TermMarkup};
 use crate::pipeline::packed::Text;
+use crate::pipeline::render::pagination;
 
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,59 +338,86 @@ pub fn render_sections(site: &mut Site) -> Option<Vec<SectionId>> {
     Some(changed)
 }
 
-/// Whether the build writes something at `path` (from the site's root, `/` removed): a file
-/// from static/ or the theme, a file from content/, a generated file (feeds, the sitemap, the
-/// search index), or a page's, section's or list's address (`guides/x/`, with or without its
-/// `/` or `index.html`). Pages and sections are looked up one by one: addresses written from
-/// the root are rare beside `@/` links, and this keeps to what the site holds now.
-fn site_writes(site: &Site, path: &str) -> bool {
-    let file = path.trim_end_matches('/');
-    if site.root.join("static").join(file).is_file()
-        || site.markup.statics.contains(file)
-        || site
-            .assets
-            .binary_search_by(|a| a.rel.as_str().cmp(file))
-            .is_ok_and(|at| site.assets[at].bundle.is_none())
-        || claims::generated_file(site, file)
-    {
-        return true;
-    }
-    let page = match path.strip_suffix("index.html") {
+/// The address a root-relative link names as a page's or section's: `guides/x/` for
+/// `guides/x`, `guides/x/` and `guides/x/index.html`.
+fn page_address(path: &str) -> String {
+    match path.strip_suffix("index.html") {
         Some(dir) => dir.to_string(),
         None if path.is_empty() || path.ends_with('/') => path.to_string(),
         None => format!("{path}/"),
+    }
+}
+
+/// Whether the build writes a file or a list page at `path` (from the site's root, `/`
+/// removed; pages and sections are found by [`Site::at_address`]): a file from static/ or the
+/// theme, a file from content/ (one in a page bundle beside each language version of its
+/// page), a generated file (feeds, the sitemap, the search index), a later page of a
+/// section's list, a tag or category page, or the glossary page.
+fn site_writes(site: &Site, path: &str) -> bool {
+    if path.split('/').any(|part| part == ".." || part == ".") {
+        return false;
+    }
+    let file = path.trim_end_matches('/');
+    let in_static = !file.is_empty()
+        && !file.split('/').any(is_ignored_in_static)
+        && site.root.join("static").join(file).is_file();
+    let in_theme =
+        site.markup.statics.contains(file) && (site.config.search || file != "search.js");
+    let asset = |rel: &str| {
+        site.assets
+            .binary_search_by(|a| a.rel.as_str().cmp(rel))
+            .ok()
+            .map(|at| &site.assets[at])
     };
-    site.pages.iter().any(|p| p.path == page)
-        || site.sections.iter().any(|s| {
-            page.strip_prefix(s.path.as_str()).is_some_and(|rest| {
+    let in_content = asset(file).is_some_and(|a| a.bundle.is_none())
+        // A bundle's file, beside a language version of its page (`ja/guides/report/x.png`).
+        || file.match_indices('/').any(|(at, _)| {
+            let (dir, inner) = (&file[..=at], &file[at + 1..]);
+            matches!(
+                site.at_address(dir),
+                Some(Addressed::Page(i)) if site.pages[i].source.bundle.as_ref().is_some_and(|b| {
+                    asset(&format!("{b}/{inner}")).is_some()
+                })
+            )
+        });
+    if in_static || in_theme || in_content || claims::generated_file(site, file) {
+        return true;
+    }
+    let page = page_address(path);
+    // A later page of a list: `…/page/N/`, N from 2 to its number of pages.
+    let later = |list: &str, pages: usize| {
+        page.strip_prefix(list)
+            .and_then(|rest| rest.strip_prefix("page/"))
+            .and_then(|n| n.strip_suffix('/'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| (2..=pages).contains(&n))
+    };
+    if let Some((list, _)) = page.rsplit_once("page/")
+        && let Some(Addressed::Section(i)) = site.at_address(list)
+        && later(list, pagination::section_pages(site, &site.sections[i]))
+    {
+        return true;
+    }
+    site.config.languages.iter().any(|l| {
+        (site.glossary.is_some() && page == site.glossary_path(&l.code))
+            || Taxonomy::ALL.iter().any(|&kind| {
+                let list = site.taxonomy_path(kind, &l.code, None);
+                let Some(rest) = page.strip_prefix(list.as_str()) else {
+                    return false;
+                };
                 rest.is_empty()
-                    || rest
-                        .strip_prefix("page/")
-                        .and_then(|n| n.trim_end_matches('/').parse::<usize>().ok())
-                        .is_some_and(|n| {
-                            n >= 2
-                                && n <= crate::pipeline::render::pagination::section_pages(site, s)
+                    || site
+                        .taxonomies
+                        .get(&(kind, l.code.clone()))
+                        .is_some_and(|terms| {
+                            terms.iter().enumerate().any(|(i, t)| {
+                                let term = format!("{list}{}/", t.slug);
+                                page == term
+                                    || later(&term, pagination::term_pages(site, kind, &l.code, i))
+                            })
                         })
             })
-        })
-        || site.config.languages.iter().any(|l| {
-            page == site.glossary_path(&l.code) && site.glossary.is_some()
-                || crate::pipeline::index::Taxonomy::ALL.iter().any(|&kind| {
-                    let list = site.taxonomy_path(kind, &l.code, None);
-                    page.strip_prefix(list.as_str()).is_some_and(|rest| {
-                        rest.is_empty()
-                            || site
-                                .taxonomies
-                                .get(&(kind, l.code.clone()))
-                                .is_some_and(|terms| {
-                                    terms.iter().any(|t| {
-                                        rest.strip_prefix(t.slug.as_str())
-                                            .is_some_and(|r| r == "/" || r.starts_with("/page/"))
-                                    })
-                                })
-                    })
-                })
-        })
+    })
 }
 
 /// `targets` sorted, each once.
@@ -597,6 +625,16 @@ impl Links for PageLinks<'_> {
             return None;
         }
         if let Some(rooted) = dest.strip_prefix('/') {
+            // A page or section: a link like `@/` ones (backlinks, its #fragment checked).
+            let (path, suffix) = rooted.split_at(rooted.find(['?', '#']).unwrap_or(rooted.len()));
+            if let Some(at) = self.site.at_address(&page_address(&percent_decode(path))) {
+                let target = match at {
+                    Addressed::Page(i) => Target::Page(i),
+                    Addressed::Section(i) => Target::Section(i),
+                };
+                let fragment = suffix.split_once('#').map(|(_, f)| percent_decode(f));
+                return Some(self.rewrite(target, suffix, fragment, title, offset));
+            }
             return self.rooted(rooted, offset).map(|href| LinkRewrite {
                 href,
                 ..LinkRewrite::default()
@@ -772,11 +810,13 @@ impl PageLinks<'_> {
         let site = self.site;
         let path = &rooted[..rooted.find(['?', '#']).unwrap_or(rooted.len())];
         let decoded = percent_decode(path);
-        if !site_writes(site, &decoded) {
+        let exists =
+            |path: &str| site.at_address(&page_address(path)).is_some() || site_writes(site, path);
+        if !exists(&decoded) {
             // Written with base_url's path already (`/policy/guides/x/`), which tebiki adds.
             let base = site.config.base_path().trim_start_matches('/');
             let suggestion = match decoded.strip_prefix(base) {
-                Some(rest) if !base.is_empty() && site_writes(site, rest) => format!(
+                Some(rest) if !base.is_empty() && exists(rest) => format!(
                     "write it as `/{rest}`: tebiki adds base_url's path (`/{base}`) itself"
                 ),
                 _ => "link a page as `@/guides/x.md` and a file by its path from static/ (`/img/x.png`); a page of another site needs its full `https://` address".to_string(),

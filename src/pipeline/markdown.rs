@@ -721,23 +721,26 @@ fn ascii_alphanumeric(chunk: u64) -> u64 {
 /// the `{% end %}` that closes one), `{{<` and `{{%` (Hugo). Prose has no `{{`.
 fn shortcode(text: &str, within: usize) -> Option<(usize, String)> {
     let mut from = 0;
-    while let Some(found) = text[from..].find('{') {
+    let within = within.min(text.len());
+    while let Some(found) = text[from..within].find('{') {
         let at = from + found;
-        if at >= within {
-            return None;
-        }
         let rest = &text[at + 1..];
+        // The name after the braces, and the character after it: read no further, so that
+        // many `{{` on a long page cost what they are.
+        let named = |inner: &str| -> Option<(usize, Option<char>)> {
+            let inner = inner.trim_start();
+            let len = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len());
+            (len > 0)
+                .then(|| (len, inner[len..].chars().next()))
+                .filter(|_| inner[..len] != *"end")
+        };
         let call = if let Some(inner) = rest.strip_prefix('{') {
-            let inner = inner.trim_start();
-            inner.starts_with(['<', '%'])
-                || inner
-                    .split_once('(')
-                    .is_some_and(|(name, _)| is_shortcode_name(name))
+            inner.trim_start().starts_with(['<', '%'])
+                || named(inner).is_some_and(|(_, next)| next == Some('('))
         } else if let Some(inner) = rest.strip_prefix('%') {
-            let inner = inner.trim_start();
-            inner
-                .split_once(['(', ' '])
-                .is_some_and(|(name, _)| is_shortcode_name(name) && name != "end")
+            named(inner).is_some_and(|(_, next)| matches!(next, Some('(' | ' ' | '%')))
         } else {
             false
         };
@@ -752,10 +755,6 @@ fn shortcode(text: &str, within: usize) -> Option<(usize, String)> {
         from = at + 1;
     }
     None
-}
-
-fn is_shortcode_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).

@@ -765,7 +765,10 @@ fn unknown_toml_tables_and_dotted_keys_are_reported_at_their_line() {
     assert!(stderr.contains("content/guides/t.md:4:1"), "{stderr}");
     assert!(stderr.contains("content/guides/d.md:4:1"), "{stderr}");
     // Help in the front matter's own syntax.
-    assert!(stderr.contains("add `title = \"…\"` to the front matter"), "{stderr}");
+    assert!(
+        stderr.contains("add `title = \"…\"` to the front matter"),
+        "{stderr}"
+    );
 }
 
 /// A page moved from Hugo or Zola: each key tebiki names differently is an error that says

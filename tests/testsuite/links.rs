@@ -383,12 +383,44 @@ fn addresses_from_the_root_get_the_base_path_and_are_checked() {
     ] {
         assert!(html.contains(href), "{href}: {html}");
     }
+    // A page linked from the root is linked like any other: it lists the linking page.
+    let act = f.read("public/guides/ai-act/index.html");
+    assert!(
+        act.contains("https://example.org/policy/guides/rooted/"),
+        "{act}"
+    );
+    // A file in a page bundle, beside each language version of its page.
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\nText.\n",
+    );
+    f.write_bytes("content/guides/report/chart.png", b"PNG");
+    f.write_bytes("static/notes.txt.bak", b"old");
     f.write(
         "content/guides/rooted.md",
-        "---\ntitle: Rooted\n---\n[gone](/no/such/page/)\n\n[twice](/policy/guides/ai-act/)\n",
+        "---\ntitle: Rooted\n---\n![c](/guides/report/chart.png)\n",
+    );
+    f.build_ok(&[]);
+    f.write(
+        "content/guides/rooted.md",
+        "---\ntitle: Rooted\n---\n[gone](/no/such/page/)\n\n[twice](/policy/guides/ai-act/)\n\n[a](/guides/ai-act/#nowhere) [b](/notes.txt.bak) [c](/../book.toml) [d](/tags/ai-act/page/9/)\n",
     );
     let run = f.run(&["build", "--base-url", "https://example.org/policy/"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+    // Its #fragment is checked, and what the build does not publish is no address.
+    assert!(
+        run.stderr.contains("`#nowhere` is not a heading id"),
+        "{}",
+        run.stderr
+    );
+    for gone in ["/notes.txt.bak", "/../book.toml", "/tags/ai-act/page/9/"] {
+        assert!(
+            run.stderr
+                .contains(&format!("`{gone}` is not an address of this site")),
+            "{gone}: {}",
+            run.stderr
+        );
+    }
     assert!(
         run.stderr
             .contains("`/no/such/page/` is not an address of this site")
