@@ -251,14 +251,18 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     let mut in_html_block = false;
     // The open links' rewrites and the index of their start events.
     let mut open_links: Vec<Option<(LinkRewrite, usize)>> = Vec::new();
-    // The open table's wrapper (its event index) and the text of its header row so far.
-    let mut table: Option<(usize, String)> = None;
+    // The open table's wrapper (its event index) and the texts of its header cells so far.
+    let mut table: Option<(usize, Vec<String>)> = None;
     let mut in_table_head = false;
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
         if in_table_head && let Some((_, head)) = &mut table {
             match &event {
-                Event::Text(t) | Event::Code(t) => head.push_str(t),
-                Event::End(TagEnd::TableCell) => head.push_str(", "),
+                Event::Start(Tag::TableCell) => head.push(String::new()),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(cell) = head.last_mut() {
+                        cell.push_str(t);
+                    }
+                }
                 _ => {}
             }
         }
@@ -467,7 +471,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
             }
             Event::Start(Tag::Table(alignments)) => {
                 // Written when the table ends, named by its header row.
-                table = Some((events.len(), String::new()));
+                table = Some((events.len(), Vec::new()));
                 events.push(Event::Html(String::new().into()));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
@@ -484,14 +488,25 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 // region named by its columns (`Step, When`), as a screen reader announces a
                 // focusable box by its role and name.
                 if let Some((at, head)) = table.take() {
-                    let name = head.trim().trim_end_matches(',').trim();
+                    let cells: Vec<&str> = head
+                        .iter()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    // Japanese lists with 、, as a reader of the page would.
+                    let sep = if cells.iter().any(|c| c.chars().any(is_cjk)) {
+                        "、"
+                    } else {
+                        ", "
+                    };
+                    let name = cells.join(sep);
                     events[at] = Event::Html(
                         if name.is_empty() {
                             "<div class=\"table-wrap\" tabindex=\"0\">\n".to_string()
                         } else {
                             format!(
                                 "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
-                                crate::pipeline::escape::escape(name)
+                                crate::pipeline::escape::escape(&name)
                             )
                         }
                         .into(),
@@ -527,6 +542,9 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
         }
     }
     run.flush(&mut events, links, &mut cx);
+    if out.cjk_chars > 0 {
+        drop_cjk_breaks_beside_markup(&mut events);
+    }
     if footnotes {
         relabel_footnotes(&mut events, &mut seen_ids);
     }
@@ -534,6 +552,55 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     html::push_html(&mut html, events.into_iter());
     out.html = Text::Plain(html);
     out
+}
+
+/// Removes the soft line breaks between two Chinese or Japanese characters that a run of
+/// text could not see, those beside inline markup (`…は[AI推進法](ai-act.md)\nで…`,
+/// `日本\n**語**`): the characters on either side are read through links, emphasis and
+/// glossary markup, not past the end of a block. See [`TextRun::drop_breaks_between_cjk`].
+fn drop_cjk_breaks_beside_markup(events: &mut Vec<Event<'_>>) {
+    // The text character next to event `k`, looking one way through inline markup; `None` at
+    // anything else (a block's edge, a line break, an image).
+    fn beside(events: &[Event<'_>], k: usize, forward: bool) -> Option<char> {
+        let mut i = k;
+        loop {
+            i = if forward { i + 1 } else { i.checked_sub(1)? };
+            match events.get(i)? {
+                Event::Text(t) | Event::Code(t) => {
+                    return if forward {
+                        t.chars().next()
+                    } else {
+                        t.chars().next_back()
+                    };
+                }
+                Event::InlineHtml(_)
+                | Event::Start(
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. },
+                )
+                | Event::End(
+                    TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+                ) => {}
+                _ => return None,
+            }
+        }
+    }
+    let joins = |c: char| is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c);
+    let drop: Vec<usize> = (0..events.len())
+        .filter(|&k| {
+            matches!(events[k], Event::SoftBreak)
+                && beside(events, k, false).is_some_and(joins)
+                && beside(events, k, true).is_some_and(joins)
+        })
+        .collect();
+    if drop.is_empty() {
+        return;
+    }
+    let mut k = 0;
+    events.retain(|_| {
+        let keep = drop.binary_search(&k).is_err();
+        k += 1;
+        keep
+    });
 }
 
 /// Tracks how many raw inline HTML elements are open: `<span>` opens, `</span>` closes,
@@ -1341,6 +1408,15 @@ mod tests {
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"a, b\">\n<table>"
         ));
         assert!(r.html.as_str().contains("</table>\n</div>"));
+        // Empty header cells are left out of the name; Japanese columns are listed with 、.
+        let ja = render_plain("| | 2025年 | 2026年 |\n|---|---|---|\n| 予算 | 1 | 2 |\n");
+        assert!(
+            ja.html
+                .as_str()
+                .starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"2025年、2026年\">"),
+            "{}",
+            ja.html.as_str()
+        );
         assert!(r.html.as_str().contains("<del>old</del>"));
         assert!(r.html.as_str().contains("footnote-definition"));
         assert!(r.html.as_str().contains("type=\"checkbox\""));

@@ -487,7 +487,7 @@ fn a_line_break_between_japanese_characters_is_not_a_space() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/wrapped.md",
-        "---\ntitle: Wrapped\n---\n日本語の文章を途中で\n改行しました。「引用」も\n（括弧）も同じ。\n\nEnglish wrapped\nhere.\n\n한국어\n문장.\n\n生成\nAI と AI\n推進法。\n",
+        "---\ntitle: Wrapped\n---\n日本語の文章を途中で\n改行しました。「引用」も\n（括弧）も同じ。\n\nEnglish wrapped\nhere.\n\n한국어\n문장.\n\n生成\nAI と AI\n推進法。\n\n[法律](ai-act.md)\nで定める。日本\n**語**も。\n",
     );
     f.build_ok(&[]);
     let html = f.read("public/guides/wrapped/index.html");
@@ -498,4 +498,9 @@ fn a_line_break_between_japanese_characters_is_not_a_space() {
     assert!(html.contains("English wrapped\nhere."), "{html}");
     assert!(html.contains("한국어\n문장."), "{html}");
     assert!(html.contains("生成\nAI と AI\n推進法。"), "{html}");
+    // Beside links and emphasis too.
+    assert!(
+        html.contains("</a>で定める。日本<strong>語</strong>も。"),
+        "{html}"
+    );
 }
