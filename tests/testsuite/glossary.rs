@@ -458,7 +458,7 @@ fn an_empty_or_missing_term_key_is_one_error() {
     f.write(
         "content/glossary.toml",
         &(GLOSSARY.to_string()
-            + "\n[[term]]\nid = \"empty\"\n[term.en]\nterm = \"\"\ndefinition = \"d\"\n\n[[term]]\nid = \"half\"\n[term.en]\nterm = \"Half\"\n"),
+            + "\n[[term]]\nid = \"empty\"\n[term.en]\nterm = \"\"\ndefinition = \"d\"\n\n[[term]]\nid = \"half\"\n[term.en]\nterm = \"Half\"\n\n[[term]]\nid = \"both\"\n[term.en]\nterm = \"\"\n\n[[term]]\nid = \"none\"\n[term.en]\nabbr = \"N\"\n"),
     );
     let stderr = f.build_err();
     assert!(
@@ -471,5 +471,10 @@ fn an_empty_or_missing_term_key_is_one_error() {
         "{stderr}"
     );
     assert!(!stderr.contains("has no entry in any language"), "{stderr}");
-    assert!(stderr.contains("error: 2 errors found"), "{stderr}");
+    // An empty term and no definition: both said; neither key: both named.
+    assert!(
+        stderr.contains("add `term = \"…\"` and `definition = \"…\"`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 5 errors found"), "{stderr}");
 }

@@ -411,7 +411,7 @@ fn parse_lang(
     let mut reading = None;
     let mut definition_span = span.clone();
     // Keys that are there but wrong have errors of their own: not also "needs both".
-    let mut wrong = false;
+    let (mut wrong_term, mut wrong_definition) = (false, false);
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         if name == "definition" {
@@ -462,7 +462,8 @@ fn parse_lang(
         match string() {
             Some(s) => *slot = Some(s),
             None => {
-                wrong |= name == "term" || name == "definition";
+                wrong_term |= name == "term";
+                wrong_definition |= name == "definition";
                 errors.push(err(
                     value.span(),
                     format!("`{name}` must be a non-empty string"),
@@ -470,15 +471,23 @@ fn parse_lang(
             }
         }
     }
-    let missing = if term.is_none() { "term" } else { "definition" };
+    let missing: Vec<&str> = [
+        ("term", term.is_none() && !wrong_term),
+        ("definition", definition.is_none() && !wrong_definition),
+    ]
+    .iter()
+    .filter(|(_, missing)| *missing)
+    .map(|(key, _)| *key)
+    .collect();
     let (Some(term), Some(definition)) = (term, definition) else {
-        if !wrong {
+        if !missing.is_empty() {
+            let add: Vec<String> = missing.iter().map(|k| format!("`{k} = \"…\"`")).collect();
             errors.push(
                 err(
                     span,
                     format!("the `{code}` entry needs both `term` and `definition`"),
                 )
-                .suggest(format!("add `{missing} = \"…\"`")),
+                .suggest(format!("add {}", add.join(" and "))),
             );
         }
         return None;
