@@ -159,8 +159,10 @@ impl Preview {
             // A watched folder itself appeared or went away.
             return Change::Full;
         }
+        // The snapshot keeps a served file by its real path (a link in static/ resolved).
         let served_file = |out: &str| {
-            matches!(self.snapshot.get(out), Some(Body::File(p)) if *p == path) && path.is_file()
+            matches!(self.snapshot.get(out), Some(Body::File(p)) if path.canonicalize().is_ok_and(|real| *p == real))
+                && path.is_file()
         };
         let on_disk = |out: &str| match (served_file(out), rel.ends_with(".css")) {
             (true, true) => Change::Style,

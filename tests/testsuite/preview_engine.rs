@@ -281,3 +281,36 @@ fn renaming_a_heading_that_links_point_to_fails_as_a_full_build_does() {
         assert_same_as_full_build(&preview, &root, "the heading put back");
     }
 }
+
+/// A stylesheet edit swaps the stylesheet without a rebuild, in a static/ folder of the site's
+/// own or one that is a link to another folder: the engine keeps served files by their real
+/// path, and still knows the edited one for what it is.
+#[cfg(unix)]
+#[test]
+fn a_stylesheet_edit_is_a_swap_even_through_a_linked_static_folder() {
+    for linked in [false, true] {
+        let f = Fixture::bilingual();
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        if linked {
+            std::fs::write(elsewhere.path().join("extra.css"), "p { color: red; }").expect("write");
+            std::os::unix::fs::symlink(elsewhere.path(), f.path("static")).expect("symlink");
+        } else {
+            f.write("static/extra.css", "p { color: red; }");
+        }
+        let root = f.root().canonicalize().expect("root");
+        let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+        preview.full().expect("the site builds");
+        std::fs::write(f.path("static/extra.css"), "p { color: blue; }").expect("edit");
+        let update = preview
+            .update(&["static/extra.css".to_string()])
+            .unwrap_or_else(|_| panic!("linked {linked}: the update fails"));
+        assert!(
+            matches!(update, Update::Styles),
+            "linked {linked}: {}",
+            match update {
+                Update::Rebuilt { full, .. } => format!("rebuilt, full {full}"),
+                _ => "another update".to_string(),
+            }
+        );
+    }
+}
