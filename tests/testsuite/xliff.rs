@@ -826,3 +826,32 @@ fn targets_are_offered_by_their_markup_not_by_line_wrapping() {
     // Bold in the original, a glossary link in the translation: no target.
     assert!(!unit("u2").contains("<target"), "{}", unit("u2"));
 }
+
+/// A quote or list item wrapped over lines: the marks that start its next lines (`> `, the
+/// item's indent) are the container's, not text to translate, and import puts them back.
+#[test]
+fn a_wrapped_quote_or_item_keeps_its_marks_out_of_the_text() {
+    let f = site();
+    f.write(
+        "content/guides/wrap.md",
+        "---\ntitle: \"W\"\n---\n\n> Quote that\n> wraps, with a break  \n> after it.\n\n- An item that\n  wraps.\n",
+    );
+    let xml = export(&f, &["guides/wrap.md"]);
+    assert!(xml.contains(">Quote that\nwraps, with a break<ph"), "{xml}");
+    assert!(
+        !xml.contains("&gt; wraps") && !xml.contains("\n  wraps"),
+        "{xml}"
+    );
+    f.write("filled.xlf", &fill(&xml));
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/wrap.ja.md");
+    assert!(
+        ja.contains("> 訳 Quote that\n> wraps, with a break  \n> after it.\n"),
+        "{ja}"
+    );
+    assert!(ja.contains("- 訳 An item that\n  wraps.\n"), "{ja}");
+    f.build_ok(&[]);
+    let html = f.read("public/ja/guides/wrap/index.html");
+    assert!(!html.contains("&gt; wraps"), "{html}");
+}

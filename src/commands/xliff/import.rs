@@ -7,7 +7,7 @@ use quick_xml::events::Event as XmlEvent;
 
 use super::{TEBIKI_NS, attributes, parse_file};
 use crate::commands::new::no_symlink;
-use crate::commands::xliff::segments::{Tok, block_structure, rebuild, to_markdown, units};
+use crate::commands::xliff::segments::{Tok, Unit, block_structure, rebuild, units};
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 use crate::model::blob::{blob_id, is_blob_id, version_to_record};
@@ -726,7 +726,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         }
         for (i, unit) in body_units.iter().enumerate() {
             match target_of(&format!("u{}", i + 1), &unit.toks, unit.kind, f.at) {
-                Some(t) => texts.push(t),
+                Some(t) => texts.push(unit.continued(&t)),
                 None => ok = false,
             }
         }
@@ -740,8 +740,7 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
         if block_structure(&body) != blocks {
             let mut found = false;
             for (i, unit) in body_units.iter().enumerate() {
-                let mut alone: Vec<String> =
-                    body_units.iter().map(|u| to_markdown(&u.toks)).collect();
+                let mut alone: Vec<String> = body_units.iter().map(Unit::markdown).collect();
                 alone[i] = texts[i].clone();
                 if block_structure(&rebuild(&original.body, &body_units, &alone)) != blocks {
                     found = true;
@@ -1002,13 +1001,15 @@ mod tests {
         for body in BODIES {
             let units = units(body);
             let blocks = block_structure(body);
-            let sources: Vec<String> = units.iter().map(|u| to_markdown(&u.toks)).collect();
+            let sources: Vec<String> = units.iter().map(Unit::markdown).collect();
             for (i, unit) in units.iter().enumerate() {
                 for hostile in HOSTILE {
                     for target in targets(unit, hostile) {
                         let mut texts = sources.clone();
-                        texts[i] = target_markdown(&unit.toks, &target, unit.kind)
-                            .expect("the codes are the source's");
+                        texts[i] = unit.continued(
+                            &target_markdown(&unit.toks, &target, unit.kind)
+                                .expect("the codes are the source's"),
+                        );
                         let rebuilt = rebuild(body, &units, &texts);
                         // Only where a code's markup itself would start a block is the
                         // target refused (the HTML comment after a line break).

@@ -32,9 +32,40 @@ pub struct Unit {
     /// The block's inline content in the body.
     pub range: Range<usize>,
     pub toks: Vec<Tok>,
+    /// What starts each of its lines after the first in the body, inside a quote (`> `) or a
+    /// list item (`  `): kept out of the text to translate, and put back by [`Unit::markdown`]
+    /// and [`Unit::continued`].
+    pub continuation: String,
 }
 
 impl Unit {
+    /// The unit's Markdown as in the body: its tokens, each line of its text given back its
+    /// container's marks.
+    pub fn markdown(&self) -> String {
+        self.continued(&to_markdown(&self.toks))
+    }
+
+    /// `markdown` (a unit's new text, its codes' markup from the body) with the container's
+    /// marks after each line break of its text. A code's markup that runs over lines keeps
+    /// its own (a line of text never starts with them: quote marks are escaped and leading
+    /// spaces dropped).
+    pub fn continued(&self, markdown: &str) -> String {
+        if self.continuation.is_empty() || !markdown.contains('\n') {
+            return markdown.to_string();
+        }
+        let mut out = String::with_capacity(markdown.len() + 16);
+        for (i, line) in markdown.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+                if !line.starts_with(self.continuation.as_str()) {
+                    out.push_str(&self.continuation);
+                }
+            }
+            out.push_str(line);
+        }
+        out
+    }
+
     /// The unit's source text without markup: what a glossary looks at.
     pub fn plain(&self) -> String {
         self.toks
@@ -147,7 +178,7 @@ fn flush(
     let events = std::mem::take(run);
     let start = events.iter().map(|(_, r)| r.start).min().unwrap_or(0);
     let end = events.iter().map(|(_, r)| r.end).max().unwrap_or(start);
-    let toks = tokens(body, start..end, &events);
+    let (toks, continuation) = tokens(body, start..end, &events);
     let has_text = toks
         .iter()
         .any(|t| matches!(t, Tok::Text(s) if s.chars().any(char::is_alphanumeric)));
@@ -156,6 +187,7 @@ fn flush(
             kind,
             range: start..end,
             toks,
+            continuation,
         });
     }
 }
@@ -168,10 +200,19 @@ struct Frame {
     opened: bool,
 }
 
-fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)]) -> Vec<Tok> {
+/// The tokens of a unit's range, and what starts its continuation lines (see
+/// [`Unit::continuation`]).
+fn tokens(
+    body: &str,
+    range: Range<usize>,
+    events: &[(Event<'_>, Range<usize>)],
+) -> (Vec<Tok>, String) {
     let mut toks = Vec::new();
     let mut pos = range.start;
     let mut next_id = 0;
+    let mut continuation = String::new();
+    // After a line break: the next event's start, past its container's marks.
+    let mut after_break = false;
     let mut stack: Vec<Frame> = Vec::new();
     let text = |toks: &mut Vec<Tok>, from: usize, to: usize| {
         if to > from {
@@ -184,6 +225,20 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
     // An autolink (`<https://…>`) is its address: nothing in it to translate.
     let mut autolink_start: Option<usize> = None;
     for (event, r) in events {
+        if std::mem::take(&mut after_break) && r.start > pos {
+            let marks = &body[pos..r.start];
+            if marks.chars().all(|c| matches!(c, ' ' | '\t' | '>')) {
+                if continuation.is_empty() {
+                    continuation = marks.to_string();
+                }
+                // A hard break's markup keeps the marks after it, as written; after a soft
+                // break, which is text, they are the container's, not text.
+                if let Some(Tok::Ph(_, m)) = toks.last_mut() {
+                    m.push_str(marks);
+                }
+                pos = r.start;
+            }
+        }
         if let Some(start) = autolink_start {
             if matches!(event, Event::End(TagEnd::Link)) {
                 next_id += 1;
@@ -234,9 +289,21 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
             }
             // A soft line break is where the source was wrapped: text, which a translation
             // wraps elsewhere or not at all, not a code it must keep.
-            Event::Text(_) | Event::SoftBreak => {
+            Event::Text(_) => {
                 text(&mut toks, pos, r.end);
                 pos = r.end;
+            }
+            Event::SoftBreak => {
+                text(&mut toks, pos, r.end);
+                pos = r.end;
+                after_break = true;
+            }
+            Event::HardBreak => {
+                text(&mut toks, pos, r.start);
+                next_id += 1;
+                toks.push(Tok::Ph(next_id, body[r.start..r.end].to_string()));
+                pos = r.end;
+                after_break = true;
             }
             _ => {
                 text(&mut toks, pos, r.start);
@@ -247,7 +314,7 @@ fn tokens(body: &str, range: Range<usize>, events: &[(Event<'_>, Range<usize>)])
         }
     }
     text(&mut toks, pos, range.end);
-    toks
+    (toks, continuation)
 }
 
 /// `body` with each unit's range replaced by its new Markdown (`texts`, one per unit).
@@ -361,7 +428,7 @@ mod tests {
                 Tok::Text(".".into()),
             ]
         );
-        assert_eq!(to_markdown(&u[1].toks), "Key *dates*");
+        assert_eq!(u[1].markdown(), "Key *dates*");
         assert_eq!(u[2].toks[1], Tok::Ph(1, "`code`".into()));
         assert_eq!(u[3].toks[1], Tok::Ph(1, "[^1]".into()));
         // An image's alt text is translated: readers of each language hear their own.
@@ -375,9 +442,9 @@ mod tests {
         );
         // Every unit's tokens give back its source, so the body rebuilds unchanged.
         for unit in &u {
-            assert_eq!(to_markdown(&unit.toks), &body[unit.range.clone()]);
+            assert_eq!(unit.markdown(), &body[unit.range.clone()]);
         }
-        let texts: Vec<String> = u.iter().map(|u| to_markdown(&u.toks)).collect();
+        let texts: Vec<String> = u.iter().map(Unit::markdown).collect();
         assert_eq!(rebuild(body, &u, &texts), body);
     }
 
@@ -393,7 +460,7 @@ mod tests {
             let u = units(body);
             for unit in &u {
                 assert_eq!(
-                    to_markdown(&unit.toks),
+                    unit.markdown(),
                     &body[unit.range.clone()],
                     "{}",
                     entry.path().display()
