@@ -357,7 +357,8 @@ fn site_writes(site: &Site, path: &str) -> bool {
     if path.split('/').any(|part| part == ".." || part == ".") {
         return false;
     }
-    let file = path.trim_end_matches('/');
+    // A file's address has no `/` at its end: only pages and lists answer to one.
+    let file = if path.ends_with('/') { "" } else { path };
     let in_static = !file.is_empty()
         && !file.split('/').any(is_ignored_in_static)
         && site.root.join("static").join(file).is_file();
@@ -380,7 +381,9 @@ fn site_writes(site: &Site, path: &str) -> bool {
                 })
             )
         });
-    if in_static || in_theme || in_content || claims::generated_file(site, file) {
+    if !file.is_empty()
+        && (in_static || in_theme || in_content || claims::generated_file(site, file))
+    {
         return true;
     }
     let page = page_address(path);
@@ -597,6 +600,10 @@ impl Links for PageLinks<'_> {
 
     fn taken_ids(&self) -> std::sync::Arc<[String]> {
         self.site.markup.page_ids.clone()
+    }
+
+    fn lang(&self) -> &str {
+        self.lang
     }
 
     fn dropped(&mut self, what: markdown::Dropped, offset: usize) {

@@ -114,6 +114,11 @@ pub trait Links {
 
     /// Told of each thing left out because `unsafe_html` is false, with its byte offset.
     fn dropped(&mut self, _what: Dropped, _offset: usize) {}
+
+    /// The page's language (`en`, `ja`), for what the renderer writes in words of its own.
+    fn lang(&self) -> &str {
+        ""
+    }
 }
 
 /// What the renderer left out of a page when raw HTML is not allowed.
@@ -278,11 +283,16 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 } else {
                     // Read in the source, where the call goes on past this text when
                     // pulldown-cmark cut it (at `<`, which could open HTML).
-                    if let Some(at) = src.get(range.clone()).and_then(|t| t.find('{'))
-                        && let Some((found, call)) =
-                            shortcode(&src[range.start + at..], range.end - range.start - at)
-                    {
-                        links.dropped(Dropped::Shortcode(call), range.start + at + found);
+                    if let Some(mut at) = src.get(range.clone()).and_then(|t| t.find('{')) {
+                        let len = range.end - range.start;
+                        while at < len
+                            && let Some((found, call)) =
+                                shortcode(&src[range.start + at..], len - at)
+                        {
+                            links.dropped(Dropped::Shortcode(call), range.start + at + found);
+                            // Past its opening braces: `{{%` is one call, not two.
+                            at += found + 2;
+                        }
                     }
                     run.push(Some(text), &range, src);
                 }
@@ -494,7 +504,9 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                         .filter(|c| !c.is_empty())
                         .collect();
                     // Japanese lists with 、, as a reader of the page would.
-                    let sep = if cells.iter().any(|c| c.chars().any(is_cjk)) {
+                    // Listed as a reader of the page lists: 、 in Japanese and Chinese.
+                    let lang = links.lang();
+                    let sep = if lang.starts_with("ja") || lang.starts_with("zh") {
                         "、"
                     } else {
                         ", "
@@ -574,6 +586,7 @@ fn drop_cjk_breaks_beside_markup(events: &mut Vec<Event<'_>>) {
                     };
                 }
                 Event::InlineHtml(_)
+                | Event::FootnoteReference(_)
                 | Event::Start(
                     Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. },
                 )
@@ -834,6 +847,7 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
         | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
         | '\u{FF00}'..='\u{FFEF}' // full-width and half-width forms: （）！？
+        | '\u{20000}'..='\u{3FFFF}' // CJK extensions B to H: 𠮷
     )
 }
 
@@ -1413,7 +1427,7 @@ mod tests {
         assert!(
             ja.html
                 .as_str()
-                .starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"2025年、2026年\">"),
+                .starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"2025年, 2026年\">"),
             "{}",
             ja.html.as_str()
         );

@@ -778,12 +778,13 @@ fn keys_from_hugo_and_zola_say_what_tebiki_calls_them() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/hugo.md",
-        "---\ntitle: From Hugo\ndescription: The standfirst.\nlastmod: 2026-01-02\naliases: [/old/]\ncategory: [Policy, Energy]\n---\nText.\n",
+        "---\ntitle: From Hugo\nDescription: The standfirst.\nlastMod: 2026-01-02\naliases: [/old/]\ncategory: [Policy, Energy]\n---\nText.\n",
     );
     let stderr = f.build_err();
+    // Hugo reads keys in any case.
     for (key, help) in [
-        ("description", "write it as `summary`"),
-        ("lastmod", "write it as `updated`"),
+        ("Description", "write it as `summary`"),
+        ("lastMod", "write it as `updated`"),
         ("aliases", "tebiki writes no redirects"),
     ] {
         assert!(
@@ -856,7 +857,7 @@ fn shortcodes_from_zola_and_hugo_are_named() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/moved.md",
-        "---\ntitle: Moved\n---\nA video: {{ youtube(id=\"dQw4w9WgXcQ\") }}\n\nSee {{< ref \"second.md\" >}} and {{% notice %}}.\n\n{% note() %}\nBody\n{% end %}\n\n`{{ not_a_call() }}` and\n\n```\n{{< also code >}}\n```\n\nSets like {a, b} and {{braces}} are prose.\n",
+        "---\ntitle: Moved\n---\nA video: {{ youtube(id=\"dQw4w9WgXcQ\") }} and {{ vimeo(id=\"b\") }}\n\nSee {{< ref \"second.md\" >}} and {{% notice %}}.\n\n{% note() %}\nBody\n{% end %}\n\n`{{ not_a_call() }}` and\n\n```\n{{< also code >}}\n```\n\nSets like {a, b} and {{braces}} are prose.\n",
     );
     let out = f.run(&["check"]).stdout;
     for (place, call) in [
@@ -879,5 +880,7 @@ fn shortcodes_from_zola_and_hugo_are_named() {
         out.contains("moved.md:6:33") && out.contains("`{{% notice %}}` looks like"),
         "{out}"
     );
-    assert_eq!(out.matches("warning[shortcode]").count(), 4, "{out}");
+    // Every one on a line, not the first only.
+    assert!(out.contains("moved.md:4:46"), "{out}");
+    assert_eq!(out.matches("warning[shortcode]").count(), 5, "{out}");
 }

@@ -403,7 +403,7 @@ fn addresses_from_the_root_get_the_base_path_and_are_checked() {
     f.build_ok(&[]);
     f.write(
         "content/guides/rooted.md",
-        "---\ntitle: Rooted\n---\n[gone](/no/such/page/)\n\n[twice](/policy/guides/ai-act/)\n\n[a](/guides/ai-act/#nowhere) [b](/notes.txt.bak) [c](/../book.toml) [d](/tags/ai-act/page/9/)\n",
+        "---\ntitle: Rooted\n---\n[gone](/no/such/page/)\n\n[twice](/policy/guides/ai-act/)\n\n[a](/guides/ai-act/#nowhere) [b](/notes.txt.bak) [c](/../book.toml) [d](/tags/ai-act/page/9/) [e](/img/logo.gif/)\n",
     );
     let run = f.run(&["build", "--base-url", "https://example.org/policy/"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -413,7 +413,12 @@ fn addresses_from_the_root_get_the_base_path_and_are_checked() {
         "{}",
         run.stderr
     );
-    for gone in ["/notes.txt.bak", "/../book.toml", "/tags/ai-act/page/9/"] {
+    for gone in [
+        "/notes.txt.bak",
+        "/../book.toml",
+        "/tags/ai-act/page/9/",
+        "/img/logo.gif/",
+    ] {
         assert!(
             run.stderr
                 .contains(&format!("`{gone}` is not an address of this site")),

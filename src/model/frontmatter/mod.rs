@@ -64,7 +64,7 @@ const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
     ),
     (
         "taxonomies",
-        "write `tags: [\"…\"]` and `category: \"…\"` at the top level",
+        "write `tags` (a list) and `category` (one name) as keys of their own, not under `taxonomies`",
     ),
     (
         "path",
@@ -88,11 +88,11 @@ const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
     ),
     (
         "author",
-        "put it under `extra` (`extra: {author: \"…\"}`), where templates read it",
+        "put it under `extra`, where templates read it as `page.extra.author`",
     ),
     (
         "authors",
-        "put it under `extra` (`extra: {authors: […]}`), where templates read it",
+        "put it under `extra`, where templates read it as `page.extra.authors`",
     ),
     (
         "summary_separator",
@@ -473,7 +473,7 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                         .maybe_suggest(
                             OTHER_TOOLS_KEYS
                                 .iter()
-                                .find(|(other, _)| *other == key)
+                                .find(|(other, _)| other.eq_ignore_ascii_case(key))
                                 .map(|(_, instead)| instead.to_string())
                                 .or_else(|| did_you_mean(key, known.iter().copied()))
                                 .or_else(|| Some("put free-form values under `extra`".to_string())),
