@@ -320,7 +320,12 @@ fn sitemap(site: &Site) -> String {
         if let Some(d) = lastmod {
             xml.text("lastmod", &d);
         }
-        for (lang, alt) in alternates {
+        // As each page's <head>: `x-default` is the default language's version.
+        let x_default = alternates
+            .iter()
+            .find(|(lang, _)| site.config.is_default(lang))
+            .map(|(_, alt)| ("x-default".to_string(), alt.clone()));
+        for (lang, alt) in alternates.into_iter().chain(x_default) {
             xml.empty(
                 "xhtml:link",
                 &[

@@ -395,6 +395,11 @@ fn sitemap_feeds_and_tag_pages_name_their_languages() {
         entry("https://example.org/glossary/")
             .contains(&alternate("ja", "https://example.org/ja/glossary/"))
     );
+    // And x-default, as the pages' <head> names it.
+    assert!(
+        entry("https://example.org/ja/glossary/")
+            .contains(&alternate("x-default", "https://example.org/glossary/"))
+    );
     assert!(
         entry("https://example.org/ja/glossary/")
             .contains(&alternate("en", "https://example.org/glossary/"))
@@ -427,6 +432,11 @@ fn sitemap_feeds_and_tag_pages_name_their_languages() {
     let act = f.read("public/tags/ai-act/index.html");
     assert!(
         act.contains("class=\"lang-untranslated\" href=\"https://example.org/ja/tags/\""),
+        "{act}"
+    );
+    // And says where it goes: the list, not the home page.
+    assert!(
+        act.contains("title=\"Not in 日本語: goes to the 日本語 list\""),
         "{act}"
     );
 
@@ -477,6 +487,20 @@ fn a_tag_is_one_page_however_its_name_is_written() {
         act.contains("/guides/mac/") && act.contains("/guides/ai-act/"),
         "{act}"
     );
+    // A page naming one tag two ways links it once.
+    f.write(
+        "content/guides/twice.md",
+        "---\ntitle: Twice\ntags: [\"ＡＩ Act\", \"AI Act\"]\n---\nText.\n",
+    );
+    f.build_ok(&[]);
+    let twice = f.read("public/guides/twice/index.html");
+    assert_eq!(
+        twice
+            .matches("href=\"https://example.org/tags/ai-act/\"")
+            .count(),
+        1,
+        "{twice}"
+    );
 }
 
 /// A Japanese paragraph wrapped in the source reads as one line: the break between two
@@ -487,7 +511,7 @@ fn a_line_break_between_japanese_characters_is_not_a_space() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/wrapped.md",
-        "---\ntitle: Wrapped\n---\n日本語の文章を途中で\n改行しました。「引用」も\n（括弧）も同じ。\n\nEnglish wrapped\nhere.\n\n한국어\n문장.\n\n生成\nAI と AI\n推進法。\n\n[法律](ai-act.md)\nで定める。日本\n**語**も。\n",
+        "---\ntitle: Wrapped\n---\n日本語の文章を途中で\n改行しました。「引用」も\n（括弧）も同じ。\n\nEnglish wrapped\nhere.\n\n한국어\n문장.\n\n生成\nAI と AI\n推進法。\n\n[法律](ai-act.md)\nで定める。日本\n**語**も。脚注[^a]\nです。吉野\n𠮷野家。\n\n[^a]: 注。\n",
     );
     f.build_ok(&[]);
     let html = f.read("public/guides/wrapped/index.html");
@@ -500,7 +524,32 @@ fn a_line_break_between_japanese_characters_is_not_a_space() {
     assert!(html.contains("生成\nAI と AI\n推進法。"), "{html}");
     // Beside links and emphasis too.
     assert!(
-        html.contains("</a>で定める。日本<strong>語</strong>も。"),
+        html.contains("</a>で定める。日本<strong>語</strong>も。脚注"),
         "{html}"
+    );
+    // Beside a footnote reference, and before characters beyond the first plane (𠮷).
+    assert!(html.contains("</sup>です。吉野𠮷野家。"), "{html}");
+}
+
+/// A table's region is named by its header cells, listed as the page's language lists them.
+#[test]
+fn a_tables_region_is_named_in_the_pages_language() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/t.md",
+        "---\ntitle: T\n---\n| Term | 用語 |\n|---|---|\n| a | b |\n",
+    );
+    f.write(
+        "content/guides/t.ja.md",
+        "---\ntitle: 表\n---\n| | 2025年 | 2026年 |\n|---|---|---|\n| 予算 | 1 | 2 |\n",
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/guides/t/index.html")
+            .contains("role=\"region\" aria-label=\"Term, 用語\"")
+    );
+    assert!(
+        f.read("public/ja/guides/t/index.html")
+            .contains("role=\"region\" aria-label=\"2025年、2026年\"")
     );
 }

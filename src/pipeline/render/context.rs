@@ -223,6 +223,7 @@ impl<'a> Contexts<'a> {
                         ),
                         current: l.code == lang,
                         translated: version.is_some(),
+                        list: false,
                     }
                 })
                 .collect(),
@@ -670,6 +671,7 @@ impl<'a> Contexts<'a> {
         for link in common.languages.iter_mut().filter(|l| !l.translated) {
             if let Some((_, list)) = lists.iter().find(|(code, _)| *code == link.code) {
                 link.url = site.url(list);
+                link.list = true;
             }
         }
         let (term, paginator) = self.taxonomy_term(kind, lang, i, n);
@@ -854,11 +856,17 @@ fn summary<'s>(site: &'s Site, page: &'s Page, reader: &str) -> PageSummary<'s> 
         updated: date(site.updated(page), reader),
         as_of: date(meta.as_of, reader),
         reading_time: page.rendered.reading_time(),
-        tags: meta
-            .tags
-            .iter()
-            .map(|t| term_link(Taxonomy::Tags, t))
-            .collect(),
+        // One link a tag: names written two ways (`ＡＩ Act`, `AI Act`) are one tag.
+        tags: {
+            let mut links: Vec<TermLink<'s>> = Vec::with_capacity(meta.tags.len());
+            for t in &meta.tags {
+                let link = term_link(Taxonomy::Tags, t);
+                if !links.iter().any(|l| l.url == link.url) {
+                    links.push(link);
+                }
+            }
+            links
+        },
         category: meta
             .category
             .as_deref()

@@ -93,11 +93,14 @@ pub struct Alternate<'a> {
 pub struct LanguageLink<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    /// The page's translation, or that language's home when `translated` is false.
+    /// The page's translation, or, when `translated` is false, that language's home (on a
+    /// tag or category page, its list of tags or categories: `list`).
     pub url: String,
     /// Whether this is the page's own language.
     pub current: bool,
     pub translated: bool,
+    /// Whether `url` leads to that language's list of tags or categories.
+    pub list: bool,
 }
 
 /// A top-level section in the navigation.
