@@ -478,3 +478,26 @@ fn an_empty_or_missing_term_key_is_one_error() {
     );
     assert!(stderr.contains("error: 5 errors found"), "{stderr}");
 }
+
+/// A definition's address written from the site's root gets base_url's path, as in pages, so
+/// that it leads there under a sub-path.
+#[test]
+fn a_definitions_address_from_the_root_gets_the_base_path() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"act\"\n[term.en]\nterm = \"Act\"\ndefinition = \"See [the guide](/guides/ai-act/) and [METI](https://www.meti.go.jp/).\"\n[term.ja]\nterm = \"法\"\ndefinition = \"[ガイド](/ja/guides/ai-act/)を参照。\"\n",
+    );
+    f.build_ok(&["--base-url", "https://example.org/policy/"]);
+    let en = f.read("public/glossary/index.html");
+    assert!(
+        en.contains("href=\"https://example.org/policy/guides/ai-act/\""),
+        "{en}"
+    );
+    assert!(en.contains("href=\"https://www.meti.go.jp/\""), "{en}");
+    let ja = f.read("public/ja/glossary/index.html");
+    assert!(
+        ja.contains("href=\"https://example.org/policy/ja/guides/ai-act/\""),
+        "{ja}"
+    );
+}

@@ -336,9 +336,7 @@ fn parse_term(
                     ));
                     continue;
                 };
-                if let Some(l) =
-                    parse_lang(entry, value.span(), code, config.unsafe_html, err, errors)
-                {
+                if let Some(l) = parse_lang(entry, value.span(), code, config, err, errors) {
                     langs.insert(code.to_string(), l);
                 }
             }
@@ -400,7 +398,7 @@ fn parse_lang(
     table: &DeTable<'_>,
     span: Range<usize>,
     code: &str,
-    unsafe_html: bool,
+    config: &Config,
     err: &Err<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<TermLang> {
@@ -493,7 +491,8 @@ fn parse_lang(
         return None;
     };
     let mut sanitise = Definition {
-        unsafe_html,
+        unsafe_html: config.unsafe_html,
+        base_url: &config.base_url,
         dropped: Vec::new(),
     };
     let definition_html = inline_html(&definition, &mut sanitise);
@@ -528,20 +527,38 @@ fn strings(value: &DeValue<'_>) -> Option<Vec<String>> {
     }
 }
 
-/// How a definition is rendered: links as written, raw HTML as `[markdown] unsafe_html` says.
-struct Definition {
+/// How a definition is rendered: links as written, but for an address from the site's root
+/// (`/guides/x/`), which gets `base_url`'s path as in pages (it is not checked: the glossary
+/// is read before the site's pages are known); raw HTML as `[markdown] unsafe_html` says.
+struct Definition<'a> {
     unsafe_html: bool,
+    base_url: &'a str,
     dropped: Vec<crate::pipeline::markdown::Dropped>,
 }
 
-impl crate::pipeline::markdown::Links for Definition {
+impl Definition<'_> {
+    fn rooted(&self, dest: &str) -> Option<String> {
+        let rest = dest.strip_prefix('/').filter(|r| !r.starts_with('/'))?;
+        Some(format!("{}{rest}", self.base_url))
+    }
+}
+
+impl crate::pipeline::markdown::Links for Definition<'_> {
     fn link(
         &mut self,
-        _: &str,
+        dest: &str,
         _: &str,
         _: usize,
     ) -> Option<crate::pipeline::markdown::LinkRewrite> {
-        None
+        self.rooted(dest)
+            .map(|href| crate::pipeline::markdown::LinkRewrite {
+                href,
+                ..Default::default()
+            })
+    }
+
+    fn image(&mut self, dest: &str, _: usize) -> Option<String> {
+        self.rooted(dest)
     }
 
     fn unsafe_html(&self) -> bool {
@@ -554,7 +571,7 @@ impl crate::pipeline::markdown::Links for Definition {
 }
 
 /// Renders inline Markdown to HTML without the paragraph around it.
-fn inline_html(markdown: &str, links: &mut Definition) -> String {
+fn inline_html(markdown: &str, links: &mut Definition<'_>) -> String {
     let html = crate::pipeline::markdown::render(markdown, links)
         .html
         .into_string();
