@@ -377,12 +377,7 @@ fn sitemap(site: &Site) -> String {
         }
     }
     if site.glossary.is_some() {
-        let versions: Vec<(&str, String)> = site
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
-            .collect();
+        let versions = site.glossary_versions();
         for (_, path) in &versions {
             entry(path, None, several(versions.clone()));
         }

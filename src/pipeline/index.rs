@@ -359,6 +359,15 @@ impl Site {
             .collect()
     }
 
+    /// The (language, path) of every language's glossary page, in the order of `book.toml`.
+    pub fn glossary_versions(&self) -> Vec<(&str, String)> {
+        self.config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), self.glossary_path(&l.code)))
+            .collect()
+    }
+
     /// Path of a language's glossary page relative to the base.
     pub fn glossary_path(&self, lang: &str) -> String {
         format!("{}glossary/", lang_prefix(&self.config, lang))

@@ -699,12 +699,7 @@ impl<'a> Contexts<'a> {
     pub fn glossary_context(&self, lang: &str) -> (String, TeraResult<Context>) {
         let site = self.site;
         let path = site.glossary_path(lang);
-        let versions: Vec<(&str, String)> = site
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.code.as_str(), site.glossary_path(&l.code)))
-            .collect();
+        let versions = site.glossary_versions();
         let mut common = self.common(lang, &path, &versions, None);
         let context = match self.glossary(lang) {
             Some(glossary) => {
