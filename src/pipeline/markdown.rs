@@ -289,7 +289,13 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                             && let Some((found, call)) =
                                 shortcode(&src[range.start + at..], len - at)
                         {
-                            links.dropped(Dropped::Shortcode(call), range.start + at + found);
+                            let place = range.start + at + found;
+                            // `\{{ x() }}` is written as text on purpose.
+                            if src[..place].ends_with('\\') {
+                                at += found + 1;
+                                continue;
+                            }
+                            links.dropped(Dropped::Shortcode(call), place);
                             // Past its opening braces: `{{%` is one call, not two.
                             at += found + 2;
                         }

@@ -857,7 +857,7 @@ fn shortcodes_from_zola_and_hugo_are_named() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/moved.md",
-        "---\ntitle: Moved\n---\nA video: {{ youtube(id=\"dQw4w9WgXcQ\") }} and {{ vimeo(id=\"b\") }}\n\nSee {{< ref \"second.md\" >}} and {{% notice %}}.\n\n{% note() %}\nBody\n{% end %}\n\n`{{ not_a_call() }}` and\n\n```\n{{< also code >}}\n```\n\nSets like {a, b} and {{braces}} are prose.\n",
+        "---\ntitle: Moved\n---\nA video: {{ youtube(id=\"dQw4w9WgXcQ\") }} and {{ vimeo(id=\"b\") }}\n\nSee {{< ref \"second.md\" >}} and {{% notice %}}.\n\n{% note() %}\nBody\n{% end %}\n\n`{{ not_a_call() }}` and\n\n```\n{{< also code >}}\n```\n\nSets like {a, b} and {{braces}} are prose, and \\{{ escaped() }} is text on purpose.\n",
     );
     let out = f.run(&["check"]).stdout;
     for (place, call) in [
@@ -875,7 +875,10 @@ fn shortcodes_from_zola_and_hugo_are_named() {
         !out.contains("not_a_call") && !out.contains("also code"),
         "{out}"
     );
-    assert!(!out.contains("{{braces}}"), "{out}");
+    assert!(
+        !out.contains("{{braces}}") && !out.contains("escaped()"),
+        "{out}"
+    );
     assert!(
         out.contains("moved.md:6:33") && out.contains("`{{% notice %}}` looks like"),
         "{out}"
