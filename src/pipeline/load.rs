@@ -190,17 +190,23 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
         }
     }
 
-    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = markdown
+    let results: Vec<ReadSource> = markdown
         .par_iter()
         .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
         .collect();
     let keep_drafts = drafts || config.drafts;
     for (result, rel) in results.into_iter().zip(&markdown) {
         match result {
-            Ok(source) if source.meta.draft && !keep_drafts => {
-                loaded.drafts.push((source.key, source.lang));
+            Ok((source, mut found)) => {
+                // Errors in some of its keys: reported, and the page still built as far as it
+                // can be, so that its body's problems are reported in the same run.
+                errors.append(&mut found);
+                if source.meta.draft && !keep_drafts {
+                    loaded.drafts.push((source.key, source.lang));
+                } else {
+                    loaded.sources.push(source);
+                }
             }
-            Ok(source) => loaded.sources.push(source),
             Err(mut found) => {
                 errors.append(&mut found);
                 loaded.unreadable.push(ContentPath::parse(rel).key());
@@ -229,7 +235,10 @@ pub fn load_one(
     bundles: &BTreeSet<String>,
 ) -> Result<SourceFile, Vec<Diagnostic>> {
     let content = root.join(CONTENT_DIR);
-    read_source(&content, rel, config, bundles, bundle_of(bundles, rel))
+    match read_source(&content, rel, config, bundles, bundle_of(bundles, rel))? {
+        (source, errors) if errors.is_empty() => Ok(source),
+        (_, errors) => Err(errors),
+    }
 }
 
 /// The innermost page-bundle folder holding `rel`, if any.
@@ -248,13 +257,17 @@ fn split_dir(rel: &str) -> (&str, &str) {
     rel.rsplit_once('/').unwrap_or(("", rel))
 }
 
+/// A Markdown file read: the source and the errors of some of its front matter's keys (it
+/// is still built), or only errors (there is nothing to build).
+type ReadSource = Result<(SourceFile, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 fn read_source(
     content: &Path,
     rel: &str,
     config: &Config,
     bundles: &BTreeSet<String>,
     bundle: Option<String>,
-) -> Result<SourceFile, Vec<Diagnostic>> {
+) -> ReadSource {
     let file = format!("{CONTENT_DIR}/{rel}");
     let path = ContentPath::parse(rel);
     let (dir, base) = (path.dir, path.base);
@@ -303,7 +316,12 @@ fn read_source(
         Kind::Page
     };
     let (meta, errors) = frontmatter::parse(&split, &file, kind);
-    if !errors.is_empty() {
+    // Front matter that cannot be read, or a page without a title, leaves nothing to build;
+    // a wrong or unknown key leaves the rest of the page.
+    if errors
+        .iter()
+        .any(|e| matches!(e.code, Code::FrontMatter | Code::MissingTitle))
+    {
         return Err(errors);
     }
     let blob = config
@@ -321,7 +339,7 @@ fn read_source(
         }
         Kind::Page => (path.key(), dir.to_string(), base.to_string()),
     };
-    Ok(SourceFile {
+    let source = SourceFile {
         file,
         kind,
         key,
@@ -333,7 +351,8 @@ fn read_source(
         body: Text::Plain(without_nul(split.body)),
         body_line: split.body_line,
         blob,
-    })
+    };
+    Ok((source, errors))
 }
 
 /// The body with NUL characters replaced by U+FFFD, as CommonMark asks, so none reaches

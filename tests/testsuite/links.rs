@@ -170,7 +170,7 @@ fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
     let f = linked_site();
     f.write(
         "content/guides/typo.md",
-        "---\ntitle: 誤記\nbogus: 1\n---\n本文。\n",
+        "---\ntitle: 誤記\nbogus: 1\n---\n本文。[壊れた](nowhere.md)\n",
     );
     f.write(
         "content/guides/linker.md",
@@ -205,7 +205,14 @@ fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
         stderr.contains("related guide `guides/later.md` is a draft and is not published"),
         "{stderr}"
     );
-    assert!(stderr.contains("error: 4 errors found"), "{stderr}");
+    // A page whose front matter has a wrong or unknown key is still read: its body's
+    // problems come in the same run.
+    assert!(
+        stderr.contains("link to `nowhere.md`, which does not exist")
+            && stderr.contains("content/guides/typo.md:5:4"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 5 errors found"), "{stderr}");
 }
 
 #[test]
