@@ -445,6 +445,12 @@ impl Preview {
         publish(site, theme, &selection, files, warnings, &mut self.snapshot)
     }
 
+    /// How many pages (guides, drafts included) the last good build has: what `tebiki build`
+    /// counts.
+    pub fn pages(&self) -> usize {
+        self.last.as_ref().map_or(0, |(site, _)| site.pages.len())
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -304,16 +304,15 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     let started = Instant::now();
     match preview.full() {
         Ok(Update::Rebuilt {
-            snapshot,
-            rendered,
-            warnings,
-            ..
+            snapshot, warnings, ..
         }) => {
             state.publish(snapshot);
             crate::diag::eprint_warnings(&root, &warnings);
-            let s = if rendered == 1 { "" } else { "s" };
+            // Counted as `tebiki build` counts: pages, not every list and tag page.
+            let pages = preview.pages();
+            let s = if pages == 1 { "" } else { "s" };
             eprintln!(
-                "built {rendered} page{s} in {} ms",
+                "built {pages} page{s} in {} ms",
                 started.elapsed().as_millis()
             );
         }

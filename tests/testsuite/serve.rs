@@ -1145,3 +1145,24 @@ fn bound_to_every_address_pages_link_to_the_address_they_were_asked_at() {
         "{local}"
     );
 }
+
+/// `serve` and `build` count a site the same way: its pages, not every list and tag page.
+#[test]
+fn serve_and_build_count_the_same_pages() {
+    let f = Fixture::bilingual();
+    let built = f.build_ok(&[]);
+    let count = built
+        .stderr
+        .split("built ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a count")
+        .to_string();
+    let served = Served::start(&f);
+    let log = served.log();
+    assert!(
+        log.contains(&format!("built {count} pages in ")),
+        "build: {}\nserve: {log}",
+        built.stderr
+    );
+}
