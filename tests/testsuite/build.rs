@@ -147,7 +147,14 @@ fn home_sections_feeds_and_404() {
     assert!(sitemap.contains(
         "<xhtml:link rel=\"alternate\" hreflang=\"ja\" href=\"https://example.org/ja/guides/ai-act/\"/>"
     ));
-    assert!(f.path("public/404.html").is_file());
+    // One 404 page for every reader: it says the same in each language, marked as such.
+    let not_found = f.read("public/404.html");
+    assert!(
+        not_found.contains("<div class=\"not-found-other\" lang=\"ja\">")
+            && not_found.contains("<h2>ページが見つかりません</h2>")
+            && not_found.contains("href=\"https://example.org/ja/\" hreflang=\"ja\""),
+        "{not_found}"
+    );
     assert!(f.path("public/style.css").is_file());
     let index: serde_json::Value =
         serde_json::from_str(&f.read("public/ja/search-index.json")).expect("JSON");

@@ -717,13 +717,26 @@ impl<'a> Contexts<'a> {
         ("glossary.html".into(), context)
     }
 
-    /// `404.html`, in the default language.
+    /// `404.html`, in the default language, with what it says in the others.
     pub fn not_found_context(&self) -> (String, TeraResult<Context>) {
-        let lang = self.site.config.default_language.as_str();
+        let site = self.site;
+        let lang = site.config.default_language.as_str();
         let common = self.common(lang, "404.html", &[], None);
+        let other_languages = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != lang)
+            .map(|l| NotFoundLanguage {
+                code: &l.code,
+                name: &l.name,
+                t: self.common[l.code.as_str()].strings.clone(),
+                root_url: site.url(&site.home_path(&l.code)),
+            })
+            .collect();
         let context = to_context(&Vars {
             common,
-            own: NoVars {},
+            own: NotFoundVars { other_languages },
         });
         ("404.html".into(), context)
     }

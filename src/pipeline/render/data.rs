@@ -397,6 +397,24 @@ pub struct GlossaryVars<'a> {
     pub glossary: GlossaryData<'a>,
 }
 
-/// `404.html`: only the common variables.
+/// Only the common variables (`glossary.html` on a site without a glossary).
 #[derive(Serialize)]
 pub struct NoVars {}
+
+/// `404.html`: the common variables, in the default language, and what the page says in each
+/// other language: a host serves one 404 page to readers of every language.
+#[derive(Serialize)]
+pub struct NotFoundVars<'a> {
+    pub other_languages: Vec<NotFoundLanguage<'a>>,
+}
+
+/// Another language on the 404 page.
+#[derive(Serialize)]
+pub struct NotFoundLanguage<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    /// That language's strings, as `t` on its own pages.
+    pub t: tera::Value,
+    /// Its home page.
+    pub root_url: String,
+}
