@@ -855,3 +855,31 @@ fn a_wrapped_quote_or_item_keeps_its_marks_out_of_the_text() {
     let html = f.read("public/ja/guides/wrap/index.html");
     assert!(!html.contains("&gt; wraps"), "{html}");
 }
+
+/// The marks of a quote stay the container's around what import writes at a line's start: a
+/// line that begins with an escape (`\-`), and a line after a hard break.
+#[test]
+fn a_quotes_marks_stay_around_escapes_and_hard_breaks() {
+    let f = site();
+    f.write(
+        "content/guides/q.md",
+        "---\ntitle: \"Q\"\n---\n\n> A first line\n> \\- an escaped dash\n> and a break  \n> last.\n",
+    );
+    let xml = export(&f, &["guides/q.md"]);
+    assert!(
+        !xml.contains("&gt; "),
+        "the source text holds no quote marks: {xml}"
+    );
+    // The translator starts the line after the break with a dash of their own.
+    let filled = fill(&xml).replacen("/>last.</target>", "/>\n- 最後。</target>", 1);
+    assert_ne!(filled, fill(&xml), "{xml}");
+    f.write("q.xlf", &filled);
+    let run = f.run(&["translations", "import", "q.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/q.ja.md");
+    assert!(
+        ja.contains("> 訳 A first line\n> \\- an escaped dash\n> and a break  \n> \\- 最後。\n"),
+        "{ja}"
+    );
+    f.build_ok(&[]);
+}

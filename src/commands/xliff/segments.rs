@@ -53,11 +53,21 @@ impl Unit {
         if self.continuation.is_empty() || !markdown.contains('\n') {
             return markdown.to_string();
         }
+        // A line that has the marks already is a code's markup running over lines, as
+        // written (`>` counts however it is spaced); a line of text never starts with them.
+        let core = self.continuation.trim_end();
+        let marked = |line: &str| {
+            if core.is_empty() {
+                line.starts_with(self.continuation.as_str())
+            } else {
+                line.starts_with(core)
+            }
+        };
         let mut out = String::with_capacity(markdown.len() + 16);
         for (i, line) in markdown.split('\n').enumerate() {
             if i > 0 {
                 out.push('\n');
-                if !line.starts_with(self.continuation.as_str()) {
+                if !marked(line) {
                     out.push_str(&self.continuation);
                 }
             }
@@ -226,17 +236,17 @@ fn tokens(
     let mut autolink_start: Option<usize> = None;
     for (event, r) in events {
         if std::mem::take(&mut after_break) && r.start > pos {
-            let marks = &body[pos..r.start];
-            if marks.chars().all(|c| matches!(c, ' ' | '\t' | '>')) {
+            // The container's marks start the line: the quote's `>`, the item's indent. What
+            // follows them before this event (the `\` of an escape) is text.
+            let gap = &body[pos..r.start];
+            let marks = &gap[..gap
+                .find(|c: char| !matches!(c, ' ' | '\t' | '>'))
+                .unwrap_or(gap.len())];
+            if !marks.is_empty() {
                 if continuation.is_empty() {
                     continuation = marks.to_string();
                 }
-                // A hard break's markup keeps the marks after it, as written; after a soft
-                // break, which is text, they are the container's, not text.
-                if let Some(Tok::Ph(_, m)) = toks.last_mut() {
-                    m.push_str(marks);
-                }
-                pos = r.start;
+                pos += marks.len();
             }
         }
         if let Some(start) = autolink_start {
