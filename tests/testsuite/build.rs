@@ -560,3 +560,47 @@ fn a_tables_region_is_named_in_the_pages_language() {
             .contains("role=\"region\" aria-label=\"2025年、2026年\"")
     );
 }
+
+/// A later page of a tag's list leads, in the language switch, to the same tag in the other
+/// language when it has it, not to its list of tags.
+#[test]
+fn a_later_tag_page_switches_to_the_same_tag() {
+    let f = Fixture::with_book(&format!(
+        "{}\n[pagination]\npaginate_by = 1\n",
+        crate::common::BOOK
+    ));
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/_index.ja.md", "---\ntitle: ホーム\n---\n");
+    for (file, title) in [("a.md", "A"), ("b.md", "B"), ("a.ja.md", "エー")] {
+        f.write(
+            &format!("content/guides/{file}"),
+            &format!("---\ntitle: {title}\ntags: [\"AISI\"]\n---\nText.\n"),
+        );
+    }
+    f.build_ok(&[]);
+    let second = f.read("public/tags/aisi/page/2/index.html");
+    assert!(
+        second.contains(
+            "<a href=\"https://example.org/ja/tags/aisi/\" hreflang=\"ja\" lang=\"ja\">日本語</a>"
+        ),
+        "{second}"
+    );
+}
+
+/// The 404 page says its message once for each language the theme has strings for: a
+/// language without its own strings would repeat another's text under its own `lang`.
+#[test]
+fn the_404_page_does_not_repeat_a_language_without_strings() {
+    let f = Fixture::with_book(&format!(
+        "{}\n[languages.ko]\nname = \"한국어\"\ntitle = \"가이드\"\n",
+        crate::common::BOOK
+    ));
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.build_ok(&[]);
+    let not_found = f.read("public/404.html");
+    assert!(not_found.contains("lang=\"ja\">"), "{not_found}");
+    assert!(
+        !not_found.contains("class=\"not-found-other\" lang=\"ko\""),
+        "{not_found}"
+    );
+}

@@ -660,16 +660,21 @@ impl<'a> Contexts<'a> {
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
         let path = pagination::page_path(&site.taxonomy_path(kind, lang, Some(&term.slug)), n);
         // A later list page exists in other languages only by chance: it names itself.
+        let term_versions = site.taxonomy_term_versions(kind, &term.slug);
         let versions = if n > 1 {
             vec![(lang, path.clone())]
         } else {
-            site.taxonomy_term_versions(kind, &term.slug)
+            term_versions.clone()
         };
         let mut common = self.common(lang, &path, &versions, None);
-        // A language without this tag is offered its list of tags, not its home page.
+        // The switch leads to the tag's first page in the other language (from a later page
+        // too), else to that language's list of tags, not to its home page.
         let lists = site.taxonomy_list_versions(kind);
         for link in common.languages.iter_mut().filter(|l| !l.translated) {
-            if let Some((_, list)) = lists.iter().find(|(code, _)| *code == link.code) {
+            if let Some((_, first)) = term_versions.iter().find(|(code, _)| *code == link.code) {
+                link.url = site.url(first);
+                link.translated = true;
+            } else if let Some((_, list)) = lists.iter().find(|(code, _)| *code == link.code) {
                 link.url = site.url(list);
                 link.list = true;
             }
@@ -726,7 +731,10 @@ impl<'a> Contexts<'a> {
             .config
             .languages
             .iter()
-            .filter(|l| l.code != lang)
+            // A language the theme has no strings for would repeat the default's text.
+            .filter(|l| {
+                l.code != lang && self.common[l.code.as_str()].strings != self.common[lang].strings
+            })
             .map(|l| NotFoundLanguage {
                 code: &l.code,
                 name: &l.name,
