@@ -386,6 +386,17 @@ fn site_writes(site: &Site, path: &str) -> bool {
     {
         return true;
     }
+    // A folder of static/ with an index.html, as hosts serve it (`/docs/`).
+    if path.ends_with('/')
+        && !path.split('/').any(is_ignored_in_static)
+        && site
+            .root
+            .join("static")
+            .join(format!("{path}index.html"))
+            .is_file()
+    {
+        return true;
+    }
     let page = page_address(path);
     // A later page of a list: `…/page/N/`, N from 2 to its number of pages.
     let later = |list: &str, pages: usize| {

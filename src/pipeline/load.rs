@@ -318,9 +318,10 @@ fn read_source(
     let (meta, errors) = frontmatter::parse(&split, &file, kind);
     // Front matter that cannot be read, or a page without a title, leaves nothing to build;
     // a wrong or unknown key leaves the rest of the page.
-    if errors
-        .iter()
-        .any(|e| matches!(e.code, Code::FrontMatter | Code::MissingTitle))
+    if (kind == Kind::Page && meta.title.is_none())
+        || errors
+            .iter()
+            .any(|e| matches!(e.code, Code::FrontMatter | Code::MissingTitle))
     {
         return Err(errors);
     }

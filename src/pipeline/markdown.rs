@@ -290,9 +290,15 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                                 shortcode(&src[range.start + at..], len - at)
                         {
                             let place = range.start + at + found;
-                            // `\{{ x() }}` is written as text on purpose.
-                            if src[..place].ends_with('\\') {
-                                at += found + 1;
+                            // `\{{ x() }}` is written as text on purpose (an odd number of
+                            // backslashes escapes the brace; `\\{{` is a backslash, then a call).
+                            let backslashes = src[..place]
+                                .bytes()
+                                .rev()
+                                .take_while(|&b| b == b'\\')
+                                .count();
+                            if backslashes % 2 == 1 {
+                                at += found + 2;
                                 continue;
                             }
                             links.dropped(Dropped::Shortcode(call), place);

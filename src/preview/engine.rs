@@ -445,10 +445,13 @@ impl Preview {
         publish(site, theme, &selection, files, warnings, &mut self.snapshot)
     }
 
-    /// How many pages (guides, drafts included) the last good build has: what `tebiki build`
-    /// counts.
-    pub fn pages(&self) -> usize {
-        self.last.as_ref().map_or(0, |(site, _)| site.pages.len())
+    /// How many pages the last good build has, as `tebiki build` counts them, and how many
+    /// drafts besides (`serve` shows drafts; `build` leaves them out).
+    pub fn pages(&self) -> (usize, usize) {
+        self.last.as_ref().map_or((0, 0), |(site, _)| {
+            let drafts = site.pages.iter().filter(|p| p.meta().draft).count();
+            (site.pages.len() - drafts, drafts)
+        })
     }
 
     pub fn root(&self) -> &Path {

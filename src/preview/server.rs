@@ -308,11 +308,17 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
         }) => {
             state.publish(snapshot);
             crate::diag::eprint_warnings(&root, &warnings);
-            // Counted as `tebiki build` counts: pages, not every list and tag page.
-            let pages = preview.pages();
+            // Counted as `tebiki build` counts: pages, not every list and tag page; drafts,
+            // which `build` leaves out, apart.
+            let (pages, drafts) = preview.pages();
             let s = if pages == 1 { "" } else { "s" };
+            let drafts = match drafts {
+                0 => String::new(),
+                1 => " and 1 draft".to_string(),
+                n => format!(" and {n} drafts"),
+            };
             eprintln!(
-                "built {pages} page{s} in {} ms",
+                "built {pages} page{s}{drafts} in {} ms",
                 started.elapsed().as_millis()
             );
         }

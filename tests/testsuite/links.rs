@@ -213,6 +213,14 @@ fn a_page_with_errors_of_its_own_is_reported_once_not_at_every_link_to_it() {
         "{stderr}"
     );
     assert!(stderr.contains("error: 5 errors found"), "{stderr}");
+    // A title of the wrong type leaves nothing to title the page by: it is left out.
+    f.write(
+        "content/guides/typo.md",
+        "---\ntitle: 2024\n---\n本文。[壊れた](nowhere.md)\n",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("`title` must be"), "{stderr}");
+    assert!(!stderr.contains("nowhere.md"), "{stderr}");
 }
 
 #[test]
@@ -374,8 +382,12 @@ fn addresses_from_the_root_get_the_base_path_and_are_checked() {
     let f = Fixture::bilingual();
     f.write_bytes("static/img/logo.gif", b"GIF89a");
     f.write(
+        "static/docs/index.html",
+        "<!doctype html><title>Docs</title>",
+    );
+    f.write(
         "content/guides/rooted.md",
-        "---\ntitle: Rooted\n---\n![logo](/img/logo.gif) [act](/guides/ai-act/) [tags](/tags/) [feed](/atom.xml) [home](/) [style](/style.css) [q](/guides/ai-act/?x=1#key-dates)\n",
+        "---\ntitle: Rooted\n---\n![logo](/img/logo.gif) [act](/guides/ai-act/) [tags](/tags/) [feed](/atom.xml) [home](/) [style](/style.css) [q](/guides/ai-act/?x=1#key-dates) [docs](/docs/)\n",
     );
     f.build_ok(&["--base-url", "https://example.org/policy/"]);
     let html = f.read("public/guides/rooted/index.html");
@@ -387,6 +399,8 @@ fn addresses_from_the_root_get_the_base_path_and_are_checked() {
         "href=\"https://example.org/policy/\"",
         "href=\"https://example.org/policy/style.css\"",
         "href=\"https://example.org/policy/guides/ai-act/?x=1#key-dates\"",
+        // A folder of static/ with an index.html, as hosts serve it.
+        "href=\"https://example.org/policy/docs/\"",
     ] {
         assert!(html.contains(href), "{href}: {html}");
     }
