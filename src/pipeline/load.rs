@@ -319,9 +319,7 @@ fn read_source(
     // Front matter that cannot be read, or a page without a title, leaves nothing to build;
     // a wrong or unknown key leaves the rest of the page.
     if (kind == Kind::Page && meta.title.is_none())
-        || errors
-            .iter()
-            .any(|e| matches!(e.code, Code::FrontMatter | Code::MissingTitle))
+        || errors.iter().any(|e| e.code == Code::FrontMatter)
     {
         return Err(errors);
     }

@@ -609,12 +609,11 @@ fn drop_cjk_breaks_beside_markup(events: &mut Vec<Event<'_>>) {
             }
         }
     }
-    let joins = |c: char| is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c);
     let drop: Vec<usize> = (0..events.len())
         .filter(|&k| {
             matches!(events[k], Event::SoftBreak)
-                && beside(events, k, false).is_some_and(joins)
-                && beside(events, k, true).is_some_and(joins)
+                && beside(events, k, false).is_some_and(joins_without_space)
+                && beside(events, k, true).is_some_and(joins_without_space)
         })
         .collect();
     if drop.is_empty() {
@@ -849,6 +848,12 @@ fn shortcode(text: &str, within: usize) -> Option<(usize, String)> {
     None
 }
 
+/// Characters between which a line break is no space: Chinese and Japanese, not Korean,
+/// which spaces its words.
+fn joins_without_space(c: char) -> bool {
+    is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c)
+}
+
 /// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).
 pub fn is_cjk(c: char) -> bool {
     matches!(c,
@@ -893,7 +898,6 @@ impl<'a> TextRun<'a> {
         if !self.pieces.iter().any(Option::is_none) {
             return;
         }
-        let joins = |c: char| is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c);
         let pieces = std::mem::take(&mut self.pieces);
         for (k, piece) in pieces.iter().enumerate() {
             if piece.is_none() {
@@ -905,7 +909,8 @@ impl<'a> TextRun<'a> {
                     .get(k + 1)
                     .and_then(|p| p.as_deref())
                     .and_then(|t| t.chars().next());
-                if before.is_some_and(joins) && after.is_some_and(joins) {
+                if before.is_some_and(joins_without_space) && after.is_some_and(joins_without_space)
+                {
                     continue;
                 }
             }
