@@ -60,6 +60,19 @@ pub fn is_ignored_path(rel: &str) -> bool {
         })
 }
 
+/// `name` in Unicode's composed form (NFC). macOS tools and archives made there often name
+/// files in the decomposed form (NFD: `ガ` as `カ` and a combining mark), while links, URLs
+/// and what writers type are composed: a file's identity, its address and the names written
+/// into the output are taken composed, so that `[x](ガイド.md)` finds the file whatever form
+/// its name is stored in, and a host serving the output finds what the HTML links to.
+pub fn composed(name: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(name.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(name),
+        _ => std::borrow::Cow::Owned(name.nfc().collect()),
+    }
+}
+
 /// A Markdown file's path inside `content/`, taken apart: `guides/ai-act.ja.md` is the file
 /// `ai-act` in the folder `guides`, in language `ja`; `guides/_index.md` is the section
 /// `guides`; `guides/report/index.md` is a page bundle's page.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
-use crate::model::content_path::is_ignored_in_static;
+use crate::model::content_path::{self, is_ignored_in_static};
 use crate::pipeline::claims::{self, Claimant};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
@@ -341,6 +341,7 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
             })?;
             if entry.file_type().is_file() {
                 let rel = diag::display_path(&static_dir, entry.path());
+                let rel = content_path::composed(&rel).into_owned();
                 own.push((rel, Copied::File(entry.path().to_path_buf())));
             }
         }

@@ -6,13 +6,13 @@
 //! nothing is parsed twice. Backlinks come from the same pass.
 
 use std::cell::OnceCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, LineIndex, closest, did_you_mean};
 use crate::model::config::LinkMode;
-use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored_in_static};
+use crate::model::content_path::{CONTENT_DIR, ContentPath, composed, is_ignored_in_static};
 use crate::model::url::{self, percent_decode};
 use crate::pipeline::claims;
 use crate::pipeline::escape::escape;
@@ -361,7 +361,7 @@ fn site_writes(site: &Site, path: &str) -> bool {
     let file = if path.ends_with('/') { "" } else { path };
     let in_static = !file.is_empty()
         && !file.split('/').any(is_ignored_in_static)
-        && site.root.join("static").join(file).is_file();
+        && is_file_in(&site.root.join("static"), file);
     let in_theme =
         site.markup.statics.contains(file) && (site.config.search || file != "search.js");
     let asset = |rel: &str| {
@@ -389,11 +389,7 @@ fn site_writes(site: &Site, path: &str) -> bool {
     // A folder of static/ with an index.html, as hosts serve it (`/docs/`).
     if path.ends_with('/')
         && !path.split('/').any(is_ignored_in_static)
-        && site
-            .root
-            .join("static")
-            .join(format!("{path}index.html"))
-            .is_file()
+        && is_file_in(&site.root.join("static"), &format!("{path}index.html"))
     {
         return true;
     }
@@ -645,7 +641,7 @@ impl Links for PageLinks<'_> {
         if let Some(rooted) = dest.strip_prefix('/') {
             // A page or section: a link like `@/` ones (backlinks, its #fragment checked).
             let (path, suffix) = rooted.split_at(rooted.find(['?', '#']).unwrap_or(rooted.len()));
-            if let Some(at) = self.site.at_address(&page_address(&percent_decode(path))) {
+            if let Some(at) = self.site.at_address(&page_address(&link_path(path))) {
                 let target = match at {
                     Addressed::Page(i) => Target::Page(i),
                     Addressed::Section(i) => Target::Section(i),
@@ -660,7 +656,7 @@ impl Links for PageLinks<'_> {
         }
         let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
         let fragment = suffix.split_once('#').map(|(_, f)| percent_decode(f));
-        let path = percent_decode(path);
+        let path = link_path(path);
         let rooted = path.strip_prefix("@/");
         let is_content = rooted.is_some() || path.ends_with(".md") || path.ends_with('/');
         if !is_content {
@@ -688,7 +684,7 @@ impl Links for PageLinks<'_> {
             return self.rooted(rooted, offset);
         }
         let (path, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
-        self.file(&percent_decode(path), suffix, offset)
+        self.file(&link_path(path), suffix, offset)
     }
 
     fn terms(&mut self, text: &str, sentence_start: bool) -> Vec<TermMarkup> {
@@ -784,7 +780,7 @@ impl PageLinks<'_> {
         if claims::generated_at(site, &out_path).is_some() {
             return None;
         }
-        let in_static = |dir: PathBuf| dir.join(&out_path).is_file();
+        let in_static = |dir: PathBuf| is_file_in(&dir, &out_path);
         let theme_static = site
             .root
             .join("themes")
@@ -827,7 +823,7 @@ impl PageLinks<'_> {
     fn rooted(&mut self, rooted: &str, offset: usize) -> Option<String> {
         let site = self.site;
         let path = &rooted[..rooted.find(['?', '#']).unwrap_or(rooted.len())];
-        let decoded = percent_decode(path);
+        let decoded = link_path(path);
         let exists =
             |path: &str| site.at_address(&page_address(path)).is_some() || site_writes(site, path);
         if !exists(&decoded) {
@@ -1126,6 +1122,25 @@ fn normalise(path: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
+}
+
+/// Whether `rel` (composed, as links are) names a file in `dir`, stored under that name or
+/// under its decomposed form, as macOS tools often store names: the build publishes it
+/// under the composed one.
+fn is_file_in(dir: &Path, rel: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    dir.join(rel).is_file()
+        || (!rel.is_ascii() && dir.join(rel.nfd().collect::<String>()).is_file())
+}
+
+/// A link's path as the files and addresses it names are known: percent-decoded, and
+/// composed ([`composed`]), so a name pasted from a macOS file name still finds its file.
+fn link_path(path: &str) -> String {
+    let decoded = percent_decode(path);
+    match composed(&decoded) {
+        std::borrow::Cow::Borrowed(_) => decoded,
+        std::borrow::Cow::Owned(name) => name,
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic, Reported, display_path};
 use crate::model::config::Config;
-use crate::model::content_path::{CONTENT_DIR, ContentPath, is_ignored};
+use crate::model::content_path::{CONTENT_DIR, ContentPath, composed, is_ignored};
 use crate::model::frontmatter::{self, FrontMatter, Kind};
 use crate::pipeline::packed::Text;
 
@@ -160,7 +160,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
         .iter()
         .filter_map(|e| match e {
             Entry::Markdown { rel } => {
-                let path = ContentPath::parse(rel);
+                let rel = composed(rel);
+                let path = ContentPath::parse(&rel);
                 (path.is_index() && !path.dir.is_empty()).then(|| path.dir.to_string())
             }
             Entry::Asset { .. } => None,
@@ -181,18 +182,21 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
                     .suggest("put trusted files in static/, or set `unsafe_html = true` under [markdown] if every writer is trusted"),
                 );
             }
-            Entry::Asset { rel } => loaded.assets.push(Asset {
-                source: content.join(&rel),
-                bundle: bundle_of(&rel),
-                rel,
-            }),
+            Entry::Asset { rel } => {
+                let name = composed(&rel).into_owned();
+                loaded.assets.push(Asset {
+                    source: content.join(&rel),
+                    bundle: bundle_of(&name),
+                    rel: name,
+                })
+            }
             Entry::Markdown { rel } => markdown.push(rel),
         }
     }
 
     let results: Vec<ReadSource> = markdown
         .par_iter()
-        .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(rel)))
+        .map(|rel| read_source(&content, rel, config, &bundles, bundle_of(&composed(rel))))
         .collect();
     let keep_drafts = drafts || config.drafts;
     for (result, rel) in results.into_iter().zip(&markdown) {
@@ -209,7 +213,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
             }
             Err(mut found) => {
                 errors.append(&mut found);
-                loaded.unreadable.push(ContentPath::parse(rel).key());
+                loaded
+                    .unreadable
+                    .push(ContentPath::parse(&composed(rel)).key());
             }
         }
     }
@@ -235,7 +241,8 @@ pub fn load_one(
     bundles: &BTreeSet<String>,
 ) -> Result<SourceFile, Vec<Diagnostic>> {
     let content = root.join(CONTENT_DIR);
-    match read_source(&content, rel, config, bundles, bundle_of(bundles, rel))? {
+    let bundle = bundle_of(bundles, &composed(rel));
+    match read_source(&content, rel, config, bundles, bundle)? {
         (source, errors) if errors.is_empty() => Ok(source),
         (_, errors) => Err(errors),
     }
@@ -268,8 +275,11 @@ fn read_source(
     bundles: &BTreeSet<String>,
     bundle: Option<String>,
 ) -> ReadSource {
+    // The file as it is named on disk, for reading it and for messages; its identity (key,
+    // slug, language) from the composed name.
     let file = format!("{CONTENT_DIR}/{rel}");
-    let path = ContentPath::parse(rel);
+    let name = composed(rel);
+    let path = ContentPath::parse(&name);
     let (dir, base) = (path.dir, path.base);
     let lang = path.language(config, &file).map_err(|e| vec![e])?;
     let is_bundle_index = path.is_index() && bundles.contains(dir);

@@ -8,7 +8,7 @@ use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic, Reported, display_path};
-use crate::model::content_path::is_ignored_path;
+use crate::model::content_path::{composed, is_ignored_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -110,7 +110,7 @@ impl Theme {
                         )),
                     }
                 } else if let Some(s) = rel.strip_prefix("static/") {
-                    statics.insert(s.to_string(), StaticFile::Site(path));
+                    statics.insert(composed(s).into_owned(), StaticFile::Site(path));
                 } else if rel == "i18n.toml" {
                     match std::fs::read_to_string(&path) {
                         Ok(text) => i18n_sources.push((text, FileOrigin::Site(path))),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
-use crate::model::content_path::CONTENT_DIR;
+use crate::model::content_path::composed;
 use crate::pipeline::build;
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
@@ -171,10 +171,10 @@ impl Preview {
         };
         if let Some(inner) = rel.strip_prefix("themes/") {
             let out = inner.split_once("/static/").map_or("", |(_, out)| out);
-            return on_disk(out);
+            return on_disk(&composed(out));
         }
         if let Some(out) = rel.strip_prefix("static/") {
-            return on_disk(out);
+            return on_disk(&composed(out));
         }
         let Some(content_rel) = rel.strip_prefix("content/") else {
             return Change::Ignored;
@@ -208,10 +208,7 @@ impl Preview {
             .iter()
             .filter_map(|s| s.source.as_ref().map(|s| s.file.as_str()));
         if pages.chain(sections).any(used)
-            || site
-                .assets
-                .iter()
-                .any(|a| used(&format!("{CONTENT_DIR}/{}", a.rel)))
+            || site.assets.iter().any(|a| a.source.starts_with(&path))
         {
             Change::Full
         } else {

@@ -86,6 +86,87 @@ fn relative_rooted_bundle_section_and_reference_links_resolve() {
     }
 }
 
+/// `ガ` stored as `カ` and a combining mark (NFD), as macOS tools and archives often name files.
+fn decomposed(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfd: String = name.nfd().collect();
+    assert_ne!(nfd, name, "{name} must change when decomposed");
+    nfd
+}
+
+#[test]
+fn files_named_in_decomposed_unicode_are_linked_and_published_under_the_composed_name() {
+    let f = linked_site();
+    let (guide, bundle, chart, logo) = (
+        decomposed("ガイド"),
+        decomposed("データ"),
+        decomposed("グラフ.png"),
+        decomposed("ロゴ.svg"),
+    );
+    f.write(
+        &format!("content/guides/{guide}.md"),
+        "---\ntitle: Guide\n---\n![chart](データ/グラフ.png)\n",
+    );
+    f.write(
+        &format!("content/guides/{guide}.ja.md"),
+        "---\ntitle: ガイド\n---\n本文。\n",
+    );
+    f.write(
+        &format!("content/guides/{bundle}/index.md"),
+        "---\ntitle: Data\n---\n![chart](グラフ.png)\n",
+    );
+    f.write_bytes(&format!("content/guides/{bundle}/{chart}"), b"png");
+    f.write_bytes(&format!("static/{logo}"), b"<svg/>");
+    // Links typed as writers type them (composed), and one pasted from a decomposed name.
+    f.write(
+        "content/guides/links.md",
+        &format!(
+            "---\ntitle: Links\n---\n[a](ガイド.md) [b](@/guides/データ/index.md) \
+             [c](/guides/ガイド/) ![d](/ロゴ.svg) [e]({guide}.md)\n"
+        ),
+    );
+    f.build_ok(&[]);
+
+    let guide_url = "https://example.org/guides/%E3%82%AC%E3%82%A4%E3%83%89/";
+    let links = hrefs(&f.read("public/guides/links/index.html"));
+    for want in [
+        guide_url,
+        "https://example.org/guides/%E3%83%87%E3%83%BC%E3%82%BF/",
+    ] {
+        assert!(
+            links.iter().any(|l| l == want),
+            "missing {want} in {links:?}"
+        );
+    }
+    assert!(
+        f.read("public/guides/links/index.html")
+            .contains("src=\"https://example.org/%E3%83%AD%E3%82%B4.svg\""),
+        "the static file is linked by its composed name"
+    );
+    // The translation is found as one, and every file is written under its composed name,
+    // which is what the HTML links to and what a host looks up.
+    let page = f.read("public/guides/ガイド/index.html");
+    assert!(
+        page.contains("hreflang=\"ja\" href=\"https://example.org/ja/guides/ガイド/\""),
+        "{page}"
+    );
+    for file in [
+        "public/ja/guides/ガイド/index.html",
+        "public/guides/データ/グラフ.png",
+        "public/guides/データ/index.html",
+        "public/ロゴ.svg",
+    ] {
+        assert!(f.path(file).is_file(), "{file} is not written");
+    }
+    let decomposed_names: Vec<_> = walkdir::WalkDir::new(f.path("public"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !unicode_normalization::is_nfc(name))
+        .collect();
+    assert!(decomposed_names.is_empty(), "{decomposed_names:?}");
+}
+
 #[test]
 fn links_follow_the_readers_language_and_fall_back_with_a_badge() {
     let f = linked_site();
