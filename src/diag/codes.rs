@@ -160,7 +160,10 @@ codes! {
         "The data of a page (its front matter `extra`, for example) could not be turned into template values.\n\nFix: simplify the value under `extra` named in the message.";
     I18n = "i18n", Deny, false,
         "a theme's strings file has an error",
-        "The theme's `i18n/LANG.toml` (the words of the interface in each language) is not valid TOML.\n\nFix: correct the line shown.";
+        "The theme's `i18n.toml` (the words of the interface, a table per language) is not valid TOML, holds a string outside a language's table, a value that is not text where the interface needs text, or a key that neither the built-in theme nor any of the site's templates uses (most often a misspelt one, which would leave the string it meant unchanged).\n\nFix: correct the line shown; the message names the closest known key.";
+    I18nMissing = "i18n-missing", Warn, true,
+        "a language lacks some of the theme's interface strings",
+        "A language of the site has no string in the theme's `i18n.toml` for some of the words the interface shows (the built-in theme has English and Japanese). Its pages show those words in English, marked as the page's language, which misleads screen readers and readers alike.\n\nFix: add a `[LANG]` table to `themes/<theme>/i18n.toml` with the keys listed, translated (the built-in theme's strings are in `themes/default/i18n.toml` of tebiki's source).";
     TranslationDiff = "translation-diff", Deny, false,
         "`tebiki translations diff` cannot show the change",
         "The source's version recorded in `translated_from` could not be found in git, or git could not be run.\n\nFix: run it inside the site's git repository, and check that `translated_from` was written by `tebiki translations mark`.";

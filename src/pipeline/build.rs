@@ -74,10 +74,7 @@ pub fn prepare(
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
-    let theme = stage("theme", || {
-        Theme::load(root, &config.theme, config.theme_at)
-    })
-    .take(&mut errors);
+    let theme = stage("theme", || Theme::load(root, &config)).take(&mut errors);
     let loaded = stage("load", || load::load(root, &config, drafts)).take(&mut errors);
     let glossary = stage("glossary", || glossary::load(root, &config)).take(&mut errors);
     let mut site =

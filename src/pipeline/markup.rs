@@ -117,12 +117,20 @@ impl InlineMarkup {
                             return Reported::new(InlineMarkup::default(), errors);
                         }
                     };
-                    let Some((open, close)) = html.split_once(TEXT) else {
+                    // The term's text goes where `text` is printed: printed twice, the second
+                    // would be a stray placeholder in every page.
+                    let printed = html.matches(TEXT).count();
+                    let Some((open, close)) = html.split_once(TEXT).filter(|_| printed == 1) else {
+                        let what = if printed == 0 {
+                            "does not print its `text` argument".to_string()
+                        } else {
+                            format!("prints its `text` argument {printed} times")
+                        };
                         errors.push(
                             Diagnostic::error(
                                 Code::Theme,
                                 theme.template_file("markup.html"),
-                                "the `glossary_term` component does not print its `text` argument",
+                                format!("the `glossary_term` component {what}"),
                             )
                             .suggest("print `{{ text }}` inside the link, once"),
                         );

@@ -7,12 +7,22 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
-use crate::diag::{Code, Diagnostic, Reported, display_path};
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Code, Diagnostic, LineIndex, Reported, did_you_mean, display_path};
+use crate::model::config::Config;
 use crate::model::content_path::{composed, is_ignored_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
+
+/// The name the built-in theme's templates are known by to Tera, before their own name. The
+/// site's templates keep their plain names and Tera falls back to this prefix for a name the
+/// site does not have, so a site file replaces the built-in one of the same name, and a
+/// component defined in any site template replaces the built-in component alone: a
+/// `components.html` holding only `search_box` keeps every other built-in component.
+const BUILT_IN: &str = "(built-in)/";
 
 /// Where a theme file came from, for diagnostics.
 #[derive(Debug, Clone)]
@@ -59,14 +69,15 @@ impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
     /// built-in default for the rest. `at` is where book.toml names it.
     /// `None` when the theme has errors.
-    pub fn load(root: &Path, name: &str, at: Option<(usize, usize)>) -> Reported<Option<Theme>> {
+    pub fn load(root: &Path, config: &Config) -> Reported<Option<Theme>> {
+        let (name, at) = (config.theme.as_str(), config.theme_at);
         let mut templates: BTreeMap<String, (String, FileOrigin)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n_sources: Vec<(String, FileOrigin)> = Vec::new();
         for (rel, bytes) in embedded::FILES {
             if let Some(t) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                templates.insert(t.to_string(), (text, FileOrigin::BuiltIn));
+                templates.insert(format!("{BUILT_IN}{t}"), (text, FileOrigin::BuiltIn));
             } else if let Some(s) = rel.strip_prefix("static/") {
                 statics.insert(s.to_string(), StaticFile::BuiltIn(bytes));
             } else if *rel == "i18n.toml" {
@@ -99,35 +110,50 @@ impl Theme {
                     continue;
                 }
                 if let Some(t) = rel.strip_prefix("templates/") {
-                    match std::fs::read_to_string(&path) {
+                    if is_documentation(t) {
+                        continue;
+                    }
+                    match read_text(root, &path) {
                         Ok(text) => {
                             templates.insert(t.to_string(), (text, FileOrigin::Site(path)));
                         }
-                        Err(e) => errors.push(Diagnostic::error(
-                            Code::Io,
-                            display_path(root, &path),
-                            format!("cannot read template: {e}"),
-                        )),
+                        Err(e) => errors.push(e),
                     }
                 } else if let Some(s) = rel.strip_prefix("static/") {
                     statics.insert(composed(s).into_owned(), StaticFile::Site(path));
                 } else if rel == "i18n.toml" {
-                    match std::fs::read_to_string(&path) {
+                    match read_text(root, &path) {
                         Ok(text) => i18n_sources.push((text, FileOrigin::Site(path))),
-                        Err(e) => errors.push(Diagnostic::error(
-                            Code::Io,
-                            display_path(root, &path),
-                            format!("cannot read: {e}"),
-                        )),
+                        Err(e) => errors.push(e),
                     }
                 }
             }
         }
 
+        let builtin_strings = i18n_sources
+            .first()
+            .and_then(|(text, _)| text.parse::<toml::Table>().ok())
+            .unwrap_or_default();
+        let site_templates: Vec<&str> = templates
+            .iter()
+            .filter(|(_, (_, origin))| matches!(origin, FileOrigin::Site(_)))
+            .map(|(_, (text, _))| text.as_str())
+            .collect();
         let mut i18n = toml::Table::new();
         for (text, origin) in &i18n_sources {
             match text.parse::<toml::Table>() {
-                Ok(table) => merge(&mut i18n, table),
+                Ok(table) => {
+                    if let FileOrigin::Site(_) = origin {
+                        let file = origin_name(root, origin, "i18n.toml");
+                        errors.extend(check_strings(
+                            text,
+                            &file,
+                            &builtin_strings,
+                            &site_templates,
+                        ));
+                    }
+                    merge(&mut i18n, table);
+                }
                 Err(e) => {
                     let file = origin_name(root, origin, "i18n.toml");
                     let (line, col) = e
@@ -143,6 +169,13 @@ impl Theme {
 
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) = tera.set_fallback_prefixes([BUILT_IN]) {
+            errors.push(Diagnostic::error(
+                Code::Template,
+                "templates",
+                e.to_string(),
+            ));
+        }
         let origins: BTreeMap<String, FileOrigin> = templates
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
@@ -153,12 +186,34 @@ impl Theme {
                 .iter()
                 .map(|(name, (text, _))| (name.as_str(), text.as_str())),
         ) {
-            errors.push(template_error(&e, &theme_root, &origins));
+            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                // Tera stops at the first file that does not parse: each is parsed alone so
+                // that one build reports every file's syntax error.
+                for (name, (text, _)) in &templates {
+                    if let Err(e) = Tera::new().add_raw_template(name, text)
+                        && matches!(e.kind(), ErrorKind::SyntaxError(_))
+                    {
+                        errors.push(template_error(&e, &theme_root, &origins));
+                    }
+                }
+            } else {
+                errors.extend(template_errors(&e, &theme_root, &origins));
+            }
         }
         if !errors.is_empty() {
             return Reported::new(None, errors);
         }
-        let page_ids = literal_ids(templates.values().map(|(text, _)| text.as_str()));
+        let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
+        // The ids of the templates in effect: a built-in file the site replaces writes none.
+        let page_ids = literal_ids(
+            templates
+                .iter()
+                .filter(|(name, _)| {
+                    name.strip_prefix(BUILT_IN)
+                        .is_none_or(|plain| !templates.contains_key(plain))
+                })
+                .map(|(_, (text, _))| text.as_str()),
+        );
         Reported::new(
             Some(Theme {
                 tera,
@@ -168,27 +223,32 @@ impl Theme {
                 origins,
                 root: theme_root,
             }),
-            Vec::new(),
+            warnings,
         )
     }
 
     /// How template `name` is named in messages: its file in the site, or the built-in
     /// theme's.
     pub fn template_file(&self, name: &str) -> String {
-        let rel = format!("templates/{name}");
-        match self.origins.get(name) {
-            Some(origin) => origin_name(&self.root, origin, &rel),
-            None => rel,
+        if self.origins.contains_key(name) {
+            file_of(name, &self.root, &self.origins)
+        } else {
+            file_of(&format!("{BUILT_IN}{name}"), &self.root, &self.origins)
         }
     }
 
     pub fn has_template(&self, name: &str) -> bool {
-        self.origins.contains_key(name)
+        self.origins.contains_key(name) || self.origins.contains_key(&format!("{BUILT_IN}{name}"))
     }
 
-    /// Names of all templates, for suggestions.
+    /// Names of all templates, as a site names them, for suggestions.
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
-        self.origins.keys().map(String::as_str)
+        let names: std::collections::BTreeSet<&str> = self
+            .origins
+            .keys()
+            .map(|name| name.strip_prefix(BUILT_IN).unwrap_or(name))
+            .collect();
+        names.into_iter()
     }
 
     /// Converts a Tera error into a diagnostic that names the template file, line and column.
@@ -209,6 +269,132 @@ impl Theme {
     }
 }
 
+/// A theme's text file, or the error naming it (a byte that is not UTF-8 at its line and
+/// column).
+fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let file = display_path(root, path);
+    let bytes = crate::model::read_regular(path).map_err(|e| {
+        Diagnostic::error(Code::Io, file.clone(), format!("cannot read the file: {e}"))
+    })?;
+    crate::diag::decode(&file, bytes)
+}
+
+/// A README, licence or notes file kept beside the templates, which is not one: a theme's
+/// templates are HTML (or XML, SVG…) files.
+fn is_documentation(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    match file.rsplit_once('.') {
+        Some((_, ext)) => ["md", "markdown", "txt"].contains(&ext.to_ascii_lowercase().as_str()),
+        None => true,
+    }
+}
+
+/// Mistakes in a site's `i18n.toml` that TOML accepts but that would leave the interface
+/// unchanged without a word: a string outside a language's table, a value that is not text
+/// where the built-in theme has text, and a key neither the built-in theme nor any of the
+/// site's templates uses (a misspelt one, most often).
+fn check_strings(
+    text: &str,
+    file: &str,
+    builtin: &toml::Table,
+    site_templates: &[&str],
+) -> Vec<Diagnostic> {
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new(); // reported as a TOML error
+    };
+    let lines = LineIndex::new(text);
+    let english = builtin.get("en").and_then(toml::Value::as_table);
+    let known: Vec<&str> = english.map_or(Vec::new(), |t| t.keys().map(String::as_str).collect());
+    let mut errors = Vec::new();
+    let mut error = |span: std::ops::Range<usize>, message: String, help: String| {
+        let (line, col) = lines.line_col(span.start);
+        errors.push(
+            Diagnostic::error(Code::I18n, file, message)
+                .at(line, col)
+                .suggest(help),
+        );
+    };
+    for (lang, table) in doc.get_ref() {
+        let lang_name = lang.get_ref().as_ref();
+        let DeValue::Table(table) = table.get_ref() else {
+            error(
+                lang.span(),
+                format!("`{lang_name}` is outside any language's table, so no page shows it"),
+                "put it under the table of its language (`[en]`, `[ja]`…)".to_string(),
+            );
+            continue;
+        };
+        for (key, value) in table {
+            let key_name = key.get_ref().as_ref();
+            match english.and_then(|t| t.get(key_name)) {
+                Some(toml::Value::String(_)) if !matches!(value.get_ref(), DeValue::String(_)) => {
+                    error(
+                        value.span(),
+                        format!("`{key_name}` in [{lang_name}] is not text"),
+                        "write it in quotes: `key = \"words\"`".to_string(),
+                    )
+                }
+                Some(_) => {}
+                None if site_templates.iter().any(|t| t.contains(key_name)) => {}
+                None => error(
+                    key.span(),
+                    format!(
+                        "`{key_name}` in [{lang_name}] is not a string of the built-in theme, and no template of the site uses it"
+                    ),
+                    did_you_mean(key_name, known.iter().copied()).unwrap_or_else(|| {
+                        "remove it, or use it in a template as `t.KEY`".to_string()
+                    }),
+                ),
+            }
+        }
+    }
+    errors
+}
+
+/// One warning for each language of the site that lacks some of the interface strings English
+/// has: its pages would show those words in English, under the page's own `lang`.
+fn missing_strings(i18n: &toml::Table, config: &Config, file: &str) -> Vec<Diagnostic> {
+    let Some(english) = i18n.get("en").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    for language in config.languages.iter().filter(|l| l.code != "en") {
+        let own = i18n.get(&language.code).and_then(toml::Value::as_table);
+        let missing: Vec<&str> = english
+            .keys()
+            .filter(|k| own.is_none_or(|t| !t.contains_key(k.as_str())))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = missing.iter().take(6).map(|k| format!("`{k}`")).collect();
+        let more = if missing.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        warnings.push(
+            Diagnostic::warning(
+                Code::I18nMissing,
+                file,
+                format!(
+                    "language `{}` lacks {} of the theme's {} interface strings ({}{more}): its pages show them in English",
+                    language.code,
+                    missing.len(),
+                    english.len(),
+                    shown.join(", "),
+                ),
+            )
+            .suggest(format!(
+                "add a `[{}]` table to {file} with those keys, translated",
+                language.code
+            )),
+        );
+    }
+    warnings
+}
+
 fn merge(into: &mut toml::Table, from: toml::Table) {
     for (k, v) in from {
         match (into.get_mut(&k), v) {
@@ -227,15 +413,66 @@ fn origin_name(root: &Path, origin: &FileOrigin, rel: &str) -> String {
     }
 }
 
+/// How the template Tera knows as `name` is named in messages: the site's file, or the
+/// built-in theme's.
+fn file_of(name: &str, root: &Path, origins: &BTreeMap<String, FileOrigin>) -> String {
+    let rel = format!("templates/{}", name.strip_prefix(BUILT_IN).unwrap_or(name));
+    match origins.get(name) {
+        Some(origin) => origin_name(root, origin, &rel),
+        None => rel,
+    }
+}
+
+/// Every problem in `e`: Tera checks all templates' filters, tests, components, includes and
+/// blocks at once and reports them in one message of `error: …` / `--> name:line:col`
+/// reports, which become one diagnostic each, at their own file and line.
+fn template_errors(
+    e: &tera::Error,
+    root: &Path,
+    origins: &BTreeMap<String, FileOrigin>,
+) -> Vec<Diagnostic> {
+    let ErrorKind::Msg(text) = e.kind() else {
+        return vec![template_error(e, root, origins)];
+    };
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let at = lines
+            .next()
+            .and_then(|l| l.trim_start().strip_prefix("--> "));
+        let Some((name, line, col)) = at.and_then(|at| {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next()?.parse::<usize>().ok()?;
+            let line = parts.next()?.parse::<usize>().ok()?;
+            Some((parts.next()?, line, col))
+        }) else {
+            continue;
+        };
+        let message = message.replace(BUILT_IN, "");
+        found.push(
+            Diagnostic::error(
+                Code::Template,
+                file_of(name, root, origins),
+                format!("template error: {message}"),
+            )
+            .at(line, col),
+        );
+    }
+    if found.is_empty() {
+        found.push(template_error(e, root, origins));
+    }
+    found
+}
+
 fn template_error(
     e: &tera::Error,
     root: &Path,
     origins: &BTreeMap<String, FileOrigin>,
 ) -> Diagnostic {
-    let file_of = |name: &str| match origins.get(name) {
-        Some(origin) => origin_name(root, origin, &format!("templates/{name}")),
-        None => format!("templates/{name}"),
-    };
+    let file_of = |name: &str| file_of(name, root, origins);
     match e.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
@@ -246,17 +483,41 @@ fn template_error(
             )
             .at(span.start_line, span.start_col + 1)
         }
-        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
-            Code::Template,
-            file_of(current),
-            format!("template extends `{parent}`, which does not exist"),
-        ),
+        ErrorKind::MissingParent { current, parent } => {
+            let names = origins
+                .keys()
+                .map(|name| name.strip_prefix(BUILT_IN).unwrap_or(name));
+            let e = Diagnostic::error(
+                Code::Template,
+                file_of(current),
+                format!("template extends `{parent}`, which does not exist"),
+            )
+            .suggest(
+                did_you_mean(parent, names)
+                    .unwrap_or_else(|| "extend `base.html`, or add the template it names".into()),
+            );
+            // Where the `{% extends %}` is, read again from the site's file on this error.
+            let at = match origins.get(current.as_str()) {
+                Some(FileOrigin::Site(path)) => {
+                    std::fs::read_to_string(path).ok().and_then(|text| {
+                        let quoted = [format!("\"{parent}\""), format!("'{parent}'")];
+                        let offset = quoted.iter().find_map(|q| text.find(q.as_str()))?;
+                        Some(crate::diag::line_col(&text, offset))
+                    })
+                }
+                _ => None,
+            };
+            match at {
+                Some((line, col)) => e.at(line, col),
+                None => e,
+            }
+        }
         ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
             Code::Template,
             file_of(tpl),
             format!(
                 "template `{tpl}` includes itself: {}",
-                include_chain.join(" → ")
+                include_chain.join(" → ").replace(BUILT_IN, "")
             ),
         )
         .suggest("remove the `{% include %}` that closes the loop"),
@@ -274,6 +535,7 @@ fn template_error(
                     .cloned()
                     .collect::<Vec<_>>()
                     .join(" → ")
+                    .replace(BUILT_IN, "")
             ),
         )
         .suggest("make one template of the loop extend another, or none"),

@@ -106,6 +106,184 @@ fn template_errors_name_template_line_and_column() {
 }
 
 #[test]
+fn every_template_mistake_is_reported_at_its_own_file_and_line_in_one_run() {
+    let f = Fixture::bilingual();
+    // Two syntax errors in two files: both reported, not one build each.
+    f.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% endblok content %}\n",
+    );
+    f.write(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ section.title }\n{% endblock content %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("--> themes/default/templates/page.html:2:")
+            && stderr.contains("--> themes/default/templates/section.html:3:")
+            && stderr.contains("2 errors found"),
+        "{stderr}"
+    );
+    // Unknown filters and components: one error each, at the site's file and line, not one
+    // error at `templates` holding them all.
+    f.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upcase }}</h1>\n{% endblock content %}\n",
+    );
+    f.write(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ <breadcrumbz /> }}\n{% endblock content %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains(
+            "error[template]: template error: Unknown filter `upcase`\n --> themes/default/templates/page.html:3:"
+        ) && stderr.contains(
+            "error[template]: template error: Unknown component `breadcrumbz`\n --> themes/default/templates/section.html:3:"
+        ) && stderr.contains("2 errors found"),
+        "{stderr}"
+    );
+    let json = f.run(&["check", "--format", "json"]).stdout;
+    assert!(
+        json.contains("\"file\": \"themes/default/templates/page.html\",\n    \"line\": 3"),
+        "{json}"
+    );
+    // A parent that does not exist: at the `extends`, with the closest name.
+    f.write(
+        "themes/default/templates/page.html",
+        "{# a guide #}\n{% extends \"bse.html\" %}\n",
+    );
+    f.write(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("template extends `bse.html`, which does not exist\n --> themes/default/templates/page.html:2:12")
+            && stderr.contains("did you mean `base.html`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_template_error_in_every_page_is_reported_once() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/second.md",
+        "---\ntitle: Second\n---\nText.\n",
+    );
+    f.write(
+        "themes/default/templates/partials/summary_meta.html",
+        "{{ item.reading_tim }}",
+    );
+    let stderr = f.build_err();
+    assert_eq!(
+        stderr.matches("Field `reading_tim` is not defined").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 error found"), "{stderr}");
+}
+
+#[test]
+fn a_site_component_replaces_the_built_in_one_alone() {
+    let f = Fixture::bilingual();
+    // Only `search_box`, as docs/templates.md describes: every other built-in component stays.
+    f.write(
+        "themes/default/templates/components.html",
+        "{% component search_box(search_url: string, @lang, @t, @config, @static_url) %}<p class=\"my-search\">{{ lang }}</p>{% endcomponent search_box %}\n",
+    );
+    // A README beside the templates is not one (its `{% raw %}` would not compile).
+    f.write("themes/default/templates/README.md", "Notes {% raw %}\n");
+    f.build_ok(&[]);
+    let page = f.read("public/guides/ai-act/index.html");
+    assert!(page.contains("<p class=\"my-search\">en</p>"), "{page}");
+    assert!(page.contains("class=\"breadcrumb\""), "{page}");
+    assert!(!page.contains("data-search-panel"), "{page}");
+    // The same component in a file of another name replaces it too.
+    std::fs::rename(
+        f.path("themes/default/templates/components.html"),
+        f.path("themes/default/templates/my-search.html"),
+    )
+    .expect("rename");
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/ja/guides/ai-act/index.html")
+            .contains("<p class=\"my-search\">ja</p>")
+    );
+}
+
+#[test]
+fn a_glossary_term_component_printing_its_text_twice_is_an_error() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial intelligence.\"\n",
+    );
+    f.write(
+        "book.toml",
+        &format!(
+            "{}\n[glossary]\nfile = \"glossary.toml\"\n",
+            crate::common::BOOK
+        ),
+    );
+    f.write(
+        "themes/default/templates/markup.html",
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/templates/markup.html"
+        ))
+        .expect("built-in markup.html")
+        .replacen("{{ text }}", "{{ text }}/{{ text }}", 1),
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("the `glossary_term` component prints its `text` argument 2 times"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn i18n_mistakes_are_errors_at_their_line_and_missing_strings_a_warning() {
+    let book = crate::common::BOOK.replace(
+        "[languages.ja]",
+        "[languages.fr]\nname = \"Français\"\ntitle = \"Guides\"\n\n[languages.ja]",
+    );
+    let f = Fixture::with_book(&book);
+    f.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+    f.write(
+        "themes/default/i18n.toml",
+        "home = \"Start\"\n[en]\nskip_to_contnet = \"Jump\"\n[ja]\nhome = 42\n[fr]\nhome = \"Accueil\"\n",
+    );
+    let stderr = f.build_err();
+    for want in [
+        "error[i18n]: `home` is outside any language's table, so no page shows it\n --> themes/default/i18n.toml:1:1",
+        "error[i18n]: `skip_to_contnet` in [en] is not a string of the built-in theme, and no template of the site uses it\n --> themes/default/i18n.toml:3:1",
+        "did you mean `skip_to_content`?",
+        "error[i18n]: `home` in [ja] is not text\n --> themes/default/i18n.toml:5:8",
+    ] {
+        assert!(stderr.contains(want), "missing {want:?} in\n{stderr}");
+    }
+    // A key the site's own template uses is the site's own string, not a mistake.
+    f.write(
+        "themes/default/i18n.toml",
+        "[fr]\nhome = \"Accueil\"\n[en]\nmy_motto = \"Plain words\"\n[ja]\nmy_motto = \"平易な言葉\"\n",
+    );
+    f.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ t.my_motto }}{% endblock content %}\n",
+    );
+    let run = f.build_ok(&[]);
+    assert!(
+        run.stderr.contains(
+            "warning[i18n-missing]: language `fr` lacks 71 of the theme's 72 interface strings"
+        ) && !run.stderr.contains("language `ja` lacks"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn template_loops_name_the_template() {
     let f = Fixture::bilingual();
     f.write(

@@ -60,8 +60,10 @@ pub fn render_all(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Dia
         return Ok(errors);
     }
     errors.extend(renderer.run(&all_jobs(site), sink)?);
-    // One broken template fails every page that uses it: report each distinct problem once.
-    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    // One broken template fails every page that uses it, in whatever order the pages were
+    // rendered: report each distinct problem once, where it first came.
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
     Ok(errors)
 }
 
