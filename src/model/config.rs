@@ -31,6 +31,8 @@ pub struct Language {
     pub title: String,
     /// Whether section lists show originals where a translation is missing.
     pub fallback: bool,
+    /// The meta description in this language, where `[book] description` is in another.
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +140,14 @@ impl Config {
         self.language(lang).map_or(&self.title, |l| &l.title)
     }
 
+    /// The meta description of pages in `lang` without a summary of their own: the
+    /// language's `description`, else `[book] description`.
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.language(lang)
+            .and_then(|l| l.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
     /// Who publishes the site, as structured data and feeds name it: `[book] publisher`,
     /// else the site's title in `lang`.
     pub fn publisher_in(&self, lang: &str) -> &str {
@@ -232,6 +242,7 @@ struct RawLanguage {
     title: Option<String>,
     #[serde(default = "yes")]
     fallback: bool,
+    description: Option<String>,
 }
 
 fn yes() -> bool {
@@ -352,7 +363,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ),
     ("search", &["enabled"]),
 ];
-const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback"];
+const LANGUAGE_KEYS: &[&str] = &["name", "title", "fallback", "description"];
 const TOP_LEVEL: &[&str] = &[
     "book",
     "languages",
@@ -589,6 +600,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             name: l.name.unwrap_or_else(|| code.clone()),
             title: l.title.unwrap_or_else(|| raw.book.title.clone()),
             fallback: l.fallback,
+            description: l.description,
             code,
         })
         .collect();
@@ -599,6 +611,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             name: default.clone(),
             title: raw.book.title.clone(),
             fallback: true,
+            description: None,
         });
     }
     languages.sort_by_key(|l| (l.code != default, l.code.clone()));

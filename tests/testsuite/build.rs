@@ -604,3 +604,26 @@ fn the_404_page_does_not_repeat_a_language_without_strings() {
         "{not_found}"
     );
 }
+
+#[test]
+fn a_language_has_its_own_meta_description() {
+    let book = crate::common::BOOK.replace(
+        "title = \"テストガイド\"",
+        "title = \"テストガイド\"\ndescription = \"試験用のガイドです。\"",
+    );
+    let f = Fixture::bilingual();
+    f.write("book.toml", &book);
+    f.build_ok(&[]);
+    // A Japanese page without a summary of its own, and the Japanese tag list.
+    for page in ["public/ja/index.html", "public/ja/tags/index.html"] {
+        let html = f.read(page);
+        assert!(
+            html.contains("<meta name=\"description\" content=\"試験用のガイドです。\">"),
+            "{page}: {html}"
+        );
+    }
+    assert!(
+        f.read("public/tags/index.html")
+            .contains("<meta name=\"description\" content=\"Guides for tests.\">")
+    );
+}

@@ -118,7 +118,7 @@ impl<'a> Contexts<'a> {
                     .to_string();
                 let site_data = SiteData {
                     title: config.title_in(&l.code),
-                    description: &config.description,
+                    description: config.description_in(&l.code),
                     base_url: &config.base_url,
                     default_language: &config.default_language,
                     extra: &config.extra,
@@ -200,7 +200,7 @@ impl<'a> Contexts<'a> {
             current_url: site.url(path),
             description: summary
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or(&config.description),
+                .unwrap_or(config.description_in(lang)),
             alternates: versions
                 .iter()
                 .map(|(l, p)| Alternate {

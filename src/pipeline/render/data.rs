@@ -30,7 +30,7 @@ pub struct Common<'a> {
     pub static_url: &'a str,
     /// The absolute URL of this page, also its canonical URL.
     pub current_url: String,
-    /// The meta description: the page's `summary`, else the book's description.
+    /// The meta description: the page's `summary`, else the language's description.
     pub description: &'a str,
     /// Every language version of this page that exists, this one included.
     pub alternates: Vec<Alternate<'a>>,
@@ -60,7 +60,8 @@ pub struct Common<'a> {
 pub struct SiteData<'a> {
     /// The site title in this language (`[languages.L] title`, else `[book] title`).
     pub title: &'a str,
-    /// `[book] description`.
+    /// The description in this language (`[languages.L] description`, else `[book]
+    /// description`).
     pub description: &'a str,
     /// The absolute base URL with a trailing slash, sub-path included.
     pub base_url: &'a str,

@@ -146,7 +146,7 @@ pub fn article<'a>(
 pub fn website<'a>(site: &'a Site, lang: &'a str, home: &'a str) -> Item<'a> {
     Item::WebSite(WebSite {
         kind: "WebSite",
-        description: &site.config.description,
+        description: site.config.description_in(lang),
         in_language: lang,
         name: site.config.title_in(lang),
         publisher: publisher(site, lang, home),
