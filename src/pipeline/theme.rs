@@ -98,7 +98,21 @@ impl Theme {
                     format!("theme `{name}` not found: there is no themes/{name}/ folder"),
                 )
                 .at(at.map_or(0, |a| a.0), at.map_or(0, |a| a.1))
-                .suggest("create the folder, or set `theme = \"default\"` in [build]"),
+                .suggest(
+                    std::fs::read_dir(root.join("themes"))
+                        .ok()
+                        .and_then(|dirs| {
+                            let names: Vec<String> = dirs
+                                .flatten()
+                                .filter(|d| d.path().is_dir())
+                                .map(|d| d.file_name().to_string_lossy().into_owned())
+                                .collect();
+                            did_you_mean(name, names.iter().map(String::as_str))
+                        })
+                        .unwrap_or_else(|| {
+                            "create the folder, or set `theme = \"default\"` in [build]".into()
+                        }),
+                ),
             );
             return Reported::new(None, errors);
         }

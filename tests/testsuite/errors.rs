@@ -348,6 +348,10 @@ fn a_missing_theme_is_reported_at_its_line_in_book_toml() {
             && stderr.contains(&format!("--> book.toml:{line}:1")),
         "{stderr}"
     );
+    // A theme folder of a close name is offered.
+    f.write("themes/tebiki-drak/templates/.keep", "");
+    let stderr = f.build_err();
+    assert!(stderr.contains("did you mean `tebiki-drak`?"), "{stderr}");
 }
 
 #[test]
