@@ -25,6 +25,55 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// How dates are written in one language: by a theme's `date_format` (with `{day}`, `{month}`,
+/// `{month_name}`, `{year}`) and `months`, else by tebiki's own rules for Japanese, Chinese and
+/// Korean, and the English way for the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateStyle {
+    /// `2026年5月8日`.
+    YearMonthDay,
+    /// `2026년 5월 8일`.
+    Korean,
+    /// `8 May 2026`.
+    English,
+    /// A theme's pattern, with its month names when it uses them.
+    Pattern {
+        format: String,
+        months: Option<Box<[String; 12]>>,
+    },
+}
+
+impl DateStyle {
+    /// tebiki's own rule for `lang` (`ja`, `zh-hant`, `ko`, or any other).
+    pub fn of_language(lang: &str) -> DateStyle {
+        match lang.split('-').next().unwrap_or(lang) {
+            "ja" | "zh" => DateStyle::YearMonthDay,
+            "ko" => DateStyle::Korean,
+            _ => DateStyle::English,
+        }
+    }
+
+    pub fn write(&self, date: Date) -> String {
+        let month_name = |names: &[&str]| names[usize::from(date.month) - 1].to_string();
+        match self {
+            DateStyle::YearMonthDay => format!("{}年{}月{}日", date.year, date.month, date.day),
+            DateStyle::Korean => format!("{}년 {}월 {}일", date.year, date.month, date.day),
+            DateStyle::English => format!("{} {} {}", date.day, month_name(&MONTHS), date.year),
+            DateStyle::Pattern { format, months } => {
+                let name = match months {
+                    Some(names) => names[usize::from(date.month) - 1].clone(),
+                    None => month_name(&MONTHS),
+                };
+                format
+                    .replace("{day}", &date.day.to_string())
+                    .replace("{month_name}", &name)
+                    .replace("{month}", &date.month.to_string())
+                    .replace("{year}", &date.year.to_string())
+            }
+        }
+    }
+}
+
 impl Date {
     /// Parses `YYYY-MM-DD` (a TOML datetime's date part is accepted as well: `2026-05-08T…`).
     pub fn parse(text: &str) -> Option<Date> {
@@ -46,26 +95,17 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
-    /// The date as a reader of `lang` writes it: `8 May 2026`, `2026年5月8日`.
+    /// The date as a reader of `lang` writes it without a theme's word on it: `8 May 2026`,
+    /// `2026年5月8日`.
     pub fn display(&self, lang: &str) -> String {
-        let primary = lang.split('-').next().unwrap_or(lang);
-        match primary {
-            "ja" | "zh" => format!("{}年{}月{}日", self.year, self.month, self.day),
-            "ko" => format!("{}년 {}월 {}일", self.year, self.month, self.day),
-            _ => format!(
-                "{} {} {}",
-                self.day,
-                MONTHS[usize::from(self.month) - 1],
-                self.year
-            ),
-        }
+        DateStyle::of_language(lang).write(*self)
     }
 
-    /// The `{iso, display}` pair templates receive.
-    pub fn for_template(&self, lang: &str) -> TemplateDate {
+    /// The `{iso, display}` pair templates receive, written in `style`.
+    pub fn for_template(&self, style: &DateStyle) -> TemplateDate {
         TemplateDate {
             iso: self.iso(),
-            display: self.display(lang),
+            display: style.write(*self),
         }
     }
 
@@ -139,6 +179,11 @@ mod tests {
         let d = Date::parse("2026-05-08").unwrap();
         assert_eq!(d.display("en"), "8 May 2026");
         assert_eq!(d.display("ja"), "2026年5月8日");
+        let numeric = DateStyle::Pattern {
+            format: "{day}.{month}.{year}".into(),
+            months: None,
+        };
+        assert_eq!(numeric.write(d), "8.5.2026");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use tera::Context;
 
 use crate::diag::{Code, Diagnostic, Reported};
+use crate::model::dates::DateStyle;
 use crate::pipeline::escape::escape;
 use crate::pipeline::ids::TermId;
 use crate::pipeline::index::Site;
@@ -52,6 +53,8 @@ pub struct InlineMarkup {
     pub page_ids: std::sync::Arc<[String]>,
     /// The theme's static files (`style.css`, …), which a root-relative address may name.
     pub statics: std::collections::BTreeSet<String>,
+    /// How dates are written in each language, by the theme's strings or tebiki's rules.
+    dates: HashMap<String, DateStyle>,
 }
 
 impl InlineMarkup {
@@ -148,13 +151,33 @@ impl InlineMarkup {
                 terms.push(parts);
             }
         }
+        let dates = config
+            .languages
+            .iter()
+            .map(|l| {
+                let style = date_style(theme, &l.code, &config.theme).unwrap_or_else(|e| {
+                    errors.push(e);
+                    DateStyle::of_language(&l.code)
+                });
+                (l.code.clone(), style)
+            })
+            .collect();
         let markup = InlineMarkup {
             terms,
             badges,
+            dates,
             page_ids: theme.page_ids.as_slice().into(),
             statics: theme.statics.keys().cloned().collect(),
         };
         Reported::new(markup, errors)
+    }
+
+    /// How dates are written for readers of `lang`.
+    pub fn date_style(&self, lang: &str) -> std::borrow::Cow<'_, DateStyle> {
+        match self.dates.get(lang) {
+            Some(style) => std::borrow::Cow::Borrowed(style),
+            None => std::borrow::Cow::Owned(DateStyle::of_language(lang)),
+        }
     }
 
     /// Term `term`'s markup for readers in the `reader`-th language, if the theme gave one.
@@ -168,4 +191,48 @@ impl InlineMarkup {
             .get(&(reader.to_string(), lang.to_string()))
             .map_or("</a>", String::as_str)
     }
+}
+
+/// The date style `lang`'s own strings give (`date_format`, and `months` when it names the
+/// month), else tebiki's rule for the language. Only the language's own table counts: a
+/// language without a format of its own would otherwise take English month names.
+fn date_style(theme: &Theme, lang: &str, theme_name: &str) -> Result<DateStyle, Diagnostic> {
+    let own = theme.i18n.get(lang).and_then(toml::Value::as_table);
+    let Some(format) = own
+        .and_then(|t| t.get("date_format"))
+        .and_then(toml::Value::as_str)
+    else {
+        return Ok(DateStyle::of_language(lang));
+    };
+    let file = format!("themes/{theme_name}/i18n.toml");
+    let months = match own.and_then(|t| t.get("months")) {
+        Some(toml::Value::Array(names)) => {
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            let names: [String; 12] = names.try_into().map_err(|_| {
+                Diagnostic::error(
+                    Code::I18n,
+                    &file,
+                    format!("`months` in [{lang}] is not a list of 12 month names"),
+                )
+                .suggest("write the twelve names in order, January first, each in quotes")
+            })?;
+            Some(Box::new(names))
+        }
+        _ if format.contains("{month_name}") => {
+            return Err(Diagnostic::error(
+                Code::I18n,
+                file,
+                format!("`date_format` in [{lang}] names the month by `{{month_name}}`, but [{lang}] has no `months`"),
+            )
+            .suggest("add `months = [\"…\", …]` with the twelve names, or write the month as `{month}`"));
+        }
+        _ => None,
+    };
+    Ok(DateStyle::Pattern {
+        format: format.to_string(),
+        months,
+    })
 }

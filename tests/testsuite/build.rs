@@ -627,3 +627,43 @@ fn a_language_has_its_own_meta_description() {
             .contains("<meta name=\"description\" content=\"Guides for tests.\">")
     );
 }
+
+#[test]
+fn a_language_writes_dates_by_its_own_format_and_month_names() {
+    let book = crate::common::BOOK.replace(
+        "[languages.ja]",
+        "[languages.fr]\nname = \"Français\"\ntitle = \"Guides\"\n\n[languages.ja]",
+    );
+    let f = Fixture::bilingual();
+    f.write("book.toml", &book);
+    f.write(
+        "content/guides/ai-act.fr.md",
+        "---\ntitle: Loi sur l'IA\ndate: 2025-05-28\n---\nTexte.\n",
+    );
+    f.write(
+        "themes/default/i18n.toml",
+        "[fr]\ndate_format = \"{day} {month_name} {year}\"\nmonths = [\"janvier\", \"février\", \"mars\", \"avril\", \"mai\", \"juin\", \"juillet\", \"août\", \"septembre\", \"octobre\", \"novembre\", \"décembre\"]\n",
+    );
+    f.build_ok(&[]);
+    let fr = f.read("public/fr/guides/ai-act/index.html");
+    assert!(
+        fr.contains("<time datetime=\"2025-05-28\">28 mai 2025</time>"),
+        "{fr}"
+    );
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    assert!(
+        ja.contains("<time datetime=\"2026-05-08\">2026年5月8日</time>"),
+        "{ja}"
+    );
+
+    // A format naming the month without the names to name it with.
+    f.write(
+        "themes/default/i18n.toml",
+        "[fr]\ndate_format = \"le {day} {month_name} {year}\"\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[i18n]: `date_format` in [fr] names the month by `{month_name}`, but [fr] has no `months`"),
+        "{stderr}"
+    );
+}

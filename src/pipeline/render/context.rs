@@ -289,7 +289,7 @@ impl<'a> Contexts<'a> {
         PageData {
             content: content.into(),
             toc: &page.rendered.toc,
-            review_by: date(meta.review_by, lang),
+            review_by: date(site, meta.review_by, lang),
             sources: meta
                 .sources
                 .iter()
@@ -297,7 +297,7 @@ impl<'a> Contexts<'a> {
                     title: &s.title,
                     publisher: s.publisher.as_deref(),
                     url: s.url.as_deref(),
-                    date: date(s.date, lang),
+                    date: date(site, s.date, lang),
                 })
                 .collect(),
             related: self.list(&related, lang),
@@ -316,14 +316,14 @@ impl<'a> Contexts<'a> {
                     original_url: site.url(&original.path),
                     original_lang: &original.source.lang,
                     original_title: original.title(),
-                    original_updated: date(last_change(original.meta()), lang),
+                    original_updated: date(site, last_change(original.meta()), lang),
                 }
             }),
             changes: meta
                 .changes
                 .iter()
                 .map(|c| ChangeData {
-                    date: c.date.for_template(lang),
+                    date: c.date.for_template(&site.markup.date_style(lang)),
                     note: &c.note,
                 })
                 .collect(),
@@ -379,7 +379,7 @@ impl<'a> Contexts<'a> {
                         original_url: site.url(&original.path),
                         original_lang: &original.lang,
                         original_title: &original.title,
-                        original_updated: date(last_change(meta), &section.lang),
+                        original_updated: date(site, last_change(meta), &section.lang),
                     })
                 }),
         };
@@ -850,8 +850,9 @@ fn section_summary(section: &Section) -> Option<&str> {
         .and_then(|s| s.meta.summary.as_deref())
 }
 
-fn date(d: Option<Date>, lang: &str) -> Option<TemplateDate> {
-    d.map(|d| d.for_template(lang))
+/// `d` as readers of `lang` read it, in the style the theme gives their language.
+fn date(site: &Site, d: Option<Date>, lang: &str) -> Option<TemplateDate> {
+    d.map(|d| d.for_template(&site.markup.date_style(lang)))
 }
 
 /// The fields of a page that every list shows, to readers of `reader`: the dates are written
@@ -868,9 +869,9 @@ fn summary<'s>(site: &'s Site, page: &'s Page, reader: &str) -> PageSummary<'s> 
         summary: meta.summary.as_deref(),
         url: site.url(&page.path),
         lang,
-        date: date(meta.date, reader),
-        updated: date(site.updated(page), reader),
-        as_of: date(meta.as_of, reader),
+        date: date(site, meta.date, reader),
+        updated: date(site, site.updated(page), reader),
+        as_of: date(site, meta.as_of, reader),
         reading_time: page.rendered.reading_time(),
         // One link a tag: names written two ways (`ＡＩ Act`, `AI Act`) are one tag.
         tags: {
