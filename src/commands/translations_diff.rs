@@ -34,11 +34,8 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
     let pair = pair(root, &config, file)?;
     let text = std::fs::read_to_string(root.join(&pair.file))
         .map_err(|e| Error::io(&root.join(&pair.file), e))?;
-    let split = frontmatter::split(&text).map_err(|(line, message)| {
-        Error::Content(vec![
-            Diagnostic::error(Code::FrontMatter, &pair.file, message).at(line, 1),
-        ])
-    })?;
+    let split = frontmatter::split_checked(&text)
+        .map_err(|e| Error::Content(vec![e.diagnostic(&pair.file)]))?;
     let (meta, errors) = frontmatter::parse(&split, &pair.file, pair.kind);
     if !errors.is_empty() {
         return Err(Error::Content(errors));

@@ -97,7 +97,7 @@ codes! {
         "A key in book.toml, in a page's front matter or in a source entry is not one tebiki knows. Usually a typo (`tittle`), or a key from another generator.\n\nFix: use the suggested key, or move free-form data under `extra`, which is passed to templates unchecked.";
     FrontMatter = "front-matter", Deny, false,
         "the front matter cannot be parsed",
-        "The YAML (between `---` lines) or TOML (between `+++` lines) at the top of the file is not valid, or is not closed.\n\nFix: correct the syntax at the line shown. Quote strings that contain `:` or start with `[`, `{`, `*` or `&` in YAML.";
+        "The YAML (between `---` lines) or TOML (between `+++` lines) at the top of the file is not valid, is not closed, or its opening delimiter has other text after it on its line.\n\nFix: correct the syntax at the line shown; each delimiter stands alone on its line. Quote strings that contain `:` or start with `[`, `{`, `*` or `&` in YAML.";
     FrontMatterType = "front-matter-type", Deny, false,
         "a front matter value has the wrong type",
         "A front matter key holds a value of the wrong kind: a list where a string is expected, a date not written YYYY-MM-DD, a `sources` entry that is not a table.\n\nFix: write the value in the form the message names.";

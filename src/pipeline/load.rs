@@ -313,13 +313,7 @@ fn read_source(
         )]
     })?;
     let text = crate::diag::decode_str(&file, &bytes).map_err(|e| vec![e])?;
-    let split = frontmatter::split(text).map_err(|(line, msg)| {
-        vec![
-            Diagnostic::error(Code::FrontMatter, file.clone(), msg)
-                .at(line, 1)
-                .suggest("close the front matter with a line holding the same delimiter"),
-        ]
-    })?;
+    let split = frontmatter::split_checked(text).map_err(|e| vec![e.diagnostic(&file)])?;
     let kind = if path.is_section() {
         Kind::Section
     } else {

@@ -156,6 +156,26 @@ fn every_code_is_explained() {
     );
 }
 
+/// The README's example of a section's `levels`, copied as it stands, does what it says.
+#[test]
+fn the_readme_section_levels_example_works_when_copied() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let after = readme
+        .split_once("In `content/reference/_index.md`:\n\n```yaml\n")
+        .expect("the README shows a section's levels")
+        .1;
+    let example = &after[..after.find("```").expect("the example ends")];
+    let f = site(BOOK, example);
+    let (code, found) = check_json(&f, &[]);
+    assert_eq!(code, 0, "{found:?}");
+    assert!(
+        !found.contains(&t("warning", "no-sources", "content/reference/r.md")),
+        "{found:?}"
+    );
+    assert!(found.contains(&t("warning", "no-sources", "content/guides/a.md")));
+}
+
 #[test]
 fn readme_lists_every_code() {
     let readme =

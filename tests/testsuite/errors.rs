@@ -62,6 +62,57 @@ fn unclosed_front_matter() {
     assert_snapshot("errors/unclosed_front_matter.txt", &stderr);
 }
 
+/// The README's own example once had a comment on its opening line: the front matter became
+/// a heading of the section, and on a page "no front matter" was all that was said.
+#[test]
+fn text_after_the_opening_delimiter_is_an_error_at_line_1() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/reference/_index.md",
+        "---                     # content/reference/_index.md\ntitle: Reference\nlevels:\n  no-sources: allow\n---\n",
+    );
+    f.write(
+        "content/guides/toml.md",
+        "+++ title = \"TOML\"\n+++\nBody.\n",
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/reference/_index.md:1:25"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("no front matter"), "{}", run.stdout);
+    let stderr = f.build_err();
+    assert_snapshot(
+        "errors/text_after_the_opening_delimiter_is_an_error_at_line_1.txt",
+        &stderr,
+    );
+}
+
+/// Spaces after a delimiter are invisible in an editor, so they stay allowed.
+#[test]
+fn trailing_whitespace_after_the_delimiters_is_accepted() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/spaces.md",
+        "--- \t\ntitle: Spaces\n---  \nBody.\n",
+    );
+    f.write(
+        "content/guides/toml.md",
+        "+++  \r\ntitle = \"TOML\"\r\n+++\r\nBody.\r\n",
+    );
+    f.build_ok(&[]);
+    assert!(
+        f.read("public/guides/spaces/index.html")
+            .contains("<h1>Spaces</h1>")
+    );
+    assert!(
+        f.read("public/guides/toml/index.html")
+            .contains("<h1>TOML</h1>")
+    );
+}
+
 #[test]
 fn undeclared_language_is_an_error() {
     let f = Fixture::bilingual();
