@@ -52,6 +52,13 @@ fn site() -> Fixture {
 /// Runs one shell command as CI would (`bash -e`), in the site, with the tebiki under test on
 /// PATH and `env` set. Panics with the output when it fails.
 fn sh(f: &Fixture, command: &str, env: &[(&str, &str)]) -> String {
+    let (success, text) = sh_status(f, command, env);
+    assert!(success, "`{command}` failed:\n{text}");
+    text
+}
+
+/// [`sh`], returning whether the command succeeded, and its output, rather than panicking.
+fn sh_status(f: &Fixture, command: &str, env: &[(&str, &str)]) -> (bool, String) {
     let bin = Path::new(env!("CARGO_BIN_EXE_tebiki"))
         .parent()
         .expect("bin dir")
@@ -74,8 +81,53 @@ fn sh(f: &Fixture, command: &str, env: &[(&str, &str)]) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "`{command}` failed:\n{text}");
-    text
+    (output.status.success(), text)
+}
+
+/// A site with findings: a broken link (an error, so `check` exits 1 in every format) and a
+/// page no other page links to (a warning).
+fn site_with_findings() -> Fixture {
+    let f = site();
+    f.write(
+        "content/guides/c.md",
+        "---\ntitle: C\nsources:\n  - title: The Act\n---\nSee [the plan](plan.md).\n",
+    );
+    f
+}
+
+/// The rule ids of the results in a SARIF log, sorted.
+fn sarif_rules(text: &str) -> Vec<String> {
+    let sarif: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("not a SARIF log ({e}):\n{text}"));
+    assert_eq!(sarif["version"], "2.1.0");
+    let mut rules: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str().map(String::from))
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// Whether GitHub Actions runs a step with this `if` once an earlier step has (or has not)
+/// failed: without one, a step runs only while every earlier step succeeded.
+fn github_runs_step(condition: Option<&str>, failed: bool) -> bool {
+    let Some(condition) = condition else {
+        return !failed;
+    };
+    let expr = condition
+        .trim()
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .unwrap_or(condition)
+        .trim();
+    match expr {
+        "always()" | "!cancelled()" | "success() || failure()" => true,
+        "failure()" => failed,
+        "success()" => !failed,
+        other => panic!("a step condition this test does not know: `{other}`"),
+    }
 }
 
 /// `${{ expr }}` replaced by its value in `values`; an unknown expression fails the test.
@@ -231,6 +283,105 @@ fn gitlab_ci_checks_and_builds_pages_and_previews() {
     let sarif: serde_json::Value =
         serde_json::from_str(&f.read("tebiki.sarif")).expect("the check job's SARIF");
     assert_eq!(sarif["version"], "2.1.0");
+}
+
+/// The report is kept when it matters: on a site with findings the `check` job fails, and its
+/// SARIF artifact holds them. GitLab stops a job at its first failing line, so a report written
+/// after the gate would be missing exactly then.
+#[test]
+fn gitlab_check_job_fails_on_findings_and_still_keeps_the_report() {
+    let ci = yaml("deploy/gitlab-ci.yml");
+    let lines = |key: &str| -> Vec<String> {
+        let node = match key {
+            "before_script" => &ci["default"]["before_script"],
+            _ => &ci["check"][key],
+        };
+        node.as_vec()
+            .unwrap_or_else(|| panic!("{key}"))
+            .iter()
+            .filter_map(Yaml::as_str)
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(ci["check"]["artifacts"]["when"].as_str(), Some("always"));
+    assert_eq!(
+        ci["check"]["artifacts"]["paths"][0].as_str(),
+        Some("tebiki.sarif")
+    );
+    let f = site_with_findings();
+    let env = [
+        ("CI_PROJECT_DIR", f.root().to_str().expect("utf-8 path")),
+        ("CARGO_HOME", ".cargo"),
+    ];
+    let script = [lines("before_script"), lines("script")].concat();
+    let (success, text) = sh_status(&f, &script.join("\n"), &env);
+    assert!(!success, "the gate let findings through:\n{text}");
+    assert!(text.contains("error[broken-link]"), "{text}");
+    assert_eq!(
+        sarif_rules(&f.read("tebiki.sarif")),
+        ["broken-link", "orphan"],
+        "the artifact holds the findings"
+    );
+}
+
+/// The code-scanning steps docs/deploy.md gives for GitHub, put after the workflow's `Check`
+/// step, upload the report when the gate fails, and the job still fails.
+#[test]
+fn github_code_scanning_steps_upload_the_report_when_the_gate_fails() {
+    let docs = read("docs/deploy.md");
+    let after = docs
+        .split_once("add these steps right after the `Check` step")
+        .expect("docs/deploy.md gives the code-scanning steps")
+        .1;
+    let block = after
+        .split_once("```yaml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a YAML block")
+        .0;
+    let added = YamlLoader::load_from_str(block).expect("the steps are YAML");
+    let added = added[0].as_vec().expect("a list of steps").clone();
+    let workflow = yaml("deploy/github-pages.yml");
+    let mut steps = workflow["jobs"]["build"]["steps"]
+        .as_vec()
+        .expect("build steps")
+        .clone();
+    let gate = steps
+        .iter()
+        .position(|s| s["name"].as_str() == Some("Check"))
+        .expect("a Check step");
+    steps.splice(gate + 1..gate + 1, added);
+
+    let f = site_with_findings();
+    let mut failed = false;
+    let mut uploaded = None;
+    for step in &steps {
+        if !github_runs_step(step["if"].as_str(), failed) {
+            continue;
+        }
+        let ok = match (step["run"].as_str(), step["uses"].as_str()) {
+            (Some(run), _) => {
+                let command = expressions(
+                    run,
+                    &[(
+                        "steps.pages.outputs.base_url",
+                        "https://example.github.io/guides",
+                    )],
+                );
+                sh_status(&f, &command, &[]).0
+            }
+            (None, Some(uses)) if uses.starts_with("github/codeql-action/upload-sarif@") => {
+                let file = step["with"]["sarif_file"].as_str().expect("sarif_file");
+                uploaded = std::fs::read_to_string(f.path(file)).ok();
+                uploaded.is_some()
+            }
+            // Checkout, caches and Pages: nothing to do on a fixture.
+            _ => true,
+        };
+        failed |= !ok && !step["continue-on-error"].as_bool().unwrap_or(false);
+    }
+    assert!(failed, "the gate let findings through");
+    let uploaded = uploaded.expect("the report was uploaded although the gate failed");
+    assert_eq!(sarif_rules(&uploaded), ["broken-link", "orphan"]);
 }
 
 #[test]
