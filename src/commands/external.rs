@@ -1,13 +1,14 @@
 //! `tebiki check --external`: requests every http(s) address in the pages' text and in their
-//! `sources`, and reports the ones that are gone (404), failing (5xx, timeouts) or moved for
-//! good (301, 308), each at the `file:line:col` of every link to it.
+//! `sources`, and reports the ones that are gone (404), failing (5xx, timeouts), refused for
+//! now (429) or moved for good (301, 308), each at the `file:line:col` of every link to it.
 //!
 //! Requests run on a few threads, with at most `[check] external_per_host` at a time to one
 //! host (government servers throttle). A request is `HEAD` first, `GET` when the server does
 //! not answer `HEAD` with a success; redirects are followed by hand (up to ten) so that a
 //! permanent one can be reported. Definite results (success, client error, redirect) are kept
 //! in `.tebiki-cache/links.json` under the site for `[check] external_cache_ttl` hours, so a CI
-//! run does not request the same page again and again; failures are always retried.
+//! run does not request the same page again and again; failures and rate limiting (429) say
+//! nothing about the page, so they are never cached.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,10 @@ pub const USER_AGENT: &str = concat!("tebiki/", env!("CARGO_PKG_VERSION"), " (li
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
 
+/// The longest `Retry-After` waited for before a retry. A server asking for more is reported
+/// at once rather than holding the check (and a CI job) for minutes.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// One place an address is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -52,12 +57,20 @@ pub enum Outcome {
     Moved { to: String, status: u16 },
     /// A server error, timeout or connection failure, after the retries.
     Failed { reason: String },
+    /// 429 Too Many Requests, after the retries: the server is rate limiting this checker,
+    /// which says nothing about the page. `retry_after` is the wait it asked for, in seconds.
+    Limited { retry_after: Option<u64> },
 }
 
 impl Outcome {
-    /// Whether the result may be cached: failures may be passing, so they are retried.
+    /// Whether the result may be cached: failures and rate limiting may be over by the next
+    /// run, so they are asked again. A 429 cached as broken by an earlier version is not
+    /// taken from the cache either.
     fn cacheable(&self) -> bool {
-        !matches!(self, Outcome::Failed { .. })
+        !matches!(
+            self,
+            Outcome::Failed { .. } | Outcome::Limited { .. } | Outcome::Broken { status: 429 }
+        )
     }
 }
 
@@ -204,7 +217,11 @@ pub fn check(site: &Site) -> Result<Vec<Diagnostic>, Error> {
         }
         let target = url.split('#').next().unwrap_or(url).to_string();
         match cache.links.get(&target) {
-            Some(entry) if ttl > 0 && now.saturating_sub(entry.checked) < ttl => {
+            Some(entry)
+                if ttl > 0
+                    && now.saturating_sub(entry.checked) < ttl
+                    && entry.outcome.cacheable() =>
+            {
                 results.insert(target, entry.outcome.clone());
             }
             _ if !to_check.contains(&target) => to_check.push(target),
@@ -226,7 +243,7 @@ pub fn check(site: &Site) -> Result<Vec<Diagnostic>, Error> {
     if ttl > 0 {
         cache
             .links
-            .retain(|_, e| now.saturating_sub(e.checked) < ttl);
+            .retain(|_, e| now.saturating_sub(e.checked) < ttl && e.outcome.cacheable());
         write_cache(&cache_path, &cache)?;
     }
     let mut out = Vec::new();
@@ -256,6 +273,15 @@ pub fn check(site: &Site) -> Result<Vec<Diagnostic>, Error> {
                     format!("`{url}` could not be checked: {reason}"),
                 )
                 .suggest("open it in a browser; if the host blocks automated requests, add it to `skip_external` under `[check]` in book.toml"),
+                Outcome::Limited { retry_after } => Diagnostic::warning(
+                    Code::ExternalError,
+                    &place.file,
+                    format!(
+                        "`{url}` could not be checked: the server is rate limiting requests (429 Too Many Requests){}",
+                        retry_after.map_or(String::new(), |s| format!(" and asks to wait {s} s"))
+                    ),
+                )
+                .suggest("run the check again later, or ask the host less often: lower `external_per_host` under `[check]` in book.toml"),
             };
             out.push(d.at(place.line, place.column));
         }
@@ -366,32 +392,36 @@ pub fn check_all(urls: Vec<String>, config: &CheckConfig) -> Vec<(String, Outcom
     results
 }
 
-/// Requests `url`, retrying failures (`retries` more times, waiting a little longer each time).
+/// Requests `url`, retrying failures and rate limiting (`retries` more times, waiting a little
+/// longer each time, or as long as the server's `Retry-After` asks, up to [`MAX_RETRY_AFTER`]).
 fn request(agent: &ureq::Agent, url: &str, retries: u32) -> Outcome {
     let mut attempt = 0;
     loop {
-        let outcome = follow(agent, url);
-        let retry = match &outcome {
-            Outcome::Failed { .. } => true,
-            Outcome::Broken { status } => *status == 429,
-            _ => false,
-        };
+        let (outcome, retry_after) = follow(agent, url);
+        let retry = matches!(outcome, Outcome::Failed { .. } | Outcome::Limited { .. });
         if !retry || attempt >= retries {
             return outcome;
         }
         attempt += 1;
-        std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
+        let wait = match retry_after {
+            // Asking sooner than the server said would only be refused again.
+            Some(asked) if asked > MAX_RETRY_AFTER => return outcome,
+            Some(asked) => asked,
+            None => Duration::from_millis(250 * u64::from(attempt)),
+        };
+        std::thread::sleep(wait);
     }
 }
 
-/// Follows `url` through its redirects; remembers the first permanent one.
-fn follow(agent: &ureq::Agent, url: &str) -> Outcome {
+/// Follows `url` through its redirects; remembers the first permanent one. With the outcome,
+/// the wait a final 429 or 503 asked for in `Retry-After`.
+fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, Option<Duration>) {
     let mut current = url.to_string();
     let mut moved = false;
     for _ in 0..=MAX_REDIRECTS {
         let status = match head_or_get(agent, &current) {
             Ok(s) => s,
-            Err(reason) => return Outcome::Failed { reason },
+            Err(reason) => return (Outcome::Failed { reason }, None),
         };
         match status {
             Status::Redirect { code, location } => {
@@ -400,29 +430,40 @@ fn follow(agent: &ureq::Agent, url: &str) -> Outcome {
                 }
                 current = resolve(&current, &location);
             }
-            Status::Final(code) => {
-                return match code {
+            Status::Final { code, retry_after } => {
+                let outcome = match code {
                     200..=299 if moved => Outcome::Moved {
                         to: current,
                         status: code,
                     },
                     200..=299 => Outcome::Ok { status: code },
+                    429 => Outcome::Limited {
+                        retry_after: retry_after.map(|d| d.as_secs()),
+                    },
                     400..=499 => Outcome::Broken { status: code },
                     _ => Outcome::Failed {
                         reason: format!("the server answered {code}"),
                     },
                 };
+                return (outcome, retry_after.filter(|_| matches!(code, 429 | 503)));
             }
         }
     }
-    Outcome::Failed {
-        reason: format!("more than {MAX_REDIRECTS} redirects"),
-    }
+    let reason = format!("more than {MAX_REDIRECTS} redirects");
+    (Outcome::Failed { reason }, None)
 }
 
 enum Status {
-    Redirect { code: u16, location: String },
-    Final(u16),
+    Redirect {
+        code: u16,
+        location: String,
+    },
+    /// The last answer, with its `Retry-After` in seconds when it has one (an HTTP date there
+    /// is not read: the usual backoff is used instead).
+    Final {
+        code: u16,
+        retry_after: Option<Duration>,
+    },
 }
 
 /// One `HEAD`, then one `GET` when `HEAD` did not succeed (servers that refuse or mishandle
@@ -436,8 +477,9 @@ fn head_or_get(agent: &ureq::Agent, url: &str) -> Result<Status, String> {
         }
         other => other.to_string(),
     };
+    // A 429 is not followed by a `GET` at once: the server has just asked for fewer requests.
     let response = match agent.head(url).call() {
-        Ok(r) if r.status().as_u16() < 400 => r,
+        Ok(r) if r.status().as_u16() < 400 || r.status().as_u16() == 429 => r,
         Err(e @ ureq::Error::Timeout(_)) => return Err(failure(e)),
         _ => agent.get(url).call().map_err(failure)?,
     };
@@ -453,7 +495,13 @@ fn head_or_get(agent: &ureq::Agent, url: &str) -> Result<Status, String> {
             location: location.to_string(),
         });
     }
-    Ok(Status::Final(code))
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    Ok(Status::Final { code, retry_after })
 }
 
 /// `location` resolved against `base` (absolute, scheme-relative, absolute-path or relative).

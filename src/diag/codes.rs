@@ -220,7 +220,7 @@ codes! {
         "`tebiki check --external` requested the address and the server said it does not exist (or refused it with another 4xx status).\n\nFix: find the document's new address (government sites move pages) and update the link or the source's `url`; an archived copy is better than a dead link. A host that refuses automated requests can be listed in `[check] skip_external`.";
     ExternalError = "external-error", Warn, true,
         "an external link could not be checked",
-        "`tebiki check --external` got a server error (5xx), a timeout or a connection failure, after retrying. The page may be down for a while only.\n\nFix: open the address in a browser; if it stays down, replace the link. Raise `[check] external_timeout` for slow servers, or list the host in `[check] skip_external`.";
+        "`tebiki check --external` got a server error (5xx), a timeout or a connection failure, or 429 Too Many Requests (the server is rate limiting the checker), after retrying. The page may be down for a while only; a 429 says nothing about the page.\n\nFix: open the address in a browser; if it stays down, replace the link. Raise `[check] external_timeout` for slow servers; for a 429, run the check again later or lower `[check] external_per_host`; or list the host in `[check] skip_external`.";
     ExternalRedirect = "external-redirect", Warn, true,
         "an external link redirects permanently",
         "The server answered 301 or 308: the document has moved for good, and the old address may stop working.\n\nFix: replace the link with the address named in the message.";

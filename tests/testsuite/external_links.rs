@@ -18,6 +18,7 @@ struct Request {
     method: String,
     path: String,
     user_agent: String,
+    at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -89,6 +90,7 @@ fn answer(stream: TcpStream, log: &Log) {
         method: method.clone(),
         path: path.clone(),
         user_agent,
+        at: std::time::Instant::now(),
     });
     let now = log.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     log.most_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -99,6 +101,10 @@ fn answer(stream: TcpStream, log: &Log) {
         "/moved-twice" => ("308 Permanent Redirect", "Location: moved\r\n".to_string()),
         "/temp" => ("302 Found", "Location: /ok\r\n".to_string()),
         "/error" => ("500 Internal Server Error", String::new()),
+        "/limited" => ("429 Too Many Requests", String::new()),
+        "/limited-wait" => ("429 Too Many Requests", "Retry-After: 1\r\n".to_string()),
+        "/limited-long" => ("429 Too Many Requests", "Retry-After: 3600\r\n".to_string()),
+        "/unavailable" => ("503 Service Unavailable", "Retry-After: 1\r\n".to_string()),
         "/slow" => {
             std::thread::sleep(Duration::from_secs(3));
             ("200 OK", String::new())
@@ -302,6 +308,100 @@ fn results_are_cached_and_failures_retried() {
         2
     );
     assert!(!f.path(".tebiki-cache").exists());
+}
+
+/// A 429 says the checker asked too often, not that the page is gone: a warning, asked again
+/// (after the wait the server names) and never cached. So is a 503.
+#[test]
+fn rate_limiting_and_unavailable_servers_are_warnings_asked_again() {
+    let server = Server::start();
+    let u = |p: &str| server.url(p);
+    let f = Fixture::with_book(&book(""));
+    f.write(
+        "content/_index.md",
+        &format!(
+            "---\ntitle: Home\n---\n- [a]({})\n- [b]({})\n- [c]({})\n- [d]({})\n",
+            u("/limited"),
+            u("/limited-wait"),
+            u("/limited-long"),
+            u("/unavailable"),
+        ),
+    );
+    // A cache written when a 429 was taken for a broken link.
+    let checked = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs();
+    f.write(
+        ".tebiki-cache/links.json",
+        &serde_json::json!({"links": {u("/limited"): {"checked": checked, "kind": "broken", "status": 429}}})
+            .to_string(),
+    );
+    let (code, found) = external(&f, &[]);
+    assert_eq!(code, 0, "a warning, not an error: {found:?}");
+    let home = "content/_index.md";
+    let limited =
+        "could not be checked: the server is rate limiting requests (429 Too Many Requests)";
+    assert_eq!(
+        found,
+        [
+            e(
+                "external-error",
+                &format!("{home}:4:3"),
+                format!("`{}` {limited}", u("/limited"))
+            ),
+            e(
+                "external-error",
+                &format!("{home}:5:3"),
+                format!("`{}` {limited} and asks to wait 1 s", u("/limited-wait"))
+            ),
+            e(
+                "external-error",
+                &format!("{home}:6:3"),
+                format!("`{}` {limited} and asks to wait 3600 s", u("/limited-long"))
+            ),
+            e(
+                "external-error",
+                &format!("{home}:7:3"),
+                format!(
+                    "`{}` could not be checked: the server answered 503",
+                    u("/unavailable")
+                )
+            ),
+        ]
+    );
+    let requests = server.requests();
+    let asked = |path: &str| -> Vec<(String, std::time::Instant)> {
+        requests
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| (r.method.clone(), r.at))
+            .collect()
+    };
+    let methods = |path: &str| -> Vec<String> { asked(path).into_iter().map(|r| r.0).collect() };
+    // A 429 is not followed by a GET at once; it is retried once.
+    assert_eq!(methods("/limited"), ["HEAD", "HEAD"]);
+    // Retried after the wait the server asked for.
+    let wait = asked("/limited-wait");
+    assert_eq!(wait.len(), 2);
+    assert!(wait[1].1 - wait[0].1 >= Duration::from_millis(950));
+    // A wait too long to hold the check for: reported without asking again.
+    assert_eq!(methods("/limited-long"), ["HEAD"]);
+    let unavailable = asked("/unavailable");
+    assert_eq!(
+        methods("/unavailable"),
+        ["HEAD", "GET", "HEAD", "GET"],
+        "a 503 is retried"
+    );
+    assert!(unavailable[2].1 - unavailable[1].1 >= Duration::from_millis(950));
+
+    let cache: Value =
+        serde_json::from_str(&f.read(".tebiki-cache/links.json")).expect("cache is JSON");
+    assert_eq!(cache["links"], serde_json::json!({}), "nothing cached");
+    let before = server.requests().len();
+    let (_, second) = external(&f, &[]);
+    assert_eq!(found, second);
+    assert_eq!(server.requests().len() - before, before, "all asked again");
 }
 
 #[test]
