@@ -12,6 +12,11 @@ pub enum Error {
     /// The command cannot run as asked.
     #[error("{0}")]
     Usage(String),
+    /// The command cannot run here, said at the file it concerns and with what to do: a site
+    /// folder whose book.toml is missing or cannot be read. A usage error (exit 2), not a
+    /// problem of the content: no edit of a page fixes it.
+    #[error("{}", .0.message)]
+    Setup(Box<Diagnostic>),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -44,6 +49,7 @@ impl Error {
                 }
                 text
             }
+            Error::Setup(diagnostic) => diagnostic.render(root, style).trim_end().to_string(),
             _ => format!("error: {self}"),
         }
     }
@@ -52,7 +58,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Content(_) => 1,
-            Error::Usage(_) | Error::Io { .. } => 2,
+            Error::Usage(_) | Error::Setup(_) | Error::Io { .. } => 2,
         }
     }
 }

@@ -189,6 +189,10 @@ fn main() -> ExitCode {
     }
     let site_root = match &cli.command {
         Command::Init { .. } | Command::RemovePrevious { .. } => None,
+        // `--explain` reads no site.
+        Command::Check {
+            explain: Some(_), ..
+        } => None,
         Command::Build { site, .. }
         | Command::Check { site, .. }
         | Command::Serve { site, .. }

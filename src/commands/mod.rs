@@ -21,11 +21,15 @@ pub enum Format {
     Json,
 }
 
-/// Checks that the site folder given with `--root` exists: a missing one is a usage error
-/// (exit 2) for every command, not a content error.
+/// Checks that the site folder given with `--root` exists and holds a book.toml that can be
+/// read: a missing folder or book.toml is a usage error (exit 2) for every command, not a
+/// content error (exit 1) like a broken link, so that CI can tell "not run on a site" from
+/// "the site has errors".
 pub fn check_root(root: &std::path::Path) -> Result<(), crate::error::Error> {
     if root.is_dir() {
-        return Ok(());
+        return crate::model::config::read(root)
+            .map(drop)
+            .map_err(crate::error::Error::Setup);
     }
     let what = if root.exists() {
         "is not a folder"

@@ -391,39 +391,49 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 /// that one run also reports the content's problems. `None` when the file cannot be read or
 /// parsed at all.
 pub fn load_lenient(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
-    let path = root.join(CONFIG_FILE);
-    let text = match crate::model::read_regular(&path) {
+    let text = match read(root) {
         Ok(bytes) => match crate::diag::decode(CONFIG_FILE, bytes) {
             Ok(text) => text,
             Err(e) => return (None, vec![e]),
         },
-        Err(e) => {
-            return (
-                None,
-                vec![
-                    Diagnostic::error(Code::Config, CONFIG_FILE, format!("cannot read book.toml: {e}"))
-                        .suggest(if e.kind() == std::io::ErrorKind::NotFound {
-                            match ["config.toml", "hugo.toml", "config.yaml", "hugo.yaml", "zola.toml"]
-                                .iter()
-                                .find(|other| root.join(other).is_file())
-                            {
-                                // A site moved from Zola or Hugo, whose content/ may serve as it is.
-                                Some(other) => format!(
-                                    "tebiki reads book.toml, not {other}: write one beside it, at least `[book]`, `title = \"…\"` and `base_url = \"https://…/\"` (the README's book.toml lists the rest)"
-                                ),
-                                None => format!(
-                                    "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
-                                    root.display()
-                                ),
-                            }
-                        } else {
-                            "make book.toml a file tebiki can read (see `tebiki init` for one to start from)".to_string()
-                        }),
-                ],
-            );
-        }
+        Err(e) => return (None, vec![*e]),
     };
     parse_lenient(&text)
+}
+
+/// The bytes of `book.toml` in `root`, or why it cannot be read, with what to do. Commands
+/// ask this first: a site folder without a readable book.toml is a usage error (exit 2), not
+/// a problem of the content.
+pub fn read(root: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    crate::model::read_regular(&path).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::NotFound {
+            match ["config.toml", "hugo.toml", "config.yaml", "hugo.yaml", "zola.toml"]
+                .iter()
+                .find(|other| root.join(other).is_file())
+            {
+                // A site moved from Zola or Hugo, whose content/ may serve as it is.
+                Some(other) => format!(
+                    "tebiki reads book.toml, not {other}: write one beside it, at least `[book]`, `title = \"…\"` and `base_url = \"https://…/\"` (the README's book.toml lists the rest)"
+                ),
+                None => format!(
+                    "run tebiki in a site folder (one with book.toml), pass --root, or create one with `tebiki init` (looked in {})",
+                    root.display()
+                ),
+            }
+        } else {
+            "make book.toml a file tebiki can read (see `tebiki init` for one to start from)"
+                .to_string()
+        };
+        Box::new(
+            Diagnostic::error(
+                Code::Config,
+                CONFIG_FILE,
+                format!("cannot read book.toml: {e}"),
+            )
+            .suggest(help),
+        )
+    })
 }
 
 /// Parses the text of a `book.toml`.

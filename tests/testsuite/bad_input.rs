@@ -840,7 +840,7 @@ fn a_zola_site_without_book_toml_is_told_what_to_write() {
     );
     f.write("content/p.md", "+++\ntitle = \"P\"\n+++\nText.\n");
     let run = f.run(&["build"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
             .contains("tebiki reads book.toml, not config.toml")

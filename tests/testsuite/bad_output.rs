@@ -299,6 +299,91 @@ fn a_missing_root_is_a_usage_error_for_every_command() {
     }
 }
 
+/// Every command that reads a site, in a folder without one. `watch` and `serve` would run on
+/// if they did not stop: each run ends after ten seconds at most.
+const SITE_COMMANDS: &[&[&str]] = &[
+    &["build"],
+    &["check"],
+    &["check", "--format", "json"],
+    &["check", "--external"],
+    &["serve", "--port", "0"],
+    &["watch"],
+    &["translations"],
+    &["translations", "--format", "json"],
+    &["translations", "mark", "content/a.ja.md"],
+    &["translations", "diff", "content/a.ja.md"],
+    &["translations", "export", "--lang", "ja", "-o", "ja.xlf"],
+    &["translations", "import", "ja.xlf"],
+    &["new", "guides/a.md"],
+];
+
+/// `tebiki ARGS` in `dir`, stopped after ten seconds: `(exit code, stderr)`, -1 when stopped.
+fn run_for_a_while(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tebiki");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code().unwrap_or(-1);
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            break -1;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+    }
+    (code, stderr)
+}
+
+/// Exit 2 is for "not run on a site", exit 1 for "the site has errors": a folder without
+/// book.toml, or with one that cannot be read, is the first, whatever the command, so that CI
+/// can tell a wrong folder from a broken link.
+#[test]
+fn a_missing_or_unreadable_book_toml_is_a_usage_error_for_every_command() {
+    let missing = tempfile::tempdir().expect("temp dir");
+    let unreadable = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(unreadable.path().join("book.toml")).expect("a folder named book.toml");
+    for (dir, why) in [
+        (
+            missing.path(),
+            "cannot read book.toml: No such file or directory",
+        ),
+        (
+            unreadable.path(),
+            "cannot read book.toml: it is a folder, not a file",
+        ),
+    ] {
+        for args in SITE_COMMANDS {
+            let (code, stderr) = run_for_a_while(dir, args);
+            assert_eq!(code, 2, "{args:?}: {stderr}");
+            assert!(
+                stderr.contains(why) && stderr.contains("--> book.toml"),
+                "{args:?}: {stderr}"
+            );
+            assert!(!stderr.contains("errors found"), "{args:?}: {stderr}");
+        }
+    }
+    // `--explain` reads no site.
+    assert_eq!(
+        run_for_a_while(missing.path(), &["check", "--explain", "orphan"]).0,
+        0
+    );
+    // What is wrong inside book.toml is the content's problem: exit 1.
+    let f = Fixture::with_book("[book]\ntitle = \"T\"\n");
+    assert_eq!(f.run(&["build"]).code, 1);
+    assert_eq!(f.run(&["check"]).code, 1);
+}
+
 /// Runs `script` as root in a mount namespace of its own (so a mount made there vanishes with
 /// it), or returns `None` where that is not allowed.
 fn in_own_mounts(script: &str) -> Option<std::process::Output> {
