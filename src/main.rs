@@ -101,7 +101,9 @@ enum Command {
     /// this in the background.
     #[command(name = commands::build::REMOVE_PREVIOUS, hide = true)]
     RemovePrevious { dir: PathBuf },
-    /// Create a new bilingual site in DIR (default: the current folder).
+    /// Create a new bilingual site in DIR (default: the current folder). DIR must be new,
+    /// empty, or hold only a README, a LICENSE and hidden entries init does not write itself
+    /// (.git, .github, …), as a freshly cloned repository does; no file is ever overwritten.
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,

@@ -1,6 +1,7 @@
 //! `tebiki init DIR`: a small bilingual site that builds at once.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -37,14 +38,44 @@ const FILES: &[(&str, &str)] = &[
     (".gitignore", "/public/\n/.tebiki-cache/\n"),
 ];
 
-/// Creates a new site in `dir`, which must not exist or be empty.
+/// Whether `init` writes into a folder that holds `name` already: hidden entries it does not
+/// write itself (`.git`, `.github`, an editor's settings) and a README or licence, which a
+/// repository made on a forge and cloned holds, are left as they are and written beside.
+fn may_stay(name: &str) -> bool {
+    let written = FILES
+        .iter()
+        .any(|(rel, _)| rel.split('/').next() == Some(name));
+    if written {
+        return false;
+    }
+    // `README.md`, `LICENSE`, `LICENSE-CC-BY.txt`, `COPYING`.
+    let stem = name.split(['.', '-', '_']).next().unwrap_or(name);
+    name.starts_with('.')
+        || ["README", "LICENSE", "LICENCE", "COPYING"]
+            .iter()
+            .any(|known| stem.eq_ignore_ascii_case(known))
+}
+
+/// Creates a new site in `dir`, which must not exist, be empty, or hold only hidden entries
+/// init does not write itself and a README or licence. No file is overwritten: each is
+/// created new, and one that appeared in the meantime stops the command.
 pub fn init(dir: &Path) -> Result<Vec<&'static str>, Error> {
     if dir.exists() {
-        let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        if entries.next().is_some() {
+        let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut in_the_way = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !may_stay(&name) {
+                in_the_way.push(format!("`{name}`"));
+            }
+        }
+        if !in_the_way.is_empty() {
+            in_the_way.sort();
             return Err(Error::Usage(format!(
-                "`{}` is not empty; `tebiki init` only writes into a new or empty folder",
-                dir.display()
+                "`{}` is not empty: it holds {}. `tebiki init` writes into a new or empty folder, or one that holds only a README, a LICENSE and hidden entries it does not write itself (`.git`, `.github`, …); move those aside, or give another folder",
+                dir.display(),
+                in_the_way.join(", ")
             )));
         }
     }
@@ -53,7 +84,13 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Error> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&path, e))?;
     }
     // The Japanese pages are translations of the English ones as scaffolded: record that, so
     // `tebiki translations` starts from "current" and notices the first change to an original.
@@ -72,8 +109,14 @@ pub fn run(dir: &Path) -> Result<u8, Error> {
         eprintln!("  created {}", dir.join(f).display());
     }
     let root = dir.display();
+    // A folder cloned from a new repository is one already.
+    let git_init = if dir.join(".git").exists() {
+        ""
+    } else {
+        "\n  git init                 (git shows translators what changed in an original)"
+    };
     eprintln!(
-        "a new site is ready. Next:\n  cd {root}\n  git init                 (git shows translators what changed in an original)\n  tebiki serve             (preview at http://127.0.0.1:1111/, updated as you save)\n  tebiki new guides/x.md   (a new guide; `--lang ja` starts its translation)\n  tebiki check             (every problem, as the deploy gate sees them)\n  tebiki build             (the site, into public/)"
+        "a new site is ready. Next:\n  cd {root}{git_init}\n  tebiki serve             (preview at http://127.0.0.1:1111/, updated as you save)\n  tebiki new guides/x.md   (a new guide; `--lang ja` starts its translation)\n  tebiki check             (every problem, as the deploy gate sees them)\n  tebiki build             (the site, into public/)"
     );
     Ok(0)
 }

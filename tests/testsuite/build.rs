@@ -308,6 +308,47 @@ fn init_scaffolds_a_site_that_builds() {
     assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
 }
 
+/// Create a repository on a forge, clone it, scaffold it: the clone holds `.git` and often a
+/// README and a licence, which init leaves as they are. Anything it would write, or any other
+/// file, still stops it, and nothing is overwritten.
+#[test]
+fn init_writes_into_a_fresh_clone_and_never_overwrites() {
+    let f = Fixture::new();
+    f.write("clone/.git/HEAD", "ref: refs/heads/main\n");
+    f.write("clone/.github/CODEOWNERS", "* @someone\n");
+    f.write("clone/README.md", "# Our guides\n");
+    f.write("clone/LICENSE", "CC BY 4.0\n");
+    let run = f.run(&["init", "clone"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(f.read("clone/README.md"), "# Our guides\n");
+    assert_eq!(f.read("clone/.git/HEAD"), "ref: refs/heads/main\n");
+    assert!(f.path("clone/book.toml").is_file());
+    assert!(f.path("clone/content/guides/first-guide.ja.md").is_file());
+    // It is a repository already.
+    assert!(!run.stderr.contains("git init"), "{}", run.stderr);
+    assert_eq!(f.run(&["build", "--root", "clone"]).code, 0);
+
+    for (rel, text) in [
+        ("gitignored/.gitignore", "/target/\n"),
+        ("notes/notes.txt", "mine\n"),
+        ("half/content/_index.md", "---\ntitle: Mine\n---\n"),
+    ] {
+        f.write(rel, text);
+        let (dir, name) = rel.split_once('/').expect("a folder");
+        let run = f.run(&["init", dir]);
+        assert_eq!(run.code, 2, "{rel}: {}", run.stderr);
+        let top = name.split('/').next().expect("a name");
+        assert!(
+            run.stderr
+                .contains(&format!("`{dir}` is not empty: it holds `{top}`")),
+            "{rel}: {}",
+            run.stderr
+        );
+        assert_eq!(f.read(rel), text, "{rel} is left as it was");
+        assert!(!f.path(&format!("{dir}/book.toml")).exists());
+    }
+}
+
 #[test]
 fn site_static_files_are_copied_and_win_over_the_theme() {
     let f = Fixture::bilingual();
