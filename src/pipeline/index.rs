@@ -61,6 +61,11 @@ pub struct Section {
     pub pages: Vec<PageId>,
     /// The direct subsections in this language.
     pub subsections: Vec<SectionId>,
+    /// How its list is ordered: its `_index`'s `sort_by`, else the default language's.
+    pub sort_by: SortBy,
+    /// Entries per list page from its `_index`'s `paginate_by`, else the default language's;
+    /// `None` for book.toml's.
+    pub paginate_by: Option<usize>,
 }
 
 index_by!(PageId => Page);
@@ -381,11 +386,7 @@ impl Site {
         let before = list.len();
         list.extend(self.fallbacks(section));
         if list.len() > before {
-            let sort_by = section
-                .source
-                .as_ref()
-                .map_or(SortBy::default(), |s| s.meta.sort_by);
-            sort_pages(&mut list, &self.pages, sort_by);
+            sort_pages(&mut list, &self.pages, section.sort_by);
         }
         list
     }
@@ -488,11 +489,7 @@ impl Site {
         let page = &self.pages[i];
         if let Some(s) = self.section_id(&page.source.section, &page.source.lang) {
             let section = &mut self.sections[s];
-            let sort_by = section
-                .source
-                .as_ref()
-                .map_or(SortBy::default(), |s| s.meta.sort_by);
-            sort_pages(&mut section.pages, &self.pages, sort_by);
+            sort_pages(&mut section.pages, &self.pages, section.sort_by);
         }
         let pages = &self.pages;
         for (kind, slug) in terms {
@@ -551,11 +548,7 @@ fn term_name<'m>(meta: &'m FrontMatter, kind: Taxonomy, slug: &str) -> Option<&'
 /// Sorts every section's pages by the section's `sort_by`.
 fn sort_sections(sections: &mut [Section], pages: &[Page]) {
     for section in sections {
-        let sort_by = section
-            .source
-            .as_ref()
-            .map_or(SortBy::default(), |s| s.meta.sort_by);
-        sort_pages(&mut section.pages, pages, sort_by);
+        sort_pages(&mut section.pages, pages, section.sort_by);
     }
 }
 
@@ -680,7 +673,10 @@ fn place_pages(
 }
 
 /// One section per folder with content (and each of its ancestors) and language. A language
-/// without its own `_index` borrows the default language's title and intro.
+/// without its own `_index` borrows the default language's title and intro; one with its own
+/// takes the list settings (`sort_by`, `paginate_by`) it does not set from the default
+/// language's, since a translation of the intro translates words and should not change how
+/// the section is listed.
 fn make_sections(
     config: &Config,
     pages: &[Page],
@@ -722,7 +718,18 @@ fn make_sections(
                 .as_ref()
                 .and_then(|s| s.meta.title.clone())
                 .unwrap_or_else(|| folder_title(&dir, config, &lang));
+            let own_meta = source.as_ref().map(|s| &s.meta);
+            let default_meta = defaults.get(&dir).map(|s| &s.meta);
+            let sort_by = own_meta
+                .filter(|m| m.key_lines.contains_key("sort_by"))
+                .or(default_meta)
+                .map_or(SortBy::default(), |m| m.sort_by);
+            let paginate_by = own_meta
+                .and_then(|m| m.paginate_by)
+                .or_else(|| default_meta.and_then(|m| m.paginate_by));
             Section {
+                sort_by,
+                paginate_by,
                 path: format!("{}{}", lang_prefix(config, &lang), dir_prefix(&dir)),
                 dir,
                 lang,

@@ -71,6 +71,54 @@ fn sections_and_tags_are_paginated_with_clean_urls() {
     assert!(!sitemap.contains("page/1/"));
 }
 
+/// A translated section intro translates words: how the section is listed (`sort_by`,
+/// `paginate_by`) comes from the default language's `_index.md` unless it says otherwise.
+#[test]
+fn a_translated_section_intro_inherits_the_list_settings() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\nsort_by: date\npaginate_by: 2\n---\n",
+    );
+    f.write("content/guides/_index.ja.md", "---\ntitle: ガイド\n---\n");
+    guides(&f, 5);
+    f.write(
+        "content/guides/guide-1.ja.md",
+        "---\ntitle: ガイド1\ndate: 2026-01-01\nsources:\n  - title: S\n---\n本文。\n",
+    );
+    f.build_ok(&[]);
+    for (en, ja) in [
+        ("public/guides/index.html", "public/ja/guides/index.html"),
+        (
+            "public/guides/page/3/index.html",
+            "public/ja/guides/page/3/index.html",
+        ),
+    ] {
+        assert_eq!(cards(&f.read(en)), cards(&f.read(ja)), "{ja}");
+    }
+    let first = f.read("public/ja/guides/index.html");
+    assert_eq!(cards(&first), 2);
+    // Newest first, as in English.
+    assert!(first.find("Guide 5").expect("5") < first.find("Guide 4").expect("4"));
+    assert!(
+        f.read("public/ja/guides/page/3/index.html")
+            .contains("ガイド1")
+    );
+    assert!(!f.path("public/ja/guides/page/4").exists());
+
+    // Its own settings win.
+    f.write(
+        "content/guides/_index.ja.md",
+        "---\ntitle: ガイド\nsort_by: title\npaginate_by: 3\n---\n",
+    );
+    f.build_ok(&[]);
+    let first = f.read("public/ja/guides/index.html");
+    assert_eq!(cards(&first), 3);
+    assert!(first.find("Guide 2").expect("2") < first.find("Guide 3").expect("3"));
+    assert!(!f.path("public/ja/guides/page/3").exists());
+    assert_eq!(cards(&f.read("public/guides/index.html")), 2);
+}
+
 #[test]
 fn the_home_page_lists_the_newest_guides_not_the_whole_site() {
     let f = Fixture::new();

@@ -9,12 +9,11 @@ use crate::pipeline::render::data::{PagerLink, Paginator};
 /// and the last.
 const PAGER_WINDOW: usize = 2;
 
-/// Entries per list page of `section`: its `_index`'s `paginate_by`, else book.toml's.
+/// Entries per list page of `section`: its `_index`'s `paginate_by` (or the default
+/// language's), else book.toml's.
 pub fn per_page(site: &Site, section: &Section) -> usize {
     section
-        .source
-        .as_ref()
-        .and_then(|s| s.meta.paginate_by)
+        .paginate_by
         .unwrap_or(site.config.paginate_by)
         .max(1)
 }
