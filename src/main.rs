@@ -213,6 +213,24 @@ fn main() -> ExitCode {
         drafts: output.drafts,
         base_url,
     };
+    // Only a command that writes says, when it fails, that it wrote nothing: a listing or a
+    // check never writes, and saying so would suggest it might have.
+    let outcome = match &cli.command {
+        Command::Build { .. }
+        | Command::Watch { .. }
+        | Command::Init { .. }
+        | Command::New { .. } => Some("nothing was written"),
+        Command::Translations {
+            action:
+                Some(
+                    TranslationsAction::Mark { .. }
+                    | TranslationsAction::Export { .. }
+                    | TranslationsAction::Import { .. },
+                ),
+            ..
+        } => Some("nothing was written"),
+        _ => None,
+    };
     let (root, result) = match cli.command {
         Command::Build {
             site,
@@ -313,7 +331,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let style = tebiki::diag::Style::for_stream(&std::io::stderr());
-            eprintln!("{}", e.render(&root, Some("nothing was written"), style));
+            eprintln!("{}", e.render(&root, outcome, style));
             ExitCode::from(e.exit_code() as u8)
         }
     }

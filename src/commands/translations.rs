@@ -69,9 +69,33 @@ pub struct Entry {
     pub draft: bool,
 }
 
+/// The front matter keys the listing shows or decides a status by: an error in one of them
+/// (a `draft: yes`, a `translated_from` that is a number) would make the listing wrong.
+const LISTED_KEYS: &[&str] = &["title", "date", "updated", "draft", "translated_from"];
+
 /// The status of every translation in the site at `root`, for every non-default language
 /// or only `only`. Entries are ordered by language, then sections, pages and terms by key.
+/// Any error in the content's files is an error here, sorted as `check` sorts them.
 pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
+    entries(root, only, true).map(|(entries, _)| entries)
+}
+
+/// [`report`], going on past errors that do not change it: an error that leaves a file out
+/// of the listing or is in a key it shows (`title`, `date`, `updated`, `draft`,
+/// `translated_from`) stops it (sorted, as `check` sorts them);
+/// the others (a `weight` that is not a number, an unknown key) are returned beside the
+/// entries, sorted, for the listing to show after itself. A translator should see where a
+/// translation stands whatever typo another page holds; `check` and `build` fail on it.
+pub fn listing(root: &Path, only: Option<&str>) -> Result<(Vec<Entry>, Vec<Diagnostic>), Error> {
+    entries(root, only, false)
+}
+
+/// [`listing`], or with `strict` [`report`]: stopped by any error.
+fn entries(
+    root: &Path,
+    only: Option<&str>,
+    strict: bool,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>), Error> {
     let config = config::load(root).map_err(Error::Content)?;
     let languages: Vec<&str> = config
         .languages
@@ -95,11 +119,34 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
     // Drafts are loaded too: a draft original is not reported, a draft translation is missing.
     let Reported {
         value: loaded,
-        diagnostics,
+        mut diagnostics,
     } = load::load(root, &config, true);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    crate::diag::sort(&mut diagnostics);
+    let key_lines: BTreeMap<&str, Vec<usize>> = loaded
+        .sources
+        .iter()
+        .map(|s| {
+            let lines = LISTED_KEYS
+                .iter()
+                .filter_map(|k| s.meta.key_lines.get(*k).copied())
+                .collect();
+            (s.file.as_str(), lines)
+        })
+        .collect();
+    // A file left out (no key lines: it was not loaded) or an error at a listed key's line.
+    let stops = |d: &Diagnostic| {
+        d.is_error()
+            && (strict
+                || key_lines
+                    .get(d.file.as_str())
+                    .is_none_or(|lines| lines.contains(&d.line)))
+    };
+    if diagnostics.iter().any(stops) {
+        // Strict: every problem; else those that stop it, the others being beside the point.
+        diagnostics.retain(|d| d.is_error() && (strict || stops(d)));
         return Err(Error::Content(diagnostics));
     }
+    let others = diagnostics;
     let mut by_key: BTreeMap<(bool, &str), BTreeMap<&str, &SourceFile>> = BTreeMap::new();
     for s in &loaded.sources {
         by_key
@@ -166,7 +213,7 @@ pub fn report(root: &Path, only: Option<&str>) -> Result<Vec<Entry>, Error> {
             });
         }
     }
-    Ok(entries)
+    Ok((entries, others))
 }
 
 /// A glossary term as far as translation status needs it: its id, its name in the default
@@ -185,6 +232,8 @@ fn glossary_terms(root: &Path, config: &Config) -> Result<Vec<GlossaryTerm>, Err
         diagnostics,
     } = crate::pipeline::glossary::load(root, config);
     if diagnostics.iter().any(Diagnostic::is_error) {
+        let mut diagnostics = diagnostics;
+        crate::diag::sort(&mut diagnostics);
         return Err(Error::Content(diagnostics));
     }
     let mut terms: Vec<GlossaryTerm> = glossary
@@ -533,9 +582,10 @@ fn stage(path: &Path, text: &str) -> std::io::Result<(PathBuf, PathBuf)> {
 }
 
 /// `tebiki translations`: prints the report in `format`; with `strict`, exits 1 when a
-/// translation is stale or missing.
+/// translation is stale or missing. Errors that do not change the listing are printed after
+/// it, on stderr, and do not change the exit code: `check` and `build` are the gates for them.
 pub fn run(root: &Path, lang: Option<&str>, format: Format, strict: bool) -> Result<u8, Error> {
-    let entries = report(root, lang)?;
+    let (entries, others) = listing(root, lang)?;
     match format {
         Format::Json => match serde_json::to_string_pretty(&entries) {
             Ok(json) => println!("{json}"),
@@ -543,10 +593,30 @@ pub fn run(root: &Path, lang: Option<&str>, format: Format, strict: bool) -> Res
         },
         Format::Text => print!("{}", render_text(&entries)),
     }
+    print_unrelated(root, &others, "the listing");
     let behind = entries
         .iter()
         .any(|e| matches!(e.status, Status::Stale | Status::Missing));
     Ok(u8::from(strict && behind))
+}
+
+/// Prints on stderr the errors of `others`, sorted, that did not change `what` a read-only
+/// command showed, and says so: they are not its to fail on, but the writer should see them.
+pub(crate) fn print_unrelated(root: &Path, others: &[Diagnostic], what: &str) {
+    let errors: Vec<&Diagnostic> = others.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return;
+    }
+    let style = crate::diag::Style::for_stream(&std::io::stderr());
+    let mut sources = crate::diag::Sources::new(root);
+    for d in &errors {
+        eprintln!("{}", d.render_in(&mut sources, style));
+    }
+    let (these, them) = match errors.len() {
+        1 => ("this error does", "it"),
+        _ => ("these errors do", "them"),
+    };
+    eprintln!("note: {these} not change {what}; `tebiki check` and `tebiki build` fail on {them}");
 }
 
 /// `tebiki translations mark`: marks the files and lists what changed.

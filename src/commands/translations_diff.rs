@@ -24,6 +24,9 @@ pub struct SourceDiff {
     pub to: String,
     /// The unified diff; empty when the source has not changed.
     pub diff: String,
+    /// Errors in the translation's front matter that do not concern `translated_from`, sorted:
+    /// the diff is right whatever they are, and `check` fails on them.
+    pub others: Vec<Diagnostic>,
 }
 
 /// Diffs the source of translation `file` from the version it records to the working tree.
@@ -36,11 +39,15 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
         .map_err(|e| Error::io(&root.join(&pair.file), e))?;
     let split = frontmatter::split_checked(&text)
         .map_err(|e| Error::Content(vec![e.diagnostic(&pair.file)]))?;
-    let (meta, errors) = frontmatter::parse(&split, &pair.file, pair.kind);
-    if !errors.is_empty() {
+    let (meta, mut errors) = frontmatter::parse(&split, &pair.file, pair.kind);
+    crate::diag::sort(&mut errors);
+    let line = meta.key_lines.get("translated_from").copied().unwrap_or(1);
+    if errors
+        .iter()
+        .any(|e| e.code == Code::FrontMatter || e.line == line)
+    {
         return Err(Error::Content(errors));
     }
-    let line = meta.key_lines.get("translated_from").copied().unwrap_or(1);
     let fail = |message: String, suggestion: &str| {
         Error::Content(vec![
             Diagnostic::error(Code::TranslationDiff, &pair.file, message)
@@ -75,6 +82,7 @@ pub fn diff(root: &Path, file: &Path) -> Result<SourceDiff, Error> {
         from: from.clone(),
         to: to.clone(),
         diff: String::new(),
+        others: errors,
     };
     if now.is(&from) {
         return Ok(result);
@@ -169,5 +177,6 @@ pub fn run(root: &Path, file: &Path) -> Result<u8, Error> {
     } else {
         print!("{}", d.diff);
     }
+    crate::commands::translations::print_unrelated(root, &d.others, "the diff");
     Ok(0)
 }

@@ -682,3 +682,108 @@ fn a_checkout_with_crlf_line_ends_agrees_with_one_with_lf() {
     mark_ok(&f, &["content/guides/ai-act.ja.md"]);
     assert!(f.read("content/guides/ai-act.ja.md").contains(&lf_version));
 }
+
+/// `translations` only reads: a typo in another page's `weight` does not hide where the
+/// translations stand, its errors come sorted as `check` sorts them, and nothing claims that
+/// something was or was not written. An error in what the listing shows stops it.
+#[test]
+fn the_listing_goes_on_past_errors_that_do_not_change_it() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/typo.md",
+        "---\ntitle: Typo\nweight: \"heavy\"\ntags: 7\nglossary: \"maybe\"\nsumary: A typo.\n---\nText.\n",
+    );
+    let run = f.run(&["translations"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("guides/typo.md"), "{}", run.stdout);
+    assert!(run.stdout.contains("ja: "), "{}", run.stdout);
+    let at = |line: usize| {
+        run.stderr
+            .find(&format!("content/guides/typo.md:{line}:"))
+            .unwrap_or_else(|| panic!("line {line}: {}", run.stderr))
+    };
+    assert!(
+        at(3) < at(4) && at(4) < at(5) && at(5) < at(6),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "note: these errors do not change the listing; `tebiki check` and `tebiki build` fail on them"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("written"), "{}", run.stderr);
+    // JSON on stdout stays a document; the errors go to stderr.
+    let run = f.run(&["translations", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str::<serde_json::Value>(&run.stdout).expect("JSON");
+    // --strict still exits on the statuses alone: the typo page is untranslated.
+    assert_eq!(f.run(&["translations", "--strict"]).code, 1);
+
+    // A draft the listing cannot read would be listed wrongly: that stops it, sorted.
+    f.write(
+        "content/guides/ai-act.ja.md",
+        "---\ntitle: AI推進法\ntranslated_from: 1234\ndraft: \"no\"\n---\n本文。\n",
+    );
+    let run = f.run(&["translations"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let version = run
+        .stderr
+        .find("content/guides/ai-act.ja.md:3:")
+        .expect("translated_from");
+    let draft = run
+        .stderr
+        .find("content/guides/ai-act.ja.md:4:")
+        .expect("draft");
+    assert!(version < draft, "{}", run.stderr);
+    assert!(!run.stderr.contains("typo.md"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("error: 2 errors found\n"),
+        "{}",
+        run.stderr
+    );
+
+    // `diff` reads too: when it cannot help, it says so without "nothing was written".
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.ends_with("found\n"), "{}", run.stderr);
+    assert!(!run.stderr.contains("written"), "{}", run.stderr);
+}
+
+/// `diff` shows what changed in the source whatever typo the translation holds elsewhere, and
+/// names the typo after it.
+#[test]
+fn diff_goes_on_past_errors_that_do_not_concern_the_version() {
+    let f = Fixture::bilingual();
+    git_init(&f);
+    git(&f, &["add", "-A"]);
+    git(&f, &["commit", "-qm", "first"]);
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    let marked = f.read("content/guides/ai-act.ja.md");
+    f.write(
+        "content/guides/ai-act.ja.md",
+        &marked.replacen("---\n", "---\nweight: \"heavy\"\n", 1),
+    );
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("A headquarters.", "A headquarters, chaired by the PM."),
+    );
+    let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("+A headquarters, chaired by the PM."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("content/guides/ai-act.ja.md:2:")
+            && run
+                .stderr
+                .contains("note: this error does not change the diff"),
+        "{}",
+        run.stderr
+    );
+}
