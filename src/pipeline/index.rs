@@ -233,10 +233,15 @@ impl Site {
     /// When a page was last updated, as readers are told: its `updated`, else (with
     /// `[build] git_dates`) the last commit of its file when later than `date`.
     pub fn updated(&self, page: &Page) -> Option<Date> {
-        let meta = page.meta();
+        self.updated_source(&page.source)
+    }
+
+    /// [`Site::updated`] of any content file, a section's `_index` included.
+    pub fn updated_source(&self, source: &SourceFile) -> Option<Date> {
+        let meta = &source.meta;
         meta.updated.or_else(|| {
             self.git_dates
-                .get(&page.source.file)
+                .get(&source.file)
                 .copied()
                 .filter(|d| meta.date.is_none_or(|p| *d > p))
         })

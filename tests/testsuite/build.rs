@@ -484,7 +484,7 @@ fn sitemap_feeds_and_tag_pages_name_their_languages() {
     );
     // And says where it goes: the list, not the home page.
     assert!(
-        act.contains("title=\"Not in 日本語: goes to the 日本語 list\""),
+        act.contains("title=\"Not available (日本語): goes to the list instead\""),
         "{act}"
     );
 

@@ -193,7 +193,7 @@ fn links_follow_the_readers_language_and_fall_back_with_a_badge() {
     );
     assert!(
         ja.contains(
-            "<a href=\"https://example.org/guides/english-only/#scope\" hreflang=\"en\">英語のみ</a> <span class=\"lang-badge\" title=\"未翻訳のためEnglishの原文を表示しています\"><span lang=\"en\">English</span></span>"
+            "<a href=\"https://example.org/guides/english-only/#scope\" hreflang=\"en\">英語のみ</a> <span class=\"lang-badge\" title=\"未翻訳のため原文（English）を表示しています\"><span lang=\"en\">English</span></span>"
         ),
         "{ja}"
     );

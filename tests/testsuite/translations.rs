@@ -458,11 +458,31 @@ fn stale_translation_shows_a_notice_in_its_language() {
     assert!(ja.contains("class=\"translation-notice\""), "{ja}");
     assert!(ja.contains("この翻訳は最新ではない可能性があります。"));
     assert!(ja.contains("原文の最終更新日は2026年5月18日です。"));
+    // The language's own name stands apart from the Japanese around it.
     assert!(ja.contains(
-        "<a href=\"https://example.org/guides/ai-act/\" hreflang=\"en\">Englishの原文を読む</a>"
+        "<a href=\"https://example.org/guides/ai-act/\" hreflang=\"en\">原文（English）を読む</a>"
     ));
     let en = f.read("public/guides/ai-act/index.html");
     assert!(!en.contains("translation-notice"));
+
+    // An original with a publication date and no `updated`: the change came later than that
+    // date, so no date is given as its last update.
+    f.write(
+        "content/guides/ai-act.md",
+        &AI_ACT_EN.replace("updated: 2026-05-18\n", ""),
+    );
+    f.build_ok(&[]);
+    let ja = f.read("public/ja/guides/ai-act/index.html");
+    let notice = &ja[ja.find("class=\"translation-notice\"").expect("notice")..];
+    let notice = &notice[..notice.find("</aside>").expect("end")];
+    assert!(
+        notice.contains("翻訳した後に原文が更新されています。</p>"),
+        "{notice}"
+    );
+    assert!(
+        !notice.contains("最終更新日") && !notice.contains("2026"),
+        "{notice}"
+    );
 }
 
 #[test]
@@ -491,10 +511,14 @@ fn stale_translated_section_index_shows_the_notice() {
     assert!(guides.contains("この翻訳は最新ではない可能性があります。"));
     assert!(guides.contains("原文の最終更新日は2026年6月1日です。"));
     assert!(guides.contains(
-        "<a href=\"https://example.org/guides/\" hreflang=\"en\">Englishの原文を読む</a>"
+        "<a href=\"https://example.org/guides/\" hreflang=\"en\">原文（English）を読む</a>"
     ));
     let home = f.read("public/ja/index.html");
     assert!(home.contains("class=\"translation-notice\""), "{home}");
+    assert!(
+        !home.contains("最終更新日"),
+        "no `updated`, no date: {home}"
+    );
     assert!(home.contains("<a href=\"https://example.org/\" hreflang=\"en\">"));
     for out in ["public/index.html", "public/guides/index.html"] {
         assert!(

@@ -13,7 +13,6 @@ use tera::{Context, TeraResult};
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::{Date, TemplateDate};
 use crate::model::frontmatter::FrontMatter;
-use crate::model::translation::last_change;
 use crate::pipeline::glossary;
 use crate::pipeline::ids::{PageId, SectionId, TermId};
 use crate::pipeline::index::{Page, Section, Site, Taxonomy, fallback_slug};
@@ -316,7 +315,7 @@ impl<'a> Contexts<'a> {
                     original_url: site.url(&original.path),
                     original_lang: &original.source.lang,
                     original_title: original.title(),
-                    original_updated: date(site, last_change(original.meta()), lang),
+                    original_updated: date(site, site.updated(original), lang),
                 }
             }),
             changes: meta
@@ -373,13 +372,13 @@ impl<'a> Contexts<'a> {
                 .and_then(|i| site.section_translation_status(i))
                 .and_then(|t| {
                     let original = &site.sections[t.original];
-                    let meta = &original.source.as_ref()?.meta;
+                    let source = original.source.as_ref()?;
                     Some(TranslationData {
                         status: t.status,
                         original_url: site.url(&original.path),
                         original_lang: &original.lang,
                         original_title: &original.title,
-                        original_updated: date(site, last_change(meta), &section.lang),
+                        original_updated: date(site, site.updated_source(source), &section.lang),
                     })
                 }),
         };

@@ -195,7 +195,9 @@ pub struct TranslationData<'a> {
     pub original_url: String,
     pub original_lang: &'a str,
     pub original_title: &'a str,
-    /// The original's `updated`, else its `date`.
+    /// When the original was last updated, as its own page says: its `updated` (or, with
+    /// `[build] git_dates`, its last commit). None rather than its `date`: a publication date
+    /// presented as the last update would date a change made later.
     pub original_updated: Option<TemplateDate>,
 }
 
