@@ -59,9 +59,7 @@ pub fn new(
     url_safe(root, &rel, dir, base, named_lang)?;
     let lang = match (lang, named_lang) {
         (Some(a), Some(b)) if a != b => {
-            return Err(Error::Usage(format!(
-                "`{path}` is named for language `{b}` but --lang is `{a}`"
-            )));
+            return Err(Error::Usage(lang_mismatch(&config, &parsed, a, b)));
         }
         (a, b) => a.or(b).filter(|l| !config.is_default(l)),
     };
@@ -111,6 +109,24 @@ pub fn new(
             lang,
         ),
     }
+}
+
+/// Why `PATH` named for language `named` and `--lang asked` do not go together, and what to
+/// run instead. A translation is always made from the default language's file; a page that
+/// exists only in another language gets its default-language version written, not generated.
+fn lang_mismatch(config: &Config, parsed: &ContentPath<'_>, asked: &str, named: &str) -> String {
+    let original = parsed.key();
+    let file = parsed.file_in(Some(named));
+    let default = &config.default_language;
+    if config.is_default(asked) {
+        return format!(
+            "`{file}` is the `{named}` version of `{original}`, and --lang `{asked}` asks for a translation into the default language; tebiki translates from the default language's file (the original, `{original}`) into the others, not the other way. For a page that exists only in `{named}`, write its `{default}` version yourself: `tebiki new {original}` starts it, and `{file}` is then its translation (run `tebiki translations mark {CONTENT_DIR}/{file}` once they match)"
+        );
+    }
+    format!(
+        "`{file}` is named for language `{named}` but --lang is `{asked}`; a translation is named after its original, the default language's file: `tebiki new {original} --lang {asked}` starts `{}`",
+        parsed.file_in(Some(asked))
+    )
 }
 
 fn declared(config: &Config, lang: &str) -> Result<(), Error> {
@@ -228,9 +244,18 @@ fn translation(
     let source_path = root.join(&source);
     let bytes = match crate::model::read_regular(&source_path) {
         Ok(bytes) => bytes,
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && root.join(CONTENT_DIR).join(target).exists() =>
+        {
+            return Err(Error::Usage(format!(
+                "`{source}` does not exist: `{CONTENT_DIR}/{target}` is a page written only in `{lang}`, and tebiki translates from the default language's file, not into it; to give the page its `{default}` version, write it yourself: `tebiki new {source_rel}` starts it, and `{CONTENT_DIR}/{target}` is then its translation",
+                default = config.default_language
+            )));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
-                "`{source}` does not exist, so there is nothing to translate; create the guide first with `tebiki new {source_rel}`"
+                "`{source}` does not exist, so there is nothing to translate (a translation starts as a copy of its original, the default language's file); create the original first with `tebiki new {source_rel}`, or, for a page written only in `{lang}`, start `{CONTENT_DIR}/{target}` from an archetype: `tebiki new {target} --kind guide`"
             )));
         }
         Err(e) => return Err(Error::io(&source_path, e)),
@@ -497,28 +522,80 @@ fn title_from(slug: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What `tebiki new` tells the writer about the file it made: whether it is a draft, how its
+/// `draft` line is written (`draft: true` in YAML, `draft = true` in TOML), and for a
+/// translation which words it holds to translate (a section intro has no tags or category).
+struct Made {
+    draft: Option<&'static str>,
+    to_translate: String,
+}
+
+impl Made {
+    fn of(text: &str, file: &str) -> Made {
+        use crate::model::frontmatter::{self, Format, Kind};
+        let rel = file
+            .strip_prefix(&format!("{CONTENT_DIR}/"))
+            .unwrap_or(file);
+        let kind = match ContentPath::parse(rel).is_section() {
+            true => Kind::Section,
+            false => Kind::Page,
+        };
+        let Ok(split) = frontmatter::split(text) else {
+            return Made {
+                draft: None,
+                to_translate: "the text".to_string(),
+            };
+        };
+        let (meta, _) = frontmatter::parse(&split, file, kind);
+        let draft = meta.draft.then(|| match split.matter.map(|(f, _)| f) {
+            Some(Format::Toml) => "draft = true",
+            _ => "draft: true",
+        });
+        let mut words: Vec<&str> = ["title", "summary", "tags", "category"]
+            .into_iter()
+            .filter(|k| meta.key_lines.contains_key(*k))
+            .collect();
+        words.push("text");
+        let to_translate = match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!("the {} and {last}", rest.join(", "))
+            }
+            _ => "the text".to_string(),
+        };
+        Made {
+            draft,
+            to_translate,
+        }
+    }
+}
+
 /// `tebiki new`: creates the page and says what to do next.
 pub fn run(root: &Path, path: &str, lang: Option<&str>, kind: Option<&str>) -> Result<u8, Error> {
     let created = new(root, path, lang, kind, Date::today())?;
     // A section intro, or a site's archetype without `draft: true`, is not a draft.
-    let draft = std::fs::read_to_string(root.join(&created.file))
-        .is_ok_and(|text| crate::model::frontmatter::is_draft(&text, &created.file));
-    match (created.translation_of, draft) {
-        (Some((source, version)), true) => eprintln!(
-            "created {} from {source} (version {}), as a draft: translate the title, summary, tags, category and text, then remove `draft: true`",
+    let made = std::fs::read_to_string(root.join(&created.file))
+        .map(|text| Made::of(&text, &created.file))
+        .unwrap_or(Made {
+            draft: None,
+            to_translate: "the text".to_string(),
+        });
+    let words = &made.to_translate;
+    match (created.translation_of, made.draft) {
+        (Some((source, version)), Some(draft)) => eprintln!(
+            "created {} from {source} (version {}), as a draft: translate {words}, then remove `{draft}`",
             created.file,
             &version[..7]
         ),
-        (Some((source, version)), false) => eprintln!(
-            "created {} from {source} (version {}): translate the title, summary, tags, category and text",
+        (Some((source, version)), None) => eprintln!(
+            "created {} from {source} (version {}): translate {words}",
             created.file,
             &version[..7]
         ),
-        (None, true) => eprintln!(
-            "created {}, as a draft: remove `draft: true` to publish it",
+        (None, Some(draft)) => eprintln!(
+            "created {}, as a draft: remove `{draft}` to publish it",
             created.file
         ),
-        (None, false) => eprintln!("created {}", created.file),
+        (None, None) => eprintln!("created {}", created.file),
     }
     Ok(0)
 }

@@ -405,7 +405,7 @@ pub fn pair(root: &Path, config: &Config, file: &Path) -> Result<Pair, Error> {
                 format!("this translation's source `{source}` does not exist"),
             )
             .suggest(format!(
-                "a translation is named after its source: restore `{source}`, or rename this file to `NAME.{lang}.md` beside the source it translates"
+                "a translation is named after its original, the default language's file: restore `{source}`, or rename this file to `NAME.{lang}.md` beside the original it translates; a page written only in `{lang}` has no original, and nothing to mark"
             )),
         ]));
     }

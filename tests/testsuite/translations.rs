@@ -176,7 +176,7 @@ fn mark_refuses_originals_and_orphans_and_writes_nothing() {
     );
     assert!(
         run.stderr
-            .contains("help: a translation is named after its source")
+            .contains("help: a translation is named after its original")
     );
 
     let run = f.run(&["translations", "mark", "content/guides/nothing.ja.md"]);
@@ -434,11 +434,119 @@ fn new_creates_a_draft_guide_and_a_draft_translation() {
     let run = f.run(&["new", "guides/missing.md", "--lang", "ja"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("create the guide first"),
+        run.stderr.contains("create the original first"),
         "{}",
         run.stderr
     );
     assert_eq!(f.run(&["new", "guides/plan.md", "--lang", "ja"]).code, 2);
+}
+
+/// What `new` says names what the file holds, in the file's own syntax: a TOML page's
+/// `draft = true`, no tags or category for a section intro, which has none.
+#[test]
+fn new_names_what_to_translate_and_the_draft_key_as_the_file_writes_them() {
+    let f = Fixture::bilingual();
+    let said = |args: &[&str]| {
+        let mut all = vec!["new"];
+        all.extend_from_slice(args);
+        let run = f.run(&all);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        run.stderr
+    };
+    f.write(
+        "content/guides/toml.md",
+        "+++\ntitle = \"TOML\"\ntags = [\"AI\"]\n+++\nText.\n",
+    );
+    let run = said(&["guides/toml.md", "--lang", "ja"]);
+    assert!(
+        run.contains(
+            "as a draft: translate the title, tags and text, then remove `draft = true`\n"
+        ),
+        "{run}"
+    );
+    assert!(
+        f.read("content/guides/toml.ja.md")
+            .contains("draft = true\n")
+    );
+    f.write("content/guides/plan.md", AI_ACT_EN);
+    let run = said(&["guides/plan.md", "--lang", "ja"]);
+    assert!(
+        run.contains(
+            "translate the title, summary, tags, category and text, then remove `draft: true`\n"
+        ),
+        "{run}"
+    );
+    f.write(
+        "content/briefs/_index.md",
+        "---\ntitle: Briefs\nsummary: Short notes.\nsort_by: date\n---\nIntro.\n",
+    );
+    let run = said(&["briefs/_index.md", "--lang", "ja"]);
+    assert!(
+        run.contains(": translate the title, summary and text, then remove `draft: true`\n"),
+        "{run}"
+    );
+    assert!(!run.contains("tags") && !run.contains("category"), "{run}");
+    f.write(
+        "archetypes/note.md",
+        "+++\ntitle = \"{{ title }}\"\ndraft = true\n+++\nNote.\n",
+    );
+    let run = said(&["guides/note.md", "--kind", "note"]);
+    assert!(
+        run.contains("as a draft: remove `draft = true` to publish it"),
+        "{run}"
+    );
+}
+
+/// A translation is made from the default language's file. Asking for one the other way, or
+/// from an original that is not there, says so and what to do with a page that exists only
+/// in Japanese.
+#[test]
+fn new_explains_that_translations_start_from_the_default_language() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/jaonly.ja.md",
+        "---\ntitle: 日本語のみ\n---\n本文。\n",
+    );
+    let run = f.run(&["new", "guides/jaonly.ja.md", "--lang", "en"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for said in [
+        "`guides/jaonly.ja.md` is the `ja` version of `guides/jaonly.md`",
+        "tebiki translates from the default language's file (the original, `guides/jaonly.md`) into the others",
+        "`tebiki new guides/jaonly.md` starts it",
+    ] {
+        assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains("named for language"), "{}", run.stderr);
+    let run = f.run(&["new", "guides/jaonly.ja.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`content/guides/jaonly.ja.md` is a page written only in `ja`"),
+        "{}",
+        run.stderr
+    );
+    // What it says to run works: the Japanese page becomes the translation of the new one.
+    assert_eq!(f.run(&["new", "guides/jaonly.md"]).code, 0);
+    let written = f
+        .read("content/guides/jaonly.md")
+        .replace("draft: true\n", "");
+    f.write("content/guides/jaonly.md", &written);
+    let entries = json(&f, &[]);
+    assert_eq!(entry(&entries, "guides/jaonly.md")["status"], "untracked");
+
+    let run = f.run(&["new", "guides/fresh.ja.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("for a page written only in `ja`, start `content/guides/fresh.ja.md` from an archetype: `tebiki new guides/fresh.ja.md --kind guide`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        f.run(&["new", "guides/fresh.ja.md", "--kind", "guide"])
+            .code,
+        0
+    );
 }
 
 #[test]
