@@ -315,7 +315,7 @@ mod tests {
     fn a_file_where_a_folder_is_needed_is_reported_once() {
         let site = empty_site();
         let claims = vec![
-            ("atom.xml".to_string(), Claimant::Feed(Feed::Sitemap)),
+            ("atom.xml".to_string(), Claimant::Feed(Feed::Sitemap(0))),
             (
                 "atom.xml/b.png".to_string(),
                 Claimant::File(PathBuf::from("/site/content/atom.xml/b.png")),

@@ -22,7 +22,8 @@ const EPOCH: &str = "1970-01-01T00:00:00Z";
 pub enum Feed<'a> {
     Atom(&'a str),
     SearchIndex(&'a str),
-    Sitemap,
+    /// `sitemap.xml` (0: the whole sitemap, or its index) or `sitemapN.xml` (N ≥ 1).
+    Sitemap(usize),
     Robots,
 }
 
@@ -32,7 +33,7 @@ impl Feed<'_> {
         match self {
             Feed::Atom(_) => "the Atom feed",
             Feed::SearchIndex(_) => "the search index",
-            Feed::Sitemap => "the sitemap",
+            Feed::Sitemap(_) => "the sitemap",
             Feed::Robots => "the robots.txt file",
         }
     }
@@ -58,25 +59,34 @@ pub fn paths(site: &Site) -> Vec<(String, Feed<'_>)> {
             )
         }));
     }
-    paths.push(("sitemap.xml".into(), Feed::Sitemap));
+    paths.push(("sitemap.xml".into(), Feed::Sitemap(0)));
+    paths.extend((1..=sitemap_parts(site)).map(|n| (format!("sitemap{n}.xml"), Feed::Sitemap(n))));
     paths.push(("robots.txt".into(), Feed::Robots));
     paths
 }
 
 /// `(output path, contents)` for every feed and index file of the site, made in parallel.
 pub fn files(site: &Site) -> Vec<(String, String)> {
-    paths(site)
-        .into_par_iter()
-        .map(|(path, feed)| {
-            let text = match feed {
-                Feed::Atom(lang) => atom(site, lang),
-                Feed::SearchIndex(lang) => search_index(site, lang),
-                Feed::Sitemap => sitemap(site),
-                Feed::Robots => robots(site),
-            };
-            (path, text)
-        })
-        .collect()
+    let (mut files, sitemaps) = rayon::join(
+        || {
+            paths(site)
+                .into_par_iter()
+                .filter_map(|(path, feed)| {
+                    let text = match feed {
+                        Feed::Atom(lang) => atom(site, lang),
+                        Feed::SearchIndex(lang) => search_index(site, lang),
+                        // Made at once below: the parts share one list of addresses.
+                        Feed::Sitemap(_) => return None,
+                        Feed::Robots => robots(site),
+                    };
+                    Some((path, text))
+                })
+                .collect::<Vec<_>>()
+        },
+        || sitemaps(site),
+    );
+    files.extend(sitemaps);
+    files
 }
 
 fn robots(site: &Site) -> String {
@@ -97,18 +107,21 @@ pub fn files_after_edit(site: &Site, pages: &[PageId], sitemap: bool) -> Vec<(St
         .collect();
     langs.sort_unstable();
     langs.dedup();
-    paths(site)
+    let mut files: Vec<(String, String)> = paths(site)
         .into_par_iter()
         .filter_map(|(path, feed)| {
             let text = match feed {
                 Feed::Atom(lang) if langs.contains(&lang) => atom(site, lang),
                 Feed::SearchIndex(lang) if langs.contains(&lang) => search_index(site, lang),
-                Feed::Sitemap if sitemap => self::sitemap(site),
                 _ => return None,
             };
             Some((path, text))
         })
-        .collect()
+        .collect();
+    if sitemap {
+        files.extend(sitemaps(site));
+    }
+    files
 }
 
 /// One entry of a feed: a page's publication, or one of its significant updates (a change
@@ -305,37 +318,63 @@ impl serde::Serialize for Url<'_> {
     }
 }
 
-fn sitemap(site: &Site) -> String {
-    let mut xml = Xml::new();
-    xml.open(
-        "urlset",
-        &[
-            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
-            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
-        ],
-    );
+/// Addresses a sitemap file holds at most. The protocol's limits are 50,000 URLs and 50 MB a
+/// file; as Zola does, a site with more addresses than this gets `sitemap.xml` as a sitemap
+/// index naming `sitemap1.xml`, `sitemap2.xml`…, each well inside both limits even with
+/// every address's language alternates.
+const SITEMAP_URLS: usize = 30_000;
+
+/// One address of the sitemap: its path, last change and language versions.
+struct SitemapUrl {
+    path: String,
+    lastmod: Option<String>,
+    alternates: Vec<(String, String)>,
+}
+
+/// How many sitemap files follow the index: 0 when one `sitemap.xml` holds every address.
+fn sitemap_parts(site: &Site) -> usize {
+    let count = sitemap_count(site);
+    if count <= SITEMAP_URLS {
+        0
+    } else {
+        count.div_ceil(SITEMAP_URLS)
+    }
+}
+
+/// The number of addresses [`sitemap_urls`] lists, counted without making them: the output
+/// paths are known before the files are written (and `serve` asks on every edit).
+fn sitemap_count(site: &Site) -> usize {
+    let sections: usize = site
+        .sections
+        .iter()
+        .map(|s| pagination::section_pages(site, s).max(1))
+        .sum();
+    let taxonomies: usize = site
+        .taxonomies
+        .iter()
+        .map(|((kind, lang), terms)| {
+            1 + (0..terms.len())
+                .map(|i| pagination::term_pages(site, *kind, lang, i).max(1))
+                .sum::<usize>()
+        })
+        .sum();
+    let glossary = if site.glossary.is_some() {
+        site.glossary_versions().len()
+    } else {
+        0
+    };
+    sections + taxonomies + glossary + site.pages.len()
+}
+
+/// Every address of the site, with the alternates each page's `<head>` gives.
+fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
+    let mut urls = Vec::with_capacity(sitemap_count(site));
     let mut entry = |path: &str, lastmod: Option<String>, alternates: Vec<(String, String)>| {
-        xml.open("url", &[]);
-        xml.text("loc", &uri(&site.url(path)));
-        if let Some(d) = lastmod {
-            xml.text("lastmod", &d);
-        }
-        // As each page's <head>: `x-default` is the default language's version.
-        let x_default = alternates
-            .iter()
-            .find(|(lang, _)| site.config.is_default(lang))
-            .map(|(_, alt)| ("x-default".to_string(), alt.clone()));
-        for (lang, alt) in alternates.into_iter().chain(x_default) {
-            xml.empty(
-                "xhtml:link",
-                &[
-                    ("rel", "alternate"),
-                    ("hreflang", &lang),
-                    ("href", &uri(&site.url(&alt))),
-                ],
-            );
-        }
-        xml.close("url");
+        urls.push(SitemapUrl {
+            path: path.to_string(),
+            lastmod,
+            alternates,
+        });
     };
     for section in &site.sections {
         let alternates = site
@@ -395,6 +434,127 @@ fn sitemap(site: &Site) -> String {
         let lastmod = site.updated(page).or(page.meta().date).map(|d| d.iso());
         entry(&page.path, lastmod, alternates);
     }
+    debug_assert_eq!(urls.len(), sitemap_count(site), "sitemap_count is off");
+    urls
+}
+
+/// `(output path, contents)` of the sitemap: one `sitemap.xml`, or an index and its parts.
+fn sitemaps(site: &Site) -> Vec<(String, String)> {
+    let urls = sitemap_urls(site);
+    let default = site.config.default_language.as_str();
+    let url = |path: &str| uri(&site.url(path));
+    split_sitemap(&urls, SITEMAP_URLS, default, &url)
+}
+
+/// The sitemap files of `urls`, at most `per_file` addresses a file. `url` makes an output
+/// path absolute.
+fn split_sitemap(
+    urls: &[SitemapUrl],
+    per_file: usize,
+    default_lang: &str,
+    url: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    if urls.len() <= per_file {
+        return vec![("sitemap.xml".into(), urlset(urls, default_lang, url))];
+    }
+    let mut files = Vec::new();
+    let mut index = Xml::new();
+    index.open(
+        "sitemapindex",
+        &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+    );
+    for (i, part) in urls.chunks(per_file).enumerate() {
+        let name = format!("sitemap{}.xml", i + 1);
+        index.open("sitemap", &[]);
+        index.text("loc", &url(&name));
+        index.close("sitemap");
+        files.push((name, urlset(part, default_lang, url)));
+    }
+    index.close("sitemapindex");
+    files.insert(0, ("sitemap.xml".into(), index.finish()));
+    files
+}
+
+/// A `<urlset>` of `urls`.
+fn urlset(urls: &[SitemapUrl], default_lang: &str, url: &dyn Fn(&str) -> String) -> String {
+    let mut xml = Xml::new();
+    xml.open(
+        "urlset",
+        &[
+            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
+            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
+        ],
+    );
+    for entry in urls {
+        xml.open("url", &[]);
+        xml.text("loc", &url(&entry.path));
+        if let Some(d) = &entry.lastmod {
+            xml.text("lastmod", d);
+        }
+        // As each page's <head>: `x-default` is the default language's version.
+        let x_default = entry
+            .alternates
+            .iter()
+            .find(|(lang, _)| lang == default_lang)
+            .map(|(_, alt)| ("x-default", alt.as_str()));
+        let alternates = entry
+            .alternates
+            .iter()
+            .map(|(l, p)| (l.as_str(), p.as_str()));
+        for (lang, alt) in alternates.chain(x_default) {
+            xml.empty(
+                "xhtml:link",
+                &[
+                    ("rel", "alternate"),
+                    ("hreflang", lang),
+                    ("href", &url(alt)),
+                ],
+            );
+        }
+        xml.close("url");
+    }
     xml.close("urlset");
     xml.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(path: &str, lang: &str) -> SitemapUrl {
+        SitemapUrl {
+            path: path.to_string(),
+            lastmod: None,
+            alternates: vec![(lang.to_string(), path.to_string())],
+        }
+    }
+
+    #[test]
+    fn a_sitemap_over_the_limit_becomes_an_index_of_parts() {
+        let absolute = |path: &str| format!("https://example.org/{path}");
+        let urls = [url("a/", "en"), url("b/", "en"), url("ja/c/", "ja")];
+        let one = split_sitemap(&urls, 3, "en", &absolute);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert_eq!(one[0].1.matches("<url>").count(), 3);
+
+        let parts = split_sitemap(&urls, 2, "en", &absolute);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap1.xml", "sitemap2.xml"]);
+        let index = &parts[0].1;
+        assert!(
+            index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">")
+        );
+        assert!(index.contains("<loc>https://example.org/sitemap1.xml</loc>"));
+        assert!(index.contains("<loc>https://example.org/sitemap2.xml</loc>"));
+        assert_eq!(parts[1].1.matches("<url>").count(), 2);
+        assert_eq!(parts[2].1.matches("<url>").count(), 1);
+        // Each part keeps its addresses' alternates, `x-default` the default language's.
+        assert!(
+            parts[1]
+                .1
+                .contains("hreflang=\"x-default\" href=\"https://example.org/a/\"")
+        );
+        assert!(!parts[2].1.contains("x-default"));
+    }
 }
