@@ -8,6 +8,7 @@ use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::config::{self, Config};
 use crate::model::content_path::{self, is_ignored_in_static};
+use crate::pipeline::aliases;
 use crate::pipeline::claims::{self, Claimant};
 use crate::pipeline::feeds;
 use crate::pipeline::glossary;
@@ -381,10 +382,13 @@ pub fn copied_files(site: &Site, theme: Option<&Theme>) -> Result<Vec<(String, C
     Ok(files)
 }
 
-/// Writes the feeds, search indexes, sitemap and robots.txt; returns the full-text search
+/// Writes the feeds, search indexes, sitemap, robots.txt and the aliases' redirect pages; returns the full-text search
 /// index (`None` when `[search] enabled = false`), which `serve` keeps to update after edits.
 pub fn write_feeds(site: &Site, sink: &dyn Sink) -> Result<Option<SearchIndex>, Error> {
-    stage("feeds", || put_all(sink, feeds::files(site)))?;
+    stage("feeds", || {
+        put_all(sink, feeds::files(site))?;
+        put_all(sink, aliases::files(site))
+    })?;
     if !site.config.search {
         return Ok(None);
     }

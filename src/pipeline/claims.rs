@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::diag::{Code, Diagnostic, display_path};
 use crate::error::Error;
+use crate::pipeline::aliases;
 use crate::pipeline::build;
 use crate::pipeline::feeds::{self, Feed};
 use crate::pipeline::index::{Page, Section, Site, Taxonomy, TaxonomyTerm};
@@ -21,6 +22,8 @@ use crate::pipeline::theme::Theme;
 #[derive(Debug, Clone)]
 pub enum Claimant<'a> {
     Page(&'a Page),
+    /// An earlier address of the page (`aliases`), at the line that gives it.
+    Alias(&'a Page, usize),
     Section(&'a Section),
     TaxonomyList(Taxonomy),
     TaxonomyTerm(Taxonomy, &'a TaxonomyTerm),
@@ -53,6 +56,13 @@ impl Claimant<'_> {
                 Described {
                     text: format!("the page {file}:{line}"),
                     place: Some((file, line)),
+                }
+            }
+            Claimant::Alias(page, line) => {
+                let file = page.source.file.clone();
+                Described {
+                    text: format!("an alias of the page {file}:{line}"),
+                    place: Some((file, *line)),
                 }
             }
             Claimant::Section(section) => match &section.source {
@@ -128,7 +138,8 @@ pub fn check(site: &Site, theme: Option<&Theme>) -> Result<Vec<Diagnostic>, Erro
     if site.config.search {
         claims.push((search::manifest_path(), full_text.clone()));
     }
-    let mut errors = conflicts(site, &claims);
+    let mut errors = aliases::check(site);
+    errors.extend(conflicts(site, &claims));
     // The index's shards and result files are numbered by the build: every path in their
     // folders is theirs.
     if site.config.search {
@@ -179,6 +190,7 @@ pub fn generated_file(site: &Site, path: &str) -> bool {
     path == "404.html"
         || (site.config.search && search::owns_folder_of(path))
         || feeds::paths(site).iter().any(|(p, _)| p == path)
+        || aliases::paths(site).iter().any(|(p, _, _)| p == path)
 }
 
 /// The pages, lists and feeds the build writes, with what writes each.
@@ -188,6 +200,11 @@ fn generated(site: &Site) -> Vec<(String, Claimant<'_>)> {
         feeds::paths(site)
             .into_iter()
             .map(|(path, feed)| (path, Claimant::Feed(feed))),
+    );
+    claims.extend(
+        aliases::paths(site)
+            .into_iter()
+            .map(|(path, i, line)| (path, Claimant::Alias(&site.pages[i], line))),
     );
     claims
 }

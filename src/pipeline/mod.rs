@@ -6,6 +6,7 @@
 //! two of them write one output path. [`build`] runs them in order. [`ids`] types the indices
 //! of pages, sections, glossary terms and search documents that pass between them.
 
+pub mod aliases;
 pub mod build;
 pub mod claims;
 pub mod escape;

@@ -371,7 +371,10 @@ impl Preview {
             && new.meta.draft == old.draft
             && new.meta.template.as_ref().map(|t| &t.value)
                 == old.template.as_ref().map(|t| &t.value)
-            && values(&new.meta.related) == values(&old.related);
+            && values(&new.meta.related) == values(&old.related)
+            && values(&new.meta.aliases) == values(&old.aliases)
+            // An alias's redirect page shows the page's title.
+            && (old.aliases.is_empty() || new.meta.title == old.title);
         if !same_frame {
             return None;
         }

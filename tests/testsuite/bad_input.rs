@@ -778,14 +778,17 @@ fn keys_from_hugo_and_zola_say_what_tebiki_calls_them() {
     let f = Fixture::bilingual();
     f.write(
         "content/guides/hugo.md",
-        "---\ntitle: From Hugo\nDescription: The standfirst.\nlastMod: 2026-01-02\naliases: [/old/]\ncategory: [Policy, Energy]\n---\nText.\n",
+        "---\ntitle: From Hugo\nDescription: The standfirst.\nlastMod: 2026-01-02\nredirect_to: /new/\ncategory: [Policy, Energy]\n---\nText.\n",
     );
     let stderr = f.build_err();
     // Hugo reads keys in any case.
     for (key, help) in [
         ("Description", "write it as `summary`"),
         ("lastMod", "write it as `updated`"),
-        ("aliases", "tebiki writes no redirects"),
+        (
+            "redirect_to",
+            "list this address under `aliases` in the page it should lead to",
+        ),
     ] {
         assert!(
             stderr.contains(&format!("unknown key `{key}`")) && stderr.contains(help),

@@ -708,3 +708,51 @@ fn a_language_writes_dates_by_its_own_format_and_month_names() {
         "{stderr}"
     );
 }
+
+#[test]
+fn aliases_redirect_earlier_addresses_to_the_page() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replacen(
+            "---\n",
+            "---\naliases: [\"/policy/ai-act/\", \"/old/ai-act.html\", \"/guides/%E6%97%A7/\"]\n",
+            1,
+        ),
+    );
+    f.build_ok(&[]);
+    let redirect = f.read("public/policy/ai-act/index.html");
+    for want in [
+        "<html lang=\"en\">",
+        "<meta name=\"robots\" content=\"noindex\">",
+        "<link rel=\"canonical\" href=\"https://example.org/guides/ai-act/\">",
+        "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/guides/ai-act/\">",
+    ] {
+        assert!(redirect.contains(want), "missing {want} in {redirect}");
+    }
+    assert!(f.path("public/old/ai-act.html").is_file());
+    assert!(f.path("public/guides/旧/index.html").is_file());
+    // Redirects are not addresses of their own for search engines.
+    assert!(!f.read("public/sitemap.xml").contains("policy/ai-act"));
+
+    // An alias that takes another page's address, or leaves the output, is an error at its line.
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replacen(
+            "---\n",
+            "---\naliases: [\"/guides/\", \"/../up/\"]\n",
+            1,
+        ),
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains(
+            "error[output-collision]: `guides/index.html` would be written twice in the output"
+        ) && stderr.contains("an alias of the page content/guides/ai-act.md:2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[bad-slug]: the alias `/../up/` has the part `..`, which cannot be a file or folder name\n --> content/guides/ai-act.md:2:1"),
+        "{stderr}"
+    );
+}

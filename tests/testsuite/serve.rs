@@ -615,7 +615,7 @@ pub(crate) fn equivalence_site() -> Fixture {
     // Lists the act as related without linking to it.
     f.write(
         "content/guides/companion.md",
-        "---\ntitle: Companion\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\n---\nA companion.\n",
+        "---\ntitle: Companion\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\naliases: [\"/old/companion/\"]\n---\nA companion.\n",
     );
     // Long enough for `serve` to keep its Markdown packed: it is rendered again from that when
     // the act's front matter or the glossary changes.
@@ -867,6 +867,15 @@ pub(crate) fn equivalence_steps() -> Vec<(&'static str, Step)> {
                 f.write(
                     "themes/default/templates/404.html",
                     "{% extends \"base.html\" %}{% block content %}<p>Lost.</p>{% endblock content %}",
+                )
+            }),
+        ),
+        (
+            "the title of a page with an alias edited, and the alias moved",
+            Box::new(|f: &Fixture| {
+                f.write(
+                    "content/guides/companion.md",
+                    "---\ntitle: The Companion\ntags: [\"Plans\"]\nrelated: [\"guides/ai-act.md\"]\naliases: [\"/older/companion.html\"]\n---\nA companion.\n",
                 )
             }),
         ),

@@ -32,6 +32,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "category",
     "sources",
     "related",
+    "aliases",
     "slug",
     "weight",
     "draft",
@@ -75,12 +76,8 @@ const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
         "write the last part as `slug`; the folder gives the rest of the address",
     ),
     (
-        "aliases",
-        "tebiki writes no redirects: set them up at the host (netlify.toml `[[redirects]]`, say)",
-    ),
-    (
         "redirect_to",
-        "tebiki writes no redirects: set them up at the host (netlify.toml `[[redirects]]`, say)",
+        "list this address under `aliases` in the page it should lead to, which then gets a redirect page here",
     ),
     (
         "page_template",
@@ -268,6 +265,9 @@ pub struct FrontMatter {
     pub category: Option<String>,
     pub sources: Vec<Citation>,
     pub related: Vec<AtLine<String>>,
+    /// Earlier addresses of the page, from the site's root: each gets a page that redirects
+    /// here.
+    pub aliases: Vec<AtLine<String>>,
     pub slug: Option<AtLine<String>>,
     pub weight: i64,
     pub draft: bool,
@@ -429,6 +429,18 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                         .collect()
                 }
                 None => wrong("a list of content paths, such as [\"guides/ai-act.md\"]"),
+            },
+            "aliases" => match string_list(value) {
+                Some(list) => {
+                    fm.aliases = list
+                        .into_iter()
+                        .map(|value| AtLine {
+                            line: lines.value(&value, line).unwrap_or(line),
+                            value,
+                        })
+                        .collect()
+                }
+                None => wrong("a list of earlier addresses, such as [\"/old/ai-act/\"]"),
             },
             "slug" => match string(value) {
                 Some(s) => fm.slug = Some(AtLine { value: s, line }),
