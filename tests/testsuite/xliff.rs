@@ -883,3 +883,115 @@ fn a_quotes_marks_stay_around_escapes_and_hard_breaks() {
     );
     f.build_ok(&[]);
 }
+
+/// Runs `export --lang ja -o FILE PATHS` over `existing` and returns the run.
+fn export_over(f: &Fixture, file: &str, existing: &str, paths: &[&str]) -> crate::common::Run {
+    f.write(file, existing);
+    let mut args = vec!["translations", "export", "--lang", "ja", "-o", file];
+    args.extend_from_slice(paths);
+    f.run(&args)
+}
+
+#[test]
+fn export_refuses_xliff_it_did_not_write_or_for_another_language() {
+    let f = site();
+    let ours = export(&f, &[]);
+    let v12 = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n <file original=\"m.po\" source-language=\"en\" target-language=\"de\" datatype=\"po\">\n  <body><trans-unit id=\"1\"><source>Hello</source><target>Hallo</target></trans-unit></body>\n </file>\n</xliff>\n";
+    let other = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.1\" srcLang=\"en\" trgLang=\"de\">\n<file id=\"f\"><unit id=\"u\"><segment><source>Hello</source><target>Hallo</target></segment></unit></file>\n</xliff>\n";
+    let for_de = ours.replacen("trgLang=\"ja\"", "trgLang=\"de\"", 1);
+    for (existing, says) in [
+        (v12, "it is an XLIFF 1.2 file that tebiki did not write"),
+        (other, "it is an XLIFF 2.1 file that tebiki did not write"),
+        (for_de.as_str(), "it is an export for `de`, not for `ja`"),
+    ] {
+        let run = export_over(&f, "messages.xlf", existing, &[]);
+        assert_eq!(run.code, 2, "{says}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("refusing to write over `messages.xlf`: {says}"))
+                && run.stderr.contains("name a new file with -o, such as `ja.xlf`"),
+            "{says}: {}",
+            run.stderr
+        );
+        assert_eq!(f.read("messages.xlf"), existing);
+    }
+}
+
+#[test]
+fn export_refuses_an_export_a_translator_has_worked_on() {
+    let f = site();
+    let untouched = export(&f, &["guides/plan.md", "guides/ai-act.md"]);
+    assert!(untouched.contains(" tbk:digest=\""), "{untouched}");
+    let says = "refusing to write over `out.xlf`: it is an export for `ja` that has been worked on since tebiki wrote it";
+    let first_target = untouched.find("<target").expect("a target");
+    let returned = [
+        // Targets filled in.
+        fill(&untouched),
+        // An offered target changed.
+        untouched.replacen("主な日付</target>", "重要な日付</target>", 1),
+        // An offered target confirmed by a reviewer.
+        {
+            let seg = untouched[..first_target].rfind("<segment").expect("segment");
+            let close = seg + untouched[seg..].find('>').expect(">");
+            format!(
+                "{}<segment state=\"final\"{}",
+                &untouched[..seg],
+                &untouched[close..]
+            )
+        },
+    ];
+    for existing in &returned {
+        assert_ne!(existing, &untouched);
+        let run = export_over(&f, "out.xlf", existing, &[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("import it first (`tebiki translations import out.xlf`), delete it if that work is not wanted, or name a new file with -o"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(&f.read("out.xlf"), existing);
+    }
+    // The reviewer's state is named.
+    let run = export_over(&f, "out.xlf", &returned[2], &[]);
+    assert!(run.stderr.contains("has a target marked `final`"), "{}", run.stderr);
+
+    // An untouched export is replaced, also when the translation changed since it was written.
+    f.write("out.xlf", &untouched);
+    f.write(
+        "content/guides/ai-act.ja.md",
+        &crate::common::AI_ACT_JA.replace("主な日付", "重要な日付"),
+    );
+    let again = export(&f, &["guides/plan.md", "guides/ai-act.md"]);
+    assert!(again.contains("重要な日付</target>"), "{again}");
+}
+
+/// An export written before exports recorded their digest is replaced only when each of its
+/// targets is the one written now and none is confirmed.
+#[test]
+fn export_replaces_an_older_export_only_when_its_targets_are_tebikis() {
+    let f = site();
+    let current = export(&f, &["guides/ai-act.md"]);
+    let digest_at = current.find(" tbk:digest=\"").expect("digest");
+    let older = format!(
+        "{}{}",
+        &current[..digest_at],
+        &current[digest_at + " tbk:digest=\"".len() + 40 + 1..]
+    );
+    assert!(!older.contains("digest"), "{older}");
+    let edited = older.replacen("主な日付</target>", "重要な日付</target>", 1);
+    let run = export_over(&f, "out.xlf", &edited, &["guides/ai-act.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "unit `u2` of `content/guides/ai-act.md` has a target that tebiki did not write"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read("out.xlf"), edited);
+    let run = export_over(&f, "out.xlf", &older, &["guides/ai-act.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(f.read("out.xlf"), current);
+}

@@ -1,10 +1,9 @@
 //! `tebiki translations export`: the pages to translate, as XLIFF.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::Path;
 
-use super::{TEBIKI_NS, XLIFF_NS, parse_bytes, parse_file};
+use super::{TEBIKI_NS, XLIFF_NS, parse_bytes, parse_file, replace};
 use crate::commands::translations::report;
 use crate::commands::xliff::segments::{Tok, Unit, units};
 use crate::error::Error;
@@ -116,11 +115,14 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
         )));
     }
     let glossary = glossary::load(root, &config).value;
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"{XLIFF_NS}\" xmlns:tbk=\"{TEBIKI_NS}\" version=\"2.1\" srcLang=\"{}\" trgLang=\"{}\">\n",
-        attr(&config.default_language),
-        attr(lang)
-    );
+    let root_element = |digest: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"{XLIFF_NS}\" xmlns:tbk=\"{TEBIKI_NS}\" version=\"2.1\" srcLang=\"{}\" trgLang=\"{}\"{digest}>\n",
+            attr(&config.default_language),
+            attr(lang)
+        )
+    };
+    let mut xml = String::new();
     let mut done = Exported {
         files: Vec::new(),
         units: 0,
@@ -138,6 +140,10 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
         done.files.push(page.original.clone());
     }
     xml.push_str("</xliff>\n");
+    // The digest of the targets as written, so that a later export can tell whether anyone
+    // has worked on this file since (see `replace`).
+    let digest = replace::digest(&replace::read(&(root_element("") + &xml)).targets);
+    let xml = root_element(&format!(" tbk:{}=\"{digest}\"", replace::DIGEST)) + &xml;
     Ok((xml, done))
 }
 
@@ -468,7 +474,6 @@ fn unit_xml(
 
 /// `tebiki translations export`: writes the file, says what it holds.
 pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Result<u8, Error> {
-    refuse_to_replace_other_files(out)?;
     let (xml, done) = export(root, lang, paths)?;
     if done.files.is_empty() {
         // An XLIFF document needs a `<file>`: none is written.
@@ -478,6 +483,7 @@ pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Resu
         );
         return Ok(0);
     }
+    replace::check(out, lang, &xml)?;
     std::fs::write(out, xml).map_err(|e| Error::io(out, e))?;
     eprintln!(
         "exported {} page{} ({} units) for `{lang}` to {}",
@@ -487,29 +493,4 @@ pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Resu
         out.display()
     );
     Ok(0)
-}
-
-/// An export replaces an earlier export, and nothing else: `-o` naming a page or book.toml by
-/// mistake must not cost the file.
-fn refuse_to_replace_other_files(out: &Path) -> Result<(), Error> {
-    let Ok(meta) = std::fs::metadata(out) else {
-        return Ok(());
-    };
-    let mut head = Vec::new();
-    let read = std::fs::File::open(out).and_then(|file| file.take(4096).read_to_end(&mut head));
-    let head = String::from_utf8_lossy(&head);
-    // An XML document, its root element `<xliff`: a page that mentions XLIFF is not one.
-    let head = head.trim_start_matches('\u{feff}').trim_start();
-    let root_element = match head.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r.trim_start()),
-        None => head,
-    };
-    if meta.is_file() && read.is_ok() && root_element.starts_with("<xliff") {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "refusing to write over `{}`: it is not an XLIFF file, and an export replaces only an \
-         earlier export; name a new file with -o, such as `ja.xlf`",
-        out.display()
-    )))
 }

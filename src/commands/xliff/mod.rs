@@ -9,11 +9,13 @@
 //! original. It refuses, writing nothing, when an original changed since the export or a
 //! target's codes are not the source's.
 //!
-//! One module a job: `export` writes, `import` reads back and rebuilds, [`schema`] checks a
-//! document against the core schema's rules, and [`segments`] cuts a body into units.
+//! One module a job: `export` writes, `import` reads back and rebuilds, `replace` tells whether
+//! an export may write over a file, [`schema`] checks a document against the core schema's
+//! rules, and [`segments`] cuts a body into units.
 
 mod export;
 mod import;
+mod replace;
 pub mod schema;
 pub mod segments;
 
@@ -116,6 +118,12 @@ pub fn attributes(
         }
     }
     Ok(out)
+}
+
+/// The text of an XLIFF file: UTF-8, with or without a byte order mark.
+fn decode(bytes: &[u8]) -> Result<String, std::str::Utf8Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map(str::to_string)
 }
 
 /// A Markdown file's front matter title and summary, body, and bytes.
