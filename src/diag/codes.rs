@@ -169,7 +169,7 @@ codes! {
         "The source's version recorded in `translated_from` could not be found in git, or git could not be run.\n\nFix: run it inside the site's git repository, and check that `translated_from` was written by `tebiki translations mark`.";
     XliffImport = "xliff-import", Deny, false,
         "`tebiki translations import` cannot import an XLIFF file",
-        "The XLIFF file is not one `tebiki translations export` wrote, an original changed since the export, a unit has no target, or a target's inline codes are not its source's (each must appear once; their markup comes from the original). Nothing is written.\n\nFix: export again when the original changed; otherwise translate every unit and keep every inline code of the source in its target.";
+        "The XLIFF file is not one `tebiki translations export` wrote, an original changed since the export, a unit has no target, or a target's inline codes are not its source's (each must appear once; their markup comes from the original) or would read as other markup where the target puts them (codes side by side). Nothing is written.\n\nFix: export again when the original changed; otherwise translate every unit, keep every inline code of the source in its target, and put a character between codes that touch.";
     NoSource = "no-source", Deny, false,
         "a translation whose source does not exist",
         "A translation `NAME.LANG.md` is matched to its source `NAME.md` by the file name; `tebiki translations mark` and `tebiki new --lang` need that source.\n\nFix: restore the source, or rename the translation after the source it translates.";

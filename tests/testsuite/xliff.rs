@@ -195,8 +195,12 @@ fn import_refuses_changed_originals_and_mismatched_codes_writing_nothing() {
     let run = f.run(&["translations", "import", "broken.xlf"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("error[xliff-import]"), "{}", run.stderr);
+    // A code's problem is shown at the target, or at the code.
+    let (line, column) = place(&broken, "<target xml:space=\"preserve\">訳 See");
     assert!(
-        run.stderr.contains("lacks the source's inline code `3`"),
+        run.stderr.contains(&format!(
+            "lacks the source's inline code `3`\n  --> broken.xlf:{line}:{column}\n"
+        )),
         "{}",
         run.stderr
     );
@@ -206,8 +210,11 @@ fn import_refuses_changed_originals_and_mismatched_codes_writing_nothing() {
     f.write("extra.xlf", &extra);
     let run = f.run(&["translations", "import", "extra.xlf"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+    let (line, column) = place(&extra, "<ph id=\"9\"");
     assert!(
-        run.stderr.contains("placeholder `9` the source does not"),
+        run.stderr.contains(&format!(
+            "placeholder `9` the source does not\n  --> extra.xlf:{line}:{column}\n"
+        )),
         "{}",
         run.stderr
     );
@@ -696,7 +703,7 @@ fn a_target_whose_codes_would_open_a_block_is_refused() {
     f.write("filled.xlf", &xml);
     let run = f.run(&["translations", "import", "filled.xlf"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let (line, column) = place(&xml, "<unit id=\"u1\"");
+    let (line, column) = place(&xml, "<target xml:space=\"preserve\">一行目");
     assert!(
         run.stderr.contains(&format!(
             "error[xliff-import]: unit `u1` of `content/guides/src.md`: its target would not stay one paragraph, as its source is\n  --> filled.xlf:{line}:{column}\n"
@@ -909,7 +916,9 @@ fn export_refuses_xliff_it_did_not_write_or_for_another_language() {
         assert!(
             run.stderr
                 .contains(&format!("refusing to write over `messages.xlf`: {says}"))
-                && run.stderr.contains("name a new file with -o, such as `ja.xlf`"),
+                && run
+                    .stderr
+                    .contains("name a new file with -o, such as `ja.xlf`"),
             "{says}: {}",
             run.stderr
         );
@@ -931,7 +940,9 @@ fn export_refuses_an_export_a_translator_has_worked_on() {
         untouched.replacen("主な日付</target>", "重要な日付</target>", 1),
         // An offered target confirmed by a reviewer.
         {
-            let seg = untouched[..first_target].rfind("<segment").expect("segment");
+            let seg = untouched[..first_target]
+                .rfind("<segment")
+                .expect("segment");
             let close = seg + untouched[seg..].find('>').expect(">");
             format!(
                 "{}<segment state=\"final\"{}",
@@ -955,7 +966,11 @@ fn export_refuses_an_export_a_translator_has_worked_on() {
     }
     // The reviewer's state is named.
     let run = export_over(&f, "out.xlf", &returned[2], &[]);
-    assert!(run.stderr.contains("has a target marked `final`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has a target marked `final`"),
+        "{}",
+        run.stderr
+    );
 
     // An untouched export is replaced, also when the translation changed since it was written.
     f.write("out.xlf", &untouched);
@@ -994,4 +1009,155 @@ fn export_replaces_an_older_export_only_when_its_targets_are_tebikis() {
     let run = export_over(&f, "out.xlf", &older, &["guides/ai-act.md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(f.read("out.xlf"), current);
+}
+
+const CODES: &str = "---\ntitle: Codes\nsources: [{title: S}]\n---\n\nSee *one* and *two*.\n\nBoth **first** and **second**.\n\nRun `a` then `b`.\n\nA note[^1] on the [guide](ai-act.md).\n\nThis is _really_ important.\n\nA note[^1] (in brackets) and *really*.\n\nSee [the act][] and [AI Act].\n\n[the act]: ai-act.md\n[ai act]: ai-act.md\n\n[^1]: The note.\n";
+
+/// `xml` with the targets given by unit id, each written after its unit's `<source>`, and the
+/// other units filled by [`fill`].
+fn with_targets(xml: &str, targets: &[(&str, &str)]) -> String {
+    let mut xml = xml.to_string();
+    for (unit, target) in targets {
+        let at = xml.find(&format!("<unit id=\"{unit}\"")).expect("unit");
+        let end = at + xml[at..].find("</source>").expect("source") + "</source>".len();
+        xml.insert_str(end, &format!("\n        <target>{target}</target>"));
+    }
+    fill(&xml)
+}
+
+/// Codes written side by side or inside a word, as Japanese has them: where the source's
+/// markup would read otherwise, import writes the markup that reads the same (`*` for `_`
+/// inside a word, a full reference for a collapsed or shortcut link whose text is translated);
+/// where none does, it refuses the unit at the code, writing nothing.
+#[test]
+fn codes_that_touch_are_written_as_they_read_or_refused() {
+    let f = site();
+    f.write("content/guides/codes.md", CODES);
+    let xml = export(&f, &["guides/codes.md"]);
+    let touching = with_targets(
+        &xml,
+        &[
+            ("u1", "<pc id=\"1\">一</pc><pc id=\"2\">二</pc>を見る。"),
+            ("u2", "<pc id=\"1\">第一</pc><pc id=\"2\">第二</pc>の両方。"),
+            ("u3", "<ph id=\"1\"/><ph id=\"2\"/>を実行。"),
+            ("u4", "注<ph id=\"1\"/><pc id=\"2\">ガイド</pc>。"),
+            ("u5", "これは<pc id=\"1\">本当に</pc>重要。"),
+            (
+                "u6",
+                "脚注<ph id=\"1\"/>(括弧内)と<pc id=\"2\">「本当に」</pc>。",
+            ),
+            (
+                "u7",
+                "<pc id=\"1\">法律</pc>と<pc id=\"2\">AI法</pc>を参照。",
+            ),
+        ],
+    );
+    f.write("touching.xlf", &touching);
+    let run = f.run(&["translations", "import", "touching.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (at, says) in [
+        (
+            "<pc id=\"1\">一",
+            "unit `u1` of `content/guides/codes.md`: the inline codes `1` (emphasis) and `2` (emphasis) touch: written side by side, as `*一**二*を見る。`, Markdown would read them as other markup than the source's",
+        ),
+        (
+            "<pc id=\"1\">第一",
+            "unit `u2` of `content/guides/codes.md`: the inline codes `1` (strong text) and `2` (strong text) touch",
+        ),
+        (
+            "<ph id=\"1\"/><ph id=\"2\"/>を実行",
+            "unit `u3` of `content/guides/codes.md`: the inline codes `1` (inline code) and `2` (inline code) touch: written side by side, as ``a``b`を実行。`",
+        ),
+        (
+            "<ph id=\"1\"/><pc id=\"2\">ガイド",
+            "unit `u4` of `content/guides/codes.md`: the inline codes `1` (footnote reference) and `2` (link) touch: written side by side, as `注[^1][ガイド](ai-act.md)。`",
+        ),
+        (
+            "<ph id=\"1\"/>(括弧内)",
+            "unit `u6` of `content/guides/codes.md`: the inline code `1` would not be read as a footnote reference where the target puts it: written as `脚注[^1](括弧内)と*「本当…`, Markdown reads it otherwise",
+        ),
+        (
+            // Emphasis cannot open between a letter and a bracket.
+            "<pc id=\"2\">「本当に」",
+            "unit `u6` of `content/guides/codes.md`: the inline code `2` would not be read as emphasis where the target puts it: written as `…[^1](括弧内)と*「本当に」*。`, Markdown reads it otherwise",
+        ),
+    ] {
+        let (line, column) = place(&touching, at);
+        assert!(
+            run.stderr.contains(&format!("error[xliff-import]: {says}")),
+            "{says}:\n{}",
+            run.stderr
+        );
+        let from = run.stderr.find(says).expect("said");
+        assert!(
+            run.stderr[from..].contains(&format!("--> touching.xlf:{line}:{column}\n")),
+            "{says} at {line}:{column}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains(
+            "help: put a character between the two codes (a space, `・` or `、`), or put one code around both"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("6 errors found"), "{}", run.stderr);
+    assert!(!f.path("content/guides/codes.ja.md").exists());
+
+    // With a character between the codes, the page is imported; the emphasis inside a word is
+    // written with `*`, the translated reference links as full references.
+    let apart = with_targets(
+        &xml,
+        &[
+            ("u1", "<pc id=\"1\">一</pc>・<pc id=\"2\">二</pc>を見る。"),
+            (
+                "u2",
+                "<pc id=\"1\">第一</pc>と<pc id=\"2\">第二</pc>の両方。",
+            ),
+            ("u3", "<ph id=\"1\"/>、<ph id=\"2\"/>を実行。"),
+            ("u4", "注<ph id=\"1\"/>、<pc id=\"2\">ガイド</pc>。"),
+            ("u5", "これは<pc id=\"1\">本当に</pc>重要。"),
+            (
+                "u6",
+                "脚注<ph id=\"1\"/> (括弧内)と「<pc id=\"2\">本当に</pc>」。",
+            ),
+            (
+                "u7",
+                "<pc id=\"1\">法律</pc>と<pc id=\"2\">AI法</pc>を参照。",
+            ),
+        ],
+    );
+    f.write("apart.xlf", &apart);
+    let run = f.run(&["translations", "import", "apart.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/codes.ja.md");
+    for written in [
+        "\n*一*・*二*を見る。\n",
+        "\n`a`、`b`を実行。\n",
+        "\n注[^1]、[ガイド](ai-act.md)。\n",
+        "\nこれは*本当に*重要。\n",
+        "\n脚注[^1] (括弧内)と「*本当に*」。\n",
+        "\n[法律][the act]と[AI法][AI Act]を参照。\n",
+    ] {
+        assert!(ja.contains(written), "{written:?} in\n{ja}");
+    }
+    f.build_ok(&[]);
+    let html = f.read("public/ja/guides/codes/index.html");
+    for rendered in [
+        "<em>一</em>・<em>二</em>",
+        "<strong>第一</strong>と<strong>第二</strong>",
+        "<code>a</code>、<code>b</code>",
+        "これは<em>本当に</em>重要",
+        "「<em>本当に</em>」",
+        ">法律</a>と<a",
+        ">AI法</a>を参照",
+    ] {
+        assert!(html.contains(rendered), "{rendered} in\n{html}");
+    }
+    let main = crate::common::main_of(&html);
+    assert!(
+        !main.contains("[法律]") && !main.contains("_本当に_"),
+        "{main}"
+    );
 }

@@ -10,11 +10,12 @@
 //! target's codes are not the source's.
 //!
 //! One module a job: `export` writes, `import` reads back and rebuilds, `replace` tells whether
-//! an export may write over a file, [`schema`] checks a document against the core schema's
-//! rules, and [`segments`] cuts a body into units.
+//! an export may write over a file, `inline` what Markdown makes of a unit's codes, [`schema`]
+//! checks a document against the core schema's rules, and [`segments`] cuts a body into units.
 
 mod export;
 mod import;
+mod inline;
 mod replace;
 pub mod schema;
 pub mod segments;
