@@ -379,6 +379,47 @@ fn a_unit_split_into_segments_is_imported_whole() {
     assert!(!f.path("content/guides/plan.ja.md").exists());
 }
 
+/// `xml` with the one segment of unit `u2` (the heading `Pillars`) split in two, `between`
+/// them.
+fn split_u2(xml: &str, between: &str) -> String {
+    let unit = xml.find("<unit id=\"u2\"").expect("u2");
+    let start = unit + xml[unit..].find("<segment").expect("segment");
+    let end = unit + xml[unit..].find("</segment>").expect("end") + "</segment>".len();
+    format!(
+        "{}<segment><source>The</source><target>主な</target></segment>{between}<segment><source>pillars</source><target>柱</target></segment>{}",
+        &xml[..start],
+        &xml[end..]
+    )
+}
+
+/// A CAT tool that splits a unit into sentences keeps the space between them apart, as an
+/// `<ignorable>`, which is not translated: its source is the target's text there, unless the
+/// tool gave it a target.
+#[test]
+fn the_text_between_segments_is_kept() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        split_u2(
+            &xml,
+            "<ignorable><source xml:space=\"preserve\"> </source></ignorable>",
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/plan.ja.md");
+    assert!(ja.contains("\n## 主な 柱\n"), "{ja}");
+
+    std::fs::remove_file(f.path("content/guides/plan.ja.md")).expect("remove");
+    let run = import_edited(&f, |xml| {
+        split_u2(
+            &xml,
+            "<ignorable><source> </source><target>・</target></ignorable>",
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/plan.ja.md");
+    assert!(ja.contains("\n## 主な・柱\n"), "{ja}");
+}
+
 #[test]
 fn import_refuses_repeated_and_unknown_units_and_files_writing_nothing() {
     let f = site();

@@ -124,10 +124,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
     // The prefix the document gives tebiki's namespace (`tbk` in an export; a tool that saves
     // it again may choose another).
     let mut tbk = "tbk".to_string();
-    let mut in_target = false;
-    // Inside a `<segment>`: whether it had a target.
-    let mut segment: Option<bool> = None;
-    let mut pieces: Vec<Piece> = Vec::new();
+    let mut state = Inside::default();
     loop {
         // Where the event starts: a `<`, a `&`, the first byte of text.
         let pos = reader.buffer_position() as usize;
@@ -201,8 +198,11 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                             });
                         }
                     }
-                    "segment" => {
-                        segment = Some(false);
+                    "segment" | "ignorable" => {
+                        state.part = Some(Part {
+                            ignorable: name == "ignorable",
+                            ..Part::default()
+                        });
                         if a.get("state").is_some_and(|s| s == "initial")
                             && let Some(u) = files.last_mut().and_then(|f| f.units.last_mut())
                         {
@@ -210,22 +210,28 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                         }
                     }
                     "target" => {
-                        in_target = true;
-                        pieces.clear();
+                        state.target = true;
+                        state.pieces.clear();
                         if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
                             u.target_at.get_or_insert(here);
                         }
-                        if let Some(had) = segment.as_mut() {
-                            *had = true;
+                        if let Some(part) = state.part.as_mut() {
+                            part.had_target = true;
                         }
                     }
-                    "pc" if in_target => {
-                        pieces.push(Piece::Open(a.get("id").cloned().unwrap_or_default(), here))
+                    // The text between a unit's segments, which a CAT tool keeps apart as
+                    // ignorable: not translated, it is the target's too where it has none.
+                    "source" if state.part.as_ref().is_some_and(|p| p.ignorable) => {
+                        state.ignorable_source = true;
+                        state.pieces.clear();
                     }
-                    "ph" if in_target => {
-                        pieces.push(Piece::Ph(a.get("id").cloned().unwrap_or_default(), here))
-                    }
-                    other if in_target => {
+                    "pc" if state.reading() => state
+                        .pieces
+                        .push(Piece::Open(a.get("id").cloned().unwrap_or_default(), here)),
+                    "ph" if state.reading() => state
+                        .pieces
+                        .push(Piece::Ph(a.get("id").cloned().unwrap_or_default(), here)),
+                    other if state.reading() => {
                         return Err(bad(
                             here,
                             format!(
@@ -237,24 +243,24 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                 }
                 // An empty `<target/>` or `<pc/>` ends where it starts.
                 if is_empty {
-                    end_element(&name, &mut in_target, &mut segment, &mut pieces, &mut files);
+                    state.end(&name, &mut files);
                 }
             }
             XmlEvent::End(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                end_element(&name, &mut in_target, &mut segment, &mut pieces, &mut files);
+                state.end(&name, &mut files);
             }
-            XmlEvent::Text(t) if in_target => {
+            XmlEvent::Text(t) if state.reading() => {
                 let s = t
                     .decode()
                     .map_err(|e| bad(here, format!("bad text: {e}")))?
                     .into_owned();
-                push_text(&mut pieces, &s);
+                push_text(&mut state.pieces, &s);
             }
-            XmlEvent::CData(t) if in_target => {
-                push_text(&mut pieces, &String::from_utf8_lossy(&t));
+            XmlEvent::CData(t) if state.reading() => {
+                push_text(&mut state.pieces, &String::from_utf8_lossy(&t));
             }
-            XmlEvent::GeneralRef(r) if in_target => {
+            XmlEvent::GeneralRef(r) if state.reading() => {
                 let s = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => match &*r {
@@ -271,7 +277,7 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                         }
                     },
                 };
-                push_text(&mut pieces, &s);
+                push_text(&mut state.pieces, &s);
             }
             _ => {}
         }
@@ -1145,39 +1151,76 @@ pub fn run_import(root: &Path, xliff: &Path) -> Result<u8, Error> {
     Ok(0)
 }
 
-/// The end of element `name` in an imported file (`</name>`, or `<name/>`): a `<target>`
-/// hands its pieces to the last unit, a `<pc>` closes its inline code.
-fn end_element(
-    name: &str,
-    in_target: &mut bool,
-    segment: &mut Option<bool>,
-    pieces: &mut Vec<Piece>,
-    files: &mut [ReadFile],
-) {
-    let unit = files.last_mut().and_then(|f| f.units.last_mut());
-    match name {
-        "target" => {
-            *in_target = false;
+/// A `<segment>` or `<ignorable>` being read.
+#[derive(Debug, Default)]
+struct Part {
+    ignorable: bool,
+    had_target: bool,
+    /// An ignorable's source.
+    source: Vec<Piece>,
+}
+
+/// Where the reader of an imported file is inside a `<unit>`, and what it has read there.
+#[derive(Debug, Default)]
+struct Inside {
+    /// In a `<target>`.
+    target: bool,
+    /// In an `<ignorable>`'s `<source>`.
+    ignorable_source: bool,
+    part: Option<Part>,
+    /// The content read so far.
+    pieces: Vec<Piece>,
+}
+
+impl Inside {
+    /// Whether content is read here: in a target, or in an ignorable's source.
+    fn reading(&self) -> bool {
+        self.target || self.ignorable_source
+    }
+
+    /// The end of element `name` (`</name>`, or `<name/>`): a `<target>` hands its pieces to
+    /// the last unit, and so does an `<ignorable>` without one its source's; a `<pc>` closes
+    /// its inline code.
+    fn end(&mut self, name: &str, files: &mut [ReadFile]) {
+        let unit = files.last_mut().and_then(|f| f.units.last_mut());
+        // A unit split into segments has a target in each: they are joined in order.
+        let append = |unit: Option<&mut ReadUnit>, pieces: Vec<Piece>| {
             if let Some(u) = unit {
-                // A unit split into segments has a target in each: they are joined in order.
                 let target = u.target.get_or_insert_with(Vec::new);
-                for piece in std::mem::take(pieces) {
+                for piece in pieces {
                     match piece {
                         Piece::Text(s) => push_text(target, &s),
                         other => target.push(other),
                     }
                 }
             }
-        }
-        "segment" => {
-            if segment.take() == Some(false)
-                && let Some(u) = unit
-            {
-                u.untranslated_segment = true;
+        };
+        match name {
+            "target" => {
+                self.target = false;
+                append(unit, std::mem::take(&mut self.pieces));
             }
+            "source" if self.ignorable_source => {
+                self.ignorable_source = false;
+                if let Some(part) = self.part.as_mut() {
+                    part.source = std::mem::take(&mut self.pieces);
+                }
+            }
+            "segment" => {
+                if self.part.take().is_some_and(|p| !p.had_target)
+                    && let Some(u) = unit
+                {
+                    u.untranslated_segment = true;
+                }
+            }
+            "ignorable" => {
+                if let Some(part) = self.part.take().filter(|p| !p.had_target) {
+                    append(unit, part.source);
+                }
+            }
+            "pc" if self.reading() => self.pieces.push(Piece::Close),
+            _ => {}
         }
-        "pc" if *in_target => pieces.push(Piece::Close),
-        _ => {}
     }
 }
 
