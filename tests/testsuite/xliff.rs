@@ -534,13 +534,17 @@ fn a_stale_pages_old_text_is_offered_for_review_only_where_its_source_changed() 
         let seg = xml[at..].find("<segment").expect("segment") + at;
         xml[seg..seg + 30].to_string()
     };
-    // The changed list item is offered its old translation for review; the rest as it was.
+    // The changed list item is offered its old translation for review; the rest as it was,
+    // translated (XLIFF takes a segment without a state for untranslated).
     assert!(
         segment_of("u3").starts_with("<segment state=\"initial\">"),
         "{xml}"
     );
     for id in ["title", "u1", "u2", "u4"] {
-        assert!(segment_of(id).starts_with("<segment>"), "{id}: {xml}");
+        assert!(
+            segment_of(id).starts_with("<segment state=\"translated\">"),
+            "{id}: {xml}"
+        );
     }
     f.write("review.xlf", &xml);
     let run = f.run(&["translations", "import", "review.xlf"]);
@@ -795,7 +799,7 @@ fn place(text: &str, what: &str) -> (usize, usize) {
 fn import_errors_point_at_the_element_or_attribute() {
     let f = site();
     type Edit = Box<dyn Fn(String) -> String>;
-    let cases: [(Edit, &str, &str); 5] = [
+    let cases: [(Edit, &str, &str); 7] = [
         (
             Box::new(|xml: String| xml.replacen(">訳 Pillars</target>", ">柱</targe>", 1)),
             "</targe>",
@@ -822,8 +826,26 @@ fn import_errors_point_at_the_element_or_attribute() {
                 xml.replacen("<unit id=\"u2\"", "<unit id=\"u2\" state=\"initial\"", 1)
                     .replacen("<segment>", "<segment state=\"initial\">", 3)
             }),
-            "<unit id=\"title\"",
+            "state=\"initial\">",
             "unit `title` of `content/guides/plan.md` still has the old translation",
+        ),
+        (
+            // A state XLIFF 2 does not have.
+            Box::new(|xml: String| xml.replacen("<segment>", "<segment state=\"done\">", 2)),
+            "state=\"done\">",
+            "`state=\"done\"` is not a state of XLIFF 2: a segment is `initial`, `translated`, `reviewed` or `final`",
+        ),
+        (
+            // A segment left without a target, where the tool split the unit.
+            Box::new(|xml: String| {
+                xml.replacen(
+                    "訳 Pillars</target>",
+                    "訳 Pillars</target></segment><segment id=\"s2\"><source>More</source>",
+                    1,
+                )
+            }),
+            "<segment id=\"s2\">",
+            "unit `u2` of `content/guides/plan.md` has a segment without a target",
         ),
     ];
     for (edit, at, says) in cases {
@@ -1030,11 +1052,13 @@ fn export_replaces_an_older_export_only_when_its_targets_are_tebikis() {
     let f = site();
     let current = export(&f, &["guides/ai-act.md"]);
     let digest_at = current.find(" tbk:digest=\"").expect("digest");
+    // As an earlier tebiki wrote it: no digest, no state on a target offered as it is.
     let older = format!(
         "{}{}",
         &current[..digest_at],
         &current[digest_at + " tbk:digest=\"".len() + 40 + 1..]
-    );
+    )
+    .replace("<segment state=\"translated\">", "<segment>");
     assert!(!older.contains("digest"), "{older}");
     let edited = older.replacen("主な日付</target>", "重要な日付</target>", 1);
     let run = export_over(&f, "out.xlf", &edited, &["guides/ai-act.md"]);

@@ -456,10 +456,12 @@ fn unit_xml(
         }
         xml.push_str("      </originalData>\n");
     }
-    xml.push_str(if review && target.is_some() {
-        "      <segment state=\"initial\">\n"
-    } else {
-        "      <segment>\n"
+    // An offered target is `translated` unless it is there only to revise: XLIFF 2 takes a
+    // segment without a state for `initial`, untranslated.
+    xml.push_str(match (target, review) {
+        (None, _) => "      <segment>\n",
+        (Some(_), true) => "      <segment state=\"initial\">\n",
+        (Some(_), false) => "      <segment state=\"translated\">\n",
     });
     xml.push_str(&format!(
         "        <source xml:space=\"preserve\">{source}</source>\n"

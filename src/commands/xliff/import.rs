@@ -37,11 +37,13 @@ struct ReadUnit {
     id: String,
     /// The targets of its segments (and ignorables), joined in order.
     target: Option<Vec<Piece>>,
-    /// A segment of it has no target: a CAT tool split it and left a sentence untranslated.
-    untranslated_segment: bool,
-    /// A segment of it is still `state="initial"`: the export offered an old translation of a
-    /// source that has changed, and no translator confirmed it.
-    unreviewed: bool,
+    /// A segment of it has no target (a CAT tool split it and left a sentence untranslated):
+    /// where the first is.
+    untranslated_segment: Option<At>,
+    /// A segment of it is still `state="initial"` (the export offered an old translation of a
+    /// source that has changed, and no translator confirmed it): where the first one's `state`
+    /// is.
+    unreviewed: Option<At>,
     /// Line and column of its `<unit>` in the XLIFF file.
     at: At,
     /// Line and column of its first `<target>`: where a problem of its text is shown.
@@ -201,12 +203,36 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                     "segment" | "ignorable" => {
                         state.part = Some(Part {
                             ignorable: name == "ignorable",
+                            at: here,
                             ..Part::default()
                         });
-                        if a.get("state").is_some_and(|s| s == "initial")
-                            && let Some(u) = files.last_mut().and_then(|f| f.units.last_mut())
-                        {
-                            u.unreviewed = true;
+                        // XLIFF's states. A segment without one is `initial` in XLIFF 2, but
+                        // tebiki wrote none on a confirmed target before it wrote `translated`:
+                        // such a file is read as it was then.
+                        match a.get("state").map(String::as_str) {
+                            None | Some("translated" | "reviewed" | "final") => {}
+                            Some("initial") => {
+                                let at = attribute_at(&mut cursor, "state");
+                                if let Some(u) = files.last_mut().and_then(|f| f.units.last_mut()) {
+                                    u.unreviewed.get_or_insert(at);
+                                }
+                            }
+                            Some(other) => {
+                                let at = attribute_at(&mut cursor, "state");
+                                return Err(Error::Content(vec![
+                                    Diagnostic::error(
+                                        Code::XliffImport,
+                                        file,
+                                        format!(
+                                            "`state=\"{other}\"` is not a state of XLIFF 2: a segment is `initial`, `translated`, `reviewed` or `final`"
+                                        ),
+                                    )
+                                    .at(at.0, at.1)
+                                    .suggest(
+                                        "give the segment one of these states in your tool (a tool's own state belongs in `subState`)",
+                                    ),
+                                ]));
+                            }
                         }
                     }
                     "target" => {
@@ -954,9 +980,9 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 ));
                 return None;
             };
-            if unit.unreviewed {
+            if let Some(state_at) = unit.unreviewed {
                 problems.push(fail(
-                    unit.at,
+                    state_at,
                     format!(
                         "unit `{id}` of `{}` still has the old translation of a changed source (`state=\"initial\"`)",
                         f.original
@@ -965,9 +991,9 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
                 ));
                 return None;
             }
-            if unit.untranslated_segment {
+            if let Some(segment_at) = unit.untranslated_segment {
                 problems.push(fail(
-                    unit.at,
+                    segment_at,
                     format!(
                         "unit `{id}` of `{}` has a segment without a target",
                         f.original
@@ -1155,6 +1181,8 @@ pub fn run_import(root: &Path, xliff: &Path) -> Result<u8, Error> {
 #[derive(Debug, Default)]
 struct Part {
     ignorable: bool,
+    /// Where it starts in the XLIFF file.
+    at: At,
     had_target: bool,
     /// An ignorable's source.
     source: Vec<Piece>,
@@ -1207,10 +1235,10 @@ impl Inside {
                 }
             }
             "segment" => {
-                if self.part.take().is_some_and(|p| !p.had_target)
+                if let Some(part) = self.part.take().filter(|p| !p.had_target)
                     && let Some(u) = unit
                 {
-                    u.untranslated_segment = true;
+                    u.untranslated_segment.get_or_insert(part.at);
                 }
             }
             "ignorable" => {
