@@ -1226,3 +1226,82 @@ fn codes_that_touch_are_written_as_they_read_or_refused() {
         "{main}"
     );
 }
+
+/// CAT tools save XLIFF as UTF-16 too: it is read, and a file in neither encoding is refused
+/// saying what it is and what to do.
+#[test]
+fn import_reads_utf16_and_says_what_else_it_cannot_read() {
+    let f = site();
+    let xml = fill(&export(&f, &["guides/plan.md"])).replacen(
+        "encoding=\"UTF-8\"",
+        "encoding=\"UTF-16\"",
+        1,
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    f.write_bytes("m-u16.xlf", &utf16);
+    let run = f.run(&["translations", "import", "m-u16.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        f.read("content/guides/plan.ja.md")
+            .contains("## 訳 Pillars"),
+        "{}",
+        f.read("content/guides/plan.ja.md")
+    );
+
+    std::fs::remove_file(f.path("content/guides/plan.ja.md")).expect("remove");
+    let sjis = xml
+        .replacen("encoding=\"UTF-16\"", "encoding=\"Shift_JIS\"", 1)
+        .replacen("訳 Pillars", "\u{1}", 1);
+    let at = sjis.find('\u{1}').expect("marker");
+    // `柱` in Shift_JIS.
+    let bytes = [
+        &sjis.as_bytes()[..at],
+        &[0x92, 0x8C],
+        &sjis.as_bytes()[at + 1..],
+    ]
+    .concat();
+    f.write_bytes("m-sjis.xlf", &bytes);
+    let run = f.run(&["translations", "import", "m-sjis.xlf"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (line, column) = place(&sjis, "\u{1}");
+    assert!(
+        run.stderr.contains(&format!(
+            "error[xliff-import]: the file is neither UTF-8 nor UTF-16: byte 0x92 at byte offset {at} (line {line}) cannot be read\n--> m-sjis.xlf:{line}:{column}\n"
+        )) && run.stderr.contains(
+            "help: save the file as UTF-8 in your CAT tool (or as UTF-16, with a byte order mark), and import that"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
+}
+
+/// A code that a tool split over segments (`<sc>`, `<ec>`) is refused, saying so, at the code.
+#[test]
+fn import_says_codes_that_span_segments_are_not_supported() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        xml.replacen(
+            ">訳 First <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">pillar</pc></target>",
+            ">訳 第一の<sc id=\"1\" dataRef=\"d1s\"/>柱</target>",
+            1,
+        )
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let xml = f.read("edited.xlf");
+    assert!(xml.contains("<sc id"), "{xml}");
+    let (line, column) = place(&xml, "<sc id");
+    assert!(
+        run.stderr.contains(&format!(
+            "error[xliff-import]: `<sc>` in a target: codes that span segments (`<sc>` and `<ec>`) are not supported\n  --> edited.xlf:{line}:{column}\n"
+        )) && run.stderr.contains(
+            "help: keep each `<pc>` within one segment in your CAT tool, or merge the segments it spans"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("content/guides/plan.ja.md").exists());
+}

@@ -257,6 +257,21 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                     "ph" if state.reading() => state
                         .pieces
                         .push(Piece::Ph(a.get("id").cloned().unwrap_or_default(), here)),
+                    "sc" | "ec" if state.reading() => {
+                        return Err(Error::Content(vec![
+                            Diagnostic::error(
+                                Code::XliffImport,
+                                file,
+                                format!(
+                                    "`<{name}>` in a target: codes that span segments (`<sc>` and `<ec>`) are not supported"
+                                ),
+                            )
+                            .at(here.0, here.1)
+                            .suggest(
+                                "keep each `<pc>` within one segment in your CAT tool, or merge the segments it spans",
+                            ),
+                        ]));
+                    }
                     other if state.reading() => {
                         return Err(bad(
                             here,
@@ -846,7 +861,14 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             .suggest("import the file tebiki exported, with the targets filled in"),
         ]));
     }
-    let text = std::fs::read_to_string(xliff).map_err(|e| Error::io(xliff, e))?;
+    let bytes = std::fs::read(xliff).map_err(|e| Error::io(xliff, e))?;
+    let text = super::decode(&bytes).map_err(|not| {
+        Error::Content(vec![
+            Diagnostic::error(Code::XliffImport, &shown, not.message)
+                .at(not.line, not.column)
+                .suggest("save the file as UTF-8 in your CAT tool (or as UTF-16, with a byte order mark), and import that"),
+        ])
+    })?;
     let ((lang, lang_at), files) = read_xliff(&text, &shown)?;
     if config.language(&lang).is_none() || config.is_default(&lang) {
         return Err(Error::Content(vec![

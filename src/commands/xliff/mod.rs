@@ -52,6 +52,33 @@ mod tests {
     }
 
     #[test]
+    fn xliff_is_read_as_utf8_or_utf16() {
+        let xml = "<xliff>日本語</xliff>";
+        let le: Vec<u8> = xml.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            xml.as_bytes().to_vec(),
+            [&[0xEF, 0xBB, 0xBF], xml.as_bytes()].concat(),
+            [&[0xFF, 0xFE][..], &le].concat(),
+            [&[0xFE, 0xFF][..], &be].concat(),
+            le.clone(),
+        ] {
+            assert_eq!(decode(&bytes).as_deref(), Ok(xml));
+        }
+        let cut = [&[0xFF, 0xFE][..], &le[..le.len() - 1]].concat();
+        assert!(decode(&cut).is_err());
+        let latin1 = b"<xliff>\n caf\xE9</xliff>";
+        assert_eq!(
+            decode(latin1),
+            Err(NotText {
+                message: "the file is neither UTF-8 nor UTF-16: byte 0xE9 at byte offset 12 (line 2) cannot be read".into(),
+                line: 2,
+                column: 5,
+            })
+        );
+    }
+
+    #[test]
     fn an_attribute_given_twice_is_refused_where_it_is() {
         let map = start("<unit id=\"u1\" name=\"a &amp; b\"/>").expect("well-formed");
         assert_eq!(map.get("name").map(String::as_str), Some("a & b"));
@@ -121,10 +148,65 @@ pub fn attributes(
     Ok(out)
 }
 
-/// The text of an XLIFF file: UTF-8, with or without a byte order mark.
-fn decode(bytes: &[u8]) -> Result<String, std::str::Utf8Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map(str::to_string)
+/// Why a file cannot be read as XLIFF text: what to say, at which line and column.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotText {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The text of an XLIFF file. XML is UTF-8 or UTF-16, and CAT tools save both: UTF-8 with or
+/// without a byte order mark, UTF-16 with one (or without, told by the `<` it starts with).
+pub fn decode(bytes: &[u8]) -> Result<String, NotText> {
+    let utf16 = |rest: &[u8], big: bool| -> Result<String, NotText> {
+        let units = rest.chunks(2).map(|pair| match pair {
+            [a, b] if big => u16::from_be_bytes([*a, *b]),
+            [a, b] => u16::from_le_bytes([*a, *b]),
+            _ => 0xDC00, // An odd last byte: never a whole character.
+        });
+        let mut text = String::with_capacity(rest.len() / 2);
+        for c in char::decode_utf16(units) {
+            match c {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    let (line, column) = crate::diag::line_col(&text, text.len());
+                    return Err(NotText {
+                        message: format!(
+                            "the file is UTF-16, but is cut or broken after line {line}: it cannot be read"
+                        ),
+                        line,
+                        column,
+                    });
+                }
+            }
+        }
+        Ok(text)
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        [b'<', 0, ..] => utf16(bytes, false),
+        [0, b'<', ..] => utf16(bytes, true),
+        _ => utf8(bytes),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, NotText> {
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        let at = e.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let (line, column) = crate::diag::line_col(valid, at);
+        NotText {
+            message: format!(
+                "the file is neither UTF-8 nor UTF-16: byte 0x{:02X} at byte offset {at} (line {line}) cannot be read",
+                bytes.get(at).copied().unwrap_or(0)
+            ),
+            line,
+            column,
+        }
+    })
 }
 
 /// A Markdown file's front matter title and summary, body, and bytes.
