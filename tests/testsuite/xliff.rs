@@ -1305,3 +1305,31 @@ fn import_says_codes_that_span_segments_are_not_supported() {
     );
     assert!(!f.path("content/guides/plan.ja.md").exists());
 }
+
+/// A mark that opens a block only with a space after it (`1. `, `- `, `# `) is escaped only
+/// then: `26.7%` at a block's start is written as it is.
+#[test]
+fn import_escapes_only_what_would_open_a_block() {
+    let f = site();
+    let run = import_edited(&f, |xml| {
+        xml.replacen(">訳 Adopted<", ">26.7%<", 1).replacen(
+            ">訳 See <pc",
+            ">26.7%が利用。\n-5%の減少、+1件。\n#1の順位。\n1. 最初に <pc",
+            1,
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/plan.ja.md");
+    assert!(
+        ja.contains("\n26.7%が利用。\n-5%の減少、+1件。\n#1の順位。\n1\\. 最初に [the act]"),
+        "{ja}"
+    );
+    assert!(ja.contains("| 26.7% |"), "{ja}");
+    f.build_ok(&[]);
+    let html = f.read("public/ja/guides/plan/index.html");
+    assert!(
+        html.contains("<p>26.7%が利用。\n-5%の減少、+1件。\n#1の順位。\n1. 最初に <a"),
+        "{}",
+        crate::common::main_of(&html)
+    );
+}

@@ -781,10 +781,21 @@ fn escape_target_text(text: &str, kind: &str, out: &mut String) {
     }
 }
 
-/// The number of digits of an ordered list's marker (`1.`, `2)`) that `line` starts with.
+/// Whether `line[at..]` is the end of a list marker or heading mark: a space, a tab or the
+/// end. The end of a text may be followed by a code's markup on the same line, which an escape
+/// there cannot harm.
+fn marker_end(line: &str, at: usize) -> bool {
+    matches!(line.as_bytes().get(at), None | Some(b' ' | b'\t'))
+}
+
+/// The number of digits of an ordered list's marker (`1.`, `2)`) that `line` starts with: up
+/// to nine digits, then `.` or `)` and a space, a tab or the end (`26.7%` is none).
 fn ordered_marker(line: &str) -> Option<usize> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))).then_some(digits)
+    ((1..=9).contains(&digits)
+        && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+        && marker_end(line, digits + 1))
+    .then_some(digits)
 }
 
 /// Pushes a `\\` when `line`, at the start of a line, would start a block of its own (an
@@ -792,10 +803,28 @@ fn ordered_marker(line: &str) -> Option<usize> {
 fn escape_block_start(line: &str, out: &mut String) {
     let bytes = line.as_bytes();
     let only = |allowed: &[u8]| bytes.iter().all(|b| allowed.contains(b));
+    // Three or more of `mark` and nothing else but spaces: a thematic break.
+    let rule =
+        |mark: u8| only(&[mark, b' ', b'\t']) && bytes.iter().filter(|&&b| b == mark).count() >= 3;
+    // `mark`s and spaces after them only: a setext heading's underline.
+    let underline = |mark: u8| {
+        line.trim_end_matches([' ', '\t'])
+            .bytes()
+            .all(|b| b == mark)
+    };
     let opens = match bytes.first() {
-        // Heading, quote, list item, setext underline, thematic break.
-        Some(b'#' | b'>' | b'-' | b'+' | b'=' | b'*') => true,
-        Some(b'_') => only(b"_ \t") && bytes.iter().filter(|&&b| b == b'_').count() >= 3,
+        Some(b'>') => true,
+        // A heading: one to six `#` and a space, a tab or the end (`#1` is text).
+        Some(b'#') => {
+            let marks = bytes.iter().take_while(|&&b| b == b'#').count();
+            marks <= 6 && marker_end(line, marks)
+        }
+        // A list item (`- `, `+ `, `* `), a thematic break, a setext underline (`--`, `==`).
+        Some(b'-' | b'+' | b'*') if marker_end(line, 1) => true,
+        Some(&mark @ (b'-' | b'*' | b'_')) if rule(mark) => true,
+        Some(&mark @ (b'-' | b'=')) if underline(mark) => true,
+        // A table's delimiter row (`|---|`, `:--|--`, `-|-`).
+        Some(b'-') => only(b"|-: \t") && bytes.contains(&b'|'),
         // Code fence.
         Some(b'`') => line.starts_with("```"),
         Some(b'~') => line.starts_with("~~~"),
@@ -1312,6 +1341,14 @@ mod tests {
         "x\n+ item",
         "x\n* item",
         "x\n-",
+        "x\n--",
+        "x\n==",
+        "x\n- ",
+        "x\n#",
+        "x\n###### h",
+        "x\n1.",
+        "x\n123456789) y",
+        "a | b\n-|-",
         "x\n# h",
         "x\n> q",
         "- a",
@@ -1418,5 +1455,14 @@ mod tests {
             "_a_ [b](c.md)\n<5 and a<b>"
         );
         assert_eq!(md("a\r\n\r\nb", "heading"), "a b");
+        // A mark that needs a space after it to open a block is left alone without one.
+        assert_eq!(
+            md(
+                "26.7%が利用。\n3)の場合\n-5%\n+1\n#1\n####### 7\n*強調*\n1234567890. x",
+                "paragraph"
+            ),
+            "26.7%が利用。\n3)の場合\n-5%\n+1\n#1\n####### 7\n*強調*\n1234567890. x"
+        );
+        assert_eq!(md("1.\n- \n#\t", "paragraph"), "1\\.\n\\- \n\\#");
     }
 }
