@@ -163,7 +163,8 @@ enum TranslationsAction {
     /// Write the stale and missing pages of a language (or PATHS) as XLIFF 2.1 for a
     /// translation vendor: one <file> per page, one <unit> per block, glossary terms as notes.
     Export {
-        /// The language to translate into.
+        /// The language to translate into (default: the site's only language besides the
+        /// default one; needed when it has several).
         #[arg(long)]
         lang: Option<String>,
         /// Only these pages (content paths or files; a folder names every page in it); default:
@@ -302,12 +303,12 @@ fn main() -> ExitCode {
                     lang: export_lang,
                     paths,
                     output,
-                }) => match export_lang.or(lang) {
-                    Some(l) => commands::xliff::run_export(root, &l, &paths, &output),
-                    None => Err(tebiki::error::Error::Usage(
-                        "give the language with --lang".into(),
-                    )),
-                },
+                }) => commands::xliff::run_export(
+                    root,
+                    export_lang.or(lang).as_deref(),
+                    &paths,
+                    &output,
+                ),
                 Some(TranslationsAction::Import { file }) => {
                     commands::xliff::run_import(root, &file)
                 }

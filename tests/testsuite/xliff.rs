@@ -1333,3 +1333,46 @@ fn import_escapes_only_what_would_open_a_block() {
         crate::common::main_of(&html)
     );
 }
+
+/// `--lang` may be left out where the site has one language to translate into, and the
+/// summary counts section intros as what they are.
+#[test]
+fn export_takes_the_only_translation_language_and_counts_what_it_wrote() {
+    let f = site();
+    let run = f.run(&["translations", "export", "-o", "x.xlf", "guides/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let xml = f.read("x.xlf");
+    assert!(xml.contains("trgLang=\"ja\""), "{xml}");
+    let units = xml.matches("<unit ").count();
+    assert_eq!(
+        run.stderr,
+        format!("exported 2 pages and 1 section intro ({units} units) for `ja` to x.xlf\n")
+    );
+    let run = f.run(&["translations", "export", "-o", "y.xlf", "guides/_index.md"]);
+    assert_eq!(
+        run.stderr,
+        "exported 1 section intro (1 unit) for `ja` to y.xlf\n"
+    );
+
+    let help = f.run(&["translations", "export", "--help"]);
+    assert!(
+        help.stdout.contains(
+            "--lang <LANG>        The language to translate into (default: the site's only language besides the default one; needed when it has several)"
+        ),
+        "{}",
+        help.stdout
+    );
+
+    let three = Fixture::with_book(&format!(
+        "{}\n[languages.de]\nname = \"Deutsch\"\ntitle = \"Testführer\"\n",
+        crate::common::BOOK
+    ));
+    three.write("content/guides/plan.md", PLAN);
+    let run = three.run(&["translations", "export", "-o", "x.xlf"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: this site has several languages to translate into: choose one with --lang (de, ja)\n"
+    );
+    assert!(!three.path("x.xlf").exists());
+}

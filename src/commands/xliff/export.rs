@@ -474,8 +474,19 @@ fn unit_xml(
     xml.push_str("      </segment>\n    </unit>\n");
 }
 
-/// `tebiki translations export`: writes the file, says what it holds.
-pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Result<u8, Error> {
+/// `tebiki translations export`: writes the file, says what it holds. Without `lang`, the
+/// language is the site's only one besides the default, as a bilingual site has.
+pub fn run_export(
+    root: &Path,
+    lang: Option<&str>,
+    paths: &[String],
+    out: &Path,
+) -> Result<u8, Error> {
+    let lang = match lang {
+        Some(lang) => lang.to_string(),
+        None => only_translation_language(root)?,
+    };
+    let lang = lang.as_str();
     let (xml, done) = export(root, lang, paths)?;
     if done.files.is_empty() {
         // An XLIFF document needs a `<file>`: none is written.
@@ -488,11 +499,58 @@ pub fn run_export(root: &Path, lang: &str, paths: &[String], out: &Path) -> Resu
     replace::check(out, lang, &xml)?;
     std::fs::write(out, xml).map_err(|e| Error::io(out, e))?;
     eprintln!(
-        "exported {} page{} ({} units) for `{lang}` to {}",
-        done.files.len(),
-        if done.files.len() == 1 { "" } else { "s" },
-        done.units,
+        "exported {} ({}) for `{lang}` to {}",
+        what_was_exported(&done.files),
+        count(done.units, "unit", "units"),
         out.display()
     );
     Ok(0)
+}
+
+/// `1 page`, `2 units`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The pages and section intros of `originals`, counted apart: `2 pages and 1 section intro`.
+fn what_was_exported(originals: &[String]) -> String {
+    let intros = originals
+        .iter()
+        .filter(|o| {
+            let rel = o
+                .strip_prefix(&format!("{CONTENT_DIR}/"))
+                .unwrap_or(o.as_str());
+            ContentPath::parse(rel).is_section()
+        })
+        .count();
+    let pages = originals.len() - intros;
+    let mut parts = Vec::new();
+    if pages > 0 {
+        parts.push(count(pages, "page", "pages"));
+    }
+    if intros > 0 {
+        parts.push(count(intros, "section intro", "section intros"));
+    }
+    parts.join(" and ")
+}
+
+/// The site's only language besides the default one, or why there is none to choose.
+fn only_translation_language(root: &Path) -> Result<String, Error> {
+    let config = config::load(root).map_err(Error::Content)?;
+    let others: Vec<&str> = config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|l| !config.is_default(l))
+        .collect();
+    match others.as_slice() {
+        [only] => Ok(only.to_string()),
+        [] => Err(Error::Usage(
+            "this site has no language besides the default one to translate into; add one under [languages] in book.toml".into(),
+        )),
+        several => Err(Error::Usage(format!(
+            "this site has several languages to translate into: choose one with --lang ({})",
+            several.join(", ")
+        ))),
+    }
 }
