@@ -1376,3 +1376,53 @@ fn export_takes_the_only_translation_language_and_counts_what_it_wrote() {
     );
     assert!(!three.path("x.xlf").exists());
 }
+
+/// A translation links to its own headings: a round trip keeps its destinations where its
+/// block lines up with the original's, and takes the original's where the original changed
+/// them since the translation was made.
+#[test]
+fn import_keeps_the_translations_own_link_destinations() {
+    let f = site();
+    let source = "---\ntitle: Dates\nsources: [{title: S}]\n---\n\nSee [the key dates](#key-dates) and [the act](ai-act.md).\n\n## Key dates\n\nIn two steps.\n";
+    f.write("content/guides/dates.md", source);
+    let version = tebiki::model::blob::blob_id(source.as_bytes());
+    let ja = format!(
+        "---\ntitle: \"日付\"\nsources: [{{title: S}}]\ntranslated_from: \"{version}\"\n---\n\n[主な日付](#主な日付)と[法律](ai-act.md)を参照。\n\n## 主な日付\n\n二段階で。\n"
+    );
+    f.write("content/guides/dates.ja.md", &ja);
+    let xml = export(&f, &["guides/dates.md"]);
+    f.write("same.xlf", &xml);
+    let run = f.run(&["translations", "import", "same.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(f.read("content/guides/dates.ja.md"), ja);
+    f.build_ok(&[]);
+
+    // The original changes the paragraph and one link's destination since.
+    git(&f, &["init", "-q"]);
+    git(&f, &["add", "-A"]);
+    git(&f, &["commit", "-qm", "translated"]);
+    f.write(
+        "content/guides/dates.md",
+        &source.replace(
+            "See [the key dates](#key-dates) and [the act](ai-act.md).",
+            "Read [the key dates](#key-dates) and [the plan](plan.md).",
+        ),
+    );
+    let xml = export(&f, &["guides/dates.md"]);
+    assert!(xml.contains("<segment state=\"initial\">"), "{xml}");
+    f.write(
+        "reviewed.xlf",
+        &xml.replace(
+            "<segment state=\"initial\">",
+            "<segment state=\"reviewed\">",
+        ),
+    );
+    let run = f.run(&["translations", "import", "reviewed.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/dates.ja.md");
+    assert!(
+        ja.contains("\n[主な日付](#主な日付)と[法律](plan.md)を参照。\n"),
+        "{ja}"
+    );
+    f.build_ok(&[]);
+}

@@ -239,7 +239,7 @@ fn section_of(units: &[Unit]) -> Vec<usize> {
 /// told: sections are aligned by heading order; within a section whose blocks are of the same
 /// kinds in the same order, block by block; otherwise only the heading. A block whose inline
 /// codes differ from the original's gets no target.
-fn aligned_targets(source: &[Unit], target: &[Unit]) -> Vec<Option<Vec<Tok>>> {
+pub(super) fn aligned_targets(source: &[Unit], target: &[Unit]) -> Vec<Option<Vec<Tok>>> {
     let (ls, rs) = (section_of(source), section_of(target));
     let group = |units: &[Unit], of: &[usize], k: usize| -> Vec<usize> {
         (0..units.len()).filter(|&i| of[i] == k).collect()

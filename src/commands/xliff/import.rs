@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event as XmlEvent;
 
-use super::{TEBIKI_NS, attributes, inline, parse_file};
+use super::{TEBIKI_NS, attributes, inline, links, parse_bytes, parse_file};
 use crate::commands::new::no_symlink;
 use crate::commands::xliff::segments::{Tok, Unit, block_structure, rebuild, to_markdown, units};
 use crate::diag::{Code, Diagnostic};
@@ -989,6 +989,16 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             continue;
         }
         let body_units = units(&original.body);
+        let translation = existing
+            .clone()
+            .and_then(|bytes| parse_bytes(&f.translation, bytes).ok());
+        let own = links::own_links(
+            root,
+            &f.original,
+            &original,
+            &body_units,
+            translation.as_ref(),
+        );
         let by_id: BTreeMap<&str, &ReadUnit> = f.units.iter().map(|u| (u.id.as_str(), u)).collect();
         // Each unit once, and only the page's: a tool that duplicated or added one would have
         // one of the copies win unseen.
@@ -1087,7 +1097,8 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             }
         }
         for (i, unit) in body_units.iter().enumerate() {
-            match target_of(&format!("u{}", i + 1), &unit.toks, unit.kind, f.at) {
+            let toks = links::with_own(&unit.toks, own.get(i));
+            match target_of(&format!("u{}", i + 1), &toks, unit.kind, f.at) {
                 Some(t) => texts.push(unit.continued(&t)),
                 None => ok = false,
             }

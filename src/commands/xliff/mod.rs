@@ -6,16 +6,19 @@
 //! `<notes>`, and the current translation's text as `<target>` where its blocks line up with
 //! the original's. Import rebuilds each translation from its original: the original's Markdown
 //! with every unit's text replaced by its target, the markup of every code taken from the
-//! original. It refuses, writing nothing, when an original changed since the export or a
-//! target's codes are not the source's.
+//! original (a link's destination from the translation, where it has its own). It refuses,
+//! writing nothing, when an original changed since the export or a target's codes are not the
+//! source's, or would not read as theirs.
 //!
 //! One module a job: `export` writes, `import` reads back and rebuilds, `replace` tells whether
-//! an export may write over a file, `inline` what Markdown makes of a unit's codes, [`schema`]
-//! checks a document against the core schema's rules, and [`segments`] cuts a body into units.
+//! an export may write over a file, `inline` what Markdown makes of a unit's codes, `links`
+//! which link destinations a translation keeps, [`schema`] checks a document against the core
+//! schema's rules, and [`segments`] cuts a body into units.
 
 mod export;
 mod import;
 mod inline;
+mod links;
 mod replace;
 pub mod schema;
 pub mod segments;
@@ -211,6 +214,8 @@ fn utf8(bytes: &[u8]) -> Result<String, NotText> {
 
 /// A Markdown file's front matter title and summary, body, and bytes.
 struct Parsed {
+    /// For a translation, the version of its original it records.
+    translated_from: Option<String>,
     title: Option<String>,
     summary: Option<String>,
     body: String,
@@ -256,5 +261,6 @@ fn parse_bytes(file: &str, bytes: Vec<u8>) -> Result<Parsed, Error> {
         body,
         text: text.clone(),
         bytes,
+        translated_from: meta.translated_from,
     })
 }
