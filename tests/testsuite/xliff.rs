@@ -1099,6 +1099,12 @@ fn codes_that_touch_are_written_as_they_read_or_refused() {
     let f = site();
     f.write("content/guides/codes.md", CODES);
     let xml = export(&f, &["guides/codes.md"]);
+    // A collapsed reference's `[]` is its code's markup, not text to translate.
+    assert!(
+        xml.contains("<data id=\"d1e\" xml:space=\"preserve\">][]</data>")
+            && !xml.contains("</pc>[]"),
+        "{xml}"
+    );
     let touching = with_targets(
         &xml,
         &[

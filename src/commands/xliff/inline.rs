@@ -80,7 +80,22 @@ pub fn read(markdown: &str, definitions: &str) -> Reading {
     let text = format!("{LEAD}{markdown}\n{definitions}");
     let mut out = HashMap::new();
     let (mut depth, mut blocks) = (0usize, 0usize);
-    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+    for (event, mut range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        // A collapsed reference's `[]` is its markup, as a unit's codes have it.
+        if let Event::Start(
+            Tag::Link {
+                link_type: LinkType::Collapsed,
+                ..
+            }
+            | Tag::Image {
+                link_type: LinkType::Collapsed,
+                ..
+            },
+        ) = &event
+            && text[range.end..].starts_with("[]")
+        {
+            range.end += 2;
+        }
         let inside = range.start < LEAD.len() + markdown.len().max(1);
         match &event {
             Event::Start(_) => {

@@ -185,7 +185,8 @@ fn flush(
     if run.is_empty() {
         return;
     }
-    let events = std::mem::take(run);
+    let mut events = std::mem::take(run);
+    widen_collapsed(body, &mut events);
     let start = events.iter().map(|(_, r)| r.start).min().unwrap_or(0);
     let end = events.iter().map(|(_, r)| r.end).max().unwrap_or(start);
     let (toks, continuation) = tokens(body, start..end, &events);
@@ -199,6 +200,37 @@ fn flush(
             toks,
             continuation,
         });
+    }
+}
+
+/// Gives a collapsed reference link or image (`[label][]`) the range of all its markup: the
+/// parser's stops before the `[]`, which would be text to translate, and a translator who
+/// keeps it after the translated text leaves it there as brackets a reader sees.
+fn widen_collapsed(body: &str, events: &mut [(Event<'_>, Range<usize>)]) {
+    let mut widened: Vec<Range<usize>> = Vec::new();
+    for (event, range) in events.iter_mut() {
+        match event {
+            Event::Start(
+                Tag::Link {
+                    link_type: LinkType::Collapsed,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::Collapsed,
+                    ..
+                },
+            ) if body[range.end..].starts_with("[]") => {
+                widened.push(range.clone());
+                range.end += 2;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(at) = widened.iter().rposition(|w| w == range) {
+                    widened.remove(at);
+                    range.end += 2;
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -456,6 +488,30 @@ mod tests {
         }
         let texts: Vec<String> = u.iter().map(Unit::markdown).collect();
         assert_eq!(rebuild(body, &u, &texts), body);
+    }
+
+    #[test]
+    fn a_collapsed_reference_keeps_its_brackets_in_its_markup() {
+        let body = "See [the act][] and ![logo][].\n\n[the act]: a.md\n[logo]: l.png\n";
+        let u = units(body);
+        assert_eq!(
+            u[0].toks,
+            [
+                Tok::Text("See ".into()),
+                Tok::Open(1, "[".into()),
+                Tok::Text("the act".into()),
+                Tok::Close(1, "][]".into()),
+                Tok::Text(" and ".into()),
+                Tok::Open(2, "![".into()),
+                Tok::Text("logo".into()),
+                Tok::Close(2, "][]".into()),
+                Tok::Text(".".into()),
+            ]
+        );
+        assert_eq!(u[0].markdown(), &body[u[0].range.clone()]);
+        // At the end of its block too, the brackets are the unit's.
+        let body = "See [the act][]\n\n[the act]: a.md\n";
+        assert_eq!(units(body)[0].markdown(), "See [the act][]");
     }
 
     #[test]
