@@ -1432,3 +1432,25 @@ fn import_keeps_the_translations_own_link_destinations() {
     );
     f.build_ok(&[]);
 }
+
+/// A hard line break the translator moved to the end of a target breaks nothing there: it is
+/// left out, not written as a `\` that Markdown would show.
+#[test]
+fn a_line_break_moved_to_the_end_is_left_out() {
+    let f = site();
+    f.write(
+        "content/guides/src.md",
+        "---\ntitle: Src\nsources: [{title: S}]\n---\n\nLine one\\\ntwo.\n",
+    );
+    let xml = fill(&export(&f, &["guides/src.md"])).replace(
+        ">訳 Line one<ph id=\"1\" dataRef=\"d1\"/>two.</target>",
+        ">一行目と二行目。<ph id=\"1\" dataRef=\"d1\"/></target>",
+    );
+    assert!(xml.contains(">一行目と二行目。<"), "{xml}");
+    f.write("filled.xlf", &xml);
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/src.ja.md");
+    assert!(ja.ends_with("\n一行目と二行目。\n"), "{ja}");
+    f.build_ok(&[]);
+}

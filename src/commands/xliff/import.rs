@@ -422,7 +422,11 @@ fn target_markdown(
     // After a code's opening markup at a line's start (space there would make `* ` a list
     // item) and after a task's box (which its text follows on its line).
     let mut skip_space = false;
-    for piece in target {
+    // Where the target's text ends: a line break after it ends nothing.
+    let last_text = target
+        .iter()
+        .rposition(|p| !matches!(p, Piece::Text(s) if s.trim().is_empty()));
+    for (index, piece) in target.iter().enumerate() {
         // A soft line break's placeholder is a line break in the text, escaped as one.
         let soft_break = matches!(piece, Piece::Ph(id, _)
             if ph.get(id).is_some_and(|(_, m)| matches!(m.as_str(), "\n" | "\r\n" | " \n" | " \r\n")));
@@ -493,7 +497,12 @@ fn target_markdown(
                     escape_target_text("\n", kind, &mut out);
                     continue;
                 }
-                out.push_str(m);
+                // A hard line break the translator moved to the end breaks no line there: it
+                // is left out, rather than leave its `\` as text.
+                let hard_break = m.trim_end_matches(['\r', '\n']).len() < m.len();
+                if !(hard_break && Some(index) == last_text) {
+                    out.push_str(m);
+                }
                 codes.push(WrittenCode {
                     id: *n,
                     open: before..out.len(),
