@@ -4,7 +4,7 @@
 //! repository (the old version goes to a temporary file).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::commands::translations::pair;
 use crate::diag::{Code, Diagnostic};
@@ -162,7 +162,7 @@ pub(crate) fn blob(root: &Path, id: &str) -> Option<Vec<u8>> {
 }
 
 fn git(root: &Path, args: &[&str]) -> std::io::Result<Output> {
-    Command::new("git").arg("-C").arg(root).args(args).output()
+    crate::model::git::command(root).args(args).output()
 }
 
 /// `tebiki translations diff`: prints the diff, or says that nothing changed.

@@ -63,9 +63,7 @@ fn lf(bytes: &[u8]) -> Vec<u8> {
 /// record the same version and `git cat-file` finds it. Outside git, the id of its text with
 /// LF line ends, which is what git stores unless told to keep CRLF.
 pub fn version_to_record(root: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -> String {
-    let from_git = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let from_git = crate::model::git::command(root)
         .args(["hash-object", "--"])
         .arg(path)
         .output()

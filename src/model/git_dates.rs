@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use crate::model::dates::Date;
 
@@ -14,9 +13,7 @@ const MARK: char = '\u{1}';
 /// Last commit date of every file under `content/` of the site at `root`, keyed by its path
 /// relative to the root (`content/guides/ai-act.md`). Empty when git cannot say.
 pub fn last_commit_dates(root: &Path) -> HashMap<String, Date> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let output = crate::model::git::command(root)
         .args([
             "-c",
             "core.quotepath=off",

@@ -7,6 +7,7 @@ pub mod content_path;
 pub mod dates;
 pub mod frontmatter;
 pub mod frontmatter_edit;
+pub mod git;
 pub mod git_dates;
 pub mod slug;
 pub mod translation;

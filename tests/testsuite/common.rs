@@ -114,8 +114,14 @@ impl Fixture {
 
     /// Runs `tebiki ARGS` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// Runs `tebiki ARGS` in the site folder with the environment variables `env` set.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_tebiki"))
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.root())
             .output()
             .expect("run tebiki");
@@ -124,6 +130,44 @@ impl Fixture {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// `git` in the site folder, its repository found from there: the tests' scratch
+    /// repositories stay theirs when the suite runs inside a git hook or `git rebase --exec`,
+    /// which set `GIT_DIR` and its like for the repository around them.
+    pub fn git_command(&self) -> Command {
+        let mut git = Command::new("git");
+        git.current_dir(self.root());
+        for variable in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_COMMON_DIR",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        ] {
+            git.env_remove(variable);
+        }
+        git
+    }
+
+    /// Runs git in the site folder and returns its stdout, failing the test if git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_command().args(args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A git repository in the site folder, with a committer and no signing.
+    pub fn git_init(&self) {
+        self.git(&["init", "-q"]);
+        self.git(&["config", "user.name", "Test"]);
+        self.git(&["config", "user.email", "test@example.org"]);
+        self.git(&["config", "commit.gpgsign", "false"]);
     }
 
     /// Builds into `public/` and panics with the diagnostics if the build fails.

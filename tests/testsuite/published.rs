@@ -2,8 +2,6 @@
 //! newest guides, Open Graph and JSON-LD, update history (page, feed, check), git dates, the
 //! favicon and the landmarks of the 404 page.
 
-use std::process::Command;
-
 use crate::common::{AI_ACT_EN, BOOK, Fixture};
 
 /// A guides section with `n` guides dated one day apart (guide-1 the oldest).
@@ -395,9 +393,9 @@ fn git_dates_stand_in_for_a_missing_updated_when_asked() {
     );
 
     let git = |args: &[&str]| {
-        let out = Command::new("git")
+        let out = f
+            .git_command()
             .args(args)
-            .current_dir(f.root())
             .env("GIT_AUTHOR_DATE", "2026-03-04T10:00:00Z")
             .env("GIT_COMMITTER_DATE", "2026-03-04T10:00:00Z")
             .env("GIT_AUTHOR_NAME", "T")

@@ -978,20 +978,6 @@ fn watch_rebuilds_the_output_directory() {
     assert!(html.contains("https://example.org/guides/ai-act/"));
 }
 
-/// Runs git in the fixture, failing the test if git fails.
-fn git(f: &Fixture, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(f.root())
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A stale translation in git: the original gained a line using a glossary term in its
 /// "Key dates" section, which the translation's section lacks.
 fn review_site(with_git: bool) -> Fixture {
@@ -1003,12 +989,12 @@ fn review_site(with_git: bool) -> Fixture {
     let mark = f.run(&["translations", "mark", "content/guides/ai-act.ja.md"]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
     if with_git {
-        git(&f, &["init", "-q"]);
-        git(&f, &["config", "user.name", "Test"]);
-        git(&f, &["config", "user.email", "test@example.org"]);
-        git(&f, &["config", "commit.gpgsign", "false"]);
-        git(&f, &["add", "-A"]);
-        git(&f, &["commit", "-q", "-m", "start"]);
+        f.git(&["init", "-q"]);
+        f.git(&["config", "user.name", "Test"]);
+        f.git(&["config", "user.email", "test@example.org"]);
+        f.git(&["config", "commit.gpgsign", "false"]);
+        f.git(&["add", "-A"]);
+        f.git(&["commit", "-q", "-m", "start"]);
     }
     f.write(
         "content/guides/ai-act.md",

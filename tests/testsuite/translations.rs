@@ -2,34 +2,10 @@
 //! --strict), `mark` preserving every other byte, `diff` inside and outside git, `new`, the
 //! stale notice and section lists falling back to originals.
 
-use std::process::Command;
-
 use crate::common::{AI_ACT_EN, AI_ACT_JA, Fixture};
 
-/// Runs git in the fixture and returns its stdout, failing the test if git fails.
-fn git(f: &Fixture, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(f.root())
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn git_init(f: &Fixture) {
-    git(f, &["init", "-q"]);
-    git(f, &["config", "user.name", "Test"]);
-    git(f, &["config", "user.email", "test@example.org"]);
-    git(f, &["config", "commit.gpgsign", "false"]);
-}
-
 fn hash_object(f: &Fixture, rel: &str) -> String {
-    git(f, &["hash-object", rel]).trim().to_string()
+    f.git(&["hash-object", rel]).trim().to_string()
 }
 
 fn json(f: &Fixture, args: &[&str]) -> Vec<serde_json::Value> {
@@ -65,7 +41,7 @@ fn blob_ids_equal_git_hash_object_for_ascii_japanese_and_crlf() {
         "content/guides/crlf.ja.md",
         "---\ntitle: 改行\n---\n本文。\n",
     );
-    git_init(&f);
+    f.git_init();
     let entries = json(&f, &[]);
     for (key, file) in [
         ("guides/ai-act.md", "content/guides/ai-act.md"), // ASCII
@@ -302,9 +278,9 @@ fn json_entries_have_a_stable_shape() {
 #[test]
 fn diff_shows_the_source_changes_since_the_recorded_version() {
     let f = Fixture::bilingual();
-    git_init(&f);
-    git(&f, &["add", "-A"]);
-    git(&f, &["commit", "-qm", "first"]);
+    f.git_init();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "first"]);
     mark_ok(&f, &["content/guides/ai-act.ja.md"]);
     let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -314,7 +290,7 @@ fn diff_shows_the_source_changes_since_the_recorded_version() {
         "content/guides/ai-act.md",
         &AI_ACT_EN.replace("A headquarters.", "A headquarters, chaired by the PM."),
     );
-    let before = git(&f, &["status", "--porcelain", "--untracked-files=all"]);
+    let before = f.git(&["status", "--porcelain", "--untracked-files=all"]);
     let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -331,9 +307,26 @@ fn diff_shows_the_source_changes_since_the_recorded_version() {
             .contains("\n+A headquarters, chaired by the PM.[^hq]\n")
     );
     assert!(!run.stdout.contains("mode"), "{}", run.stdout);
+    // Run from a hook of another repository, which sets GIT_DIR for that one: the site's own
+    // repository is still the one read.
+    let other = Fixture::new();
+    other.git_init();
+    let hooked = f.run_with(
+        &["translations", "diff", "content/guides/ai-act.ja.md"],
+        &[
+            ("GIT_DIR", &other.path(".git")),
+            ("GIT_WORK_TREE", other.root()),
+        ],
+    );
+    assert_eq!(
+        (hooked.code, &hooked.stdout),
+        (0, &run.stdout),
+        "{}",
+        hooked.stderr
+    );
     // Nothing was written into the repository.
     assert_eq!(
-        git(&f, &["status", "--porcelain", "--untracked-files=all"]),
+        f.git(&["status", "--porcelain", "--untracked-files=all"]),
         before
     );
 }
@@ -355,7 +348,7 @@ fn diff_says_plainly_when_git_cannot_help() {
     );
 
     // In git, but the recorded version was never committed.
-    git_init(&f);
+    f.git_init();
     let run = f.run(&["translations", "diff", "content/guides/ai-act.ja.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -789,15 +782,15 @@ fn a_translation_whose_original_is_gone_is_warned_about() {
 #[test]
 fn a_checkout_with_crlf_line_ends_agrees_with_one_with_lf() {
     let f = Fixture::bilingual();
-    git_init(&f);
+    f.git_init();
     mark_ok(&f, &["content/guides/ai-act.ja.md"]);
-    git(&f, &["add", "-A"]);
-    git(&f, &["commit", "-qm", "marked"]);
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "marked"]);
     let lf_version = hash_object(&f, "content/guides/ai-act.md");
     assert!(f.read("content/guides/ai-act.ja.md").contains(&lf_version));
     // The same repository checked out on Windows (`core.autocrlf = true`): the source is on
     // disk with CRLF line ends, its text unchanged.
-    git(&f, &["config", "core.autocrlf", "true"]);
+    f.git(&["config", "core.autocrlf", "true"]);
     f.write("content/guides/ai-act.md", &AI_ACT_EN.replace('\n', "\r\n"));
     let entries = json(&f, &[]);
     assert_eq!(entry(&entries, "guides/ai-act.md")["status"], "current");
@@ -890,9 +883,9 @@ fn the_listing_goes_on_past_errors_that_do_not_change_it() {
 #[test]
 fn diff_goes_on_past_errors_that_do_not_concern_the_version() {
     let f = Fixture::bilingual();
-    git_init(&f);
-    git(&f, &["add", "-A"]);
-    git(&f, &["commit", "-qm", "first"]);
+    f.git_init();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "first"]);
     mark_ok(&f, &["content/guides/ai-act.ja.md"]);
     let marked = f.read("content/guides/ai-act.ja.md");
     f.write(

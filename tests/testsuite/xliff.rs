@@ -506,24 +506,13 @@ fn import_refuses_to_overwrite_a_translation_edited_since_the_export() {
     assert_eq!(f.read("content/guides/plan.ja.md"), edited);
 }
 
-fn git(f: &Fixture, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(f.root())
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
 #[test]
 fn a_stale_pages_old_text_is_offered_for_review_only_where_its_source_changed() {
     let f = site();
     assert_eq!(import_edited(&f, |xml| xml).code, 0);
-    git(&f, &["init", "-q"]);
-    git(&f, &["add", "-A"]);
-    git(&f, &["commit", "-qm", "translated"]);
+    f.git_init();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "translated"]);
     f.write(
         "content/guides/plan.md",
         &PLAN.replace("- First *pillar*", "- First *pillar*, now funded"),
@@ -1404,9 +1393,9 @@ fn import_keeps_the_translations_own_link_destinations() {
     f.build_ok(&[]);
 
     // The original changes the paragraph and one link's destination since.
-    git(&f, &["init", "-q"]);
-    git(&f, &["add", "-A"]);
-    git(&f, &["commit", "-qm", "translated"]);
+    f.git_init();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "translated"]);
     f.write(
         "content/guides/dates.md",
         &source.replace(
