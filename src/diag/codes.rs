@@ -179,6 +179,12 @@ codes! {
     RawHtml = "raw-html", Warn, true,
         "raw HTML was left out of a page",
         "With `[markdown] unsafe_html = false` (the default), raw HTML in content is dropped, so a writer cannot put scripts or styles on the site.\n\nFix: write it in Markdown; if every writer of the site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml.";
+    RemoteImage = "remote-image", Warn, true,
+        "an image is loaded from another host",
+        "A page shows an image by its address on another host (`![chart](https://…)`). Every reader's browser then asks that host for it, which tells the host who reads the page, and the image goes when the host moves or removes it. In a glossary definition, shown in a tooltip on every page that uses the term, the image is left out.\n\nFix: save the image beside the page (or in static/) and link it there; credit its source in the text or in `sources`.";
+    HostFile = "host-file", Warn, true,
+        "a host's configuration file in content/ was left out",
+        "A file at the top of content/ that a host reads as its configuration (`_redirects`, `_headers`, `CNAME`, `netlify.toml`, `vercel.json`…) would be copied to the root of the output, where it could redirect or proxy the whole site. content/ is the writers' folder; what configures the host belongs to whoever runs the site.\n\nFix: move the file to static/, which is copied to the output's root as it is.";
     UnsafeUrl = "unsafe-url", Warn, true,
         "a `javascript:`, `vbscript:` or `data:` URL was left out",
         "With `[markdown] unsafe_html = false`, links and images whose address could run code in the reader's browser are dropped.\n\nFix: link to an http(s) address or a file of the site.";

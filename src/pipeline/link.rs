@@ -495,6 +495,10 @@ fn dropped_warnings(
                         .at(line, col)
                         .suggest("tebiki has no shortcodes: write a link to a page as `[text](@/guides/x.md)`, an image as `![text](file.png)`, the rest in Markdown");
                 }
+                markdown::Dropped::RemoteImage(_) => {
+                    return Diagnostic::warning(Code::RemoteImage, &source.file, what.describe())
+                        .at(line, col);
+                }
                 markdown::Dropped::More => {
                     return Diagnostic::warning(Code::RawHtml, &source.file, what.describe())
                         .at(line, col)
@@ -677,6 +681,16 @@ impl Links for PageLinks<'_> {
     }
 
     fn image(&mut self, dest: &str, offset: usize) -> Option<String> {
+        if is_remote(dest) {
+            let e = Diagnostic::warning(
+                Code::RemoteImage,
+                &self.source.file,
+                format!("the image `{dest}` is loaded from another host: every reader's browser asks that host for it"),
+            )
+            .suggest("save the image beside the page or in static/ and show it from there");
+            self.report_error(e, offset);
+            return None;
+        }
         if dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
             return None;
         }
@@ -1090,6 +1104,16 @@ impl PageLinks<'_> {
 }
 
 /// `https:`, `mailto:`, `term:`: a scheme before any `/`, `?` or `#`.
+/// Whether `dest` is on another host: an `http(s)://` or scheme-relative `//` address.
+pub fn is_remote(dest: &str) -> bool {
+    let lower = dest
+        .trim_start()
+        .get(..8)
+        .unwrap_or(dest)
+        .to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
 fn has_scheme(dest: &str) -> bool {
     let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
     dest[..end].find(':').is_some_and(|i| {

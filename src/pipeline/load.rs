@@ -172,12 +172,22 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     let mut markdown = Vec::new();
     for entry in entries {
         match entry {
-            Entry::Asset { rel } if !config.unsafe_html && runs_scripts(&rel) => {
+            Entry::Asset { rel } if is_host_file(&rel) => {
+                errors.push(
+                    Diagnostic::warning(
+                        Code::HostFile,
+                        format!("{CONTENT_DIR}/{rel}"),
+                        "a host's configuration file, left out of the site: at the output's root it could redirect or proxy every page",
+                    )
+                    .suggest("move it to static/, which is copied to the output's root as it is"),
+                );
+            }
+            Entry::Asset { rel } if !config.unsafe_html && runs_scripts(&rel, &content) => {
                 errors.push(
                     Diagnostic::warning(
                         Code::RawHtml,
                         format!("{CONTENT_DIR}/{rel}"),
-                        "an HTML or script file, left out of the site: with `[markdown] unsafe_html = false` writers cannot put scripts on it",
+                        "a file a browser runs scripts in (HTML, XML, SVG with scripts), left out of the site: with `[markdown] unsafe_html = false` writers cannot put scripts on it",
                     )
                     .suggest("put trusted files in static/, or set `unsafe_html = true` under [markdown] if every writer is trusted"),
                 );
@@ -224,12 +234,62 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     Reported::new(loaded, errors)
 }
 
-/// Files a browser runs as a page or script when opened from the site.
-fn runs_scripts(rel: &str) -> bool {
+/// Files a browser runs as a page or script when opened from the site at their own address:
+/// HTML and XML documents (an XHTML namespace or a stylesheet runs script in any of them),
+/// scripts, and an SVG image that holds a script, an event handler or a `javascript:` link.
+/// An SVG without them is a picture, as charts are.
+fn runs_scripts(rel: &str, content: &Path) -> bool {
     let lower = rel.to_ascii_lowercase();
-    [".html", ".htm", ".xhtml", ".js", ".mjs"]
+    let scripted = [
+        ".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
+    ];
+    if scripted.iter().any(|ext| lower.ends_with(ext)) {
+        return true;
+    }
+    if !lower.ends_with(".svg") {
+        return false;
+    }
+    // Unreadable, it is reported when copied; read, it is looked at as a browser would run it.
+    let Ok(bytes) = std::fs::read(content.join(rel)) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    // An attribute `on…=` after a space, tab or line break: an event handler.
+    let handler = text.match_indices("on").any(|(at, on)| {
+        let after_space = text[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = &text[at + on.len()..];
+        let name_end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        after_space && name_end > 0 && rest[name_end..].trim_start().starts_with('=')
+    });
+    handler
+        || [
+            "<script",
+            "javascript:",
+            "<foreignobject",
+            "<iframe",
+            "<embed",
+            "<object",
+        ]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|tag| text.contains(tag))
+}
+
+/// A file at the top of content/ that a static host reads as its own configuration.
+fn is_host_file(rel: &str) -> bool {
+    [
+        "_redirects",
+        "_headers",
+        "_routes.json",
+        "CNAME",
+        "netlify.toml",
+        "vercel.json",
+        "staticwebapp.config.json",
+        "firebase.json",
+    ]
+    .iter()
+    .any(|name| rel.eq_ignore_ascii_case(name))
 }
 
 /// Reads one Markdown file (`rel`, relative to `content/`) exactly as `load` would, given the

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::model::config::HeadingIds;
 use crate::model::slug::{github_heading_id, slugify};
+use crate::model::url::dangerous_scheme;
 use crate::pipeline::packed::Text;
 use crate::pipeline::swar;
 
@@ -134,6 +135,8 @@ pub enum Dropped {
     More,
     /// A Zola or Hugo shortcode (`{{ youtube(…) }}`, `{{< ref … >}}`), kept as text: its start.
     Shortcode(String),
+    /// An image on another host, where none may be loaded (a glossary tooltip); its address.
+    RemoteImage(String),
 }
 
 impl Dropped {
@@ -172,6 +175,9 @@ impl Dropped {
             Dropped::Shortcode(call) => {
                 format!("`{call}` looks like a Zola or Hugo shortcode, which tebiki shows as text")
             }
+            Dropped::RemoteImage(url) => {
+                format!("the image `{url}` on another host was left out of the tooltip")
+            }
             Dropped::Url(scheme) => {
                 format!("a `{scheme}:` URL was left out (the link or image has an empty address)")
             }
@@ -185,26 +191,6 @@ impl Dropped {
             ),
         }
     }
-}
-
-/// The scheme of `url` if it is one that runs script or embeds content (`javascript:`,
-/// `vbscript:`, `data:`), read as a browser reads it: leading spaces and control characters
-/// and any tab or line break inside are ignored, case does not matter.
-pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
-    let cleaned: String = url
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript", "vbscript", "data"]
-        .into_iter()
-        .find(|scheme| {
-            cleaned
-                .strip_prefix(scheme)
-                .is_some_and(|rest| rest.starts_with(':'))
-        })
 }
 
 /// Leaves every link as written and links no terms.

@@ -897,3 +897,78 @@ fn shortcodes_from_zola_and_hugo_are_named() {
     assert!(out.contains("moved.md:4:46"), "{out}");
     assert_eq!(out.matches("warning[shortcode]").count(), 6, "{out}");
 }
+
+/// What a writer puts in content/ cannot run script on the site or send its readers'
+/// browsers to another host: a source's `javascript:` address, an SVG or XML file with
+/// scripts, a host's configuration file, an image on another host.
+#[test]
+fn content_cannot_run_script_or_send_readers_elsewhere() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/sourced.md",
+        "---\ntitle: Sourced\nsources:\n  - title: Act\n    url: \" JaVaScRiPt:alert(1)\"\n  - title: Plan\n    url: https://example.go.jp/plan\n---\n![chart](chart.svg) ![far](https://images.example.com/x.png)\n",
+    );
+    f.write(
+        "content/guides/chart.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>Based on data</text></svg>",
+    );
+    f.write(
+        "content/guides/bad.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"\n  onload=\"alert(1)\"><rect/></svg>",
+    );
+    f.write(
+        "content/guides/data.xml",
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></html>",
+    );
+    f.write(
+        "content/_redirects",
+        "/*  https://evil.example/:splat  200!\n",
+    );
+    f.write("static/_headers", "/*\n  X-Frame-Options: DENY\n");
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"ai\"\n[term.en]\nterm = \"AI\"\ndefinition = \"Artificial intelligence. ![logo](https://images.example.com/ai.png)\"\n",
+    );
+    f.write(
+        "book.toml",
+        &format!(
+            "{}\n[glossary]\nfile = \"glossary.toml\"\n",
+            crate::common::BOOK
+        ),
+    );
+    let run = f.build_ok(&[]);
+    for want in [
+        "warning[unsafe-url]: a source's `url` with the `javascript:` scheme, left out: it would run in the reader's browser\n --> content/guides/sourced.md:5:",
+        "warning[raw-html]: a file a browser runs scripts in (HTML, XML, SVG with scripts), left out of the site",
+        "--> content/guides/bad.svg",
+        "--> content/guides/data.xml",
+        "warning[host-file]: a host's configuration file, left out of the site",
+        "--> content/_redirects",
+        "warning[remote-image]: the image `https://images.example.com/x.png` is loaded from another host",
+        "warning[remote-image]: the image `https://images.example.com/ai.png` on another host was left out of the tooltip",
+    ] {
+        assert!(
+            run.stderr.contains(want),
+            "missing {want:?} in\n{}",
+            run.stderr
+        );
+    }
+    let page = f.read("public/guides/sourced/index.html");
+    assert!(!page.to_ascii_lowercase().contains("javascript:"), "{page}");
+    assert!(
+        page.contains("<cite><a href=\"https://example.go.jp/plan\">Plan</a></cite>"),
+        "{page}"
+    );
+    assert!(f.path("public/guides/chart.svg").is_file());
+    assert!(!f.path("public/guides/bad.svg").exists());
+    assert!(!f.path("public/guides/data.xml").exists());
+    assert!(!f.path("public/_redirects").exists());
+    assert!(
+        f.path("public/_headers").is_file(),
+        "static/ is the maintainers' own"
+    );
+    assert!(
+        !f.read("public/guides/ai-act/index.html")
+            .contains("images.example.com")
+    );
+}

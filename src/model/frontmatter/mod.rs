@@ -718,11 +718,29 @@ fn sources(
                 );
             }
         }
+        // A source's address becomes a link: one that runs script is dropped, as in a body.
+        let mut unsafe_url = None;
+        let url = field("url").filter(|url| match crate::model::url::dangerous_scheme(url) {
+            Some(scheme) => {
+                let (line, col) = entries.field(i, "url");
+                unsafe_url = Some(
+                    Diagnostic::warning(
+                        Code::UnsafeUrl,
+                        file,
+                        format!("a source's `url` with the `{scheme}:` scheme, left out: it would run in the reader's browser"),
+                    )
+                    .at(line, col)
+                    .suggest("give the source's http(s) address"),
+                );
+                false
+            }
+            None => true,
+        });
         match field("title") {
             Some(title) => out.push(Citation {
                 title,
                 publisher: field("publisher"),
-                url: field("url"),
+                url,
                 date,
             }),
             None if !map.contains_key("title") => {
@@ -730,6 +748,7 @@ fn sources(
             }
             None => {}
         }
+        errors.extend(unsafe_url);
     }
     out
 }

@@ -497,11 +497,25 @@ fn parse_lang(
     };
     let definition_html = inline_html(&definition, &mut sanitise);
     for what in sanitise.dropped {
-        let mut warning = err(definition_span.clone(), what.describe()).suggest(
-            "write the definition in Markdown; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml",
-        );
+        use crate::diag::Code;
+        use crate::pipeline::markdown::Dropped;
+        let (code, help) = match what {
+            Dropped::RemoteImage(_) => (
+                Code::RemoteImage,
+                "save the image in static/ and show it from there, or leave it out of the definition",
+            ),
+            Dropped::Url(_) => (
+                Code::UnsafeUrl,
+                "link to an http(s) address or a page of the site",
+            ),
+            _ => (
+                Code::RawHtml,
+                "write the definition in Markdown; if every writer of this site is trusted, set `unsafe_html = true` under `[markdown]` in book.toml",
+            ),
+        };
+        let mut warning = err(definition_span.clone(), what.describe()).suggest(help);
         warning.severity = crate::diag::Severity::Warning;
-        warning.code = crate::diag::Code::RawHtml;
+        warning.code = code;
         errors.push(warning);
     }
     Some(TermLang {
@@ -558,6 +572,15 @@ impl crate::pipeline::markdown::Links for Definition<'_> {
     }
 
     fn image(&mut self, dest: &str, _: usize) -> Option<String> {
+        // A tooltip is on every page that uses the term, shown or not: an image from another
+        // host there would be requested by every page view.
+        if crate::pipeline::link::is_remote(dest) {
+            self.dropped
+                .push(crate::pipeline::markdown::Dropped::RemoteImage(
+                    dest.to_string(),
+                ));
+            return Some(String::new());
+        }
         self.rooted(dest)
     }
 
