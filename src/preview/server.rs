@@ -14,9 +14,19 @@
 //!
 //! Limits on what a client may do: request heads up to [`MAX_HEAD`] bytes and
 //! [`MAX_HEADERS`] fields; no request bodies (413, connection closed); at most
-//! [`MAX_CONNECTIONS`] open connections (more wait in the listen queue); heads must arrive
-//! within [`HEAD_TIMEOUT`]. Every socket has `TCP_NODELAY` set, so a response on a keep-alive
-//! connection is not held back by Nagle's algorithm.
+//! [`MAX_CONNECTIONS`] open connections (more wait in the listen queue), of which at most
+//! [`MAX_EVENT_STREAMS`] are event streams; heads must arrive within [`HEAD_TIMEOUT`]. Every
+//! socket has `TCP_NODELAY` set, so a response on a keep-alive connection is not held back by
+//! Nagle's algorithm.
+//!
+//! An event stream holds its connection for as long as its page is open and never idles long
+//! enough to time out: counted only against the connection limit, enough streams (from a
+//! local process, or over the network with `--bind 0.0.0.0`) would hold every connection, and
+//! page requests would wait until they closed. A new stream beyond the cap ends the oldest
+//! rather than being refused: `EventSource` reconnects after a stream ends but gives up on an
+//! error status, and the oldest is the likeliest to belong to a page already closed. The
+//! stream's response carries `Connection: close`, so an ended stream frees its connection at
+//! once instead of idling in keep-alive.
 //!
 //! DNS rebinding: a request is answered only if its `Host` (or the authority of an
 //! absolute-form request target) names this server: `localhost`, `127.0.0.1`, the bound
@@ -70,6 +80,13 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub const MAX_HEADERS: usize = 64;
 /// The most connections served at once (event streams included); more wait to be accepted.
 pub const MAX_CONNECTIONS: usize = 256;
+/// The most live-reload event streams open at once, one per open page; a new stream beyond
+/// it ends the oldest. Far more than a writer's tabs (a browser opens about 6 connections per
+/// host, streams included), and a quarter of [`MAX_CONNECTIONS`]: streams always leave the
+/// rest to page requests.
+pub const MAX_EVENT_STREAMS: usize = 64;
+// Streams must never be able to take every connection.
+const _: () = assert!(MAX_EVENT_STREAMS < MAX_CONNECTIONS);
 /// How long a connection may take to send a request head, or stay idle between requests.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// Events waiting for one slow page; a page that falls this far behind is disconnected (its
@@ -111,6 +128,15 @@ impl Hub {
     fn broadcast(&mut self, event: &str, data: &str) {
         let message = sse(event, data);
         self.clients.retain(|c| c.try_send(message.clone()).is_ok());
+    }
+
+    /// Adds a page's stream. Beyond [`MAX_EVENT_STREAMS`], the oldest ones are dropped, which
+    /// ends their streams and closes their connections; closed ones go first.
+    fn join(&mut self, client: mpsc::Sender<String>) {
+        self.clients.retain(|c| !c.is_closed());
+        let excess = (self.clients.len() + 1).saturating_sub(MAX_EVENT_STREAMS);
+        self.clients.drain(..excess);
+        self.clients.push(client);
     }
 
     fn hello(&self) -> String {
@@ -611,6 +637,9 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
             "text/event-stream; charset=utf-8",
         );
         set(&mut response, header::CACHE_CONTROL, "no-store");
+        // A stream ended to make room for a newer one must free its connection, not leave it
+        // idle in keep-alive.
+        set(&mut response, header::CONNECTION, "close");
         return response;
     }
     let review_root = REVIEW_PATH.trim_end_matches('/');
@@ -834,7 +863,7 @@ fn events(state: &State) -> EventStream {
     let mut hub = state.lock_hub();
     let (tx, rx) = mpsc::channel(EVENT_QUEUE);
     let _ = tx.try_send(format!("retry: 500\n\n{}", hub.hello()));
-    hub.clients.push(tx);
+    hub.join(tx);
     EventStream {
         events: rx,
         idle: Box::pin(tokio::time::sleep(KEEP_ALIVE)),
@@ -982,6 +1011,31 @@ mod tests {
             "<html><body><p>x</p><script id=\"__tebiki_livereload\" data-generation=\"3\">"
         ));
         assert!(out.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn event_streams_beyond_the_cap_end_the_oldest_closed_ones_first() {
+        use tokio::sync::mpsc::error::TryRecvError;
+        fn ended(page: &mut Option<mpsc::Receiver<String>>) -> bool {
+            page.as_mut()
+                .is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Disconnected))
+        }
+        let mut hub = Hub::default();
+        let mut pages = Vec::new();
+        for _ in 0..MAX_EVENT_STREAMS + 5 {
+            let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+            hub.join(tx);
+            pages.push(Some(rx));
+        }
+        assert_eq!(hub.clients.len(), MAX_EVENT_STREAMS);
+        assert!(pages[..5].iter_mut().all(ended));
+        assert!(!pages[5..].iter_mut().any(ended));
+        // A page that went away makes room before any open one is ended.
+        pages[20] = None;
+        let (tx, _rx) = mpsc::channel(EVENT_QUEUE);
+        hub.join(tx);
+        assert_eq!(hub.clients.len(), MAX_EVENT_STREAMS);
+        assert!(!pages[5..].iter_mut().any(ended));
     }
 
     #[test]

@@ -170,7 +170,8 @@ impl Served {
         })
     }
 
-    fn events(&self) -> Events {
+    /// Opens an event stream, as a page's live-reload script does, and waits for `hello`.
+    pub(crate) fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         write!(
             stream,
@@ -202,13 +203,13 @@ impl Served {
 }
 
 /// The events one page's stream receives.
-struct Events {
+pub(crate) struct Events {
     rx: Receiver<(String, String)>,
 }
 
 impl Events {
     /// Waits for the next event called `name`, skipping others; returns its data.
-    fn expect(&self, name: &str, served: &Served) -> String {
+    pub(crate) fn expect(&self, name: &str, served: &Served) -> String {
         let deadline = Instant::now() + PATIENCE;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.rx.recv_timeout(left) {

@@ -1,11 +1,13 @@
 //! `tebiki serve` against hostile and careless clients: oversized and malformed requests,
-//! request bodies, foreign `Host` names (DNS rebinding), many connections at once. Every
-//! request gets a status or a closed connection, and the server keeps answering.
+//! request bodies, foreign `Host` names (DNS rebinding), many connections or event streams at
+//! once. Every request gets a status or a closed connection, and the server keeps answering.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use tebiki::preview::server::{MAX_CONNECTIONS, MAX_EVENT_STREAMS};
 
 use crate::common::Fixture;
 use crate::serve::{PATIENCE, Served};
@@ -297,6 +299,60 @@ fn more_connections_than_the_limit_only_wait() {
     }
     assert!(start.elapsed() < PATIENCE);
     assert!(served.alive());
+}
+
+#[test]
+fn event_streams_never_take_the_connections_pages_need() {
+    let f = Fixture::bilingual();
+    let mut served = Served::start(&f);
+    let port = served.port;
+    // More idle event streams than the server has connections: without a cap of their own,
+    // they would hold every connection for as long as they stayed open.
+    let flood: Vec<TcpStream> = (0..MAX_CONNECTIONS + 44)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            write!(
+                stream,
+                "GET /__tebiki/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+            )
+            .expect("send");
+            stream
+        })
+        .collect();
+    let start = Instant::now();
+    let (code, _) = served.fetch("/");
+    assert_eq!(code, 200, "a page request waited behind the event streams");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(served.alive());
+    // Beyond the cap the oldest streams were ended (a page's script then reconnects), with
+    // the end of the chunked body and a closed connection.
+    assert!(flood.len() > MAX_EVENT_STREAMS + 10);
+    for mut stream in flood.iter().take(10) {
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        let mut out = Vec::new();
+        stream
+            .read_to_end(&mut out)
+            .expect("the oldest streams end");
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+        assert!(text.contains("event: hello"), "{text}");
+        assert!(text.ends_with("0\r\n\r\n"), "{text}");
+    }
+    // A page opened now, within the cap, still gets live reload.
+    let events = served.events();
+    f.write(
+        "content/guides/ai-act.md",
+        &crate::common::AI_ACT_EN.replace("established in 2025", "established in May 2025"),
+    );
+    events.expect("reload", &served);
+    assert!(served.alive());
+    drop(flood);
 }
 
 #[cfg(unix)]
