@@ -121,6 +121,8 @@ pub struct Site {
     pub drafts: HashSet<(String, String)>,
     /// Content keys of Markdown files left out because they have errors ([`Loaded::unreadable`]).
     pub unreadable: HashSet<String>,
+    /// Files in content/ left out of the site ([`Loaded::left_out`]).
+    pub left_out: HashSet<String>,
     /// Every page's and section's address, made the first time a link written from the site's
     /// root asks ([`Site::at_address`]). Addresses change only with a slug, a file or a
     /// draft, which `serve` rebuilds in full, so it stays right for the site's life.
@@ -221,6 +223,7 @@ impl Site {
             section_by_dir,
             drafts: loaded.drafts.into_iter().collect(),
             unreadable: loaded.unreadable.into_iter().collect(),
+            left_out: loaded.left_out.into_iter().collect(),
             addresses: std::sync::OnceLock::new(),
             glossary: None,
             markup: InlineMarkup::default(),

@@ -803,6 +803,15 @@ impl PageLinks<'_> {
         if in_static(site.root.join("static")) || in_static(theme_static) {
             return None;
         }
+        if site.left_out.contains(&rel) {
+            let e = self
+                .error(format!(
+                    "`{path}` names {CONTENT_DIR}/{rel}, which is left out of the site (its own warning says why)"
+                ))
+                .suggest("show a file that runs scripts from static/, which the site's maintainers control, or link another");
+            self.report_error(e, offset);
+            return None;
+        }
         // Files in the same folder, by name.
         let (folder, name) = folder_and_name(&rel);
         let beside = site

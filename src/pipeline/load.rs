@@ -63,6 +63,9 @@ pub struct Loaded {
     /// Content keys of Markdown files that could not be loaded (their errors are reported),
     /// so that links to them are not reported again as links to a missing file.
     pub unreadable: Vec<String>,
+    /// Files in content/ left out of the site (paths relative to content/): scripts, pages a
+    /// browser runs, a host's configuration. A link to one is told so, not that it is missing.
+    pub left_out: Vec<String>,
 }
 
 enum Entry {
@@ -173,6 +176,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     for entry in entries {
         match entry {
             Entry::Asset { rel } if is_host_file(&rel) => {
+                loaded.left_out.push(composed(&rel).into_owned());
                 errors.push(
                     Diagnostic::warning(
                         Code::HostFile,
@@ -183,6 +187,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
                 );
             }
             Entry::Asset { rel } if !config.unsafe_html && runs_scripts(&rel, &content) => {
+                loaded.left_out.push(composed(&rel).into_owned());
                 errors.push(
                     Diagnostic::warning(
                         Code::RawHtml,

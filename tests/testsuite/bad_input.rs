@@ -971,4 +971,15 @@ fn content_cannot_run_script_or_send_readers_elsewhere() {
         !f.read("public/guides/ai-act/index.html")
             .contains("images.example.com")
     );
+
+    // A link to a file left out says so, rather than that the file is missing.
+    f.write(
+        "content/guides/linked.md",
+        "---\ntitle: Linked\n---\n![bad](bad.svg)\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[broken-link]: `bad.svg` names content/guides/bad.svg, which is left out of the site (its own warning says why)"),
+        "{stderr}"
+    );
 }
