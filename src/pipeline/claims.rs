@@ -190,7 +190,6 @@ pub fn generated_file(site: &Site, path: &str) -> bool {
     path == "404.html"
         || (site.config.search && search::owns_folder_of(path))
         || feeds::paths(site).iter().any(|(p, _)| p == path)
-        || aliases::paths(site).iter().any(|(p, _, _)| p == path)
 }
 
 /// The pages, lists and feeds the build writes, with what writes each.

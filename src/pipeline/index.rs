@@ -321,7 +321,8 @@ impl Site {
         }
     }
 
-    /// The page or section whose address is `path` (`guides/x/`, `ja/guides/`).
+    /// The page or section whose address is `path` (`guides/x/`, `ja/guides/`), or the page
+    /// an alias at `path` leads to (a link to a page's earlier address goes to the page).
     pub fn at_address(&self, path: &str) -> Option<Addressed> {
         self.addresses
             .get_or_init(|| {
@@ -331,7 +332,16 @@ impl Site {
                 let sections = self
                     .section_ids()
                     .map(|i| (self.sections[i].path.clone(), Addressed::Section(i)));
-                pages.chain(sections).collect()
+                let mut addresses: HashMap<String, Addressed> = pages.chain(sections).collect();
+                // An alias taking a page's address is an error of its own (`claims`).
+                for (file, i, _) in crate::pipeline::aliases::paths(self) {
+                    let address = match file.strip_suffix("index.html") {
+                        Some(folder) => folder.to_string(),
+                        None => format!("{file}/"),
+                    };
+                    addresses.entry(address).or_insert(Addressed::Page(i));
+                }
+                addresses
             })
             .get(path)
             .copied()

@@ -734,6 +734,18 @@ fn aliases_redirect_earlier_addresses_to_the_page() {
     assert!(f.path("public/guides/旧/index.html").is_file());
     // Redirects are not addresses of their own for search engines.
     assert!(!f.read("public/sitemap.xml").contains("policy/ai-act"));
+    // A link to an earlier address, as an old page of a moved site has, goes to the page.
+    f.write(
+        "content/guides/linker.md",
+        "---\ntitle: Linker\n---\n[old](/policy/ai-act/) [older](/old/ai-act.html#key-dates)\n",
+    );
+    f.build_ok(&[]);
+    let linker = f.read("public/guides/linker/index.html");
+    assert!(
+        linker.contains("href=\"https://example.org/guides/ai-act/\"")
+            && linker.contains("href=\"https://example.org/guides/ai-act/#key-dates\""),
+        "{linker}"
+    );
 
     // An alias that takes another page's address, or leaves the output, is an error at its line.
     f.write(
