@@ -136,19 +136,7 @@ impl Fixture {
     /// repositories stay theirs when the suite runs inside a git hook or `git rebase --exec`,
     /// which set `GIT_DIR` and its like for the repository around them.
     pub fn git_command(&self) -> Command {
-        let mut git = Command::new("git");
-        git.current_dir(self.root());
-        for variable in [
-            "GIT_DIR",
-            "GIT_WORK_TREE",
-            "GIT_INDEX_FILE",
-            "GIT_COMMON_DIR",
-            "GIT_OBJECT_DIRECTORY",
-            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        ] {
-            git.env_remove(variable);
-        }
-        git
+        tebiki::model::git::command(self.root())
     }
 
     /// Runs git in the site folder and returns its stdout, failing the test if git fails.

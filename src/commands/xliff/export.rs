@@ -39,12 +39,7 @@ struct Page {
 pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Exported), Error> {
     let config = config::load(root).map_err(Error::Content)?;
     if config.is_default(lang) || config.language(lang).is_none() {
-        let others: Vec<&str> = config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .filter(|l| !config.is_default(l))
-            .collect();
+        let others = translation_languages(&config);
         return Err(Error::Usage(format!(
             "`{lang}` is not a translation language of this site; choose one of: {}",
             others.join(", ")
@@ -534,16 +529,20 @@ fn what_was_exported(originals: &[String]) -> String {
     parts.join(" and ")
 }
 
-/// The site's only language besides the default one, or why there is none to choose.
-fn only_translation_language(root: &Path) -> Result<String, Error> {
-    let config = config::load(root).map_err(Error::Content)?;
-    let others: Vec<&str> = config
+/// The site's languages besides the default one: those a page is translated into.
+fn translation_languages(config: &config::Config) -> Vec<&str> {
+    config
         .languages
         .iter()
         .map(|l| l.code.as_str())
         .filter(|l| !config.is_default(l))
-        .collect();
-    match others.as_slice() {
+        .collect()
+}
+
+/// The site's only language besides the default one, or why there is none to choose.
+fn only_translation_language(root: &Path) -> Result<String, Error> {
+    let config = config::load(root).map_err(Error::Content)?;
+    match translation_languages(&config).as_slice() {
         [only] => Ok(only.to_string()),
         [] => Err(Error::Usage(
             "this site has no language besides the default one to translate into; add one under [languages] in book.toml".into(),

@@ -133,11 +133,7 @@ pub fn read(markdown: &str, definitions: &str) -> Reading {
                 id,
                 ..
             }) => Element {
-                label: matches!(
-                    link_type,
-                    LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
-                )
-                .then(|| id.to_string()),
+                label: label(*link_type, id),
                 ..element("link", dest_url)
             },
             Event::Start(Tag::Image {
@@ -146,11 +142,7 @@ pub fn read(markdown: &str, definitions: &str) -> Reading {
                 id,
                 ..
             }) => Element {
-                label: matches!(
-                    link_type,
-                    LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
-                )
-                .then(|| id.to_string()),
+                label: label(*link_type, id),
                 ..element("image", dest_url)
             },
             Event::Code(_) => element("inline code", ""),
@@ -220,6 +212,16 @@ pub fn alternative(open: &str, close: &str, element: &Element) -> Option<(String
         return Some((open.to_string(), format!("][{label}]")));
     }
     None
+}
+
+/// The label of a reference link or image (`[text][label]`, `[label][]`, `[label]`), which
+/// names its definition; `None` for one written with its destination.
+fn label(link_type: LinkType, id: &pulldown_cmark::CowStr<'_>) -> Option<String> {
+    matches!(
+        link_type,
+        LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+    )
+    .then(|| id.to_string())
 }
 
 #[cfg(test)]

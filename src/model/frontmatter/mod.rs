@@ -418,27 +418,23 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 Some(list) => fm.tags = list,
                 None => wrong("a list of strings, such as [\"AI Act\", \"METI\"]"),
             },
-            "related" => match string_list(value) {
+            "related" | "aliases" => match string_list(value) {
+                // Each entry at its own line, for messages about one of them.
                 Some(list) => {
-                    fm.related = list
+                    let list = list
                         .into_iter()
                         .map(|value| AtLine {
                             line: lines.value(&value, line).unwrap_or(line),
                             value,
                         })
-                        .collect()
+                        .collect();
+                    match key.as_str() {
+                        "related" => fm.related = list,
+                        _ => fm.aliases = list,
+                    }
                 }
-                None => wrong("a list of content paths, such as [\"guides/ai-act.md\"]"),
-            },
-            "aliases" => match string_list(value) {
-                Some(list) => {
-                    fm.aliases = list
-                        .into_iter()
-                        .map(|value| AtLine {
-                            line: lines.value(&value, line).unwrap_or(line),
-                            value,
-                        })
-                        .collect()
+                None if key == "related" => {
+                    wrong("a list of content paths, such as [\"guides/ai-act.md\"]")
                 }
                 None => wrong("a list of earlier addresses, such as [\"/old/ai-act/\"]"),
             },
