@@ -1443,3 +1443,180 @@ fn a_line_break_moved_to_the_end_is_left_out() {
     assert!(ja.ends_with("\n一行目と二行目。\n"), "{ja}");
     f.build_ok(&[]);
 }
+
+/// A page with blocks of every kind in one section, and its complete translation.
+const MEASURES: &str = "---\ntitle: \"Measures\"\nsources: [{title: S}]\n---\n\nThe plan has three parts.\n\n## Measures\n\nThe government will act.\n\n- Transparency\n- Safety\n- Accountability\n\nThe council meets each year, see [the outlook](#outlook).\n\n| Step | When |\n|---|---|\n| Adopted | spring |\n| Reviewed | autumn |\n\n> A word from the minister.\n\n1. First step\n2. Second step\n\n## Outlook\n\nMore work follows.\n";
+
+const MEASURES_JA: &str = "\n計画は三つの部分からなる。\n\n## 施策\n\n政府が行動する。\n\n- 透明性\n- 安全性\n- 説明責任\n\n評議会は毎年開かれる([見通し](#見通し)を参照)。\n\n| 段階 | 時期 |\n|---|---|\n| 採択 | 春 |\n| 見直し | 秋 |\n\n> 大臣の言葉。\n\n1. 第一段階\n2. 第二段階\n\n## 見通し\n\nさらに作業が続く。\n";
+
+/// Every block of `MEASURES` and its translation, the heading's link and the paragraph's
+/// destination as written in each.
+const MEASURES_PAIRS: &[(&str, &str)] = &[
+    ("The plan has three parts.", "計画は三つの部分からなる。"),
+    ("Measures", "施策"),
+    ("The government will act.", "政府が行動する。"),
+    ("Transparency", "透明性"),
+    ("Safety", "安全性"),
+    ("Accountability", "説明責任"),
+    (
+        "The council meets each year, see <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">the outlook</pc>.",
+        "評議会は毎年開かれる(<pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">見通し</pc>を参照)。",
+    ),
+    ("Step", "段階"),
+    ("When", "時期"),
+    ("Adopted", "採択"),
+    ("spring", "春"),
+    ("Reviewed", "見直し"),
+    ("autumn", "秋"),
+    ("A word from the minister.", "大臣の言葉。"),
+    ("First step", "第一段階"),
+    ("Second step", "第二段階"),
+    ("Outlook", "見通し"),
+    ("More work follows.", "さらに作業が続く。"),
+];
+
+/// Each unit of an export's body: its source, its target if offered, and its segment's state.
+fn body_units(xml: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    let mut out = Vec::new();
+    for unit in xml.split("<unit id=\"u").skip(1) {
+        let between = |open: &str, close: &str| {
+            let at = unit.find(open)? + open.len();
+            let end = unit[at..].find(close)? + at;
+            Some(unit[at..end].to_string())
+        };
+        let source = between("<source xml:space=\"preserve\">", "</source>").expect("source");
+        let target = between("<target xml:space=\"preserve\">", "</target>");
+        let state = between("<segment state=\"", "\"");
+        out.push((source, target, state));
+    }
+    out
+}
+
+/// The translation of `MEASURES` committed with the original, then the original edited by
+/// `edit`: every block the edit left as it was is offered its own translation, `translated`;
+/// the blocks in `new` are offered none. Imported (the new blocks given `訳 ` and their
+/// source), the translation is `MEASURES_JA` edited by `edit_ja`, every kept block its own
+/// text and link destination.
+fn blocks_keep_their_translation(
+    edit: impl Fn(&str) -> String,
+    new: &[&str],
+    edit_ja: impl Fn(&str) -> String,
+) {
+    let f = site();
+    f.write("content/guides/measures.md", MEASURES);
+    let version = tebiki::model::blob::blob_id(MEASURES.as_bytes());
+    let head = "---\ntitle: \"施策\"\nsources: [{title: S}]\n";
+    f.write(
+        "content/guides/measures.ja.md",
+        &format!("{head}translated_from: \"{version}\"\n---\n{MEASURES_JA}"),
+    );
+    f.git_init();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "translated"]);
+    let edited = edit(MEASURES);
+    assert_ne!(edited, MEASURES, "the edit changes the original");
+    f.write("content/guides/measures.md", &edited);
+
+    let xml = export(&f, &["guides/measures.md"]);
+    validate_core(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let units = body_units(&xml);
+    for (source, target, state) in &units {
+        if new.contains(&source.as_str()) {
+            assert_eq!(target, &None, "`{source}` is new: {xml}");
+            continue;
+        }
+        let own = MEASURES_PAIRS
+            .iter()
+            .find(|(en, _)| en == source)
+            .map(|(_, ja)| ja.to_string());
+        assert!(own.is_some(), "`{source}` is neither new nor the page's");
+        assert_eq!(target, &own, "`{source}` keeps its translation: {xml}");
+        assert_eq!(state.as_deref(), Some("translated"), "`{source}`: {xml}");
+    }
+    assert_eq!(
+        units
+            .iter()
+            .filter(|(s, _, _)| new.contains(&s.as_str()))
+            .count(),
+        new.len(),
+        "{xml}"
+    );
+
+    f.write("filled.xlf", &fill(&xml));
+    let run = f.run(&["translations", "import", "filled.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let now = tebiki::model::blob::blob_id(edited.as_bytes());
+    assert_eq!(
+        f.read("content/guides/measures.ja.md"),
+        format!(
+            "{head}translated_from: \"{now}\"\n---\n{}",
+            edit_ja(MEASURES_JA)
+        )
+    );
+    f.build_ok(&[]);
+}
+
+#[test]
+fn a_block_inserted_in_a_section_leaves_the_others_their_translation() {
+    blocks_keep_their_translation(
+        |en| en.replace("- Transparency", "The measures are:\n\n- Transparency"),
+        &["The measures are:"],
+        |ja| ja.replace("- 透明性", "訳 The measures are:\n\n- 透明性"),
+    );
+}
+
+#[test]
+fn a_block_removed_from_a_section_leaves_the_others_their_translation() {
+    blocks_keep_their_translation(
+        |en| en.replace("The government will act.\n\n", ""),
+        &[],
+        |ja| ja.replace("政府が行動する。\n\n", ""),
+    );
+}
+
+#[test]
+fn a_list_item_added_leaves_the_others_their_translation() {
+    blocks_keep_their_translation(
+        |en| en.replace("- Safety\n", "- Safety\n- Fairness\n"),
+        &["Fairness"],
+        |ja| ja.replace("- 安全性\n", "- 安全性\n- 訳 Fairness\n"),
+    );
+}
+
+#[test]
+fn a_table_row_added_leaves_the_others_their_translation() {
+    blocks_keep_their_translation(
+        |en| {
+            en.replace(
+                "| Adopted | spring |\n",
+                "| Drafted | winter |\n| Adopted | spring |\n",
+            )
+        },
+        &["Drafted", "winter"],
+        |ja| {
+            ja.replace(
+                "| 採択 | 春 |\n",
+                "| 訳 Drafted | 訳 winter |\n| 採択 | 春 |\n",
+            )
+        },
+    );
+}
+
+#[test]
+fn a_section_added_and_a_block_moved_leave_the_others_their_translation() {
+    blocks_keep_their_translation(
+        |en| {
+            en.replace("> A word from the minister.\n\n", "").replace(
+                "## Outlook\n",
+                "## Funding\n\nThe budget grows.\n\n## Outlook\n\n> A word from the minister.\n",
+            )
+        },
+        &["Funding", "The budget grows."],
+        |ja| {
+            ja.replace("> 大臣の言葉。\n\n", "").replace(
+                "## 見通し\n",
+                "## 訳 Funding\n\n訳 The budget grows.\n\n## 見通し\n\n> 大臣の言葉。\n",
+            )
+        },
+    );
+}

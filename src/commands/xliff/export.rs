@@ -1,11 +1,12 @@
 //! `tebiki translations export`: the pages to translate, as XLIFF.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use super::{TEBIKI_NS, XLIFF_NS, parse_bytes, parse_file, replace};
+use super::align::{self, Earlier};
+use super::{TEBIKI_NS, XLIFF_NS, parse_file, replace};
 use crate::commands::translations::report;
-use crate::commands::xliff::segments::{Tok, Unit, units};
+use crate::commands::xliff::segments::{Tok, units};
 use crate::error::Error;
 use crate::model::blob::blob_id;
 use crate::model::config::{self, Config};
@@ -27,8 +28,6 @@ pub struct Exported {
 struct Page {
     original: String,
     translation: String,
-    /// For a stale translation, the version of the original it was made from.
-    stale_from: Option<String>,
     /// The translation is a draft (`tebiki new --lang` starts one as a copy of the original):
     /// none of its text is a confirmed translation.
     draft: bool,
@@ -89,9 +88,6 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
         pages.push(Page {
             original: entry.source.clone(),
             translation,
-            stale_from: (entry.status == Status::Stale)
-                .then(|| entry.translated_from.clone())
-                .flatten(),
             draft: entry.draft,
         });
     }
@@ -171,107 +167,6 @@ fn inline_xml(toks: &[Tok], out: &mut String, data: &mut Vec<(String, String)>) 
     }
 }
 
-/// The codes of a unit, in order, as (kind, id, what markup): what a target must have. The
-/// markup's sort counts, not only its place: a translation that made a glossary link where
-/// the original has bold has other codes, though as many.
-fn code_shape(toks: &[Tok]) -> Vec<(u8, usize, &'static str)> {
-    toks.iter()
-        .filter_map(|t| match t {
-            Tok::Text(_) => None,
-            Tok::Open(id, m) => Some((b'o', *id, markup_kind(m))),
-            Tok::Close(id, m) => Some((b'c', *id, markup_kind(m))),
-            Tok::Ph(id, m) => Some((b'p', *id, markup_kind(m))),
-        })
-        .collect()
-}
-
-/// What inline markup a code's Markdown is: a link (a glossary link apart), an image, bold,
-/// emphasis, strikethrough, code, a footnote reference, a line break or HTML.
-fn markup_kind(markup: &str) -> &'static str {
-    let m = markup.trim_start();
-    if m.starts_with("](term:") {
-        "term link"
-    } else if m.starts_with("](") || m.starts_with("][") || m == "]" {
-        "link end"
-    } else if m.starts_with("![") {
-        "image"
-    } else if m.starts_with("[^") {
-        "footnote"
-    } else if m.starts_with('[') {
-        "link"
-    } else if m.starts_with("**") || m.starts_with("__") {
-        "strong"
-    } else if m.starts_with('*') || m.starts_with('_') {
-        "emphasis"
-    } else if m.starts_with('~') {
-        "strikethrough"
-    } else if m.starts_with('`') {
-        "code"
-    } else if m.starts_with('<') {
-        "html"
-    } else if markup.contains('\n') {
-        "line break"
-    } else {
-        "other"
-    }
-}
-
-/// The section of each unit: how many headings come before it (a heading opens its own).
-fn section_of(units: &[Unit]) -> Vec<usize> {
-    let mut k = 0;
-    units
-        .iter()
-        .map(|u| {
-            if u.kind == "heading" {
-                k += 1;
-            }
-            k
-        })
-        .collect()
-}
-
-/// For each unit of the original, the translation's unit that translates it, where that can be
-/// told: sections are aligned by heading order; within a section whose blocks are of the same
-/// kinds in the same order, block by block; otherwise only the heading. A block whose inline
-/// codes differ from the original's gets no target.
-pub(super) fn aligned_targets(source: &[Unit], target: &[Unit]) -> Vec<Option<Vec<Tok>>> {
-    let (ls, rs) = (section_of(source), section_of(target));
-    let group = |units: &[Unit], of: &[usize], k: usize| -> Vec<usize> {
-        (0..units.len()).filter(|&i| of[i] == k).collect()
-    };
-    let mut out = vec![None; source.len()];
-    let sections = ls
-        .last()
-        .copied()
-        .unwrap_or(0)
-        .max(rs.last().copied().unwrap_or(0));
-    for k in 0..=sections {
-        let (l, r) = (group(source, &ls, k), group(target, &rs, k));
-        let same = l.len() == r.len()
-            && l.iter()
-                .zip(&r)
-                .all(|(&a, &b)| source[a].kind == target[b].kind);
-        let pairs: Vec<(usize, usize)> = if same {
-            l.iter().copied().zip(r.iter().copied()).collect()
-        } else {
-            match (l.first(), r.first()) {
-                (Some(&a), Some(&b))
-                    if source[a].kind == "heading" && target[b].kind == "heading" =>
-                {
-                    vec![(a, b)]
-                }
-                _ => Vec::new(),
-            }
-        };
-        for (a, b) in pairs {
-            if code_shape(&source[a].toks) == code_shape(&target[b].toks) {
-                out[a] = Some(target[b].toks.clone());
-            }
-        }
-    }
-    out
-}
-
 /// Writes one `<file>`; returns its number of units.
 fn export_file(
     root: &Path,
@@ -293,20 +188,26 @@ fn export_file(
     // source unit is as it was when translated is it still a translation: the others are marked
     // for review (`state="initial"`), and an import refuses them until a translator confirms.
     // Without the earlier version (no git, never committed) every offered target is marked.
-    let earlier = page.stale_from.as_ref().map(|from| {
-        crate::commands::translations_diff::blob(root, from)
-            .and_then(|bytes| parse_bytes(&page.original, bytes).ok())
+    let earlier = translation.as_ref().map_or(Earlier::Same, |t| {
+        align::earlier(root, &page.original, &original, t)
     });
-    let earlier_units = earlier.as_ref().map(|e| e.as_ref().map(|e| units(&e.body)));
-    let unchanged = |toks: &[Tok]| match &earlier_units {
-        None => true,
-        Some(None) => false,
-        Some(Some(units)) => units.iter().any(|u| u.toks == toks),
+    let earlier_units = match &earlier {
+        Earlier::Then(e) => Some(units(&e.body)),
+        _ => None,
+    };
+    // Looked up, not searched: a long page would compare every unit with every other.
+    let then: Option<HashSet<&[Tok]>> = earlier_units
+        .as_ref()
+        .map(|units| units.iter().map(|u| u.toks.as_slice()).collect());
+    let unchanged = |toks: &[Tok]| match (&earlier, &then) {
+        (Earlier::Same, _) => true,
+        (_, Some(then)) => then.contains(toks),
+        (_, None) => false,
     };
     let unchanged_field = |key: &str, now: &str| match &earlier {
-        None => true,
-        Some(None) => false,
-        Some(Some(e)) => {
+        Earlier::Same => true,
+        Earlier::Unknown => false,
+        Earlier::Then(e) => {
             let then = if key == "title" { &e.title } else { &e.summary };
             then.as_deref() == Some(now)
         }
@@ -314,7 +215,7 @@ fn export_file(
     let target_units = translation.as_ref().map(|t| units(&t.body));
     let targets = target_units
         .as_ref()
-        .map(|t| aligned_targets(&source_units, t))
+        .map(|t| align::aligned_targets(&source_units, t, earlier_units.as_deref()))
         .unwrap_or_default();
     // The translation as it was exported (`new` when there was none), so that an import does
     // not overwrite what was written in it since.

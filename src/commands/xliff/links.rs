@@ -1,17 +1,16 @@
 //! The link destinations a translation keeps through an import. A code's markup comes from the
 //! original, but a translated page links to its own headings (`#主な日付`, not `#key-dates`)
 //! and may link to pages in its language: where the existing translation has a block lined up
-//! with the original's (as export offered its text as the target), the destination of each of
+//! with the original's (by [`super::align`], as export offered its text as the target), the destination of each of
 //! its inline links and images is kept, unless the original's destination there is new since
 //! the version the translation was made from (the original's author changed the link).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::export::aligned_targets;
-use super::{Parsed, parse_bytes};
+use super::Parsed;
+use super::align::{self, Earlier};
 use crate::commands::xliff::segments::{Tok, Unit, units};
-use crate::model::blob::Version;
 
 /// For each unit of the original's body, the markup of its codes to take from the translation,
 /// by code id.
@@ -29,18 +28,14 @@ pub fn own_links(
     // For a stale translation, the markup of the original's codes when it was made: a
     // destination not among them is the original's change, which the translation takes. Where
     // that version cannot be read (no git), no destination can be told to be old.
-    let earlier: Option<HashSet<String>> = match &translation.translated_from {
-        Some(from) if !Version::of(&original.bytes).is(from) => {
-            let Some(then) = crate::commands::translations_diff::blob(root, from)
-                .and_then(|bytes| parse_bytes(original_file, bytes).ok())
-            else {
-                return out;
-            };
-            Some(units(&then.body).iter().flat_map(markups).collect())
-        }
-        _ => None,
+    let then = match align::earlier(root, original_file, original, translation) {
+        Earlier::Same => None,
+        Earlier::Then(then) => Some(units(&then.body)),
+        Earlier::Unknown => return out,
     };
-    let aligned = aligned_targets(body_units, &units(&translation.body));
+    let earlier: Option<HashSet<String>> =
+        then.as_ref().map(|t| t.iter().flat_map(markups).collect());
+    let aligned = align::aligned_targets(body_units, &units(&translation.body), then.as_deref());
     for ((unit, own), theirs) in body_units.iter().zip(&mut out).zip(aligned) {
         let Some(theirs) = theirs else { continue };
         let theirs: HashMap<usize, &str> = theirs

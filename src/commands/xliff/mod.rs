@@ -11,10 +11,12 @@
 //! source's, or would not read as theirs.
 //!
 //! One module a job: `export` writes, `import` reads back and rebuilds, `replace` tells whether
-//! an export may write over a file, `inline` what Markdown makes of a unit's codes, `links`
-//! which link destinations a translation keeps, [`schema`] checks a document against the core
+//! an export may write over a file, `inline` what Markdown makes of a unit's codes, `align`
+//! which block of a translation translates which of the original's, `links` which link
+//! destinations a translation keeps, [`schema`] checks a document against the core
 //! schema's rules, and [`segments`] cuts a body into units.
 
+mod align;
 mod export;
 mod import;
 mod inline;

@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use crate::pipeline::markdown::options;
 
 /// One piece of a unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Tok {
     /// Markdown source text, to translate.
     Text(String),
@@ -36,6 +36,9 @@ pub struct Unit {
     /// list item (`  `): kept out of the text to translate, and put back by [`Unit::markdown`]
     /// and [`Unit::continued`].
     pub continuation: String,
+    /// The blocks it is in, outermost first, itself last (`ol/li/p`, `table/row/cell 2`,
+    /// `h2`): what a translation's block must match to translate it.
+    pub shape: String,
 }
 
 impl Unit {
@@ -139,6 +142,9 @@ fn is_inline_end(tag: &TagEnd) -> bool {
 pub fn units(body: &str) -> Vec<Unit> {
     let mut out = Vec::new();
     let mut blocks: Vec<&'static str> = Vec::new();
+    let mut shape: Vec<String> = Vec::new();
+    // A table row's cells, counted: a row added or removed shifts the cells of no column.
+    let mut column = 0;
     let mut run: Vec<(Event<'_>, Range<usize>)> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let inline = match &event {
@@ -161,24 +167,55 @@ pub fn units(body: &str) -> Vec<Unit> {
             }
             continue;
         }
-        flush(body, kind, &mut run, &mut out);
+        flush(body, kind, &shape, &mut run, &mut out);
         match &event {
-            Event::Start(tag) => blocks.push(block_kind(tag)),
+            Event::Start(tag) => {
+                blocks.push(block_kind(tag));
+                if matches!(tag, Tag::TableHead | Tag::TableRow) {
+                    column = 0;
+                }
+                if matches!(tag, Tag::TableCell) {
+                    column += 1;
+                }
+                shape.push(block_shape(tag, column));
+            }
             Event::End(_) => {
                 blocks.pop();
+                shape.pop();
             }
             _ => {}
         }
     }
     let kind = blocks.last().copied().unwrap_or("");
-    flush(body, kind, &mut run, &mut out);
+    flush(body, kind, &shape, &mut run, &mut out);
     out
+}
+
+/// A block's part of a unit's [`Unit::shape`]: its sort, with a heading's level, a list's
+/// order and a table cell's column.
+fn block_shape(tag: &Tag<'_>, column: usize) -> String {
+    match tag {
+        Tag::Paragraph => "p".into(),
+        Tag::Heading { level, .. } => format!("h{}", *level as usize),
+        Tag::BlockQuote(_) => "quote".into(),
+        Tag::List(None) => "ul".into(),
+        Tag::List(Some(_)) => "ol".into(),
+        Tag::Item => "li".into(),
+        Tag::Table(_) => "table".into(),
+        Tag::TableHead => "head".into(),
+        Tag::TableRow => "row".into(),
+        Tag::TableCell => format!("cell {column}"),
+        Tag::FootnoteDefinition(_) => "footnote".into(),
+        Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => "code".into(),
+        _ => "block".into(),
+    }
 }
 
 /// Turns a run of inline events into a unit, if it has text to translate.
 fn flush(
     body: &str,
     kind: &'static str,
+    shape: &[String],
     run: &mut Vec<(Event<'_>, Range<usize>)>,
     out: &mut Vec<Unit>,
 ) {
@@ -199,6 +236,7 @@ fn flush(
             range: start..end,
             toks,
             continuation,
+            shape: shape.join("/"),
         });
     }
 }
