@@ -336,6 +336,23 @@ fn import_edited(f: &Fixture, edit: impl Fn(String) -> String) -> crate::common:
 }
 
 #[test]
+fn a_cat_tools_annotations_leave_their_text() {
+    let f = site();
+    // A term mark and a reviewer's comment, as CAT tools add them to targets.
+    let run = import_edited(&f, |xml| {
+        xml.replacen(
+            ">訳 Pillars<",
+            "><mrk id=\"m1\" type=\"term\">柱</mrk>の<sm id=\"m2\" type=\"comment\" value=\"確認\"/>一覧<em startRef=\"m2\"/><",
+            1,
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ja = f.read("content/guides/plan.ja.md");
+    assert!(ja.contains("\n## 柱の一覧\n"), "{ja}");
+    f.build_ok(&[]);
+}
+
+#[test]
 fn targets_keep_the_block_they_translate() {
     let f = site();
     let run = import_edited(&f, |xml| {
@@ -798,7 +815,7 @@ fn import_errors_point_at_the_element_or_attribute() {
             // After Japanese text on its line: the column counts characters.
             Box::new(|xml: String| xml.replacen(">訳 Pillars<", ">柱の<b>一覧</b><", 1)),
             "<b>",
-            "`<b>` in a target: only text, `<pc>` and `<ph>` can be imported",
+            "`<b>` in a target: only text, `<pc>`, `<ph>` and annotations (`<mrk>`, `<sm/>`, `<em/>`) can be imported",
         ),
         (
             Box::new(|xml: String| xml.replacen("trgLang=\"ja\"", "trgLang=\"jp\"", 1)),

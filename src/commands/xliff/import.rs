@@ -272,11 +272,15 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
                             ),
                         ]));
                     }
+                    // Annotations a CAT tool adds (a term, a comment, a reviewer's mark):
+                    // `<mrk>` around text, `<sm/>` and `<em/>` at its ends. They mark the text
+                    // and are no markup of the page: their text is the target's.
+                    "mrk" | "sm" | "em" if state.reading() => {}
                     other if state.reading() => {
                         return Err(bad(
                             here,
                             format!(
-                                "`<{other}>` in a target: only text, `<pc>` and `<ph>` can be imported"
+                                "`<{other}>` in a target: only text, `<pc>`, `<ph>` and annotations (`<mrk>`, `<sm/>`, `<em/>`) can be imported"
                             ),
                         ));
                     }
