@@ -77,6 +77,16 @@ pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
         })
 }
 
+/// Whether `dest` is on another host: an `http(s)://` or scheme-relative `//` address.
+pub fn is_remote(dest: &str) -> bool {
+    let lower = dest
+        .trim_start()
+        .get(..8)
+        .unwrap_or(dest)
+        .to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -681,7 +681,7 @@ impl Links for PageLinks<'_> {
     }
 
     fn image(&mut self, dest: &str, offset: usize) -> Option<String> {
-        if is_remote(dest) {
+        if url::is_remote(dest) {
             let e = Diagnostic::warning(
                 Code::RemoteImage,
                 &self.source.file,
@@ -1113,16 +1113,6 @@ impl PageLinks<'_> {
 }
 
 /// `https:`, `mailto:`, `term:`: a scheme before any `/`, `?` or `#`.
-/// Whether `dest` is on another host: an `http(s)://` or scheme-relative `//` address.
-pub fn is_remote(dest: &str) -> bool {
-    let lower = dest
-        .trim_start()
-        .get(..8)
-        .unwrap_or(dest)
-        .to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
-}
-
 fn has_scheme(dest: &str) -> bool {
     let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
     dest[..end].find(':').is_some_and(|i| {

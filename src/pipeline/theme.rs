@@ -144,10 +144,8 @@ impl Theme {
             }
         }
 
-        let builtin_strings = i18n_sources
-            .first()
-            .and_then(|(text, _)| text.parse::<toml::Table>().ok())
-            .unwrap_or_default();
+        // The built-in strings come first: a site's are checked against them.
+        let mut builtin_strings = toml::Table::new();
         let site_templates: Vec<&str> = templates
             .iter()
             .filter(|(_, (_, origin))| matches!(origin, FileOrigin::Site(_)))
@@ -157,7 +155,9 @@ impl Theme {
         for (text, origin) in &i18n_sources {
             match text.parse::<toml::Table>() {
                 Ok(table) => {
-                    if let FileOrigin::Site(_) = origin {
+                    if let FileOrigin::BuiltIn = origin {
+                        builtin_strings = table.clone();
+                    } else {
                         let file = origin_name(root, origin, "i18n.toml");
                         errors.extend(check_strings(
                             text,

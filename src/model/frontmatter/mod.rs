@@ -715,23 +715,9 @@ fn sources(
             }
         }
         // A source's address becomes a link: one that runs script is dropped, as in a body.
-        let mut unsafe_url = None;
-        let url = field("url").filter(|url| match crate::model::url::dangerous_scheme(url) {
-            Some(scheme) => {
-                let (line, col) = entries.field(i, "url");
-                unsafe_url = Some(
-                    Diagnostic::warning(
-                        Code::UnsafeUrl,
-                        file,
-                        format!("a source's `url` with the `{scheme}:` scheme, left out: it would run in the reader's browser"),
-                    )
-                    .at(line, col)
-                    .suggest("give the source's http(s) address"),
-                );
-                false
-            }
-            None => true,
-        });
+        let url = field("url");
+        let scheme = url.as_deref().and_then(crate::model::url::dangerous_scheme);
+        let url = url.filter(|_| scheme.is_none());
         match field("title") {
             Some(title) => out.push(Citation {
                 title,
@@ -744,7 +730,18 @@ fn sources(
             }
             None => {}
         }
-        errors.extend(unsafe_url);
+        if let Some(scheme) = scheme {
+            let (line, col) = entries.field(i, "url");
+            errors.push(
+                Diagnostic::warning(
+                    Code::UnsafeUrl,
+                    file,
+                    format!("a source's `url` with the `{scheme}:` scheme, left out: it would run in the reader's browser"),
+                )
+                .at(line, col)
+                .suggest("give the source's http(s) address"),
+            );
+        }
     }
     out
 }

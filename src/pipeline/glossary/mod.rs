@@ -574,7 +574,7 @@ impl crate::pipeline::markdown::Links for Definition<'_> {
     fn image(&mut self, dest: &str, _: usize) -> Option<String> {
         // A tooltip is on every page that uses the term, shown or not: an image from another
         // host there would be requested by every page view.
-        if crate::pipeline::link::is_remote(dest) {
+        if crate::model::url::is_remote(dest) {
             self.dropped
                 .push(crate::pipeline::markdown::Dropped::RemoteImage(
                     dest.to_string(),
