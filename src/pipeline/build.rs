@@ -81,12 +81,14 @@ pub fn prepare(
     let mut site =
         stage("index", || Site::index(root.to_path_buf(), config, loaded)).take(&mut errors);
     site.glossary = glossary;
+    errors.extend(glossary::link_definitions(&mut site));
     if let Some(theme) = &theme {
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     }
     // Every output path claimed once, before anything is written.
     errors.extend(stage("claims", || claims::check(&site, theme.as_ref()))?);
     errors.extend(stage("link", || link::render_all(&mut site, sources)));
+    errors.extend(glossary::check_definition_anchors(&site));
     let errors = levels(&site).apply(errors);
     let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         errors.into_iter().partition(Diagnostic::is_error);

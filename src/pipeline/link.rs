@@ -25,7 +25,7 @@ use crate::pipeline::render::pagination;
 
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
+pub enum Target {
     Page(PageId),
     Section(SectionId),
 }
@@ -533,7 +533,23 @@ fn dropped_warnings(
 const MAX_DROPPED_WARNINGS: usize = 20;
 
 fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
-    let (ids, target_file) = match anchor.target {
+    let same_page =
+        matches!((anchor.origin, anchor.target), (BodyOf::Page(a), Target::Page(b)) if a == b);
+    let file = &source_of(site, anchor.origin).file;
+    missing_anchor(site, anchor.target, &anchor.fragment, file, same_page)
+        .map(|e| e.at(anchor.at.0, anchor.at.1))
+}
+
+/// The error for a `#fragment` that is not a heading id of `target`, once `target` is
+/// rendered, with the nearest id suggested, in `file` (the position is the caller's).
+pub fn missing_anchor(
+    site: &Site,
+    target: Target,
+    fragment: &str,
+    file: &str,
+    same_page: bool,
+) -> Option<Diagnostic> {
+    let (ids, target_file) = match target {
         Target::Page(i) => (
             &site.pages[i].rendered.ids,
             site.pages[i].source.file.as_str(),
@@ -548,13 +564,9 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
             )
         }
     };
-    if ids.contains(&anchor.fragment) {
+    if ids.iter().any(|id| id == fragment) {
         return None;
     }
-    let source = source_of(site, anchor.origin);
-    let (line, col) = anchor.at;
-    let same_page =
-        matches!((anchor.origin, anchor.target), (BodyOf::Page(a), Target::Page(b)) if a == b);
     let place = if same_page {
         "on this page".to_string()
     } else {
@@ -563,12 +575,11 @@ fn check_anchor(site: &Site, anchor: &PendingAnchor) -> Option<Diagnostic> {
     Some(
         Diagnostic::error(
             Code::MissingAnchor,
-            &source.file,
-            format!("`#{}` is not a heading id {place}", anchor.fragment),
+            file,
+            format!("`#{fragment}` is not a heading id {place}"),
         )
-        .at(line, col)
         .maybe_suggest(
-            did_you_mean(&anchor.fragment, ids.iter().map(String::as_str)).or_else(|| {
+            did_you_mean(fragment, ids.iter().map(String::as_str)).or_else(|| {
                 (!ids.is_empty()).then(|| format!("the headings there are: #{}", ids.join(", #")))
             }),
         ),
@@ -670,7 +681,10 @@ impl Links for PageLinks<'_> {
                 ..LinkRewrite::default()
             });
         }
-        match self.resolve(rooted.unwrap_or(&path), rooted.is_some()) {
+        match self
+            .from()
+            .resolve(rooted.unwrap_or(&path), rooted.is_some())
+        {
             Ok(Some(target)) => Some(self.rewrite(target, suffix, fragment, title, offset)),
             Ok(None) => None,
             Err(e) => {
@@ -739,6 +753,16 @@ impl PageLinks<'_> {
         (self.source.body_line + line - 1, col)
     }
 
+    /// This body's file, for resolving its links.
+    fn from(&self) -> LinkFrom<'_> {
+        LinkFrom {
+            site: self.site,
+            file: &self.source.file,
+            key: &self.source.key,
+            lang: self.lang,
+        }
+    }
+
     fn report_error(&mut self, mut e: Diagnostic, offset: usize) {
         let (line, col) = self.at(offset);
         e.line = line;
@@ -758,7 +782,7 @@ impl PageLinks<'_> {
             return None;
         }
         let site = self.site;
-        let base = self.base_dir();
+        let base = self.from().base_dir();
         let rel = normalise(&if base.is_empty() {
             path.to_string()
         } else {
@@ -805,7 +829,7 @@ impl PageLinks<'_> {
         }
         if site.left_out.contains(&rel) {
             let e = self
-                .error(format!(
+                .from().error(format!(
                     "`{path}` names {CONTENT_DIR}/{rel}, which is left out of the site (its own warning says why)"
                 ))
                 .suggest("show a file that runs scripts from static/, which the site's maintainers control, or link another");
@@ -827,6 +851,7 @@ impl PageLinks<'_> {
             None => format!("did you mean `{near}`?"),
         });
         let e = self
+            .from()
             .error(format!(
                 "`{path}` does not exist: there is no file {CONTENT_DIR}/{rel}"
             ))
@@ -859,6 +884,7 @@ impl PageLinks<'_> {
                 _ => "link a page as `@/guides/x.md` and a file by its path from static/ (`/img/x.png`); a page of another site needs its full `https://` address".to_string(),
             };
             let e = self
+                .from()
                 .error(format!("`/{path}` is not an address of this site"))
                 .suggest(suggestion);
             self.report_error(e, offset);
@@ -949,19 +975,89 @@ impl PageLinks<'_> {
         (parts.href.clone(), open, close)
     }
 
+    fn rewrite(
+        &mut self,
+        target: Target,
+        suffix: &str,
+        fragment: Option<String>,
+        title: &str,
+        offset: usize,
+    ) -> LinkRewrite {
+        let site = self.site;
+        let (path, lang, title_text) = match target {
+            Target::Page(i) => {
+                let p = &site.pages[i];
+                self.report.targets.push(i);
+                (&p.path, p.source.lang.as_str(), p.title().to_string())
+            }
+            Target::Section(i) => {
+                let s = &site.sections[i];
+                (&s.path, s.lang.as_str(), s.title.clone())
+            }
+        };
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            self.report.anchors.push(PendingAnchor {
+                origin: self.origin,
+                at: self.at(offset),
+                target,
+                fragment,
+            });
+        }
+        let href = format!("{}{suffix}", site.url(path));
+        if lang == self.lang {
+            return LinkRewrite {
+                href,
+                empty_text: title_text,
+                ..LinkRewrite::default()
+            };
+        }
+        // Another language's page, where the reader's has none: say so with hreflang and a badge.
+        let mut open = format!(
+            "<a href=\"{}\" hreflang=\"{}\"",
+            escape(&href),
+            escape(lang)
+        );
+        if !title.is_empty() {
+            open.push_str(&format!(" title=\"{}\"", escape(title)));
+        }
+        open.push('>');
+        LinkRewrite {
+            href,
+            open_html: Some(open),
+            close_html: Some(site.markup.badge(self.lang, lang).to_string()),
+            empty_text: title_text,
+        }
+    }
+}
+
+/// Where a link to a content file is written, for resolving it: pages and section intros,
+/// and glossary definitions.
+pub struct LinkFrom<'a> {
+    pub site: &'a Site,
+    /// The file, relative to the site root, for diagnostics.
+    pub file: &'a str,
+    /// The file relative to `content/`, whose folder relative links start from; it is never
+    /// suggested as a link's target.
+    pub key: &'a str,
+    /// The reader's language: a link goes to the version in it when there is one.
+    pub lang: &'a str,
+}
+
+impl<'a> LinkFrom<'a> {
     /// The folder of the linking file, relative to `content/`.
-    fn base_dir(&self) -> &str {
-        let key = &self.source.key;
-        key.rsplit_once('/').map_or("", |(dir, _)| dir)
+    fn base_dir(&self) -> &'a str {
+        self.key.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
-    fn error(&self, message: String) -> Diagnostic {
-        Diagnostic::error(Code::BrokenLink, &self.source.file, message)
+    /// A broken link in this file.
+    pub fn error(&self, message: String) -> Diagnostic {
+        Diagnostic::error(Code::BrokenLink, self.file, message)
     }
 
-    /// Finds the target of a content path. `Ok(None)` leaves a folder link that matches no
+    /// Finds the target of a content path (`guides/x.md`, `../x.md`, `bundle/`, `_index.md`),
+    /// relative to this file's folder or, `rooted`, to content/ (`@/`). `Ok(None)` leaves a folder link that matches no
     /// page or section alone (it may be a static folder).
-    fn resolve(&self, path: &str, rooted: bool) -> Result<Option<Target>, Diagnostic> {
+    pub fn resolve(&self, path: &str, rooted: bool) -> Result<Option<Target>, Diagnostic> {
         let joined = if rooted || self.base_dir().is_empty() {
             path.to_string()
         } else {
@@ -1030,7 +1126,7 @@ impl PageLinks<'_> {
         let wanted = name(&key);
         let near = site
             .page_keys()
-            .filter(|k| *k != self.source.key && closest(&wanted, [name(k).as_str()]).is_some());
+            .filter(|k| *k != self.key && closest(&wanted, [name(k).as_str()]).is_some());
         let suggestion = closest(&key, near)
             .map(|target| format!("did you mean `{}`?", self.relative(target, rooted)));
         Err(self
@@ -1056,64 +1152,10 @@ impl PageLinks<'_> {
         };
         format!("{}{key}", "../".repeat(depth))
     }
-
-    fn rewrite(
-        &mut self,
-        target: Target,
-        suffix: &str,
-        fragment: Option<String>,
-        title: &str,
-        offset: usize,
-    ) -> LinkRewrite {
-        let site = self.site;
-        let (path, lang, title_text) = match target {
-            Target::Page(i) => {
-                let p = &site.pages[i];
-                self.report.targets.push(i);
-                (&p.path, p.source.lang.as_str(), p.title().to_string())
-            }
-            Target::Section(i) => {
-                let s = &site.sections[i];
-                (&s.path, s.lang.as_str(), s.title.clone())
-            }
-        };
-        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            self.report.anchors.push(PendingAnchor {
-                origin: self.origin,
-                at: self.at(offset),
-                target,
-                fragment,
-            });
-        }
-        let href = format!("{}{suffix}", site.url(path));
-        if lang == self.lang {
-            return LinkRewrite {
-                href,
-                empty_text: title_text,
-                ..LinkRewrite::default()
-            };
-        }
-        // Another language's page, where the reader's has none: say so with hreflang and a badge.
-        let mut open = format!(
-            "<a href=\"{}\" hreflang=\"{}\"",
-            escape(&href),
-            escape(lang)
-        );
-        if !title.is_empty() {
-            open.push_str(&format!(" title=\"{}\"", escape(title)));
-        }
-        open.push('>');
-        LinkRewrite {
-            href,
-            open_html: Some(open),
-            close_html: Some(site.markup.badge(self.lang, lang).to_string()),
-            empty_text: title_text,
-        }
-    }
 }
 
 /// `https:`, `mailto:`, `term:`: a scheme before any `/`, `?` or `#`.
-fn has_scheme(dest: &str) -> bool {
+pub fn has_scheme(dest: &str) -> bool {
     let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
     dest[..end].find(':').is_some_and(|i| {
         i > 0
@@ -1158,7 +1200,7 @@ fn is_file_in(dir: &Path, rel: &str) -> bool {
 
 /// A link's path as the files and addresses it names are known: percent-decoded, and
 /// composed ([`composed`]), so a name pasted from a macOS file name still finds its file.
-fn link_path(path: &str) -> String {
+pub fn link_path(path: &str) -> String {
     let decoded = percent_decode(path);
     match composed(&decoded) {
         std::borrow::Cow::Borrowed(_) => decoded,

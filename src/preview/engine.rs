@@ -241,6 +241,12 @@ impl Preview {
             .map(|d| search::doc_terms(site, d))
             .collect();
         site.glossary = Some(new);
+        // A broken link in a definition: the full build reports it.
+        if !glossary::link_definitions(site).is_empty()
+            || !glossary::check_definition_anchors(site).is_empty()
+        {
+            return None;
+        }
         let markup = InlineMarkup::new(site, theme);
         if markup.diagnostics.iter().any(diag::Diagnostic::is_error) {
             return None;
@@ -375,6 +381,13 @@ impl Preview {
             && values(&new.meta.aliases) == values(&old.aliases)
             // An alias's redirect page shows the page's title.
             && (old.aliases.is_empty() || new.meta.title == old.title);
+        // A glossary definition that links the page may show its title, or point into its
+        // headings: every page using the term shows the definition.
+        let in_definitions = site
+            .glossary
+            .as_ref()
+            .is_some_and(|g| g.linked_pages.binary_search(&i).is_ok());
+        let same_frame = same_frame && (!in_definitions || new.meta.title == old.title);
         if !same_frame {
             return None;
         }
@@ -410,9 +423,13 @@ impl Preview {
             Some(_) => docs.iter().map(|&d| search::doc_terms(site, d)).collect(),
             None => Vec::new(),
         };
+        let ids_before = in_definitions.then(|| site.pages[i].rendered.ids.clone());
         site.pages[i].source = new;
         // Renders `i` and `linking` again, no other page.
         let relinked = link::relink(site, i, &linking)?;
+        if ids_before.is_some_and(|ids| ids != site.pages[i].rendered.ids) {
+            return None;
+        }
         site.refresh_lists_of(i, &taxonomy_terms);
         // A list page that appears or disappears (a tag's list growing past a page) changes
         // the set of output files: only a full build claims paths and drops old ones.

@@ -501,3 +501,78 @@ fn a_definitions_address_from_the_root_gets_the_base_path() {
         "{ja}"
     );
 }
+
+#[test]
+fn a_definitions_links_to_pages_and_terms_resolve_in_its_language_and_are_checked() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/only-en.md",
+        "---\ntitle: Only in English\n---\nText.\n",
+    );
+    f.write(
+        "content/glossary.toml",
+        r#"[[term]]
+id = "act"
+[term.en]
+term = "Act"
+definition = "See [the guide](@/guides/ai-act.md#key-dates), [](guides/only-en.md) and [](term:body)."
+[term.ja]
+term = "推進法"
+reading = "すいしんほう"
+definition = "[ガイド](@/guides/ai-act.md)と[](guides/only-en.md)、[](term:body)を参照。"
+
+[[term]]
+id = "body"
+[term.en]
+term = "Headquarters"
+definition = "A body; [the guides](guides/)."
+[term.ja]
+term = "本部"
+reading = "ほんぶ"
+definition = "組織。"
+"#,
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/glossary/index.html");
+    assert!(
+        en.contains(r#"See <a href="https://example.org/guides/ai-act/#key-dates">the guide</a>, <a href="https://example.org/guides/only-en/">Only in English</a> and <a href="https://example.org/glossary/#body">Headquarters</a>."#),
+        "{en}"
+    );
+    assert!(
+        en.contains(r#"A body; <a href="https://example.org/guides/">the guides</a>."#),
+        "{en}"
+    );
+    // The Japanese definition links the Japanese versions; a page with none in English, with
+    // its language said.
+    let ja = f.read("public/ja/glossary/index.html");
+    assert!(
+        ja.contains(r#"<a href="https://example.org/ja/guides/ai-act/">ガイド</a>と<a href="https://example.org/guides/only-en/" hreflang="en">Only in English</a>、<a href="https://example.org/ja/glossary/#body">本部</a>を参照。"#),
+        "{ja}"
+    );
+    // Pages that use the term carry the resolved definition in their tooltips.
+    f.write(
+        "content/guides/uses.md",
+        "---\ntitle: Uses\n---\nThe Act applies.\n",
+    );
+    f.build_ok(&[]);
+    let uses = f.read("public/guides/uses/index.html");
+    assert!(
+        uses.contains(r#"<a href="https://example.org/guides/ai-act/#key-dates">the guide</a>"#),
+        "{uses}"
+    );
+
+    f.write(
+        "content/glossary.toml",
+        r#"[[term]]
+id = "act"
+[term.en]
+term = "Act"
+definition = "See [the guide](@/guides/ai-act.md#key-date), [x](guides/ai-akt.md), [](term:bodi) and [the PDF](files/act.pdf)."
+"#,
+    );
+    let stderr = f.build_err();
+    assert_snapshot(
+        "glossary/a_definitions_links_to_pages_and_terms_resolve_in_its_language_and_are_checked.txt",
+        &stderr,
+    );
+}

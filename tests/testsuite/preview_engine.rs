@@ -314,3 +314,54 @@ fn a_stylesheet_edit_is_a_swap_even_through_a_linked_static_folder() {
         );
     }
 }
+
+/// A glossary definition shows the title of a page it links to without text, and points into
+/// its headings: on every page that uses the term, and the glossary pages.
+#[test]
+fn a_page_that_a_definition_links_to_updates_the_definition_everywhere() {
+    let f = listed_site();
+    let root = f.root().canonicalize().expect("root");
+    let glossary = "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\ndefinition = \"A central body; see [](@/guides/g03.md) and [its first part](@/guides/g03.md#part-one).\"\n[term.ja]\nterm = \"本部\"\ndefinition = \"中心となる組織。\"\n";
+    f.write("content/glossary.toml", glossary);
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+
+    let renamed = listed_guide(3, "Guide three, renamed", &listed_date(3), group(3));
+    edit(&mut preview, &f, "content/guides/g03.md", &renamed);
+    let using = snapshot_files(&preview.snapshot())["guides/g10/index.html"].clone();
+    let using = String::from_utf8(using).expect("UTF-8");
+    assert!(using.contains(">Guide three, renamed</a>"), "{using}");
+    assert_same_as_full_build(&preview, &root, "a title edit of a page a definition links");
+
+    let heading_renamed = renamed.replace("## Part one", "## Part 1");
+    let Err(e) = apply(&mut preview, &f, "content/guides/g03.md", &heading_renamed) else {
+        panic!("renaming the heading a definition links to left it unreported");
+    };
+    assert!(
+        e.contains("`#part-one` is not a heading id") && e.contains("content/glossary.toml:5:"),
+        "{e}"
+    );
+    edit(&mut preview, &f, "content/guides/g03.md", &renamed);
+    assert_same_as_full_build(&preview, &root, "the heading put back");
+
+    // A definition edited to link another page, then a page that does not exist.
+    edit(
+        &mut preview,
+        &f,
+        "content/glossary.toml",
+        &glossary.replace("g03.md)", "g04.md)"),
+    );
+    assert_same_as_full_build(&preview, &root, "a definition linking another page");
+    let Err(e) = apply(
+        &mut preview,
+        &f,
+        "content/glossary.toml",
+        &glossary.replace("g03.md)", "g99.md)"),
+    ) else {
+        panic!("a definition's broken link left unreported");
+    };
+    assert!(
+        e.contains("link to `guides/g99.md`, which does not exist"),
+        "{e}"
+    );
+}

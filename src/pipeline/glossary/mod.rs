@@ -2,7 +2,11 @@
 //! matcher (`glossary/matcher.rs`) per language for the link stage.
 
 pub mod consistency;
+mod definitions;
 mod matcher;
+
+use definitions::{Definition, inline_html};
+pub use definitions::{check_definition_anchors, link_definitions};
 
 pub use matcher::Found;
 use matcher::{Matcher, build_matcher};
@@ -31,6 +35,14 @@ pub struct TermLang {
     pub definition: String,
     /// The definition rendered to inline HTML.
     pub definition_html: String,
+    /// The line and column of the definition's string in the glossary file.
+    pub definition_at: (usize, usize),
+    /// Whether the string is the definition as written, on one line: then a character of the
+    /// definition is that many columns after the opening quote.
+    pub definition_verbatim: bool,
+    /// Whether the definition links to a page or section (`@/guides/x.md`) or a term
+    /// (`term:id`): those links are resolved once the site is indexed.
+    pub links_content: bool,
     /// Sort key for the glossary page (Japanese: the reading in hiragana).
     pub reading: Option<String>,
 }
@@ -55,6 +67,10 @@ pub struct Glossary {
     by_id: HashMap<String, TermId>,
     /// One per declared language that has terms; a handful, so a list beats a hash map.
     matchers: Vec<(String, Matcher)>,
+    /// The `#fragment`s definitions link to, checked once pages are rendered.
+    anchors: Vec<definitions::DefinitionAnchor>,
+    /// The pages definitions link to, sorted: their titles and heading ids show in them.
+    pub linked_pages: Vec<crate::pipeline::ids::PageId>,
 }
 
 impl std::fmt::Debug for Glossary {
@@ -205,7 +221,7 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
                 errors.push(err(item.span(), "each `[[term]]` must be a table".into()));
                 continue;
             };
-            if let Some(term) = parse_term(table, item.span(), config, &err, &mut errors) {
+            if let Some(term) = parse_term(table, item.span(), text, config, &err, &mut errors) {
                 terms.push(term);
             }
         }
@@ -266,6 +282,8 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
         terms,
         by_id,
         matchers,
+        anchors: Vec::new(),
+        linked_pages: Vec::new(),
     };
     Reported::new(Some(glossary), errors)
 }
@@ -275,6 +293,7 @@ type Err<'a> = dyn Fn(Range<usize>, String) -> Diagnostic + 'a;
 fn parse_term(
     table: &DeTable<'_>,
     span: Range<usize>,
+    text: &str,
     config: &Config,
     err: &Err<'_>,
     errors: &mut Vec<Diagnostic>,
@@ -336,7 +355,7 @@ fn parse_term(
                     ));
                     continue;
                 };
-                if let Some(l) = parse_lang(entry, value.span(), code, config, err, errors) {
+                if let Some(l) = parse_lang(entry, value.span(), text, code, config, err, errors) {
                     langs.insert(code.to_string(), l);
                 }
             }
@@ -397,6 +416,7 @@ fn parse_term(
 fn parse_lang(
     table: &DeTable<'_>,
     span: Range<usize>,
+    text: &str,
     code: &str,
     config: &Config,
     err: &Err<'_>,
@@ -490,11 +510,7 @@ fn parse_lang(
         }
         return None;
     };
-    let mut sanitise = Definition {
-        unsafe_html: config.unsafe_html,
-        base_url: &config.base_url,
-        dropped: Vec::new(),
-    };
+    let mut sanitise = Definition::new(config);
     let definition_html = inline_html(&definition, &mut sanitise);
     for what in sanitise.dropped {
         use crate::diag::Code;
@@ -518,8 +534,18 @@ fn parse_lang(
         warning.code = code;
         errors.push(warning);
     }
+    let at = err(definition_span.clone(), String::new());
+    // A one-line string with no escapes: a position in the definition is one in the file.
+    let verbatim = text.get(definition_span).is_some_and(|raw| {
+        raw.len() == definition.len() + 2
+            && raw.get(1..raw.len() - 1) == Some(definition.as_str())
+            && !definition.contains('\n')
+    });
     Some(TermLang {
         definition_html,
+        definition_at: (at.line, at.column),
+        definition_verbatim: verbatim,
+        links_content: sanitise.links_content,
         term,
         abbr,
         aliases,
@@ -539,70 +565,6 @@ fn strings(value: &DeValue<'_>) -> Option<Vec<String>> {
             .collect(),
         _ => None,
     }
-}
-
-/// How a definition is rendered: links as written, but for an address from the site's root
-/// (`/guides/x/`), which gets `base_url`'s path as in pages (it is not checked: the glossary
-/// is read before the site's pages are known); raw HTML as `[markdown] unsafe_html` says.
-struct Definition<'a> {
-    unsafe_html: bool,
-    base_url: &'a str,
-    dropped: Vec<crate::pipeline::markdown::Dropped>,
-}
-
-impl Definition<'_> {
-    fn rooted(&self, dest: &str) -> Option<String> {
-        let rest = dest.strip_prefix('/').filter(|r| !r.starts_with('/'))?;
-        Some(format!("{}{rest}", self.base_url))
-    }
-}
-
-impl crate::pipeline::markdown::Links for Definition<'_> {
-    fn link(
-        &mut self,
-        dest: &str,
-        _: &str,
-        _: usize,
-    ) -> Option<crate::pipeline::markdown::LinkRewrite> {
-        self.rooted(dest)
-            .map(|href| crate::pipeline::markdown::LinkRewrite {
-                href,
-                ..Default::default()
-            })
-    }
-
-    fn image(&mut self, dest: &str, _: usize) -> Option<String> {
-        // A tooltip is on every page that uses the term, shown or not: an image from another
-        // host there would be requested by every page view.
-        if crate::model::url::is_remote(dest) {
-            self.dropped
-                .push(crate::pipeline::markdown::Dropped::RemoteImage(
-                    dest.to_string(),
-                ));
-            return Some(String::new());
-        }
-        self.rooted(dest)
-    }
-
-    fn unsafe_html(&self) -> bool {
-        self.unsafe_html
-    }
-
-    fn dropped(&mut self, what: crate::pipeline::markdown::Dropped, _offset: usize) {
-        self.dropped.push(what);
-    }
-}
-
-/// Renders inline Markdown to HTML without the paragraph around it.
-fn inline_html(markdown: &str, links: &mut Definition<'_>) -> String {
-    let html = crate::pipeline::markdown::render(markdown, links)
-        .html
-        .into_string();
-    let html = html.trim();
-    html.strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-        .unwrap_or(html)
-        .to_string()
 }
 
 /// The row of the Japanese syllabary (あ か さ た な は ま や ら わ) a reading starts in, or the
