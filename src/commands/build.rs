@@ -34,6 +34,20 @@ pub fn run(options: &BuildOptions) -> Result<u8, Error> {
 /// Prints a finished build's warnings, then `{prefix}built N pages into OUT in T ms`.
 pub fn report_built(options: &BuildOptions, report: &BuildReport, prefix: &str) {
     diag::eprint_warnings(&options.root, &report.warnings);
+    if !report.dropped.is_empty() {
+        // Files added to the output by hand (a host's CNAME) are gone with the previous output.
+        let shown: Vec<&str> = report.dropped.iter().take(5).map(String::as_str).collect();
+        let more = report.dropped.len() - shown.len();
+        eprintln!(
+            "warning: the previous output had {}{}, which the build does not write: removed with it\n  = help: put files to publish in static/, so that every build writes them",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     // `--root .` makes `./public`: shown as `public`.
     let out: std::path::PathBuf = report
         .out

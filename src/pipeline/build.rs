@@ -43,6 +43,9 @@ pub struct BuildReport {
     /// The previous output, moved aside and still to be removed: removed when the report is
     /// dropped, unless handed to [`Previous::remove_in_background`].
     pub previous: Option<Previous>,
+    /// What the previous output held at its top that this build did not write, removed with
+    /// it (see [`crate::pipeline::output::Committed`]).
+    pub dropped: Vec<String>,
     /// Warnings found on the way (what `[markdown] unsafe_html = false` left out), sorted.
     pub warnings: Vec<Diagnostic>,
 }
@@ -185,6 +188,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 pages: site.pages.len(),
                 elapsed: started.elapsed(),
                 previous: committed.previous,
+                dropped: committed.dropped,
                 warnings,
             })
         }

@@ -24,7 +24,14 @@ const MARKER_TEXT: &str =
 pub struct Committed {
     pub out: PathBuf,
     pub previous: Option<Previous>,
+    /// What the previous output held at its top level that this build did not write (a
+    /// `CNAME` added by hand): removed with it, and worth a warning.
+    pub dropped: Vec<String>,
 }
+
+/// A git repository in the output folder (a `gh-pages` worktree, a deploy repository): never
+/// output of a build, and carried from the previous output into the new one, not deleted.
+const REPOSITORY: &str = ".git";
 
 /// The previous output, moved aside by a successful build's swap and still to be removed.
 /// Removing a large site's output takes as long as writing it (a 100,000-page site is 340,000
@@ -161,9 +168,19 @@ impl Staging {
             let _ = remove_ours(&self.dir);
             return Err(e);
         }
+        let mut dropped = Vec::new();
+        if old.exists() {
+            let repository = old.join(REPOSITORY);
+            if fs::symlink_metadata(&repository).is_ok() {
+                let kept = self.out.join(REPOSITORY);
+                fs::rename(&repository, &kept).map_err(|e| Error::io(&kept, e))?;
+            }
+            dropped = foreign_entries(&old, &self.out);
+        }
         Ok(Committed {
             previous: old.exists().then_some(Previous(Some(old))),
             out: self.out,
+            dropped,
         })
     }
 
@@ -360,7 +377,31 @@ fn is_empty_dir(path: &Path) -> bool {
     fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
 }
 
-/// An output directory may be replaced if it does not exist, is empty, or holds the marker.
+/// Whether `path` holds nothing but a git repository: a fresh `gh-pages` worktree.
+fn is_bare_repository(path: &Path) -> bool {
+    fs::read_dir(path).is_ok_and(|d| {
+        let mut names = d.flatten().map(|e| e.file_name());
+        names.next().is_some_and(|n| n == REPOSITORY) && names.next().is_none()
+    })
+}
+
+/// The names at the top of `previous` that `new` does not have, but for the marker, sorted.
+fn foreign_entries(previous: &Path, new: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(previous) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name != MARKER && fs::symlink_metadata(new.join(name)).is_err())
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An output directory may be replaced if it does not exist, is empty, holds the marker, or
+/// holds only a git repository (which the new output keeps).
 fn check_replaceable(out: &Path) -> Result<(), Error> {
     if !out.exists() {
         return Ok(());
@@ -371,7 +412,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
             out.display()
         )));
     }
-    if is_empty_dir(out) || out.join(MARKER).is_file() {
+    if is_empty_dir(out) || out.join(MARKER).is_file() || is_bare_repository(out) {
         return Ok(());
     }
     Err(Error::Usage(format!(

@@ -558,3 +558,44 @@ fn a_source_field_written_as_a_number_is_an_error_at_it() {
     ];
     assert_eq!(located(&stderr), expected, "{stderr}");
 }
+
+#[test]
+fn a_repository_in_the_output_is_kept_and_files_added_by_hand_are_named_as_they_go() {
+    let f = Fixture::bilingual();
+    // A fresh `gh-pages` worktree: nothing but its repository.
+    f.write(
+        "site-out/.git",
+        "gitdir: /elsewhere/.git/worktrees/gh-pages\n",
+    );
+    let run = f.build_ok(&["-o", "site-out"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_eq!(
+        f.read("site-out/.git"),
+        "gitdir: /elsewhere/.git/worktrees/gh-pages\n"
+    );
+    assert!(f.path("site-out/index.html").is_file());
+
+    // Files added to the output by hand go with the previous output, and the build says so.
+    f.write("site-out/CNAME", "guides.example.org\n");
+    f.write("site-out/.nojekyll", "");
+    let run = f.build_ok(&["-o", "site-out"]);
+    assert!(
+        run.stderr.contains(
+            "warning: the previous output had .nojekyll, CNAME, which the build does not write: removed with it"
+        ) && run.stderr.contains("put files to publish in static/"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("site-out/CNAME").exists());
+    assert_eq!(
+        f.read("site-out/.git"),
+        "gitdir: /elsewhere/.git/worktrees/gh-pages\n"
+    );
+
+    // From static/, they are the build's own: no warning.
+    f.write("static/CNAME", "guides.example.org\n");
+    f.build_ok(&["-o", "site-out"]);
+    let run = f.build_ok(&["-o", "site-out"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_eq!(f.read("site-out/CNAME"), "guides.example.org\n");
+}
