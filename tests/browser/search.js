@@ -56,7 +56,7 @@ const root = `http://127.0.0.1:${port}${basePath}`;
 const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 async function results(page) {
-  return page.$$eval('#search-results [role="option"]', (opts) => opts.map((o) => ({
+  return page.$$eval('#search-results .search-result', (opts) => opts.map((o) => ({
     title: o.querySelector('.search-result-title').textContent,
     href: o.href,
     marks: Array.from(o.querySelectorAll('mark')).map((m) => m.textContent),
@@ -153,6 +153,31 @@ async function run(browser) {
     const manyOf = /^Showing (\d+) of (\d+) results$/.exec(many);
     check(`${width}: more results than are listed are counted honestly`, manyOf !== null &&
       Number(manyOf[1]) === found.filter((r) => !r.other).length && Number(manyOf[2]) > Number(manyOf[1]), `${many}, ${found.length} listed`);
+
+    // And the rest are a choice away: the option after the listed ones lists ten more, by
+    // pointer or by keyboard, where the first of them is then chosen.
+    const moreOption = page.locator('#search-results .search-more');
+    const listedOwn = found.filter((r) => !r.other).length;
+    const moreText = `Show ${Math.min(10, Number(manyOf && manyOf[2]) - listedOwn)} more`;
+    check(`${width}: an option offers the next results`, (await moreOption.count()) === 1 && (await moreOption.textContent()) === moreText &&
+      (await moreOption.getAttribute('role')) === 'option', `${await moreOption.count()} ${await moreOption.count() && await moreOption.textContent()}`);
+    const inputBox = page.locator('#search-input');
+    for (let i = 0; i <= listedOwn; i++) await inputBox.press('ArrowDown');
+    check(`${width}: the arrows reach it`, (await inputBox.getAttribute('aria-activedescendant')) === `search-option-${listedOwn}` &&
+      (await moreOption.getAttribute('aria-selected')) === 'true', await inputBox.getAttribute('aria-activedescendant'));
+    await inputBox.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results .search-result:not(.search-result-other)').length > n, listedOwn, { timeout: 10000 }).catch(() => {});
+    const afterMore = await results(page);
+    const shownNow = /^Showing (\d+) of (\d+) results$|^(\d+) results$/.exec(await page.locator('[data-search-status]').textContent());
+    check(`${width}: Enter on it lists more and chooses the first new one`, afterMore.filter((r) => !r.other).length === Math.min(listedOwn + 10, Number(manyOf && manyOf[2])) &&
+      (await inputBox.getAttribute('aria-activedescendant')) === `search-option-${listedOwn}` && page.url().includes('/guides/ai-act/') && shownNow !== null,
+      `${afterMore.length} listed, ${await inputBox.getAttribute('aria-activedescendant')}, ${page.url()}`);
+    const again = await typeQuery(page, 'ai');
+    check(`${width}: a new query starts again from ten`, again.filter((r) => !r.other).length === listedOwn, `${again.length}`);
+    await page.locator('#search-results .search-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results .search-result:not(.search-result-other)').length > n, listedOwn, { timeout: 10000 }).catch(() => {});
+    check(`${width}: a click on it lists more, the box keeping the focus`, (await results(page)).filter((r) => !r.other).length > listedOwn &&
+      (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'search-input');
 
     found = await typeQuery(page, 'AISI');
     check(`${width}: "AISI" finds the glossary entry`, found.length > 0 && found[0].title === 'AI Safety Institute (AISI)', JSON.stringify(found.map((r) => r.title)));

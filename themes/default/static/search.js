@@ -474,6 +474,10 @@
   var active = -1;
   var serial = 0;
   var timer = 0;
+  // How many results in the reader's language the box lists: ten, and ten more each time the
+  // reader asks (an option at the end of them, when the theme gives its words).
+  var PAGE = 10;
+  var limit = PAGE;
   box.hidden = false;
   var form = box.closest('form') || box.querySelector('form');
   if (form) form.addEventListener('submit', function (e) { e.preventDefault(); go(); });
@@ -502,7 +506,16 @@
   function go() {
     var opts = options();
     var target = opts[active >= 0 ? active : 0];
-    if (target) window.location.href = target.href;
+    if (!target) return;
+    if (target.hasAttribute('data-search-more')) more(true);
+    else window.location.href = target.href;
+  }
+
+  /* Lists ten more results; from the keyboard, the first of them is chosen. */
+  function more(keyboard) {
+    var listed = list.querySelectorAll('.search-result:not(.search-result-other)').length;
+    limit = listed + PAGE;
+    run(keyboard ? listed : -1);
   }
 
   function el(tag, cls, text) {
@@ -583,6 +596,24 @@
     input.removeAttribute('aria-activedescendant');
     var n = 0;
     found.own.forEach(function (h) { list.appendChild(item(h, query, found.terms, n++)); });
+    var left = found.total - found.own.length;
+    if (left > 0 && say('more')) {
+      // An option like the results, so the arrows and Enter reach it; it keeps the focus in
+      // the box, as they do.
+      var li = el('li', '');
+      li.setAttribute('role', 'none');
+      var button = el('button', 'search-more', say('more').replace('{n}', String(Math.min(PAGE, left))));
+      button.type = 'button';
+      button.id = 'search-option-' + n++;
+      button.tabIndex = -1;
+      button.setAttribute('role', 'option');
+      button.setAttribute('aria-selected', 'false');
+      button.setAttribute('data-search-more', '');
+      button.addEventListener('mousedown', function (e) { e.preventDefault(); });
+      button.addEventListener('click', function () { more(false); });
+      li.appendChild(button);
+      list.appendChild(li);
+    }
     if (found.other.length) {
       var head = el('li', 'search-other-heading', say('other'));
       head.setAttribute('role', 'presentation');
@@ -610,19 +641,25 @@
     message.hidden = !text;
   }
 
-  function run() {
+  /* Searches for what the box holds; `choose`, when not negative, is the option to choose in
+     the results shown. */
+  function run(choose) {
     var query = input.value;
     var mine = ++serial;
     if (!query.trim()) { list.textContent = ''; status.textContent = ''; tell(''); close(); return; }
-    searcher.results(query, lang, 10, 5).then(function (found) {
-      if (mine === serial) show(query, found);
+    searcher.results(query, lang, limit, 5).then(function (found) {
+      if (mine !== serial) return;
+      show(query, found);
+      if (choose >= 0) highlight(choose);
     }, function () {
       if (mine === serial) { list.textContent = ''; status.textContent = say('error'); tell(say('error')); open(); }
     });
   }
 
+  /* A new query: its first ten results, shortly, so that typing is not slowed. */
   function later() {
     clearTimeout(timer);
+    limit = PAGE;
     timer = setTimeout(run, 60);
   }
   // While an input method composes a word (Japanese is typed as a reading, then converted),
@@ -638,12 +675,12 @@
     if (composing(e)) return;
     // With the results closed, either arrow opens them; open, ArrowUp from none chosen
     // chooses the last.
-    if (e.key === 'ArrowDown') { e.preventDefault(); if (panel.hidden) run(); else highlight(active + 1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); if (panel.hidden) run(); else highlight(active < 0 ? -1 : active - 1); }
+    if (e.key === 'ArrowDown') { e.preventDefault(); if (panel.hidden) run(-1); else highlight(active + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); if (panel.hidden) run(-1); else highlight(active < 0 ? -1 : active - 1); }
     else if (e.key === 'Enter') { e.preventDefault(); go(); }
     else if (e.key === 'Escape') {
       if (!panel.hidden) { e.preventDefault(); close(); }
-      else if (input.value) { e.preventDefault(); input.value = ''; run(); }
+      else if (input.value) { e.preventDefault(); input.value = ''; limit = PAGE; run(-1); }
     }
   });
   document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(); });
@@ -655,7 +692,7 @@
   var asked = window.URLSearchParams ? new URLSearchParams(window.location.search).get('q') : null;
   if (asked && asked.trim()) {
     input.value = asked;
-    run();
+    run(-1);
   }
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && document.activeElement !== input && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
