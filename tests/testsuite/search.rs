@@ -388,3 +388,22 @@ fn a_body_edit_in_serve_updates_the_index() {
         "the new word is not in the index"
     );
 }
+
+#[test]
+fn a_latin_query_is_marked_only_where_a_word_starts() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/said.md",
+        "---\ntitle: Said\n---\nThe minister said so mainly in May. Later, AI was named.\n",
+    );
+    f.build_ok(&[]);
+    let found = query(&f.path("public"), "en", "AI");
+    let line = found
+        .lines()
+        .find(|l| l.contains("/guides/said/"))
+        .unwrap_or_else(|| panic!("{found}"));
+    // Neither `said` nor `mainly` is marked, and the result leads to the word itself.
+    assert!(line.contains("Later, [AI] was named."), "{line}");
+    assert!(!line.contains("s[ai]d") && !line.contains("m[ai]nly"), "{line}");
+    assert!(line.contains("Later%2C-,AI,-was%20named"), "{line}");
+}

@@ -278,13 +278,15 @@
         if (hit) ranges.push([from[t.start], from[t.end]]);
       });
     }
-    // CJK terms: highlight the query's CJK runs where they appear whole.
+    // CJK terms: highlight the query's CJK runs where they appear whole. A run that starts
+    // with a word (the whole query, `ai act`) only where a word starts: not `ai` in `said`.
     var runs = {};
     terms.forEach(function (t) { if (t.cjk) runs[t.run || t.text] = true; });
     Object.keys(runs).forEach(function (run) {
+      var atWord = isWord(run[0]);
       var i = norm.indexOf(run);
       while (i >= 0) {
-        ranges.push([from[i], from[i + run.length]]);
+        if (!atWord || i === 0 || !isWord(norm[i - 1])) ranges.push([from[i], from[i + run.length]]);
         i = norm.indexOf(run, i + run.length);
       }
     });
