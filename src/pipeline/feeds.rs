@@ -203,7 +203,10 @@ fn atom(site: &Site, lang: &str) -> String {
             .date
             .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
         xml.open("entry", &[("xml:lang", lang)]);
-        xml.text("title", page.title());
+        match entry.note {
+            Some(_) => xml.text("title", &site.markup.feed_update_title(lang, page.title())),
+            None => xml.text("title", page.title()),
+        }
         xml.empty(
             "link",
             &[("rel", "alternate"), ("type", "text/html"), ("href", &link)],

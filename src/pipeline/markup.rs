@@ -55,6 +55,9 @@ pub struct InlineMarkup {
     pub statics: std::collections::BTreeSet<String>,
     /// How dates are written in each language, by the theme's strings or tebiki's rules.
     dates: HashMap<String, DateStyle>,
+    /// The theme's `feed_update` string in each language: a feed entry for an update of a
+    /// page, told apart from the page's own entry (`Updated: {title}`).
+    feed_updates: HashMap<String, String>,
 }
 
 impl InlineMarkup {
@@ -162,10 +165,20 @@ impl InlineMarkup {
                 (l.code.clone(), style)
             })
             .collect();
+        let feed_updates = config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let strings = theme.strings(&l.code, &config.default_language);
+                let text = strings.get("feed_update")?.as_str()?.to_string();
+                Some((l.code.clone(), text))
+            })
+            .collect();
         let markup = InlineMarkup {
             terms,
             badges,
             dates,
+            feed_updates,
             page_ids: theme.page_ids.as_slice().into(),
             statics: theme.statics.keys().cloned().collect(),
         };
@@ -177,6 +190,14 @@ impl InlineMarkup {
         match self.dates.get(lang) {
             Some(style) => std::borrow::Cow::Borrowed(style),
             None => std::borrow::Cow::Owned(DateStyle::of_language(lang)),
+        }
+    }
+
+    /// The title of a feed entry for an update of the page titled `title`, in `lang`.
+    pub fn feed_update_title(&self, lang: &str, title: &str) -> String {
+        match self.feed_updates.get(lang) {
+            Some(pattern) if pattern.contains("{title}") => pattern.replace("{title}", title),
+            _ => title.to_string(),
         }
     }
 

@@ -304,6 +304,17 @@ fn a_guide_shows_its_update_history_and_the_feed_carries_each_update() {
     assert!(feed.contains("<summary>Corrected the name of the headquarters.</summary>"));
     assert!(feed.contains("<id>https://example.org/guides/ai-act/#update-2026-06-01</id>"));
     assert!(feed.contains("<id>https://example.org/guides/ai-act/</id>"));
+    // An update's entry is told apart from the page's own by its title.
+    assert_eq!(
+        feed.matches("<title>Updated: The AI Act</title>").count(),
+        2,
+        "{feed}"
+    );
+    assert_eq!(
+        feed.matches("<title>The AI Act</title>").count(),
+        1,
+        "{feed}"
+    );
     // Newest first: the latest update before the publication.
     assert!(feed.find("#update-2026-07-01").unwrap() < feed.find("#update-2026-06-01").unwrap());
 

@@ -404,6 +404,9 @@ fn a_latin_query_is_marked_only_where_a_word_starts() {
         .unwrap_or_else(|| panic!("{found}"));
     // Neither `said` nor `mainly` is marked, and the result leads to the word itself.
     assert!(line.contains("Later, [AI] was named."), "{line}");
-    assert!(!line.contains("s[ai]d") && !line.contains("m[ai]nly"), "{line}");
+    assert!(
+        !line.contains("s[ai]d") && !line.contains("m[ai]nly"),
+        "{line}"
+    );
     assert!(line.contains("Later%2C-,AI,-was%20named"), "{line}");
 }
