@@ -23,6 +23,10 @@ use crate::model::config::Config;
 use crate::pipeline::ids::{TermId, index_by};
 
 const TERM_KEYS: &[&str] = &["id", "see_also"];
+
+/// The longest term, abbreviation or alias, in characters: a name, not a sentence. Far longer
+/// ones (thousands of one letter) would make building the matcher take seconds.
+pub const MAX_NAME: usize = 200;
 const LANG_KEYS: &[&str] = &["term", "abbr", "aliases", "definition", "reading"];
 
 /// One term in one language.
@@ -464,6 +468,14 @@ fn parse_lang(
                     }
                 }
                 aliases.retain(|a| !a.trim().is_empty());
+                if let DeValue::Array(items) = value.get_ref() {
+                    for item in items {
+                        if let Some(e) = too_long(item.get_ref(), "an alias", item.span(), err) {
+                            errors.push(e);
+                        }
+                    }
+                }
+                aliases.retain(|a| a.chars().count() <= MAX_NAME);
                 continue;
             }
             other => {
@@ -477,6 +489,14 @@ fn parse_lang(
                 continue;
             }
         };
+        if matches!(name, "term" | "abbr")
+            && let Some(e) = too_long(value.get_ref(), &format!("`{name}`"), value.span(), err)
+        {
+            // Left out, as a wrong value is: the entry is reported, not built.
+            errors.push(e);
+            wrong_term |= name == "term";
+            continue;
+        }
         match string() {
             Some(s) => *slot = Some(s),
             None => {
@@ -551,6 +571,28 @@ fn parse_lang(
         aliases,
         definition,
         reading,
+    })
+}
+
+/// The error for a name longer than [`MAX_NAME`] characters, if `value` is one.
+fn too_long(
+    value: &DeValue<'_>,
+    what: &str,
+    span: Range<usize>,
+    err: &Err<'_>,
+) -> Option<Diagnostic> {
+    let DeValue::String(name) = value else {
+        return None;
+    };
+    let length = name.chars().count();
+    (length > MAX_NAME).then(|| {
+        err(
+            span,
+            format!("{what} of {length} characters is too long to be a name"),
+        )
+        .suggest(format!(
+            "terms, abbreviations and aliases are at most {MAX_NAME} characters; put the rest in the definition"
+        ))
     })
 }
 
@@ -852,6 +894,35 @@ definitoin = "y"
                 (7, 3, "an alias must not be empty")
             ]
         );
+    }
+
+    #[test]
+    fn a_name_too_long_to_be_one_is_an_error_at_its_line_and_left_out() {
+        let long = "a".repeat(MAX_NAME + 1);
+        let text = format!(
+            "[[term]]\nid = \"a\"\n[term.en]\nterm = \"Alpha\"\naliases = [\"Al\", \"{long}\"]\nabbr = \"{long}\"\ndefinition = \"x\"\n\n[[term]]\nid = \"b\"\n[term.en]\nterm = \"{long}\"\ndefinition = \"y\"\n"
+        );
+        let Reported {
+            value: glossary,
+            diagnostics: errors,
+        } = parse(&text, "content/glossary.toml", &config());
+        let got: Vec<(usize, usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (6, 8, "`abbr` of 201 characters is too long to be a name"),
+                (5, 18, "an alias of 201 characters is too long to be a name"),
+                (12, 8, "`term` of 201 characters is too long to be a name"),
+            ]
+        );
+        // What is left still links: the term and its short alias.
+        let glossary = glossary.expect("the glossary");
+        assert_eq!(glossary.terms.len(), 1);
+        assert_eq!(glossary.terms[0].langs["en"].aliases, ["Al"]);
+        assert_eq!(glossary.terms[0].langs["en"].abbr, None);
     }
 
     #[test]
