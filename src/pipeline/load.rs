@@ -239,6 +239,13 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
     Reported::new(loaded, errors)
 }
 
+/// Whether the build leaves the file `rel` (relative to `content/`, not Markdown) out of the
+/// site: a host's configuration, or a file a browser runs scripts in. `serve` asks again after
+/// every edit of a served file, since an edit can make a picture a script.
+pub fn leaves_out(rel: &str, content: &Path, config: &Config) -> bool {
+    is_host_file(rel) || !config.unsafe_html && runs_scripts(rel, content)
+}
+
 /// Files a browser runs as a page or script when opened from the site at their own address:
 /// HTML and XML documents (an XHTML namespace or a stylesheet runs script in any of them),
 /// scripts, and an SVG image that holds a script, an event handler or a `javascript:` link.

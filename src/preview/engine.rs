@@ -91,6 +91,7 @@ impl Preview {
         let theme = match prepared.theme {
             Some(theme) if errors.is_empty() => theme,
             _ => {
+                self.drop_left_out(&prepared.site);
                 diag::sort(&mut errors);
                 return Err(Error::Content(errors));
             }
@@ -106,6 +107,27 @@ impl Preview {
             full: true,
             warnings: prepared.warnings,
         })
+    }
+
+    /// After a failed build the last good site stays served, but not its content files that
+    /// this build leaves out (an SVG given a script since): they are read from disk when
+    /// requested, so they would be served as they are now.
+    fn drop_left_out(&mut self, site: &Site) {
+        if site.left_out.is_empty() {
+            return;
+        }
+        let Ok(content) = self.root.join("content").canonicalize() else {
+            return;
+        };
+        let left_out = |file: &Path| {
+            file.strip_prefix(&content).is_ok_and(|rel| {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                site.left_out.contains(composed(&rel).as_ref())
+            })
+        };
+        if let Some(kept) = self.snapshot.without_files(left_out) {
+            self.snapshot = Arc::new(kept);
+        }
     }
 
     /// Applies a batch of changed files (paths relative to the site root, `/`-separated).
@@ -190,7 +212,10 @@ impl Preview {
                     .position(|p| p.source.file == rel)
                     .map_or(Change::Full, |i| Change::Page(PageId::new(i)));
             }
-            return if site.assets.iter().any(|a| a.source == path) {
+            // An edit may make a served picture one the build leaves out (an SVG given a
+            // script): only a full build reports it and drops the file.
+            let kept = !load::leaves_out(content_rel, &self.root.join("content"), &site.config);
+            return if kept && site.assets.iter().any(|a| a.source == path) {
                 Change::Asset
             } else {
                 Change::Full

@@ -203,6 +203,19 @@ impl State {
         drop(old);
     }
 
+    /// Serves `snapshot` from now on without telling the pages: after a failed build, the
+    /// last good site less the files that build leaves out.
+    fn keep(&self, snapshot: Arc<Snapshot>) {
+        let old = std::mem::replace(
+            &mut *self
+                .snapshot
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            snapshot,
+        );
+        drop(old);
+    }
+
     fn fail(&self, text: String) {
         let mut hub = self.lock_hub();
         let data = serde_json::Value::from(text.as_str()).to_string();
@@ -606,6 +619,10 @@ fn rebuild(preview: &mut Preview, state: &State, changed: &[String]) {
             let text = e.render(preview.root(), None, Style::Plain);
             eprintln!("{text}");
             eprintln!("{why}: build failed in {ms} ms; still serving the last good build");
+            let kept = preview.snapshot();
+            if !Arc::ptr_eq(&kept, &state.snapshot()) {
+                state.keep(kept);
+            }
             state.fail(text);
         }
     }

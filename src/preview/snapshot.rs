@@ -46,6 +46,18 @@ impl Snapshot {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// This snapshot without the files read from disk that `gone` names by their real path;
+    /// `None` when it names none.
+    pub fn without_files(&self, gone: impl Fn(&Path) -> bool) -> Option<Snapshot> {
+        let dropped = |body: &Body| matches!(body, Body::File(path) if gone(path));
+        if !self.files.values().any(dropped) {
+            return None;
+        }
+        let mut files = self.files.clone();
+        files.retain(|_, body| !dropped(body));
+        Some(Snapshot { files })
+    }
 }
 
 /// A `Sink` that fills a `Snapshot`, either from nothing (a full build) or on top of an

@@ -365,3 +365,55 @@ fn a_page_that_a_definition_links_to_updates_the_definition_everywhere() {
         "{e}"
     );
 }
+
+const PLAIN_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>";
+
+/// An SVG in content/ edited to hold a script is left out as a full build leaves it out: a
+/// linked one fails the build (and is no longer served from the last good site), an unlinked
+/// one is dropped with a warning.
+#[test]
+fn an_svg_given_a_script_is_left_out_as_a_full_build_leaves_it_out() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\n![icon](icon.svg)\n",
+    );
+    f.write("content/guides/report/icon.svg", PLAIN_SVG);
+    f.write("content/guides/chart.svg", PLAIN_SVG);
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    let served = |preview: &Preview, path: &str| preview.snapshot().get(path).is_some();
+    assert!(served(&preview, "guides/report/icon.svg") && served(&preview, "guides/chart.svg"));
+
+    let scripted = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    let Err(e) = apply(&mut preview, &f, "content/guides/report/icon.svg", scripted) else {
+        panic!("a linked SVG given a script is still served");
+    };
+    assert!(
+        e.contains("error[broken-link]") && e.contains("icon.svg"),
+        "{e}"
+    );
+    assert!(!served(&preview, "guides/report/icon.svg"));
+    assert!(served(&preview, "guides/report/index.html"));
+    edit(
+        &mut preview,
+        &f,
+        "content/guides/report/icon.svg",
+        PLAIN_SVG,
+    );
+    assert!(served(&preview, "guides/report/icon.svg"));
+    assert_same_as_full_build(&preview, &root, "the plain SVG put back");
+
+    let handler = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><rect/></svg>";
+    let update = edit(&mut preview, &f, "content/guides/chart.svg", handler);
+    let Update::Rebuilt { warnings, .. } = update else {
+        panic!("an unlinked SVG given an event handler is still served");
+    };
+    assert!(
+        warnings.iter().any(|w| w.message.contains("runs scripts")),
+        "{warnings:?}"
+    );
+    assert!(!served(&preview, "guides/chart.svg"));
+    assert_same_as_full_build(&preview, &root, "an unlinked SVG given an event handler");
+}

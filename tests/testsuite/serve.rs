@@ -416,6 +416,36 @@ fn a_build_error_shows_in_the_browser_and_clears_when_fixed() {
     assert!(hello.contains("\"error\":null"), "{hello}");
 }
 
+/// An SVG the site links, edited to hold a script: the build fails as `tebiki build` fails,
+/// and the file is not served as it now is while the last good site stays served.
+#[test]
+fn an_svg_given_a_script_fails_the_build_and_is_not_served() {
+    let f = Fixture::bilingual();
+    let plain = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>";
+    f.write(
+        "content/guides/report/index.md",
+        "---\ntitle: Report\n---\n![icon](icon.svg)\n",
+    );
+    f.write("content/guides/report/icon.svg", plain);
+    let served = Served::start(&f);
+    let events = served.events();
+    assert_eq!(served.get("/guides/report/icon.svg").status, 200);
+    f.write(
+        "content/guides/report/icon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    let error = events.expect("build-error", &served);
+    assert!(error.contains("broken-link"), "{error}");
+    let icon = served.get("/guides/report/icon.svg");
+    assert_eq!(icon.status, 404);
+    assert!(!icon.text().contains("alert(1)"));
+    assert_eq!(served.get("/guides/report/").status, 200);
+
+    f.write("content/guides/report/icon.svg", plain);
+    events.expect("reload", &served);
+    assert_eq!(served.get("/guides/report/icon.svg").status, 200);
+}
+
 impl Served {
     /// Opens a new event stream and returns its `hello` data.
     fn events_with_hello(&self) -> String {
