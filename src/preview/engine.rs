@@ -263,7 +263,7 @@ impl Preview {
             .map(DocId::new);
         let before: Vec<_> = entries
             .clone()
-            .map(|d| search::doc_terms(site, d))
+            .map(|d| (search::doc_terms(site, d), search::doc_fragment(site, d)))
             .collect();
         site.glossary = Some(new);
         // A broken link in a definition: the full build reports it.
@@ -286,9 +286,10 @@ impl Preview {
         selection.sections = link::render_sections(site)?;
         let mut files = Vec::new();
         if let Some(index) = self.search.as_mut() {
-            for (d, old) in entries.zip(before) {
+            for (d, (old, old_fragment)) in entries.zip(before) {
                 let new = search::doc_terms(site, d);
-                if new != old {
+                // Punctuation, Markdown marks or case changed: the same terms, a new snippet.
+                if new != old || search::doc_fragment(site, d) != old_fragment {
                     files.extend(index.update_doc(site, d, &old, &new));
                 }
             }

@@ -417,3 +417,45 @@ fn an_svg_given_a_script_is_left_out_as_a_full_build_leaves_it_out() {
     assert!(!served(&preview, "guides/chart.svg"));
     assert_same_as_full_build(&preview, &root, "an unlinked SVG given an event handler");
 }
+
+/// A definition edit that changes only punctuation, Markdown marks or letter case leaves the
+/// entry's search terms as they were, but not its snippet in the search index.
+#[test]
+fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
+    let f = listed_site();
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    let glossary = f.read("content/glossary.toml");
+    for (step, definition) in [
+        ("punctuation", "A central body!"),
+        ("Markdown marks", "A *central* body!"),
+        ("letter case", "A Central Body!"),
+    ] {
+        let edited = glossary.replace("A central body.", definition);
+        let update = edit(&mut preview, &f, "content/glossary.toml", &edited);
+        assert!(
+            matches!(update, Update::Rebuilt { full: false, .. }),
+            "{step}"
+        );
+        let fragments = snapshot_files(&preview.snapshot());
+        assert!(
+            fragments
+                .iter()
+                .any(|(path, bytes)| path.starts_with("search/f/")
+                    && String::from_utf8_lossy(bytes).contains(definition)),
+            "{step}: no search fragment holds {definition:?}"
+        );
+        assert_same_as_full_build(&preview, &root, step);
+    }
+    // A page's body edited the same way: its search fragment is always written again.
+    let guide = listed_guide(5, "Guide 5", &listed_date(5), group(5));
+    let update = edit(
+        &mut preview,
+        &f,
+        "content/guides/g05.md",
+        &guide.replace("Text 5.", "TEXT 5!"),
+    );
+    assert!(matches!(update, Update::Rebuilt { full: false, .. }));
+    assert_same_as_full_build(&preview, &root, "a page body's punctuation and case");
+}

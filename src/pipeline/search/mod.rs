@@ -284,6 +284,12 @@ pub fn doc_terms(site: &Site, d: DocId) -> DocTerms {
         .collect()
 }
 
+/// The fragment of document `d` as the index writes it now: its title, URL and text for the
+/// result's snippet. It may change when its terms do not (an edit of punctuation or case).
+pub fn doc_fragment(site: &Site, d: DocId) -> String {
+    fragment(&document_alone(site, d))
+}
+
 /// The shard of `token` among `shards`: by its first character if it is keyed as CJK, else
 /// by its first two.
 fn shard_of_token(token: &str, shards: u32) -> usize {
