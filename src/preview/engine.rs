@@ -92,7 +92,11 @@ impl Preview {
             Some(theme) if errors.is_empty() => theme,
             _ => {
                 self.drop_left_out(&prepared.site);
+                // Reported with the errors, as the build reports them: a warning may say why
+                // (a link in content/ not followed, so a link to it is broken).
+                errors.extend(prepared.warnings);
                 diag::sort(&mut errors);
+                errors.dedup();
                 return Err(Error::Content(errors));
             }
         };
@@ -201,6 +205,11 @@ impl Preview {
         let Some(content_rel) = rel.strip_prefix("content/") else {
             return Change::Ignored;
         };
+        if through_link(&self.root, rel) {
+            // The build does not follow a link in content/ (it warns, and what the link stands
+            // for is missing): only a full build reports it.
+            return Change::Full;
+        }
         if content_rel == site.config.glossary_file {
             return Change::Glossary;
         }
@@ -505,6 +514,17 @@ impl Preview {
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.clone()
     }
+}
+
+/// Whether the file at `rel` (`content/…`, relative to `root`), or a folder on its way below
+/// content/, is a symbolic link.
+fn through_link(root: &Path, rel: &str) -> bool {
+    let mut path = root.join("content");
+    rel.split('/').skip(1).any(|part| {
+        path.push(part);
+        path.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 /// Renders `selection` over the last snapshot, with `files` (feeds and search index files, in

@@ -459,3 +459,44 @@ fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
     assert!(matches!(update, Update::Rebuilt { full: false, .. }));
     assert_same_as_full_build(&preview, &root, "a page body's punctuation and case");
 }
+
+/// A content file replaced by a link to a file outside content/ fails the update as it fails
+/// a build: the build does not follow links in content/, so what linked to the file is broken.
+/// The link's target has the same bytes, so only the watcher's report says what changed.
+#[cfg(unix)]
+#[test]
+fn a_content_file_replaced_by_a_link_fails_as_a_build_fails() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/report.pdf", "%PDF-1.4\n");
+    f.write(
+        "content/guides/epsilon.md",
+        "---\ntitle: Epsilon\n---\nText.\n",
+    );
+    f.write(
+        "content/guides/links.md",
+        "---\ntitle: Links\n---\nSee [the report](report.pdf) and [epsilon](epsilon.md).\n",
+    );
+    let root = f.root().canonicalize().expect("root");
+    let outside = tempfile::tempdir().expect("temp dir");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    for rel in ["content/guides/report.pdf", "content/guides/epsilon.md"] {
+        let name = rel.rsplit('/').next().expect("a name");
+        let copy = outside.path().join(name);
+        std::fs::copy(f.path(rel), &copy).expect("copy");
+        std::fs::remove_file(f.path(rel)).expect("remove");
+        std::os::unix::fs::symlink(&copy, f.path(rel)).expect("symlink");
+        let e = match preview.update(&[rel.to_string()]) {
+            Err(e) => e.render(&root, None, tebiki::diag::Style::Plain),
+            Ok(_) => panic!("{rel} replaced by a link: the update succeeds"),
+        };
+        assert!(
+            e.contains("warning[symlink]") && e.contains("error[broken-link]") && e.contains(name),
+            "{rel}: {e}"
+        );
+        std::fs::remove_file(f.path(rel)).expect("remove");
+        std::fs::copy(&copy, f.path(rel)).expect("copy back");
+        preview.update(&[rel.to_string()]).expect("the site builds");
+        assert_same_as_full_build(&preview, &root, "the file put back");
+    }
+}
