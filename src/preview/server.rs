@@ -788,11 +788,12 @@ fn answer_checked<B>(state: &State, request: &Request<B>, has_body: bool) -> Res
     let bytes = match snapshot.get(&rel).map(read_body) {
         Some(Ok(bytes)) => bytes,
         _ => {
-            // No build yet (the first one failed) or no 404 page: a bare page that still
-            // carries the live-reload script, so the error overlay shows.
+            // No build yet (the first one failed), no 404 page, or a served file gone from
+            // disk: a bare page that still carries the live-reload script, so the error
+            // overlay shows. Titled by the status it is sent with, whatever was asked.
             let page = format!(
                 "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body><p>{}</p></body></html>",
-                status.as_u16(),
+                StatusCode::NOT_FOUND.as_u16(),
                 if status == StatusCode::NOT_FOUND {
                     "Not found."
                 } else {
@@ -1176,6 +1177,36 @@ mod tests {
         hub.join(tx);
         assert_eq!(hub.clients.len(), MAX_EVENT_STREAMS);
         assert!(!pages[5..].iter_mut().any(ended));
+    }
+
+    #[test]
+    fn a_served_file_gone_from_disk_is_a_404_page_titled_404() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("report.pdf");
+        std::fs::write(&file, "%PDF-1.4\n").expect("write");
+        let sink = MemorySink::new();
+        sink.copy("report.pdf", &file).expect("copy");
+        std::fs::remove_file(&file).expect("remove");
+        let access = Access {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+        };
+        let state = State::new(Arc::new(sink.finish()), access, None);
+        let request = Request::builder()
+            .uri("/report.pdf")
+            .header(header::HOST, "127.0.0.1:1111")
+            .body(String::new())
+            .expect("request");
+        let response = answer(&state, &request);
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let Reply::Full(Some(body)) = response.body() else {
+            panic!("no page");
+        };
+        let page = String::from_utf8_lossy(body);
+        assert!(
+            page.contains("<title>404</title>") && page.contains("This file cannot be read."),
+            "{page}"
+        );
     }
 
     #[test]
