@@ -4,6 +4,7 @@
 use crate::commands::build::report_built;
 use crate::diag::Style;
 use crate::error::Error;
+use crate::model::config;
 use crate::pipeline::build::{BuildOptions, build};
 use crate::pipeline::output::Previous;
 use crate::preview::watcher::{Watcher, describe};
@@ -25,13 +26,22 @@ pub fn watch(options: &BuildOptions) -> Result<u8, Error> {
         Ok(()) => {}
     }
     eprintln!("watching {} for changes (Ctrl-C to stop)", root.display());
+    watcher.watch_git(git_dates(&root));
     while let Some(changed) = watcher.next_batch() {
         let why = describe(&changed);
         if let Err(e) = rebuild_to_disk(&options, &why) {
             report_failure(&options, &why, &e);
         }
+        // book.toml may have turned `[build] git_dates` on or off.
+        watcher.watch_git(git_dates(&root));
     }
     Ok(0)
+}
+
+/// Whether book.toml asks for last commit dates (`[build] git_dates`): a commit then changes
+/// the site. False when book.toml cannot be read; the build reports why.
+fn git_dates(root: &std::path::Path) -> bool {
+    config::load_lenient(root).0.is_some_and(|c| c.git_dates)
 }
 
 /// Builds, and says what was built.

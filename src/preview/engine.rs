@@ -25,6 +25,7 @@ use crate::pipeline::render::context;
 use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::Theme;
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
+use crate::preview::watcher::GIT_HEAD;
 
 /// What a batch of changes did to the served site.
 pub enum Update {
@@ -68,6 +69,8 @@ pub struct Preview {
     /// The search index of the last build, updated in place after a body edit.
     search: Option<SearchIndex>,
     snapshot: Arc<Snapshot>,
+    /// `[build] git_dates` as the last build read book.toml.
+    git_dates: bool,
 }
 
 impl Preview {
@@ -79,6 +82,7 @@ impl Preview {
             last: None,
             search: None,
             snapshot: Arc::default(),
+            git_dates: false,
         }
     }
 
@@ -87,6 +91,7 @@ impl Preview {
         self.last = None;
         self.search = None;
         let prepared = build::prepare(&self.root, true, Some(&self.base_url), Sources::Pack)?;
+        self.git_dates = prepared.site.config.git_dates;
         let mut errors = prepared.errors;
         let theme = match prepared.theme {
             Some(theme) if errors.is_empty() => theme,
@@ -180,6 +185,14 @@ impl Preview {
     }
 
     fn classify(&self, site: &Site, rel: &str) -> Change {
+        if rel == GIT_HEAD {
+            // A commit, checkout or merge: the last commit dates are read in a full build.
+            return if site.config.git_dates {
+                Change::Full
+            } else {
+                Change::Ignored
+            };
+        }
         let path = self.root.join(rel);
         if matches!(rel, "book.toml" | "content" | "themes" | "static") {
             // A watched folder itself appeared or went away.
@@ -508,6 +521,12 @@ impl Preview {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether pages show their files' last commit dates (`[build] git_dates` as the last
+    /// build read it): the watcher then watches git's HEAD, whose moves change them.
+    pub fn git_dates(&self) -> bool {
+        self.git_dates
     }
 
     /// The site as served now: the last good build.

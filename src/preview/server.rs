@@ -390,9 +390,12 @@ pub fn serve(options: &ServeOptions) -> Result<u8, Error> {
     runtime.spawn(accept(listener, state.clone()));
     {
         let state = state.clone();
+        watcher.watch_git(preview.git_dates());
         std::thread::spawn(move || {
             while let Some(changed) = watcher.next_batch() {
                 rebuild(&mut preview, &state, &changed);
+                // book.toml may have turned `[build] git_dates` on or off.
+                watcher.watch_git(preview.git_dates());
             }
         });
     }

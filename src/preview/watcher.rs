@@ -1,4 +1,5 @@
-//! Watching a site's sources (`content/`, `themes/`, `static/`, `book.toml`) with notify.
+//! Watching a site's sources (`content/`, `themes/`, `static/`, `book.toml`) with notify, and
+//! with `[build] git_dates` the repository's HEAD and branches, whose moves change the dates.
 //!
 //! A batch starts with the first event that can matter to the site, so a save is acted on at
 //! once rather than after a fixed quiet period. What follows it is coalesced: the batch is
@@ -29,6 +30,17 @@ pub const SETTLE: Duration = Duration::from_millis(4);
 /// checkout, a file kept open for writing): the rest comes in the next batch.
 pub const MAX_WAIT: Duration = Duration::from_millis(50);
 
+/// The name a batch gives a move of git's HEAD (a commit, checkout, merge or reset), watched
+/// with `[build] git_dates`: pages then show their files' last commit dates, which only a
+/// full build reads.
+pub const GIT_HEAD: &str = "git HEAD";
+
+/// How long git's files must be quiet before a batch that moved HEAD is handed over, and the
+/// longest such a batch is held: a commit, pull or rebase writes one file after another, and
+/// each would otherwise start a full rebuild of its own.
+const GIT_SETTLE: Duration = Duration::from_millis(100);
+const GIT_MAX_WAIT: Duration = Duration::from_secs(1);
+
 /// Whether the platform's watcher reports a written file being closed (inotify does), so a
 /// batch can wait for the writes it saw to finish.
 const REPORTS_CLOSES: bool = cfg!(any(target_os = "linux", target_os = "android"));
@@ -42,6 +54,69 @@ pub struct Watcher {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
     watched: BTreeSet<&'static str>,
+    /// Whether git's HEAD is to be watched (`[build] git_dates`).
+    git_wanted: bool,
+    /// The repository's files watched, when wanted and the site is in a repository.
+    git: Option<GitFiles>,
+}
+
+/// The files of the site's repository that say where HEAD is.
+struct GitFiles {
+    /// This work tree's git folder (`.git`, or `.git/worktrees/NAME`), which holds HEAD.
+    git_dir: PathBuf,
+    /// The folder every work tree shares, which holds the branches.
+    common_dir: PathBuf,
+    /// The commit HEAD was at when last looked: a batch in which it stayed (a branch made
+    /// elsewhere, `git gc`) is no move.
+    head: Option<String>,
+    /// Every path watched, to stop watching them.
+    watched: Vec<PathBuf>,
+}
+
+impl GitFiles {
+    /// Whether a change of `path` may have moved HEAD: HEAD itself, a branch, or the packed
+    /// or reftable refs. Lock files are steps of a write whose end is the rename after them.
+    fn may_move_head(&self, path: &Path) -> bool {
+        if path.extension().is_some_and(|e| e == "lock") {
+            return false;
+        }
+        path == self.git_dir.join("HEAD")
+            || path == self.common_dir.join("packed-refs")
+            || path.starts_with(self.common_dir.join("refs/heads"))
+            || path.starts_with(self.common_dir.join("reftable"))
+    }
+}
+
+/// The git folder of the work tree holding `root`, and the folder its work trees share, both
+/// absolute with links resolved; `None` outside a repository or without git.
+fn git_dirs(root: &Path) -> Option<(PathBuf, PathBuf)> {
+    let out = crate::model::git::command(root)
+        .args(["rev-parse", "--absolute-git-dir", "--git-common-dir"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?;
+    let mut lines = text.lines();
+    let git_dir = PathBuf::from(lines.next()?);
+    // Relative to the folder git ran in, unless absolute.
+    let common_dir = root.join(lines.next()?);
+    Some((
+        git_dir.canonicalize().ok()?,
+        common_dir.canonicalize().ok()?,
+    ))
+}
+
+/// The commit HEAD is at, `None` before the first commit or when git cannot say.
+fn head_commit(root: &Path) -> Option<String> {
+    let out = crate::model::git::command(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The changes gathered for one batch.
@@ -55,6 +130,8 @@ struct Batch {
     /// again within the batch (`rm -rf content && cp -r backup content`) is a new folder, and
     /// the watch on the old one would report nothing more.
     replaced: BTreeSet<&'static str>,
+    /// Whether HEAD may have moved: the batch then waits for git to finish.
+    git: bool,
 }
 
 impl Watcher {
@@ -69,6 +146,8 @@ impl Watcher {
             watcher,
             events,
             watched: BTreeSet::new(),
+            git_wanted: false,
+            git: None,
         };
         // The root alone, for book.toml and for folders created later.
         watcher
@@ -102,9 +181,71 @@ impl Watcher {
         }
     }
 
+    /// Watches the repository's HEAD and branches when `on` (`[build] git_dates`), so that a
+    /// commit, checkout or merge is reported as [`GIT_HEAD`]; stops when not. Outside a
+    /// repository nothing is watched (until `on` is set again).
+    pub fn watch_git(&mut self, on: bool) {
+        if on == self.git_wanted {
+            return;
+        }
+        self.git_wanted = on;
+        if let Some(git) = self.git.take() {
+            for path in &git.watched {
+                let _ = self.watcher.unwatch(path);
+            }
+        }
+        let Some((git_dir, common_dir)) = on.then(|| git_dirs(&self.root)).flatten() else {
+            return;
+        };
+        let mut watched = Vec::new();
+        let mut folders = vec![(git_dir.clone(), RecursiveMode::NonRecursive)];
+        if common_dir != git_dir {
+            folders.push((common_dir.clone(), RecursiveMode::NonRecursive));
+        }
+        folders.push((common_dir.join("refs/heads"), RecursiveMode::Recursive));
+        folders.push((common_dir.join("reftable"), RecursiveMode::Recursive));
+        for (path, mode) in folders {
+            if path.is_dir() && self.watcher.watch(&path, mode).is_ok() {
+                watched.push(path);
+            }
+        }
+        self.git = Some(GitFiles {
+            git_dir,
+            common_dir,
+            head: head_commit(&self.root),
+            watched,
+        });
+    }
+
     /// Waits for the next batch of changes that can matter to the site and returns their
-    /// paths relative to the root, `/`-separated and sorted; `None` once the watcher stops.
+    /// paths relative to the root, `/`-separated and sorted ([`GIT_HEAD`] for a move of HEAD);
+    /// `None` once the watcher stops.
     pub fn next_batch(&mut self) -> Option<Vec<String>> {
+        loop {
+            let mut batch = self.gather()?;
+            if batch.git && batch.changed.contains(GIT_HEAD) && !self.head_moved() {
+                batch.changed.remove(GIT_HEAD);
+            }
+            if !batch.changed.is_empty() {
+                return Some(batch.changed.into_iter().collect());
+            }
+        }
+    }
+
+    /// Whether HEAD is at another commit than when last looked.
+    fn head_moved(&mut self) -> bool {
+        let Some(git) = self.git.as_mut() else {
+            return false;
+        };
+        let now = head_commit(&self.root);
+        let moved = now != git.head;
+        git.head = now;
+        moved
+    }
+
+    /// Gathers one batch of events, as the module's documentation says; `None` once the
+    /// watcher stops.
+    fn gather(&mut self) -> Option<Batch> {
         let mut batch = Batch::default();
         // Reads (every build makes many) and changes to ignored files start no batch.
         while batch.changed.is_empty() {
@@ -114,10 +255,15 @@ impl Watcher {
         let first = Instant::now();
         let mut last = first;
         loop {
-            let deadline = if batch.writing.is_empty() {
-                (last + SETTLE).min(first + MAX_WAIT)
+            let (settle, max_wait) = if batch.git {
+                (GIT_SETTLE, GIT_MAX_WAIT)
             } else {
-                first + MAX_WAIT
+                (SETTLE, MAX_WAIT)
+            };
+            let deadline = if batch.writing.is_empty() {
+                (last + settle).min(first + max_wait)
+            } else {
+                first + max_wait
             };
             let Some(wait) = deadline.checked_duration_since(Instant::now()) else {
                 break;
@@ -135,7 +281,7 @@ impl Watcher {
         }
         // A folder may have appeared (or come back) with this batch.
         self.watch_folders(&batch.replaced);
-        Some(batch.changed.into_iter().collect())
+        Some(batch)
     }
 
     /// Adds one event to `batch`; whether it was activity on the files (any change, to an
@@ -158,6 +304,11 @@ impl Watcher {
             return false;
         }
         for path in &event.paths {
+            if self.git.as_ref().is_some_and(|git| git.may_move_head(path)) {
+                batch.changed.insert(GIT_HEAD.to_string());
+                batch.git = true;
+                continue;
+            }
             let Some(rel) = self.relevant(path) else {
                 continue;
             };
@@ -414,6 +565,62 @@ mod tests {
             watcher.next_batch(),
             Some(vec!["content/guides/a.md".to_string()])
         );
+    }
+
+    /// `git` in `dir`, with a committer and no signing; fails the test if git fails.
+    fn git(dir: &Path, args: &[&str]) {
+        let out = crate::model::git::command(dir)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    /// Writes `rel` under `root`, then gathers batches until one holds it: every batch from
+    /// now to that write, joined.
+    fn until_written(watcher: &mut Watcher, root: &Path, rel: &str) -> Vec<String> {
+        std::fs::write(root.join(rel), format!("---\ntitle: {rel}\n---\n")).expect("write");
+        let mut seen = Vec::new();
+        while !seen.iter().any(|p| p == rel) {
+            seen.extend(watcher.next_batch().expect("a batch"));
+        }
+        seen
+    }
+
+    /// With `[build] git_dates`, a commit is reported once as [`GIT_HEAD`], even in a site
+    /// that is a folder of its repository; a branch made without moving HEAD is not.
+    #[test]
+    fn a_commit_moves_head_once_and_a_new_branch_does_not() {
+        let repo = tempfile::tempdir().expect("tempdir");
+        let root = repo.path().join("site");
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        std::fs::write(root.join("book.toml"), "title = \"t\"\n").expect("write");
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nA.\n").expect("write");
+        git(repo.path(), &["init", "-q"]);
+        git(repo.path(), &["add", "."]);
+        git(repo.path(), &["commit", "-q", "-m", "first"]);
+        let mut watcher = Watcher::new(&root).expect("watch");
+        watcher.watch_git(true);
+        let heads = |seen: &[String]| seen.iter().filter(|p| *p == GIT_HEAD).count();
+
+        std::fs::write(repo.path().join("notes.txt"), "notes").expect("write");
+        git(repo.path(), &["add", "notes.txt"]);
+        git(repo.path(), &["commit", "-q", "-m", "second"]);
+        let seen = until_written(&mut watcher, &root, "content/b.md");
+        assert_eq!(heads(&seen), 1, "{seen:?}");
+
+        git(repo.path(), &["branch", "other"]);
+        let seen = until_written(&mut watcher, &root, "content/c.md");
+        assert_eq!(heads(&seen), 0, "{seen:?}");
+
+        // Off again: a commit is no change of the site.
+        watcher.watch_git(false);
+        git(repo.path(), &["add", "."]);
+        git(repo.path(), &["commit", "-q", "-m", "third"]);
+        let seen = until_written(&mut watcher, &root, "content/d.md");
+        assert_eq!(heads(&seen), 0, "{seen:?}");
     }
 
     /// The watcher leaves out what the build leaves out: hidden files everywhere but in

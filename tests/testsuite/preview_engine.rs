@@ -500,3 +500,64 @@ fn a_content_file_replaced_by_a_link_fails_as_a_build_fails() {
         assert_same_as_full_build(&preview, &root, "the file put back");
     }
 }
+
+/// With `[build] git_dates`, a commit (reported by the watcher as a move of git's HEAD)
+/// rebuilds the site with the commit's dates, as a build reads them; without it a commit
+/// changes nothing.
+#[test]
+fn a_commit_shows_its_dates_with_git_dates() {
+    use tebiki::preview::watcher::GIT_HEAD;
+    let f = Fixture::bilingual();
+    f.write(
+        "book.toml",
+        &format!("{}\n[build]\ngit_dates = true\n", crate::common::BOOK),
+    );
+    let page = "---\ntitle: Dated\ndate: 2020-01-01\n---\nFirst text.\n";
+    f.write("content/guides/dated.md", page);
+    f.git_init();
+    let commit = |date: &str| {
+        f.git(&["add", "."]);
+        let out = f
+            .git_command()
+            .args(["commit", "-q", "-m", "edit"])
+            .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
+            .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "{out:?}");
+    };
+    commit("2024-03-01");
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    assert!(preview.git_dates());
+    let shown = |preview: &Preview| {
+        let files = snapshot_files(&preview.snapshot());
+        String::from_utf8_lossy(&files["guides/dated/index.html"]).into_owned()
+    };
+    assert!(shown(&preview).contains("2024-03-01"));
+
+    edit(
+        &mut preview,
+        &f,
+        "content/guides/dated.md",
+        &page.replace("First", "Second"),
+    );
+    commit("2025-06-15");
+    let update = preview
+        .update(&[GIT_HEAD.to_string()])
+        .expect("the site builds");
+    assert!(matches!(update, Update::Rebuilt { full: true, .. }));
+    assert!(shown(&preview).contains("2025-06-15"));
+    assert_same_as_full_build(&preview, &root, "a commit");
+
+    f.write("book.toml", crate::common::BOOK);
+    preview
+        .update(&["book.toml".to_string()])
+        .expect("the site builds");
+    assert!(!preview.git_dates());
+    assert!(matches!(
+        preview.update(&[GIT_HEAD.to_string()]),
+        Ok(Update::Nothing)
+    ));
+}

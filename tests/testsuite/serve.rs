@@ -446,6 +446,47 @@ fn an_svg_given_a_script_fails_the_build_and_is_not_served() {
     assert_eq!(served.get("/guides/report/icon.svg").status, 200);
 }
 
+/// With `[build] git_dates`, a commit reaches the browser with its date, in a site that is a
+/// folder of its repository too.
+#[test]
+fn a_commit_reaches_the_preview_with_git_dates() {
+    let repo = Fixture::new();
+    repo.git_init();
+    let f = Fixture {
+        dir: tempfile::tempdir_in(repo.root()).expect("temp dir"),
+    };
+    f.write(
+        "book.toml",
+        &format!("{}\n[build]\ngit_dates = true\n", crate::common::BOOK),
+    );
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let page = "---\ntitle: Dated\ndate: 2020-01-01\n---\nFirst text.\n";
+    f.write("content/dated.md", page);
+    let commit = |date: &str| {
+        repo.git(&["add", "."]);
+        let out = repo
+            .git_command()
+            .args(["commit", "-q", "-m", "edit"])
+            .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
+            .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "{out:?}");
+    };
+    commit("2024-03-01");
+    let served = Served::start(&f);
+    assert!(served.get("/dated/").text().contains("2024-03-01"));
+    let events = served.events();
+    f.write("content/dated.md", &page.replace("First", "Second"));
+    events.expect("reload", &served);
+    commit("2025-06-15");
+    events.expect("reload", &served);
+    served.wait_for("/dated/", "the commit's date", |g| {
+        g.text().contains("2025-06-15")
+    });
+    served.wait_for_log("git HEAD changed");
+}
+
 impl Served {
     /// Opens a new event stream and returns its `hello` data.
     fn events_with_hello(&self) -> String {
