@@ -379,19 +379,6 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
             alternates,
         });
     };
-    for section in &site.sections {
-        let alternates = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| site.section(&section.dir, &l.code))
-            .map(|s| (s.lang.clone(), s.path.clone()))
-            .collect();
-        entry(&section.path, None, alternates);
-        for n in 2..=pagination::section_pages(site, section) {
-            entry(&pagination::page_path(&section.path, n), None, Vec::new());
-        }
-    }
     // Alternates as each page's <head> gives them: only where more than one language has it.
     let several = |versions: Vec<(&str, String)>| -> Vec<(String, String)> {
         if versions.len() > 1 {
@@ -403,6 +390,23 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
             Vec::new()
         }
     };
+    for section in &site.sections {
+        let alternates = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| site.section(&section.dir, &l.code))
+            .map(|s| (s.lang.clone(), s.path.clone()))
+            .collect();
+        entry(&section.path, None, alternates);
+        for n in 2..=pagination::section_pages(site, section) {
+            entry(
+                &pagination::page_path(&section.path, n),
+                None,
+                several(pagination::section_versions(site, &section.dir, n)),
+            );
+        }
+    }
     for ((kind, lang), terms) in &site.taxonomies {
         let list = site.taxonomy_path(*kind, lang, None);
         entry(&list, None, several(site.taxonomy_list_versions(*kind)));
@@ -414,7 +418,11 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
                 several(site.taxonomy_term_versions(*kind, &term.slug)),
             );
             for n in 2..=pagination::term_pages(site, *kind, lang, i) {
-                entry(&pagination::page_path(&path, n), None, Vec::new());
+                entry(
+                    &pagination::page_path(&path, n),
+                    None,
+                    several(pagination::term_versions(site, *kind, &term.slug, n)),
+                );
             }
         }
     }

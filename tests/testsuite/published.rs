@@ -117,6 +117,113 @@ fn a_translated_section_intro_inherits_the_list_settings() {
     assert_eq!(cards(&f.read("public/guides/index.html")), 2);
 }
 
+/// A later list page of a section or a tag has its versions in the other languages: the
+/// language switch and the `hreflang` alternates lead to the same page number where that
+/// language's list has it, the switch to the list's first page where it is shorter; its title
+/// and breadcrumb trail name the page number.
+#[test]
+fn a_later_list_page_leads_to_the_same_page_in_the_other_language() {
+    let book = format!("{BOOK}fallback = false\n\n[pagination]\npaginate_by = 2\n");
+    let f = Fixture::with_book(&book);
+    f.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\nsort_by: date\n---\n",
+    );
+    f.write("content/guides/_index.ja.md", "---\ntitle: ガイド\n---\n");
+    // Five guides in English (three list pages), three in Japanese (two).
+    guides(&f, 5);
+    for i in 1..=3 {
+        f.write(
+            &format!("content/guides/guide-{i}.ja.md"),
+            &format!("---\ntitle: ガイド{i}\ndate: 2026-01-{i:02}\ntags: [\"Common\"]\nsources:\n  - title: S\n---\n本文。\n"),
+        );
+    }
+    f.build_ok(&[]);
+    let url = |path: &str| format!("https://example.org/{path}");
+    let switch = |path: &str| format!("<a href=\"{}\" hreflang=", url(path));
+    let alternate = |lang: &str, path: &str| {
+        format!(
+            "<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\">",
+            url(path)
+        )
+    };
+
+    for (en, ja) in [
+        ("guides/page/2/", "ja/guides/page/2/"),
+        ("tags/common/page/2/", "ja/tags/common/page/2/"),
+    ] {
+        let en_html = f.read(&format!("public/{en}index.html"));
+        let ja_html = f.read(&format!("public/{ja}index.html"));
+        for html in [&en_html, &ja_html] {
+            assert!(html.contains(&alternate("en", en)), "{html}");
+            assert!(html.contains(&alternate("ja", ja)), "{html}");
+            assert!(html.contains(&alternate("x-default", en)), "{html}");
+        }
+        assert!(en_html.contains(&switch(ja)), "{en_html}");
+        assert!(ja_html.contains(&switch(en)), "{ja_html}");
+        assert!(!en_html.contains("lang-untranslated"), "{en_html}");
+    }
+
+    // The third English page: Japanese stops at two, so the switch goes to its first page,
+    // as to the same list, and no alternate names a page that does not exist.
+    for (en, ja) in [
+        ("guides/page/3/", "ja/guides/"),
+        ("tags/common/page/3/", "ja/tags/common/"),
+    ] {
+        let html = f.read(&format!("public/{en}index.html"));
+        assert!(
+            html.contains(&format!(
+                "<a href=\"{}\" hreflang=\"ja\" lang=\"ja\">日本語</a>",
+                url(ja)
+            )),
+            "{html}"
+        );
+        assert!(!html.contains("hreflang=\"ja\" href="), "{html}");
+        assert!(html.contains(&alternate("x-default", en)), "{html}");
+    }
+
+    // Each list page has a title of its own, in the page's language.
+    let second = f.read("public/guides/page/2/index.html");
+    assert!(
+        second.contains("<title>Guides – page 2 | Test Guides</title>"),
+        "{second}"
+    );
+    assert!(
+        f.read("public/ja/guides/page/2/index.html")
+            .contains("<title>ガイド（2ページ目） | テストガイド</title>")
+    );
+    assert!(
+        f.read("public/tags/common/page/2/index.html")
+            .contains("<title>Tag: Common – page 2 | Test Guides</title>")
+    );
+    assert!(
+        f.read("public/guides/index.html")
+            .contains("<title>Guides | Test Guides</title>")
+    );
+    // The breadcrumb trail: the section once, then the page.
+    assert_eq!(second.matches("\"name\":\"Guides\"").count(), 1, "{second}");
+    assert!(
+        second.contains("\"item\":\"https://example.org/guides/page/2/\",\"name\":\"Page 2\""),
+        "{second}"
+    );
+
+    // The sitemap gives page 2 the alternates its <head> gives.
+    let sitemap = f.read("public/sitemap.xml");
+    let entry = sitemap
+        .split("<url>")
+        .find(|u| u.contains("<loc>https://example.org/guides/page/2/</loc>"))
+        .expect("page 2 in the sitemap");
+    assert!(
+        entry.contains("hreflang=\"ja\" href=\"https://example.org/ja/guides/page/2/\""),
+        "{entry}"
+    );
+    let third = sitemap
+        .split("<url>")
+        .find(|u| u.contains("<loc>https://example.org/guides/page/3/</loc>"))
+        .expect("page 3 in the sitemap");
+    assert!(!third.contains("xhtml:link"), "{third}");
+}
+
 #[test]
 fn the_home_page_lists_the_newest_guides_not_the_whole_site() {
     let f = Fixture::new();

@@ -43,6 +43,8 @@ struct LangCommon {
     glossary_title: String,
     /// The theme's name for the home page in breadcrumbs (`home`).
     home_title: String,
+    /// The theme's name for list page `{n}` of a list in breadcrumbs (`page_n`).
+    page_n: String,
     /// Top-level sections: (title, path).
     nav: Vec<(String, String)>,
 }
@@ -115,6 +117,11 @@ impl<'a> Contexts<'a> {
                     .and_then(|v| v.as_str())
                     .unwrap_or("Home")
                     .to_string();
+                let page_n = strings
+                    .get("page_n")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Page {n}")
+                    .to_string();
                 let site_data = SiteData {
                     title: config.title_in(&l.code),
                     description: config.description_in(&l.code),
@@ -134,6 +141,7 @@ impl<'a> Contexts<'a> {
                 let lc = LangCommon {
                     glossary_title,
                     home_title,
+                    page_n,
                     config: tera::Value::from_serializable(&site_data),
                     strings: tera::Value::from_serializable(&strings),
                     taxonomy_titles,
@@ -271,6 +279,15 @@ impl<'a> Contexts<'a> {
         let mut all = items;
         all.push(structured::breadcrumbs(&steps));
         structured::to_script(&all)
+    }
+
+    /// The theme's name for list page `n` (`Page 2`), the last step of a later list page's
+    /// breadcrumb trail.
+    fn page_n(&self, lang: &str, n: usize) -> String {
+        self.common
+            .get(lang)
+            .map_or("Page {n}", |lc| lc.page_n.as_str())
+            .replace("{n}", &n.to_string())
     }
 
     /// `page`, for `page.html`, with its body's HTML `content` (unpacked by the caller into a
@@ -580,26 +597,29 @@ impl<'a> Contexts<'a> {
     pub fn section_context(&self, section: &Section, n: usize) -> (String, TeraResult<Context>) {
         let site = self.site;
         let lang = section.lang.as_str();
-        // A later list page exists in other languages only by chance: it names itself.
         let path = pagination::page_path(&section.path, n);
-        let versions: Vec<(&str, String)> = if n > 1 {
-            vec![(lang, path.clone())]
-        } else {
-            site.config
-                .languages
-                .iter()
-                .filter_map(|l| site.section(&section.dir, &l.code))
-                .map(|s| (s.lang.as_str(), s.path.clone()))
-                .collect()
-        };
+        // List page `n` in every language whose list has that many pages.
+        let versions = pagination::section_versions(site, &section.dir, n);
         let mut common = self.common(lang, &path, &versions, section_summary(section));
+        // A language whose list is shorter: the switch leads to its list's first page, not to
+        // its home page.
+        if n > 1 {
+            for link in common.languages.iter_mut().filter(|l| !l.translated) {
+                if let Some(first) = site.section(&section.dir, link.code) {
+                    link.url = site.url(&first.path);
+                    link.translated = true;
+                }
+            }
+        }
         let is_home = section.dir.is_empty();
         common.json_ld = if is_home {
             structured::to_script(&[structured::website(site, lang, &common.root_url)])
         } else {
             let mut trail = section_trail(site, &section.dir, lang);
+            let numbered;
             if n > 1 {
-                trail.push((section.title.as_str(), path.clone()));
+                numbered = self.page_n(lang, n);
+                trail.push((numbered.as_str(), path.clone()));
             }
             self.json_ld(lang, &trail, Vec::new())
         };
@@ -657,17 +677,14 @@ impl<'a> Contexts<'a> {
     ) -> (String, TeraResult<Context>) {
         let site = self.site;
         let term = &site.taxonomies[&(kind, lang.to_string())][i];
-        let path = pagination::page_path(&site.taxonomy_path(kind, lang, Some(&term.slug)), n);
-        // A later list page exists in other languages only by chance: it names itself.
+        let first_path = site.taxonomy_path(kind, lang, Some(&term.slug));
+        let path = pagination::page_path(&first_path, n);
+        // List page `n` of the tag in every language whose list of it has that many pages.
+        let versions = pagination::term_versions(site, kind, &term.slug, n);
         let term_versions = site.taxonomy_term_versions(kind, &term.slug);
-        let versions = if n > 1 {
-            vec![(lang, path.clone())]
-        } else {
-            term_versions.clone()
-        };
         let mut common = self.common(lang, &path, &versions, None);
-        // The switch leads to the tag's first page in the other language (from a later page
-        // too), else to that language's list of tags, not to its home page.
+        // The switch leads to the tag's first page in a language where its list is shorter,
+        // else to that language's list of tags, not to its home page.
         let lists = site.taxonomy_list_versions(kind);
         for link in common.languages.iter_mut().filter(|l| !l.translated) {
             if let Some((_, first)) = term_versions.iter().find(|(code, _)| *code == link.code) {
@@ -680,14 +697,16 @@ impl<'a> Contexts<'a> {
         }
         let (term, paginator) = self.taxonomy_term(kind, lang, i, n);
         let list_path = site.taxonomy_path(kind, lang, None);
-        common.json_ld = self.json_ld(
-            lang,
-            &[
-                (self.taxonomy_title(kind, lang), list_path),
-                (term.name, path.clone()),
-            ],
-            Vec::new(),
-        );
+        let mut trail = vec![
+            (self.taxonomy_title(kind, lang), list_path),
+            (term.name, first_path),
+        ];
+        let numbered;
+        if n > 1 {
+            numbered = self.page_n(lang, n);
+            trail.push((numbered.as_str(), path.clone()));
+        }
+        common.json_ld = self.json_ld(lang, &trail, Vec::new());
         let own = TaxonomyTermVars {
             taxonomy: self.taxonomy_value(kind, lang),
             term,

@@ -47,6 +47,39 @@ pub fn page_path(path: &str, n: usize) -> String {
     }
 }
 
+/// The (language, path) of list page `n` of every language's version of the section in folder
+/// `dir` that has that many list pages, in the order of `book.toml`: a later list page's
+/// versions in other languages, for its `hreflang` alternates and language switch.
+pub fn section_versions<'s>(site: &'s Site, dir: &str, n: usize) -> Vec<(&'s str, String)> {
+    site.config
+        .languages
+        .iter()
+        .filter_map(|l| site.section(dir, &l.code))
+        .filter(|s| n <= section_pages(site, s))
+        .map(|s| (s.lang.as_str(), page_path(&s.path, n)))
+        .collect()
+}
+
+/// The (language, path) of list page `n` of every language's page of the tag or category
+/// `slug` that has that many list pages, in the order of `book.toml`.
+pub fn term_versions<'s>(
+    site: &'s Site,
+    kind: Taxonomy,
+    slug: &str,
+    n: usize,
+) -> Vec<(&'s str, String)> {
+    site.taxonomy_term_versions(kind, slug)
+        .into_iter()
+        .filter(|(lang, _)| {
+            site.taxonomies
+                .get(&(kind, lang.to_string()))
+                .and_then(|terms| terms.binary_search_by(|t| t.slug.as_str().cmp(slug)).ok())
+                .is_some_and(|i| n <= term_pages(site, kind, lang, i))
+        })
+        .map(|(lang, path)| (lang, page_path(&path, n)))
+        .collect()
+}
+
 /// The number of list pages of every section, tag and category, in a fixed order: when it
 /// changes, list pages appear or disappear, which only a full build does.
 pub fn shape(site: &Site) -> Vec<usize> {
