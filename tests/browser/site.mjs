@@ -4,6 +4,7 @@
 //   - a language's own name (a badge, a glossary label) marked with that language;
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
+//   - at 390 and 1280 px: Japanese text breaks lines by the strict kinsoku rules;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
 //   - with a mouse, the pointer can move from a term onto its definition, which stays in the
 //     window, at 320 to 1280 px;
@@ -143,6 +144,21 @@ const browser = await chromium.launch({
 let axeRuns = 0;
 let loads = 0;
 
+const LAYOUT_WIDTHS = [390, 1280];
+
+// What a reader sees of text and tables at one width (run in the page).
+function layoutProblems(width) {
+  const out = [];
+  const name = (el) => `${el.tagName.toLowerCase()}${[...el.classList].map((c) => "." + c).join("")} "${el.textContent.trim().slice(0, 24)}"`;
+  const ja = [...document.querySelectorAll("main :is(p, li, td, th, dd, h1, h2, h3)")].filter((el) => el.closest("[lang]")?.lang === "ja");
+  for (const el of ja) {
+    const style = getComputedStyle(el);
+    if (style.lineBreak !== "strict") out.push(`${name(el)}: line-break ${style.lineBreak}, not strict`);
+    if (out.length > 3) return out;
+  }
+  return out.slice(0, 6);
+}
+
 async function checkWidth(width) {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   // Nothing may load from another host.
@@ -193,6 +209,9 @@ async function checkWidth(width) {
     }
     if (size.scroll > size.client) {
       problem(url, width, "sideways scroll", `document ${size.scroll} px wide in ${size.client} px: ${size.wide.join(", ")}`);
+    }
+    if (LAYOUT_WIDTHS.includes(width)) {
+      for (const l of await page.evaluate(layoutProblems, width)) problem(url, width, "layout", l);
     }
     if (AXE_WIDTHS.includes(width)) {
       await page.addScriptTag({ content: axeSource });
