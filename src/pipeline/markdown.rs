@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::model::config::HeadingIds;
@@ -245,7 +245,20 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
     // The open table's wrapper (its event index) and the texts of its header cells so far.
     let mut table: Option<(usize, Vec<String>)> = None;
     let mut in_table_head = false;
+    // The open table's column alignments, the place of the open cell in its row, and the
+    // open cell: its start event's index and the width of its text so far ([`text_width`]).
+    let mut alignments: Vec<Alignment> = Vec::new();
+    let mut column = 0;
+    let mut cell: Option<(usize, usize)> = None;
     for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        if let Some((_, width)) = &mut cell {
+            match &event {
+                Event::Text(t) | Event::Code(t) => *width = width.saturating_add(text_width(t)),
+                // An image's size is not known: the cell is not counted as short.
+                Event::Start(Tag::Image { .. }) => *width = usize::MAX / 2,
+                _ => {}
+            }
+        }
         if in_table_head && let Some((_, head)) = &mut table {
             match &event {
                 Event::Start(Tag::TableCell) => head.push(String::new()),
@@ -477,14 +490,48 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 cx.html = html_depth(cx.html, html);
                 events.push(event);
             }
-            Event::Start(Tag::Table(alignments)) => {
+            Event::Start(Tag::Table(aligned)) => {
                 // Written when the table ends, named by its header row.
                 table = Some((events.len(), Vec::new()));
+                alignments.clone_from(&aligned);
                 events.push(Event::Html(String::new().into()));
-                events.push(Event::Start(Tag::Table(alignments)));
+                events.push(Event::Start(Tag::Table(aligned)));
             }
             Event::Start(Tag::TableHead) => {
                 in_table_head = true;
+                column = 0;
+                events.push(event);
+            }
+            Event::Start(Tag::TableRow) => {
+                column = 0;
+                events.push(event);
+            }
+            Event::Start(Tag::TableCell) => {
+                cell = Some((events.len(), 0));
+                cx.block_start = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::TableCell) => {
+                // A table shares its width out by what its columns hold: a short cell (a date,
+                // a name, a number) is marked to stay on one line, which a long column of
+                // text would otherwise break (`2025年6月` / `4日`), and a cell of running text
+                // to keep a width to read in.
+                let class = match cell.take() {
+                    Some((at, width)) if width <= SHORT_CELL => Some((at, "short")),
+                    Some((at, width)) if width >= LONG_CELL => Some((at, "long")),
+                    _ => None,
+                };
+                if let Some((at, class)) = class {
+                    let name = if in_table_head { "th" } else { "td" };
+                    let align = match alignments.get(column) {
+                        Some(Alignment::Left) => " style=\"text-align: left\"",
+                        Some(Alignment::Center) => " style=\"text-align: center\"",
+                        Some(Alignment::Right) => " style=\"text-align: right\"",
+                        _ => "",
+                    };
+                    events[at] = Event::Html(format!("<{name} class=\"{class}\"{align}>").into());
+                }
+                column += 1;
                 events.push(event);
             }
             Event::End(TagEnd::TableHead) => {
@@ -533,7 +580,7 @@ pub fn render(src: &str, links: &mut dyn Links) -> Rendered {
                 cx.code_block = false;
                 events.push(event);
             }
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
+            Event::Start(Tag::Paragraph | Tag::Item) => {
                 cx.block_start = true;
                 events.push(event);
             }
@@ -832,6 +879,21 @@ fn shortcode(text: &str, within: usize) -> Option<(usize, String)> {
         from = at + 1;
     }
     None
+}
+
+/// The widest text, in [`text_width`]'s units, that a table cell holds on one line: 8
+/// Japanese characters (`2025年12月19日`, `AI戦略本部`) or 16 Latin letters and spaces
+/// (`19 December 2025`).
+const SHORT_CELL: usize = 16;
+
+/// The narrowest text, in [`text_width`]'s units, of a table cell of running text: 20
+/// Japanese characters or 40 Latin letters and spaces.
+const LONG_CELL: usize = 40;
+
+/// The width of `text` in half-width units: a Chinese, Japanese or Korean character (full-width)
+/// counts two, any other one.
+fn text_width(text: &str) -> usize {
+    text.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
 }
 
 /// Characters between which a line break is no space: Chinese and Japanese, not Korean,
@@ -1413,6 +1475,26 @@ mod tests {
             "#data:x",
         ] {
             assert!(dangerous_scheme(url).is_none(), "{url:?}");
+        }
+    }
+
+    /// A cell of a few words (a date, a name) or none is marked `short`, which the theme keeps
+    /// on one line, a cell of running text `long`, one between neither; alignments stay on
+    /// every cell.
+    #[test]
+    fn short_table_cells_are_marked() {
+        let r = render_plain(
+            "| 日付 | 出来事 | Source |\n|---|---|--:|\n| 2025年6月4日 | 日本がG7議長国を務めるなかで広島AIプロセスが始動した | `Long article` |\n| | A longer sentence that runs on and on and on. | 3 |\n| 2025年、本部の発足時 | A sentence of medium length. | 4 |\n",
+        );
+        let html = r.html.as_str();
+        for part in [
+            "<tr><th class=\"short\">日付</th><th class=\"short\">出来事</th><th class=\"short\" style=\"text-align: right\">Source</th></tr>",
+            "<tr><td class=\"short\">2025年6月4日</td><td class=\"long\">日本がG7",
+            "</td><td class=\"short\" style=\"text-align: right\"><code>Long article</code></td></tr>",
+            "<tr><td class=\"short\"></td><td class=\"long\">A longer sentence that runs on and on and on.</td><td class=\"short\" style=\"text-align: right\">3</td></tr>",
+            "<tr><td>2025年、本部の発足時</td><td>A sentence of medium length.</td><td class=\"short\" style=\"text-align: right\">4</td></tr>",
+        ] {
+            assert!(html.contains(part), "{part}\n{html}");
         }
     }
 

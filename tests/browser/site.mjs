@@ -4,7 +4,8 @@
 //   - a language's own name (a badge, a glossary label) marked with that language;
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
-//   - at 390 and 1280 px: Japanese text breaks lines by the strict kinsoku rules;
+//   - at 390 and 1280 px: Japanese text breaks lines by the strict kinsoku rules, and its
+//     table cells between phrases; a short table cell (a date) on one line;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
 //   - with a mouse, the pointer can move from a term onto its definition, which stays in the
 //     window, at 320 to 1280 px;
@@ -154,7 +155,16 @@ function layoutProblems(width) {
   for (const el of ja) {
     const style = getComputedStyle(el);
     if (style.lineBreak !== "strict") out.push(`${name(el)}: line-break ${style.lineBreak}, not strict`);
+    if (el.matches("td, th") && style.wordBreak !== "auto-phrase") out.push(`${name(el)}: word-break ${style.wordBreak}, not auto-phrase`);
     if (out.length > 3) return out;
+  }
+  // A short cell (a date, a name) is on one line.
+  for (const cell of document.querySelectorAll(".table-wrap :is(td, th).short")) {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const bottoms = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.bottom).sort((a, b) => a - b);
+    const lines = bottoms.filter((b, i) => i === 0 || b - bottoms[i - 1] > 8).length;
+    if (lines > 1) out.push(`${name(cell)} is broken over ${lines} lines`);
   }
   return out.slice(0, 6);
 }

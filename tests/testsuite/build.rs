@@ -66,7 +66,7 @@ fn guide_anatomy_dates_sources_tables_footnotes() {
     assert!(main.contains(
         "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Step, Date\">\n<table>"
     ), "{main}");
-    assert!(main.contains("<td>28 May 2025</td>"));
+    assert!(main.contains("<td class=\"short\">28 May 2025</td>"));
     assert!(main.contains("footnote-definition"));
     assert!(main.contains("href=\"https://example.org/tags/ai-act/\""));
     assert!(main.contains("href=\"https://example.org/categories/governance/\""));
