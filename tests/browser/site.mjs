@@ -5,7 +5,8 @@
 //   - no console error, no uncaught exception, no failed request, no request to another host;
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - at 390 and 1280 px: Japanese text breaks lines by the strict kinsoku rules, and its
-//     table cells between phrases; a short table cell (a date) on one line;
+//     table cells between phrases; a short table cell (a date) on one line; a table wider than
+//     its frame shows a scroll cue in the frame, which takes the keyboard's focus;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
 //   - with a mouse, the pointer can move from a term onto its definition, which stays in the
 //     window, at 320 to 1280 px;
@@ -165,6 +166,15 @@ function layoutProblems(width) {
     const bottoms = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.bottom).sort((a, b) => a - b);
     const lines = bottoms.filter((b, i) => i === 0 || b - bottoms[i - 1] > 8).length;
     if (lines > 1) out.push(`${name(cell)} is broken over ${lines} lines`);
+  }
+  // A table wider than its frame: the frame shows a cue and takes the focus, to scroll it.
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    if (wrap.scrollWidth <= wrap.clientWidth) continue;
+    const style = getComputedStyle(wrap);
+    if (!style.backgroundAttachment.includes("local") || !style.backgroundImage.includes("gradient")) {
+      out.push(`${name(wrap)} scrolls sideways with no cue`);
+    }
+    if (wrap.tabIndex !== 0) out.push(`${name(wrap)} scrolls sideways but takes no focus`);
   }
   return out.slice(0, 6);
 }
