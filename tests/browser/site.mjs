@@ -6,7 +6,8 @@
 //   - 0 axe-core violations of the WCAG 2.0/2.1 A and AA rules, at 390 and 1280 px;
 //   - at 390 and 1280 px: Japanese text breaks lines by the strict kinsoku rules, and its
 //     table cells between phrases; a short table cell (a date) on one line; a table wider than
-//     its frame shows a scroll cue in the frame, which takes the keyboard's focus;
+//     its frame shows a scroll cue in the frame, which takes the keyboard's focus; on a phone,
+//     footer, breadcrumb and contents links at least 24 px tall;
 //   - glossary tooltips open on a tap and close on a tap elsewhere (touch, 390 px);
 //   - with a mouse, the pointer can move from a term onto its definition, which stays in the
 //     window, at 320 to 1280 px;
@@ -175,6 +176,13 @@ function layoutProblems(width) {
       out.push(`${name(wrap)} scrolls sideways with no cue`);
     }
     if (wrap.tabIndex !== 0) out.push(`${name(wrap)} scrolls sideways but takes no focus`);
+  }
+  // Links set close together are targets of at least 24 px for a finger.
+  if (width < 600) {
+    for (const a of document.querySelectorAll(":is(.site-footer, .toc, .breadcrumb) a")) {
+      const box = a.getBoundingClientRect();
+      if (box.height > 0 && box.height < 24) out.push(`${name(a)} is ${box.height.toFixed(1)} px tall`);
+    }
   }
   return out.slice(0, 6);
 }
