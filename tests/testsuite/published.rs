@@ -241,6 +241,39 @@ fn the_home_page_lists_the_newest_guides_not_the_whole_site() {
     assert_eq!(cards(&f.read("public/guides/page/2/index.html")), 5);
 }
 
+/// The 404 page is served at addresses that do not exist, in every language: it has no
+/// canonical address, language versions or language switch, and asks not to be indexed.
+#[test]
+fn the_404_page_has_no_address_of_its_own() {
+    let f = Fixture::bilingual();
+    f.build_ok(&[]);
+    let html = f.read("public/404.html");
+    for part in [
+        "rel=\"canonical\"",
+        "hreflang=\"x-default\"",
+        "rel=\"alternate\" hreflang",
+        "og:url",
+        "class=\"lang-switch\"",
+        "not-translated",
+        "Not translated yet",
+    ] {
+        assert!(!html.contains(part), "{part}: {html}");
+    }
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{html}"
+    );
+    // Both homes are still linked, each in its own language.
+    assert!(
+        html.contains("<a href=\"https://example.org/ja/\" hreflang=\"ja\">"),
+        "{html}"
+    );
+    // Other pages keep theirs.
+    let page = f.read("public/guides/ai-act/index.html");
+    assert!(page.contains("<link rel=\"canonical\""), "{page}");
+    assert!(page.contains("class=\"lang-switch\""), "{page}");
+}
+
 #[test]
 fn paginate_by_must_be_a_positive_whole_number() {
     let f = Fixture::with_book(&format!("{BOOK}\n[pagination]\npaginate_by = 0\n"));
