@@ -241,6 +241,47 @@ fn the_home_page_lists_the_newest_guides_not_the_whole_site() {
     assert_eq!(cards(&f.read("public/guides/page/2/index.html")), 5);
 }
 
+/// The home page's list and a section's count say "pages": they hold briefs, an about page
+/// or a timeline as well as guides.
+#[test]
+fn the_home_page_counts_pages_not_guides() {
+    let f = Fixture::bilingual();
+    f.write("content/briefs/_index.md", "---\ntitle: Briefs\n---\n");
+    f.write("content/briefs/_index.ja.md", "---\ntitle: 短信\n---\n");
+    for (file, title) in [
+        ("a.md", "A"),
+        ("b.md", "B"),
+        ("a.ja.md", "エー"),
+        ("b.ja.md", "ビー"),
+    ] {
+        f.write(
+            &format!("content/briefs/{file}"),
+            &format!("---\ntitle: {title}\ndate: 2026-02-01\n---\nText.\n"),
+        );
+    }
+    f.write(
+        "content/about.md",
+        "---\ntitle: About\ndate: 2026-03-01\n---\nText.\n",
+    );
+    f.build_ok(&[]);
+    let en = f.read("public/index.html");
+    assert!(en.contains(">Recently published</h2>"), "{en}");
+    assert!(en.contains("<p class=\"tile-count\">2 pages</p>"), "{en}");
+    assert!(
+        !en.contains("guides<") && !en.contains("Recent guides"),
+        "{en}"
+    );
+    let ja = f.read("public/ja/index.html");
+    assert!(ja.contains(">新着ページ</h2>"), "{ja}");
+    assert!(ja.contains("<p class=\"tile-count\">2件</p>"), "{ja}");
+    assert!(!ja.contains("件のガイド"), "{ja}");
+    let briefs = f.read("public/briefs/index.html");
+    assert!(
+        briefs.contains(">In this section <span class=\"count\">(2)</span>"),
+        "{briefs}"
+    );
+}
+
 /// The 404 page is served at addresses that do not exist, in every language: it has no
 /// canonical address, language versions or language switch, and asks not to be indexed.
 #[test]
