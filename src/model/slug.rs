@@ -1,6 +1,21 @@
 //! Slugs for URLs and heading ids. Letters of every script are kept, so a Japanese heading
 //! gets a readable Japanese id rather than an empty or numeric one.
 
+/// The longest file or folder name most file systems allow, in bytes: a longer URL segment
+/// could not be written.
+pub const MAX_SEGMENT: usize = 255;
+
+/// A safe slug for a taxonomy term or a rejected slug: its slugified form (by
+/// [`name_slug`]), or a hex form of its bytes if nothing is left.
+pub fn fallback_slug(name: &str) -> String {
+    let slug = name_slug(name);
+    if slug.is_empty() {
+        name.bytes().map(|b| format!("{b:02x}")).collect()
+    } else {
+        slug
+    }
+}
+
 /// Lower-cases, keeps letters and digits of any script, and joins the rest with single `-`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -93,9 +108,11 @@ fn is_combining_mark(c: char) -> bool {
 /// out of the output directory or be read as another path, nothing a URL must escape or a
 /// Windows checkout cannot name (`"`, `<`, `>`, `|`, `*`), and nothing invisible (controls,
 /// spaces, and the format characters: zero-width spaces and joiners, direction overrides, the
-/// byte order mark), which would make two addresses that look the same.
+/// byte order mark), which would make two addresses that look the same; and no longer than a
+/// folder name may be ([`MAX_SEGMENT`]).
 pub fn is_safe_segment(slug: &str) -> bool {
     !slug.is_empty()
+        && slug.len() <= MAX_SEGMENT
         && slug != "."
         && slug != ".."
         && !slug.starts_with('.')

@@ -6,7 +6,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::content_path::composed;
-use crate::model::slug::{is_safe_segment, visible};
+use crate::model::slug::{MAX_SEGMENT, is_safe_segment, visible};
 use crate::model::url::percent_decode;
 use crate::pipeline::escape::escape;
 use crate::pipeline::ids::PageId;
@@ -22,6 +22,12 @@ pub fn output_path(alias: &str) -> Result<String, String> {
     let folder = path.strip_suffix('/').unwrap_or(&path);
     if folder.is_empty() {
         return Err("is the site's home page".into());
+    }
+    if let Some(long) = folder.split('/').find(|s| s.len() > MAX_SEGMENT) {
+        return Err(format!(
+            "has a part of {} bytes, and a folder name may have at most {MAX_SEGMENT}",
+            long.len()
+        ));
     }
     if let Some(bad) = folder.split('/').find(|s| !is_safe_segment(s)) {
         return Err(format!(

@@ -11,7 +11,8 @@ use crate::model::config::Config;
 use crate::model::content_path::normalise_content_path;
 use crate::model::dates::Date;
 use crate::model::frontmatter::{FrontMatter, Kind, SortBy};
-use crate::model::slug::{is_safe_segment, name_slug, visible};
+pub use crate::model::slug::fallback_slug;
+use crate::model::slug::{MAX_SEGMENT, is_safe_segment, visible};
 use crate::model::translation::{Status, status_of};
 use crate::pipeline::glossary::Glossary;
 use crate::pipeline::hash::FxMap;
@@ -627,6 +628,21 @@ fn place_pages(
     for source in sources {
         let slug = match &source.meta.slug {
             Some(s) if is_safe_segment(&s.value) => s.value.clone(),
+            Some(s) if s.value.len() > MAX_SEGMENT => {
+                errors.push(
+                    Diagnostic::error(
+                        Code::BadSlug,
+                        &source.file,
+                        format!(
+                            "`slug` is {} bytes long, and a folder name may have at most {MAX_SEGMENT}",
+                            s.value.len()
+                        ),
+                    )
+                    .at(s.line, 1)
+                    .suggest("shorten it (a Japanese character takes 3 bytes)"),
+                );
+                continue;
+            }
             Some(s) => {
                 errors.push(
                     Diagnostic::error(
@@ -847,17 +863,6 @@ fn dir_prefix(dir: &str) -> String {
         String::new()
     } else {
         format!("{dir}/")
-    }
-}
-
-/// A safe slug for a taxonomy term or a rejected slug: its slugified form (by
-/// [`name_slug`]), or a hex form of its bytes if nothing is left.
-pub fn fallback_slug(name: &str) -> String {
-    let slug = name_slug(name);
-    if slug.is_empty() {
-        name.bytes().map(|b| format!("{b:02x}")).collect()
-    } else {
-        slug
     }
 }
 

@@ -983,3 +983,57 @@ fn content_cannot_run_script_or_send_readers_elsewhere() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_address_part_longer_than_a_folder_name_is_an_error_at_its_line() {
+    let f = Fixture::bilingual();
+    // 86 kanji: 258 bytes, one more than a folder name may have.
+    let long_tag = "語".repeat(86);
+    let long_slug = "a".repeat(256);
+    let page = format!(
+        "---\ntitle: Long names\ncategory: \"{}\"\ntags: [\"short\", \"{long_tag}\"]\nslug: {long_slug}\n---\nText.\n",
+        "b".repeat(300),
+    );
+    f.write(
+        "content/guides/moved.md",
+        &format!(
+            "---\ntitle: Moved\naliases: [\"/old/{}/\"]\n---\nText.\n",
+            "c".repeat(300)
+        ),
+    );
+    f.write("content/guides/long.md", &page);
+    let stderr = f.build_err();
+    for (line, what) in [
+        (
+            3,
+            "error[bad-slug]: the category `bbbbbbbbbbbbbbbbbbbb…` makes an address part of 300 bytes, and a folder name may have at most 255",
+        ),
+        (
+            4,
+            "error[bad-slug]: the tag `語語語語語語語語語語語語語語語語語語語語…` makes an address part of 258 bytes",
+        ),
+        (
+            5,
+            "error[bad-slug]: `slug` is 256 bytes long, and a folder name may have at most 255",
+        ),
+        (
+            3,
+            "has a part of 300 bytes, and a folder name may have at most 255",
+        ),
+    ] {
+        let file = if what.starts_with("has a part") {
+            "moved"
+        } else {
+            "long"
+        };
+        let at = format!("content/guides/{file}.md:{line}:1");
+        let found = stderr
+            .split("\n\n")
+            .any(|block| block.contains(what) && block.contains(&at));
+        assert!(found, "no `{what}` at {at}:\n{stderr}");
+    }
+    assert!(!stderr.contains("os error"), "{stderr}");
+    let check = f.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(check.stdout.contains("bad-slug"), "{}", check.stdout);
+}

@@ -382,6 +382,9 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 None => wrong("a string"),
             },
             "category" => match string(value) {
+                Some(s) if let Some(e) = name_too_long(&s, "category") => {
+                    errors.push(too_long(file, e, line));
+                }
                 Some(s) if !s.trim().is_empty() => fm.category = Some(s),
                 _ if matches!(value, Pod::Array(_)) => errors.push(
                     Diagnostic::error(
@@ -415,7 +418,16 @@ pub fn parse(split: &Split<'_>, file: &str, kind: Kind) -> (FrontMatter, Vec<Dia
                 }
             }
             "tags" => match string_list(value) {
-                Some(list) => fm.tags = list,
+                Some(mut list) => {
+                    list.retain(|name| match name_too_long(name, "tag") {
+                        Some(e) => {
+                            errors.push(too_long(file, e, line));
+                            false
+                        }
+                        None => true,
+                    });
+                    fm.tags = list;
+                }
                 None => wrong("a list of strings, such as [\"AI Act\", \"METI\"]"),
             },
             "related" | "aliases" => match string_list(value) {
@@ -799,6 +811,25 @@ fn string(value: &Pod) -> Option<String> {
         Pod::String(s) => Some(s.clone()),
         _ => None,
     }
+}
+
+fn too_long(file: &str, message: String, line: usize) -> Diagnostic {
+    Diagnostic::error(Code::BadSlug, file, message)
+        .at(line, 1)
+        .suggest("shorten it (a Japanese character takes 3 bytes)")
+}
+
+/// What is wrong with a tag's or category's name whose address part (its slug) is longer
+/// than a folder name may be: the build could not write its page.
+fn name_too_long(name: &str, what: &str) -> Option<String> {
+    use crate::model::slug::{MAX_SEGMENT, fallback_slug};
+    let bytes = fallback_slug(name).len();
+    (bytes > MAX_SEGMENT).then(|| {
+        let shown: String = name.chars().take(20).collect();
+        format!(
+            "the {what} `{shown}…` makes an address part of {bytes} bytes, and a folder name may have at most {MAX_SEGMENT}"
+        )
+    })
 }
 
 fn string_list(value: &Pod) -> Option<Vec<String>> {
