@@ -257,9 +257,7 @@ impl<'r> Sources<'r> {
             .entry(file.to_string())
             .or_insert_with(|| {
                 let text = std::fs::read_to_string(root.join(file)).ok()?;
-                let starts = std::iter::once(0)
-                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect();
+                let starts = line_starts(&text);
                 Some(Source {
                     text,
                     starts,
@@ -386,10 +384,10 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: line_starts(text),
+        }
     }
 
     /// Line and column (both 1-based, column in characters) of a byte offset.
@@ -399,6 +397,67 @@ impl<'a> LineIndex<'a> {
         let start = self.starts[line - 1];
         (line, self.text[start..offset].chars().count() + 1)
     }
+}
+
+/// Where each line of `text` starts. A line ends at LF, CRLF or a lone CR, as editors (and
+/// the YAML and Markdown readers) break lines; a text without a lone CR, nearly every one, is
+/// only scanned for LF.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let first = std::iter::once(0);
+    if !has_lone_cr(text) {
+        return first
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+    }
+    let bytes = text.as_bytes();
+    first
+        .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            breaks.then_some(i + 1)
+        }))
+        .collect()
+}
+
+/// How many line breaks `text` holds, counted as [`line_starts`] counts them.
+pub fn count_breaks(text: &str) -> usize {
+    let lf = text.matches('\n').count();
+    if !text.contains('\r') {
+        return lf;
+    }
+    lf + lone_crs(text).count()
+}
+
+/// The lines of `text` without their line breaks (LF, CRLF or a lone CR), like
+/// [`str::lines`], which does not break at a lone CR.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    if !has_lone_cr(text) {
+        return text.lines().collect();
+    }
+    let starts = line_starts(text);
+    let mut lines: Vec<&str> = starts
+        .iter()
+        .zip(starts.iter().skip(1).map(Some).chain([None]))
+        .map(|(&start, next)| {
+            let end = next.map_or(text.len(), |&n| n - 1);
+            text[start..end].trim_end_matches('\r')
+        })
+        .collect();
+    // A text ending in a line break has no empty line after it, as with `str::lines`.
+    if starts.last() == Some(&text.len()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Whether `text` breaks a line with a CR not followed by LF (old Mac files, some pastes).
+fn has_lone_cr(text: &str) -> bool {
+    text.contains('\r') && lone_crs(text).next().is_some()
+}
+
+fn lone_crs(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.match_indices('\r')
+        .map(|(i, _)| i)
+        .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -533,5 +592,19 @@ mod tests {
             assert_eq!(index.line_col(offset), expected);
         }
         assert_eq!(index.line_col(text.len()), (3, 1));
+    }
+
+    #[test]
+    fn a_lone_cr_breaks_a_line_as_editors_show_it() {
+        let text = "a\rb\r\nc\nd\r[x]";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text.find('b').unwrap()), (2, 1));
+        assert_eq!(index.line_col(text.find('c').unwrap()), (3, 1));
+        assert_eq!(index.line_col(text.find('[').unwrap()), (5, 1));
+        assert_eq!(count_breaks(text), 4);
+        assert_eq!(split_lines(text), ["a", "b", "c", "d", "[x]"]);
+        assert_eq!(split_lines("a\rb\r"), ["a", "b"]);
+        assert_eq!(split_lines("a\r\nb\n"), ["a", "b"]);
+        assert_eq!(count_breaks("a\r\nb\n"), 2);
     }
 }

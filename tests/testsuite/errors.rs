@@ -52,6 +52,42 @@ fn malformed_yaml_and_toml_point_at_the_line() {
 }
 
 #[test]
+fn a_yaml_mistake_is_at_its_own_line_whatever_the_line_breaks() {
+    let f = Fixture::bilingual();
+    // A line without its `:` is noticed by the YAML reader only on the next line.
+    f.write(
+        "content/guides/colon.md",
+        "---\ntitle: Z\nsummary: \"abcd\"\nfoo bar\n---\nx\n",
+    );
+    // An unclosed list is noticed only at the end of the front matter.
+    f.write(
+        "content/guides/list.md",
+        "---\ntitle: Z\ntags: [a, b\n---\nx\n",
+    );
+    // A lone CR breaks a line in an editor, in the front matter and in the body.
+    f.write(
+        "content/guides/cr.md",
+        "---\ntitle: Z\r\r\r\r\r\r\r\r\r\rdate 2025\n---\nx\n",
+    );
+    f.write(
+        "content/guides/body.md",
+        "---\ntitle: Z\n---\na\rb\r[x](nope.md)\n",
+    );
+    let stderr = f.build_err();
+    for place in [
+        "--> content/guides/colon.md:4:1\n",
+        "--> content/guides/list.md:3:12\n",
+        "--> content/guides/cr.md:12:1\n",
+        "--> content/guides/body.md:6:1\n",
+    ] {
+        assert!(stderr.contains(place), "{place}: {stderr}");
+    }
+    assert!(stderr.contains("4 | foo bar\n"), "{stderr}");
+    assert!(stderr.contains("6 | [x](nope.md)\n"), "{stderr}");
+    assert!(stderr.contains("12 | date 2025\n"), "{stderr}");
+}
+
+#[test]
 fn unclosed_front_matter() {
     let f = Fixture::bilingual();
     f.write(

@@ -194,7 +194,6 @@ pub fn split_checked(text: &str) -> Result<Split<'_>, SplitError> {
         });
     }
     let mut offset = first_end;
-    let mut line = 2;
     while offset < text.len() {
         let end = text[offset..]
             .find('\n')
@@ -204,11 +203,11 @@ pub fn split_checked(text: &str) -> Result<Split<'_>, SplitError> {
                 matter: Some((format, &text[first_end..offset])),
                 matter_line: 2,
                 body: &text[end..],
-                body_line: line + 1,
+                // A lone CR breaks a line in an editor, as it does for the YAML reader.
+                body_line: 1 + crate::diag::count_breaks(&text[..end]),
             });
         }
         offset = end;
-        line += 1;
     }
     Err(SplitError {
         line: 1,
@@ -898,7 +897,7 @@ impl<'a> LineFinder<'a> {
     /// `toml`: the front matter is TOML, where a table header (`[extra]`, `[[extra]]`) or a
     /// dotted key (`extra.note = …`) also defines its first key.
     fn new(matter: &'a str, first_line: usize, toml: bool) -> Self {
-        let lines: Vec<&str> = matter.lines().collect();
+        let lines = crate::diag::split_lines(matter);
         let mut top_level = HashMap::new();
         for (i, line) in lines.iter().enumerate() {
             if toml && line.starts_with('[') {
@@ -1138,8 +1137,27 @@ mod tests {
                 .message
                 .starts_with("YAML front matter is malformed: ")
         );
-        assert!(problem.line >= 2, "{problem:?}");
+        assert_eq!((problem.line, problem.column), (2, 12), "{problem:?}");
         assert!(problem.suggestion.is_none());
+    }
+
+    #[test]
+    fn malformed_yaml_is_at_the_line_an_editor_shows() {
+        // (front matter, line, column of the mistake within it)
+        for (matter, line, column) in [
+            ("title: Z\nsummary: \"abcd\"\nfoo bar\n", 3, 1),
+            ("title: Z\nfoo bar\n\n# note\ndate: 2025-01-01\n", 2, 1),
+            ("title: Z\n  indented: x\n", 2, 11),
+            ("title: Z\nsummary: \"abcd\n", 2, 10),
+            ("title: Z\ntags:\n  - a\n - b\n", 4, 2),
+            ("title: Z\r\r\rdate 2025\n", 4, 1),
+            ("title: Z\r\nfoo\r\ndate: x\r\n", 2, 1),
+        ] {
+            let problem = load_yaml(matter).unwrap_err();
+            assert_eq!((problem.line, problem.column), (line, column), "{matter:?}");
+        }
+        let split = split_checked("---\ntitle: Z\r\rdate: 2025-01-01\n---\na\rb\n").unwrap();
+        assert_eq!(split.body_line, 6);
     }
 
     #[test]

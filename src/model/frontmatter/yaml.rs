@@ -50,9 +50,9 @@ pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
     // front matter without a word.
     if let Some(at) = matter.find('\0') {
         let before = &matter[..at];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         return Err(YamlProblem {
-            line: before.matches('\n').count() + 1,
+            line: crate::diag::count_breaks(before) + 1,
             column: before[line_start..].chars().count() + 1,
             message: "the front matter holds a NUL character (U+0000), which YAML does not allow"
                 .to_string(),
@@ -65,12 +65,7 @@ pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(matter);
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| YamlProblem {
-            line: e.marker().line().max(1),
-            column: e.marker().col() + 1,
-            message: format!("YAML front matter is malformed: {}", e.info()),
-            suggestion: None,
-        })?;
+        let (event, mark) = parser.next_token().map_err(|e| scan_problem(matter, &e))?;
         // The node this event completes, with the name it has if it is a key.
         let (value, name) = match event {
             Event::StreamEnd => return Ok(Pod::Null),
@@ -130,6 +125,47 @@ pub fn load_yaml(matter: &str) -> Result<Pod, YamlProblem> {
                 Some(None) => {}
             },
         }
+    }
+}
+
+/// A YAML reader's error at the line an editor shows for it. The reader notices a key
+/// without its `:` (`foo bar`) only on the next line, and an unclosed `[` or `{` only at the
+/// end of the front matter (the closing `---` in the file): both are put back on the last
+/// line with text before the place it stopped, where the mistake is.
+fn scan_problem(matter: &str, e: &yaml_rust2::ScanError) -> YamlProblem {
+    let mark = e.marker();
+    let (mut line, mut column) = (mark.line().max(1), mark.col() + 1);
+    let missing_colon = e.info() == "simple key expect ':'";
+    let lines = crate::diag::split_lines(matter);
+    let at_end = line > lines.len();
+    let mut message = format!("YAML front matter is malformed: {}", e.info());
+    let mut suggestion = None;
+    if missing_colon || at_end {
+        let before = lines.get(..line.saturating_sub(1).min(lines.len()));
+        let written = before.and_then(|before| {
+            before.iter().enumerate().rev().find(|(_, l)| {
+                let l = l.trim();
+                !l.is_empty() && !l.starts_with('#')
+            })
+        });
+        if let Some((i, text)) = written {
+            line = i + 1;
+            column = if missing_colon {
+                text.chars().take_while(|c| c.is_whitespace()).count() + 1
+            } else {
+                text.trim_end().chars().count() + 1
+            };
+        }
+        if missing_colon {
+            message = "YAML front matter is malformed: this line is not `key: value` (the `:` after the key is missing)".to_string();
+            suggestion = Some("write `key: value`; to continue the value of the line above, indent this line or quote the value".to_string());
+        }
+    }
+    YamlProblem {
+        line,
+        column,
+        message,
+        suggestion,
     }
 }
 
