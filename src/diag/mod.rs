@@ -155,6 +155,16 @@ impl Diagnostic {
         };
         // A blank line after each, as rustc leaves between diagnostics.
         let text = renderer.render(&[group]) + "\n";
+        if self.column == 0 && self.line > 0 {
+            // The renderer writes a whole-line problem at the line's first column; the
+            // location says `file:line`, as `location` and the JSON's column 0 do.
+            let line = self.line;
+            return text.replacen(
+                &format!("{}:{line}:1\n", self.file),
+                &format!("{}:{line}\n", self.file),
+                1,
+            );
+        }
         let (cut, shown) = cut_and_shown;
         if cut == 0 {
             return text;
@@ -534,7 +544,7 @@ mod tests {
         // A whole-line problem underlines the line's start, not all of a minified line.
         let d = Diagnostic::error(Code::BrokenLink, "long.md", "no such page").at(2, 0);
         let text = d.render_in(&mut sources, Style::Plain);
-        assert!(text.contains("--> long.md:2:1\n"), "{text}");
+        assert!(text.contains("--> long.md:2\n"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() < 1000), "{text}");
         let d = Diagnostic::error(Code::BrokenLink, "long.md", "no such page").at(2, caret);
         let text = d.render_in(&mut sources, Style::Plain);

@@ -115,9 +115,10 @@ impl Claimant<'_> {
             Claimant::BuiltIn => generated("a file of the built-in default theme".to_string()),
             Claimant::File(path) => {
                 let file = display_path(&site.root, path);
+                // A static file is not text with lines: the problem is the whole file.
                 Described {
                     text: format!("the file {file}"),
-                    place: Some((file, 1)),
+                    place: Some((file, 0)),
                 }
             }
         }
@@ -281,9 +282,9 @@ fn file_and_folder(
     .suggest("rename the folder or file in your site so the two no longer meet")
 }
 
-/// The place of the second claim, else of the first; one with a line wins over a folder.
+/// The place of the second claim, else of the first; a file wins over a folder.
 fn place_of(first: &Described, second: &Described) -> Option<(String, usize)> {
-    let with_line = |d: &Described| d.place.clone().filter(|(_, line)| *line > 0);
+    let with_line = |d: &Described| d.place.clone().filter(|(file, _)| !file.ends_with('/'));
     with_line(second)
         .or_else(|| with_line(first))
         .or_else(|| second.place.clone())
@@ -323,7 +324,8 @@ mod tests {
         let errors = conflicts(&site, &claims);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].file, "static/x/index.html");
-        assert_eq!(errors[0].line, 1);
+        // A static file is the whole file's problem: no line.
+        assert_eq!((errors[0].line, errors[0].column), (0, 0));
         assert!(errors[0].message.contains("the 404 page"), "{errors:?}");
     }
 

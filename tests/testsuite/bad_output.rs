@@ -146,12 +146,48 @@ fn static_files_at_generated_paths_are_errors() {
     assert_names(
         &stderr,
         &[
-            "--> static/sitemap.xml:1",
+            "--> static/sitemap.xml\n",
             "the sitemap, which tebiki generates",
-            "--> static/guides/ai-act/index.html:1",
+            "--> static/guides/ai-act/index.html\n",
             "the page content/guides/ai-act.md:1",
         ],
     );
+    // The whole file is the problem: line and column 0 in JSON, as the text names it.
+    let run = f.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let sitemap = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|d| d["file"] == "static/sitemap.xml")
+        .expect("the sitemap's diagnostic");
+    assert_eq!(
+        (&sitemap["line"], &sitemap["column"]),
+        (&0.into(), &0.into())
+    );
+}
+
+#[test]
+fn a_whole_line_problem_is_named_at_its_line_in_text_and_json() {
+    let (f, before) = built();
+    f.write(
+        "content/guides/copy.md",
+        "---\ntitle: Copy\nslug: ai-act\n---\nBody.\n",
+    );
+    let stderr = fails_leaving_public(&f, &before, &["build"], 1);
+    assert!(
+        stderr.contains("--> content/guides/copy.md:3\n"),
+        "{stderr}"
+    );
+    let run = f.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let copy = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|d| d["file"] == "content/guides/copy.md" && d["code"] == "output-collision")
+        .expect("the copy's diagnostic");
+    assert_eq!((&copy["line"], &copy["column"]), (&3.into(), &0.into()));
 }
 
 #[test]
@@ -181,7 +217,7 @@ fn a_content_file_at_a_page_path_is_an_error() {
     assert_names(
         &stderr,
         &[
-            "--> content/guides/ai-act/index.html:1",
+            "--> content/guides/ai-act/index.html\n",
             "the page content/guides/ai-act.md:1",
         ],
     );
@@ -728,8 +764,8 @@ fn files_in_the_search_index_folders_are_errors() {
     assert_names(
         &stderr,
         &[
-            "--> static/search/index.json:1",
-            "--> static/search/s/3.json:1",
+            "--> static/search/index.json\n",
+            "--> static/search/s/3.json\n",
             "the full-text search index, which tebiki generates",
         ],
     );
