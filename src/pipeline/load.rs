@@ -90,11 +90,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
         return Reported::new(loaded, errors);
     }
     let mut entries = Vec::new();
-    for entry in WalkDir::new(&content)
+    let mut walk = WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-    {
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -107,6 +107,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
                 continue;
             }
         };
+        // A name that is not UTF-8 cannot become a URL, and its lossy form names no file
+        // that can be opened: it is reported once, a folder with everything in it.
+        if entry.file_name().to_str().is_none() {
+            let is_dir = entry.file_type().is_dir();
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            errors.push(not_utf8_name(root, entry.path(), is_dir));
+            continue;
+        }
         if entry.file_type().is_symlink() {
             errors.push(
                 Diagnostic::warning(
@@ -244,6 +254,26 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Reported<Loaded> {
 /// every edit of a served file, since an edit can make a picture a script.
 pub fn leaves_out(rel: &str, content: &Path, config: &Config) -> bool {
     is_host_file(rel) || !config.unsafe_html && runs_scripts(rel, content)
+}
+
+/// The error for a file or folder whose name is not UTF-8 (written by an old tool or copied
+/// from a system with another encoding): shown with `�` for the bytes that cannot be read.
+pub fn not_utf8_name(root: &Path, path: &Path, is_dir: bool) -> Diagnostic {
+    let what = if is_dir { "folder" } else { "file" };
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    Diagnostic::error(
+        Code::BadSlug,
+        display_path(root, path),
+        format!(
+            "the {what} name `{name}` is not UTF-8 text (shown here with `�` for the bytes that cannot be read), so it cannot be part of a URL{}",
+            if is_dir { "; nothing in it was read" } else { "" }
+        ),
+    )
+    .suggest(format!(
+        "rename the {what} with a UTF-8 name (a file manager or `mv` in a UTF-8 terminal can)"
+    ))
 }
 
 /// Files a browser runs as a page or script when opened from the site at their own address:

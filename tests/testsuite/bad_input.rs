@@ -653,6 +653,40 @@ fn a_backslash_in_a_file_name_is_named_as_it_is() {
     );
 }
 
+/// A file or folder name that is not UTF-8 is named (lossily) with what to do, and the rest
+/// of the site is still reported.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_an_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fixture::bilingual();
+    let guides = f.path("content/guides");
+    let page = "---\ntitle: Z\n---\nx\n";
+    std::fs::write(guides.join(std::ffi::OsStr::from_bytes(b"a\xffb.md")), page).expect("write");
+    let folder = f
+        .path("content")
+        .join(std::ffi::OsStr::from_bytes(b"d\xff"));
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("x.md"), page).expect("write");
+    f.write(
+        "content/guides/other.md",
+        "---\ntitle: Z\nwieght: 1\n---\nx\n",
+    );
+    let stderr = f.build_err();
+    for want in [
+        "error[bad-slug]: the file name `a\u{FFFD}b.md` is not UTF-8 text",
+        "--> content/guides/a\u{FFFD}b.md\n",
+        "error[bad-slug]: the folder name `d\u{FFFD}` is not UTF-8 text",
+        "--> content/d\u{FFFD}\n",
+        "help: rename the file with a UTF-8 name",
+        "--> content/guides/other.md:3:1",
+    ] {
+        assert!(stderr.contains(want), "{want}: {stderr}");
+    }
+    assert!(!stderr.contains("cannot read the file"), "{stderr}");
+    assert!(!stderr.contains("x.md"), "{stderr}");
+}
+
 /// A named pipe where the build expects a file (left by a tool, or made by mistake) would make
 /// the build wait forever for a writer: it is an error naming the file, and the build goes on
 /// to report the rest.
