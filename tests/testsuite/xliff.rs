@@ -870,6 +870,52 @@ fn import_errors_point_at_the_element_or_attribute() {
     }
 }
 
+/// A file that is not XLIFF at all (empty, plain text, another XML document, NULs) is said to
+/// be so, at the place that shows it, not judged by an attribute it cannot have.
+#[test]
+fn a_file_that_is_not_xliff_is_named_as_such() {
+    let f = site();
+    for (bytes, says, at) in [
+        (
+            &b""[..],
+            "this is not an XLIFF file: it is empty",
+            "--> e.xlf\n",
+        ),
+        (
+            b"  \n\n",
+            "this is not an XLIFF file: it is empty",
+            "--> e.xlf\n",
+        ),
+        (
+            b"garbage text",
+            "this is not an XLIFF file: it is not well-formed XML (text before any element)",
+            "--> e.xlf:1:1\n",
+        ),
+        (
+            b"\0\0\0",
+            "this is not an XLIFF file: it is not well-formed XML (text before any element)",
+            "--> e.xlf:1:1\n",
+        ),
+        (
+            b"<?xml version=\"1.0\"?>\n<html><body/></html>",
+            "this is not an XLIFF file: its root element is `<html>`, not `<xliff>`",
+            "--> e.xlf:2:1\n",
+        ),
+        (
+            b"<!-- only a comment -->",
+            "this is not an XLIFF file: it is not well-formed XML (it holds no element)",
+            "--> e.xlf\n",
+        ),
+    ] {
+        f.write_bytes("e.xlf", bytes);
+        let run = f.run(&["translations", "import", "e.xlf"]);
+        assert_eq!(run.code, 1, "{says}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{says}: {}", run.stderr);
+        assert!(run.stderr.contains(at), "{at}: {}", run.stderr);
+        assert!(!run.stderr.contains("trgLang"), "{}", run.stderr);
+    }
+}
+
 /// The current translation is offered as the target of a block only where it has the same
 /// inline codes: where the original wraps a line the translation does not (a soft break is
 /// text, not a code), the translation is still offered; where it made a glossary link of the

@@ -127,6 +127,10 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
     // it again may choose another).
     let mut tbk = "tbk".to_string();
     let mut state = Inside::default();
+    // Whether the root element was read: a file with none (empty, plain text, a binary file)
+    // is not XLIFF at all, which is what to say rather than anything about its contents.
+    let mut root_seen = false;
+    let not_xliff = "this is not an XLIFF file";
     loop {
         // Where the event starts: a `<`, a `&`, the first byte of text.
         let pos = reader.buffer_position() as usize;
@@ -139,10 +143,31 @@ fn read_xliff(text: &str, file: &str) -> Result<(TargetLanguage, Vec<ReadFile>),
         };
         let here = cursor.at(pos);
         match event {
+            XmlEvent::Eof if !root_seen => {
+                let message = if text.trim().is_empty() {
+                    format!("{not_xliff}: it is empty")
+                } else {
+                    format!("{not_xliff}: it is not well-formed XML (it holds no element)")
+                };
+                return Err(bad((0, 0), message));
+            }
             XmlEvent::Eof => break,
+            XmlEvent::Text(ref t) if !root_seen && !t.iter().all(u8::is_ascii_whitespace) => {
+                return Err(bad(
+                    here,
+                    format!("{not_xliff}: it is not well-formed XML (text before any element)"),
+                ));
+            }
             XmlEvent::Start(ref e) | XmlEvent::Empty(ref e) => {
                 let is_empty = matches!(event, XmlEvent::Empty(_));
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if !root_seen && name != "xliff" {
+                    return Err(bad(
+                        here,
+                        format!("{not_xliff}: its root element is `<{name}>`, not `<xliff>`"),
+                    ));
+                }
+                root_seen = true;
                 // Past the `<`, where the attributes' offsets start.
                 let inside = pos + 1;
                 let a = attributes(e).map_err(|wrong| {
