@@ -214,6 +214,14 @@ impl InlineMarkup {
     }
 }
 
+/// `e` at `place` when the site's i18n.toml writes the key there.
+fn at_key(e: Diagnostic, place: Option<(usize, usize)>) -> Diagnostic {
+    match place {
+        Some((line, column)) => e.at(line, column),
+        None => e,
+    }
+}
+
 /// The date style `lang`'s own strings give (`date_format`, and `months` when it names the
 /// month), else tebiki's rule for the language. Only the language's own table counts: a
 /// language without a format of its own would otherwise take English month names.
@@ -233,21 +241,24 @@ fn date_style(theme: &Theme, lang: &str, theme_name: &str) -> Result<DateStyle, 
                 .filter_map(|n| n.as_str().map(str::to_string))
                 .collect();
             let names: [String; 12] = names.try_into().map_err(|_| {
-                Diagnostic::error(
-                    Code::I18n,
-                    &file,
-                    format!("`months` in [{lang}] is not a list of 12 month names"),
+                at_key(
+                    Diagnostic::error(
+                        Code::I18n,
+                        &file,
+                        format!("`months` in [{lang}] is not a list of 12 month names"),
+                    ),
+                    theme.i18n_at(lang, "months"),
                 )
                 .suggest("write the twelve names in order, January first, each in quotes")
             })?;
             Some(Box::new(names))
         }
         _ if format.contains("{month_name}") => {
-            return Err(Diagnostic::error(
+            return Err(at_key(Diagnostic::error(
                 Code::I18n,
                 file,
                 format!("`date_format` in [{lang}] names the month by `{{month_name}}`, but [{lang}] has no `months`"),
-            )
+            ), theme.i18n_at(lang, "date_format"))
             .suggest("add `months = [\"…\", …]` with the twelve names, or write the month as `{month}`"));
         }
         _ => None,

@@ -1,7 +1,7 @@
 //! Themes: the built-in default theme, overridden file by file by `themes/<name>/` in the site.
 //! A theme is templates (Tera 2), static files and interface strings (`i18n.toml`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
@@ -50,6 +50,9 @@ pub struct Theme {
     pub page_ids: Vec<String>,
     origins: BTreeMap<String, FileOrigin>,
     root: PathBuf,
+    /// Where the site's i18n.toml writes each string, by (language, key): for problems found
+    /// in a string's value after loading (`months`).
+    i18n_places: HashMap<(String, String), (usize, usize)>,
 }
 
 /// The values of `id="…"` attributes written out in `templates`, not made by an expression.
@@ -152,12 +155,14 @@ impl Theme {
             .map(|(_, (text, _))| text.as_str())
             .collect();
         let mut i18n = toml::Table::new();
+        let mut i18n_places = HashMap::new();
         for (text, origin) in &i18n_sources {
             match text.parse::<toml::Table>() {
                 Ok(table) => {
                     if let FileOrigin::BuiltIn = origin {
                         builtin_strings = table.clone();
                     } else {
+                        i18n_places = string_places(text);
                         let file = origin_name(root, origin, "i18n.toml");
                         errors.extend(check_strings(
                             text,
@@ -236,6 +241,7 @@ impl Theme {
                 page_ids,
                 origins,
                 root: theme_root,
+                i18n_places,
             }),
             warnings,
         )
@@ -270,6 +276,13 @@ impl Theme {
         template_error(e, &self.root, &self.origins)
     }
 
+    /// Where the site's i18n.toml writes `key` in `lang`'s table (line, column), if it does.
+    pub fn i18n_at(&self, lang: &str, key: &str) -> Option<(usize, usize)> {
+        self.i18n_places
+            .get(&(lang.to_string(), key.to_string()))
+            .copied()
+    }
+
     /// The interface strings for `lang`: `[en]`, overlaid by the default language's table, then
     /// by `lang`'s own, so a string missing in one language falls back instead of failing.
     pub fn strings(&self, lang: &str, default_lang: &str) -> toml::Table {
@@ -301,6 +314,26 @@ fn is_documentation(name: &str) -> bool {
         Some((_, ext)) => ["md", "markdown", "txt"].contains(&ext.to_ascii_lowercase().as_str()),
         None => true,
     }
+}
+
+/// The line and column of every `key` in every `[lang]` table of an i18n.toml.
+fn string_places(text: &str) -> HashMap<(String, String), (usize, usize)> {
+    let Ok(doc) = DeTable::parse(text) else {
+        return HashMap::new();
+    };
+    let lines = LineIndex::new(text);
+    let mut places = HashMap::new();
+    for (lang, table) in doc.get_ref() {
+        if let DeValue::Table(table) = table.get_ref() {
+            for (key, _) in table {
+                places.insert(
+                    (lang.get_ref().to_string(), key.get_ref().to_string()),
+                    lines.line_col(key.span().start),
+                );
+            }
+        }
+    }
+    places
 }
 
 /// Mistakes in a site's `i18n.toml` that TOML accepts but that would leave the interface
@@ -437,6 +470,80 @@ fn file_of(name: &str, root: &Path, origins: &BTreeMap<String, FileOrigin>) -> S
     }
 }
 
+/// A loop of templates (`tag` is `include` or `extends`) at the tag that closes it, with the
+/// whole loop: `a.html → b.html → a.html`. `chain` ends with the template named again; what
+/// comes before its first place is the way to the loop, not part of it.
+fn loop_error(
+    chain: &[String],
+    tag: &str,
+    root: &Path,
+    origins: &BTreeMap<String, FileOrigin>,
+) -> Diagnostic {
+    let shown = |name: &str| name.strip_prefix(BUILT_IN).unwrap_or(name).to_string();
+    let last = chain.last().map_or("", String::as_str);
+    let start = chain.iter().position(|t| t == last).unwrap_or(0);
+    let cycle: Vec<String> = chain[start..].iter().map(|t| shown(t)).collect();
+    let cycle = if cycle.len() < 2 {
+        vec![shown(last), shown(last)]
+    } else {
+        cycle
+    };
+    // The template whose tag names the one that starts the loop again.
+    let closer = chain
+        .len()
+        .checked_sub(2)
+        .and_then(|i| chain.get(i))
+        .map_or(last, String::as_str);
+    let verb = if tag == "include" {
+        "includes"
+    } else {
+        "extends"
+    };
+    let message = if cycle.len() == 2 {
+        format!("template `{}` {verb} itself", cycle[0])
+    } else {
+        format!(
+            "templates {} each other in a loop",
+            if tag == "include" {
+                "include"
+            } else {
+                "extend"
+            }
+        )
+    };
+    let e = Diagnostic::error(
+        Code::Template,
+        file_of(closer, root, origins),
+        format!("{message}: {}", cycle.join(" → ")),
+    );
+    // Where the tag is, read again from the site's file on this error.
+    let place = match origins.get(closer) {
+        Some(FileOrigin::Site(path)) => std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| tag_at(&text, tag, &shown(last))),
+        _ => None,
+    };
+    match place {
+        Some((line, col)) => e.at(line, col),
+        None => e,
+    }
+}
+
+/// The line and column of the `{%` of a `{% TAG "NAME" %}` tag in a template's `text`.
+fn tag_at(text: &str, tag: &str, name: &str) -> Option<(usize, usize)> {
+    [format!("\"{name}\""), format!("'{name}'")]
+        .iter()
+        .flat_map(|quoted| text.match_indices(quoted.as_str()).map(|(at, _)| at))
+        .filter_map(|at| {
+            let before = text[..at].trim_end();
+            let open = before.strip_suffix(tag)?.trim_end();
+            let open = open.strip_suffix('-').unwrap_or(open);
+            open.ends_with("{%").then(|| open.len() - 2)
+        })
+        .min()
+        .map(|offset| crate::diag::line_col(text, offset))
+}
+
 /// Every problem in `e`: Tera checks all templates' filters, tests, components, includes and
 /// blocks at once and reports them in one message of `error: …` / `--> name:line:col`
 /// reports, which become one diagnostic each, at their own file and line.
@@ -526,33 +633,21 @@ fn template_error(
                 None => e,
             }
         }
-        ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
-            Code::Template,
-            file_of(tpl),
-            format!(
-                "template `{tpl}` includes itself: {}",
-                include_chain.join(" → ").replace(BUILT_IN, "")
-            ),
-        )
-        .suggest("remove the `{% include %}` that closes the loop"),
+        ErrorKind::CircularInclude { include_chain, .. } => {
+            loop_error(include_chain, "include", root, origins)
+                .suggest("remove the `{% include %}` that closes the loop")
+        }
         ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
-        } => Diagnostic::error(
-            Code::Template,
-            file_of(tpl),
-            format!(
-                "template `{tpl}` extends itself: {tpl} → {}",
-                inheritance_chain
-                    .iter()
-                    .skip_while(|t| *t == tpl)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-                    .replace(BUILT_IN, "")
-            ),
-        )
-        .suggest("make one template of the loop extend another, or none"),
+        } => {
+            // Tera's chain leaves out the template it started from.
+            let chain: Vec<String> = std::iter::once(tpl.clone())
+                .chain(inheritance_chain.iter().cloned())
+                .collect();
+            loop_error(&chain, "extends", root, origins)
+                .suggest("make one template of the loop extend another, or none")
+        }
         ErrorKind::TemplateNotFound(name) => Diagnostic::error(
             Code::MissingTemplate,
             format!("templates/{name}"),

@@ -392,8 +392,59 @@ fn template_loops_name_the_template() {
         "{% extends \"loop.html\" %}\n",
     );
     let stderr = f.build_err();
+    // Whichever template Tera starts from, the loop is named whole, at the tag closing it.
+    let (loop1, loop2) = (
+        "loop.html → loop2.html → loop.html\n --> themes/default/templates/loop2.html:1:1\n",
+        "loop2.html → loop.html → loop2.html\n --> themes/default/templates/loop.html:1:1\n",
+    );
     assert!(
-        stderr.contains("extends itself:") && stderr.contains("--> themes/default/templates/loop"),
+        stderr.contains("templates extend each other in a loop: ")
+            && (stderr.contains(loop1) || stderr.contains(loop2)),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn template_loops_are_at_the_tag_with_the_whole_chain() {
+    let f = Fixture::bilingual();
+    f.write(
+        "themes/default/templates/partials/card.html",
+        "<div>\n  {%- include \"partials/card.html\" %}\n</div>\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains(
+            "template `partials/card.html` includes itself: partials/card.html → partials/card.html"
+        ) && stderr.contains("--> themes/default/templates/partials/card.html:2:3\n"),
+        "{stderr}"
+    );
+    f.write(
+        "themes/default/templates/partials/card.html",
+        "<div></div>\n",
+    );
+    f.write(
+        "themes/default/templates/page.html",
+        "{# a page #}\n{% extends \"page.html\" %}\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("template `page.html` extends itself: page.html → page.html\n")
+            && stderr.contains("--> themes/default/templates/page.html:2:1\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_wrong_months_list_is_at_its_line() {
+    let f = Fixture::bilingual();
+    f.write(
+        "themes/default/i18n.toml",
+        "[ja]\ndate_format = \"{day} {month_name} {year}\"\nmonths = [\"January\"]\n",
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`months` in [ja] is not a list of 12 month names")
+            && stderr.contains("--> themes/default/i18n.toml:3:1\n"),
         "{stderr}"
     );
 }
