@@ -45,6 +45,9 @@ pub struct Config {
     /// The default language first, then the others in the order of their codes.
     pub languages: Vec<Language>,
     pub output_dir: String,
+    /// Where book.toml sets `[build] output_dir` (line, column), for the error when the build
+    /// finds it among the site's own files.
+    pub output_dir_at: Option<(usize, usize)>,
     pub theme: String,
     /// Where book.toml sets `[build] theme` (line, column), for the error when it is not there.
     pub theme_at: Option<(usize, usize)>,
@@ -520,6 +523,20 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     }
 
+    let output_dir_at = find_key(doc.get_ref(), "build", "output_dir").map(&at);
+    if let Some(problem) = output_in_input(&raw.build.output_dir) {
+        let value = &raw.build.output_dir;
+        let (line, col) = output_dir_at.unwrap_or((0, 0));
+        errors.push(
+            Diagnostic::error(
+                Code::Config,
+                CONFIG_FILE,
+                format!("`output_dir = \"{value}\"` {problem}"),
+            )
+            .at(line, col)
+            .suggest("choose a folder outside content/, static/ and themes/, such as `public`"),
+        );
+    }
     let theme_at = find_key(doc.get_ref(), "build", "theme").map(&at);
     // A `file` already reported as wrong is not reported again as missing.
     let glossary_file_at = find_key(doc.get_ref(), "glossary", "file")
@@ -635,6 +652,7 @@ pub fn parse_lenient(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         output_dir: raw.build.output_dir,
         theme: raw.build.theme,
         theme_at,
+        output_dir_at,
         drafts: raw.build.drafts,
         glossary_file: raw.glossary.file,
         glossary_file_at,
@@ -678,6 +696,31 @@ fn stays_inside(path: &str) -> bool {
         }
     }
     named
+}
+
+/// Why an `output_dir` (already known to stay inside the site) names the site's own input,
+/// told from its text alone: a build would replace what it reads (`content`, `static/x`,
+/// `themes`) or a file of the site (`book.toml`). A folder reached through a link is found
+/// when the build resolves the path.
+fn output_in_input(path: &str) -> Option<String> {
+    let parts: Vec<&std::ffi::OsStr> = Path::new(path)
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let first = parts.first()?.to_str()?;
+    match first {
+        "content" | "static" | "themes" => Some(format!(
+            "{} the site's {first}/ folder, which the build reads: every build would copy the previous output into the next",
+            if parts.len() == 1 { "is" } else { "is inside" }
+        )),
+        CONFIG_FILE if parts.len() == 1 => Some(format!(
+            "is the site's {CONFIG_FILE}, which a build would replace"
+        )),
+        _ => None,
+    }
 }
 
 /// Whether `code` is shaped like a BCP 47 language code (`ja`, `en`, `pt-br`): also how a file

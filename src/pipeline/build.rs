@@ -171,6 +171,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         &options.root,
         options.out.as_deref(),
         &site.config.output_dir,
+        site.config.output_dir_at,
     )?;
     let staging = stage("staging", || {
         Staging::prepare(&out, |_| {
@@ -203,13 +204,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// `[build] output_dir`), else `output_dir` under `root`. Refused when it is the site folder,
 /// holds it, or is inside `content/`, `static/` or `themes/`: the build reads those, so each
 /// build would copy the previous output into the next one.
-pub fn output_dir(root: &Path, out: Option<&Path>, output_dir: &str) -> Result<PathBuf, Error> {
+pub fn output_dir(
+    root: &Path,
+    out: Option<&Path>,
+    output_dir: &str,
+    output_dir_at: Option<(usize, usize)>,
+) -> Result<PathBuf, Error> {
     let (out, given) = match out {
         Some(out) => (root.join(out), format!("-o {}", out.display())),
-        None => (
-            root.join(output_dir),
-            format!("output_dir = \"{output_dir}\" in book.toml"),
-        ),
+        None => {
+            let place = output_dir_at.map_or(String::new(), |(line, col)| format!(":{line}:{col}"));
+            (
+                root.join(output_dir),
+                format!("output_dir = \"{output_dir}\" in book.toml{place}"),
+            )
+        }
     };
     // `public/.` is `public`: renaming a path that ends in `.` fails.
     let out: PathBuf = out.components().collect();

@@ -253,15 +253,64 @@ fn output_dir_in_book_toml_inside_the_input_is_refused() {
     f.write("content/_index.md", "---\ntitle: Home\n---\n");
     f.write("static/logo.txt", "logo");
     let run = f.run(&["build"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = crate::common::BOOK.lines().count() + 3;
     assert_names(
         &run.stderr,
         &[
-            "output_dir = \"static/pub\" in book.toml",
-            "inside the site's static/ folder",
+            "error[config]: `output_dir = \"static/pub\"` is inside the site's static/ folder",
+            &format!("--> book.toml:{line}:1\n"),
         ],
     );
     assert!(!f.path("static/pub").exists());
+    // `check` reports it too, at the same line, whatever input it names.
+    for (value, says) in [
+        ("content", "is the site's content/ folder"),
+        ("content/x", "is inside the site's content/ folder"),
+        ("./themes", "is the site's themes/ folder"),
+        (
+            "book.toml",
+            "is the site's book.toml, which a build would replace",
+        ),
+    ] {
+        f.write(
+            "book.toml",
+            &format!(
+                "{}\n[build]\noutput_dir = \"{value}\"\n",
+                crate::common::BOOK
+            ),
+        );
+        let run = f.run(&["check"]);
+        assert_eq!(run.code, 1, "{value}: {}", run.stdout);
+        assert_names(&run.stdout, &[says, &format!("--> book.toml:{line}:1\n")]);
+    }
+    // On the command line, it stays a usage error.
+    f.write("book.toml", crate::common::BOOK);
+    let run = f.run(&["build", "-o", "content/x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_names(
+        &run.stderr,
+        &["-o content/x", "inside the site's content/ folder"],
+    );
+}
+
+#[test]
+fn a_glossary_file_that_is_a_folder_is_named_at_its_book_toml_line() {
+    let f = Fixture::with_book(
+        &(crate::common::BOOK.to_string() + "\n[glossary]\nfile = \"guides\"\n"),
+    );
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/guides/_index.md", "---\ntitle: Guides\n---\n");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let line = crate::common::BOOK.lines().count() + 3;
+    assert_names(
+        &run.stdout,
+        &[
+            "error[config]: `[glossary] file` names `content/guides`, which is a folder, not a file",
+            &format!("--> book.toml:{line}:1\n"),
+        ],
+    );
 }
 
 #[test]

@@ -149,6 +149,18 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
                 .collect();
             return Reported::new(None, errors);
         }
+        // A folder named on purpose is book.toml's mistake: shown where it names it.
+        Err(_) if root.join(&rel).is_dir() && config.glossary_file_at.is_some() => {
+            let (line, col) = config.glossary_file_at.unwrap_or((0, 0));
+            let e = Diagnostic::error(
+                Code::Config,
+                crate::model::config::CONFIG_FILE,
+                format!("`[glossary] file` names `{rel}`, which is a folder, not a file"),
+            )
+            .at(line, col)
+            .suggest("set `file` to the glossary's TOML file, relative to content/ (such as `glossary.toml`)");
+            return Reported::new(None, vec![e]);
+        }
         Err(e) => {
             let e = Diagnostic::error(Code::Io, rel, format!("cannot read the glossary: {e}"));
             return Reported::new(None, vec![e]);
