@@ -465,6 +465,19 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), Error> {
             "`{CONTENT_DIR}/{rel}` already exists; tebiki new never overwrites a file"
         )));
     }
+    // A folder of the path that is a file (`x.md` in `guides/x.md/y.md`) would fail as
+    // "File exists", which names neither the file nor what to do.
+    let folders = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut at = root.join(CONTENT_DIR);
+    for (i, part) in folders.split('/').filter(|p| !p.is_empty()).enumerate() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+            let file = folders.split('/').take(i + 1).collect::<Vec<_>>().join("/");
+            return Err(Error::Usage(format!(
+                "cannot create `{CONTENT_DIR}/{rel}`: `{CONTENT_DIR}/{file}` is a file, not a folder; choose a path without it as a folder, or rename or move that file first"
+            )));
+        }
+    }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }

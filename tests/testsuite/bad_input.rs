@@ -350,6 +350,23 @@ fn new_refuses_paths_that_would_break_the_next_build() {
     assert!(!f.path("content/glossary.md").exists());
 }
 
+#[test]
+fn new_names_a_file_in_the_way_of_a_folder() {
+    let f = Fixture::bilingual();
+    for path in ["guides/ai-act.md/y.md", "guides/ai-act.md/deeper/y.md"] {
+        let run = f.run(&["new", path]);
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "cannot create `content/{path}`: `content/guides/ai-act.md` is a file, not a folder"
+            )) && run.stderr.contains("rename or move that file"),
+            "{path}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn new_refuses_a_path_through_a_symlink_out_of_content() {
