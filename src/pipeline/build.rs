@@ -88,6 +88,7 @@ pub fn prepare(
     if let Some(theme) = &theme {
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     }
+    errors.extend(special_static_files(root));
     // Every output path claimed once, before anything is written.
     errors.extend(stage("claims", || claims::check(&site, theme.as_ref()))?);
     errors.extend(stage("link", || link::render_all(&mut site, sources)));
@@ -327,6 +328,40 @@ impl Copied {
             Copied::File(path) => Claimant::File(path.clone()),
         }
     }
+}
+
+/// The named pipes, sockets and devices in `static/`, there or through a link (`zero.bin ->
+/// /dev/zero`): the build copies regular files only, so each would be missing from the output
+/// without a word, as it is an error in content/. Found by their metadata: a pipe is never
+/// opened, which would wait for a writer.
+pub fn special_static_files(root: &Path) -> Vec<Diagnostic> {
+    let static_dir = root.join("static");
+    if !static_dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(&static_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_in_static(&e.file_name().to_string_lossy()))
+        .flatten()
+        .filter(|e| !e.file_type().is_file() && !e.file_type().is_dir())
+        .map(|e| {
+            let through = if e.path_is_symlink() {
+                " (through a symbolic link)"
+            } else {
+                ""
+            };
+            Diagnostic::error(
+                diag::Code::Io,
+                diag::display_path(root, e.path()),
+                format!(
+                    "not a regular file but a named pipe, socket or device{through}, which the build cannot copy"
+                ),
+            )
+            .suggest("remove it from static/, or put the file it stands for there")
+        })
+        .collect()
 }
 
 /// Every file copied into the output as it is, by output path: the theme's static files (when

@@ -123,7 +123,22 @@ impl Theme {
             for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
                 let path = entry.path().to_path_buf();
                 let rel = display_path(&dir, &path);
-                if !entry.file_type().is_file() || is_ignored_path(&rel) {
+                let kind = entry.file_type();
+                if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() && !is_ignored_path(&rel)
+                {
+                    // A named pipe is never opened (it would wait for a writer): left out
+                    // without a word, a template or string file would simply be missing.
+                    errors.push(
+                        Diagnostic::error(
+                            Code::Io,
+                            display_path(root, &path),
+                            "not a regular file but a named pipe, socket or device, which the build cannot read",
+                        )
+                        .suggest("remove it from the theme, or put the file it stands for there"),
+                    );
+                    continue;
+                }
+                if !kind.is_file() || is_ignored_path(&rel) {
                     continue;
                 }
                 if let Some(t) = rel.strip_prefix("templates/") {

@@ -749,6 +749,53 @@ fn a_named_pipe_in_place_of_a_file_is_an_error_not_a_hang() {
     }
 }
 
+/// Outside content/, a named pipe or a link to a device would be left out of the output
+/// without a word: each is an error naming it, found without opening the pipe, in `build`
+/// and `check` alike.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_or_device_in_static_or_the_theme_is_an_error_not_silence() {
+    let f = Fixture::bilingual();
+    f.write("static/kept.txt", "kept");
+    std::fs::create_dir_all(f.path("themes/default/templates")).expect("theme folder");
+    for fifo in ["static/fifo.txt", "themes/default/templates/x.html"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(f.path(fifo))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    std::os::unix::fs::symlink("/dev/zero", f.path("static/zero.bin")).expect("symlink");
+    for command in ["build", "check"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+            .arg(command)
+            .current_dir(f.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run tebiki");
+        let start = Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("`{command}` hung on a named pipe");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("output");
+        let text = String::from_utf8_lossy(&out.stderr) + String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        for want in [
+            "error[io]: not a regular file but a named pipe, socket or device, which the build cannot copy\n--> static/fifo.txt\n",
+            "error[io]: not a regular file but a named pipe, socket or device (through a symbolic link), which the build cannot copy\n--> static/zero.bin\n",
+            "error[io]: not a regular file but a named pipe, socket or device, which the build cannot read\n--> themes/default/templates/x.html\n",
+        ] {
+            assert!(text.contains(want), "{command}: {want}: {text}");
+        }
+    }
+    assert!(!f.path("public").exists());
+}
+
 /// A NUL in the front matter is an error at its place, not the silent end of the front
 /// matter (the YAML reader would stop there and drop the keys after it).
 #[test]
