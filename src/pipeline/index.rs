@@ -67,6 +67,10 @@ pub struct Section {
     /// Entries per list page from its `_index`'s `paginate_by`, else the default language's;
     /// `None` for book.toml's.
     pub paginate_by: Option<usize>,
+    /// How many of the default language's originals its list shows besides its own pages
+    /// ([`Site::listing`]), counted once when the site is indexed: every list page's language
+    /// versions ask for its length, and counting walks the default language's section.
+    fallback_count: usize,
 }
 
 index_by!(PageId => Page);
@@ -213,7 +217,7 @@ impl Site {
             HashMap::new()
         };
 
-        let site = Site {
+        let mut site = Site {
             root,
             config,
             pages,
@@ -231,6 +235,16 @@ impl Site {
             term_uses: Vec::new(),
             git_dates,
         };
+        // Which pages have which versions changes only with a full build: an edit that adds
+        // or removes a page or a translation, or moves or drafts one, rebuilds the site.
+        let counts: Vec<usize> = site
+            .sections
+            .iter()
+            .map(|section| site.fallbacks(section).count())
+            .collect();
+        for (section, count) in site.sections.iter_mut().zip(counts) {
+            section.fallback_count = count;
+        }
         Reported::new(site, errors)
     }
 
@@ -412,7 +426,7 @@ impl Site {
 
     /// How many pages [`Site::listing`] lists, without sorting them.
     pub fn listing_len(&self, section: &Section) -> usize {
-        section.pages.len() + self.fallbacks(section).count()
+        section.pages.len() + section.fallback_count
     }
 
     /// The default language's originals a section's list shows besides its own pages.
@@ -773,6 +787,7 @@ fn make_sections(
                 links_to: Vec::new(),
                 pages: Vec::new(),
                 subsections: Vec::new(),
+                fallback_count: 0,
             }
         })
         .collect()
