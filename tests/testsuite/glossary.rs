@@ -567,7 +567,7 @@ definition = "組織。"
 id = "act"
 [term.en]
 term = "Act"
-definition = "See [the guide](@/guides/ai-act.md#key-date), [x](guides/ai-akt.md), [](term:bodi) and [the PDF](files/act.pdf)."
+definition = "See [the guide](@/guides/ai-act.md#key-date), [x](guides/ai-akt.md), [](term:bodi) and [the PDF](files/act.pdf). ![A chart](chart.png)"
 "#,
     );
     let stderr = f.build_err();

@@ -174,14 +174,30 @@ impl Links for Definition<'_> {
         None
     }
 
-    fn image(&mut self, dest: &str, _: usize) -> Option<String> {
+    fn image(&mut self, dest: &str, offset: usize) -> Option<String> {
         // A tooltip is on every page that uses the term, shown or not: an image from another
         // host there would be requested by every page view.
         if crate::model::url::is_remote(dest) {
             self.dropped.push(Dropped::RemoteImage(dest.to_string()));
             return Some(String::new());
         }
-        self.rooted(dest)
+        if dest.starts_with('/') || link::has_scheme(dest) {
+            return self.rooted(dest);
+        }
+        // Relative to each page that shows the definition, as a link to a file would be.
+        self.links_content = true;
+        if let Some(from) = &self.from {
+            let e = from
+                .error(format!(
+                    "the image `{dest}` in a definition is looked for beside each page that shows it"
+                ))
+                .suggest(format!(
+                    "write its address from the site's root (`/{}`)",
+                    dest.trim_start_matches("./")
+                ));
+            self.errors.push((e, offset));
+        }
+        None
     }
 
     fn unsafe_html(&self) -> bool {
