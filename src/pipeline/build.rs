@@ -330,28 +330,45 @@ impl Copied {
     }
 }
 
-/// The named pipes, sockets and devices in `static/`, there or through a link (`zero.bin ->
-/// /dev/zero`): the build copies regular files only, so each would be missing from the output
-/// without a word, as it is an error in content/. Found by their metadata: a pipe is never
-/// opened, which would wait for a writer.
+/// The files in `static/` the build cannot copy as they are: named pipes, sockets and devices,
+/// there or through a link (`zero.bin -> /dev/zero`), and names that are not UTF-8 (copied,
+/// they would be published under a name with `�` in it). Each would be missing from the
+/// output, or wrong there, without a word, as it is an error in content/. Found by their
+/// metadata: a pipe is never opened, which would wait for a writer.
 pub fn special_static_files(root: &Path) -> Vec<Diagnostic> {
     let static_dir = root.join("static");
     if !static_dir.is_dir() {
         return Vec::new();
     }
-    walkdir::WalkDir::new(&static_dir)
+    let mut errors = Vec::new();
+    let mut entries = walkdir::WalkDir::new(&static_dir)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_in_static(&e.file_name().to_string_lossy()))
-        .flatten()
-        .filter(|e| !e.file_type().is_file() && !e.file_type().is_dir())
-        .map(|e| {
-            let through = if e.path_is_symlink() {
-                " (through a symbolic link)"
-            } else {
-                ""
-            };
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let Ok(e) = entry else {
+            continue;
+        };
+        let is_dir = e.file_type().is_dir();
+        let named = e.file_name().to_str();
+        if e.depth() > 0 && (named.is_none() || named.is_some_and(is_ignored_in_static)) {
+            if named.is_none() {
+                errors.push(crate::pipeline::load::not_utf8_name(root, e.path(), is_dir));
+            }
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if e.file_type().is_file() || is_dir {
+            continue;
+        }
+        let through = if e.path_is_symlink() {
+            " (through a symbolic link)"
+        } else {
+            ""
+        };
+        errors.push(
             Diagnostic::error(
                 diag::Code::Io,
                 diag::display_path(root, e.path()),
@@ -359,9 +376,10 @@ pub fn special_static_files(root: &Path) -> Vec<Diagnostic> {
                     "not a regular file but a named pipe, socket or device{through}, which the build cannot copy"
                 ),
             )
-            .suggest("remove it from static/, or put the file it stands for there")
-        })
-        .collect()
+            .suggest("remove it from static/, or put the file it stands for there"),
+        );
+    }
+    errors
 }
 
 /// Every file copied into the output as it is, by output path: the theme's static files (when

@@ -689,8 +689,18 @@ fn a_file_name_that_is_not_utf8_is_an_error_naming_it() {
         "content/guides/other.md",
         "---\ntitle: Z\nwieght: 1\n---\nx\n",
     );
+    // In static/ too: copied, it would be published under a name with `�` in it.
+    let statics = f.path("static");
+    std::fs::create_dir_all(&statics).expect("static");
+    std::fs::write(
+        statics.join(std::ffi::OsStr::from_bytes(b"logo\xfe.png")),
+        "png",
+    )
+    .expect("write");
     let stderr = f.build_err();
     for want in [
+        "error[bad-slug]: the file name `logo\u{FFFD}.png` is not UTF-8 text",
+        "--> static/logo\u{FFFD}.png\n",
         "error[bad-slug]: the file name `a\u{FFFD}b.md` is not UTF-8 text",
         "--> content/guides/a\u{FFFD}b.md\n",
         "error[bad-slug]: the folder name `d\u{FFFD}` is not UTF-8 text",
