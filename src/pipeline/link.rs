@@ -30,6 +30,22 @@ pub enum Target {
     Section(SectionId),
 }
 
+impl Target {
+    /// Its output path, language and title.
+    pub fn parts(self, site: &Site) -> (&str, &str, &str) {
+        match self {
+            Target::Page(i) => {
+                let p = &site.pages[i];
+                (&p.path, &p.source.lang, p.title())
+            }
+            Target::Section(i) => {
+                let s = &site.sections[i];
+                (&s.path, &s.lang, &s.title)
+            }
+        }
+    }
+}
+
 /// The file a link is written in.
 #[derive(Debug, Clone, Copy)]
 enum BodyOf {
@@ -984,17 +1000,11 @@ impl PageLinks<'_> {
         offset: usize,
     ) -> LinkRewrite {
         let site = self.site;
-        let (path, lang, title_text) = match target {
-            Target::Page(i) => {
-                let p = &site.pages[i];
-                self.report.targets.push(i);
-                (&p.path, p.source.lang.as_str(), p.title().to_string())
-            }
-            Target::Section(i) => {
-                let s = &site.sections[i];
-                (&s.path, s.lang.as_str(), s.title.clone())
-            }
-        };
+        if let Target::Page(i) = target {
+            self.report.targets.push(i);
+        }
+        let (path, lang, title_text) = target.parts(site);
+        let title_text = title_text.to_string();
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             self.report.anchors.push(PendingAnchor {
                 origin: self.origin,

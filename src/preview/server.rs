@@ -184,16 +184,21 @@ impl State {
         (self.snapshot(), hub.generation)
     }
 
-    /// Serves `snapshot` from now on and tells every page to reload.
-    fn publish(&self, snapshot: Arc<Snapshot>) {
-        let mut hub = self.lock_hub();
-        let old = std::mem::replace(
+    /// Puts `snapshot` in the served one's place; returns the one it replaces.
+    fn replace(&self, snapshot: Arc<Snapshot>) -> Arc<Snapshot> {
+        std::mem::replace(
             &mut *self
                 .snapshot
                 .write()
                 .unwrap_or_else(PoisonError::into_inner),
             snapshot,
-        );
+        )
+    }
+
+    /// Serves `snapshot` from now on and tells every page to reload.
+    fn publish(&self, snapshot: Arc<Snapshot>) {
+        let mut hub = self.lock_hub();
+        let old = self.replace(snapshot);
         hub.generation += 1;
         hub.error = None;
         let generation = hub.generation.to_string();
@@ -206,14 +211,7 @@ impl State {
     /// Serves `snapshot` from now on without telling the pages: after a failed build, the
     /// last good site less the files that build leaves out.
     fn keep(&self, snapshot: Arc<Snapshot>) {
-        let old = std::mem::replace(
-            &mut *self
-                .snapshot
-                .write()
-                .unwrap_or_else(PoisonError::into_inner),
-            snapshot,
-        );
-        drop(old);
+        drop(self.replace(snapshot));
     }
 
     fn fail(&self, text: String) {

@@ -714,6 +714,28 @@ fn a_file_name_that_is_not_utf8_is_an_error_naming_it() {
     assert!(!stderr.contains("x.md"), "{stderr}");
 }
 
+/// Runs `tebiki COMMAND` in `f`, failing the test if it has not ended within `limit` (a named
+/// pipe opened for reading would wait for a writer for ever).
+#[cfg(unix)]
+fn run_within(f: &Fixture, command: &str, limit: Duration) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg(command)
+        .current_dir(f.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tebiki");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`tebiki {command}` hung on a named pipe");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
 /// A named pipe where the build expects a file (left by a tool, or made by mistake) would make
 /// the build wait forever for a writer: it is an error naming the file, and the build goes on
 /// to report the rest.
@@ -733,22 +755,7 @@ fn a_named_pipe_in_place_of_a_file_is_an_error_not_a_hang() {
             .status()
             .expect("mkfifo");
         assert!(made.success());
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
-            .arg("build")
-            .current_dir(f.root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run tebiki");
-        let start = Instant::now();
-        while child.try_wait().expect("wait").is_none() {
-            if start.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("the build hung on a named pipe at {rel}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let out = child.wait_with_output().expect("output");
+        let out = run_within(&f, "build", Duration::from_secs(20));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_ne!(out.status.code(), Some(0), "{rel}: {stderr}");
         assert!(stderr.contains(says), "{rel}: {stderr}");
@@ -777,22 +784,7 @@ fn a_named_pipe_or_device_in_static_or_the_theme_is_an_error_not_silence() {
     }
     std::os::unix::fs::symlink("/dev/zero", f.path("static/zero.bin")).expect("symlink");
     for command in ["build", "check"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
-            .arg(command)
-            .current_dir(f.root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run tebiki");
-        let start = Instant::now();
-        while child.try_wait().expect("wait").is_none() {
-            if start.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("`{command}` hung on a named pipe");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let out = child.wait_with_output().expect("output");
+        let out = run_within(&f, command, Duration::from_secs(20));
         let text = String::from_utf8_lossy(&out.stderr) + String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{command}: {text}");
         for want in [

@@ -150,6 +150,21 @@ impl Fixture {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Commits everything in the repository the site folder is in, dated `date` (YYYY-MM-DD)
+    /// at noon UTC, as author and committer.
+    pub fn commit_all_at(&self, date: &str) {
+        self.git(&["add", "-A", "."]);
+        let at = format!("{date}T12:00:00Z");
+        let out = self
+            .git_command()
+            .args(["commit", "-q", "-m", "edit"])
+            .env("GIT_AUTHOR_DATE", &at)
+            .env("GIT_COMMITTER_DATE", &at)
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "{out:?}");
+    }
+
     /// A git repository in the site folder, with a committer and no signing.
     pub fn git_init(&self) {
         self.git(&["init", "-q"]);

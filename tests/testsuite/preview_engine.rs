@@ -515,17 +515,7 @@ fn a_commit_shows_its_dates_with_git_dates() {
     let page = "---\ntitle: Dated\ndate: 2020-01-01\n---\nFirst text.\n";
     f.write("content/guides/dated.md", page);
     f.git_init();
-    let commit = |date: &str| {
-        f.git(&["add", "."]);
-        let out = f
-            .git_command()
-            .args(["commit", "-q", "-m", "edit"])
-            .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-            .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
-            .output()
-            .expect("run git");
-        assert!(out.status.success(), "{out:?}");
-    };
+    let commit = |date: &str| f.commit_all_at(date);
     commit("2024-03-01");
     let root = f.root().canonicalize().expect("root");
     let mut preview = Preview::new(root.clone(), BASE_URL.to_string());

@@ -462,17 +462,7 @@ fn a_commit_reaches_the_preview_with_git_dates() {
     f.write("content/_index.md", "---\ntitle: Home\n---\n");
     let page = "---\ntitle: Dated\ndate: 2020-01-01\n---\nFirst text.\n";
     f.write("content/dated.md", page);
-    let commit = |date: &str| {
-        repo.git(&["add", "."]);
-        let out = repo
-            .git_command()
-            .args(["commit", "-q", "-m", "edit"])
-            .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-            .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
-            .output()
-            .expect("run git");
-        assert!(out.status.success(), "{out:?}");
-    };
+    let commit = |date: &str| repo.commit_all_at(date);
     commit("2024-03-01");
     let served = Served::start(&f);
     assert!(served.get("/dated/").text().contains("2024-03-01"));

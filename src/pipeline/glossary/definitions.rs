@@ -103,17 +103,10 @@ impl<'a> Definition<'a> {
                 return None;
             }
         };
-        let (address, lang, title) = match target {
-            Target::Page(i) => {
-                self.targets.push(i);
-                let p = &site.pages[i];
-                (&p.path, p.source.lang.as_str(), p.title().to_string())
-            }
-            Target::Section(i) => {
-                let s = &site.sections[i];
-                (&s.path, s.lang.as_str(), s.title.clone())
-            }
-        };
+        if let Target::Page(i) = target {
+            self.targets.push(i);
+        }
+        let (address, lang, title) = target.parts(site);
         if let Some((_, fragment)) = suffix.split_once('#').filter(|(_, f)| !f.is_empty()) {
             let fragment = crate::model::url::percent_decode(fragment);
             self.anchors.push((target, fragment, offset));
@@ -130,7 +123,7 @@ impl<'a> Definition<'a> {
             href,
             open_html,
             close_html: None,
-            empty_text: title,
+            empty_text: title.to_string(),
         })
     }
 }
