@@ -6,7 +6,7 @@
 //! nothing is parsed twice. Backlinks come from the same pass.
 
 use std::cell::OnceCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -362,6 +362,13 @@ fn page_address(path: &str) -> String {
         None if path.is_empty() || path.ends_with('/') => path.to_string(),
         None => format!("{path}/"),
     }
+}
+
+/// Whether the build writes anything at `path` (from the site's root, `/` removed): a page or
+/// a section's list, or what [`site_writes`] finds. Both relative and rooted links to
+/// something that is not a page go through it, so they agree on what exists.
+fn builds(site: &Site, path: &str) -> bool {
+    site.at_address(&page_address(path)).is_some() || site_writes(site, path)
 }
 
 /// Whether the build writes a file or a list page at `path` (from the site's root, `/`
@@ -829,18 +836,10 @@ impl PageLinks<'_> {
             BodyOf::Section(i) => &site.sections[i].path,
         };
         let out_path = normalise(&format!("{out_dir}{path}"))?;
-        // A file the build writes there itself (`atom.xml` from the home page), rarely linked
-        // by a relative address: looked up only for a file not found in content/.
-        if claims::generated_at(site, &out_path).is_some() {
-            return None;
-        }
-        let in_static = |dir: PathBuf| is_file_in(&dir, &out_path);
-        let theme_static = site
-            .root
-            .join("themes")
-            .join(&site.config.theme)
-            .join("static");
-        if in_static(site.root.join("static")) || in_static(theme_static) {
+        // A file the build writes there itself (`atom.xml` from the home page, a file from
+        // static/), rarely linked by a relative address: looked up only for a file not found
+        // in content/.
+        if builds(site, &out_path) {
             return None;
         }
         if site.left_out.contains(&rel) {
@@ -888,8 +887,7 @@ impl PageLinks<'_> {
         let site = self.site;
         let path = &rooted[..rooted.find(['?', '#']).unwrap_or(rooted.len())];
         let decoded = link_path(path);
-        let exists =
-            |path: &str| site.at_address(&page_address(path)).is_some() || site_writes(site, path);
+        let exists = |path: &str| builds(site, path);
         if !exists(&decoded) {
             // Written with base_url's path already (`/policy/guides/x/`), which tebiki adds.
             let base = site.config.base_path().trim_start_matches('/');

@@ -409,7 +409,8 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     );
     f.write(
         "content/_index.md",
-        "---\ntitle: Home\n---\nThe [plan](files/plan.pdf) and the [feed](atom.xml).\n",
+        "---\ntitle: Home\n---\nThe [plan](files/plan.pdf), the [feed](atom.xml) and the \
+         [style sheet](style.css).\n",
     );
     f.build_ok(&[]);
     let chart = "src=\"https://example.org/guides/%E5%9B%B3%E8%A1%A8.png\"";
@@ -421,6 +422,23 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     // A file of static/, and one the build writes, where the links lead from the home page.
     let home = f.read("public/index.html");
     assert!(home.contains("href=\"files/plan.pdf\"") && home.contains("href=\"atom.xml\""));
+    // A file of the theme's own (the built-in one, which has no folder to look in).
+    assert!(home.contains("href=\"style.css\""), "{home}");
+    // The search script is written only with search on: without it, a link to it is broken.
+    f.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\nThe [search script](search.js).\n",
+    );
+    f.build_ok(&[]);
+    let book = f.read("book.toml");
+    f.write("book.toml", &format!("{book}\n[search]\nenabled = false\n"));
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("`search.js` does not exist")
+            && stderr.contains("--> content/_index.md:4:5"),
+        "{stderr}"
+    );
+    f.write("book.toml", &book);
 
     f.write(
         "content/guides/files.md",
