@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic, LineIndex, Reported, did_you_mean, display_path};
 use crate::model::config::Config;
 use crate::model::content_path::{composed, is_ignored_path};
+use crate::pipeline::load;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -120,10 +121,22 @@ impl Theme {
             return Reported::new(None, errors);
         }
         if dir.is_dir() {
-            for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            let mut entries = WalkDir::new(&dir).sort_by_file_name().into_iter();
+            while let Some(entry) = entries.next() {
+                let Ok(entry) = entry else {
+                    continue;
+                };
                 let path = entry.path().to_path_buf();
-                let rel = display_path(&dir, &path);
                 let kind = entry.file_type();
+                if entry.file_name().to_str().is_none() {
+                    // Its name would reach the output with `�` in it, a file nobody named.
+                    errors.push(load::not_utf8_name(root, &path, kind.is_dir()));
+                    if kind.is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+                let rel = display_path(&dir, &path);
                 if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() && !is_ignored_path(&rel)
                 {
                     // A named pipe is never opened (it would wait for a writer): left out

@@ -714,6 +714,37 @@ fn a_file_name_that_is_not_utf8_is_an_error_naming_it() {
     assert!(!stderr.contains("x.md"), "{stderr}");
 }
 
+/// In a theme's own static/ too: the file would be published under a name nobody gave it.
+#[cfg(unix)]
+#[test]
+fn a_theme_file_name_that_is_not_utf8_is_an_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fixture::bilingual();
+    let book = f.read("book.toml");
+    f.write("book.toml", &format!("{book}\n[build]\ntheme = \"mine\"\n"));
+    f.write("themes/mine/static/site.css", "body {}");
+    let statics = f.path("themes/mine/static");
+    std::fs::write(
+        statics.join(std::ffi::OsStr::from_bytes(b"fig\xfe.svg")),
+        "<svg/>",
+    )
+    .expect("write");
+    let folder = statics.join(std::ffi::OsStr::from_bytes(b"img\xff"));
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("a.png"), "png").expect("write");
+    let stderr = f.build_err();
+    for want in [
+        "error[bad-slug]: the file name `fig\u{FFFD}.svg` is not UTF-8 text",
+        "--> themes/mine/static/fig\u{FFFD}.svg\n",
+        "error[bad-slug]: the folder name `img\u{FFFD}` is not UTF-8 text",
+        "--> themes/mine/static/img\u{FFFD}\n",
+    ] {
+        assert!(stderr.contains(want), "{want}: {stderr}");
+    }
+    assert!(!stderr.contains("a.png"), "{stderr}");
+    assert!(!f.path("public").exists());
+}
+
 /// Runs `tebiki COMMAND` in `f`, failing the test if it has not ended within `limit` (a named
 /// pipe opened for reading would wait for a writer for ever).
 #[cfg(unix)]
