@@ -178,6 +178,18 @@ pub fn split_checked(text: &str) -> Result<Split<'_>, SplitError> {
     };
     let delimiter = format.delimiter();
     let rest = &first[3..];
+    if rest.starts_with('\r') {
+        // Classic Mac OS ended lines so; no editor of today writes it unasked.
+        return Err(SplitError {
+            line: 1,
+            column: 4,
+            message: format!(
+                "the `{delimiter}` line is ended by a carriage return alone (as classic Mac OS ended lines), which tebiki does not read as a line ending"
+            ),
+            help: "save the file with LF (or CRLF) line endings; editors have a setting for it"
+                .to_string(),
+        });
+    }
     if !rest.is_empty() {
         let after = rest.trim_start();
         let column = 4 + rest[..rest.len() - after.len()].chars().count();
@@ -997,6 +1009,11 @@ mod tests {
         assert!(split_checked("--- \t\ntitle: A\n---\n").is_ok());
         assert!(split_checked("# --- title\n").unwrap().matter.is_none());
         assert!(split("# no front matter").unwrap().matter.is_none());
+        // Lines ended by CR alone: said so, rather than that text follows the delimiter.
+        let e = split_checked("---\rtitle: A\r---\rBody\r").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 4));
+        assert!(e.message.contains("carriage return alone"), "{}", e.message);
+        assert!(e.help.contains("LF"), "{}", e.help);
     }
 
     fn check(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
