@@ -1,6 +1,8 @@
-//! Git blob ids, computed without git: a translation records the blob id of the source file
-//! it matches (`translated_from`), so tebiki can tell exactly whether the source has changed
-//! since, and `git` can show what changed (`git cat-file -p <id>`).
+//! Git blob ids: a translation records the blob id of the source file it matches
+//! (`translated_from`), so tebiki can tell exactly whether the source has changed since, and
+//! `git` can show what changed (`git cat-file -p <id>`). Checking a version is done without
+//! git, so a build never waits for it; only recording one (`mark`) asks git, for the line-end
+//! conversion the repository is set to.
 
 use sha1::{Digest, Sha1};
 

@@ -25,3 +25,9 @@ pub fn command(dir: &Path) -> Command {
     }
     git
 }
+
+/// The bytes of blob `id` in the git repository holding `root`, if it has it.
+pub fn blob(root: &Path, id: &str) -> Option<Vec<u8>> {
+    let out = command(root).args(["cat-file", "blob", id]).output().ok()?;
+    out.status.success().then_some(out.stdout)
+}

@@ -26,6 +26,7 @@ pub mod search;
 pub mod swar;
 pub mod theme;
 pub mod timings;
+pub mod translations;
 pub mod xml;
 
 /// Helpers of the pipeline's unit tests.

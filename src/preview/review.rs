@@ -10,8 +10,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::commands::translations::{ItemKind, pair, report};
-use crate::commands::translations_diff::diff;
 use crate::diag::Style;
 use crate::error::Error;
 use crate::model::blob::Version;
@@ -22,6 +20,8 @@ use crate::model::translation::status_of;
 use crate::pipeline::escape::{escape, escape_into};
 use crate::pipeline::glossary::{self, Glossary, consistency};
 use crate::pipeline::ids::TermId;
+use crate::pipeline::translations::diff::diff;
+use crate::pipeline::translations::{ItemKind, pair, report};
 
 /// Where the review view is served; never an output path of a build.
 pub const REVIEW_PATH: &str = "/__tebiki/review/";

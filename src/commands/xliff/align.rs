@@ -40,11 +40,9 @@ pub(super) fn earlier(
     translation: &Parsed,
 ) -> Earlier {
     match translation.translated_from.as_deref().map(str::trim) {
-        Some(from) if !Version::of(&original.bytes).is(from) => {
-            crate::commands::translations_diff::blob(root, from)
-                .and_then(|bytes| parse_bytes(original_file, bytes).ok())
-                .map_or(Earlier::Unknown, |then| Earlier::Then(Box::new(then)))
-        }
+        Some(from) if !Version::of(&original.bytes).is(from) => crate::model::git::blob(root, from)
+            .and_then(|bytes| parse_bytes(original_file, bytes).ok())
+            .map_or(Earlier::Unknown, |then| Earlier::Then(Box::new(then))),
         _ => Earlier::Same,
     }
 }

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use super::align::{self, Earlier};
 use super::{TEBIKI_NS, XLIFF_NS, parse_file, replace};
-use crate::commands::translations::report;
 use crate::commands::xliff::segments::{Tok, units};
 use crate::error::Error;
 use crate::model::blob::blob_id;
@@ -15,6 +14,7 @@ use crate::model::translation::Status;
 use crate::pipeline::escape::escape_into;
 use crate::pipeline::glossary::{self, Glossary};
 use crate::pipeline::ids::TermId;
+use crate::pipeline::translations::report;
 
 /// What `export` wrote.
 #[derive(Debug)]
@@ -70,7 +70,7 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
     let in_folder = |key: &str| folders.iter().any(|f| key.starts_with(f.as_str()));
     let mut pages = Vec::new();
     for entry in &entries {
-        let is_term = entry.kind == crate::commands::translations::ItemKind::Term;
+        let is_term = entry.kind == crate::pipeline::translations::ItemKind::Term;
         let chosen = if wanted.is_empty() && folders.is_empty() {
             matches!(entry.status, Status::Stale | Status::Missing)
         } else {
