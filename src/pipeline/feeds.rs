@@ -157,11 +157,14 @@ fn atom(site: &Site, lang: &str) -> String {
             .then_with(|| a.note.map(|n| &n.note).cmp(&b.note.map(|n| &n.note)))
     });
     entries.truncate(FEED_ENTRIES);
-    let updated = entries
-        .iter()
-        .filter_map(|e| e.date)
-        .max()
-        .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+    // An entry's own `updated`: the note's date, or the page's last update (a publication
+    // entry is dated and sorted by its publication). The feed's is the latest of them.
+    let last_of = |entry: &Entry<'_>| match entry.note {
+        Some(_) => entry.date,
+        None => site.updated(entry.page).or(entry.page.meta().date),
+    };
+    let rfc3339 = |date: Option<Date>| date.map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+    let updated = rfc3339(entries.iter().filter_map(last_of).max());
     let home = site.url(&site.home_path(lang));
     let feed_url = format!("{home}atom.xml");
     let mut xml = Xml::new();
@@ -220,14 +223,7 @@ fn atom(site: &Site, lang: &str) -> String {
                 }
             }
         }
-        let last = match entry.note {
-            Some(_) => stamp.clone(),
-            None => site
-                .updated(page)
-                .or(page.meta().date)
-                .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339()),
-        };
-        xml.text("updated", &last);
+        xml.text("updated", &rfc3339(last_of(&entry)));
         match entry.note {
             Some(note) => xml.text("summary", &note.note),
             None => {

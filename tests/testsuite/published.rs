@@ -507,6 +507,38 @@ fn a_guide_shows_its_update_history_and_the_feed_carries_each_update() {
     );
 }
 
+/// A feed's `updated` is the latest of its entries' (RFC 4287 4.2.15): a reader polling it
+/// must not see the feed older than a page it lists.
+#[test]
+fn a_feed_is_updated_when_its_latest_entry_is() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/ai-act.md",
+        &WITH_CHANGES.replace("updated: 2026-07-01", "updated: 2026-08-15"),
+    );
+    f.build_ok(&[]);
+    let feed = f.read("public/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("the feed is XML");
+    let updated = |node: roxmltree::Node<'_, '_>| {
+        node.children()
+            .find(|n| n.has_tag_name("updated"))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let root = doc.root_element();
+    let entries: Vec<String> = root
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(updated)
+        .collect();
+    assert!(
+        entries.contains(&"2026-08-15T00:00:00Z".to_string()),
+        "{feed}"
+    );
+    assert_eq!(updated(root), "2026-08-15T00:00:00Z", "{feed}");
+}
+
 #[test]
 fn check_warns_when_updated_moves_without_a_note() {
     let f = Fixture::new();
