@@ -419,7 +419,8 @@ fn an_svg_given_a_script_is_left_out_as_a_full_build_leaves_it_out() {
 }
 
 /// A definition edit that changes only punctuation, Markdown marks or letter case leaves the
-/// entry's search terms as they were, but not its snippet in the search index.
+/// entry's search terms as they were, but not its snippet in the search index (which holds
+/// the punctuation and the case, not the marks) nor the glossary page.
 #[test]
 fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
     let f = listed_site();
@@ -427,10 +428,27 @@ fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
     let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
     preview.full().expect("the site builds");
     let glossary = f.read("content/glossary.toml");
-    for (step, definition) in [
-        ("punctuation", "A central body!"),
-        ("Markdown marks", "A *central* body!"),
-        ("letter case", "A Central Body!"),
+    // The snippet is the definition as it reads, without its Markdown marks; the glossary
+    // page shows them.
+    for (step, definition, text, shown) in [
+        (
+            "punctuation",
+            "A central body!",
+            "A central body!",
+            "A central body!",
+        ),
+        (
+            "Markdown marks",
+            "A *central* body!",
+            "A central body!",
+            "A <em>central</em> body!",
+        ),
+        (
+            "letter case",
+            "A Central Body!",
+            "A Central Body!",
+            "A Central Body!",
+        ),
     ] {
         let edited = glossary.replace("A central body.", definition);
         let update = edit(&mut preview, &f, "content/glossary.toml", &edited);
@@ -443,8 +461,15 @@ fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
             fragments
                 .iter()
                 .any(|(path, bytes)| path.starts_with("search/f/")
-                    && String::from_utf8_lossy(bytes).contains(definition)),
-            "{step}: no search fragment holds {definition:?}"
+                    && String::from_utf8_lossy(bytes).contains(&format!("\"{text}\""))),
+            "{step}: no search fragment holds {text:?}"
+        );
+        assert!(
+            fragments
+                .iter()
+                .any(|(path, bytes)| path.ends_with("glossary/index.html")
+                    && String::from_utf8_lossy(bytes).contains(shown)),
+            "{step}: the glossary page does not show {shown:?}"
         );
         assert_same_as_full_build(&preview, &root, step);
     }

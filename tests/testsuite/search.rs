@@ -243,6 +243,41 @@ fn every_page_has_a_labelled_search_box_hidden_without_javascript() {
     assert!(f.path("public/search/index.json").is_file());
 }
 
+/// A glossary entry is found by its definition's words as a reader sees them: a link's text,
+/// not its address, and no Markdown marks in the snippet.
+#[test]
+fn a_glossary_definition_is_indexed_as_it_reads() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/ai-act.md",
+        "---\ntitle: The Act\n---\n## Key dates\n\nText.\n",
+    );
+    f.write(
+        "content/glossary.toml",
+        "[[term]]\nid = \"aisi\"\n[term.en]\nterm = \"AI Safety Institute\"\n\
+         definition = \"Japan's *central* body for AI safety; see [the Act](@/guides/ai-act.md#key-dates).\"\n\
+         [term.ja]\nterm = \"AIセーフティ・インスティテュート\"\ndefinition = \"AI安全性の中核機関。\"\n",
+    );
+    f.build_ok(&[]);
+    let public = f.path("public");
+    let fragments: Vec<String> = std::fs::read_dir(public.join("search/f"))
+        .expect("fragments")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("fragment"))
+        .filter(|text| text.contains("\"glossary\":true") && text.contains("\"lang\":\"en\""))
+        .collect();
+    assert_eq!(fragments.len(), 1, "{fragments:?}");
+    assert!(
+        fragments[0].contains("\"text\":\"Japan's central body for AI safety; see the Act.\""),
+        "{}",
+        fragments[0]
+    );
+    // The link's address is not text: `guides` finds the page, not the entry.
+    let found = query(&public, "en", "guides");
+    assert!(!found.contains("glossary/#aisi"), "{found}");
+    let found = query(&public, "en", "central body");
+    assert!(found.contains("glossary/#aisi"), "{found}");
+}
+
 #[test]
 fn another_languages_page_is_offered_when_the_readers_has_none() {
     let f = Fixture::bilingual();

@@ -469,7 +469,8 @@ fn document(site: &Site, glossary: &[(TermId, &str)], d: DocId) -> Doc {
             .collect(),
         strong,
         meta: text.reading.iter().cloned().collect(),
-        body: text.definition.clone(),
+        // As readers see it: link text without its address, no Markdown marks.
+        body: html_text(&text.definition_html).text,
         anchors: Vec::new(),
     }
 }
