@@ -78,7 +78,10 @@ pub fn prepare(
     if let Some(url) = base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
-    let theme = stage("theme", || Theme::load(root, &config)).take(&mut errors);
+    let (theme, unloaded) = match stage("theme", || Theme::load(root, &config)).take(&mut errors) {
+        Ok(theme) => (Some(theme), None),
+        Err(unloaded) => (None, Some(unloaded)),
+    };
     let loaded = stage("load", || load::load(root, &config, drafts)).take(&mut errors);
     let glossary = stage("glossary", || glossary::load(root, &config)).take(&mut errors);
     let mut site =
@@ -87,6 +90,8 @@ pub fn prepare(
     errors.extend(glossary::link_definitions(&mut site));
     if let Some(theme) = &theme {
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
+    } else if let Some(unloaded) = unloaded {
+        site.markup.page_ids = unloaded.page_ids.into();
     }
     errors.extend(special_static_files(root));
     // Every output path claimed once, before anything is written.

@@ -69,11 +69,20 @@ fn literal_ids<'a>(templates: impl Iterator<Item = &'a str>) -> Vec<String> {
     ids
 }
 
+/// What a theme that has errors still tells: the ids its templates write. Page bodies'
+/// heading ids avoid them (`## Main` is `#main-1` beside the theme's `id="main"`), so the
+/// anchors linking to those headings are checked as they will be once the theme is fixed,
+/// rather than reported as broken.
+#[derive(Debug)]
+pub struct Unloaded {
+    pub page_ids: Vec<String>,
+}
+
 impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
     /// built-in default for the rest. `at` is where book.toml names it.
-    /// `None` when the theme has errors.
-    pub fn load(root: &Path, config: &Config) -> Reported<Option<Theme>> {
+    /// [`Unloaded`] when the theme has errors.
+    pub fn load(root: &Path, config: &Config) -> Reported<Result<Theme, Unloaded>> {
         let (name, at) = (config.theme.as_str(), config.theme_at);
         let mut templates: BTreeMap<String, (String, FileOrigin)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
@@ -118,7 +127,9 @@ impl Theme {
                         }),
                 ),
             );
-            return Reported::new(None, errors);
+            // The built-in templates are what its pages would fall back to.
+            let page_ids = literal_ids(templates.values().map(|(text, _)| text.as_str()));
+            return Reported::new(Err(Unloaded { page_ids }), errors);
         }
         if dir.is_dir() {
             let mut entries = WalkDir::new(&dir).sort_by_file_name().into_iter();
@@ -247,11 +258,8 @@ impl Theme {
                 errors.extend(template_errors(&e, &theme_root, &origins));
             }
         }
-        if !errors.is_empty() {
-            return Reported::new(None, errors);
-        }
-        let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
         // The ids of the templates in effect: a built-in file the site replaces writes none.
+        // Read from their text, so known even when one of them does not parse.
         let page_ids = literal_ids(
             templates
                 .iter()
@@ -261,8 +269,12 @@ impl Theme {
                 })
                 .map(|(_, (text, _))| text.as_str()),
         );
+        if !errors.is_empty() {
+            return Reported::new(Err(Unloaded { page_ids }), errors);
+        }
+        let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
         Reported::new(
-            Some(Theme {
+            Ok(Theme {
                 tera,
                 statics,
                 i18n,

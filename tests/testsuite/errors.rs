@@ -492,6 +492,40 @@ fn a_missing_theme_is_reported_at_its_line_in_book_toml() {
     assert!(stderr.contains("did you mean `tebiki-drak`?"), "{stderr}");
 }
 
+/// While the theme has errors, a link to a heading whose id avoids the theme's own (`## Main`
+/// is `#main-1` beside the theme's `<main id="main">`) is not reported as broken, with a
+/// suggestion that would break it: only the theme's errors are.
+#[test]
+fn a_broken_theme_does_not_make_links_to_headings_look_broken() {
+    let page = "---\ntitle: Page\n---\n## Main\n\nSee [the main part](#main-1).\n";
+    let missing = format!("{}\n[build]\ntheme = \"mine\"\n", crate::common::BOOK);
+    let f = Fixture::with_book(&missing);
+    f.write("content/guides/page.md", page);
+    let stderr = f.build_err();
+    assert!(stderr.contains("theme `mine` not found"), "{stderr}");
+    assert!(!stderr.contains("missing-anchor"), "{stderr}");
+
+    let f = Fixture::new();
+    f.write("content/guides/page.md", page);
+    f.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.title {% endblock content %}",
+    );
+    let stderr = f.build_err();
+    assert!(stderr.contains("error[template]"), "{stderr}");
+    assert!(!stderr.contains("missing-anchor"), "{stderr}");
+    // A link that is broken whatever the theme still is.
+    f.write(
+        "content/guides/page.md",
+        &page.replace("#main-1", "#mian-1"),
+    );
+    let stderr = f.build_err();
+    assert!(
+        stderr.contains("error[missing-anchor]: `#mian-1`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn slug_cannot_escape_the_output_directory() {
     let f = Fixture::bilingual();
