@@ -121,6 +121,31 @@ fn export_writes_valid_xliff_with_units_codes_notes_and_targets() {
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
+/// Pages named as files from where tebiki was started, as `mark` and `diff` take them (and as
+/// a shell completes them), whether through `--root` or by an absolute path.
+#[test]
+fn export_takes_pages_as_files_from_the_starting_folder() {
+    let f = site();
+    f.write("content/guides/other.md", "---\ntitle: Other\n---\nText.\n");
+    let parent = f.root().parent().expect("parent");
+    let name = f.root().file_name().and_then(|n| n.to_str()).expect("name");
+    let plan = format!("{name}/content/guides/plan.md");
+    let absolute = f.path("content/guides/plan.md").display().to_string();
+    for page in [plan.as_str(), absolute.as_str()] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+            .args(["translations", "--root", name, "export", "--lang", "ja"])
+            .args(["-o", &format!("{name}/out.xlf"), page])
+            .current_dir(parent)
+            .output()
+            .expect("run tebiki");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{page}: {stderr}");
+        let xml = f.read("out.xlf");
+        assert!(xml.contains("original=\"content/guides/plan.md\""), "{xml}");
+        assert!(!xml.contains("other.md"), "{xml}");
+    }
+}
+
 #[test]
 fn validation_catches_broken_documents() {
     let good = "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.1\" srcLang=\"en\"><file id=\"f\"><unit id=\"u\"><segment><source>x</source></segment></unit></file></xliff>";

@@ -49,7 +49,7 @@ pub fn export(root: &Path, lang: &str, paths: &[String]) -> Result<(String, Expo
     let mut wanted = BTreeSet::new();
     let mut folders = BTreeSet::new();
     for p in paths {
-        let p = p.replace('\\', "/");
+        let p = content_relative(root, p);
         let p = p.trim_start_matches("./");
         let rel = match p.strip_prefix(CONTENT_DIR) {
             Some("" | "/") => "",
@@ -453,4 +453,27 @@ fn only_translation_language(root: &Path) -> Result<String, Error> {
             several.join(", ")
         ))),
     }
+}
+
+/// `path` as the export reads it: a file or folder inside content/, named from where tebiki was
+/// started (as `mark` and `diff` take files, and as a shell completes them: `site/content/x.md`
+/// with `--root site`, or an absolute path), becomes its path in content/; anything else is
+/// kept as written, a content path (`guides/x.md`) or one from the site's root
+/// (`content/guides/x.md`).
+fn content_relative(root: &Path, path: &str) -> String {
+    let inside = || {
+        let content = root.join(CONTENT_DIR).canonicalize().ok()?;
+        let given = Path::new(path).canonicalize().ok()?;
+        let rel = given
+            .strip_prefix(&content)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        Some(if given.is_dir() && !rel.is_empty() {
+            format!("{rel}/")
+        } else {
+            rel
+        })
+    };
+    inside().unwrap_or_else(|| path.replace('\\', "/"))
 }
