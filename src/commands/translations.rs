@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::commands::Format;
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
@@ -13,6 +15,12 @@ use crate::model::config;
 use crate::model::frontmatter_edit;
 use crate::model::translation::Status;
 use crate::pipeline::translations::{Entry, ItemKind, listing, pair};
+
+/// `text` followed by spaces to fill `width` terminal columns: a Japanese character takes two,
+/// which `format!`'s padding, counting characters, does not know.
+fn padded(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
 
 /// `ja: 9 current, 1 stale, 1 untracked, 2 missing of 13` for every language in `entries`.
 pub fn summary_lines(entries: &[Entry]) -> Vec<String> {
@@ -51,14 +59,16 @@ pub fn render_text(entries: &[Entry]) -> String {
     }
     let key_width = entries
         .iter()
-        .map(|e| e.key.chars().count())
+        .map(|e| e.key.width())
         .max()
         .unwrap_or(0)
         .max(4);
     let _ = writeln!(
         out,
-        "  {:<8} {:<key_width$}  {:<10}  translation",
-        "kind", "item", "changed"
+        "  {:<8} {}  {:<10}  translation",
+        "kind",
+        padded("item", key_width),
+        "changed"
     );
     for (lang, summary) in langs.iter().zip(&summaries) {
         for status in [
@@ -85,9 +95,9 @@ pub fn render_text(entries: &[Entry]) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<8} {:<key_width$}  {:<10}  {translation}",
+                    "  {:<8} {}  {:<10}  {translation}",
                     e.kind.name(),
-                    e.key,
+                    padded(&e.key, key_width),
                     e.source_updated.as_deref().unwrap_or("-"),
                 );
             }

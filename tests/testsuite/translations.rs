@@ -912,3 +912,35 @@ fn diff_goes_on_past_errors_that_do_not_concern_the_version() {
         run.stderr
     );
 }
+
+/// The listing's columns line up under a Japanese file name, which takes two terminal columns
+/// a character.
+#[test]
+fn the_listing_lines_up_under_japanese_file_names() {
+    let f = Fixture::bilingual();
+    f.write(
+        "content/guides/用語集.md",
+        "---\ntitle: 用語集\n---\n本文。\n",
+    );
+    f.write(
+        "content/guides/long-english-name.md",
+        "---\ntitle: Long\n---\nText.\n",
+    );
+    let run = f.run(&["translations"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let column = |key: &str| {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("no line for {key}:\n{}", run.stdout));
+        let at = line.find(" -").expect("the changed column");
+        unicode_width::UnicodeWidthStr::width(&line[..at])
+    };
+    assert_eq!(
+        column("guides/用語集.md"),
+        column("guides/long-english-name.md"),
+        "{}",
+        run.stdout
+    );
+}
