@@ -186,10 +186,10 @@ pub fn generated_at(site: &Site, path: &str) -> Option<(String, String)> {
 }
 
 /// Whether the build writes the file `path` itself, not a page: a feed, the sitemap,
-/// `robots.txt`, `404.html`, or a file of the search index.
+/// `robots.txt`, `404.html`, or a file of the search index (its manifest included).
 pub fn generated_file(site: &Site, path: &str) -> bool {
     path == "404.html"
-        || (site.config.search && search::owns_folder_of(path))
+        || (site.config.search && (search::owns_folder_of(path) || path == search::manifest_path()))
         || feeds::paths(site).iter().any(|(p, _)| p == path)
 }
 

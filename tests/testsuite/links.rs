@@ -424,10 +424,11 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     assert!(home.contains("href=\"files/plan.pdf\"") && home.contains("href=\"atom.xml\""));
     // A file of the theme's own (the built-in one, which has no folder to look in).
     assert!(home.contains("href=\"style.css\""), "{home}");
-    // The search script is written only with search on: without it, a link to it is broken.
+    // The search script and index are written only with search on: without it, a link to
+    // them is broken.
     f.write(
         "content/_index.md",
-        "---\ntitle: Home\n---\nThe [search script](search.js).\n",
+        "---\ntitle: Home\n---\nThe [search script](search.js) and [index](/search/index.json).\n",
     );
     f.build_ok(&[]);
     let book = f.read("book.toml");
@@ -436,6 +437,10 @@ fn files_beside_a_page_are_linked_where_the_build_puts_them_and_missing_ones_are
     assert!(
         stderr.contains("`search.js` does not exist")
             && stderr.contains("--> content/_index.md:4:5"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`/search/index.json` is not an address of this site"),
         "{stderr}"
     );
     f.write("book.toml", &book);
