@@ -6,6 +6,7 @@ pub mod check;
 pub mod external;
 pub mod init;
 pub mod new;
+pub mod replace;
 pub mod report;
 pub mod translations;
 pub mod translations_diff;

@@ -182,7 +182,11 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
         .filter(|w| w.3)
         .map(|(path, file, _, _, text)| (path.clone(), file.as_str(), text.as_str()))
         .collect();
-    replace_all(&changes)?;
+    let verb = super::replace::Verb {
+        done: "marked",
+        temp: "tebiki-mark",
+    };
+    super::replace::replace_all(&changes, &verb)?;
     Ok(writes
         .into_iter()
         .map(|(_, file, version, changed, _)| Marked {
@@ -191,88 +195,6 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
             unchanged: !changed,
         })
         .collect())
-}
-
-/// Replaces every file of `changes` (path, name shown, new text) with its new text, all or
-/// nothing as far as the file system allows: each new text is first written in full to a
-/// temporary file beside its file (which also checks the file may be changed and the disk has
-/// room), and only when all are written are they renamed over the files. If a rename still
-/// fails, the error says which files were changed and which were not.
-fn replace_all(changes: &[(PathBuf, &str, &str)]) -> Result<(), Error> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (path, file, text) in changes {
-        match stage(path, text) {
-            Ok(pair) => staged.push(pair),
-            Err(e) => {
-                for (temp, _) in &staged {
-                    let _ = std::fs::remove_file(temp);
-                }
-                return Err(Error::Usage(format!(
-                    "cannot write {file}: {e}; nothing was marked, no file was changed"
-                )));
-            }
-        }
-    }
-    for (i, (temp, target)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(temp, target) {
-            for (temp, _) in &staged[i..] {
-                let _ = std::fs::remove_file(temp);
-            }
-            let names = |range: &[(PathBuf, &str, &str)]| -> String {
-                range
-                    .iter()
-                    .map(|(_, file, _)| *file)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let done = match i {
-                0 => "none".to_string(),
-                _ => names(&changes[..i]),
-            };
-            return Err(Error::Usage(format!(
-                "cannot write {}: {e}; marked: {done}; not marked: {}",
-                changes[i].1,
-                names(&changes[i..])
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Writes `text` to a new temporary file beside `path` (beside the real file when `path` is a
-/// symbolic link), with `path`'s permissions, after checking `path` itself may be written.
-/// Returns (temporary file, file it replaces).
-fn stage(path: &Path, text: &str) -> std::io::Result<(PathBuf, PathBuf)> {
-    use std::io::Write as _;
-    let target = path.canonicalize()?;
-    // Opening for appending writes nothing, and fails on a file that may not be changed.
-    drop(std::fs::OpenOptions::new().append(true).open(&target)?);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = target.with_file_name(format!(".{name}.tebiki-mark"));
-    if std::fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
-        // Left by an interrupted mark: ours, by its name.
-        std::fs::remove_file(&temp)?;
-    }
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)?;
-    let written = out
-        .write_all(text.as_bytes())
-        .and_then(|()| out.sync_all())
-        .and_then(|()| std::fs::metadata(&target))
-        .and_then(|meta| std::fs::set_permissions(&temp, meta.permissions()));
-    drop(out);
-    match written {
-        Ok(()) => Ok((temp, target)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(e)
-        }
-    }
 }
 
 /// `tebiki translations`: prints the report in `format`; with `strict`, exits 1 when a

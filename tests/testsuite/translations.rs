@@ -82,6 +82,23 @@ fn mark_adds_the_key_to_yaml_and_changes_nothing_else() {
     assert_eq!(f.read("content/guides/ai-act.ja.md"), want);
 }
 
+#[cfg(unix)]
+#[test]
+fn mark_keeps_a_translations_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let f = Fixture::bilingual();
+    let file = f.path("content/guides/ai-act.ja.md");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    mark_ok(&f, &["content/guides/ai-act.ja.md"]);
+    assert!(
+        f.read("content/guides/ai-act.ja.md")
+            .contains("translated_from: ")
+    );
+    let mode = std::fs::metadata(&file).expect("stat").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert!(!f.path("content/guides/.ai-act.ja.md.tebiki-mark").exists());
+}
+
 #[test]
 fn mark_updates_an_existing_key_in_place() {
     let f = Fixture::bilingual();

@@ -526,6 +526,65 @@ fn import_never_writes_through_a_link_out_of_content() {
     assert!(!outside.path().join("plan.ja.md").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn import_keeps_a_translations_permissions_and_leaves_no_temporary_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let f = site();
+    let file = "content/guides/plan.ja.md";
+    let leftovers = |f: &Fixture| -> Vec<String> {
+        std::fs::read_dir(f.path("content/guides"))
+            .expect("read dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("tebiki-"))
+            .collect()
+    };
+    // A new translation is created; one there already is replaced with its mode kept.
+    assert_eq!(import_edited(&f, |xml| xml).code, 0);
+    assert_eq!(leftovers(&f), Vec::<String>::new());
+    std::fs::set_permissions(f.path(file), std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let xml = export(&f, &["guides/plan.md"]).replace("訳 ", "新訳 ");
+    f.write("again.xlf", &xml);
+    let run = f.run(&["translations", "import", "again.xlf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.read(file).contains("新訳 "), "{}", f.read(file));
+    let mode = std::fs::metadata(f.path(file))
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(leftovers(&f), Vec::<String>::new());
+}
+
+#[test]
+fn import_writes_nothing_when_one_translation_cannot_be_written() {
+    let f = site();
+    let xml =
+        fill(&export(&f, &["guides/ai-act.md", "guides/plan.md"])).replace("AI推進法", "新しい題");
+    f.write("both.xlf", &xml);
+    // Where the plan's translation would go, a folder: it cannot be replaced by a file.
+    std::fs::create_dir(f.path("content/guides/plan.ja.md")).expect("mkdir");
+    let before = f.read("content/guides/ai-act.ja.md");
+    let run = f.run(&["translations", "import", "both.xlf"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write content/guides/plan.ja.md: ")
+            && run
+                .stderr
+                .contains("; nothing was imported, no file was changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.read("content/guides/ai-act.ja.md"), before);
+    assert!(
+        !f.path("content/guides/.ai-act.ja.md.tebiki-import")
+            .exists()
+    );
+    assert!(!f.path("content/guides/.plan.ja.md.tebiki-import").exists());
+}
+
 #[test]
 fn import_refuses_to_overwrite_a_translation_edited_since_the_export() {
     let f = site();

@@ -8,6 +8,7 @@ use quick_xml::events::Event as XmlEvent;
 
 use super::{TEBIKI_NS, attributes, inline, links, parse_bytes, parse_file};
 use crate::commands::new::no_symlink;
+use crate::commands::replace::{Verb, replace_all};
 use crate::commands::xliff::segments::{Tok, Unit, block_structure, rebuild, to_markdown, units};
 use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
@@ -1219,7 +1220,15 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
     if !problems.is_empty() {
         return Err(Error::Content(problems));
     }
-    write_all(root, &writes)?;
+    let changes: Vec<(PathBuf, &str, &str)> = writes
+        .iter()
+        .map(|(file, _, text)| (root.join(file), file.as_str(), text.as_str()))
+        .collect();
+    let verb = Verb {
+        done: "imported",
+        temp: "tebiki-import",
+    };
+    replace_all(&changes, &verb)?;
     Ok(Imported {
         files: writes
             .into_iter()
@@ -1229,34 +1238,6 @@ pub fn import(root: &Path, xliff: &Path) -> Result<Imported, Error> {
             })
             .collect(),
     })
-}
-
-/// Writes every file, all or nothing as far as the file system allows: each new text goes to a
-/// temporary file beside its file first, and only when all are written are they renamed.
-fn write_all(root: &Path, writes: &[(String, String, String)]) -> Result<(), Error> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (file, _, text) in writes {
-        let path = root.join(file);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{name}.tebiki-import"));
-        if let Err(e) = std::fs::write(&temp, text) {
-            for (t, _) in &staged {
-                let _ = std::fs::remove_file(t);
-            }
-            let _ = std::fs::remove_file(&temp);
-            return Err(Error::Usage(format!(
-                "cannot write {file}: {e}; nothing was imported, no file was changed"
-            )));
-        }
-        staged.push((temp, path));
-    }
-    for (temp, path) in &staged {
-        std::fs::rename(temp, path).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
 }
 
 /// `tebiki translations import`.
