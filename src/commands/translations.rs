@@ -132,6 +132,9 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
     let mut usage = Vec::new();
     let mut problems = Vec::new();
     let mut writes = Vec::new();
+    // A file named twice (`mark x.ja.md content/x.ja.md`, or by a glob and by hand) is marked
+    // once: written twice, the second write would find the first's temporary file gone.
+    let mut named = std::collections::BTreeSet::new();
     for file in files {
         let pair = match pair(root, &config, file) {
             Ok(pair) => pair,
@@ -144,6 +147,9 @@ pub fn mark(root: &Path, files: &[PathBuf]) -> Result<Vec<Marked>, Error> {
                 continue;
             }
         };
+        if !named.insert(pair.file.clone()) {
+            continue;
+        }
         let path = root.join(&pair.file);
         let source_path = root.join(&pair.source);
         let version = std::fs::read(&source_path)

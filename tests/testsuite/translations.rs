@@ -99,6 +99,22 @@ fn mark_keeps_a_translations_permissions() {
     assert!(!f.path("content/guides/.ai-act.ja.md.tebiki-mark").exists());
 }
 
+/// A file named twice, by two spellings of its path, is marked once and the command succeeds.
+#[test]
+fn mark_takes_a_file_named_twice_once() {
+    let f = Fixture::bilingual();
+    let run = f.run(&[
+        "translations",
+        "mark",
+        "content/guides/ai-act.ja.md",
+        "./content/guides/ai-act.ja.md",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.read("content/guides/ai-act.ja.md");
+    assert_eq!(text.matches("translated_from: ").count(), 1, "{text}");
+    assert!(!f.path("content/guides/.ai-act.ja.md.tebiki-mark").exists());
+}
+
 #[test]
 fn mark_updates_an_existing_key_in_place() {
     let f = Fixture::bilingual();
