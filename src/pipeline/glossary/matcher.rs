@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Glossary, Term};
 use crate::diag::{Code, Diagnostic, Reported};
 use crate::pipeline::ids::TermId;
-use crate::pipeline::markdown::is_cjk;
+use crate::pipeline::markdown::is_cjk_or_wide;
 use crate::pipeline::swar;
 
 /// What a name in the automaton stands for.
@@ -135,7 +135,7 @@ pub(super) fn url_runs(text: &str) -> Vec<Range<usize>> {
 /// Latin letters and digits must not continue a Latin-script term on either side ("METI" not
 /// in "METIS"); next to CJK text, punctuation or space any term may start or end.
 fn boundary(outside: Option<char>, inside: Option<char>) -> bool {
-    let word = |c: char| c.is_alphanumeric() && !is_cjk(c);
+    let word = |c: char| c.is_alphanumeric() && !is_cjk_or_wide(c);
     match (outside, inside) {
         (Some(o), Some(i)) => !(word(o) && word(i)),
         _ => true,

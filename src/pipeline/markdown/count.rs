@@ -1,7 +1,7 @@
 //! The words and CJK characters of a page, counted for its reading time.
 
 use super::Rendered;
-use super::text::is_cjk;
+use super::text::is_cjk_or_wide;
 use crate::pipeline::swar;
 
 /// Counts the words and CJK characters of `text` for the reading time: ASCII eight bytes at
@@ -40,7 +40,7 @@ pub(super) fn count(text: &str, out: &mut Rendered) {
                 break;
             };
             at += c.len_utf8();
-            if is_cjk(c) {
+            if is_cjk_or_wide(c) {
                 out.cjk_chars += 1;
                 false
             } else {
@@ -82,7 +82,7 @@ mod tests {
         fn slow(text: &str) -> (usize, usize) {
             let (mut words, mut cjk, mut in_word) = (0, 0, false);
             for c in text.chars() {
-                let word_char = if is_cjk(c) {
+                let word_char = if is_cjk_or_wide(c) {
                     cjk += 1;
                     false
                 } else {

@@ -14,7 +14,7 @@ mod table;
 mod text;
 
 pub use dropped::Dropped;
-pub use text::is_cjk;
+pub use text::is_cjk_or_wide;
 
 use std::collections::HashSet;
 use std::ops::Range;

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 
-use super::text::is_cjk;
+use super::text::is_cjk_or_wide;
 
 /// The widest text, in [`text_width`]'s units, that a table cell holds on one line: 8
 /// Japanese characters (`2025年12月19日`, `AI戦略本部`) or 16 Latin letters and spaces
@@ -17,7 +17,9 @@ const LONG_CELL: usize = 40;
 /// The width of `text` in half-width units: a Chinese, Japanese or Korean character (full-width)
 /// counts two, any other one.
 fn text_width(text: &str) -> usize {
-    text.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+    text.chars()
+        .map(|c| if is_cjk_or_wide(c) { 2 } else { 1 })
+        .sum()
 }
 
 /// The open table, as its events are read: the wrapper to write when it ends, and the cell

@@ -10,11 +10,14 @@ use super::{Context, Links, TermMarkup};
 /// Characters between which a line break is no space: Chinese and Japanese, not Korean,
 /// which spaces its words.
 fn joins_without_space(c: char) -> bool {
-    is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c)
+    is_cjk_or_wide(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c)
 }
 
-/// Chinese, Japanese and Korean characters and their punctuation (full-width forms included).
-pub fn is_cjk(c: char) -> bool {
+/// Chinese, Japanese and Korean characters, their punctuation and the full-width forms: what
+/// takes two columns and joins Japanese text without spaces. Wider than the search
+/// tokenizer's [`is_cjk`](crate::pipeline::search::tokenize::is_cjk), which takes only the
+/// letters it reads character by character.
+pub fn is_cjk_or_wide(c: char) -> bool {
     matches!(c,
         '\u{3000}'..='\u{303F}'   // CJK symbols and punctuation: 、。「」『』
         | '\u{3040}'..='\u{30FF}' // hiragana, katakana
@@ -124,7 +127,7 @@ impl<'a> TextRun<'a> {
                 .collect::<String>()
                 .into(),
         };
-        if emphasis && joined.chars().any(is_cjk) {
+        if emphasis && joined.chars().any(is_cjk_or_wide) {
             self.pieces.clear();
             let mut emit = |text: &str, events: &mut Vec<Event<'a>>, first: bool| {
                 if terms {
@@ -255,7 +258,7 @@ fn pair_delimiters(text: &str, delim: &str) -> Vec<(String, bool)> {
         let touches_cjk = [before, first, last, after]
             .into_iter()
             .flatten()
-            .any(is_cjk);
+            .any(is_cjk_or_wide);
         if first.is_some_and(|c| !c.is_whitespace())
             && last.is_some_and(|c| !c.is_whitespace())
             && touches_cjk
