@@ -388,3 +388,31 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Every response with a body says its type is to be taken as given, not guessed from the
+/// bytes (`nosniff`), and not cached: pages, the file list, the event stream, a missing page.
+#[test]
+fn every_response_is_uncached_and_not_sniffed() {
+    let f = Fixture::bilingual();
+    let served = Served::start(&f);
+    for path in [
+        "/guides/ai-act/",
+        "/__tebiki/files",
+        "/nope/",
+        "/__tebiki/events",
+    ] {
+        let raw = served.exchange(
+            format!(
+                "HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+                served.port
+            )
+            .as_bytes(),
+        );
+        let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+        assert!(
+            head.contains("x-content-type-options: nosniff")
+                && head.contains("cache-control: no-store"),
+            "{path}:\n{head}"
+        );
+    }
+}

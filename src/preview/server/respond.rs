@@ -122,12 +122,7 @@ fn answer_events<B>(state: &State, request: &Request<B>) -> Response<Reply> {
     } else {
         Reply::Events(events(state))
     };
-    let mut response = uncached(
-        StatusCode::OK,
-        "text/event-stream; charset=utf-8",
-        Sniffing::Allowed,
-        body,
-    );
+    let mut response = uncached(StatusCode::OK, "text/event-stream; charset=utf-8", body);
     // A stream ended to make room for a newer one must free its connection, not leave it
     // idle in keep-alive.
     set(&mut response, header::CONNECTION, "close");
@@ -142,7 +137,6 @@ fn answer_review(state: &State, root: &Path, path: &str) -> Response<Reply> {
     uncached(
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         "text/html; charset=utf-8",
-        Sniffing::Forbidden,
         Reply::bytes(inject(html.as_bytes(), generation)),
     )
 }
@@ -153,7 +147,6 @@ fn answer_file_list(snapshot: &Snapshot) -> Response<Reply> {
     uncached(
         StatusCode::OK,
         "application/json; charset=utf-8",
-        Sniffing::Allowed,
         Reply::bytes(list),
     )
 }
@@ -202,7 +195,6 @@ fn answer_output<B>(
             return uncached(
                 StatusCode::NOT_FOUND,
                 "text/html; charset=utf-8",
-                Sniffing::Allowed,
                 Reply::bytes(inject(page.as_bytes(), generation)),
             );
         }
@@ -222,43 +214,24 @@ fn answer_output<B>(
         None if html => Reply::bytes(inject(&bytes, generation)),
         None => Reply::bytes(Bytes::from_owner(bytes)),
     };
-    uncached(status, content_type, Sniffing::Forbidden, body)
+    uncached(status, content_type, body)
 }
 
 /// A plain-text answer.
 fn plain(status: StatusCode, text: String) -> Response<Reply> {
-    uncached(
-        status,
-        "text/plain; charset=utf-8",
-        Sniffing::Forbidden,
-        Reply::bytes(text),
-    )
+    uncached(status, "text/plain; charset=utf-8", Reply::bytes(text))
 }
 
-/// Whether a response tells the browser to take its `Content-Type` as given rather than guess
-/// the type from the bytes (`X-Content-Type-Options: nosniff`).
-#[derive(Clone, Copy)]
-enum Sniffing {
-    Forbidden,
-    Allowed,
-}
-
-/// A response with a body of `content_type` that the browser must not cache: the preview
-/// changes under it with every build. Every response with a body is made here, so their
-/// headers, and the order they are sent in, cannot drift apart.
-fn uncached(
-    status: StatusCode,
-    content_type: &'static str,
-    sniffing: Sniffing,
-    body: Reply,
-) -> Response<Reply> {
+/// A response with a body of `content_type` that the browser must not cache (the preview
+/// changes under it with every build) and must take as that type rather than guess it from
+/// the bytes (`nosniff`). Every response with a body is made here, so their headers, and the
+/// order they are sent in, cannot drift apart.
+fn uncached(status: StatusCode, content_type: &'static str, body: Reply) -> Response<Reply> {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     set(&mut response, header::CONTENT_TYPE, content_type);
     set(&mut response, header::CACHE_CONTROL, "no-store");
-    if let Sniffing::Forbidden = sniffing {
-        set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    }
+    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     response
 }
 
