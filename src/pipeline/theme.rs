@@ -1,7 +1,7 @@
 //! Themes: the built-in default theme, overridden file by file by `themes/<name>/` in the site.
 //! A theme is templates (Tera 2), static files and interface strings (`i18n.toml`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
@@ -225,39 +225,12 @@ impl Theme {
             }
         }
 
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        if let Err(e) = tera.set_fallback_prefixes([BUILT_IN]) {
-            errors.push(Diagnostic::error(
-                Code::Template,
-                "templates",
-                e.to_string(),
-            ));
-        }
         let origins: BTreeMap<String, FileOrigin> = templates
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
             .collect();
         let theme_root = root.to_path_buf();
-        if let Err(e) = tera.add_raw_templates(
-            templates
-                .iter()
-                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
-        ) {
-            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                // Tera stops at the first file that does not parse: each is parsed alone so
-                // that one build reports every file's syntax error.
-                for (name, (text, _)) in &templates {
-                    if let Err(e) = Tera::new().add_raw_template(name, text)
-                        && matches!(e.kind(), ErrorKind::SyntaxError(_))
-                    {
-                        errors.push(template_error(&e, &theme_root, &origins));
-                    }
-                }
-            } else {
-                errors.extend(template_errors(&e, &theme_root, &origins));
-            }
-        }
+        let tera = compile(&templates, &theme_root, &origins, &mut errors);
         // The ids of the templates in effect: a built-in file the site replaces writes none.
         // Read from their text, so known even when one of them does not parse.
         let page_ids = literal_ids(
@@ -273,6 +246,9 @@ impl Theme {
             return Reported::new(Err(Unloaded { page_ids }), errors);
         }
         let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
+        let Some(tera) = tera else {
+            return Reported::new(Err(Unloaded { page_ids }), errors);
+        };
         Reported::new(
             Ok(Theme {
                 tera,
@@ -582,6 +558,100 @@ fn tag_at(text: &str, tag: &str, name: &str) -> Option<(usize, usize)> {
         })
         .min()
         .map(|offset| crate::diag::line_col(text, offset))
+}
+
+/// The templates compiled, or `None` with every problem in `errors`. Tera stops at the first
+/// file that does not parse, and at the first template whose parent is missing or that closes
+/// a loop of `extends` or `include`; the unknown filters, components and includes of all the
+/// others it reports together. So every file is parsed alone when one does not parse, and the
+/// templates that stop Tera are left out and the rest compiled again (a site's template left
+/// out falls back to the built-in one of its name), until one build has reported them all.
+/// What follows only from a template left out (a child of it, an include of it) is not
+/// reported: it is no mistake of its own.
+fn compile(
+    templates: &BTreeMap<String, (String, FileOrigin)>,
+    root: &Path,
+    origins: &BTreeMap<String, FileOrigin>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Tera> {
+    let mut left_out: BTreeSet<String> = BTreeSet::new();
+    let is_left_out = |left_out: &BTreeSet<String>, name: &str| {
+        left_out.contains(name) || left_out.contains(&format!("{BUILT_IN}{name}"))
+    };
+    loop {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) = tera.set_fallback_prefixes([BUILT_IN]) {
+            errors.push(Diagnostic::error(
+                Code::Template,
+                "templates",
+                e.to_string(),
+            ));
+            return None;
+        }
+        let result = tera.add_raw_templates(
+            templates
+                .iter()
+                .filter(|(name, _)| !left_out.contains(*name))
+                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+        );
+        let Err(e) = result else {
+            // Compiled with templates left out: their errors are reported already.
+            return left_out.is_empty().then_some(tera);
+        };
+        let reported = errors.len();
+        let culprits: Vec<String> = match e.kind() {
+            ErrorKind::SyntaxError(_) => {
+                let mut unreadable = Vec::new();
+                for (name, (text, _)) in templates {
+                    if let Err(e) = Tera::new().add_raw_template(name, text)
+                        && matches!(e.kind(), ErrorKind::SyntaxError(_))
+                    {
+                        errors.push(template_error(&e, root, origins));
+                        unreadable.push(name.clone());
+                    }
+                }
+                unreadable
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                if !is_left_out(&left_out, parent) {
+                    errors.push(template_error(&e, root, origins));
+                }
+                vec![current.clone()]
+            }
+            ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain,
+            } => {
+                errors.push(template_error(&e, root, origins));
+                std::iter::once(tpl.clone())
+                    .chain(inheritance_chain.iter().cloned())
+                    .collect()
+            }
+            ErrorKind::CircularInclude { include_chain, .. } => {
+                errors.push(template_error(&e, root, origins));
+                include_chain.clone()
+            }
+            _ => {
+                errors.extend(template_errors(&e, root, origins).into_iter().filter(|d| {
+                    !left_out.iter().any(|name| {
+                        let plain = name.strip_prefix(BUILT_IN).unwrap_or(name);
+                        d.message.contains(&format!("`{plain}`"))
+                    })
+                }));
+                return None;
+            }
+        };
+        let before = left_out.len();
+        left_out.extend(culprits.into_iter().filter(|c| templates.contains_key(c)));
+        if left_out.len() == before {
+            // Nothing more to leave out: the error as Tera gives it, if it said nothing yet.
+            if errors.len() == reported {
+                errors.push(template_error(&e, root, origins));
+            }
+            return None;
+        }
+    }
 }
 
 /// Every problem in `e`: Tera checks all templates' filters, tests, components, includes and

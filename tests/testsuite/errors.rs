@@ -195,7 +195,8 @@ fn template_errors_name_template_line_and_column() {
 #[test]
 fn every_template_mistake_is_reported_at_its_own_file_and_line_in_one_run() {
     let f = Fixture::bilingual();
-    // Two syntax errors in two files: both reported, not one build each.
+    // Two syntax errors in two files: both reported, not one build each, and with them the
+    // unknown filter of a third file that parses.
     f.write(
         "themes/default/templates/page.html",
         "{% extends \"base.html\" %}\n{% block content %}{% endblok content %}\n",
@@ -204,13 +205,20 @@ fn every_template_mistake_is_reported_at_its_own_file_and_line_in_one_run() {
         "themes/default/templates/section.html",
         "{% extends \"base.html\" %}\n{% block content %}\n{{ section.title }\n{% endblock content %}\n",
     );
+    f.write(
+        "themes/default/templates/glossary.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ lang | shout }}\n{% endblock content %}\n",
+    );
     let stderr = f.build_err();
     assert!(
         stderr.contains("--> themes/default/templates/page.html:2:")
             && stderr.contains("--> themes/default/templates/section.html:3:")
-            && stderr.contains("2 errors found"),
+            && stderr
+                .contains("Unknown filter `shout`\n --> themes/default/templates/glossary.html:3:")
+            && stderr.contains("3 errors found"),
         "{stderr}"
     );
+    std::fs::remove_file(f.path("themes/default/templates/glossary.html")).expect("remove");
     // Unknown filters and components: one error each, at the site's file and line, not one
     // error at `templates` holding them all.
     f.write(
@@ -250,6 +258,36 @@ fn every_template_mistake_is_reported_at_its_own_file_and_line_in_one_run() {
             && stderr.contains("did you mean `base.html`?"),
         "{stderr}"
     );
+    // A missing parent does not hide the unknown filters and components of the others, nor
+    // another missing parent; what only follows from it (a template extending the one whose
+    // parent is missing) is not reported.
+    f.write(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ section.title | nofilter }}\n{% endblock content %}\n",
+    );
+    f.write(
+        "themes/default/templates/taxonomy_list.html",
+        "{% extends \"bsae.html\" %}\n",
+    );
+    f.write(
+        "themes/default/templates/glossary.html",
+        "{% extends \"mine.html\" %}\n",
+    );
+    f.write(
+        "themes/default/templates/mine.html",
+        "{% extends \"nope.html\" %}\n",
+    );
+    let stderr = f.build_err();
+    for want in [
+        "template extends `bse.html`, which does not exist\n --> themes/default/templates/page.html:2:12",
+        "template extends `bsae.html`, which does not exist\n --> themes/default/templates/taxonomy_list.html:1:12",
+        "template extends `nope.html`, which does not exist\n --> themes/default/templates/mine.html:1:12",
+        "Unknown filter `nofilter`\n --> themes/default/templates/section.html:3:",
+        "4 errors found",
+    ] {
+        assert!(stderr.contains(want), "{want}:\n{stderr}");
+    }
+    assert!(!stderr.contains("mine.html`, which"), "{stderr}");
 }
 
 #[test]
