@@ -21,7 +21,7 @@ use crate::pipeline::link::{self, Sources};
 use crate::pipeline::load;
 use crate::pipeline::markup::InlineMarkup;
 use crate::pipeline::render;
-use crate::pipeline::render::context;
+use crate::pipeline::render::invalidate;
 use crate::pipeline::search::{self, SearchIndex};
 use crate::pipeline::theme::Theme;
 use crate::preview::snapshot::{Body, MemorySink, Snapshot};
@@ -276,7 +276,7 @@ impl Preview {
         if !old.same_matching(&new) {
             return None;
         }
-        let mut selection = context::shown_by_terms(site, &old.changed_definitions(&new));
+        let mut selection = invalidate::shown_by_terms(site, &old.changed_definitions(&new));
         // Glossary entries are search documents of their own, after the pages.
         let entries = self
             .search
@@ -393,7 +393,7 @@ impl Preview {
         }
         // An original's new version may make its translations stale: their notices change.
         let selection = render::Selection {
-            pages: context::shown_by_bodies(site, &changed),
+            pages: invalidate::shown_by_bodies(site, &changed),
             ..Default::default()
         };
         publish(
@@ -439,7 +439,7 @@ impl Preview {
         if !same_frame {
             return None;
         }
-        let new_terms = context::taxonomy_terms_of(&new.meta);
+        let new_terms = invalidate::taxonomy_terms_of(&new.meta);
         // A tag or category no page had before gets a new output page, which may meet another
         // file: only a full build claims its path (see `pipeline::claims`).
         let is_new = |(kind, slug): &(Taxonomy, String)| {
@@ -450,7 +450,7 @@ impl Preview {
         if new_terms.iter().any(is_new) {
             return None;
         }
-        let mut taxonomy_terms = context::taxonomy_terms_of(old);
+        let mut taxonomy_terms = invalidate::taxonomy_terms_of(old);
         taxonomy_terms.extend(new_terms);
         taxonomy_terms.sort_unstable();
         taxonomy_terms.dedup();
@@ -462,7 +462,7 @@ impl Preview {
         let lastmod_before = lastmod(site);
         let linking = site.pages[i].backlinks.clone();
         let shape = render::pagination::shape(site);
-        let lists = context::lists_of(site, i, &taxonomy_terms);
+        let lists = invalidate::lists_of(site, i, &taxonomy_terms);
         // The search documents that may change: this page, and the pages linking to it (a link
         // without text shows its title).
         let mut docs: Vec<DocId> = linking.iter().copied().map(DocId::of_page).collect();
@@ -484,8 +484,9 @@ impl Preview {
         if render::pagination::shape(site) != shape {
             return None;
         }
-        let mut selection = context::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
-        context::narrow_lists(site, i, &lists, &mut selection);
+        let mut selection =
+            invalidate::shown_by_page(site, i, &linking, &relinked, &taxonomy_terms)?;
+        invalidate::narrow_lists(site, i, &lists, &mut selection);
         // Section intros may link to the page: they show its title or point into its headings.
         for s in link::render_sections(site)? {
             selection.list_pages.remove(&render::ListId::Section(s));

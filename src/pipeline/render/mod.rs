@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod data;
+pub mod invalidate;
 pub mod pagination;
 pub mod structured;
 
