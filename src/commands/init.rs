@@ -108,15 +108,38 @@ pub fn run(dir: &Path) -> Result<u8, Error> {
     for f in init(dir)? {
         eprintln!("  created {}", dir.join(f).display());
     }
-    let root = dir.display();
+    let mut steps: Vec<(String, &str)> = vec![(format!("cd {}", dir.display()), "")];
     // A folder cloned from a new repository is one already.
-    let git_init = if dir.join(".git").exists() {
-        ""
-    } else {
-        "\n  git init                 (git shows translators what changed in an original)"
-    };
-    eprintln!(
-        "a new site is ready. Next:\n  cd {root}{git_init}\n  tebiki serve             (preview at http://127.0.0.1:1111/, updated as you save)\n  tebiki new guides/x.md   (a new guide; `--lang ja` starts its translation)\n  tebiki check             (every problem, as the deploy gate sees them)\n  tebiki build             (the site, into public/)"
-    );
+    if !dir.join(".git").exists() {
+        steps.push((
+            "git init".into(),
+            "git shows translators what changed in an original",
+        ));
+    }
+    steps.extend([
+        // Committed, git holds the versions the translations were just marked against.
+        ("git add -A && git commit -m \"First guides\"".into(), ""),
+        (
+            "tebiki serve".into(),
+            "preview at http://127.0.0.1:1111/, updated as you save; Ctrl-C stops it",
+        ),
+        (
+            "tebiki new guides/x.md".into(),
+            "a new guide; `--lang ja` starts its translation",
+        ),
+        (
+            "tebiki check --deny warnings".into(),
+            "every problem, as the deploy recipes' gate sees them",
+        ),
+        ("tebiki build".into(), "the site, into public/"),
+    ]);
+    eprintln!("a new site is ready. Next:");
+    for (command, why) in steps {
+        if why.is_empty() {
+            eprintln!("  {command}");
+        } else {
+            eprintln!("  {command:<30} ({why})");
+        }
+    }
     Ok(0)
 }

@@ -283,7 +283,15 @@ fn init_scaffolds_a_site_that_builds() {
     let f = Fixture::new();
     let run = f.run(&["init", "newsite"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("tebiki serve"), "{}", run.stderr);
+    // The next steps it prints are the README's: commit, so that git holds the versions the
+    // translations are marked against, and the deploy recipes' gate.
+    for step in [
+        "  git add -A && git commit -m \"First guides\"\n",
+        "  tebiki serve ",
+        "  tebiki check --deny warnings ",
+    ] {
+        assert!(run.stderr.contains(step), "{step}: {}", run.stderr);
+    }
     let run = f.run(&["build", "--root", "newsite"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // It passes the deploy recipes' gate as it is: no page is left unlinked.
