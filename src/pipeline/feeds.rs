@@ -137,11 +137,15 @@ fn atom(site: &Site, lang: &str) -> String {
     let mut entries: Vec<Entry<'_>> = Vec::new();
     for page in site.pages.iter().filter(|p| p.source.lang == lang) {
         let meta = page.meta();
-        entries.push(Entry {
-            page,
-            date: meta.date.or(site.updated(page)),
-            note: None,
-        });
+        // A page with no date at all (an about page, say) is no news to a feed reader, and an
+        // entry must say when it was updated: left out, as Zola leaves it out.
+        if let Some(date) = meta.date.or(site.updated(page)) {
+            entries.push(Entry {
+                page,
+                date: Some(date),
+                note: None,
+            });
+        }
         entries.extend(meta.changes.iter().map(|c| Entry {
             page,
             date: Some(c.date),

@@ -539,6 +539,23 @@ fn a_feed_is_updated_when_its_latest_entry_is() {
     assert_eq!(updated(root), "2026-08-15T00:00:00Z", "{feed}");
 }
 
+/// A page with no date at all is not in the feed, where it would claim to date from 1970.
+#[test]
+fn a_page_without_a_date_is_left_out_of_the_feed() {
+    let f = Fixture::new();
+    f.write("content/guides/ai-act.md", WITH_CHANGES);
+    f.write(
+        "content/about.md",
+        "---\ntitle: About us\n---\nWho we are.\n",
+    );
+    f.build_ok(&[]);
+    let feed = f.read("public/atom.xml");
+    assert!(!feed.contains("About us"), "{feed}");
+    assert!(!feed.contains("1970"), "{feed}");
+    assert!(feed.contains("<title>The AI Act</title>"), "{feed}");
+    assert!(f.read("public/about/index.html").contains("About us"));
+}
+
 #[test]
 fn check_warns_when_updated_moves_without_a_note() {
     let f = Fixture::new();
