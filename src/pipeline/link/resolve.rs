@@ -168,12 +168,12 @@ pub fn has_scheme(dest: &str) -> bool {
     })
 }
 
-/// Resolves `.` and `..` in a `/`-separated path. `None` when `..` climbs above the start.
-/// `guides/report.pdf` → (`guides`, `report.pdf`).
+/// A path's folder and file name: `guides/report.pdf` → (`guides`, `report.pdf`).
 pub(super) fn folder_and_name(rel: &str) -> (&str, &str) {
     rel.rsplit_once('/').unwrap_or(("", rel))
 }
 
+/// Resolves `.` and `..` in a `/`-separated path. `None` when `..` climbs above the start.
 pub(super) fn normalise(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
