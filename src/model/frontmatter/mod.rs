@@ -2,22 +2,24 @@
 //! by its delimiter (`+++` TOML with gray_matter's engine; `---` YAML with [`load_yaml`], which
 //! reads yaml-rust2's events into gray_matter's values with bounded time and memory), and
 //! check every key and type. The values carry no positions, so each problem is mapped back to
-//! the file's own line here.
+//! the file's own line (`places.rs`); `split.rs` finds the front matter in the file.
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use gray_matter::Pod;
 use gray_matter::engine::{Engine, TOML};
-use toml::de::{DeTable, DeValue};
 
 use crate::diag::codes::Level;
-use crate::diag::{Code, Diagnostic, LineIndex, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::dates::Date;
 
+mod places;
+mod split;
 mod yaml;
 
-use yaml::{EntryPlace, list_places};
+use places::{Entries, LineFinder, toml_error};
+pub use split::{Format, Split, SplitError, is_draft, split, split_checked};
 pub use yaml::{YamlProblem, load_yaml};
 
 /// Front matter keys every page may have (DESIGN.md's table).
@@ -97,137 +99,6 @@ const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
     ),
 ];
 const CHANGE_KEYS: &[&str] = &["date", "note"];
-
-/// The front matter format, chosen by the opening delimiter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Yaml,
-    Toml,
-}
-
-impl Format {
-    pub fn delimiter(self) -> &'static str {
-        match self {
-            Format::Yaml => "---",
-            Format::Toml => "+++",
-        }
-    }
-}
-
-/// A Markdown file split into front matter and body, with the lines where each starts.
-#[derive(Debug)]
-pub struct Split<'a> {
-    /// The format and the raw text between the delimiters, if the file has front matter.
-    pub matter: Option<(Format, &'a str)>,
-    /// 1-based line of the first front matter line (the line after the opening delimiter).
-    pub matter_line: usize,
-    pub body: &'a str,
-    /// 1-based line of the body's first line in the file.
-    pub body_line: usize,
-}
-
-/// Whether the page `text` (of `file`) says `draft: true`: what a command that wrote it tells
-/// the writer next.
-pub fn is_draft(text: &str, file: &str) -> bool {
-    split(text).is_ok_and(|split| parse(&split, file, Kind::Page).0.draft)
-}
-
-/// Why a file could not be split into front matter and body: where, what, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub help: String,
-}
-
-impl SplitError {
-    /// The error as `file`'s diagnostic.
-    pub fn diagnostic(self, file: &str) -> Diagnostic {
-        Diagnostic::error(Code::FrontMatter, file, self.message)
-            .at(self.line, self.column)
-            .suggest(self.help)
-    }
-}
-
-/// Splits `text`. An opening delimiter without a closing one is an error at line 1.
-pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
-    split_checked(text).map_err(|e| (e.line, e.message))
-}
-
-/// [`split`], with the column and the help of an error. A first line that is a delimiter
-/// followed by other text (`--- # content/a.md`) is an error rather than a body: read as
-/// Markdown, the front matter would become a heading and the page lose its title, with
-/// nothing to say why. Zola does not read such a line as front matter either, and Hugo reads
-/// the rest of it as front matter, which works only when it happens to be a comment.
-pub fn split_checked(text: &str) -> Result<Split<'_>, SplitError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first = text[..first_end].trim_end();
-    let format = match first.get(..3) {
-        Some("---") => Format::Yaml,
-        Some("+++") => Format::Toml,
-        _ => {
-            return Ok(Split {
-                matter: None,
-                matter_line: 1,
-                body: text,
-                body_line: 1,
-            });
-        }
-    };
-    let delimiter = format.delimiter();
-    let rest = &first[3..];
-    if rest.starts_with('\r') {
-        // Classic Mac OS ended lines so; no editor of today writes it unasked.
-        return Err(SplitError {
-            line: 1,
-            column: 4,
-            message: format!(
-                "the `{delimiter}` line is ended by a carriage return alone (as classic Mac OS ended lines), which tebiki does not read as a line ending"
-            ),
-            help: "save the file with LF (or CRLF) line endings; editors have a setting for it"
-                .to_string(),
-        });
-    }
-    if !rest.is_empty() {
-        let after = rest.trim_start();
-        let column = 4 + rest[..rest.len() - after.len()].chars().count();
-        let shown: String = after.chars().take(40).collect();
-        return Err(SplitError {
-            line: 1,
-            column,
-            message: format!(
-                "the front matter delimiter `{delimiter}` must be alone on its line, but `{shown}` follows it"
-            ),
-            help: format!(
-                "put `{delimiter}` alone on the first line, and move what follows it to the next line or remove it"
-            ),
-        });
-    }
-    let mut offset = first_end;
-    while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
-        if text[offset..end].trim_end() == delimiter {
-            return Ok(Split {
-                matter: Some((format, &text[first_end..offset])),
-                matter_line: 2,
-                body: &text[end..],
-                // A lone CR breaks a line in an editor, as it does for the YAML reader.
-                body_line: 1 + crate::diag::count_breaks(&text[..end]),
-            });
-        }
-        offset = end;
-    }
-    Err(SplitError {
-        line: 1,
-        column: 1,
-        message: format!("front matter opened with `{delimiter}` is never closed"),
-        help: "close the front matter with a line holding the same delimiter".to_string(),
-    })
-}
 
 /// One entry of a page's `sources`: a document the guide was written from.
 #[derive(Debug, Clone, PartialEq)]
@@ -585,77 +456,6 @@ struct Shape<'a> {
     what: &'a str,
 }
 
-/// Where the entries of a top-level list (`sources`, `changes`) and their keys were written,
-/// as file line and column. Read from the parser, so that each entry's problem is reported at
-/// that entry, and only once a problem is found: most pages have none.
-struct Entries<'a> {
-    format: Format,
-    matter: &'a str,
-    key: &'a str,
-    /// The file line of the front matter's first line.
-    first_line: usize,
-    /// The file line of the list's key, where a place that cannot be found is reported.
-    key_line: usize,
-    places: OnceCell<Vec<EntryPlace>>,
-}
-
-impl Entries<'_> {
-    fn place(&self, i: usize, field: Option<&str>) -> (usize, usize) {
-        let places = self.places.get_or_init(|| match self.format {
-            Format::Yaml => list_places(self.matter, self.key),
-            Format::Toml => toml_list_places(self.matter, self.key),
-        });
-        let Some(entry) = places.get(i) else {
-            return (self.key_line, 1);
-        };
-        let (line, column) = field
-            .and_then(|f| entry.keys.get(f))
-            .copied()
-            .unwrap_or(entry.at);
-        (self.first_line + line - 1, column)
-    }
-
-    /// Where entry `i` starts.
-    fn entry(&self, i: usize) -> (usize, usize) {
-        self.place(i, None)
-    }
-
-    /// Where `field` of entry `i` is written, else where the entry starts.
-    fn field(&self, i: usize, field: &str) -> (usize, usize) {
-        self.place(i, Some(field))
-    }
-}
-
-/// [`list_places`] for TOML front matter: `[[key]]` tables start at their header, inline
-/// tables at their `{`.
-fn toml_list_places(matter: &str, key: &str) -> Vec<EntryPlace> {
-    let Ok(doc) = DeTable::parse(matter) else {
-        return Vec::new();
-    };
-    let Some(DeValue::Array(items)) = doc
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == key)
-        .map(|(_, v)| v.get_ref())
-    else {
-        return Vec::new();
-    };
-    let index = LineIndex::new(matter);
-    items
-        .iter()
-        .map(|item| EntryPlace {
-            at: index.line_col(item.span().start),
-            keys: match item.get_ref() {
-                DeValue::Table(table) => table
-                    .iter()
-                    .map(|(k, _)| (k.get_ref().to_string(), index.line_col(k.span().start)))
-                    .collect(),
-                _ => HashMap::new(),
-            },
-        })
-        .collect()
-}
-
 /// The tables of a list such as `sources`, each with its index in the list; a value that is
 /// not a list, an entry that is not a table and a key not in `shape.keys` are reported.
 fn tables<'p>(
@@ -873,148 +673,9 @@ pub fn to_json(value: &Pod) -> serde_json::Value {
     }
 }
 
-/// Pulls the line, column and message out of the toml engine's error text, which starts with
-/// "TOML parse error at line L, column C" and puts the explanation on its last line.
-fn toml_error(text: &str) -> (usize, usize, String) {
-    let number_after = |s: &str, word: &str| -> Option<usize> {
-        let at = s.find(word)? + word.len();
-        s[at..]
-            .trim_start()
-            .split(|c: char| !c.is_ascii_digit())
-            .next()?
-            .parse()
-            .ok()
-    };
-    let line = number_after(text, "at line ").unwrap_or(1);
-    let col = number_after(text, "column ").unwrap_or(1);
-    let message = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('|'))
-        .unwrap_or(text)
-        .trim();
-    (line, col, message.to_string())
-}
-
-/// Finds the file lines where keys and values were written in front matter text.
-struct LineFinder<'a> {
-    lines: Vec<&'a str>,
-    first_line: usize,
-    /// The file line of each key written at the start of a line (top-level keys), found in
-    /// one pass so that looking up every key of a file is not quadratic.
-    top_level: HashMap<&'a str, usize>,
-}
-
-impl<'a> LineFinder<'a> {
-    /// `toml`: the front matter is TOML, where a table header (`[extra]`, `[[extra]]`) or a
-    /// dotted key (`extra.note = …`) also defines its first key.
-    fn new(matter: &'a str, first_line: usize, toml: bool) -> Self {
-        let lines = crate::diag::split_lines(matter);
-        let mut top_level = HashMap::new();
-        for (i, line) in lines.iter().enumerate() {
-            if toml && line.starts_with('[') {
-                let name = line.trim_start_matches('[');
-                let end = name.find([']', '.']).unwrap_or(name.len());
-                let key = name[..end].trim().trim_matches(['"', '\'']);
-                top_level.entry(key).or_insert(first_line + i);
-                continue;
-            }
-            if line.starts_with(|c: char| c.is_whitespace() || matches!(c, '-' | '#' | '[')) {
-                continue;
-            }
-            if let Some(end) = line.find([':', '=']) {
-                let key = line[..end].trim().trim_matches(['"', '\'']);
-                top_level.entry(key).or_insert(first_line + i);
-                if toml && let Some((first, _)) = key.split_once('.') {
-                    top_level
-                        .entry(first.trim().trim_matches(['"', '\'']))
-                        .or_insert(first_line + i);
-                }
-            }
-        }
-        LineFinder {
-            lines,
-            first_line,
-            top_level,
-        }
-    }
-
-    /// The 1-based column (in characters) of `text` on file line `line`, 1 if it is not there.
-    fn column_of(&self, line: usize, text: &str) -> usize {
-        line.checked_sub(self.first_line)
-            .and_then(|i| self.lines.get(i))
-            .and_then(|l| l.find(text).map(|at| l[..at].chars().count() + 1))
-            .unwrap_or(1)
-    }
-
-    /// The first line at or after file line `after` that defines `key` (`key:` in YAML,
-    /// `key =` in TOML, possibly as a list item `- key:`), with `after = 0` meaning top level.
-    fn key(&self, key: &str, after: usize) -> Option<usize> {
-        if after == 0
-            && let Some(&line) = self.top_level.get(key)
-        {
-            return Some(line);
-        }
-        let start = after.saturating_sub(self.first_line);
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(start)
-            .find_map(|(i, l)| {
-                let l = if after == 0 {
-                    *l
-                } else {
-                    l.trim_start().trim_start_matches("- ").trim_start()
-                };
-                let unquoted = l.trim_start_matches(['"', '\'']);
-                let rest = unquoted.strip_prefix(key)?;
-                let rest = match l.len() - unquoted.len() {
-                    0 => rest,
-                    _ => rest.strip_prefix(['"', '\''])?,
-                };
-                let rest = rest.trim_start();
-                (rest.starts_with(':') || rest.starts_with('=')).then_some(self.first_line + i)
-            })
-    }
-
-    /// The first line at or after file line `after` that contains `value`.
-    fn value(&self, value: &str, after: usize) -> Option<usize> {
-        let start = after.saturating_sub(self.first_line);
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(start)
-            .find(|(_, l)| l.contains(value))
-            .map(|(i, _)| self.first_line + i)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_yaml_and_toml_with_lines() {
-        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
-        assert_eq!(s.matter.unwrap().0, Format::Yaml);
-        assert_eq!(s.body, "Body\n");
-        assert_eq!(s.body_line, 4);
-        let s = split("+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody").unwrap();
-        assert_eq!(s.matter.unwrap(), (Format::Toml, "title = \"A\"\r\n"));
-        assert_eq!(s.body_line, 4);
-        assert!(split("---\ntitle: A\n").is_err());
-        let e = split_checked("--- # a.md\ntitle: A\n---\n").unwrap_err();
-        assert_eq!((e.line, e.column), (1, 5));
-        assert!(split_checked("----\ntitle: A\n----\n").is_err());
-        assert!(split_checked("--- \t\ntitle: A\n---\n").is_ok());
-        assert!(split_checked("# --- title\n").unwrap().matter.is_none());
-        assert!(split("# no front matter").unwrap().matter.is_none());
-        // Lines ended by CR alone: said so, rather than that text follows the delimiter.
-        let e = split_checked("---\rtitle: A\r---\rBody\r").unwrap_err();
-        assert_eq!((e.line, e.column), (1, 4));
-        assert!(e.message.contains("carriage return alone"), "{}", e.message);
-        assert!(e.help.contains("LF"), "{}", e.help);
-    }
 
     fn check(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
         let s = split(text).unwrap();
@@ -1188,22 +849,6 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("levels deep"), "{errors:?}");
         assert_eq!(errors[0].line, 4);
-    }
-
-    #[test]
-    fn list_entries_are_found_where_they_start() {
-        let yaml = "sources:\n  - title: a\n  - 3\n  -\n    url: u\n  - {date: x}\nother: [1]\n";
-        let places = list_places(yaml, "sources");
-        let starts: Vec<_> = places.iter().map(|p| p.at).collect();
-        assert_eq!(starts, [(2, 5), (3, 5), (5, 5), (6, 6)]);
-        assert_eq!(places[3].keys["date"], (6, 6));
-        assert!(list_places(yaml, "changes").is_empty());
-        let toml = "sources = [{title = \"a\"},\n  {url = \"u\"}]\n";
-        let starts: Vec<_> = toml_list_places(toml, "sources")
-            .iter()
-            .map(|p| p.at)
-            .collect();
-        assert_eq!(starts, [(1, 12), (2, 3)]);
     }
 
     #[test]
