@@ -92,6 +92,7 @@ pub fn prepare(
         site.markup = InlineMarkup::new(&site, theme).take(&mut errors);
     } else if let Some(unloaded) = unloaded {
         site.markup.page_ids = unloaded.page_ids.into();
+        site.markup.statics = unloaded.statics;
     }
     errors.extend(special_static_files(root));
     // Every output path claimed once, before anything is written.

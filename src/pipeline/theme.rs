@@ -69,13 +69,15 @@ fn literal_ids<'a>(templates: impl Iterator<Item = &'a str>) -> Vec<String> {
     ids
 }
 
-/// What a theme that has errors still tells: the ids its templates write. Page bodies'
-/// heading ids avoid them (`## Main` is `#main-1` beside the theme's `id="main"`), so the
-/// anchors linking to those headings are checked as they will be once the theme is fixed,
-/// rather than reported as broken.
+/// What a theme that has errors still tells: the ids its templates write and the static files
+/// it has. Page bodies' heading ids avoid the ids (`## Main` is `#main-1` beside the theme's
+/// `id="main"`), so the anchors linking to those headings, and links to its files, are checked
+/// as they will be once the theme is fixed, rather than reported as broken.
 #[derive(Debug)]
 pub struct Unloaded {
     pub page_ids: Vec<String>,
+    /// The static files it writes, so that links to them are not reported as broken either.
+    pub statics: BTreeSet<String>,
 }
 
 impl Theme {
@@ -129,7 +131,13 @@ impl Theme {
             );
             // The built-in templates are what its pages would fall back to.
             let page_ids = literal_ids(templates.values().map(|(text, _)| text.as_str()));
-            return Reported::new(Err(Unloaded { page_ids }), errors);
+            return Reported::new(
+                Err(Unloaded {
+                    page_ids,
+                    statics: statics.keys().cloned().collect(),
+                }),
+                errors,
+            );
         }
         if dir.is_dir() {
             let mut entries = WalkDir::new(&dir).sort_by_file_name().into_iter();
@@ -243,11 +251,23 @@ impl Theme {
                 .map(|(_, (text, _))| text.as_str()),
         );
         if !errors.is_empty() {
-            return Reported::new(Err(Unloaded { page_ids }), errors);
+            return Reported::new(
+                Err(Unloaded {
+                    page_ids,
+                    statics: statics.keys().cloned().collect(),
+                }),
+                errors,
+            );
         }
         let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
         let Some(tera) = tera else {
-            return Reported::new(Err(Unloaded { page_ids }), errors);
+            return Reported::new(
+                Err(Unloaded {
+                    page_ids,
+                    statics: statics.keys().cloned().collect(),
+                }),
+                errors,
+            );
         };
         Reported::new(
             Ok(Theme {

@@ -532,16 +532,19 @@ fn a_missing_theme_is_reported_at_its_line_in_book_toml() {
 
 /// While the theme has errors, a link to a heading whose id avoids the theme's own (`## Main`
 /// is `#main-1` beside the theme's `<main id="main">`) is not reported as broken, with a
-/// suggestion that would break it: only the theme's errors are.
+/// suggestion that would break it, nor is a link to a file of the theme: only the theme's
+/// errors are.
 #[test]
-fn a_broken_theme_does_not_make_links_to_headings_look_broken() {
-    let page = "---\ntitle: Page\n---\n## Main\n\nSee [the main part](#main-1).\n";
+fn a_broken_theme_does_not_make_links_to_headings_or_its_files_look_broken() {
+    let page = "---\ntitle: Page\n---\n## Main\n\nSee [the main part](#main-1) and [the style \
+                sheet](/style.css).\n";
     let missing = format!("{}\n[build]\ntheme = \"mine\"\n", crate::common::BOOK);
     let f = Fixture::with_book(&missing);
     f.write("content/guides/page.md", page);
     let stderr = f.build_err();
     assert!(stderr.contains("theme `mine` not found"), "{stderr}");
     assert!(!stderr.contains("missing-anchor"), "{stderr}");
+    assert!(!stderr.contains("broken-link"), "{stderr}");
 
     let f = Fixture::new();
     f.write("content/guides/page.md", page);
@@ -552,6 +555,7 @@ fn a_broken_theme_does_not_make_links_to_headings_look_broken() {
     let stderr = f.build_err();
     assert!(stderr.contains("error[template]"), "{stderr}");
     assert!(!stderr.contains("missing-anchor"), "{stderr}");
+    assert!(!stderr.contains("broken-link"), "{stderr}");
     // A link that is broken whatever the theme still is.
     f.write(
         "content/guides/page.md",
