@@ -144,6 +144,26 @@ fn export_takes_pages_as_files_from_the_starting_folder() {
         assert!(xml.contains("original=\"content/guides/plan.md\""), "{xml}");
         assert!(!xml.contains("other.md"), "{xml}");
     }
+    // A folder of content/ named `content` keeps its name.
+    f.write("content/content/deep.md", "---\ntitle: Deep\n---\nText.\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["translations", "--root", name, "export", "--lang", "ja"])
+        .args(["-o", &format!("{name}/deep.xlf")])
+        .arg(format!("{name}/content/content/deep.md"))
+        .current_dir(parent)
+        .output()
+        .expect("run tebiki");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = f.read("deep.xlf");
+    assert!(
+        xml.contains("original=\"content/content/deep.md\""),
+        "{xml}"
+    );
 }
 
 #[test]

@@ -457,9 +457,9 @@ fn only_translation_language(root: &Path) -> Result<String, Error> {
 
 /// `path` as the export reads it: a file or folder inside content/, named from where tebiki was
 /// started (as `mark` and `diff` take files, and as a shell completes them: `site/content/x.md`
-/// with `--root site`, or an absolute path), becomes its path in content/; anything else is
-/// kept as written, a content path (`guides/x.md`) or one from the site's root
-/// (`content/guides/x.md`).
+/// with `--root site`, or an absolute path), becomes its path from the site's root
+/// (`content/x.md`); anything else is kept as written, a content path (`guides/x.md`) or one
+/// from the site's root. A path that names a file from the starting folder is read so.
 fn content_relative(root: &Path, path: &str) -> String {
     let inside = || {
         let content = root.join(CONTENT_DIR).canonicalize().ok()?;
@@ -469,10 +469,12 @@ fn content_relative(root: &Path, path: &str) -> String {
             .ok()?
             .to_string_lossy()
             .replace('\\', "/");
+        // Said from the site's root, as the loop reads it (`content/guides/x.md`), so that a
+        // folder of content/ that is itself named `content` keeps its name.
         Some(if given.is_dir() && !rel.is_empty() {
-            format!("{rel}/")
+            format!("{CONTENT_DIR}/{rel}/")
         } else {
-            rel
+            format!("{CONTENT_DIR}/{rel}")
         })
     };
     inside().unwrap_or_else(|| path.replace('\\', "/"))
