@@ -147,6 +147,14 @@ impl Theme {
                 };
                 let path = entry.path().to_path_buf();
                 let kind = entry.file_type();
+                let rel = display_path(&dir, &path);
+                // What the theme leaves out (`.git`, an editor's backups) is not looked into.
+                if entry.depth() > 0 && is_ignored_path(&rel) {
+                    if kind.is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
                 if entry.file_name().to_str().is_none() {
                     // Its name would reach the output with `�` in it, a file nobody named.
                     errors.push(load::not_utf8_name(root, &path, kind.is_dir()));
@@ -155,9 +163,7 @@ impl Theme {
                     }
                     continue;
                 }
-                let rel = display_path(&dir, &path);
-                if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() && !is_ignored_path(&rel)
-                {
+                if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() {
                     // A named pipe is never opened (it would wait for a writer): left out
                     // without a word, a template or string file would simply be missing.
                     errors.push(
@@ -170,7 +176,7 @@ impl Theme {
                     );
                     continue;
                 }
-                if !kind.is_file() || is_ignored_path(&rel) {
+                if !kind.is_file() {
                     continue;
                 }
                 if let Some(t) = rel.strip_prefix("templates/") {

@@ -732,7 +732,12 @@ fn a_theme_file_name_that_is_not_utf8_is_an_error_naming_it() {
     let folder = statics.join(std::ffi::OsStr::from_bytes(b"img\xff"));
     std::fs::create_dir(&folder).expect("folder");
     std::fs::write(folder.join("a.png"), "png").expect("write");
+    // Inside what the theme leaves out (a theme kept as a git checkout), nothing is looked at.
+    let git = f.path("themes/mine/.git/objects");
+    std::fs::create_dir_all(&git).expect("git folder");
+    std::fs::write(git.join(std::ffi::OsStr::from_bytes(b"pack\xfe")), "x").expect("write");
     let stderr = f.build_err();
+    assert!(!stderr.contains(".git"), "{stderr}");
     for want in [
         "error[bad-slug]: the file name `fig\u{FFFD}.svg` is not UTF-8 text",
         "--> themes/mine/static/fig\u{FFFD}.svg\n",
