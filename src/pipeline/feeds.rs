@@ -14,7 +14,7 @@ use crate::pipeline::xml::Xml;
 
 /// How many entries an Atom feed holds.
 const FEED_ENTRIES: usize = 20;
-/// The date of an entry or feed without any dated page.
+/// The `updated` of a feed with no dated page in it (an entry always has a date).
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
 /// One machine-readable output file.
@@ -128,7 +128,8 @@ pub fn files_after_edit(site: &Site, pages: &[PageId], sitemap: bool) -> Vec<(St
 /// note), which gets an entry of its own so that readers learn what changed.
 struct Entry<'a> {
     page: &'a Page,
-    /// The entry's date: the page's last update for a publication, the note's date for an update.
+    /// What the feed is sorted by: the page's publication date (else its last update) for a
+    /// publication, the note's date for an update. Its `updated` is `last_of` it.
     date: Option<Date>,
     note: Option<&'a ChangeNote>,
 }

@@ -591,9 +591,10 @@ fn tag_at(text: &str, tag: &str, name: &str) -> Option<(usize, usize)> {
 /// a loop of `extends` or `include`; the unknown filters, components and includes of all the
 /// others it reports together. So every file is parsed alone when one does not parse, and the
 /// templates that stop Tera are left out and the rest compiled again (a site's template left
-/// out falls back to the built-in one of its name), until one build has reported them all.
-/// What follows only from a template left out (a child of it, an include of it) is not
-/// reported: it is no mistake of its own.
+/// out falls back to the built-in one of its name), so that one build reports the problems of
+/// every template. A template left out is checked again once its own problem is fixed: its
+/// unknown filters, say, come then. What follows only from a template left out (a child of
+/// it, an include of it) is not reported: it is no mistake of its own.
 fn compile(
     templates: &BTreeMap<String, (String, FileOrigin)>,
     root: &Path,
