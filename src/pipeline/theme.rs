@@ -80,6 +80,32 @@ pub struct Unloaded {
     pub statics: BTreeSet<String>,
 }
 
+impl Unloaded {
+    fn of(
+        templates: &BTreeMap<String, (String, FileOrigin)>,
+        statics: &BTreeMap<String, StaticFile>,
+    ) -> Unloaded {
+        Unloaded {
+            page_ids: ids_in_effect(templates),
+            statics: statics.keys().cloned().collect(),
+        }
+    }
+}
+
+/// The ids of the templates in effect: a built-in file the site replaces writes none. Read
+/// from their text, so known even when one of them does not parse.
+fn ids_in_effect(templates: &BTreeMap<String, (String, FileOrigin)>) -> Vec<String> {
+    literal_ids(
+        templates
+            .iter()
+            .filter(|(name, _)| {
+                name.strip_prefix(BUILT_IN)
+                    .is_none_or(|plain| !templates.contains_key(plain))
+            })
+            .map(|(_, (text, _))| text.as_str()),
+    )
+}
+
 impl Theme {
     /// Loads theme `name` for the site at `root`: the site's `themes/<name>/` files first, the
     /// built-in default for the rest. `at` is where book.toml names it.
@@ -130,14 +156,7 @@ impl Theme {
                 ),
             );
             // The built-in templates are what its pages would fall back to.
-            let page_ids = literal_ids(templates.values().map(|(text, _)| text.as_str()));
-            return Reported::new(
-                Err(Unloaded {
-                    page_ids,
-                    statics: statics.keys().cloned().collect(),
-                }),
-                errors,
-            );
+            return Reported::new(Err(Unloaded::of(&templates, &statics)), errors);
         }
         if dir.is_dir() {
             let mut entries = WalkDir::new(&dir).sort_by_file_name().into_iter();
@@ -244,37 +263,12 @@ impl Theme {
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
             .collect();
         let theme_root = root.to_path_buf();
-        let tera = compile(&templates, &theme_root, &origins, &mut errors);
-        // The ids of the templates in effect: a built-in file the site replaces writes none.
-        // Read from their text, so known even when one of them does not parse.
-        let page_ids = literal_ids(
-            templates
-                .iter()
-                .filter(|(name, _)| {
-                    name.strip_prefix(BUILT_IN)
-                        .is_none_or(|plain| !templates.contains_key(plain))
-                })
-                .map(|(_, (text, _))| text.as_str()),
-        );
-        if !errors.is_empty() {
-            return Reported::new(
-                Err(Unloaded {
-                    page_ids,
-                    statics: statics.keys().cloned().collect(),
-                }),
-                errors,
-            );
-        }
-        let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
-        let Some(tera) = tera else {
-            return Reported::new(
-                Err(Unloaded {
-                    page_ids,
-                    statics: statics.keys().cloned().collect(),
-                }),
-                errors,
-            );
+        let tera = match compile(&templates, &theme_root, &origins, &mut errors) {
+            Some(tera) if errors.is_empty() => tera,
+            _ => return Reported::new(Err(Unloaded::of(&templates, &statics)), errors),
         };
+        let warnings = missing_strings(&i18n, config, &format!("themes/{name}/i18n.toml"));
+        let page_ids = ids_in_effect(&templates);
         Reported::new(
             Ok(Theme {
                 tera,
@@ -630,7 +624,7 @@ fn compile(
         let culprits: Vec<String> = match e.kind() {
             ErrorKind::SyntaxError(_) => {
                 let mut unreadable = Vec::new();
-                for (name, (text, _)) in templates {
+                for (name, (text, _)) in templates.iter().filter(|(n, _)| !left_out.contains(*n)) {
                     if let Err(e) = Tera::new().add_raw_template(name, text)
                         && matches!(e.kind(), ErrorKind::SyntaxError(_))
                     {
