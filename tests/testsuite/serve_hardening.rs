@@ -254,10 +254,11 @@ fn one_keep_alive_connection_answers_request_after_request() {
         assert!(String::from_utf8_lossy(&body).contains("__tebiki_livereload"));
         took.push(start.elapsed());
     }
-    took.sort();
     // Without TCP_NODELAY a response split across writes waits for the client's delayed ACK
-    // (40 ms on Linux); the median stays well under that.
-    assert!(took[10] < Duration::from_millis(40), "{took:?}");
+    // (40 ms on Linux) on every request after the first. A busy machine may slow any one
+    // request, never all of them: the fastest of the later ones shows whether they stall.
+    let fastest = took[1..].iter().min().copied().unwrap_or_default();
+    assert!(fastest < Duration::from_millis(30), "{took:?}");
 }
 
 #[test]
