@@ -736,3 +736,75 @@ fn a_glossary_of_many_terms_lists_fewer_uses_of_each() {
     );
     assert!(entry.contains("and 2 more"), "{entry}");
 }
+
+/// The links of a page's visible breadcrumb trail, home first.
+fn breadcrumb_links(html: &str) -> Vec<&str> {
+    let start = html
+        .find("<nav class=\"breadcrumb\"")
+        .expect("a breadcrumb trail");
+    let end = start + html[start..].find("</nav>").expect("its end");
+    html[start..end]
+        .split("<a href=\"")
+        .skip(1)
+        .filter_map(|link| link.split('"').next())
+        .collect()
+}
+
+#[test]
+fn the_breadcrumb_trail_names_every_section_above_a_page_once() {
+    let f = Fixture::bilingual();
+    f.write("content/guides/tax/_index.md", "---\ntitle: Tax\n---\n");
+    f.write("content/guides/tax/_index.ja.md", "---\ntitle: 税制\n---\n");
+    f.write(
+        "content/guides/tax/credit.ja.md",
+        "---\ntitle: 税額控除\nsources:\n  - title: S\n---\n本文。\n",
+    );
+    f.write(
+        "content/about.md",
+        "---\ntitle: About\nsources:\n  - title: S\n---\nText.\n",
+    );
+    for i in 1..=3 {
+        f.write(
+            &format!("content/guides/tax/rule-{i}.md"),
+            &format!(
+                "---\ntitle: Rule {i}\ndate: 2026-01-0{i}\nsources:\n  - title: S\n---\nText.\n"
+            ),
+        );
+    }
+    f.write(
+        "book.toml",
+        &format!("{BOOK}\n[pagination]\npaginate_by = 2\n"),
+    );
+    f.build_ok(&[]);
+    let home = "https://example.org/";
+    // A nested section's page: home, then each section above it, outermost first.
+    assert_eq!(
+        breadcrumb_links(&f.read("public/ja/guides/tax/credit/index.html")),
+        [
+            "https://example.org/ja/",
+            "https://example.org/ja/guides/",
+            "https://example.org/ja/guides/tax/",
+        ]
+    );
+    // A page directly under the home page: home alone, not home twice.
+    assert_eq!(breadcrumb_links(&f.read("public/about/index.html")), [home]);
+    // A section: the sections above it; its later list pages lead back to its first.
+    assert_eq!(
+        breadcrumb_links(&f.read("public/guides/tax/index.html")),
+        [home, "https://example.org/guides/"]
+    );
+    assert_eq!(
+        breadcrumb_links(&f.read("public/guides/tax/page/2/index.html")),
+        [
+            home,
+            "https://example.org/guides/",
+            "https://example.org/guides/tax/",
+        ]
+    );
+    // The trail readers see is the one search engines read.
+    let page = f.read("public/ja/guides/tax/credit/index.html");
+    assert!(
+        page.contains("\"item\":\"https://example.org/ja/guides/tax/\",\"name\":\"税制\""),
+        "{page}"
+    );
+}

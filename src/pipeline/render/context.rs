@@ -250,6 +250,7 @@ impl<'a> Contexts<'a> {
                 .map(|(l, _)| structured::og_locale(l))
                 .collect(),
             json_ld: String::new(),
+            ancestors: Vec::new(),
             search_url: site
                 .config
                 .search
@@ -257,14 +258,16 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// The JSON-LD of a page below a language's home: its breadcrumb trail (home first, the
-    /// page itself last, as (name, path) pairs) after any `items`.
-    pub fn json_ld(
+    /// Places a page below a language's home: its JSON-LD (the breadcrumb trail after any
+    /// `items`) and its `ancestors`, from one `trail` (home left out, the page itself last,
+    /// as (name, path) pairs), so that what readers and search engines see agrees.
+    pub fn place(
         &self,
+        common: &mut Common<'_>,
         lang: &str,
         trail: &[(&str, String)],
         items: Vec<structured::Item<'_>>,
-    ) -> String {
+    ) {
         let site = self.site;
         let home = self
             .common
@@ -274,7 +277,18 @@ impl<'a> Contexts<'a> {
         steps.extend(trail.iter().map(|(name, path)| (*name, site.url(path))));
         let mut all = items;
         all.push(structured::breadcrumbs(&steps));
-        structured::to_script(&all)
+        common.json_ld = structured::to_script(&all);
+        // Home and the page itself are left out: the theme links home on its own and names
+        // the page in its heading.
+        let above = steps.len().saturating_sub(1);
+        common.ancestors = steps
+            .drain(..above)
+            .skip(1)
+            .map(|(title, url)| Crumb {
+                title: title.to_string(),
+                url,
+            })
+            .collect();
     }
 
     /// The theme's name for list page `n` (`Page 2`), the last step of a later list page's
@@ -558,14 +572,9 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
         let mut trail = section_trail(site, &page.source.section, lang);
         trail.push((page.title(), page.path.clone()));
-        let article = structured::article(
-            site,
-            page,
-            common.description,
-            &common.current_url,
-            &common.root_url,
-        );
-        common.json_ld = self.json_ld(lang, &trail, vec![article]);
+        let (current_url, root_url) = (common.current_url.clone(), common.root_url.clone());
+        let article = structured::article(site, page, common.description, &current_url, &root_url);
+        self.place(&mut common, lang, &trail, vec![article]);
         let template = page
             .meta()
             .template
@@ -608,8 +617,9 @@ impl<'a> Contexts<'a> {
             }
         }
         let is_home = section.dir.is_empty();
-        common.json_ld = if is_home {
-            structured::to_script(&[structured::website(site, lang, &common.root_url)])
+        if is_home {
+            common.json_ld =
+                structured::to_script(&[structured::website(site, lang, &common.root_url)]);
         } else {
             let mut trail = section_trail(site, &section.dir, lang);
             let numbered;
@@ -617,8 +627,8 @@ impl<'a> Contexts<'a> {
                 numbered = self.page_n(lang, n);
                 trail.push((numbered.as_str(), path.clone()));
             }
-            self.json_ld(lang, &trail, Vec::new())
-        };
+            self.place(&mut common, lang, &trail, Vec::new());
+        }
         let (data, paginator) = self.section(section, n);
         let own = SectionVars {
             section: data,
@@ -652,7 +662,7 @@ impl<'a> Contexts<'a> {
         let versions = site.taxonomy_list_versions(kind);
         let mut common = self.common(lang, &path, &versions, None);
         let title = self.taxonomy_title(kind, lang);
-        common.json_ld = self.json_ld(lang, &[(title, path.clone())], Vec::new());
+        self.place(&mut common, lang, &[(title, path.clone())], Vec::new());
         let own = TaxonomyVars {
             taxonomy: self.taxonomy_value(kind, lang),
         };
@@ -702,7 +712,7 @@ impl<'a> Contexts<'a> {
             numbered = self.page_n(lang, n);
             trail.push((numbered.as_str(), path.clone()));
         }
-        common.json_ld = self.json_ld(lang, &trail, Vec::new());
+        self.place(&mut common, lang, &trail, Vec::new());
         let own = TaxonomyTermVars {
             taxonomy: self.taxonomy_value(kind, lang),
             term,
@@ -722,7 +732,12 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &path, &versions, None);
         let context = match self.glossary(lang) {
             Some(glossary) => {
-                common.json_ld = self.json_ld(lang, &[(glossary.title, path.clone())], Vec::new());
+                self.place(
+                    &mut common,
+                    lang,
+                    &[(glossary.title, path.clone())],
+                    Vec::new(),
+                );
                 to_context(&Vars {
                     common,
                     own: GlossaryVars { glossary },

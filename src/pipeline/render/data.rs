@@ -50,6 +50,10 @@ pub struct Common<'a> {
     /// `<script type="application/ld+json">` (`<` is escaped): a `BreadcrumbList` on every
     /// page below the home page, an `Article` on a page, a `WebSite` on the home page.
     pub json_ld: String,
+    /// The way back up from this page, between the link home and the page itself: its
+    /// sections (a later list page: its list's first page too), outermost first. Empty on the
+    /// home page, a page directly under it and the 404 page.
+    pub ancestors: Vec<Crumb>,
     /// The folder of the full-text search index (`…/search/`), or none when
     /// `[search] enabled = false`: the search box shows only when it is set.
     pub search_url: Option<String>,
@@ -178,6 +182,13 @@ pub struct SourceData<'a> {
     pub publisher: Option<&'a str>,
     pub url: Option<&'a str>,
     pub date: Option<TemplateDate>,
+}
+
+/// One step of [`Common::ancestors`].
+#[derive(Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
 }
 
 /// A section named by a page.
