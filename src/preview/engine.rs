@@ -268,24 +268,24 @@ impl Preview {
     /// section intros and the glossary pages. `None` means a full rebuild is needed.
     fn glossary_update(&mut self) -> Option<Update> {
         let (site, theme) = self.last.as_mut()?;
-        let loaded = glossary::load(&self.root, &site.config);
+        let old = site.glossary.as_ref()?;
+        let loaded = glossary::reload(&self.root, &site.config, old);
         let new = loaded
             .value
             .filter(|_| !loaded.diagnostics.iter().any(diag::Diagnostic::is_error))?;
-        let old = site.glossary.as_ref()?;
         if !old.same_matching(&new) {
             return None;
         }
         let mut selection = invalidate::shown_by_terms(site, &old.changed_definitions(&new));
-        // Glossary entries are search documents of their own, after the pages.
-        let entries = self
-            .search
-            .as_ref()
-            .map_or(0..0, |s| site.pages.len()..s.len())
-            .map(DocId::new);
+        // Glossary entries are search documents of their own, after the pages; only those
+        // of the edited terms can change.
+        let entries = match self.search {
+            Some(_) => search::entry_docs(site, &old.changed_entries(&new)),
+            None => Vec::new(),
+        };
         let before: Vec<_> = entries
-            .clone()
-            .map(|d| (search::doc_terms(site, d), search::doc_fragment(site, d)))
+            .iter()
+            .map(|&d| (search::doc_terms(site, d), search::doc_fragment(site, d)))
             .collect();
         site.glossary = Some(new);
         // A broken link in a definition: the full build reports it.
@@ -308,7 +308,7 @@ impl Preview {
         selection.sections = link::render_sections(site)?;
         let mut files = Vec::new();
         if let Some(index) = self.search.as_mut() {
-            for (d, (old, old_fragment)) in entries.zip(before) {
+            for (d, (old, old_fragment)) in entries.into_iter().zip(before) {
                 let new = search::doc_terms(site, d);
                 // Punctuation, Markdown marks or case changed: the same terms, a new snippet.
                 if new != old || search::doc_fragment(site, d) != old_fragment {

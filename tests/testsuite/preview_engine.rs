@@ -485,6 +485,83 @@ fn a_definition_edit_that_keeps_its_words_updates_the_search_snippet() {
     assert_same_as_full_build(&preview, &root, "a page body's punctuation and case");
 }
 
+/// A glossary edit that keeps every name re-indexes only the entries it changed and matches
+/// with the automaton it had, yet every file equals a fresh build's: after a reading edit
+/// (which only the search index holds), a definition edit of one of two terms, and a new
+/// alias (which pages must now link) followed by a definition edit that keeps it.
+#[test]
+fn glossary_edits_that_keep_the_names_equal_a_full_rebuild() {
+    let f = listed_site();
+    let two_terms = |hq_ja: &str, hq_aliases: &str, council: &str| {
+        format!(
+            "[[term]]\nid = \"hq\"\n[term.en]\nterm = \"headquarters\"\n{hq_aliases}definition = \"A central body.\"\n[term.ja]\nterm = \"本部\"\n{hq_ja}\n\
+             [[term]]\nid = \"council\"\n[term.en]\nterm = \"council\"\ndefinition = \"{council}\"\n"
+        )
+    };
+    f.write(
+        "content/glossary.toml",
+        &two_terms("definition = \"中心となる組織。\"", "", "An advisory body."),
+    );
+    f.write(
+        "content/guides/g07.md",
+        "---\ntitle: Guide 7\n---\nThe council advises the HQ.\n",
+    );
+    let root = f.root().canonicalize().expect("root");
+    let mut preview = Preview::new(root.clone(), BASE_URL.to_string());
+    preview.full().expect("the site builds");
+    let steps = [
+        (
+            "a reading added",
+            two_terms(
+                "reading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"",
+                "",
+                "An advisory body.",
+            ),
+            false,
+        ),
+        (
+            "one of two definitions edited",
+            two_terms(
+                "reading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"",
+                "",
+                "A body that advises.",
+            ),
+            false,
+        ),
+        (
+            "an alias added",
+            two_terms(
+                "reading = \"ほんぶ\"\ndefinition = \"中心となる組織。\"",
+                "aliases = [\"HQ\"]\n",
+                "A body that advises.",
+            ),
+            true,
+        ),
+        (
+            "a definition edited after the alias",
+            two_terms(
+                "reading = \"ほんぶ\"\ndefinition = \"政策の中心となる組織。\"",
+                "aliases = [\"HQ\"]\n",
+                "A body that advises.",
+            ),
+            false,
+        ),
+    ];
+    for (step, glossary, full) in steps {
+        let update = edit(&mut preview, &f, "content/glossary.toml", &glossary);
+        assert!(
+            matches!(update, Update::Rebuilt { full: was_full, .. } if was_full == full),
+            "{step}"
+        );
+        assert_same_as_full_build(&preview, &root, step);
+    }
+    // The alias is still linked after the edit that reused the automaton.
+    let page = snapshot_files(&preview.snapshot())["guides/g07/index.html"].clone();
+    let page = String::from_utf8(page).expect("UTF-8");
+    assert!(page.contains(">HQ</a>"), "{page}");
+    assert!(page.contains(">council</a>"), "{page}");
+}
+
 /// A content file replaced by a link to a file outside content/ fails the update as it fails
 /// a build: the build does not follow links in content/, so what linked to the file is broken.
 /// The link's target has the same bytes, so only the watcher's report says what changed.

@@ -25,6 +25,7 @@ struct Pattern {
 }
 
 /// The term matcher of one language.
+#[derive(Clone)]
 pub(super) struct Matcher {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,

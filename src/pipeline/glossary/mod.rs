@@ -71,6 +71,9 @@ pub struct Glossary {
     by_id: HashMap<String, TermId>,
     /// One per declared language that has terms; a handful, so a list beats a hash map.
     matchers: Vec<(String, Matcher)>,
+    /// Whether building `matchers` reported nothing: only then may a [`reload`] with the same
+    /// names reuse them, since it would report nothing either.
+    clean_matchers: bool,
     /// The `#fragment`s definitions link to, checked once pages are rendered.
     anchors: Vec<definitions::DefinitionAnchor>,
     /// The pages definitions link to, sorted: their titles and heading ids show in them.
@@ -101,14 +104,7 @@ impl Glossary {
     /// order, and the same names, abbreviations and aliases in every language. Then an edit
     /// changed only what a linked term shows (definitions), not where terms are.
     pub fn same_matching(&self, other: &Glossary) -> bool {
-        self.terms.len() == other.terms.len()
-            && self.terms.iter().zip(&other.terms).all(|(a, b)| {
-                a.id == b.id
-                    && a.langs.len() == b.langs.len()
-                    && a.langs.iter().zip(&b.langs).all(|((la, a), (lb, b))| {
-                        la == lb && a.term == b.term && a.abbr == b.abbr && a.aliases == b.aliases
-                    })
-            })
+        same_names(&self.terms, &other.terms)
     }
 
     /// The terms whose definition differs in `other` (which matches the same way).
@@ -124,13 +120,51 @@ impl Glossary {
             .collect()
     }
 
+    /// The terms whose definition or reading differs in `other` (which matches the same way):
+    /// all that their own glossary entries show beyond the names `other` shares.
+    pub fn changed_entries(&self, other: &Glossary) -> Vec<TermId> {
+        self.term_ids()
+            .filter(|&i| {
+                let (a, b) = (&self.terms[i], &other.terms[i]);
+                a.langs
+                    .values()
+                    .zip(b.langs.values())
+                    .any(|(a, b)| a.definition != b.definition || a.reading != b.reading)
+            })
+            .collect()
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.terms.iter().map(|t| t.id.as_str())
     }
 }
 
+/// Whether two lists of terms have the same ids in the same order, and the same names,
+/// abbreviations and aliases in every language: what the matchers are built from.
+fn same_names(a: &[Term], b: &[Term]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.id == b.id
+                && a.langs.len() == b.langs.len()
+                && a.langs.iter().zip(&b.langs).all(|((la, a), (lb, b))| {
+                    la == lb && a.term == b.term && a.abbr == b.abbr && a.aliases == b.aliases
+                })
+        })
+}
+
 /// Reads and checks the glossary of the site at `root`, if it has one.
 pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
+    read(root, config, None)
+}
+
+/// [`load`] after an edit of the glossary that `previous` was loaded from, with the same
+/// `config`: when the edit left every name as it was, `previous`'s matchers serve again
+/// instead of being built anew (a large automaton, built on every save while `serve` runs).
+pub fn reload(root: &Path, config: &Config, previous: &Glossary) -> Reported<Option<Glossary>> {
+    read(root, config, Some(previous))
+}
+
+fn read(root: &Path, config: &Config, previous: Option<&Glossary>) -> Reported<Option<Glossary>> {
     let rel = format!(
         "{}/{}",
         crate::model::content_path::CONTENT_DIR,
@@ -166,7 +200,7 @@ pub fn load(root: &Path, config: &Config) -> Reported<Option<Glossary>> {
             return Reported::new(None, vec![e]);
         }
     };
-    parse(&text, &rel, config)
+    parse_after(&text, &rel, config, previous)
 }
 
 /// The error for a glossary file that book.toml names at `at` but that does not exist: left
@@ -198,6 +232,16 @@ fn missing(root: &Path, config: &Config, rel: &str, at: (usize, usize)) -> Diagn
 
 /// Parses glossary.toml text. `file` names it in diagnostics.
 pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossary>> {
+    parse_after(text, file, config, None)
+}
+
+/// [`parse`], reusing the matchers of `previous` (see [`reload`]) when it can.
+fn parse_after(
+    text: &str,
+    file: &str,
+    config: &Config,
+    previous: Option<&Glossary>,
+) -> Reported<Option<Glossary>> {
     let lines = LineIndex::new(text);
     let at = |span: Range<usize>| lines.line_col(span.start);
     let err = |span: Range<usize>, message: String| {
@@ -282,22 +326,32 @@ pub fn parse(text: &str, file: &str, config: &Config) -> Reported<Option<Glossar
         }
     }
 
-    let mut matchers = Vec::new();
-    for lang in &config.languages {
-        let Reported {
-            value: matcher,
-            diagnostics: mut claim_errors,
-        } = build_matcher(&terms, &lang.code, file);
-        errors.append(&mut claim_errors);
-        if let Some(m) = matcher {
-            matchers.push((lang.code.clone(), m));
+    let reusable = previous.filter(|old| old.clean_matchers && same_names(&old.terms, &terms));
+    let (matchers, clean_matchers) = match reusable {
+        Some(old) => (old.matchers.clone(), true),
+        None => {
+            let mut matchers = Vec::new();
+            let mut clean = true;
+            for lang in &config.languages {
+                let Reported {
+                    value: matcher,
+                    diagnostics: mut claim_errors,
+                } = build_matcher(&terms, &lang.code, file);
+                clean &= claim_errors.is_empty();
+                errors.append(&mut claim_errors);
+                if let Some(m) = matcher {
+                    matchers.push((lang.code.clone(), m));
+                }
+            }
+            (matchers, clean)
         }
-    }
+    };
     let glossary = Glossary {
         file: file.to_string(),
         terms,
         by_id,
         matchers,
+        clean_matchers,
         anchors: Vec::new(),
         linked_pages: Vec::new(),
     };
@@ -754,6 +808,30 @@ definition = "経済。"
             .into_iter()
             .map(|f| format!("{}={}", &text[f.range], g.terms[f.term].id))
             .collect()
+    }
+
+    #[test]
+    fn a_reload_matches_by_the_names_it_reads() {
+        let old = glossary();
+        let reparse = |text: &str| {
+            let Reported { value, diagnostics } =
+                parse_after(text, "content/glossary.toml", &config(), Some(&old));
+            assert!(diagnostics.is_empty(), "{diagnostics:?}");
+            value.expect("a glossary")
+        };
+        // Only a definition changed: the same matches (with the automaton it had).
+        let defined = reparse(&GLOSSARY.replace("Safety body.", "A safety body."));
+        assert_eq!(
+            words(&defined, "The AISI and METI.", "en"),
+            ["AISI=aisi", "METI=meti"]
+        );
+        assert_eq!(defined.changed_entries(&old).len(), 1);
+        // A name changed: the new name is matched, whatever the glossary before it.
+        let renamed = reparse(&GLOSSARY.replace("abbr = \"AISI\"", "abbr = \"JAISI\""));
+        assert_eq!(
+            words(&renamed, "The AISI and the JAISI.", "en"),
+            ["JAISI=aisi"]
+        );
     }
 
     #[test]

@@ -313,6 +313,16 @@ fn glossary_docs(site: &Site) -> Vec<(TermId, &str)> {
     })
 }
 
+/// The documents of the glossary entries of `terms`, one per language of each.
+pub fn entry_docs(site: &Site, terms: &[TermId]) -> Vec<DocId> {
+    glossary_docs(site)
+        .iter()
+        .enumerate()
+        .filter(|(_, (term, _))| terms.contains(term))
+        .map(|(e, _)| DocId::new(site.pages.len() + e))
+        .collect()
+}
+
 /// Document `d` on its own (after an edit): the glossary's documents are listed only when it
 /// is one of them.
 fn document_alone(site: &Site, d: DocId) -> Doc {
