@@ -93,8 +93,11 @@ mod tests {
 
     #[test]
     fn a_client_that_stops_reading_loses_its_connection_one_that_reads_slowly_does_not() {
+        // On a paused clock, which moves on only when every task waits: the slow reader's
+        // 20 ms pauses and the 100 ms limit keep their order however busy the machine is.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .start_paused(true)
             .build()
             .expect("runtime");
         runtime.block_on(async {
