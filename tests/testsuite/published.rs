@@ -807,4 +807,14 @@ fn the_breadcrumb_trail_names_every_section_above_a_page_once() {
         page.contains("\"item\":\"https://example.org/ja/guides/tax/\",\"name\":\"税制\""),
         "{page}"
     );
+    // A site's template may still give the component a trail of its own.
+    f.write(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ <breadcrumb trail={[{\"title\": \"Index\", \"url\": \"/index/\"}]} /> }}\n{% endblock content %}\n",
+    );
+    f.build_ok(&[]);
+    assert_eq!(
+        breadcrumb_links(&f.read("public/guides/tax/index.html")),
+        [home, "/index/"]
+    );
 }
