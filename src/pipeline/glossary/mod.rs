@@ -109,27 +109,31 @@ impl Glossary {
 
     /// The terms whose definition differs in `other` (which matches the same way).
     pub fn changed_definitions(&self, other: &Glossary) -> Vec<TermId> {
-        self.term_ids()
-            .filter(|&i| {
-                let (a, b) = (&self.terms[i], &other.terms[i]);
-                a.langs
-                    .values()
-                    .zip(b.langs.values())
-                    .any(|(a, b)| a.definition != b.definition)
-            })
-            .collect()
+        self.changed(other, |a, b| a.definition != b.definition)
     }
 
     /// The terms whose definition or reading differs in `other` (which matches the same way):
     /// all that their own glossary entries show beyond the names `other` shares.
     pub fn changed_entries(&self, other: &Glossary) -> Vec<TermId> {
+        self.changed(other, |a, b| {
+            a.definition != b.definition || a.reading != b.reading
+        })
+    }
+
+    /// The terms for which `differs` holds in some language between this glossary and
+    /// `other`, which has the same terms and languages.
+    fn changed(
+        &self,
+        other: &Glossary,
+        differs: impl Fn(&TermLang, &TermLang) -> bool,
+    ) -> Vec<TermId> {
         self.term_ids()
             .filter(|&i| {
                 let (a, b) = (&self.terms[i], &other.terms[i]);
                 a.langs
                     .values()
                     .zip(b.langs.values())
-                    .any(|(a, b)| a.definition != b.definition || a.reading != b.reading)
+                    .any(|(a, b)| differs(a, b))
             })
             .collect()
     }
