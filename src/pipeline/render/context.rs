@@ -263,11 +263,10 @@ impl<'a> Contexts<'a> {
     /// as (name, path) pairs), so that what readers and search engines see agrees.
     pub fn place(
         &self,
-        common: &mut Common<'_>,
         lang: &str,
         trail: &[(&str, String)],
         items: Vec<structured::Item<'_>>,
-    ) {
+    ) -> (String, Vec<Crumb>) {
         let site = self.site;
         let home = self
             .common
@@ -277,11 +276,11 @@ impl<'a> Contexts<'a> {
         steps.extend(trail.iter().map(|(name, path)| (*name, site.url(path))));
         let mut all = items;
         all.push(structured::breadcrumbs(&steps));
-        common.json_ld = structured::to_script(&all);
+        let json_ld = structured::to_script(&all);
         // Home and the page itself are left out: the theme links home on its own and names
         // the page in its heading.
         let above = steps.len().saturating_sub(1);
-        common.ancestors = steps
+        let ancestors = steps
             .drain(..above)
             .skip(1)
             .map(|(title, url)| Crumb {
@@ -289,6 +288,7 @@ impl<'a> Contexts<'a> {
                 url,
             })
             .collect();
+        (json_ld, ancestors)
     }
 
     /// The theme's name for list page `n` (`Page 2`), the last step of a later list page's
@@ -572,9 +572,14 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &page.path, &versions, page.meta().summary.as_deref());
         let mut trail = section_trail(site, &page.source.section, lang);
         trail.push((page.title(), page.path.clone()));
-        let (current_url, root_url) = (common.current_url.clone(), common.root_url.clone());
-        let article = structured::article(site, page, common.description, &current_url, &root_url);
-        self.place(&mut common, lang, &trail, vec![article]);
+        let article = structured::article(
+            site,
+            page,
+            common.description,
+            &common.current_url,
+            &common.root_url,
+        );
+        (common.json_ld, common.ancestors) = self.place(lang, &trail, vec![article]);
         let template = page
             .meta()
             .template
@@ -627,7 +632,7 @@ impl<'a> Contexts<'a> {
                 numbered = self.page_n(lang, n);
                 trail.push((numbered.as_str(), path.clone()));
             }
-            self.place(&mut common, lang, &trail, Vec::new());
+            (common.json_ld, common.ancestors) = self.place(lang, &trail, Vec::new());
         }
         let (data, paginator) = self.section(section, n);
         let own = SectionVars {
@@ -662,7 +667,7 @@ impl<'a> Contexts<'a> {
         let versions = site.taxonomy_list_versions(kind);
         let mut common = self.common(lang, &path, &versions, None);
         let title = self.taxonomy_title(kind, lang);
-        self.place(&mut common, lang, &[(title, path.clone())], Vec::new());
+        (common.json_ld, common.ancestors) = self.place(lang, &[(title, path.clone())], Vec::new());
         let own = TaxonomyVars {
             taxonomy: self.taxonomy_value(kind, lang),
         };
@@ -712,7 +717,7 @@ impl<'a> Contexts<'a> {
             numbered = self.page_n(lang, n);
             trail.push((numbered.as_str(), path.clone()));
         }
-        self.place(&mut common, lang, &trail, Vec::new());
+        (common.json_ld, common.ancestors) = self.place(lang, &trail, Vec::new());
         let own = TaxonomyTermVars {
             taxonomy: self.taxonomy_value(kind, lang),
             term,
@@ -732,12 +737,8 @@ impl<'a> Contexts<'a> {
         let mut common = self.common(lang, &path, &versions, None);
         let context = match self.glossary(lang) {
             Some(glossary) => {
-                self.place(
-                    &mut common,
-                    lang,
-                    &[(glossary.title, path.clone())],
-                    Vec::new(),
-                );
+                (common.json_ld, common.ancestors) =
+                    self.place(lang, &[(glossary.title, path.clone())], Vec::new());
                 to_context(&Vars {
                     common,
                     own: GlossaryVars { glossary },
