@@ -22,6 +22,16 @@ pub struct Verb {
 /// fails, the error says which files were changed and which were not. A file that does not
 /// exist yet is created.
 pub fn replace_all(changes: &[(PathBuf, &str, &str)], verb: &Verb) -> Result<(), Error> {
+    let staged = stage_all(changes, verb)?;
+    rename_all(changes, &staged, verb.done)
+}
+
+/// Writes every new text of `changes` to its temporary file: (temporary file, file it
+/// replaces), in the order of `changes`. On the first failure, removes those written so far.
+fn stage_all(
+    changes: &[(PathBuf, &str, &str)],
+    verb: &Verb,
+) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
     let done = verb.done;
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (path, file, text) in changes {
@@ -37,6 +47,17 @@ pub fn replace_all(changes: &[(PathBuf, &str, &str)], verb: &Verb) -> Result<(),
             }
         }
     }
+    Ok(staged)
+}
+
+/// Renames each staged temporary file over the file it replaces, in order. If one cannot be,
+/// the temporary files not yet renamed are removed and the error names the files changed and
+/// those left as they were.
+fn rename_all(
+    changes: &[(PathBuf, &str, &str)],
+    staged: &[(PathBuf, PathBuf)],
+    done: &str,
+) -> Result<(), Error> {
     for (i, (temp, target)) in staged.iter().enumerate() {
         if let Err(e) = std::fs::rename(temp, target) {
             for (temp, _) in &staged[i..] {
@@ -112,5 +133,54 @@ fn stage(path: &Path, text: &str, temp_end: &str) -> std::io::Result<(PathBuf, P
             let _ = std::fs::remove_file(&temp);
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rename that fails part way (here the second file's place has become a folder) leaves
+    /// the first file changed, the others as they were, no temporary file behind, and says so.
+    #[test]
+    fn a_failed_rename_names_what_was_changed_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("a.ja.md"), "旧い訳\n").expect("write a");
+        std::fs::create_dir(path("b.ja.md")).expect("folder b");
+        std::fs::write(path("b.ja.md").join("keep"), "").expect("write in b");
+        std::fs::write(path("c.ja.md"), "旧い訳\n").expect("write c");
+        let changes: Vec<(PathBuf, &str, &str)> = ["a.ja.md", "b.ja.md", "c.ja.md"]
+            .into_iter()
+            .map(|name| (path(name), name, "新しい訳\n"))
+            .collect();
+        let staged: Vec<(PathBuf, PathBuf)> = changes
+            .iter()
+            .map(|(target, name, text)| {
+                let temp = path(&format!(".{name}.tebiki-mark"));
+                std::fs::write(&temp, text).expect("write temporary file");
+                (temp, target.clone())
+            })
+            .collect();
+
+        let Err(Error::Usage(message)) = rename_all(&changes, &staged, "marked") else {
+            panic!("a rename over a folder must fail");
+        };
+
+        assert!(
+            message.starts_with("cannot write b.ja.md: ")
+                && message.ends_with("; marked: a.ja.md; not marked: b.ja.md, c.ja.md"),
+            "{message}"
+        );
+        let read = |name: &str| std::fs::read_to_string(path(name)).expect("read");
+        assert_eq!(read("a.ja.md"), "新しい訳\n");
+        assert_eq!(read("c.ja.md"), "旧い訳\n");
+        assert!(path("b.ja.md").join("keep").is_file());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a.ja.md", "b.ja.md", "c.ja.md"]);
     }
 }
