@@ -140,30 +140,31 @@ fn stage(path: &Path, text: &str, temp_end: &str) -> std::io::Result<(PathBuf, P
 mod tests {
     use super::*;
 
-    /// A rename that fails part way (here the second file's place has become a folder) leaves
-    /// the first file changed, the others as they were, no temporary file behind, and says so.
+    /// A rename that fails part way (the second file's place has become a folder since it was
+    /// staged) leaves the first file changed, the others as they were, no temporary file
+    /// behind, and says so.
     #[test]
     fn a_failed_rename_names_what_was_changed_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = |name: &str| dir.path().join(name);
-        std::fs::write(path("a.ja.md"), "旧い訳\n").expect("write a");
-        std::fs::create_dir(path("b.ja.md")).expect("folder b");
-        std::fs::write(path("b.ja.md").join("keep"), "").expect("write in b");
-        std::fs::write(path("c.ja.md"), "旧い訳\n").expect("write c");
+        for name in ["a.ja.md", "b.ja.md", "c.ja.md"] {
+            std::fs::write(path(name), "旧い訳\n").expect("write");
+        }
         let changes: Vec<(PathBuf, &str, &str)> = ["a.ja.md", "b.ja.md", "c.ja.md"]
             .into_iter()
             .map(|name| (path(name), name, "新しい訳\n"))
             .collect();
-        let staged: Vec<(PathBuf, PathBuf)> = changes
-            .iter()
-            .map(|(target, name, text)| {
-                let temp = path(&format!(".{name}.tebiki-mark"));
-                std::fs::write(&temp, text).expect("write temporary file");
-                (temp, target.clone())
-            })
-            .collect();
+        let verb = Verb {
+            done: "marked",
+            temp: "tebiki-mark",
+        };
+        let staged = stage_all(&changes, &verb).expect("every new text is staged");
+        // Between staging and renaming, the second file's place becomes a folder.
+        std::fs::remove_file(path("b.ja.md")).expect("remove b");
+        std::fs::create_dir(path("b.ja.md")).expect("folder b");
+        std::fs::write(path("b.ja.md").join("keep"), "").expect("write in b");
 
-        let Err(Error::Usage(message)) = rename_all(&changes, &staged, "marked") else {
+        let Err(Error::Usage(message)) = rename_all(&changes, &staged, verb.done) else {
             panic!("a rename over a folder must fail");
         };
 
