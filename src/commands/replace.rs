@@ -147,13 +147,13 @@ mod tests {
     fn a_failed_rename_names_what_was_changed_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = |name: &str| dir.path().join(name);
-        for name in ["a.ja.md", "b.ja.md", "c.ja.md"] {
-            std::fs::write(path(name), "旧い訳\n").expect("write");
-        }
         let changes: Vec<(PathBuf, &str, &str)> = ["a.ja.md", "b.ja.md", "c.ja.md"]
             .into_iter()
             .map(|name| (path(name), name, "新しい訳\n"))
             .collect();
+        for (target, _, _) in &changes {
+            std::fs::write(target, "旧い訳\n").expect("write");
+        }
         let verb = Verb {
             done: "marked",
             temp: "tebiki-mark",
